@@ -1,0 +1,30 @@
+import { inputSchemas, type Envelope, type OperationName } from '../../preload/api.js';
+import { isHallmarkError } from '../errors/hallmark-error.js';
+import type { Handlers } from './core-api.js';
+
+/**
+ * Validates one request against the contract and runs it, always answering with an
+ * envelope: the renderer sees a code and a message, never a stack or an internal object.
+ */
+export async function dispatch(handlers: Handlers, op: unknown, input: unknown): Promise<Envelope<unknown>> {
+  if (typeof op !== 'string' || !Object.hasOwn(inputSchemas, op)) {
+    return { ok: false, error: { code: 'UNKNOWN_OPERATION', message: `unknown operation "${String(op)}"` } };
+  }
+  const name = op as OperationName;
+  const parsed = inputSchemas[name].safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`)
+      .join('; ');
+    return { ok: false, error: { code: 'INVALID_INPUT', message: `${name}: ${issues}` } };
+  }
+  try {
+    const handler = handlers[name] as (i: unknown) => unknown;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (e) {
+    if (isHallmarkError(e)) return { ok: false, error: { code: e.code, message: e.message } };
+    // An unexpected failure is a bug; keep its detail in the main process log only.
+    console.error(`[hallmark] ${name} failed`, e);
+    return { ok: false, error: { code: 'INTERNAL', message: `${name} failed unexpectedly; see the application log` } };
+  }
+}

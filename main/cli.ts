@@ -1,0 +1,85 @@
+import { Command, CommanderError } from 'commander';
+import { APP_VERSION } from './app-version.js';
+import { isHallmarkError } from './errors/hallmark-error.js';
+import { CliContext, type CliIo, type GlobalOptions } from './cli/cli-context.js';
+import { registerAudit } from './cli/commands/audit-command.js';
+import { registerInfo } from './cli/commands/info-command.js';
+import { registerInit } from './cli/commands/init-command.js';
+
+/** Exit statuses shared by every command. */
+export const EXIT_OK = 0;
+export const EXIT_CHECK_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+function buildProgram(io: CliIo, getContext: () => CliContext): Command {
+  const program = new Command('hallmark')
+    .description('Hallmark: offline device-identity PKI — ceremonies, factory station, batch manifests')
+    .version(APP_VERSION, '-V, --version')
+    .option('--home <dir>', 'workspace directory (default: $HALLMARK_HOME, else the per-user data directory)')
+    .option('--json', 'machine-readable output on stdout')
+    .option('--actor <name>', 'who the audit log names for this run (default: $HALLMARK_ACTOR, else the OS user)')
+    .option('--debug', 'print stack traces for errors')
+    .showHelpAfterError(false)
+    .showSuggestionAfterError(false)
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      // Commander's own error text is replaced by ours (see main()).
+      writeErr: (s) => {
+        if (!s.startsWith('error:')) io.err(s);
+      },
+    });
+  // Every subcommand inherits strict parsing and our error handling.
+  program.exitOverride();
+  registerInit(program, getContext);
+  registerInfo(program, getContext);
+  registerAudit(program, getContext);
+  for (const cmd of allCommands(program)) {
+    cmd.exitOverride();
+    cmd.allowUnknownOption(false);
+    cmd.allowExcessArguments(false);
+    cmd.configureOutput(program.configureOutput());
+  }
+  return program;
+}
+
+function allCommands(cmd: Command): Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/** Runs the CLI and returns the exit status; never throws. */
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  let program: Command;
+  const getContext = () => new CliContext(program.opts<GlobalOptions>(), io);
+  program = buildProgram(io, getContext);
+  if (argv.length === 0) {
+    io.out(program.helpInformation());
+    return EXIT_USAGE;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (e) {
+    const debug = program.opts<GlobalOptions>().debug === true || argv.includes('--debug');
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+      io.err(`error: USAGE: ${e.message.replace(/^error:\s*/, '')}\n`);
+      return EXIT_USAGE;
+    }
+    if (isHallmarkError(e)) {
+      io.err(`error: ${e.code}: ${e.message}\n`);
+      if (debug && e.stack) io.err(`${e.stack}\n`);
+      return e.kind === 'check' ? EXIT_CHECK_FAILED : EXIT_USAGE;
+    }
+    io.err(`error: INTERNAL: ${(e as Error)?.message ?? String(e)}\n`);
+    if (debug && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+function defaultIo(): CliIo {
+  return {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    env: process.env,
+  };
+}

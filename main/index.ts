@@ -1,0 +1,55 @@
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { createCoreHandlers } from './api/core-api.js';
+import { registerIpc, sendEvent } from './ipc.js';
+import { denyPermissions, lockDownWebContents, registerAppScheme, serveRenderer } from './shell/harden-session.js';
+import { APP_ORIGIN } from './shell/security-policy.js';
+import { resolveWorkspaceHome } from './store/workspace-home.js';
+import { Workspace } from './store/workspace.js';
+import { userInfo } from 'node:os';
+
+// The desktop shell: window, hardening, IPC binding. Behaviour lives in the core modules.
+const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
+const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+const allowedOrigins = devUrl ? [APP_ORIGIN, new URL(devUrl).origin] : [APP_ORIGIN];
+
+registerAppScheme();
+lockDownWebContents(allowedOrigins);
+
+app.whenReady().then(() => {
+  const { workspace } = Workspace.init(resolveWorkspaceHome(undefined), userInfo().username);
+  denyPermissions(session.defaultSession);
+  serveRenderer(session.defaultSession, rendererDir);
+  const unregister = registerIpc(ipcMain, createCoreHandlers(workspace), allowedOrigins);
+
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    title: 'Hallmark',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  const stopEvents = workspace.audit.onAppend((entry) =>
+    sendEvent(win.webContents, 'audit.appended', { seq: entry.seq, action: entry.action }),
+  );
+  void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
+
+  app.on('window-all-closed', () => {
+    stopEvents();
+    unregister();
+    workspace.close();
+    app.quit();
+  });
+});
