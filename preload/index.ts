@@ -1,12 +1,12 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { channelFor, eventChannelFor } from './api.js';
+import { channelFor, eventChannelFor, type HallmarkApi } from './api.js';
 import { createClient } from './client.js';
 
 /**
  * The sandboxed preload: it exposes the typed client and nothing else — no raw
  * ipcRenderer, no generic invoke, one channel per contract operation.
  */
-const api = createClient({
+const client = createClient({
   invoke: (op, input) => ipcRenderer.invoke(channelFor(op), input),
   subscribe: (event, listener) => {
     const channel = eventChannelFor(event);
@@ -15,5 +15,16 @@ const api = createClient({
     return () => ipcRenderer.removeListener(channel, handler);
   },
 });
+
+// contextBridge copies an Error across worlds without its custom fields, so the code would
+// be lost: reject with a plain { code, message } object instead, which survives the copy.
+const api: HallmarkApi = {
+  invoke: (op, input) =>
+    client.invoke(op, input).catch((e: unknown) => {
+      const { code, message } = e as { code?: unknown; message?: unknown };
+      return Promise.reject({ code: typeof code === 'string' ? code : 'ERROR', message: String(message ?? e) });
+    }),
+  on: (event, listener) => client.on(event, listener),
+};
 
 contextBridge.exposeInMainWorld('hallmark', api);

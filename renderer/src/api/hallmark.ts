@@ -1,0 +1,40 @@
+import type { EventName, Events, Input, OperationName, Output } from '../../../preload/api.js';
+import '../hallmark-api.js';
+
+/** What the UI shows for any failed call: the core's code and message, nothing more. */
+export interface ApiFailure {
+  code: string;
+  message: string;
+}
+
+export function invoke<Op extends OperationName>(op: Op, input: Input<Op>): Promise<Output<Op>> {
+  const api = window.hallmark;
+  if (!api) return Promise.reject(bridgeMissing());
+  return api.invoke(op, input);
+}
+
+export function subscribe<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+  const api = window.hallmark;
+  if (!api) return () => {};
+  return api.on(event, listener);
+}
+
+/**
+ * Duck-typed rather than instanceof: the error class lives in the preload's world, and
+ * Electron's contextBridge copies errors across worlds, dropping the prototype (and
+ * possibly custom fields), so `.code` may or may not survive.
+ */
+export function toFailure(error: unknown): ApiFailure {
+  if (typeof error === 'object' && error !== null) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    return {
+      code: typeof code === 'string' && code !== '' ? code : 'ERROR',
+      message: typeof message === 'string' && message !== '' ? message : String(error),
+    };
+  }
+  return { code: 'ERROR', message: String(error) };
+}
+
+function bridgeMissing(): ApiFailure {
+  return { code: 'NO_BRIDGE', message: 'window.hallmark is not available: the preload did not run.' };
+}

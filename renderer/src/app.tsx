@@ -1,0 +1,34 @@
+import { useCallback } from 'react';
+import type { ApiFailure } from './api/hallmark.js';
+import { useWorkspaceInfo } from './api/use-workspace-info.js';
+import { AppHeader } from './components/app-header.js';
+import { ErrorBoundary } from './components/error-boundary.js';
+import { ErrorBannerSlot, useReportError } from './components/error-reporter.js';
+import { SideNav } from './components/side-nav.js';
+import { useHashRoute } from './routing/use-hash-route.js';
+import { AuditScreen } from './screens/audit-screen.js';
+import { PlannedSection } from './screens/planned-section.js';
+import { SECTIONS } from './sections.js';
+
+export function App() {
+  const route = useHashRoute();
+  const report = useReportError();
+  const onInfoError = useCallback((failure: ApiFailure) => report('Workspace', failure), [report]);
+  const info = useWorkspaceInfo(onInfoError);
+  const section = SECTIONS.find((s) => s.route === route);
+
+  return (
+    <div className="app">
+      <AppHeader info={info} />
+      <div className="app__body">
+        <SideNav current={route} />
+        <main className="app__main">
+          <ErrorBannerSlot />
+          <ErrorBoundary resetKey={route}>
+            {route === 'audit' || !section ? <AuditScreen /> : <PlannedSection section={section} />}
+          </ErrorBoundary>
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import type { Route } from './routing/routes.js';
+
+export interface Section {
+  readonly route: Route;
+  readonly label: string;
+  /** what the section is for, shown in the nav tooltip and on the planned page */
+  readonly summary: string;
+  /** null once the section is built */
+  readonly planned: string | null;
+}
+
+export const SECTIONS: readonly Section[] = [
+  {
+    route: 'ceremonies',
+    label: 'Ceremonies',
+    summary:
+      'Air-gapped root and intermediate CA ceremonies: scripted steps, witnessed sign-offs, signed transcripts and CRLs.',
+    planned: 'Not built yet — arrives with the ceremonies capability.',
+  },
+  {
+    route: 'station',
+    label: 'Station',
+    summary:
+      'The factory station: devices over serial, their CSRs checked against the product policy and the work order, IDevID certificates issued in batches.',
+    planned: 'Not built yet — arrives with the station capability.',
+  },
+  {
+    route: 'qa',
+    label: 'QA',
+    summary: 'Quality assurance: verify signed batch manifests against the issuing chain and the audit log.',
+    planned: 'Not built yet — arrives with the manifest capability.',
+  },
+  {
+    route: 'inventory',
+    label: 'Inventory',
+    summary: 'Import verified batch manifests into the device inventory and export them for downstream systems.',
+    planned: 'Not built yet — arrives with the inventory capability.',
+  },
+  {
+    route: 'audit',
+    label: 'Audit',
+    summary: 'The append-only, hash-chained audit log of every action in this workspace.',
+    planned: null,
+  },
+];

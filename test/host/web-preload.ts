@@ -1,0 +1,43 @@
+/**
+ * The test host's stand-in for preload/index.ts: the same createClient() over HTTP
+ * instead of Electron IPC. The per-run token comes from the page URL's query string.
+ */
+import { createClient } from '../../preload/client.js';
+import type { Envelope, EventName } from '../../preload/api.js';
+
+const token = new URLSearchParams(window.location.search).get('token') ?? '';
+let source: EventSource | null = null;
+const listeners = new Map<string, Set<(payload: unknown) => void>>();
+
+function events(): EventSource {
+  if (source) return source;
+  source = new EventSource(`/__test-host/events?token=${encodeURIComponent(token)}`);
+  return source;
+}
+
+const api = createClient({
+  async invoke(op, input) {
+    const res = await fetch(`/__test-host/invoke/${encodeURIComponent(op)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hallmark-token': token },
+      body: JSON.stringify({ input }),
+    });
+    return (await res.json()) as Envelope<unknown>;
+  },
+  subscribe(event: EventName, listener) {
+    let set = listeners.get(event);
+    if (!set) {
+      const fresh = new Set<(payload: unknown) => void>();
+      listeners.set(event, fresh);
+      events().addEventListener(event, (msg) => {
+        const payload: unknown = JSON.parse((msg as MessageEvent<string>).data);
+        for (const l of fresh) l(payload);
+      });
+      set = fresh;
+    }
+    set.add(listener);
+    return () => set.delete(listener);
+  },
+});
+
+Object.defineProperty(window, 'hallmark', { value: api, writable: false, configurable: false });
