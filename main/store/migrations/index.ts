@@ -1,4 +1,5 @@
 import m001 from './001-workspace-and-audit.js';
+import m002 from './002-keys-and-certificates.js';
 
 /**
  * Ordered schema migrations; the database's `PRAGMA user_version` is the number of the
@@ -10,6 +11,9 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'workspace-and-audit', sql: m001 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'workspace-and-audit', sql: m001 },
+  { version: 2, name: 'keys-and-certificates', sql: m002 },
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
