@@ -3,8 +3,14 @@ import { APP_VERSION } from './app-version.js';
 import { isHallmarkError } from './errors/hallmark-error.js';
 import { CliContext, type CliIo, type GlobalOptions } from './cli/cli-context.js';
 import { registerAudit } from './cli/commands/audit-command.js';
+import { registerCsr } from './cli/commands/csr-command.js';
 import { registerInfo } from './cli/commands/info-command.js';
 import { registerInit } from './cli/commands/init-command.js';
+import { registerKey } from './cli/commands/key-command.js';
+import { registerCa } from './cli/commands/ca-command.js';
+import { registerCert } from './cli/commands/cert-command.js';
+import { registerCrl } from './cli/commands/crl-command.js';
+import { registerLint } from './cli/commands/lint-command.js';
 
 /** Exit statuses shared by every command. */
 export const EXIT_OK = 0;
@@ -33,6 +39,12 @@ function buildProgram(io: CliIo, getContext: () => CliContext): Command {
   registerInit(program, getContext);
   registerInfo(program, getContext);
   registerAudit(program, getContext);
+  registerCsr(program, getContext);
+  registerKey(program, getContext);
+  registerCa(program, getContext);
+  registerCert(program, getContext);
+  registerCrl(program, getContext);
+  registerLint(program, getContext);
   for (const cmd of allCommands(program)) {
     cmd.exitOverride();
     cmd.allowUnknownOption(false);

@@ -3,6 +3,7 @@ import { HallmarkError, type ErrorKind } from '../errors/hallmark-error.js';
 export type KeyErrorCode =
   | 'KEY_LABEL_EXISTS'
   | 'KEY_NOT_FOUND'
+  | 'KEY_LABEL_INVALID'
   | 'KEY_ALGORITHM_UNSUPPORTED'
   | 'KEY_PASSPHRASE_WRONG'
   | 'KEY_PASSPHRASE_WEAK'
@@ -12,7 +13,9 @@ export type KeyErrorCode =
   | 'PKCS11_MODULE'
   | 'PKCS11_TOKEN_NOT_FOUND'
   | 'PKCS11_PIN_WRONG'
+  | 'PKCS11_PIN_LOCKED'
   | 'PKCS11_KEY_NOT_FOUND'
+  | 'PKCS11_KEY_MISMATCH'
   | 'PKCS11_KEY_EXTRACTABLE'
   | 'PKCS11_MECHANISM_UNSUPPORTED'
   | 'PKCS11_ERROR'

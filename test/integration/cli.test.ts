@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION } from '../../main/store/migrations/index.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -49,7 +50,7 @@ describe('hallmark CLI', () => {
     const home = freshHome();
     expect((await runCli(['init'], { HALLMARK_HOME: home })).code).toBe(0);
     const r = await runCli(['--json', 'info'], { HALLMARK_HOME: home });
-    expect(JSON.parse(r.stdout)).toMatchObject({ home, schemaVersion: 1, auditHead: { seq: 1 } });
+    expect(JSON.parse(r.stdout)).toMatchObject({ home, schemaVersion: LATEST_SCHEMA_VERSION, auditHead: { seq: 1 } });
   });
 
   it('notes, lists with filters, and verifies the chain', async () => {

@@ -1,0 +1,86 @@
+import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import type { KeyRecord } from '../main/keys/key-record.js';
+import type { SigningKey } from '../main/keys/signing-key.js';
+import { generatePkcs11Key, openPkcs11Key } from '../main/keys/pkcs11/pkcs11-key-store.js';
+import { createSoftHsm } from '../test/support/softhsm.js';
+import { defineBenchmarks, sharedFixture } from './bench-case.js';
+
+/**
+ * What signing inside a token costs against an in-process key. SoftHSM is a software
+ * token, so this measures the PKCS#11 path (session pool, C_SignAsync on a libuv worker,
+ * hashing in Node, raw r||s → DER) rather than hardware; a real HSM adds its own latency.
+ */
+
+const OPS = 200;
+const CONCURRENCY = 4;
+const message = Buffer.alloc(200, 0x5a);
+
+const softHsmKey = sharedFixture(
+  async () => {
+    const hsm = createSoftHsm([{ label: 'bench' }]);
+    const token = hsm.tokens[0]!;
+    const binding = { modulePath: hsm.modulePath, tokenSerial: token.serial, pin: token.pin };
+    const { spki, location } = await generatePkcs11Key({ label: 'bench-p256', algorithm: 'ecdsa-p256', binding });
+    const record: KeyRecord = {
+      label: 'bench-p256',
+      store: 'pkcs11',
+      algorithm: 'ecdsa-p256',
+      spki,
+      spkiSha256: createHash('sha256').update(spki).digest('hex'),
+      location: { ...location },
+      createdAt: new Date().toISOString(),
+    };
+    const key = await openPkcs11Key(record, binding);
+    return { hsm, key };
+  },
+  ({ hsm, key }) => {
+    key.close();
+    hsm.dispose();
+  },
+);
+
+let nodeKey: KeyObject | undefined;
+let key: SigningKey | undefined;
+const useSoftHsm = async (): Promise<void> => {
+  key = (await softHsmKey()).key;
+};
+
+export default defineBenchmarks([
+  {
+    group: 'pkcs11-sign',
+    name: 'node:crypto P-256 KeyObject (baseline)',
+    baseline: true,
+    description: `ECDSA P-256 / SHA-256 over a 200-byte message with an in-process KeyObject, ${OPS} signatures per run`,
+    opsPerRun: OPS,
+    setup() {
+      nodeKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+    },
+    run() {
+      for (let i = 0; i < OPS; i++) sign('sha256', message, nodeKey!);
+    },
+  },
+  {
+    group: 'pkcs11-sign',
+    name: 'SoftHSM P-256, sequential',
+    description: `the same signature made on a SoftHSM token through the PKCS#11 SigningKey, ${OPS} awaited one after another`,
+    opsPerRun: OPS,
+    setup: useSoftHsm,
+    async run() {
+      for (let i = 0; i < OPS; i++) await key!.sign(message);
+    },
+  },
+  {
+    group: 'pkcs11-sign',
+    name: `SoftHSM P-256, ${CONCURRENCY} concurrent signers`,
+    description: `${CONCURRENCY} signers sharing one opened key (one pooled session each), ${OPS / CONCURRENCY} signatures each`,
+    opsPerRun: OPS,
+    setup: useSoftHsm,
+    async run() {
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          for (let i = 0; i < OPS / CONCURRENCY; i++) await key!.sign(message);
+        }),
+      );
+    },
+  },
+]);

@@ -1,0 +1,122 @@
+import { HallmarkError } from '../errors/hallmark-error.js';
+import type { KeyRecord } from '../keys/key-record.js';
+import type { SigningKey } from '../keys/signing-key.js';
+import { CaRepository } from '../store/ca-repository.js';
+import { CertificateRepository } from '../store/certificate-repository.js';
+import { KeyRepository } from '../store/key-repository.js';
+import type { Workspace } from '../store/workspace.js';
+import { encodeName, formatName, type NameAttribute } from '../x509/distinguished-name.js';
+import { intermediateCaExtensions, rootCaExtensions, type IntermediateOptions } from '../x509/profiles/ca-profiles.js';
+import { randomSerialNumber } from '../x509/serial-number.js';
+import { signCertificate, type SignedCertificate } from '../x509/sign-certificate.js';
+import type { LintSkip } from '../x509/lint/lint-certificate.js';
+import { wholeSeconds } from '../x509/validity.js';
+import { loadCa } from './certificate-authority.js';
+import { recordIssued } from './record-issued.js';
+
+const DAY = 86_400_000;
+
+export interface CreateCaRequest {
+  readonly name: string;
+  readonly subject: readonly NameAttribute[];
+  readonly validityDays: number;
+  readonly notBefore?: Date;
+  readonly skipLints?: readonly LintSkip[];
+  /** raise the 25/8-year guard, with the reason recorded */
+  readonly maxValidityDays?: number;
+  readonly actor: string;
+}
+
+export interface CreateRootRequest extends CreateCaRequest {
+  /** the root's own key, registered in the workspace and unlocked: it signs itself */
+  readonly key: SigningKey;
+  readonly pathLen?: number;
+}
+
+export interface CreateIntermediateRequest extends CreateCaRequest {
+  /** the intermediate's key as registered in the workspace (it need not be unlocked) */
+  readonly key: KeyRecord;
+  readonly parent: string;
+  /** the parent CA's unlocked key */
+  readonly parentKey: SigningKey;
+  readonly options: IntermediateOptions;
+}
+
+export async function createRootCa(ws: Workspace, req: CreateRootRequest): Promise<SignedCertificate> {
+  const cas = new CaRepository(ws);
+  cas.assertFree(req.name);
+  assertRegisteredKey(ws, req.key);
+  const subjectName = encodeName(req.subject);
+  const notBefore = wholeSeconds(req.notBefore ?? new Date());
+  const signed = await signCertificate({
+    template: {
+      profile: 'root',
+      serial: randomSerialNumber(),
+      issuerName: subjectName,
+      subjectName,
+      notBefore,
+      notAfter: new Date(notBefore.getTime() + req.validityDays * DAY),
+      subjectSpki: req.key.spki,
+      extensions: rootCaExtensions(req.key.spki, req.pathLen),
+    },
+    signer: req.key,
+    issuer: null,
+    ...(req.skipLints ? { skipLints: req.skipLints } : {}),
+    ...(req.maxValidityDays !== undefined ? { maxValidityDays: req.maxValidityDays } : {}),
+  });
+  commitCa(ws, req, signed, null);
+  return signed;
+}
+
+export async function createIntermediateCa(ws: Workspace, req: CreateIntermediateRequest): Promise<SignedCertificate> {
+  const cas = new CaRepository(ws);
+  cas.assertFree(req.name);
+  assertRegisteredKey(ws, req.key);
+  const parent = loadCa(ws, req.parent);
+  if (parent.key.label === req.key.label) throw new HallmarkError('KEY_REUSED', 'an intermediate CA must have its own key, not its parent\'s');
+  const notBefore = wholeSeconds(req.notBefore ?? new Date());
+  const signed = await signCertificate({
+    template: {
+      profile: 'intermediate',
+      serial: randomSerialNumber(),
+      issuerName: parent.certificate.subjectDer,
+      subjectName: encodeName(req.subject),
+      notBefore,
+      notAfter: new Date(notBefore.getTime() + req.validityDays * DAY),
+      subjectSpki: req.key.spki,
+      extensions: intermediateCaExtensions(req.key.spki, parent.certificate.spki, req.options),
+    },
+    signer: req.parentKey,
+    issuer: parent.certificate,
+    ...(req.skipLints ? { skipLints: req.skipLints } : {}),
+    ...(req.maxValidityDays !== undefined ? { maxValidityDays: req.maxValidityDays } : {}),
+  });
+  commitCa(ws, req, signed, req.parent);
+  return signed;
+}
+
+function assertRegisteredKey(ws: Workspace, key: { label: string; spki: Buffer }): void {
+  const record = new KeyRepository(ws).get(key.label);
+  if (!record.spki.equals(key.spki)) throw new HallmarkError('KEY_MISMATCH', `the unlocked key does not match key "${key.label}" in the workspace`);
+}
+
+function commitCa(ws: Workspace, req: CreateCaRequest & { key: { label: string; spki: Buffer } }, signed: SignedCertificate, parent: string | null): void {
+  ws.transact(() => {
+    const issuerSpki = parent ? loadCa(ws, parent).certificate.spki : req.key.spki;
+    const row = recordIssued(ws, {
+      signed,
+      profile: parent ? 'intermediate' : 'root',
+      issuerCa: parent ?? req.name,
+      issuerSpki,
+      subject: formatName(req.subject),
+      actor: req.actor,
+    });
+    new CaRepository(ws).insert({ name: req.name, profile: parent ? 'intermediate' : 'root', parent, keyLabel: req.key.label, certificateId: row.id });
+    ws.audit.append({
+      actor: req.actor,
+      action: 'ca.created',
+      subject: req.name,
+      details: { profile: parent ? 'intermediate' : 'root', parent, keyLabel: req.key.label, certificateSha256: row.sha256, serial: row.serial },
+    });
+  });
+}

@@ -1,0 +1,122 @@
+import { Option, type Command } from 'commander';
+import { UsageError } from '../../errors/hallmark-error.js';
+import { loadCa } from '../../ca/certificate-authority.js';
+import { issueFromCsr, type IssuedProfile } from '../../ca/issue-from-csr.js';
+import { openSigningKey } from '../../keys/open-signing-key.js';
+import { parseCertificate } from '../../x509/certificate-facts.js';
+import { certificateDer } from '../../x509/certificate-input.js';
+import { parseCsr } from '../../x509/csr/parse-csr.js';
+import { describeCertificate } from '../../x509/describe-certificate.js';
+import { parseSubject } from '../../x509/distinguished-name.js';
+import { HW_TYPE_TPM2 } from '../../x509/profiles/idevid-profile.js';
+import type { CliContext } from '../cli-context.js';
+import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
+import { positiveInteger } from '../parse-integer.js';
+import { readInputFile } from '../read-input-file.js';
+import { parseSkips } from './ca-command.js';
+import { printIssued } from './print-issued.js';
+
+interface IssueOptions extends KeyAccessOptions {
+  ca: string;
+  csr: string;
+  profile: IssuedProfile;
+  subject?: string;
+  days?: number;
+  neverExpires?: boolean;
+  hwType: string;
+  hwSerial?: string;
+  masaUrl?: string;
+  keyAgreement?: boolean;
+  pathLen?: number;
+  skipLint?: string[];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerCert(program: Command, ctx: () => CliContext): void {
+  const cert = program.command('cert').description('issue and inspect certificates');
+
+  addKeyAccessOptions(
+    cert
+      .command('issue')
+      .description('issue a certificate for a CSR under one of the workspace\'s CAs (manual issuance; the station does this per device)')
+      .requiredOption('--ca <name>', 'the issuing CA')
+      .requiredOption('--csr <file>', 'the CSR (PEM or DER)')
+      .addOption(new Option('--profile <profile>', 'certificate profile').choices(['idevid', 'intermediate', 'manifest-signer', 'crl-signer']).makeOptionMandatory())
+      .option('--subject <dn>', "the certificate's subject (default: the CSR's)")
+      .option('--days <n>', 'validity in days', positiveInteger)
+      .option('--never-expires', "IDevID: 802.1AR's 'no well-defined expiration', notAfter 99991231235959Z")
+      .option('--hw-type <oid>', 'IDevID: hardwareModuleName hwType', HW_TYPE_TPM2)
+      .option('--hw-serial <text>', 'IDevID: hardwareModuleName hwSerialNum (text; its bytes are stored)')
+      .option('--masa-url <url>', 'IDevID: BRSKI MASA URL')
+      .option('--key-agreement', 'IDevID: also allow keyAgreement')
+      .option('--path-len <n>', 'intermediate: pathLenConstraint', positiveInteger)
+      .option('--skip-lint <rule=reason>', 'skip one lint rule, with a written reason recorded in the audit log (repeat)', collect),
+  ).action(async (opts: IssueOptions) => {
+    const c = ctx();
+    const csr = parseCsr(readInputFile(opts.csr, 16 * 1024));
+    if (opts.neverExpires && opts.days !== undefined) throw new UsageError('give --days or --never-expires, not both');
+    const validity = opts.neverExpires ? 'no-expiration' : (opts.days ?? 365);
+    if (opts.profile === 'idevid' && !opts.hwSerial) throw new UsageError('the idevid profile needs --hw-serial');
+    await c.withWorkspace(async (ws) => {
+      const ca = loadCa(ws, opts.ca);
+      const caKey = await openSigningKey(ca.key, await keyUnlockFor(ca.key, opts, ws, c.io.env));
+      try {
+        const skipLints = parseSkips(opts.skipLint);
+        const issued = await issueFromCsr(ws, {
+          ca: opts.ca,
+          caKey,
+          csr,
+          profile: opts.profile,
+          validity,
+          actor: c.actor,
+          ...(opts.subject ? { subject: parseSubject(opts.subject) } : {}),
+          ...(skipLints.length ? { skipLints } : {}),
+          ...(opts.profile === 'idevid'
+            ? {
+                idevid: {
+                  hardwareModuleName: { hwType: opts.hwType, hwSerialNum: Buffer.from(opts.hwSerial!, 'utf8') },
+                  ...(opts.masaUrl ? { masaUrl: opts.masaUrl } : {}),
+                  ...(opts.keyAgreement ? { keyAgreement: true } : {}),
+                },
+              }
+            : {}),
+          ...(opts.profile === 'intermediate' && opts.pathLen !== undefined ? { intermediate: { pathLen: opts.pathLen } } : {}),
+        });
+        printIssued(c, issued.signed, `${opts.profile} certificate`);
+      } finally {
+        caKey.close();
+      }
+    });
+  });
+
+  cert
+    .command('inspect')
+    .description('print what a certificate says (PEM or DER)')
+    .argument('<file>', 'the certificate')
+    .action(async (file: string) => {
+      const c = ctx();
+      const info = describeCertificate(parseCertificate(certificateDer(readInputFile(file, 64 * 1024))));
+      if (c.json) return c.printJson(info);
+      const lines = [
+        `subject        ${info.subject}`,
+        `issuer         ${info.issuer}`,
+        `serial         ${info.serial}`,
+        `validity       ${info.notBefore} → ${info.notAfter}`,
+        `signature      ${info.signatureAlgorithm}`,
+        `public key     ${info.publicKeyAlgorithm}`,
+        `SHA-256        ${info.sha256}`,
+        `basic constr.  ${info.basicConstraints ? `cA=${info.basicConstraints.ca}${info.basicConstraints.pathLen !== undefined ? ` pathLen=${info.basicConstraints.pathLen}` : ''}` : '—'}`,
+        `key usage      ${info.keyUsage?.join(', ') ?? '—'}`,
+        `ext. key usage ${info.extendedKeyUsage?.join(', ') ?? '—'}`,
+        ...(info.subjectAltName?.hardwareModuleNames.map((h) => `hw module      ${h.hwType} / ${h.hwSerialNumText ?? h.hwSerialNum}`) ?? []),
+        ...(info.subjectAltName?.dns.map((d) => `dNSName        ${d}`) ?? []),
+        ...(info.masaUrl ? [`MASA URL       ${info.masaUrl}`] : []),
+        `SKI            ${info.subjectKeyId ?? '—'}`,
+        `AKI            ${info.authorityKeyId ?? '—'}`,
+        `extensions     ${info.extensions.map((e) => `${e.oid}${e.critical ? ' (critical)' : ''}`).join(', ')}`,
+        '',
+      ];
+      c.io.out(lines.join('\n'));
+    });
+}

@@ -1,0 +1,40 @@
+import type { KeyRecord } from '../key-record.js';
+import { KeyError } from '../key-errors.js';
+
+/**
+ * How this station reaches a token: given at use, never stored in the workspace (a PIN
+ * must not sit in SQLite, and the module path and slot differ between machines). The
+ * serial is the preferred selector because ceremony scripts name tokens by serial and
+ * labels can repeat; label and slot are fallbacks for interactive use.
+ */
+export interface Pkcs11Binding {
+  modulePath: string;
+  tokenSerial?: string;
+  tokenLabel?: string;
+  slot?: number;
+  pin: string;
+}
+
+/** What a KeyRecord's `location` holds for a PKCS#11 key. */
+export interface Pkcs11KeyLocation {
+  tokenSerial: string;
+  tokenLabel: string;
+  /** hex CKA_ID shared by the private and public objects */
+  id: string;
+  sensitive: boolean;
+  extractable: boolean;
+}
+
+export function parsePkcs11KeyLocation(record: KeyRecord): Pkcs11KeyLocation {
+  if (record.store !== 'pkcs11') {
+    throw new KeyError('KEY_NOT_FOUND', `key ${record.label} lives in the ${record.store} store, not on a PKCS#11 token`);
+  }
+  const loc = record.location;
+  const { tokenSerial, tokenLabel, id, sensitive, extractable } = loc;
+  if (typeof tokenSerial !== 'string' || tokenSerial === '' || typeof tokenLabel !== 'string' || typeof id !== 'string' || !/^(?:[0-9a-f]{2})+$/.test(id)) {
+    throw new KeyError('KEY_NOT_FOUND', `key ${record.label}: its PKCS#11 location is malformed (needs tokenSerial, tokenLabel and a hex id)`, 'input', {
+      location: loc,
+    });
+  }
+  return { tokenSerial, tokenLabel, id, sensitive: sensitive === true, extractable: extractable === true };
+}

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import pkcs11js from 'pkcs11js';
+import type { Template } from 'pkcs11js';
+import { KEY_ALGORITHM_INFO, type KeyAlgorithm } from '../key-algorithm.js';
+import { KeyError } from '../key-errors.js';
+import type { Pkcs11Binding, Pkcs11KeyLocation } from './pkcs11-binding.js';
+import { toPkcs11KeyError } from './pkcs11-errors.js';
+import { planKeyGeneration } from './pkcs11-mechanisms.js';
+import { findObjects, readBooleans } from './pkcs11-objects.js';
+import { ecParamsFor, readPublicKeySpki } from './pkcs11-public-key.js';
+import { Pkcs11TokenSession } from './pkcs11-token-session.js';
+
+export interface GeneratedPkcs11Key {
+  spki: Buffer;
+  location: Pkcs11KeyLocation;
+}
+
+/**
+ * Generates a key pair inside the token. The private key is created sensitive and
+ * non-extractable and then checked: a token that silently ignores those attributes
+ * (some do for some key types) would otherwise leave a CA key that can be exported,
+ * and the whole point of the token is that it cannot.
+ */
+export async function generatePkcs11Key(args: { label: string; algorithm: KeyAlgorithm; binding: Pkcs11Binding }): Promise<GeneratedPkcs11Key> {
+  const { label, algorithm, binding } = args;
+  if (label === '') throw new KeyError('KEY_LABEL_INVALID', 'a PKCS#11 key needs a non-empty label');
+  const ts = Pkcs11TokenSession.open(binding, true);
+  try {
+    const { pkcs11, session, name } = ts;
+    let mechanisms: number[];
+    try {
+      mechanisms = pkcs11.C_GetMechanismList(ts.slotHandle);
+    } catch (e) {
+      throw toPkcs11KeyError(e, 'listing mechanisms', name);
+    }
+    const plan = planKeyGeneration(algorithm, mechanisms, name);
+
+    // Any object, not only keys: a certificate or data object with this label would make
+    // later lookups by label ambiguous for other tools on the same token.
+    if (findObjects(pkcs11, session, [{ type: pkcs11js.CKA_LABEL, value: label }], name).length > 0) {
+      throw new KeyError('KEY_LABEL_EXISTS', `a key labelled ${label} already exists on token ${ts.token.label} (serial ${ts.token.serial})`);
+    }
+
+    const id = randomBytes(16);
+    const common: Template = [
+      { type: pkcs11js.CKA_TOKEN, value: true },
+      { type: pkcs11js.CKA_LABEL, value: label },
+      { type: pkcs11js.CKA_ID, value: id },
+      { type: pkcs11js.CKA_KEY_TYPE, value: plan.keyType },
+    ];
+    const info = KEY_ALGORITHM_INFO[algorithm];
+    const publicTemplate: Template = [...common, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_PRIVATE, value: false }];
+    if (info.family === 'rsa') {
+      publicTemplate.push(
+        { type: pkcs11js.CKA_MODULUS_BITS, value: info.modulusBits ?? 4096 },
+        { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([0x01, 0x00, 0x01]) },
+      );
+    } else {
+      publicTemplate.push({ type: pkcs11js.CKA_EC_PARAMS, value: ecParamsFor(algorithm) });
+    }
+    const privateTemplate: Template = [
+      ...common,
+      { type: pkcs11js.CKA_PRIVATE, value: true },
+      { type: pkcs11js.CKA_SENSITIVE, value: true },
+      { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+      { type: pkcs11js.CKA_SIGN, value: true },
+      { type: pkcs11js.CKA_DECRYPT, value: false },
+      { type: pkcs11js.CKA_UNWRAP, value: false },
+      { type: pkcs11js.CKA_DERIVE, value: false },
+    ];
+
+    let pair: { publicKey: Buffer; privateKey: Buffer };
+    try {
+      // Async: RSA generation can take seconds on a real token; keep the event loop (and UI) free.
+      pair = await pkcs11.C_GenerateKeyPairAsync(session, { mechanism: plan.mechanism }, publicTemplate, privateTemplate);
+    } catch (e) {
+      throw toPkcs11KeyError(e, `generating an ${algorithm} key pair`, name);
+    }
+
+    try {
+      const [sensitive, extractable, alwaysSensitive, neverExtractable] = readBooleans(
+        pkcs11,
+        session,
+        pair.privateKey,
+        [pkcs11js.CKA_SENSITIVE, pkcs11js.CKA_EXTRACTABLE, pkcs11js.CKA_ALWAYS_SENSITIVE, pkcs11js.CKA_NEVER_EXTRACTABLE],
+        name,
+      ) as [boolean, boolean, boolean, boolean];
+      if (!sensitive || extractable || !alwaysSensitive || !neverExtractable) {
+        throw new KeyError(
+          'PKCS11_KEY_EXTRACTABLE',
+          `token ${name} made key ${label} with sensitive=${sensitive}, extractable=${extractable}, always-sensitive=${alwaysSensitive}, never-extractable=${neverExtractable}; it was destroyed`,
+          'check',
+        );
+      }
+      const spki = readPublicKeySpki(algorithm, pkcs11, session, pair.publicKey, name);
+      return {
+        spki,
+        location: { tokenSerial: ts.token.serial, tokenLabel: ts.token.label, id: id.toString('hex'), sensitive, extractable },
+      };
+    } catch (e) {
+      // Leave no half-accepted key behind to be found by label later.
+      for (const object of [pair.privateKey, pair.publicKey]) {
+        try {
+          pkcs11.C_DestroyObject(session, object);
+        } catch {
+          // best effort: the original error matters more
+        }
+      }
+      throw e;
+    }
+  } finally {
+    ts.close();
+  }
+}

@@ -1,0 +1,50 @@
+import { DerError } from './der-errors.js';
+
+/**
+ * Checks that bytes[start, end) are a valid DER OBJECT IDENTIFIER body: at least one
+ * subidentifier, each minimally encoded (no leading 0x80 byte) and terminated (last byte
+ * without the continuation bit). Arcs may be arbitrarily large (UUID OIDs under 2.25).
+ */
+export function validateOidBody(bytes: Uint8Array, start: number, end: number): void {
+  if (end <= start) throw new DerError('DER_OID', 'OBJECT IDENTIFIER is empty', start);
+  let atArcStart = true;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (atArcStart && b === 0x80) {
+      throw new DerError('DER_NON_MINIMAL', 'OBJECT IDENTIFIER arc has a leading 0x80 byte', i);
+    }
+    atArcStart = (b & 0x80) === 0;
+  }
+  if (!atArcStart) throw new DerError('DER_OID', 'OBJECT IDENTIFIER ends inside an arc', end - 1);
+}
+
+/** Decodes a validated OID body to dotted form ("1.2.840.10045.2.1"). */
+export function decodeOidBody(bytes: Uint8Array, start: number, end: number): string {
+  validateOidBody(bytes, start, end);
+  const arcs: string[] = [];
+  let value = 0;
+  let big: bigint | null = null;
+  let first = true;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    // Numbers are exact up to 2^53; switch to bigint before an arc could exceed that.
+    if (big === null && value > 0x3fffffffffff) big = BigInt(value);
+    if (big !== null) big = (big << 7n) | BigInt(b & 0x7f);
+    else value = value * 128 + (b & 0x7f);
+    if (b & 0x80) continue;
+    if (first) {
+      // The first subidentifier packs two arcs: 40 * a + b, with a in 0..2.
+      first = false;
+      if (big !== null) {
+        arcs.push('2', (big - 80n).toString());
+      } else if (value < 40) arcs.push('0', String(value));
+      else if (value < 80) arcs.push('1', String(value - 40));
+      else arcs.push('2', String(value - 80));
+    } else {
+      arcs.push(big !== null ? big.toString() : String(value));
+    }
+    value = 0;
+    big = null;
+  }
+  return arcs.join('.');
+}
