@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsrError } from '../../main/x509/csr/csr-errors.js';
 import { parseCsr, type ParseCsrOptions } from '../../main/x509/csr/parse-csr.js';
@@ -130,8 +129,32 @@ describe('CSRs made by openssl', () => {
   });
 });
 
+/**
+ * @peculiar/x509 needs a Reflect metadata polyfill (tsyringe) and reflect-metadata is not
+ * installed; this minimal one covers what tsyringe reads, and runs before the import.
+ */
+function installReflectMetadataShim(): void {
+  const r = Reflect as unknown as Record<string, unknown>;
+  if (typeof r.getMetadata === 'function') return;
+  const store = new WeakMap<object, Map<unknown, unknown>>();
+  const bag = (t: object) => store.get(t) ?? (store.set(t, new Map()), store.get(t)!);
+  r.defineMetadata = (k: unknown, v: unknown, t: object) => void bag(t).set(k, v);
+  r.getMetadata = (k: unknown, t: object): unknown => {
+    for (let o: object | null = t; o; o = Object.getPrototypeOf(o) as object | null) if (bag(o).has(k)) return bag(o).get(k);
+    return undefined;
+  };
+  r.getOwnMetadata = (k: unknown, t: object) => bag(t).get(k);
+  r.hasMetadata = (k: unknown, t: object) => (r.getMetadata as (k: unknown, t: object) => unknown)(k, t) !== undefined;
+  r.metadata = (k: unknown, v: unknown) => (t: object) => void bag(t).set(k, v);
+}
+
 describe('CSRs made by @peculiar/x509', () => {
-  beforeAll(() => x509.cryptoProvider.set(webcrypto as unknown as Crypto));
+  let x509: typeof import('@peculiar/x509');
+  beforeAll(async () => {
+    installReflectMetadataShim();
+    x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+  });
 
   it.each([
     ['P-256', { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }, 'ecdsa-p256'],
