@@ -1,19 +1,19 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { UsageError } from '../errors/hallmark-error.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { HallmarkError } from '../errors/hallmark-error.js';
 
 /**
- * Reads an untrusted input file, refusing it when larger than `maxBytes` without reading
- * more than that (a 4 GB "CSR" must not be slurped into memory first).
+ * Reads an untrusted input file, reading at most `maxBytes + 1` bytes: a 4 GB "CSR" or
+ * /dev/zero is refused without being slurped into memory. `tooLarge` lets the caller raise
+ * its own coded error (a CSR's is CSR_TOO_LARGE).
  */
-export function readInputFile(path: string, maxBytes: number): Buffer {
+export function readInputFile(path: string, maxBytes: number, tooLarge?: (message: string) => Error): Buffer {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw unreadable(path, e);
   }
   try {
-    if (!fstatSync(fd).isFile()) throw new UsageError(`${path} is not a regular file`);
     const buf = Buffer.alloc(maxBytes + 1);
     let n = 0;
     while (n < buf.length) {
@@ -21,9 +21,20 @@ export function readInputFile(path: string, maxBytes: number): Buffer {
       if (got === 0) break;
       n += got;
     }
-    if (n > maxBytes) throw new UsageError(`${path} is larger than ${maxBytes} bytes`);
+    if (n > maxBytes) {
+      const message = `${path} is larger than ${maxBytes} bytes`;
+      throw tooLarge ? tooLarge(message) : new HallmarkError('FILE_TOO_LARGE', message, 'input');
+    }
     return buf.subarray(0, n);
+  } catch (e) {
+    if (e instanceof HallmarkError) throw e;
+    throw unreadable(path, e);
   } finally {
     closeSync(fd);
   }
+}
+
+function unreadable(path: string, e: unknown): HallmarkError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return new HallmarkError('FILE_UNREADABLE', `cannot read ${path}${code ? ` (${code})` : ''}`, 'input');
 }

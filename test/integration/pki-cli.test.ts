@@ -117,9 +117,21 @@ describe('hallmark key / ca / cert / crl / lint', () => {
     expect(again.stderr).toMatch(/^error: ALREADY_REVOKED: /);
   });
 
+  it('makes CSRs that openssl accepts and that our own parser accepts', async () => {
+    const r = await cli('csr', 'create', '--key', 'mfg-key', '--subject', 'C=DE,O=Acme Devices GmbH,CN=Acme Online CA', '--passphrase-file', file('mfg-pass'), '--out', file('online.csr'));
+    expect(r.code, r.stderr).toBe(0);
+    const v = spawnSync('openssl', ['req', '-in', file('online.csr'), '-noout', '-verify', '-subject', '-nameopt', 'RFC2253'], { encoding: 'utf8' });
+    expect(v.stdout + v.stderr).toMatch(/verify OK/i);
+    expect(v.stdout).toMatch(/subject=CN=Acme Online CA,O=Acme Devices GmbH,C=DE/);
+    const inspect = await cli('--json', 'csr', 'inspect', file('online.csr'));
+    expect(inspect.code, inspect.stderr).toBe(0);
+    const mfgKey = JSON.parse((await cli('--json', 'key', 'export-public', 'mfg-key')).stdout) as { spkiSha256: string };
+    expect(JSON.parse(inspect.stdout)).toMatchObject({ publicKey: { spkiSha256: mfgKey.spkiSha256 } });
+  });
+
   it('keeps every step in the audit log, and the chain holds', async () => {
     const actions = (JSON.parse((await cli('--json', 'audit', 'list')).stdout) as { action: string }[]).map((e) => e.action);
-    for (const a of ['key.generated', 'ca.created', 'certificate.issued', 'certificate.revoked', 'crl.issued']) expect(actions).toContain(a);
+    for (const a of ['key.generated', 'ca.created', 'certificate.issued', 'certificate.revoked', 'crl.issued', 'csr.created']) expect(actions).toContain(a);
     expect((await cli('audit', 'verify')).code).toBe(0);
     const keys = JSON.parse((await cli('--json', 'key', 'list')).stdout) as { label: string; store: string }[];
     expect(keys.map((k) => [k.label, k.store])).toEqual([

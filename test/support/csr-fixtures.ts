@@ -52,14 +52,22 @@ export function opensslCsr(dir: string, o: OpensslCsrOptions): { pem: string; de
   const path = join(dir, `req-${n}.pem`);
   const args = ['req', '-new', '-key', o.keyPath, '-out', path];
   if (o.challengePassword !== undefined) {
+    // openssl ignores the config's attributes when -subj is given, so the subject goes in
+    // the config too (simple subjects only: no escapes, no multi-valued RDNs).
+    const dn = (o.subject ?? '/CN=device')
+      .split('/')
+      .filter(Boolean)
+      .map((rdn) => rdn.replace('=', ' = '))
+      .join('\n');
     const cnf = join(dir, `req-${n}.cnf`);
     writeFileSync(
       cnf,
-      `[req]\ndistinguished_name = dn\nattributes = attrs\nprompt = no\n[dn]\nCN = placeholder\n[attrs]\nchallengePassword = ${o.challengePassword}\n`,
+      `[req]\ndistinguished_name = dn\nattributes = attrs\nprompt = no\n[dn]\n${dn}\n[attrs]\nchallengePassword = ${o.challengePassword}\n`,
     );
     args.push('-config', cnf);
+  } else {
+    args.push('-subj', o.subject ?? '/CN=device');
   }
-  args.push('-subj', o.subject ?? '/CN=device');
   for (const e of o.addext ?? []) args.push('-addext', e);
   if (o.digest) args.push(`-${o.digest}`);
   if (o.x509) args.push('-x509', '-days', '1');

@@ -194,3 +194,14 @@ describe('parseDer: hostile bytes', () => {
     }
   });
 });
+
+describe('OID bounds', () => {
+  it('refuses OIDs over 128 bytes and arcs over 128 bits, which no real OID needs', () => {
+    const long = Buffer.concat([Buffer.from([0x06, 0x81, 129]), Buffer.alloc(129, 0x01)]);
+    expect(() => parseDer(long, { maxDepth: 1 })).toThrow(expect.objectContaining({ code: 'DER_OID' }));
+    const bigArc = Buffer.concat([Buffer.from([0x06, 21, 0x2a]), Buffer.alloc(19, 0xff), Buffer.from([0x7f])]);
+    expect(() => parseDer(bigArc, { maxDepth: 1 })).toThrow(expect.objectContaining({ code: 'DER_OID' }));
+    const fine = Buffer.concat([Buffer.from([0x06, 128]), Buffer.alloc(128, 0x01)]);
+    expect(() => parseDer(Buffer.concat([Buffer.from([0x06, 0x81, 128]), fine.subarray(2)]), { maxDepth: 1 })).not.toThrow();
+  });
+});

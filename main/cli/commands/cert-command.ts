@@ -5,6 +5,8 @@ import { issueFromCsr, type IssuedProfile } from '../../ca/issue-from-csr.js';
 import { openSigningKey } from '../../keys/open-signing-key.js';
 import { parseCertificate } from '../../x509/certificate-facts.js';
 import { certificateDer } from '../../x509/certificate-input.js';
+import { CsrError } from '../../x509/csr/csr-errors.js';
+import { MAX_CSR_INPUT_BYTES } from '../../x509/csr/csr-pem.js';
 import { parseCsr } from '../../x509/csr/parse-csr.js';
 import { describeCertificate } from '../../x509/describe-certificate.js';
 import { parseSubject } from '../../x509/distinguished-name.js';
@@ -54,7 +56,7 @@ export function registerCert(program: Command, ctx: () => CliContext): void {
       .option('--skip-lint <rule=reason>', 'skip one lint rule, with a written reason recorded in the audit log (repeat)', collect),
   ).action(async (opts: IssueOptions) => {
     const c = ctx();
-    const csr = parseCsr(readInputFile(opts.csr, 16 * 1024));
+    const csr = parseCsr(readInputFile(opts.csr, MAX_CSR_INPUT_BYTES, (m) => new CsrError('CSR_TOO_LARGE', `${m}; a CSR is never that big`)));
     if (opts.neverExpires && opts.days !== undefined) throw new UsageError('give --days or --never-expires, not both');
     const validity = opts.neverExpires ? 'no-expiration' : (opts.days ?? 365);
     if (opts.profile === 'idevid' && !opts.hwSerial) throw new UsageError('the idevid profile needs --hw-serial');

@@ -1,6 +1,10 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { HallmarkError } from '../../errors/hallmark-error.js';
+import { UsageError } from '../../errors/hallmark-error.js';
+import { openSigningKey } from '../../keys/open-signing-key.js';
+import { KeyRepository } from '../../store/key-repository.js';
+import { buildCsr } from '../../x509/build-csr.js';
+import { parseSubject } from '../../x509/distinguished-name.js';
 import { CsrError } from '../../x509/csr/csr-errors.js';
 import { CSR_OID_NAMES } from '../../x509/csr/csr-oids.js';
 import { MAX_CSR_INPUT_BYTES } from '../../x509/csr/csr-pem.js';
@@ -8,6 +12,9 @@ import { signatureAlgorithmName } from '../../x509/csr/csr-signature.js';
 import { parseCsr } from '../../x509/csr/parse-csr.js';
 import type { ParsedCsr } from '../../x509/csr/parsed-csr.js';
 import type { CliContext } from '../cli-context.js';
+import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
+import { readInputFile } from '../read-input-file.js';
+import { pem } from './key-command.js';
 
 /**
  * `hallmark csr inspect FILE`: parse and check a CSR exactly as the station would, with no
@@ -25,43 +32,43 @@ export function registerCsr(program: Command, ctx: () => CliContext): void {
     .option('--allow-ecdsa-null-params', 'accept ECDSA signature algorithms with NULL parameters (some nRF91 firmware)')
     .action((file: string, opts: { allowEcdsaNullParams?: boolean }) => {
       const c = ctx();
-      const parsed = parseCsr(readAtMost(file, MAX_CSR_INPUT_BYTES), {
+      const input = readInputFile(file, MAX_CSR_INPUT_BYTES, (m) => new CsrError('CSR_TOO_LARGE', `${m}; a CSR is never that big`));
+      const parsed = parseCsr(input, {
         allowEcdsaNullParams: opts.allowEcdsaNullParams === true,
       });
       if (c.json) c.printJson(toJson(parsed));
       else c.io.out(formatText(parsed));
     });
-}
 
-/** Reads at most limit+1 bytes, so a huge file (or /dev/zero) is refused without reading it. */
-function readAtMost(path: string, limit: number): Buffer {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw unreadable(path, e);
-  }
-  try {
-    const buf = Buffer.alloc(limit + 1);
-    let n = 0;
-    while (n < buf.length) {
-      const read = readSync(fd, buf, n, buf.length - n, null);
-      if (read === 0) break;
-      n += read;
-    }
-    if (n > limit) throw new CsrError('CSR_TOO_LARGE', `${path} is larger than ${limit} bytes; a CSR is never that big`);
-    return buf.subarray(0, n);
-  } catch (e) {
-    if (e instanceof HallmarkError) throw e;
-    throw unreadable(path, e);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function unreadable(path: string, e: unknown): HallmarkError {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  return new HallmarkError('FILE_UNREADABLE', `cannot read ${path}${code ? ` (${code})` : ''}`, 'input');
+  addKeyAccessOptions(
+    csr
+      .command('create')
+      .description("make a CSR signed by one of the workspace's keys (e.g. an intermediate for an outside root)")
+      .requiredOption('--key <label>', 'the key')
+      .requiredOption('--subject <dn>', 'the requested subject, e.g. "C=DE,O=Acme,CN=Acme Online CA"')
+      .option('--out <file>', 'write the PEM here (never overwrites)'),
+  ).action(async (opts: KeyAccessOptions & { key: string; subject: string; out?: string }) => {
+    const c = ctx();
+    const subject = parseSubject(opts.subject);
+    await c.withWorkspace(async (ws) => {
+      const record = new KeyRepository(ws).get(opts.key);
+      const key = await openSigningKey(record, await keyUnlockFor(record, opts, ws, c.io.env));
+      let text: string;
+      try {
+        text = pem(await buildCsr({ key, subject }), 'CERTIFICATE REQUEST');
+      } finally {
+        key.close();
+      }
+      ws.audit.append({ actor: c.actor, action: 'csr.created', subject: opts.key, details: { subject: opts.subject } });
+      if (!opts.out) return void c.io.out(text);
+      try {
+        writeFileSync(opts.out, text, { flag: 'wx' });
+      } catch (e) {
+        throw new UsageError(`cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists (never overwritten)' : (e as Error).message}`);
+      }
+      c.io.err(`wrote ${opts.out}\n`);
+    });
+  });
 }
 
 function nameOf(oid: string): string | undefined {
@@ -112,14 +119,14 @@ function formatText(csr: ParsedCsr): string {
   ];
   if (csr.requestedExtensions.length === 0) lines.push('extensions   (none)');
   csr.requestedExtensions.forEach((e, i) => {
-    lines.push(`${i === 0 ? 'extensions   ' : '             '}${label(e.oid)}${e.critical ? ' critical' : ''}: ${e.value.toString('hex')}`);
+    const prefix = i === 0 ? 'extensions   ' : '             ';
+    lines.push(`${prefix}${label(e.oid)}${e.critical ? ' critical' : ''}: ${e.value.toString('hex')}`);
   });
   return `${lines.join('\n')}\n`;
 }
 
 /** Quotes a device-supplied string so control characters cannot reach the terminal. */
 function visible(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return JSON.stringify(s).replace(/[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) =>
     `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );

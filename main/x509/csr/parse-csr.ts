@@ -46,14 +46,17 @@ export function parseCsr(input: Buffer | string, options: ParseCsrOptions = {}):
 
   const [info, algId, signature, extraTop] = root.children;
   if (root.id !== 0x30 || info?.id !== 0x30 || algId?.id !== 0x30 || signature?.id !== 0x03 || extraTop !== undefined) {
-    throw notACsr(root, 'CertificationRequest must be SEQUENCE { certificationRequestInfo, signatureAlgorithm, signature BIT STRING }');
+    throw notACsr(
+      root,
+      'CertificationRequest must be SEQUENCE { certificationRequestInfo, signatureAlgorithm, signature BIT STRING }',
+    );
   }
   const [version, subject, spki, attributes, extraInfo] = info.children;
   if (version?.id !== 0x02 || subject?.id !== 0x30 || spki?.id !== 0x30 || extraInfo !== undefined) {
     throw notACsr(root, 'certificationRequestInfo must be SEQUENCE { version, subject, subjectPKInfo, [0] attributes }');
   }
   if (attributes?.id !== 0xa0) {
-    throw new CsrError('CSR_STRUCTURE', 'certificationRequestInfo has no [0] attributes (required, even when empty)');
+    throw notACsr(root, 'certificationRequestInfo has no [0] attributes (required, even when empty)');
   }
   if (version.length !== 1 || version.buf[version.contentStart] !== 0) {
     throw new CsrError('CSR_VERSION', `CSR version is 0x${version.content().toString('hex')}; only v1 (0) exists`);

@@ -59,7 +59,6 @@ export function formatName(name: DerNode): string {
   return rdns.reverse().join(',');
 }
 
-// eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /[",+;<>\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 export function escapeValue(value: string): string {

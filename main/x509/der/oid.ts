@@ -1,19 +1,36 @@
 import { DerError } from './der-errors.js';
 
 /**
+ * Bounds no real OID comes near (the longest in common use are ~30 bytes; UUID arcs under
+ * 2.25 are 128 bits) but that keep decoding hostile input cheap: a 16 KiB single arc would
+ * otherwise be a quadratic bigint build.
+ */
+const MAX_OID_BYTES = 128;
+/** 19 base-128 digits hold 133 bits: every 128-bit arc fits, with room for 2.25's first subidentifier. */
+const MAX_ARC_BYTES = 19;
+
+/**
  * Checks that bytes[start, end) are a valid DER OBJECT IDENTIFIER body: at least one
  * subidentifier, each minimally encoded (no leading 0x80 byte) and terminated (last byte
- * without the continuation bit). Arcs may be arbitrarily large (UUID OIDs under 2.25).
+ * without the continuation bit), within the bounds above.
  */
 export function validateOidBody(bytes: Uint8Array, start: number, end: number): void {
   if (end <= start) throw new DerError('DER_OID', 'OBJECT IDENTIFIER is empty', start);
+  if (end - start > MAX_OID_BYTES) {
+    throw new DerError('DER_OID', `OBJECT IDENTIFIER is longer than ${MAX_OID_BYTES} bytes`, start);
+  }
   let atArcStart = true;
+  let arcBytes = 0;
   for (let i = start; i < end; i++) {
     const b = bytes[i]!;
     if (atArcStart && b === 0x80) {
       throw new DerError('DER_NON_MINIMAL', 'OBJECT IDENTIFIER arc has a leading 0x80 byte', i);
     }
+    if (++arcBytes > MAX_ARC_BYTES) {
+      throw new DerError('DER_OID', `OBJECT IDENTIFIER arc is longer than ${MAX_ARC_BYTES} bytes (over 128 bits)`, i);
+    }
     atArcStart = (b & 0x80) === 0;
+    if (atArcStart) arcBytes = 0;
   }
   if (!atArcStart) throw new DerError('DER_OID', 'OBJECT IDENTIFIER ends inside an arc', end - 1);
 }

@@ -39,7 +39,7 @@ export function checkPublicKey(spkiDer: Buffer): PublicKeyInfo {
   try {
     node = parseDer(spkiDer, { maxDepth: SPKI_MAX_DEPTH });
   } catch (e) {
-    if (e instanceof DerError) throw new PublicKeyError('KEY_SPKI_INVALID', `SubjectPublicKeyInfo is not valid DER: ${e.message}`);
+    if (e instanceof DerError) invalid(`not valid DER: ${e.message}`);
     throw e;
   }
   return checkSpkiNode(node).info;
@@ -83,7 +83,9 @@ function checkEc(params: DerNode | undefined, point: Buffer): CheckedPublicKey {
   if (params.id !== 0x06) {
     throw new PublicKeyError(
       'KEY_CURVE_UNSUPPORTED',
-      params.id === 0x05 ? 'EC key with implicitCA parameters is not supported' : 'EC key with explicit curve parameters is not supported; use a named curve',
+      params.id === 0x05
+        ? 'EC key with implicitCA parameters is not supported'
+        : 'EC key with explicit curve parameters is not supported; use a named curve',
     );
   }
   const curveOid = params.oid();
@@ -121,8 +123,12 @@ function checkRsa(spki: DerNode, keyBytes: Buffer): CheckedPublicKey {
   if (n[0]! & 0x80) throw new PublicKeyError('KEY_RSA_MODULUS_INVALID', 'RSA modulus is negative');
   if (n[0] === 0) n = n.subarray(1);
   const bits = n.length === 0 ? 0 : (n.length - 1) * 8 + (32 - Math.clz32(n[0]!));
-  if (bits < 2048) throw new PublicKeyError('KEY_RSA_TOO_SMALL', `RSA modulus is ${bits} bits; at least 2048 are required`, { bits });
-  if (bits > 4096) throw new PublicKeyError('KEY_RSA_TOO_LARGE', `RSA modulus is ${bits} bits; at most 4096 are supported`, { bits });
+  if (bits < 2048) {
+    throw new PublicKeyError('KEY_RSA_TOO_SMALL', `RSA modulus is ${bits} bits; at least 2048 are required`, { bits });
+  }
+  if (bits > 4096) {
+    throw new PublicKeyError('KEY_RSA_TOO_LARGE', `RSA modulus is ${bits} bits; at most 4096 are supported`, { bits });
+  }
   const algorithm = RSA_SIZES[bits];
   if (algorithm === undefined) {
     throw new PublicKeyError('KEY_RSA_SIZE_UNSUPPORTED', `RSA modulus is ${bits} bits; only 2048, 3072 or 4096 are supported`, {

@@ -78,7 +78,8 @@ export function checkEcPoint(curve: EcCurve, point: Buffer): Buffer {
     return out;
   }
   if (form === 0x06 || form === 0x07) fail('hybrid point encoding is not supported');
-  return fail(point.length === 0 ? 'the point is empty' : `unknown point encoding 0x${(form ?? 0).toString(16).padStart(2, '0')}`);
+  if (form === undefined) return fail('the point is empty');
+  return fail(`unknown point encoding 0x${form.toString(16).padStart(2, '0')}`);
 }
 
 /** x^3 - 3x + b mod p, in [0, p) */
