@@ -1,14 +1,9 @@
-import { createPublicKey } from 'node:crypto';
 import { OID } from '../oids.js';
 import { PRINTABLE_PATTERN } from '../der/der-writer.js';
 import { error, warning, type Lint } from './lint-types.js';
-import type { CertificateFacts } from '../certificate-facts.js';
+import { keySupportFindings } from './key-support.js';
 
-const SUPPORTED_KEY: Record<string, string> = {
-  'ec:prime256v1': 'P-256',
-  'ec:secp384r1': 'P-384',
-  'ed25519:': 'Ed25519',
-};
+const KNOWN_CRITICAL: ReadonlySet<string> = new Set([OID.basicConstraints, OID.keyUsage, OID.nameConstraints, OID.subjectAltName, OID.extKeyUsage]);
 
 export const entityLints: Lint[] = [
   {
@@ -89,39 +84,17 @@ export const entityLints: Lint[] = [
   {
     rule: 'key.supported',
     description: 'the subject key is EC P-256/P-384, Ed25519, or RSA 2048–4096 with e=65537',
-    check: (c) => keyFindings(c),
+    check: (c, ctx) => keySupportFindings(c.spki, ctx.subjectKey),
   },
   {
     rule: 'extensions.known-critical',
     description: 'every critical extension is one verifiers understand',
-    check: (c) => {
-      const known = new Set<string>([OID.basicConstraints, OID.keyUsage, OID.nameConstraints, OID.subjectAltName, OID.extKeyUsage]);
-      return c.extensions
-        .filter((e) => e.critical && !known.has(e.oid))
-        .map((e) => warning('extensions.known-critical', `critical extension ${e.oid} will make generic verifiers reject the certificate`));
-    },
+    check: (c) =>
+      c.extensions
+        .filter((e) => e.critical && !KNOWN_CRITICAL.has(e.oid))
+        .map((e) => warning('extensions.known-critical', `critical extension ${e.oid} will make generic verifiers reject the certificate`)),
   },
 ];
-
-function keyFindings(c: CertificateFacts) {
-  let key;
-  try {
-    key = createPublicKey({ key: c.spki, format: 'der', type: 'spki' });
-  } catch (e) {
-    return [error('key.supported', `the subject public key cannot be loaded: ${(e as Error).message}`)];
-  }
-  const type = key.asymmetricKeyType ?? '';
-  const details = key.asymmetricKeyDetails ?? {};
-  if (type === 'rsa') {
-    const bits = details.modulusLength ?? 0;
-    const out = [];
-    if (![2048, 3072, 4096].includes(bits)) out.push(error('key.supported', `RSA modulus of ${bits} bits (2048, 3072 or 4096 required)`));
-    if (details.publicExponent !== 65537n) out.push(error('key.supported', `RSA public exponent ${String(details.publicExponent)} (65537 required)`));
-    return out;
-  }
-  const id = `${type}:${type === 'ec' ? (details.namedCurve ?? '') : ''}`;
-  return SUPPORTED_KEY[id] ? [] : [error('key.supported', `unsupported subject key ${type}${details.namedCurve ? ` (${details.namedCurve})` : ''}`)];
-}
 
 /** RFC 5280 §4.2.1.10: "example.com" covers itself and its subdomains; ".example.com" only subdomains. */
 function dnsWithin(name: string, constraint: string): boolean {

@@ -1,5 +1,6 @@
 import type { KeyAlgorithm } from '../../keys/key-algorithm.js';
 import type { CertificateFacts } from '../certificate-facts.js';
+import type { PublicKeyInfo } from '../csr/parsed-csr.js';
 import type { ProfileName } from '../certificate-template.js';
 
 export type LintSeverity = 'error' | 'warning';
@@ -19,6 +20,11 @@ export interface LintContext {
   readonly signerAlgorithm: KeyAlgorithm;
   /** the longest validity the caller allows for this profile, in days (ceremony guards) */
   readonly maxValidityDays?: number;
+  /**
+   * The subject key as parseCsr's checkPublicKey accepted it. key.supported uses it instead
+   * of loading the key again, but only when its SPKI is the certificate's byte for byte.
+   */
+  readonly subjectKey?: PublicKeyInfo;
 }
 
 /** A named check. It returns its findings (empty when the certificate passes). */
