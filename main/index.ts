@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { createCoreHandlers } from './api/core-api.js';
 import { registerIpc, sendEvent } from './ipc.js';
@@ -18,7 +18,16 @@ registerAppScheme();
 lockDownWebContents(allowedOrigins);
 
 app.whenReady().then(() => {
-  const { workspace } = Workspace.init(resolveWorkspaceHome(undefined), userInfo().username);
+  let workspace: Workspace;
+  try {
+    workspace = Workspace.init(resolveWorkspaceHome(undefined), userInfo().username).workspace;
+  } catch (e) {
+    // A refused workspace (not SQLite, newer schema, unwritable) is shown, never "repaired".
+    const code = (e as { code?: string }).code ?? 'INTERNAL';
+    dialog.showErrorBox('Hallmark cannot open its workspace', `${code}: ${(e as Error).message}`);
+    app.exit(2);
+    return;
+  }
   denyPermissions(session.defaultSession);
   serveRenderer(session.defaultSession, rendererDir);
   const unregister = registerIpc(ipcMain, createCoreHandlers(workspace), allowedOrigins);
