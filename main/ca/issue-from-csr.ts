@@ -3,12 +3,11 @@ import type { Workspace } from '../store/workspace.js';
 import type { CertificateRow } from '../store/certificate-repository.js';
 import type { ParsedCsr } from '../x509/csr/parsed-csr.js';
 import { encodeName, formatName, type NameAttribute } from '../x509/distinguished-name.js';
-import type { ProfileName } from '../x509/certificate-template.js';
-import { crlSignerExtensions, intermediateCaExtensions, manifestSignerExtensions, type IntermediateOptions } from '../x509/profiles/ca-profiles.js';
-import { idevidExtensions, type IdevidOptions } from '../x509/profiles/idevid-profile.js';
+import { prepareIssuer, type IssuedProfile } from '../x509/issuer/prepared-issuer.js';
+import type { IntermediateOptions } from '../x509/profiles/ca-profiles.js';
+import type { IdevidOptions } from '../x509/profiles/idevid-profile.js';
 import type { LintSkip } from '../x509/lint/lint-certificate.js';
-import { randomSerialNumber } from '../x509/serial-number.js';
-import { signCertificate, type SignedCertificate } from '../x509/sign-certificate.js';
+import type { SignedCertificate } from '../x509/sign-certificate.js';
 import { NO_WELL_DEFINED_EXPIRATION, wholeSeconds } from '../x509/validity.js';
 import { X509Error } from '../x509/x509-errors.js';
 import { loadCa } from './certificate-authority.js';
@@ -16,7 +15,7 @@ import { recordIssued } from './record-issued.js';
 
 const DAY = 86_400_000;
 
-export type IssuedProfile = Exclude<ProfileName, 'root'>;
+export type { IssuedProfile } from '../x509/issuer/prepared-issuer.js';
 
 export interface IssueFromCsrRequest {
   readonly ca: string;
@@ -42,24 +41,26 @@ export interface IssuedCertificate {
   readonly row: CertificateRow;
 }
 
-/** Signs a certificate for a checked CSR under one of the workspace's CAs and commits it before returning. */
+/**
+ * Signs a certificate for a checked CSR under one of the workspace's CAs and commits it
+ * before returning. One certificate per call; a batch prepares its issuer once
+ * (x509/issuer/prepared-issuer.ts) and records each certificate the same way.
+ */
 export async function issueFromCsr(ws: Workspace, req: IssueFromCsrRequest): Promise<IssuedCertificate> {
   const ca = loadCa(ws, req.ca);
   const issuerSpki = ca.certificate.spki;
-  const spki = req.csr.publicKey.spki;
-  const extensions = (() => {
-    switch (req.profile) {
-      case 'idevid':
-        if (!req.idevid) throw new X509Error('PROFILE_INVALID', 'the idevid profile needs hardwareModuleName options (hwType, hwSerialNum)');
-        return idevidExtensions(spki, issuerSpki, req.idevid);
-      case 'intermediate':
-        return intermediateCaExtensions(spki, issuerSpki, req.intermediate ?? {});
-      case 'manifest-signer':
-        return manifestSignerExtensions(spki, issuerSpki);
-      case 'crl-signer':
-        return crlSignerExtensions(spki, issuerSpki);
-    }
-  })();
+  if (req.profile === 'idevid' && !req.idevid) {
+    throw new X509Error('PROFILE_INVALID', 'the idevid profile needs hardwareModuleName options (hwType, hwSerialNum)');
+  }
+  const { hardwareModuleName, ...idevidProfile } = req.idevid ?? {};
+  const issuer = prepareIssuer({
+    issuer: ca.certificate,
+    signer: req.caKey,
+    profile: req.profile,
+    ...(req.profile === 'idevid' ? { idevid: idevidProfile } : {}),
+    ...(req.profile === 'intermediate' ? { intermediate: req.intermediate ?? {} } : {}),
+    ...(req.skipLints ? { skipLints: req.skipLints } : {}),
+  });
   if (req.validity === 'no-expiration' && req.profile !== 'idevid') {
     throw new X509Error('VALIDITY_INVALID', '"no well-defined expiration" is for IDevID certificates only');
   }
@@ -68,21 +69,12 @@ export async function issueFromCsr(ws: Workspace, req: IssueFromCsrRequest): Pro
   }
   const notBefore = wholeSeconds(req.notBefore ?? new Date());
   const notAfter = req.validity === 'no-expiration' ? NO_WELL_DEFINED_EXPIRATION : new Date(notBefore.getTime() + req.validity * DAY);
-  const subjectName = req.subject ? encodeName(req.subject) : req.csr.subjectDer;
-  const signed = await signCertificate({
-    template: {
-      profile: req.profile,
-      serial: randomSerialNumber(),
-      issuerName: ca.certificate.subjectDer,
-      subjectName,
-      notBefore,
-      notAfter,
-      subjectSpki: spki,
-      extensions,
-    },
-    signer: req.caKey,
-    issuer: ca.certificate,
-    ...(req.skipLints ? { skipLints: req.skipLints } : {}),
+  const signed = await issuer.issue({
+    subjectKey: req.csr.publicKey,
+    subjectName: req.subject ? encodeName(req.subject) : req.csr.subjectDer,
+    notBefore,
+    notAfter,
+    ...(req.profile === 'idevid' && hardwareModuleName ? { hardwareModuleName } : {}),
   });
   const row = ws.transact(() =>
     recordIssued(ws, {

@@ -92,6 +92,13 @@ describe('hallmark key / ca / cert / crl / lint', () => {
     writeFileSync(file('leaf.pem'), out.pem);
     const verify = spawnSync('openssl', ['verify', '-x509_strict', '-CAfile', file('mfg-chain.pem'), file('leaf.pem')], { encoding: 'utf8' });
     expect(verify.stdout).toContain(': OK');
+    // The same HSM-rooted chain through GnuTLS and python3-cryptography.
+    execFileSync('sh', ['-c', `openssl x509 -in ${file('mfg-chain.pem')} > ${file('mfg-only.pem')}; cat ${file('leaf.pem')} ${file('mfg-chain.pem')} > ${file('full-chain.pem')}`]);
+    const rootPem = file('root-only.pem', (await cli('ca', 'export', 'acme-root')).stdout);
+    const gnutls = spawnSync('certtool', ['--verify', '--load-ca-certificate', rootPem, '--infile', file('full-chain.pem')], { encoding: 'utf8' });
+    expect(gnutls.stdout + gnutls.stderr).toMatch(/Chain verification output: Verified/);
+    const py = spawnSync('/usr/bin/python3', [join(import.meta.dirname, '../support/check_chain.py'), rootPem, file('mfg-only.pem'), file('leaf.pem'), '--idevid', '2.23.133.1.2', Buffer.from('W77').toString('hex'), 'W77', '--no-expiry'], { encoding: 'utf8' });
+    expect(py.status, py.stderr).toBe(0);
     const info = JSON.parse((await cli('--json', 'cert', 'inspect', file('leaf.pem'))).stdout) as Record<string, unknown>;
     expect(info).toMatchObject({ subject: 'O=Acme Devices GmbH, CN=widget-W77, serialNumber=W77', notAfter: '9999-12-31T23:59:59.000Z', masaUrl: 'masa.acme.example' });
     // A chain file is not one issuer certificate: refused with a reason, not guessed at.
@@ -101,7 +108,6 @@ describe('hallmark key / ca / cert / crl / lint', () => {
   });
 
   it('lints a certificate file against its issuer', async () => {
-    execFileSync('sh', ['-c', `openssl x509 -in ${file('mfg-chain.pem')} > ${file('mfg-only.pem')}`]);
     const lint = await cli('lint', file('leaf.pem'), '--issuer', file('mfg-only.pem'));
     expect(lint.code, lint.stdout + lint.stderr).toBe(0);
     expect(lint.stdout).toMatch(/warning: \[validity\.within-issuer\]/);
