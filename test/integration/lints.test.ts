@@ -18,7 +18,7 @@ import { encodeTbsCertificate } from '../../main/x509/tbs-certificate.js';
 import { NO_WELL_DEFINED_EXPIRATION } from '../../main/x509/validity.js';
 
 /** Real keys, real encodings: each rule is shown firing on a certificate that breaks it. */
-function key(alg: KeyAlgorithm = 'ecdsa-p256', label = alg) {
+function key(alg: KeyAlgorithm = 'ecdsa-p256', label: string = alg) {
   const pair =
     alg === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: alg === 'ecdsa-p384' ? 'secp384r1' : 'prime256v1' });
   return new KeyObjectSigningKey(label, alg, pair.privateKey, pair.publicKey.export({ type: 'spki', format: 'der' }));
