@@ -1,9 +1,7 @@
-import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import type { KeyRecord } from '../main/keys/key-record.js';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { SigningKey } from '../main/keys/signing-key.js';
-import { generatePkcs11Key, openPkcs11Key } from '../main/keys/pkcs11/pkcs11-key-store.js';
-import { createSoftHsm } from '../test/support/softhsm.js';
-import { defineBenchmarks, sharedFixture } from './bench-case.js';
+import { defineBenchmarks } from './bench-case.js';
+import { softHsmP256Key } from './softhsm-p256-key.js';
 
 /**
  * What signing inside a token costs against an in-process key. SoftHSM is a software
@@ -15,34 +13,10 @@ const OPS = 200;
 const CONCURRENCY = 4;
 const message = Buffer.alloc(200, 0x5a);
 
-const softHsmKey = sharedFixture(
-  async () => {
-    const hsm = createSoftHsm([{ label: 'bench' }]);
-    const token = hsm.tokens[0]!;
-    const binding = { modulePath: hsm.modulePath, tokenSerial: token.serial, pin: token.pin };
-    const { spki, location } = await generatePkcs11Key({ label: 'bench-p256', algorithm: 'ecdsa-p256', binding });
-    const record: KeyRecord = {
-      label: 'bench-p256',
-      store: 'pkcs11',
-      algorithm: 'ecdsa-p256',
-      spki,
-      spkiSha256: createHash('sha256').update(spki).digest('hex'),
-      location: { ...location },
-      createdAt: new Date().toISOString(),
-    };
-    const key = await openPkcs11Key(record, binding);
-    return { hsm, key };
-  },
-  ({ hsm, key }) => {
-    key.close();
-    hsm.dispose();
-  },
-);
-
 let nodeKey: KeyObject | undefined;
 let key: SigningKey | undefined;
 const useSoftHsm = async (): Promise<void> => {
-  key = (await softHsmKey()).key;
+  key = (await softHsmP256Key()).key;
 };
 
 export default defineBenchmarks([

@@ -3,7 +3,8 @@ import { CaRepository, type CaRow } from '../store/ca-repository.js';
 import { CertificateRepository } from '../store/certificate-repository.js';
 import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
-import { parseCertificate, type ParsedCertificate } from '../x509/certificate-facts.js';
+import type { ParsedCertificate } from '../x509/certificate-facts.js';
+import { parseCertificateFast as parseCertificate } from '../x509/certificate-facts-fast.js';
 
 /** A CA of this workspace with everything needed to sign under it (except the unlocked key). */
 export interface LoadedCa {

@@ -15,6 +15,7 @@ import {
   type Time,
 } from '@peculiar/asn1-x509';
 import { KEY_USAGE_BITS, type KeyUsage as KeyUsageName } from './extensions/key-usage.js';
+import { asn1jsOidText } from './facts/asn1js-oid-text.js';
 import { OID } from './oids.js';
 import { X509Error } from './x509-errors.js';
 
@@ -81,7 +82,7 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
     ...factsFromTbs(cert.tbsCertificate, tbsDer),
     der,
     sha256: createHash('sha256').update(der).digest('hex'),
-    outerSignatureAlgorithm: cert.signatureAlgorithm.algorithm,
+    outerSignatureAlgorithm: asn1jsOidText(cert.signatureAlgorithm.algorithm),
     signature: Buffer.from(cert.signatureValue),
   };
 }
@@ -98,7 +99,7 @@ export function parseTbs(tbsDer: Buffer): CertificateFacts {
 
 function factsFromTbs(tbs: TBSCertificate, tbsDer: Buffer): CertificateFacts {
   const extensions = (tbs.extensions ?? []).map((e) => ({
-    oid: e.extnID,
+    oid: asn1jsOidText(e.extnID),
     critical: e.critical,
     value: Buffer.from(e.extnValue.buffer),
   }));
@@ -107,7 +108,7 @@ function factsFromTbs(tbs: TBSCertificate, tbsDer: Buffer): CertificateFacts {
     tbsDer,
     version: tbs.version,
     serial: Buffer.from(tbs.serialNumber),
-    signatureAlgorithm: tbs.signature.algorithm,
+    signatureAlgorithm: asn1jsOidText(tbs.signature.algorithm),
     // asn1-schema reads an explicit NULL as null and absent parameters as undefined.
     signatureAlgorithmHasParams: tbs.signature.parameters !== undefined,
     issuerDer: Buffer.from(AsnConvert.serialize(tbs.issuer)),
@@ -119,7 +120,7 @@ function factsFromTbs(tbs: TBSCertificate, tbsDer: Buffer): CertificateFacts {
     notAfter: tbs.validity.notAfter.getTime(),
     notAfterEncoding: timeEncoding(tbs.validity.notAfter),
     spki: Buffer.from(AsnConvert.serialize(tbs.subjectPublicKeyInfo)),
-    spkiAlgorithm: tbs.subjectPublicKeyInfo.algorithm.algorithm,
+    spkiAlgorithm: asn1jsOidText(tbs.subjectPublicKeyInfo.algorithm.algorithm),
     extensions,
   };
   decodeExtension(find(OID.basicConstraints), 'basicConstraints', (v) => {
@@ -134,7 +135,7 @@ function factsFromTbs(tbs: TBSCertificate, tbsDer: Buffer): CertificateFacts {
     );
   });
   decodeExtension(find(OID.extKeyUsage), 'extKeyUsage', (v) => {
-    facts.extendedKeyUsage = [...AsnConvert.parse(v, ExtendedKeyUsage)];
+    facts.extendedKeyUsage = [...AsnConvert.parse(v, ExtendedKeyUsage)].map(asn1jsOidText);
   });
   decodeExtension(find(OID.subjectKeyIdentifier), 'subjectKeyIdentifier', (v) => {
     facts.subjectKeyId = Buffer.from(AsnConvert.parse(v, SubjectKeyIdentifier).buffer);
@@ -148,8 +149,8 @@ function factsFromTbs(tbs: TBSCertificate, tbsDer: Buffer): CertificateFacts {
     for (const gn of AsnConvert.parse(v, SubjectAlternativeName)) {
       if (gn.dNSName !== undefined) san.dns.push(gn.dNSName);
       else if (gn.uniformResourceIdentifier !== undefined) san.uris.push(gn.uniformResourceIdentifier);
-      else if (gn.otherName?.typeId === OID.hardwareModuleName) san.hardwareModuleNames.push(decodeHardwareModuleName(Buffer.from(gn.otherName.value)));
-      else san.other.push(gn.otherName ? `otherName ${gn.otherName.typeId}` : Object.keys(gn).join(','));
+      else if (gn.otherName && asn1jsOidText(gn.otherName.typeId) === OID.hardwareModuleName) san.hardwareModuleNames.push(decodeHardwareModuleName(Buffer.from(gn.otherName.value)));
+      else san.other.push(gn.otherName ? `otherName ${asn1jsOidText(gn.otherName.typeId)}` : Object.keys(gn).join(','));
     }
     facts.san = san;
   });
@@ -191,7 +192,7 @@ function decodeHardwareModuleName(value: Buffer): HardwareModuleNameFact {
   if (!(hwType instanceof asn1js.ObjectIdentifier) || !(hwSerial instanceof asn1js.OctetString) || seq.valueBlock.value.length !== 2) {
     throw new Error('HardwareModuleName must be { hwType OID, hwSerialNum OCTET STRING }');
   }
-  return { hwType: hwType.valueBlock.toString(), hwSerialNum: Buffer.from(hwSerial.valueBlock.valueHexView) };
+  return { hwType: asn1jsOidText(hwType.valueBlock.toString()), hwSerialNum: Buffer.from(hwSerial.valueBlock.valueHexView) };
 }
 
 function nameFacts(name: Name): NameFact[] {
@@ -206,7 +207,7 @@ function nameFacts(name: Name): NameFact[] {
         : v.teletexString !== undefined ? 'teletex'
         : v.universalString !== undefined ? 'universal'
         : 'other';
-      return { oid: atv.type, value: v.toString(), stringType };
+      return { oid: asn1jsOidText(atv.type), value: v.toString(), stringType };
     }),
   );
 }
