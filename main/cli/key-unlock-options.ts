@@ -4,7 +4,7 @@ import type { KeyRecord } from '../keys/key-record.js';
 import type { KeyUnlock } from '../keys/open-signing-key.js';
 import type { Pkcs11Binding } from '../keys/pkcs11/pkcs11-key-store.js';
 import type { Workspace } from '../store/workspace.js';
-import { nonNegativeInteger } from './parse-integer.js';
+import { nonNegativeInteger, collect } from './option-parsers.js';
 import { readSecret } from './secret-input.js';
 
 /** The options any command that signs or generates accepts to reach a key; secrets only by file, env var or prompt. */
@@ -21,7 +21,6 @@ export interface KeyAccessOptions {
   sharePassphraseFile?: string[];
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function addKeyAccessOptions(cmd: Command): Command {
   return cmd

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { AuditEntry } from '../../store/audit/audit-entry.js';
 import { HallmarkError } from '../../errors/hallmark-error.js';
 import type { CliContext } from '../cli-context.js';
-import { nonNegativeInteger, positiveInteger } from '../parse-integer.js';
+import { nonNegativeInteger, positiveInteger } from '../option-parsers.js';
 
 export function registerAudit(program: Command, ctx: () => CliContext): void {
   const audit = program.command('audit').description('read, verify and annotate the hash-chained audit log');

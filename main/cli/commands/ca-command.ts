@@ -11,7 +11,7 @@ import { OID } from '../../x509/oids.js';
 import type { LintSkip } from '../../x509/lint/lint-certificate.js';
 import type { CliContext } from '../cli-context.js';
 import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
-import { nonNegativeInteger, positiveInteger } from '../parse-integer.js';
+import { nonNegativeInteger, positiveInteger, collect } from '../option-parsers.js';
 import { pem } from './key-command.js';
 import { printIssued } from './print-issued.js';
 
@@ -30,7 +30,6 @@ interface CreateOptions extends KeyAccessOptions {
   maxValidityDays?: number;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const EKU_NAMES: Record<string, string> = {
   serverAuth: OID.kpServerAuth,

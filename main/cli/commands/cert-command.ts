@@ -13,7 +13,7 @@ import { parseSubject } from '../../x509/distinguished-name.js';
 import { HW_TYPE_TPM2 } from '../../x509/profiles/idevid-profile.js';
 import type { CliContext } from '../cli-context.js';
 import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
-import { positiveInteger } from '../parse-integer.js';
+import { positiveInteger, collect } from '../option-parsers.js';
 import { readInputFile } from '../read-input-file.js';
 import { parseSkips } from './ca-command.js';
 import { printIssued } from './print-issued.js';
@@ -33,7 +33,6 @@ interface IssueOptions extends KeyAccessOptions {
   skipLint?: string[];
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerCert(program: Command, ctx: () => CliContext): void {
   const cert = program.command('cert').description('issue and inspect certificates');

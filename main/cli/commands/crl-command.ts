@@ -7,7 +7,7 @@ import { openSigningKey } from '../../keys/open-signing-key.js';
 import { REVOCATION_REASONS, type RevocationReason } from '../../x509/crl.js';
 import type { CliContext } from '../cli-context.js';
 import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
-import { positiveInteger } from '../parse-integer.js';
+import { positiveInteger, collect } from '../option-parsers.js';
 import { pem } from './key-command.js';
 
 interface CrlOptions extends KeyAccessOptions {
@@ -17,7 +17,6 @@ interface CrlOptions extends KeyAccessOptions {
   out?: string;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerCrl(program: Command, ctx: () => CliContext): void {
   const crl = program.command('crl').description('certificate revocation lists');

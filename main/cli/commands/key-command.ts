@@ -11,7 +11,7 @@ import { KeyRepository } from '../../store/key-repository.js';
 import type { Workspace } from '../../store/workspace.js';
 import type { CliContext } from '../cli-context.js';
 import { addKeyAccessOptions, pkcs11Binding, type KeyAccessOptions } from '../key-unlock-options.js';
-import { positiveInteger } from '../parse-integer.js';
+import { positiveInteger, collect } from '../option-parsers.js';
 import { readSecret } from '../secret-input.js';
 
 interface GenerateOptions extends KeyAccessOptions {
@@ -24,7 +24,6 @@ interface GenerateOptions extends KeyAccessOptions {
   out?: string;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerKey(program: Command, ctx: () => CliContext): void {
   const key = program.command('key').description('generate and list keys: encrypted software keys, PKCS#11 tokens, M-of-N custodian shares');
