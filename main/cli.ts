@@ -11,6 +11,8 @@ import { registerCa } from './cli/commands/ca-command.js';
 import { registerCert } from './cli/commands/cert-command.js';
 import { registerCrl } from './cli/commands/crl-command.js';
 import { registerLint } from './cli/commands/lint-command.js';
+import { registerSim } from './cli/commands/sim-command.js';
+import { registerDevice } from './cli/commands/device-command.js';
 
 /** Exit statuses shared by every command. */
 export const EXIT_OK = 0;
@@ -45,6 +47,8 @@ function buildProgram(io: CliIo, getContext: () => CliContext): Command {
   registerCert(program, getContext);
   registerCrl(program, getContext);
   registerLint(program, getContext);
+  registerSim(program, getContext);
+  registerDevice(program, getContext);
   for (const cmd of allCommands(program)) {
     cmd.exitOverride();
     cmd.allowUnknownOption(false);

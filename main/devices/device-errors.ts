@@ -15,6 +15,9 @@ export type DeviceErrorCode =
   | 'DEVICE_NONCE_MISMATCH'
   | 'DEVICE_ATTESTATION_INVALID'
   | 'DEVICE_READBACK_MISMATCH'
+  | 'DEVICE_CHAIN_TOO_LARGE'
+  /** the device announced a restart in the middle of an exchange */
+  | 'DEVICE_RESET'
   | 'DEVICE_UNKNOWN';
 
 export class DeviceError extends HallmarkError {

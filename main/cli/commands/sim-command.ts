@@ -1,0 +1,128 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { isKeyAlgorithm, KEY_ALGORITHMS, type KeyAlgorithm } from '../../keys/key-algorithm.js';
+import { parseFaultSpec, type FaultSpec } from '../../devices/simulator/fault-spec.js';
+import { FAULT_MODES } from '../../devices/simulator/device-personality.js';
+import { personalityNames } from '../../devices/simulator/personalities.js';
+import { startSimulator } from '../../devices/simulator/simulator.js';
+import type { CliContext } from '../cli-context.js';
+import { nonNegativeInteger, positiveInteger } from '../option-parsers.js';
+
+interface SimOptions {
+  count: number;
+  protocol: string;
+  model?: string;
+  serialStart: number;
+  fault?: FaultSpec[];
+  seed: number;
+  keyAlg?: KeyAlgorithm;
+  keygenDelay?: [number, number];
+  stall: number;
+  baud: number;
+  bogusSerial?: string;
+  dir?: string;
+}
+
+/**
+ * `hallmark sim`: N simulated devices on PTY pairs, until SIGINT/SIGTERM. The first line
+ * of stdout is the station-side paths (space-separated; with --json a one-line JSON array)
+ * so a script can read one line and start; then it kills every socat and removes the links.
+ */
+export function registerSim(program: Command, ctx: () => CliContext): void {
+  program
+    .command('sim')
+    .description('simulate devices on pseudo-terminals (Hallmark protocol or nRF91 AT) until interrupted')
+    .requiredOption('--count <n>', 'how many devices', positiveInteger)
+    .option('--protocol <name>', `what they speak: ${personalityNames().join(', ')}`, 'hallmark')
+    .option('--model <model>', 'model name (also part of Hallmark serials: HM-<model>-0001)')
+    .option('--serial-start <n>', 'the first device serial counter', positiveInteger, 1)
+    .option(
+      '--fault <spec>',
+      `a fault: MODE (all devices), MODE@N (device N) or MODE:RATE (each device with that probability); repeatable. MODE: ${FAULT_MODES.join(', ')}`,
+      (value: string, previous: FaultSpec[] | undefined) => [...(previous ?? []), parseFaultSpecArg(value)],
+    )
+    .option('--seed <n>', 'seed for fault rates and delays', nonNegativeInteger, 1)
+    .option('--key-alg <alg>', `device key algorithm (${KEY_ALGORITHMS.join(', ')}; default per protocol: P-256)`, keyAlgorithmArg)
+    .option('--keygen-delay <min-max>', 'key generation time in ms, a range or one number (default: 200-800)', delayRange)
+    .option('--stall <ms>', 'how long the stall fault stays silent', positiveInteger, 60_000)
+    .option('--baud <rate>', 'pace device output as at this baud rate (0: no pacing)', nonNegativeInteger, 115200)
+    .option('--bogus-serial <serial>', 'the serial the bogus-serial fault reports')
+    .option('--dir <dir>', 'where to make the PTY links (default: a new temporary directory)')
+    .action(async (opts: SimOptions) => {
+      const c = ctx();
+      const ownDir = opts.dir === undefined;
+      const dir = ownDir ? mkdtempSync(join(tmpdir(), 'hallmark-sim-')) : resolve(opts.dir!);
+      if (!ownDir) mkdirSync(dir, { recursive: true });
+      try {
+        const sim = await startSimulator({
+          dir,
+          count: opts.count,
+          protocol: opts.protocol,
+          serialStart: opts.serialStart,
+          faults: opts.fault ?? [],
+          seed: opts.seed,
+          timing: { keygenMinMs: opts.keygenDelay?.[0] ?? 200, keygenMaxMs: opts.keygenDelay?.[1] ?? 800, stallMs: opts.stall },
+          baudRate: opts.baud,
+          ...(opts.model !== undefined ? { model: opts.model } : {}),
+          ...(opts.keyAlg !== undefined ? { keyAlgorithm: opts.keyAlg } : {}),
+          ...(opts.bogusSerial !== undefined ? { bogusSerial: opts.bogusSerial } : {}),
+          onError: (n, e) => c.io.err(`warning: device ${n}: ${(e as Error)?.message ?? String(e)}\n`),
+        });
+        try {
+          if (c.json) {
+            c.io.out(`${JSON.stringify(sim.devices)}\n`);
+          } else {
+            c.io.out(`${sim.devices.map((d) => d.path).join(' ')}\n`);
+            for (const d of sim.devices) {
+              c.io.out(`${d.path}  ${d.protocol}  ${d.model}  ${d.serial}${d.faults.length ? `  faults: ${d.faults.join(',')}` : ''}\n`);
+            }
+            c.io.err('simulating; stop with Ctrl-C\n');
+          }
+          await untilSignal();
+        } finally {
+          await sim.stop();
+        }
+      } finally {
+        if (ownDir) rmSync(dir, { recursive: true, force: true });
+      }
+    });
+}
+
+/**
+ * Resolves on the first SIGINT or SIGTERM, for commands that run until stopped. The
+ * handlers are removed again, so the process exits once the command has cleaned up.
+ */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      done(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+function parseFaultSpecArg(value: string): FaultSpec {
+  try {
+    return parseFaultSpec(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function keyAlgorithmArg(value: string): KeyAlgorithm {
+  if (!isKeyAlgorithm(value)) throw new InvalidArgumentError(`"${value}" is not one of ${KEY_ALGORITHMS.join(', ')}`);
+  return value;
+}
+
+function delayRange(value: string): [number, number] {
+  const m = /^(\d{1,6})(?:-(\d{1,6}))?$/.exec(value);
+  const min = Number(m?.[1]);
+  const max = m?.[2] === undefined ? min : Number(m[2]);
+  if (!m || max < min) throw new InvalidArgumentError(`"${value}" is not MIN-MAX milliseconds (or one number)`);
+  return [min, max];
+}
