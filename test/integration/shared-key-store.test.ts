@@ -147,6 +147,19 @@ describe.each([
     const lines = texts[0]!.split('\n');
     lines[2] = lines[2]!.replace(/^(.)/, (c) => (c === 'a' ? 'b' : 'a'));
     await rejects(openSharedKey(record, [{ text: lines.join('\n'), passphrase: secrets[0]!.passphrase }, input(1)]), 'SHARE_CORRUPT', /share #1: .*line 3 has a typo/);
+
+    // Every single-character typo is placed on its own line, never mistaken for a moved line.
+    const clean = sheetText(readFileSync(made.sheetFiles[0]!, 'utf8')).split('\n');
+    for (const [li, original] of clean.entries()) {
+      if (li === 0) continue;
+      const chars = [...original.replace(/\s+/g, '')];
+      for (let ci = 0; ci < chars.length; ci += 7) {
+        const typo = chars.slice();
+        typo[ci] = typo[ci] === '7' ? 'Q' : '7';
+        const text = clean.map((l, k) => (k === li ? typo.join('') : l)).join('\n');
+        expect(() => parseShareText(text)).toThrow(new RegExp(`line ${li + 1} has a typo`));
+      }
+    }
   });
 });
 

@@ -95,7 +95,18 @@ export function parseShareText(text: string): EncryptedShare {
     } else if (line.length <= CHECK_SYMBOLS) {
       problems.push({ line: n, why: `line ${n} is too short` });
     } else if (checkSymbols(lineCheck(n, symbols)) !== check) {
-      const movedFrom = [...Array(lines.length + 2).keys()].map((k) => k + 1).find((m) => m !== n && checkSymbols(lineCheck(m, symbols)) === check);
+      // A line whose check fits another position was moved there, unless that position
+      // already holds its own valid, different line: then the match is a coincidence
+      // (about 1 in 1021 per typo) and this line simply has a typo.
+      const holdsOwnLine = (m: number) => {
+        const other = lines[m - 1];
+        return other !== undefined && other !== line && checkSymbols(lineCheck(m, other.slice(0, -CHECK_SYMBOLS))) === other.slice(-CHECK_SYMBOLS);
+      };
+      // Only positions that exist: a match past the end is far likelier a typo than a
+      // line typed after where the share ends (missing tail lines are counted below).
+      const movedFrom = [...Array(lines.length).keys()]
+        .map((k) => k + 1)
+        .find((m) => m !== n && checkSymbols(lineCheck(m, symbols)) === check && !holdsOwnLine(m));
       problems.push({
         line: n,
         why:
