@@ -13,6 +13,8 @@ import { registerCrl } from './cli/commands/crl-command.js';
 import { registerLint } from './cli/commands/lint-command.js';
 import { registerSim } from './cli/commands/sim-command.js';
 import { registerDevice } from './cli/commands/device-command.js';
+import { registerBatch } from './cli/commands/batch-command.js';
+import { registerStation } from './cli/commands/station-command.js';
 
 /** Exit statuses shared by every command. */
 export const EXIT_OK = 0;
@@ -49,6 +51,8 @@ function buildProgram(io: CliIo, getContext: () => CliContext): Command {
   registerLint(program, getContext);
   registerSim(program, getContext);
   registerDevice(program, getContext);
+  registerBatch(program, getContext);
+  registerStation(program, getContext);
   for (const cmd of allCommands(program)) {
     cmd.exitOverride();
     cmd.allowUnknownOption(false);

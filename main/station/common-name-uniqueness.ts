@@ -1,0 +1,40 @@
+import type { Workspace } from '../store/workspace.js';
+
+/**
+ * Azure DPS takes the device certificate's CN as the registration id: another certificate
+ * of this workspace with the same CN (not one of this device's own earlier certificates)
+ * would collide. Returns the clashing certificate's serial, if any.
+ */
+export function commonNameClash(ws: Workspace, commonName: string, ownCertificateIds: readonly number[]): string | undefined {
+  const needle = `CN=${escapeValue(commonName)}`;
+  const rows = ws.db.prepare('SELECT id, serial, subject FROM certificates WHERE instr(subject, ?) > 0').all(needle) as { id: number; serial: string; subject: string }[];
+  const own = new Set(ownCertificateIds);
+  for (const r of rows) {
+    if (own.has(r.id)) continue;
+    if (splitFormattedName(r.subject).some((part) => part === needle)) return r.serial;
+  }
+  return undefined;
+}
+
+/** formatName escapes `,` and `\` in values; parts are joined by ", ". */
+function escapeValue(v: string): string {
+  return v.replace(/([,\\])/g, '\\$1');
+}
+
+function splitFormattedName(subject: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  for (let i = 0; i < subject.length; i++) {
+    const ch = subject[i]!;
+    if (ch === '\\' && i + 1 < subject.length) {
+      current += ch + subject[++i]!;
+    } else if (ch === ',') {
+      parts.push(current.trim());
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  parts.push(current.trim());
+  return parts;
+}

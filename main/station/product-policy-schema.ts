@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { KEY_ALGORITHMS } from '../keys/key-algorithm.js';
+import { parseDer } from '../x509/der/der-reader.js';
+import { IA5_PATTERN } from '../x509/der/der-writer.js';
+import { OID } from '../x509/oids.js';
+
+/** Dotted OID: first arc 0–2, second 0–39 under 0 and 1, no leading zeros. */
+const OID_PATTERN = /^(?:[01]\.(?:[0-9]|[1-3][0-9])|2\.(?:0|[1-9][0-9]*))(?:\.(?:0|[1-9][0-9]*))*$/;
+
+const oid = z.string().regex(OID_PATTERN, 'must be a dotted object identifier such as 1.3.6.1.4.1.55555.1');
+
+const compilableRegex = z.string().min(1).max(256).refine((s) => {
+  try {
+    new RegExp(s, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'is not a valid regular expression');
+
+/** A name attribute template: literal text with `{model}` and `{serial}` placeholders. */
+const attributeTemplate = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((s) => [...s.matchAll(/\{([^}]*)\}/g)].every((m) => m[1] === 'model' || m[1] === 'serial'), 'may only use the placeholders {model} and {serial}');
+
+const hexDer = z
+  .string()
+  .regex(/^(?:[0-9a-fA-F]{2})+$/, 'must be the DER value in hex (an even number of hex digits)')
+  .max(2048)
+  .refine((s) => {
+    try {
+      parseDer(Buffer.from(s, 'hex'), { maxDepth: 16 });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'is not one well-formed DER element');
+
+const PROFILE_OIDS = new Set<string>(Object.values(OID));
+
+const extraExtension = z.strictObject({
+  oid: oid.refine((o) => !PROFILE_OIDS.has(o), 'is an extension the IDevID profile sets itself'),
+  critical: z.boolean().default(false),
+  value: hexDer,
+});
+
+const usbId = z.string().regex(/^[0-9a-fA-F]{4}$/, 'must be 4 hex digits (e.g. "1915")');
+
+/**
+ * A product policy: everything the station needs to decide about a device of one model
+ * and what its IDevID says. Strict: an unknown key is an error, so a typo never silently
+ * turns a rule off.
+ */
+export const productPolicySchema = z.strictObject({
+  /** the model the devices report; `{model}` in the subject */
+  model: z.string().min(1).max(64).regex(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/, 'must be printable ASCII'),
+  protocol: z.enum(['hallmark', 'nrf91']),
+  fixture: z.strictObject({ usbVendorId: usbId, usbProductId: usbId }).optional(),
+  keyAlgorithms: z.array(z.enum(KEY_ALGORITHMS)).min(1).refine((a) => new Set(a).size === a.length, 'lists an algorithm twice'),
+  /** the hardware serial's format; matched against the whole serial */
+  serialPattern: compilableRegex,
+  subject: z.strictObject({
+    C: z.string().regex(/^[A-Z]{2}$/, 'must be two capital letters (ISO 3166)').optional(),
+    ST: attributeTemplate.optional(),
+    L: attributeTemplate.optional(),
+    O: attributeTemplate.optional(),
+    OU: attributeTemplate.optional(),
+    CN: attributeTemplate,
+    /** subject serialNumber = the hardware serial (802.1AR, BRSKI, AWS JITP read it) */
+    serialNumber: z.boolean().default(true),
+  }),
+  hardwareModuleName: z.strictObject({ hwType: oid }),
+  masaUrl: z
+    .string()
+    .min(1)
+    .max(1024)
+    .refine((s) => IA5_PATTERN.test(s) && !/\s/.test(s), 'must be an ASCII URI without spaces')
+    .optional(),
+  validity: z.union([z.literal('no-expiration'), z.strictObject({ days: z.number().int().min(1).max(36_500) })]),
+  keyAgreement: z.boolean().default(false),
+  extensions: z.array(extraExtension).max(16).default([]),
+  issuingCa: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a CA name of this workspace'),
+  /** who may approve a rework (the audit log's actor names); absent: any operator, recorded */
+  reworkOperators: z.array(z.string().min(1).max(64)).min(1).optional(),
+  targetCloud: z
+    .strictObject({
+      /** refuse to issue without subject serialNumber (AWS JITP, BRSKI, Trustpoint-style registrars) */
+      requireSubjectSerialNumber: z.boolean().default(false),
+      /** refuse a CN some other certificate in the workspace already has (Azure DPS registration ids) */
+      uniqueCommonName: z.boolean().default(false),
+    })
+    .default({ requireSubjectSerialNumber: false, uniqueCommonName: false }),
+});
+
+export type ProductPolicy = z.output<typeof productPolicySchema>;

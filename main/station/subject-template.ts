@@ -1,0 +1,39 @@
+import type { HardwareModuleName } from '../x509/extensions/subject-alt-name.js';
+import { validateName, type NameAttribute } from '../x509/distinguished-name.js';
+import type { ProductPolicy } from './product-policy-schema.js';
+
+const ORDER = ['C', 'ST', 'L', 'O', 'OU', 'CN'] as const;
+
+/**
+ * The certificate subject the station builds for one device, most significant first:
+ * C, ST, L, O, OU, CN from the policy's templates, then serialNumber = the hardware
+ * serial. The device's CSR subject plays no part.
+ */
+export function deviceSubject(policy: ProductPolicy, hardwareSerial: string): NameAttribute[] {
+  const fill = (template: string) => template.replace(/\{(model|serial)\}/g, (_, name: string) => (name === 'model' ? policy.model : hardwareSerial));
+  const attributes: NameAttribute[] = [];
+  for (const type of ORDER) {
+    const template = policy.subject[type];
+    if (template !== undefined) attributes.push({ type, value: fill(template) });
+  }
+  if (policy.subject.serialNumber) attributes.push({ type: 'serialNumber', value: hardwareSerial });
+  validateName(attributes);
+  return attributes;
+}
+
+/** The SAN hardwareModuleName: the policy's hwType, hwSerialNum = the serial's UTF-8 bytes. */
+export function deviceHardwareModuleName(policy: ProductPolicy, hardwareSerial: string): HardwareModuleName {
+  return { hwType: policy.hardwareModuleName.hwType, hwSerialNum: Buffer.from(hardwareSerial, 'utf8') };
+}
+
+/**
+ * The subject as text for the device protocol (HM+CSR carries it as DER the driver
+ * re-encodes): `TYPE=value` joined by commas, with `,` `/` `\` escaped as parseSubject reads them.
+ */
+export function subjectText(attributes: readonly NameAttribute[]): string {
+  return attributes.map((a) => `${a.type}=${a.value.replace(/([,/\\])/g, '\\$1')}`).join(',');
+}
+
+export function commonNameOf(attributes: readonly NameAttribute[]): string | undefined {
+  return attributes.find((a) => a.type === 'CN')?.value;
+}
