@@ -1,6 +1,8 @@
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { createCoreHandlers } from './api/core-api.js';
+import { forwardCoreEvents } from './api/core-events.js';
+import { StationSession } from './api/station-session.js';
 import { registerIpc, sendEvent } from './ipc.js';
 import { denyPermissions, lockDownWebContents, registerAppScheme, serveRenderer } from './shell/harden-session.js';
 import { APP_ORIGIN } from './shell/security-policy.js';
@@ -30,7 +32,8 @@ app.whenReady().then(() => {
   }
   denyPermissions(session.defaultSession);
   serveRenderer(session.defaultSession, rendererDir);
-  const unregister = registerIpc(ipcMain, createCoreHandlers(workspace), allowedOrigins);
+  const station = new StationSession(workspace);
+  const unregister = registerIpc(ipcMain, createCoreHandlers(workspace, station), allowedOrigins);
 
   const win = new BrowserWindow({
     width: 1280,
@@ -50,15 +53,16 @@ app.whenReady().then(() => {
       spellcheck: false,
     },
   });
-  const stopEvents = workspace.audit.onAppend((entry) =>
-    sendEvent(win.webContents, 'audit.appended', { seq: entry.seq, action: entry.action }),
-  );
+  const stopEvents = forwardCoreEvents(workspace, station, (event, payload) => sendEvent(win.webContents, event, payload));
   void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
 
   app.on('window-all-closed', () => {
     stopEvents();
     unregister();
-    workspace.close();
-    app.quit();
+    // A running station finishes the devices past their commit before the database closes.
+    void station.dispose().finally(() => {
+      workspace.close();
+      app.quit();
+    });
   });
 });

@@ -11,6 +11,28 @@ import { z } from 'zod';
 
 const auditName = z.string().min(1).max(200);
 
+/** A path on the station's disk (chosen by the user), never with a NUL. */
+const filePath = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'must not contain NUL');
+/** Who the audit log names for a station action: the technician at the fixture. */
+const operatorName = z
+  .string()
+  .max(100)
+  .refine((s) => s.trim().length > 0, 'the operator name is required')
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+const batchId = z.string().min(1).max(64);
+
+/**
+ * The CA key's unlock for a station run, typed by the technician. A renderer cannot name
+ * a file or an environment variable of the main process (the CLI's --passphrase-file /
+ * --passphrase-env), so the secret itself crosses IPC: in memory only, never logged,
+ * never stored, never echoed in any output, event or error, and dropped once the key is
+ * open (main/api/station-unlock.ts).
+ */
+const caUnlock = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('passphrase'), passphrase: z.string().min(1).max(1024) }),
+  z.strictObject({ kind: z.literal('pkcs11-pin'), pin: z.string().min(1).max(256) }),
+]);
+
 export const inputSchemas = {
   'workspace.info': z.strictObject({}),
   'audit.query': z.strictObject({
@@ -22,6 +44,28 @@ export const inputSchemas = {
   }),
   'audit.facets': z.strictObject({}),
   'audit.verify': z.strictObject({}),
+  'station.batches': z.strictObject({ includeClosed: z.boolean().optional() }),
+  'station.createBatch': z.strictObject({
+    /** the product policy (YAML) on the station's disk */
+    policyPath: filePath,
+    quantity: z.number().int().min(1).max(200_000),
+    plan: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('range'), range: z.string().min(3).max(200) }),
+      z.strictObject({ kind: z.literal('csv'), path: filePath }),
+    ]),
+    id: batchId.optional(),
+    operator: operatorName,
+  }),
+  'station.ports': z.strictObject({}),
+  'station.start': z.strictObject({
+    batchId,
+    ports: z.array(filePath).min(1).max(64),
+    operator: operatorName,
+    unlock: caUnlock,
+  }),
+  'station.stop': z.strictObject({ operator: operatorName }),
+  /** the run's batch, or `batchId`'s counters when no run is on it */
+  'station.status': z.strictObject({ batchId: batchId.optional() }),
 } as const;
 
 export type OperationName = keyof typeof inputSchemas;
@@ -66,11 +110,123 @@ export interface WorkspaceInfoView {
   appVersion: string;
 }
 
+/** A device's steps as the station records them (main/station/station-steps.ts). */
+export type StationStepName =
+  | 'identified'
+  | 'checked'
+  | 'nonce'
+  | 'csr-accepted'
+  | 'issued'
+  | 'certificate-resent'
+  | 'chain-written'
+  | 'done'
+  | 'refused'
+  | 'failed'
+  | 'reworked';
+
+/** A work order's counters, straight from the database; `remaining` = quota − devices holding a certificate. */
+export interface StationCountsView {
+  planned: number;
+  quantity: number;
+  /** certificates committed (rework replacements included) */
+  issued: number;
+  /** devices holding a certificate (what the quota counts) */
+  devicesIssued: number;
+  confirmed: number;
+  failed: number;
+  refused: number;
+  reworked: number;
+  remaining: number;
+}
+
+export interface StationBatchView {
+  id: string;
+  model: string;
+  status: 'open' | 'closed';
+  issuingCa: string;
+  quantity: number;
+  planned: number;
+  planSource: string;
+  createdAt: string;
+  createdBy: string;
+  counts: StationCountsView;
+}
+
+export interface SerialPortView {
+  path: string;
+  manufacturer?: string;
+  vendorId?: string;
+  productId?: string;
+  serialNumber?: string;
+  location?: string;
+}
+
+/** One port tile. `failed` covers refusals (a decision about the device) and faults. */
+export interface PortTileView {
+  port: string;
+  state: 'idle' | 'running' | 'done' | 'failed';
+  serial: string | null;
+  /** the last step recorded on this port */
+  step: StationStepName | null;
+  /** how far along the happy path this attempt got, 0–7 (identified 1 … done 7) */
+  progress: number;
+  attempt: number;
+  result: 'done' | 'refused' | 'failed' | null;
+  code: string | null;
+  /** the core's own message (technical) */
+  message: string | null;
+  /** the core's remedy in plain words, when it has one */
+  remedy: string | null;
+  certificateSerial: string | null;
+  updatedAt: string;
+}
+
+/** One line of the live event list. */
+export interface StationLogEntryView {
+  seq: number;
+  time: string;
+  kind: 'run-started' | 'step' | 'retry' | 'device' | 'stopping' | 'finished';
+  port: string | null;
+  serial: string | null;
+  step: StationStepName | null;
+  result: 'done' | 'refused' | 'failed' | null;
+  code: string | null;
+  /** a short detail: the stop reason, the retry attempt, a refusal's message */
+  text: string | null;
+}
+
+export interface StationRunView {
+  runId: string;
+  batchId: string;
+  operator: string;
+  phase: 'running' | 'stopping' | 'finished';
+  startedAt: string;
+  finishedAt: string | null;
+  stopReason: string | null;
+  ports: PortTileView[];
+  /** devices confirmed in this run per minute of run time; null before the first */
+  throughputPerMinute: number | null;
+}
+
+export interface StationStatusView {
+  run: StationRunView | null;
+  /** counters of `batchId` (or the run's batch), null when neither names one */
+  counts: StationCountsView | null;
+  /** newest last, at most 100 */
+  recent: StationLogEntryView[];
+}
+
 export interface Outputs {
   'workspace.info': WorkspaceInfoView;
   'audit.query': { total: number; entries: AuditEntryView[] };
   'audit.facets': { actions: string[]; actors: string[] };
   'audit.verify': ChainStatusView;
+  'station.batches': { batches: StationBatchView[] };
+  'station.createBatch': StationBatchView;
+  'station.ports': { ports: SerialPortView[] };
+  'station.start': StationStatusView;
+  'station.stop': StationStatusView;
+  'station.status': StationStatusView;
 }
 
 export type Input<Op extends OperationName> = z.input<(typeof inputSchemas)[Op]>;
@@ -79,9 +235,24 @@ export type Output<Op extends OperationName> = Outputs[Op];
 /** Events the core pushes to the renderer. */
 export interface Events {
   'audit.appended': { seq: number; action: string };
+  /** a per-device transition (the port's tile after it) or a run phase change, with the counters */
+  'station.event': StationEventView;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['audit.appended'];
+export const EVENT_NAMES: EventName[] = ['audit.appended', 'station.event'];
+
+export interface StationEventView {
+  runId: string;
+  batchId: string;
+  phase: StationRunView['phase'];
+  /** null for a counters-only update */
+  entry: StationLogEntryView | null;
+  /** the port's tile after this event, for per-device events */
+  tile: PortTileView | null;
+  /** present when the counters changed */
+  counts: StationCountsView | null;
+  throughputPerMinute: number | null;
+}
 
 /** What crosses the boundary: never a thrown Error (Electron strips its fields), always an envelope. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };

@@ -8,6 +8,7 @@ import { SideNav } from './components/side-nav.js';
 import { useHashRoute } from './routing/use-hash-route.js';
 import { AuditScreen } from './screens/audit-screen.js';
 import { PlannedSection } from './screens/planned-section.js';
+import { StationScreen } from './screens/station-screen.js';
 import { SECTIONS } from './sections.js';
 
 export function App() {
@@ -25,7 +26,7 @@ export function App() {
         <main className="app__main">
           <ErrorBannerSlot />
           <ErrorBoundary resetKey={route}>
-            {route === 'audit' || !section ? <AuditScreen /> : <PlannedSection section={section} />}
+            {route === 'station' ? <StationScreen /> : route === 'audit' || !section ? <AuditScreen /> : <PlannedSection section={section} />}
           </ErrorBoundary>
         </main>
       </div>

@@ -22,7 +22,7 @@ export const SECTIONS: readonly Section[] = [
     label: 'Station',
     summary:
       'The factory station: devices over serial, their CSRs checked against the product policy and the work order, IDevID certificates issued in batches.',
-    planned: 'Not built yet — arrives with the station capability.',
+    planned: null,
   },
   {
     route: 'qa',

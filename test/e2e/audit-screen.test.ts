@@ -199,7 +199,7 @@ describe('navigation', () => {
       await page.goto(`${host.url}#/audit`);
       for (const [nav, section, words] of [
         ['nav-ceremonies', 'section-ceremonies', /ceremon/i],
-        ['nav-station', 'section-station', /IDevID|device/i],
+        ['nav-station', 'station-screen', /work order|port/i],
         ['nav-qa', 'section-qa', /manifest/i],
         ['nav-inventory', 'section-inventory', /manifest|inventory/i],
       ] as const) {
@@ -207,7 +207,7 @@ describe('navigation', () => {
         const el = page.getByTestId(section);
         await el.waitFor();
         expect(await el.textContent()).toMatch(words);
-        await screenshot(page, `section-${section.replace('section-', '')}`);
+        await screenshot(page, section === 'station-screen' ? 'section-station' : `section-${section.replace('section-', '')}`);
       }
       await page.getByTestId('nav-audit').click();
       await page.getByTestId('audit-screen').waitFor();

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { EVENT_NAMES } from '../../preload/api.js';
 import { createCoreHandlers } from '../../main/api/core-api.js';
+import { forwardCoreEvents } from '../../main/api/core-events.js';
+import { StationSession, type StationSessionOptions } from '../../main/api/station-session.js';
 import { dispatch } from '../../main/api/dispatch.js';
 import { mimeTypeFor } from '../../main/shell/app-asset.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/shell/security-policy.js';
@@ -23,6 +25,8 @@ export interface TestHost {
   readonly origin: string;
   readonly token: string;
   readonly workspace: Workspace;
+  /** the dashboard's station on this workspace */
+  readonly station: StationSession;
   close(): Promise<void>;
 }
 
@@ -33,15 +37,17 @@ export async function startTestHost(options: {
   home: string;
   rendererDir?: string;
   actor?: string;
+  station?: StationSessionOptions;
 }): Promise<TestHost> {
   const rendererDir = resolve(options.rendererDir ?? resolve(ROOT, 'out/renderer'));
   const { workspace } = Workspace.init(options.home, options.actor ?? 'test-host');
-  const handlers = createCoreHandlers(workspace);
+  const station = new StationSession(workspace, options.station);
+  const handlers = createCoreHandlers(workspace, station);
   const token = randomBytes(24).toString('hex');
   const shim = await bundleShim();
   const streams = new Set<ServerResponse>();
-  const stopEvents = workspace.audit.onAppend((entry) => {
-    const frame = `event: audit.appended\ndata: ${JSON.stringify({ seq: entry.seq, action: entry.action })}\n\n`;
+  const stopEvents = forwardCoreEvents(workspace, station, (event, payload) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
     for (const s of streams) s.write(frame);
   });
 
@@ -111,7 +117,9 @@ export async function startTestHost(options: {
     origin,
     token,
     workspace,
+    station,
     async close() {
+      await station.dispose();
       stopEvents();
       for (const s of streams) s.end();
       server.closeAllConnections();

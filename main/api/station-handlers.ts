@@ -1,0 +1,52 @@
+import type { Input, OperationName, Output } from '../../preload/api.js';
+import { listSerialPorts } from '../devices/serial/list-serial-ports.js';
+import { readInputFile } from '../cli/read-input-file.js';
+import { MAX_POLICY_BYTES, parseProductPolicy } from '../station/parse-product-policy.js';
+import { parsePlanCsv, parseSerialRange } from '../station/production-plan.js';
+import { createBatch } from '../station/work-orders.js';
+import { StationBatchRepository } from '../store/station-batch-repository.js';
+import type { Workspace } from '../store/workspace.js';
+import type { StationSession } from './station-session.js';
+import { batchView } from './station-views.js';
+
+type StationOp = Extract<OperationName, `station.${string}`>;
+export type StationHandlers = { [Op in StationOp]: (input: Input<Op>) => Output<Op> | Promise<Output<Op>> };
+
+const MAX_PLAN_CSV_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The Station section's operations. File paths come from the technician (a path on the
+ * station's disk); they are read with a size bound and only ever parsed as a policy or a
+ * plan. The operator named in each request is who the audit log names.
+ */
+export function createStationHandlers(ws: Workspace, session: StationSession): StationHandlers {
+  return {
+    'station.batches': ({ includeClosed }) => {
+      const repo = new StationBatchRepository(ws);
+      const rows = repo.list().filter((b) => includeClosed === true || b.status === 'open');
+      return { batches: rows.map((b) => batchView(b, b.finalCounts ?? repo.counts(b.id))) };
+    },
+    'station.createBatch': (req) => {
+      const policy = parseProductPolicy(readInputFile(req.policyPath, MAX_POLICY_BYTES).toString('utf8'), req.policyPath);
+      const plan =
+        req.plan.kind === 'csv'
+          ? parsePlanCsv(readInputFile(req.plan.path, MAX_PLAN_CSV_BYTES).toString('utf8'), policy.policy, req.plan.path)
+          : parseSerialRange(req.plan.range, policy.policy);
+      const row = createBatch(ws, { policy, plan, quantity: req.quantity, actor: req.operator.trim(), ...(req.id !== undefined ? { id: req.id } : {}) });
+      return batchView(row, new StationBatchRepository(ws).counts(row.id));
+    },
+    'station.ports': async () => ({
+      ports: (await listSerialPorts()).map((p) => ({
+        path: p.path,
+        ...(p.manufacturer !== undefined ? { manufacturer: p.manufacturer } : {}),
+        ...(p.vendorId !== undefined ? { vendorId: p.vendorId } : {}),
+        ...(p.productId !== undefined ? { productId: p.productId } : {}),
+        ...(p.serialNumber !== undefined ? { serialNumber: p.serialNumber } : {}),
+        ...(p.location !== undefined ? { location: p.location } : {}),
+      })),
+    }),
+    'station.start': (req) => session.start(req),
+    'station.stop': ({ operator }) => session.stop(operator),
+    'station.status': ({ batchId }) => session.status(batchId),
+  };
+}
