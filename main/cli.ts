@@ -15,6 +15,7 @@ import { registerSim } from './cli/commands/sim-command.js';
 import { registerDevice } from './cli/commands/device-command.js';
 import { registerBatch } from './cli/commands/batch-command.js';
 import { registerStation } from './cli/commands/station-command.js';
+import { registerManifest } from './cli/commands/manifest-command.js';
 
 /** Exit statuses shared by every command. */
 export const EXIT_OK = 0;
@@ -53,6 +54,7 @@ function buildProgram(io: CliIo, getContext: () => CliContext): Command {
   registerDevice(program, getContext);
   registerBatch(program, getContext);
   registerStation(program, getContext);
+  registerManifest(program, getContext);
   for (const cmd of allCommands(program)) {
     cmd.exitOverride();
     cmd.allowUnknownOption(false);

@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ParsedCertificate } from '../../x509/certificate-facts.js';
+import { parseCertificateFast } from '../../x509/certificate-facts-fast.js';
+import { nameToString } from '../../x509/describe-certificate.js';
+import { OID } from '../../x509/oids.js';
+import type { ManifestDocument } from '../format/manifest-document.js';
+import { ManifestError } from '../manifest-errors.js';
+import { checkPath, describe, validAt } from './certificate-path.js';
+import { CHECK_NAMES, skipped, verdict, type CheckName, type CheckResult, type VerificationReport } from './check-result.js';
+import { checkCounters } from './counter-check.js';
+import { checkDeviceChain, checkDeviceDigests, checkDeviceSignatures, checkIdevidFields, checkListDigest, checkNoDuplicates, decodeEntries, identitiesOf } from './device-checks.js';
+import { manifestSchema } from './manifest-schema.js';
+import { checkPlan } from './plan-check.js';
+import { checkSequence, type PreviousManifest } from './sequence-check.js';
+import { verifyDetachedCms } from './verify-detached-cms.js';
+
+/** The file names of a manifest folder (the exporter writes the same names). */
+export const MANIFEST_JSON = 'manifest.json';
+export const MANIFEST_P7S = 'manifest.json.p7s';
+
+export interface VerifyOptions {
+  /** the trusted roots */
+  readonly anchors: readonly ParsedCertificate[];
+  /** the production plan's serials (readPlanCsv), if QA has it */
+  readonly plan?: readonly string[];
+  /** the folder of this station's previous manifest */
+  readonly previousDir?: string;
+  readonly now?: Date;
+}
+
+/**
+ * `hallmark manifest verify DIR`: every named check, each reported pass / fail / skip
+ * with its details; `ok` only when none failed. Needs only the folder, the trusted root
+ * and Node — no workspace, database, device or Electron (the online side runs it as is).
+ */
+export function verifyManifestFolder(dir: string, options: VerifyOptions): VerificationReport {
+  const { json, p7s } = readFolder(dir);
+  return verifyManifest(json, p7s, dir, options);
+}
+
+export function verifyManifest(json: Buffer, p7s: Buffer, folder: string, options: VerifyOptions): VerificationReport {
+  const now = options.now ?? new Date();
+  const results = new Map<CheckName, CheckResult>();
+  const put = (r: CheckResult) => results.set(r.name, r);
+
+  // --- the signature ---
+  const signed = verifySignedFolder(json, p7s, options.anchors, now);
+  put(signed.signature);
+  put(signed.chain);
+  put(signed.eku);
+
+  // --- the document ---
+  let doc: ManifestDocument | null = null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json.toString('utf8'));
+  } catch (e) {
+    put(verdict('format', [`manifest.json is not JSON: ${(e as Error).message}`], '', () => 'not a manifest'));
+  }
+  if (parsed !== undefined) {
+    const r = manifestSchema.safeParse(parsed);
+    if (r.success) {
+      doc = r.data as ManifestDocument;
+      put(verdict('format', [], `${doc.format} version ${doc.formatVersion}: work order ${doc.workOrder.id}, ${doc.devices.length} entries`, () => ''));
+    } else {
+      put(verdict('format', r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`), '', (n) => `${n} format problem(s)`));
+    }
+  }
+
+  if (doc) {
+    const entries = decodeEntries(doc);
+    const caChain: ParsedCertificate[] = [];
+    const caProblems: string[] = [];
+    doc.issuingCaChain.forEach((b64, i) => {
+      try {
+        caChain.push(parseCertificateFast(Buffer.from(b64, 'base64')));
+      } catch (e) {
+        caProblems.push(`issuingCaChain[${i}] cannot be read: ${(e as Error).message}`);
+      }
+    });
+    const at = signed.signingTime ?? now;
+    if (caProblems.length > 0 || caChain.length === 0) {
+      put(verdict('devices.chain', caProblems.length ? caProblems : ['no issuing CA certificate'], '', (n) => `${n} chain problem(s)`));
+      put(skipped('devices.certificate-signature', 'the issuing CA certificate cannot be read'));
+    } else {
+      put(checkDeviceSignatures(entries, caChain[0]!));
+      put(checkDeviceChain(entries, caChain, options.anchors, at));
+    }
+    put(checkDeviceDigests(entries));
+    put(checkListDigest(doc));
+    put(checkIdevidFields(doc, entries));
+
+    let previous: PreviousManifest | null = null;
+    let previousIdentities = null;
+    if (options.previousDir !== undefined) {
+      const prev = readFolder(options.previousDir);
+      const prevSigned = verifySignedFolder(prev.json, prev.p7s, options.anchors, now);
+      const prevParsed = manifestSchema.safeParse(safeJson(prev.json));
+      if (!prevParsed.success) throw new ManifestError('MANIFEST_UNREADABLE', `${options.previousDir}/${MANIFEST_JSON} is not a Hallmark manifest`);
+      const prevDoc = prevParsed.data as ManifestDocument;
+      const failing = [prevSigned.signature, prevSigned.chain, prevSigned.eku].find((c) => c.status !== 'pass');
+      previous = { document: prevDoc, sha256: createHash('sha256').update(prev.json).digest('hex'), problem: failing ? `${failing.name}: ${failing.details[0] ?? failing.summary}` : null };
+      previousIdentities = identitiesOf(decodeEntries(prevDoc));
+    }
+    put(checkNoDuplicates(entries, previousIdentities));
+    put(checkCounters(doc));
+    put(options.plan ? checkPlan(doc, options.plan) : skipped('plan', 'no --plan given'));
+    put(checkSequence(doc, previous));
+  } else {
+    for (const name of CHECK_NAMES) if (!results.has(name)) put(skipped(name, 'manifest.json could not be read (see format)'));
+  }
+
+  const checks = CHECK_NAMES.map((n) => results.get(n)!);
+  return {
+    ok: checks.every((c) => c.status !== 'fail') && checks.some((c) => c.status === 'pass'),
+    folder,
+    manifestSha256: createHash('sha256').update(json).digest('hex'),
+    workOrder: doc?.workOrder.id ?? null,
+    sequence: doc?.sequence ?? null,
+    devices: doc?.devices.length ?? null,
+    signer: signed.signer ? { subject: nameToString(signed.signer.subject), sha256: signed.signer.sha256 } : null,
+    signingTime: signed.signingTime?.toISOString() ?? null,
+    verifiedAt: now.toISOString(),
+    checks,
+  };
+}
+
+interface SignedFolder {
+  readonly signature: CheckResult;
+  readonly chain: CheckResult;
+  readonly eku: CheckResult;
+  readonly signer: ParsedCertificate | null;
+  readonly signingTime: Date | null;
+}
+
+/** cms.signature, cms.signer-chain and cms.signer-eku for one folder. */
+function verifySignedFolder(json: Buffer, p7s: Buffer, anchors: readonly ParsedCertificate[], now: Date): SignedFolder {
+  const cms = verifyDetachedCms(p7s, json);
+  const signature = cms.ok
+    ? verdict('cms.signature', [], `the detached CMS signature over manifest.json verifies (${cms.digest?.toUpperCase()}, signed ${cms.signingTime?.toISOString() ?? 'without signingTime'})`, () => '')
+    : verdict('cms.signature', [cms.problem], '', () => 'the CMS signature does not verify');
+  let signer: ParsedCertificate | null = null;
+  try {
+    signer = cms.signerCertificate ? parseCertificateFast(cms.signerCertificate) : null;
+  } catch {
+    signer = null;
+  }
+  if (!signer) {
+    return { signature, chain: skipped('cms.signer-chain', 'no signer certificate in the CMS'), eku: skipped('cms.signer-eku', 'no signer certificate in the CMS'), signer: null, signingTime: cms.signingTime ?? null };
+  }
+  const pool: ParsedCertificate[] = [];
+  for (const der of cms.certificates) {
+    try {
+      pool.push(parseCertificateFast(der));
+    } catch {
+      // an unreadable extra certificate simply cannot be a link
+    }
+  }
+  const signingTime = cms.signingTime ?? null;
+  const chainProblems: string[] = [];
+  if (signingTime && signingTime.getTime() > now.getTime() + 5 * 60_000) chainProblems.push(`the signing time ${signingTime.toISOString()} is in the future`);
+  const at = signingTime ?? now;
+  const path = checkPath(signer, pool, anchors, at);
+  if (!path.ok) chainProblems.push(path.problem);
+  if (!validAt(signer, at)) chainProblems.push(`the signer was not valid at the signing time`);
+  const chain = verdict(
+    'cms.signer-chain',
+    chainProblems,
+    path.ok ? `signer ${describe(signer)} chains to the trusted root ${describe(path.path[path.path.length - 1]!)} at ${at.toISOString()}` : '',
+    () => `the signer ${describe(signer!)} does not chain to a trusted root`,
+  );
+  const ekuProblems: string[] = [];
+  if (!signer.extendedKeyUsage?.includes(OID.kpHallmarkManifestSigning)) ekuProblems.push(`the signer's extended key usage (${signer.extendedKeyUsage?.join(', ') ?? 'none'}) lacks Hallmark manifest signing ${OID.kpHallmarkManifestSigning}`);
+  if (signer.keyUsage && !signer.keyUsage.has('digitalSignature')) ekuProblems.push("the signer's key usage lacks digitalSignature");
+  if (signer.basicConstraints?.ca === true) ekuProblems.push('the signer is a CA certificate; manifests are signed by an end-entity manifest signer');
+  const eku = verdict('cms.signer-eku', ekuProblems, 'the signer is an end-entity certificate for Hallmark manifest signing', (n) => `${n} signer usage problem(s)`);
+  return { signature, chain, eku, signer, signingTime };
+}
+
+function readFolder(dir: string): { json: Buffer; p7s: Buffer } {
+  const read = (name: string) => {
+    try {
+      return readFileSync(join(dir, name));
+    } catch (e) {
+      throw new ManifestError('MANIFEST_UNREADABLE', `cannot read ${join(dir, name)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+  return { json: read(MANIFEST_JSON), p7s: read(MANIFEST_P7S) };
+}
+
+function safeJson(b: Buffer): unknown {
+  try {
+    return JSON.parse(b.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
