@@ -57,8 +57,14 @@ export interface DeviceDriver {
    * Has the device generate its key (in its secure element) and return a CSR. `subject`
    * and `nonce` are the station's: the Hallmark protocol binds the nonce into the signed
    * CSR (challengePassword); nRF91 modems ignore both and attest with their own nonce.
+   *
+   * `keepExistingKey`: the station already committed a certificate for this device's key
+   * and wants a CSR for that same key (the idempotent re-send after a drop). A driver whose
+   * device reported a key at identify (Hallmark `keyed`/`provisioned`) then asks for a CSR
+   * without generating a new key; a driver whose protocol always makes a new key (nRF91
+   * `%KEYGEN`) ignores it, and the station sees a different key.
    */
-  requestCsr(args: { readonly subject: string; readonly nonce: Buffer }): Promise<DeviceCsr>;
+  requestCsr(args: { readonly subject: string; readonly nonce: Buffer; readonly keepExistingKey?: boolean }): Promise<DeviceCsr>;
   /** Writes the chain and verifies the device's read-back digest of exactly what was written. */
   writeChain(chain: ChainToWrite): Promise<void>;
   /** Ends provisioning (Hallmark: LOCK; nRF91: no lock, resolves after a final read-back). */

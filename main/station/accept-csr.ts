@@ -43,7 +43,7 @@ export type KeyDecision =
  * already has a certificate gets it again for the same key; a different key needs a
  * rework first (REWORK_REQUIRED), never a silent second certificate.
  */
-export function decideKey(ctx: BatchContext, device: DeviceRow, spkiSha256: string, at: string): KeyDecision {
+export function decideKey(ctx: BatchContext, device: DeviceRow, spkiSha256: string, at: string, protocol?: DeviceIdentity['protocol']): KeyDecision {
   const seen = ctx.devices.seenKey(spkiSha256);
   if (seen !== undefined && (seen.firstSeenBatch !== device.batchId || seen.firstSeenSerial !== device.hardwareSerial)) {
     throw new StationError('DUPLICATE_KEY', `this public key was already seen on ${seen.firstSeenSerial} in work order ${seen.firstSeenBatch} (${seen.firstSeenAt})`, 'check', {
@@ -59,9 +59,11 @@ export function decideKey(ctx: BatchContext, device: DeviceRow, spkiSha256: stri
   throw new StationError(
     'REWORK_REQUIRED',
     certificate.status === 'active'
-      ? `${device.hardwareSerial} already holds certificate ${certificate.serial} for another key; a new certificate needs an approved rework`
+      ? `${device.hardwareSerial} already holds certificate ${certificate.serial} for another key; a new certificate needs an approved rework` +
+          // The modem's %KEYGEN always replaces the key, so an nRF91 interrupted after the commit cannot get its certificate again.
+          (protocol === 'nrf91' && device.state !== 'done' ? ' (nRF91 modems make a new key at every %KEYGEN: an interrupted provisioning is reworked with reason PROVISIONING_INTERRUPTED)' : '')
       : `${device.hardwareSerial}'s certificate ${certificate.serial} was revoked outside a rework; a new certificate needs an approved rework`,
     'check',
-    { certificateSerial: certificate.serial },
+    { certificateSerial: certificate.serial, ...(protocol !== undefined ? { protocol } : {}) },
   );
 }

@@ -17,7 +17,7 @@ export interface DeviceOutcome {
   readonly resent: boolean;
   /** a link fault a retry on the same port may cure */
   readonly transient: boolean;
-  /** the station cannot go on (the workspace cannot be written) */
+  /** the station cannot go on (the workspace cannot be written, or the CA key cannot sign) */
   readonly fatal: boolean;
 }
 
@@ -29,6 +29,7 @@ export const REFUSAL_CODES: ReadonlySet<string> = new Set([
   'NOT_IN_PLAN',
   'PLANNED_IN_OTHER_BATCH',
   'ALREADY_PROVISIONED',
+  'SERIAL_IN_PROGRESS',
   'QUOTA_REACHED',
   'BATCH_CLOSED',
   'DUPLICATE_KEY',
@@ -42,7 +43,8 @@ export const REFUSAL_CODES: ReadonlySet<string> = new Set([
 /** Link faults that the simulator (and real lines) show once: worth another attempt from identify. */
 export const TRANSIENT_CODES: ReadonlySet<string> = new Set(['LINK_TIMEOUT', 'LINK_GARBAGE', 'LINK_LINE_TOO_LONG', 'DEVICE_RESET']);
 
-export const FATAL_CODES: ReadonlySet<string> = new Set(['STORE_WRITE_FAILED']);
+/** The station cannot go on: nothing more can be recorded, or nothing more can be signed. */
+export const FATAL_CODES: ReadonlySet<string> = new Set(['STORE_WRITE_FAILED', 'CA_KEY_UNAVAILABLE']);
 
 export function failureOutcome(port: string, serial: string | null, e: unknown): DeviceOutcome {
   const code = isHallmarkError(e) ? e.code : 'INTERNAL';

@@ -48,6 +48,11 @@ export async function issueDeviceCertificate(ctx: BatchContext, port: string, de
       hardwareModuleName: deviceHardwareModuleName(ctx.policy, serial),
     });
   } catch (e) {
+    // The CA key itself is gone (token pulled, session or key handle invalid, key closed):
+    // no later device can be signed either, so this stops the station (FATAL_CODES).
+    if (isHallmarkError(e) && isCaKeyUnavailable(e.code)) {
+      throw new StationError('CA_KEY_UNAVAILABLE', `the CA key cannot sign: ${e.code}: ${e.message}`, 'environment', { cause: e.code });
+    }
     if (isHallmarkError(e)) throw new StationError('ISSUANCE_FAILED', `signing failed: ${e.code}: ${e.message}`, 'check', { cause: e.code });
     throw e;
   }
@@ -79,4 +84,9 @@ export async function issueDeviceCertificate(ctx: BatchContext, port: string, de
     );
     return row;
   });
+}
+
+/** Key-store failures that mean the CA key is unusable, not that this one certificate was wrong. */
+function isCaKeyUnavailable(code: string): boolean {
+  return code === 'KEY_CLOSED' || code === 'PKCS11_ERROR' || code === 'PKCS11_KEY_NOT_FOUND' || code === 'PKCS11_TOKEN_NOT_FOUND' || code === 'PKCS11_PIN_LOCKED';
 }

@@ -8,6 +8,7 @@ import { checkPlan } from './check-plan.js';
 import { failureOutcome, type DeviceOutcome } from './device-outcome.js';
 import { logTransition, stationTransact, type Transition } from './device-log.js';
 import { issueDeviceCertificate } from './issue-device-certificate.js';
+import { claimSerial, type SerialClaim } from './serial-claims.js';
 import { StationError } from './station-errors.js';
 import type { StationStep } from './station-steps.js';
 import { deviceSubject, subjectText } from './subject-template.js';
@@ -41,6 +42,7 @@ type Recorder = (t: Omit<Transition, 'port' | 'serial' | 'device'>, change?: Dev
 export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, port: string, hooks: ProvisionHooks = {}): Promise<DeviceOutcome> {
   let serial: string | null = null;
   let device: DeviceRow | undefined;
+  let claim: SerialClaim | undefined;
   const record: Recorder = (t, change) =>
     stationTransact(ctx, () => {
       const at = new Date().toISOString();
@@ -54,6 +56,8 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
   try {
     const identity = await driver.identify();
     serial = identity.hardwareSerial;
+    // Before anything is recorded about the device row: a second device with this serial must not touch it.
+    claim = claimSerial(ctx.ws, identity.model, serial, port);
 
     // identify + plan check: the device row is created (or its attempt counted) with the decision.
     stationTransact(ctx, () => {
@@ -82,13 +86,17 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
     const nonce = randomBytes(NONCE_BYTES);
     record({ step: 'nonce' }, { nonce: nonce.toString('hex') });
 
-    const csr = await driver.requestCsr({ subject: subjectText(deviceSubject(ctx.policy, serial)), nonce });
+    // A committed, unconfirmed certificate: ask for a CSR of the key it was issued for, so a
+    // device that dropped after the commit gets the same certificate again (drivers that
+    // cannot keep a key, nRF91, make a new one and the device needs a rework).
+    const keepExistingKey = checked.certificateId !== null;
+    const csr = await driver.requestCsr({ subject: subjectText(deviceSubject(ctx.policy, serial)), nonce, ...(keepExistingKey ? { keepExistingKey } : {}) });
     const parsed = checkCsr(ctx, identity, csr, nonce);
     const spkiSha256 = parsed.publicKey.spkiSha256;
     const decision = stationTransact(ctx, () => {
       const at = new Date().toISOString();
       const before = ctx.devices.byId(checked.id)!;
-      const d = decideKey(ctx, before, spkiSha256, at);
+      const d = decideKey(ctx, before, spkiSha256, at, identity.protocol);
       const toState: DeviceState = d.kind === 'resend' ? before.state : 'csr-accepted';
       ctx.devices.update(before.id, { state: toState, ...(d.kind === 'issue' ? { spkiSha256 } : {}), at });
       logTransition(ctx, { port, serial, device: before, toState, step: 'csr-accepted', details: { spkiSha256, algorithm: parsed.publicKey.algorithm } }, at);
@@ -137,6 +145,8 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
       return failureOutcome(port, serial, recordError);
     }
     return outcome;
+  } finally {
+    claim?.release();
   }
 }
 

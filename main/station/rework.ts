@@ -12,6 +12,8 @@ export const REWORK_REASONS = {
   SECURE_ELEMENT_REPLACED: 'superseded',
   FIRMWARE_REFLASHED: 'superseded',
   LABEL_ERROR: 'superseded',
+  /** the device lost the key its certificate was issued for before confirming it (an nRF91 re-run after a drop) */
+  PROVISIONING_INTERRUPTED: 'superseded',
   KEY_COMPROMISE: 'keyCompromise',
 } as const satisfies Record<string, 'superseded' | 'keyCompromise'>;
 export type ReworkReason = keyof typeof REWORK_REASONS;

@@ -21,6 +21,7 @@ export type StationErrorCode =
   | 'NOT_IN_PLAN'
   | 'PLANNED_IN_OTHER_BATCH'
   | 'ALREADY_PROVISIONED'
+  | 'SERIAL_IN_PROGRESS'
   | 'QUOTA_REACHED'
   | 'NONCE_MISMATCH'
   | 'CSR_INVALID'
@@ -34,6 +35,7 @@ export type StationErrorCode =
   | 'STATION_STOPPED'
   | 'STORE_WRITE_FAILED'
   | 'ISSUANCE_FAILED'
+  | 'CA_KEY_UNAVAILABLE'
   | 'STATION_INCOMPLETE'
   // rework
   | 'REWORK_NOT_POSSIBLE'
@@ -53,6 +55,7 @@ export const REMEDY: Partial<Record<string, string>> = {
   NOT_IN_PLAN: 'Set the device aside: its serial is not in this work order. Check the label and the plan.',
   PLANNED_IN_OTHER_BATCH: 'The serial belongs to another work order; run it there.',
   ALREADY_PROVISIONED: 'This device already has its certificate. If it came back for repair, ask for a rework.',
+  SERIAL_IN_PROGRESS: 'Set this device aside: another port is provisioning a device with the same serial. Check both labels and the serial programming.',
   QUOTA_REACHED: 'The work order has issued all its certificates. Close it or start a new one.',
   DUPLICATE_KEY: 'Quarantine the device: its key was already seen on another device (bad RNG or cloned secure element).',
   REWORK_REQUIRED: 'The device made a new key but already has a certificate. An operator must approve a rework.',
@@ -66,4 +69,5 @@ export const REMEDY: Partial<Record<string, string>> = {
   DEVICE_CSR_INVALID: 'The device produced an invalid request: send it to repair.',
   DEVICE_LOCKED: 'The device is locked with an identity this station did not confirm: send it to QA.',
   STORE_WRITE_FAILED: 'The station could not record: stop the line and check the disk.',
+  CA_KEY_UNAVAILABLE: 'The CA token cannot sign (removed or failed): stop the line, re-seat the token and start the station again.',
 };

@@ -66,6 +66,8 @@ export class HallmarkProtocolDriver implements DeviceDriver {
   /** the SPKI digest of the key behind the last CSR, to check the read-back against */
   #spkiSha256: string | undefined;
   #lastCsr: ParsedCsr | undefined;
+  /** the provisioning state the device reported at the last identify */
+  #identifiedState: HallmarkProvisioningState | undefined;
 
   constructor(link: LineLink, options: HallmarkDriverOptions = {}) {
     this.#exchange = new HallmarkExchange(link);
@@ -82,11 +84,21 @@ export class HallmarkProtocolDriver implements DeviceDriver {
     return coded(async () => {
       const [info] = await this.#exchange.run({ command: 'HM+IDENT', name: 'IDENT', timeoutMs: this.#timeouts.identMs, maxInfoLines: 1 });
       if (info === undefined) throw new DeviceError('DEVICE_BAD_PAYLOAD', 'HM+IDENT: the device answered OK without +IDENT', { command: 'HM+IDENT' });
-      return parseIdent(info);
+      const identity = parseIdent(info);
+      this.#identifiedState = identity.provisioningState as HallmarkProvisioningState;
+      return identity;
     });
   }
 
-  requestCsr(args: { readonly subject: string; readonly nonce: Buffer }): Promise<DeviceCsr> {
+  /**
+   * HM+KEYGEN then HM+CSR; with `keepExistingKey`, a device that reported `keyed` or
+   * `provisioned` at the last identify is asked HM+CSR for the key it already holds (the
+   * protocol allows HM+CSR in any state with a key), so a device that dropped after the
+   * station committed its certificate comes back with the same key and gets that
+   * certificate again. Without a KEYGEN answer to compare, the CSR's signature is the
+   * proof that the device holds the key; the station compares it with the committed one.
+   */
+  requestCsr(args: { readonly subject: string; readonly nonce: Buffer; readonly keepExistingKey?: boolean }): Promise<DeviceCsr> {
     return coded(async () => {
       if (args.nonce.length < HM_NONCE_MIN_BYTES || args.nonce.length > HM_NONCE_MAX_BYTES) {
         throw new InvalidInputError(`the nonce must be ${HM_NONCE_MIN_BYTES} to ${HM_NONCE_MAX_BYTES} bytes, not ${args.nonce.length}`);
@@ -99,14 +111,19 @@ export class HallmarkProtocolDriver implements DeviceDriver {
       this.#spkiSha256 = undefined;
       this.#lastCsr = undefined;
 
-      const [keygen] = await this.#exchange.run({
-        command: `HM+KEYGEN=${this.#keyAlgorithm}`,
-        name: 'KEYGEN',
-        timeoutMs: this.#timeouts.keygenMs,
-        maxInfoLines: 1,
-      });
-      if (keygen === undefined || !isLowerHex(keygen, 32)) {
-        throw new DeviceError('DEVICE_BAD_PAYLOAD', 'HM+KEYGEN: expected +KEYGEN: <SHA-256 of the public key, 64 lowercase hex>', { command: 'HM+KEYGEN' });
+      const state = this.#identifiedState;
+      const keep = args.keepExistingKey === true && (state === 'keyed' || state === 'provisioned');
+      let keygen: string | undefined;
+      if (!keep) {
+        [keygen] = await this.#exchange.run({
+          command: `HM+KEYGEN=${this.#keyAlgorithm}`,
+          name: 'KEYGEN',
+          timeoutMs: this.#timeouts.keygenMs,
+          maxInfoLines: 1,
+        });
+        if (keygen === undefined || !isLowerHex(keygen, 32)) {
+          throw new DeviceError('DEVICE_BAD_PAYLOAD', 'HM+KEYGEN: expected +KEYGEN: <SHA-256 of the public key, 64 lowercase hex>', { command: 'HM+KEYGEN' });
+        }
       }
 
       const chunks = await this.#exchange.run({
@@ -134,14 +151,14 @@ export class HallmarkProtocolDriver implements DeviceDriver {
       if (!csr.subjectDer.equals(subjectDer)) {
         throw new DeviceError('DEVICE_CSR_INVALID', `HM+CSR: the CSR's subject "${csr.subject}" is not the one the station sent`, { command: 'HM+CSR' });
       }
-      if (csr.publicKey.spkiSha256 !== keygen) {
+      if (keygen !== undefined && csr.publicKey.spkiSha256 !== keygen) {
         throw new DeviceError('DEVICE_CSR_INVALID', 'HM+CSR: the CSR is not for the key the device reported from HM+KEYGEN', {
           command: 'HM+CSR',
           keygen,
           csr: csr.publicKey.spkiSha256,
         });
       }
-      this.#spkiSha256 = keygen;
+      this.#spkiSha256 = csr.publicKey.spkiSha256;
       this.#lastCsr = csr;
       return { der: csr.der, nonce: Buffer.from(args.nonce) };
     });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { spkiDer } from '../../keys/software/generate-key-pair.js';
-import type { DeviceIo, DevicePersonality, PersonalityContext, PersonalityDescriptor } from '../simulator/device-personality.js';
+import { generateKeyObjectPair, spkiDer } from '../../keys/software/generate-key-pair.js';
+import type { DeviceIo, DevicePersonality, PersonalityContext, PersonalityDescriptor, SimulatedKey } from '../simulator/device-personality.js';
 import { makeSimulatedCsr } from '../simulator/simulated-csr.js';
 import {
   decodeBase64Strict,
@@ -22,9 +22,12 @@ const FIRMWARE = '1.4.2';
 
 /**
  * The reference device for docs/device-protocol.md: what firmware does, in the order it
- * does it, plus the fault modes the simulator can switch on. Its key is made when the
- * simulator starts (so a run of hundreds starts quickly); HM+KEYGEN "generates" it after
- * the configured delay.
+ * does it, plus the fault modes the simulator can switch on. Its first key is made when
+ * the simulator starts (so a run of hundreds starts quickly) and the first HM+KEYGEN
+ * "generates" it after the configured delay; every later HM+KEYGEN makes a new key, as a
+ * secure element does (a `duplicate-key` device keeps producing its cloned key, as a bad
+ * RNG would). The key lives in the secure element: resets and re-plugs keep it, and
+ * HM+CSR signs with it without a new HM+KEYGEN.
  */
 export class HallmarkPersonality implements DevicePersonality {
   #keyed = false;
@@ -33,10 +36,18 @@ export class HallmarkPersonality implements DevicePersonality {
   #pending: { total: number; sha256: string; seq: number; parts: Buffer[]; received: number } | undefined;
   /** one-shot faults already shown */
   readonly #spent = new Set<string>();
-  readonly #spkiSha256: string;
+  #key: SimulatedKey;
+  #spkiSha256: string;
+  #keygens = 0;
 
   constructor(private readonly ctx: PersonalityContext) {
-    this.#spkiSha256 = createHash('sha256').update(spkiDer(ctx.key.publicKey)).digest('hex');
+    this.#key = ctx.key;
+    this.#spkiSha256 = spkiSha256Of(ctx.key);
+  }
+
+  /** SHA-256 of the SubjectPublicKeyInfo of the key the device holds now (for tests). */
+  get spkiSha256(): string {
+    return this.#spkiSha256;
   }
 
   get #state(): HallmarkProvisioningState {
@@ -110,6 +121,10 @@ export class HallmarkPersonality implements DevicePersonality {
     if (this.#once('stall')) await io.sleep(this.ctx.timing.stallMs);
     const { keygenMinMs: min, keygenMaxMs: max } = this.ctx.timing;
     await io.sleep(min + this.ctx.random() * Math.max(0, max - min));
+    if (this.#keygens++ > 0 && !this.ctx.faults.has('duplicate-key')) {
+      this.#key = { algorithm: this.ctx.key.algorithm, ...(await generateKeyObjectPair(this.ctx.key.algorithm)) };
+      this.#spkiSha256 = spkiSha256Of(this.#key);
+    }
     this.#keyed = true;
     // A new key invalidates whatever chain was stored for the old one.
     this.#chain = undefined;
@@ -139,7 +154,7 @@ export class HallmarkPersonality implements DevicePersonality {
 
     const faults = this.ctx.faults;
     const challenge = faults.has('stale-nonce') ? staleNonce(nonce, this.ctx.random) : nonce;
-    let der = await makeSimulatedCsr({ key: this.ctx.key, subjectDer, challengePassword: challenge, badSignature: faults.has('bad-signature') });
+    let der = await makeSimulatedCsr({ key: this.#key, subjectDer, challengePassword: challenge, badSignature: faults.has('bad-signature') });
     if (faults.has('junk-csr')) der = Buffer.from(Array.from({ length: der.length }, () => Math.floor(this.ctx.random() * 256)));
     let b64 = der.toString('base64');
     if (faults.has('bad-base64')) b64 = `${b64.slice(0, 10)}*${b64.slice(11)}`;
@@ -213,6 +228,10 @@ export const hallmarkPersonality: PersonalityDescriptor = {
 
 function error(io: DeviceIo, code: HallmarkErrorCode): Promise<void> {
   return io.writeLine(`ERROR ${code}`);
+}
+
+function spkiSha256Of(key: SimulatedKey): string {
+  return sha256(spkiDer(key.publicKey));
 }
 
 function sha256(bytes: Buffer): string {

@@ -11,7 +11,7 @@ export interface FaultSpec {
 
 /** `MODE` (every device), `MODE@N` (device N, counting from 1), `MODE:RATE` (each device with probability RATE). */
 export function parseFaultSpec(text: string): FaultSpec {
-  const m = /^([a-z-]+)(?:@(\d+)|:(\d*\.?\d+))?$/.exec(text.trim());
+  const m = /^([a-z0-9-]+)(?:@(\d+)|:(\d*\.?\d+))?$/.exec(text.trim());
   const mode = m?.[1];
   if (!m || mode === undefined || !isFaultMode(mode)) {
     throw new InvalidInputError(`fault "${text}" is not MODE, MODE@N or MODE:RATE with MODE one of ${FAULT_MODES.join(', ')}`);
