@@ -6,9 +6,15 @@ import type { Workspace } from '../store/workspace.js';
  * would collide. Returns the clashing certificate's serial, if any.
  */
 export function commonNameClash(ws: Workspace, commonName: string, ownCertificateIds: readonly number[]): string | undefined {
-  const needle = `CN=${escapeValue(commonName)}`;
-  const rows = ws.db.prepare('SELECT id, serial, subject FROM certificates WHERE instr(subject, ?) > 0').all(needle) as { id: number; serial: string; subject: string }[];
   const own = new Set(ownCertificateIds);
+  const indexed = ws.db.prepare('SELECT id, serial FROM certificates WHERE common_name = ?').all(commonName) as { id: number; serial: string }[];
+  const clash = indexed.find((r) => !own.has(r.id));
+  if (clash) return clash.serial;
+  // Certificates recorded before the common_name column existed are matched by subject.
+  const needle = `CN=${escapeValue(commonName)}`;
+  const rows = ws.db
+    .prepare('SELECT id, serial, subject FROM certificates WHERE common_name IS NULL AND instr(subject, ?) > 0')
+    .all(needle) as { id: number; serial: string; subject: string }[];
   for (const r of rows) {
     if (own.has(r.id)) continue;
     if (splitFormattedName(r.subject).some((part) => part === needle)) return r.serial;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HallmarkError } from '../errors/hallmark-error.js';
 import type { ParsedCertificate } from '../x509/certificate-facts.js';
+import { OID } from '../x509/oids.js';
 import type { ProfileName } from '../x509/certificate-template.js';
 import type { Workspace } from './workspace.js';
 
@@ -61,8 +62,8 @@ export class CertificateRepository {
     const now = new Date().toISOString();
     const info = this.workspace.db
       .prepare(
-        `INSERT INTO certificates (sha256, issuer_spki_sha256, serial, issuer_ca, profile, subject, spki_sha256, not_before, not_after, der, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO certificates (sha256, issuer_spki_sha256, serial, issuer_ca, profile, subject, common_name, spki_sha256, not_before, not_after, der, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         cert.sha256,
@@ -71,6 +72,7 @@ export class CertificateRepository {
         meta.issuerCa,
         meta.profile,
         meta.subject,
+        cert.subject.find((a) => a.oid === OID.commonName)?.value ?? null,
         sha256Hex(cert.spki),
         cert.notBefore.toISOString(),
         cert.notAfter.toISOString(),

@@ -192,6 +192,9 @@ describe('provisioning one device (DeviceDriver contract, in-memory device)', ()
     const clash = STATION_POLICY.replace("serialPattern: 'HM-SIM1-[0-9]{4}'", "serialPattern: 'HM-SIM1-[0-9]{4}|X-[0-9]'").replace("CN: '{model}-{serial}'", "CN: 'SIM1-HM-SIM1-0001'");
     makeBatch(ws, 'WO-D', 'X-1\n', 1, clash);
     expect(await provisionDevice(context('WO-D'), new FakeDevice('X-1'), 'p')).toMatchObject({ result: 'refused', code: 'LINT_CN_NOT_UNIQUE' });
+    // A certificate recorded before the indexed CN column existed is still found.
+    expect(ws.db.prepare("UPDATE certificates SET common_name = NULL WHERE common_name = 'SIM1-HM-SIM1-0001'").run().changes).toBe(1);
+    expect(await provisionDevice(context('WO-D'), new FakeDevice('X-1'), 'p')).toMatchObject({ result: 'refused', code: 'LINT_CN_NOT_UNIQUE' });
 
     const closed = closeBatch(ws, 'WO-C', 'supervisor');
     expect(closed.finalCounts).toMatchObject({ planned: 3, quantity: 1, issued: 1, confirmed: 1, failed: 0, refused: 1 });

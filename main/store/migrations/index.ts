@@ -2,6 +2,7 @@ import m001 from './001-workspace-and-audit.js';
 import m002 from './002-keys-and-certificates.js';
 import m003 from './003-station.js';
 import m004 from './004-manifests.js';
+import m005 from './005-certificate-common-name.js';
 
 /**
  * Ordered schema migrations; the database's `PRAGMA user_version` is the number of the
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'keys-and-certificates', sql: m002 },
   { version: 3, name: 'station', sql: m003 },
   { version: 4, name: 'manifests', sql: m004 },
+  { version: 5, name: 'certificate-common-name', sql: m005 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
