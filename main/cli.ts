@@ -16,6 +16,7 @@ import { registerDevice } from './cli/commands/device-command.js';
 import { registerBatch } from './cli/commands/batch-command.js';
 import { registerStation } from './cli/commands/station-command.js';
 import { registerManifest } from './cli/commands/manifest-command.js';
+import { registerInventory } from './cli/commands/inventory-command.js';
 
 /** Exit statuses shared by every command. */
 export const EXIT_OK = 0;
@@ -55,6 +56,7 @@ function buildProgram(io: CliIo, getContext: () => CliContext): Command {
   registerBatch(program, getContext);
   registerStation(program, getContext);
   registerManifest(program, getContext);
+  registerInventory(program, getContext);
   for (const cmd of allCommands(program)) {
     cmd.exitOverride();
     cmd.allowUnknownOption(false);

@@ -3,6 +3,7 @@ import m002 from './002-keys-and-certificates.js';
 import m003 from './003-station.js';
 import m004 from './004-manifests.js';
 import m005 from './005-certificate-common-name.js';
+import m006 from './006-inventory.js';
 
 /**
  * Ordered schema migrations; the database's `PRAGMA user_version` is the number of the
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'station', sql: m003 },
   { version: 4, name: 'manifests', sql: m004 },
   { version: 5, name: 'certificate-common-name', sql: m005 },
+  { version: 6, name: 'inventory', sql: m006 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,166 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { isHallmarkError, UsageError, type HallmarkError } from '../../errors/hallmark-error.js';
+import { acknowledgeReceipt } from '../../inventory/acknowledge-receipt.js';
+import { buildReceipt, writeReceipt } from '../../inventory/acknowledgment-receipt.js';
+import { importManifestFolder, type ImportResult } from '../../inventory/import-manifest.js';
+import { InventoryError } from '../../inventory/inventory-errors.js';
+import { readTrustAnchors } from '../../manifest/verify/read-trust-anchors.js';
+import { InventoryRepository, type InventoryStatus } from '../../store/inventory-repository.js';
+import type { CliContext } from '../cli-context.js';
+import { positiveInteger } from '../option-parsers.js';
+import { readInputFile } from '../read-input-file.js';
+
+interface ImportOptions {
+  trust: string;
+  receipt?: string;
+}
+
+interface SearchOptions {
+  serial?: string;
+  fingerprint?: string;
+  batch?: string;
+  status?: string;
+  limit: number;
+  after?: number;
+}
+
+const MAX_TRUST_BYTES = 1024 * 1024;
+const MAX_RECEIPT_BYTES = 64 * 1024;
+const STATUSES: readonly InventoryStatus[] = ['confirmed', 'failed', 'superseded', 'revoked'];
+
+/** `hallmark inventory …`: import verified manifests, hand back receipts, acknowledge them at the factory, search. */
+export function registerInventory(program: Command, ctx: () => CliContext): void {
+  const inventory = program.command('inventory').description('the device inventory: import verified batch manifests, receipts and acknowledgments, search');
+
+  inventory
+    .command('import')
+    .description('verify manifest folders (every check must pass) and import their certificates, one transaction per manifest; idempotent')
+    .argument('<dir...>', 'manifest folders (manifest.json + manifest.json.p7s)')
+    .requiredOption('--trust <file>', 'the trusted root certificate(s), PEM')
+    .option('--receipt <out>', 'write an acknowledgment receipt for the factory (a file for one folder; an existing directory for several); never overwrites')
+    .action(async (dirs: string[], opts: ImportOptions) => {
+      const c = ctx();
+      const anchors = readTrustAnchors(readInputFile(opts.trust, MAX_TRUST_BYTES), opts.trust);
+      const receiptDir = opts.receipt !== undefined && isDirectory(opts.receipt);
+      if (opts.receipt !== undefined && dirs.length > 1 && !receiptDir) throw new UsageError(`--receipt ${opts.receipt} must be an existing directory when importing ${dirs.length} folders`);
+      await c.withWorkspace((ws) => {
+        const receiver = { workspaceId: ws.info().workspaceId, actor: c.actor };
+        const results: (ImportResult & { receipt: string | null })[] = [];
+        const failures: { folder: string; error: HallmarkError }[] = [];
+        for (const dir of dirs) {
+          let result: ImportResult;
+          try {
+            result = importManifestFolder(ws, dir, { anchors, actor: c.actor });
+          } catch (e) {
+            if (!isHallmarkError(e)) throw e;
+            failures.push({ folder: dir, error: e });
+            if (!c.json) c.io.err(`${dir}: ${e.code}: ${e.message}\n`);
+            continue;
+          }
+          let receipt: string | null = null;
+          if (opts.receipt !== undefined) {
+            const m = result.manifest;
+            receipt = receiptDir ? join(opts.receipt, `${m.batchId}-${m.sequence}.receipt.json`) : opts.receipt;
+            writeReceipt(receipt, buildReceipt(m, receiver, new Date()));
+            ws.audit.append({ actor: c.actor, action: 'inventory.receipt-written', subject: `${m.stationId}/${m.batchId}`, details: { sha256: m.sha256, path: receipt } });
+          }
+          results.push({ ...result, receipt });
+          if (!c.json) {
+            const m = result.manifest;
+            const head = `${dir}: manifest ${m.sequence} of station ${m.stationId}, work order ${m.batchId} (sha256 ${m.sha256})`;
+            c.io.out(
+              result.created
+                ? `${head}: imported — ${m.entries} entries, ${m.added} certificate(s) added, ${m.unchanged} unchanged, ${m.retired} retired\n`
+                : `${head}: already imported on ${m.importedAt} — nothing changed\n`,
+            );
+            for (const n of result.notes.filter(() => result.created)) c.io.out(`  note: ${n}\n`);
+            if (receipt) c.io.out(`  receipt written to ${receipt}\n`);
+          }
+        }
+        if (c.json) {
+          c.printJson({
+            imported: results.map((r) => ({ folder: r.folder, created: r.created, manifest: r.manifest, notes: r.notes, receipt: r.receipt })),
+            failed: failures.map((f) => ({ folder: f.folder, code: f.error.code, message: f.error.message, ...(f.error.details ?? {}) })),
+          });
+        }
+        if (failures.length === 1) throw failures[0]!.error;
+        if (failures.length > 1) {
+          const kind = failures.every((f) => f.error.kind === 'input') ? 'input' : 'check';
+          throw new InventoryError('INVENTORY_IMPORT_FAILED', `${failures.length} of ${dirs.length} folder(s) not imported: ${failures.map((f) => `${f.folder} (${f.error.code})`).join(', ')}`, kind);
+        }
+      });
+    });
+
+  inventory
+    .command('ack')
+    .description('at the factory: record a receipt from the inventory; the manifest it names becomes acknowledged')
+    .argument('<receipt>', 'the receipt file written by `hallmark inventory import --receipt`')
+    .action(async (path: string) => {
+      const c = ctx();
+      const bytes = readInputFile(path, MAX_RECEIPT_BYTES);
+      await c.withWorkspace((ws) => {
+        const r = acknowledgeReceipt(ws, bytes, path, c.actor);
+        if (c.json) return c.printJson(r);
+        const a = r.acknowledgment;
+        c.io.out(
+          r.created
+            ? `work order ${a.batchId}: manifest ${a.manifestSha256} acknowledged by inventory ${a.receiverWorkspaceId} (${a.importedCount} certificate(s), imported ${a.receivedAt})\n`
+            : `work order ${a.batchId}: already acknowledged by inventory ${a.receiverWorkspaceId} on ${a.acknowledgedAt} — nothing changed\n`,
+        );
+      });
+    });
+
+  inventory
+    .command('search')
+    .description('find certificates in the inventory; filters combine (AND); newest import last')
+    .option('--serial <s>', 'hardware serial')
+    .option('--fingerprint <hex>', 'certificate or public-key SHA-256 (hex; colons allowed)')
+    .option('--batch <id>', 'work order')
+    .option('--status <s>', `one of ${STATUSES.join(', ')}`)
+    .option('--limit <n>', 'at most this many rows', positiveInteger, 100)
+    .option('--after <id>', 'rows after this inventory id (paging)', positiveInteger)
+    .action(async (opts: SearchOptions) => {
+      const c = ctx();
+      if (opts.status !== undefined && !(STATUSES as readonly string[]).includes(opts.status)) throw new InventoryError('INVENTORY_SEARCH_INVALID', `unknown status "${opts.status}" (use ${STATUSES.join(', ')})`);
+      const fingerprint = opts.fingerprint?.replace(/:/g, '').toLowerCase();
+      if (fingerprint !== undefined && !/^[0-9a-f]{64}$/.test(fingerprint)) throw new InventoryError('INVENTORY_SEARCH_INVALID', `--fingerprint wants a SHA-256 in hex (64 digits), got "${opts.fingerprint}"`);
+      await c.withWorkspace((ws) => {
+        const rows = new InventoryRepository(ws)
+          .search({ serial: opts.serial, fingerprint, batch: opts.batch, status: opts.status as InventoryStatus | undefined, afterId: opts.after, limit: opts.limit })
+          .map(({ der: _der, ...rest }) => rest);
+        if (c.json) return c.printJson(rows);
+        if (rows.length === 0) return c.io.out('no matching certificate\n');
+        for (const r of rows) c.io.out(`#${r.id}  ${r.hardwareSerial}  ${r.model}  ${r.status}  ${r.batchId}  cert ${r.certificateSha256}  serial ${r.certificateSerial}  issued ${r.issuedAt}\n`);
+      });
+    });
+
+  inventory
+    .command('batches')
+    .description('imported batches with their counts; and this workspace\'s exported manifests with their sync status (exported / acknowledged)')
+    .action(async () => {
+      const c = ctx();
+      await c.withWorkspace((ws) => {
+        const repo = new InventoryRepository(ws);
+        const imported = repo.manifests();
+        const exported = repo.exportedManifests();
+        if (c.json) return c.printJson({ imported, exported });
+        if (imported.length === 0 && exported.length === 0) return c.io.out('no imported or exported manifest\n');
+        if (imported.length > 0) c.io.out('imported:\n');
+        for (const m of imported) {
+          c.io.out(`  ${m.batchId}  station ${m.stationId} #${m.sequence}  ${m.entries} entries (${m.confirmed} confirmed, ${m.failed} failed, ${m.superseded} superseded, ${m.revoked} revoked)  added ${m.added}  imported ${m.importedAt}  sha256 ${m.sha256}\n`);
+        }
+        if (exported.length > 0) c.io.out('exported:\n');
+        for (const m of exported) c.io.out(`  ${m.batchId}  #${m.sequence}  ${m.devices} entries  ${m.status}${m.acknowledgedAt ? ` ${m.acknowledgedAt} by ${m.acknowledgedBy.join(', ')}` : ''}  sha256 ${m.sha256}\n`);
+      });
+    });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
