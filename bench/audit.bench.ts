@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalJson } from '../main/store/canonical-json.js';
+import { canonicalJson } from '../main/encoding/canonical-json.js';
 import type { AuditEvent } from '../main/store/audit/audit-entry.js';
 import { Workspace } from '../main/store/workspace.js';
 import { defineBenchmarks, sharedFixture } from './bench-case.js';

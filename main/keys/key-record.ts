@@ -1,4 +1,4 @@
-import type { JsonValue } from '../store/canonical-json.js';
+import type { JsonValue } from '../encoding/canonical-json.js';
 import type { KeyAlgorithm } from './key-algorithm.js';
 
 export const KEY_STORE_KINDS = ['software', 'pkcs11', 'shares'] as const;

@@ -1,5 +1,5 @@
 import { isHallmarkError } from '../errors/hallmark-error.js';
-import type { JsonValue } from '../store/canonical-json.js';
+import type { JsonValue } from '../encoding/canonical-json.js';
 import type { DeviceRow, DeviceState } from '../store/station-device-repository.js';
 import type { BatchContext } from './batch-context.js';
 import { StationError } from './station-errors.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { KeyError } from '../keys/key-errors.js';
 import { isKeyAlgorithm } from '../keys/key-algorithm.js';
 import type { KeyRecord, KeyStoreKind } from '../keys/key-record.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../encoding/canonical-json.js';
 import type { Workspace } from './workspace.js';
 
 interface Row {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../main/store/canonical-json.js';
+import { canonicalJson } from '../../main/encoding/canonical-json.js';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and adds no whitespace', () => {

@@ -3,32 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nrfCloudCsvFiles } from '../../main/manifest/exports/nrfcloud-csv.js';
-import { canonicalJson } from '../../main/manifest/format/canonical-json.js';
 import { devicesSha256 } from '../../main/manifest/format/manifest-digests.js';
 import type { DeviceEntry, ManifestDocument } from '../../main/manifest/format/manifest-document.js';
-import { canonicalJson as storeCanonicalJson } from '../../main/store/canonical-json.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-describe('manifest canonical JSON', () => {
-  it('encodes exactly as the audit log does', () => {
-    const values: unknown[] = [
-      null,
-      true,
-      0,
-      -1.5,
-      1e21,
-      'ü "quoted" \\ \n \u2028 😀',
-      [],
-      {},
-      { b: 1, a: [1, { d: null, c: 'x' }], é: 2, B: 3, '': 0 },
-      [{ z: { y: { x: [false] } } }],
-    ];
-    for (const v of values) expect(canonicalJson(v)).toBe(storeCanonicalJson(v));
-    expect(() => canonicalJson({ a: undefined })).toThrow();
-    expect(() => canonicalJson(new Date())).toThrow();
-  });
-});
 
 /** Every module the verifier can load, following relative imports from main/manifest/verify/. */
 function importGraph(entryDir: string): Map<string, string[]> {

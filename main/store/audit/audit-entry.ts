@@ -1,4 +1,4 @@
-import type { JsonValue } from '../canonical-json.js';
+import type { JsonValue } from '../../encoding/canonical-json.js';
 
 /** One audit entry exactly as stored; `hash` covers every other field. */
 export interface AuditEntry {

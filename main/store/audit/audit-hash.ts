@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../canonical-json.js';
+import { canonicalJson } from '../../encoding/canonical-json.js';
 import type { AuditEntry } from './audit-entry.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../database.js';
-import { canonicalJson, type JsonValue } from '../canonical-json.js';
+import { canonicalJson, type JsonValue } from '../../encoding/canonical-json.js';
 import { auditHash } from './audit-hash.js';
 import { GENESIS_HASH, type AuditEntry, type AuditEvent, type AuditHead } from './audit-entry.js';
 import { AuditEventError } from './audit-errors.js';

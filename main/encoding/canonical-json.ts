@@ -3,6 +3,8 @@
  * same value always hashes to the same bytes whatever order its keys were built in.
  * Only plain JSON values are accepted: a Date, Map, undefined member, NaN or cycle would
  * encode ambiguously, so they are refused rather than silently coerced.
+ * It lives in a room with no dependencies so the audit log and the standalone manifest
+ * verifier (which must not reach into main/store) share one encoder.
  */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
