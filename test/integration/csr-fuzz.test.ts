@@ -17,6 +17,7 @@ import {
   toPem,
 } from '../support/csr-fixtures.js';
 import { tempDir } from '../support/temp-dir.js';
+import { seededRandom } from '../../main/devices/simulator/prng.js';
 
 /**
  * Deterministic mutation fuzzing of parseCsr. Every mutant must either be refused with a
@@ -28,18 +29,6 @@ import { tempDir } from '../support/temp-dir.js';
 const MUTANTS_PER_BASE = 2000;
 const PEM_MUTANTS_PER_BASE = 300;
 const MAX_CALL_MS = 50;
-
-function prng(seed: number): () => number {
-  // mulberry32
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPECIAL_BYTES = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x1f, 0x30, 0x31, 0x7f, 0x80, 0x81, 0x82, 0x84, 0xa0, 0xff];
 
@@ -157,7 +146,7 @@ describe('parseCsr under mutation', () => {
   }, 60_000);
 
   it('refuses every changed CSR with a CsrError, quickly, and accepts only unchanged ones', () => {
-    const rand = prng(0x5eed_c5a1);
+    const rand = seededRandom(0x5eed_c5a1);
     const codes = new Map<string, number>();
     const unexpected: string[] = [];
     let accepted = 0;
