@@ -95,6 +95,10 @@ export class StationRunTracker {
       case 'progress':
         this.#counts = countsView(e.counts);
         return this.wrap(null, null, true);
+      // Auto-mode port changes: a tile appears with the port's first step; nothing to show before.
+      case 'port':
+      case 'port-watch-failed':
+        return null;
       case 'stopping':
         this.#phase = 'stopping';
         this.#stopReason = e.reason;

@@ -37,6 +37,8 @@ export type StationErrorCode =
   | 'ISSUANCE_FAILED'
   | 'CA_KEY_UNAVAILABLE'
   | 'STATION_INCOMPLETE'
+  /** auto mode: the policy names no fixture USB ids and no port pattern was given */
+  | 'FIXTURE_NOT_DEFINED'
   // rework
   | 'REWORK_NOT_POSSIBLE'
   | 'REWORK_REASON_INVALID'

@@ -10,6 +10,10 @@ export type StationEvent =
   | { readonly type: 'device'; readonly outcome: DeviceOutcome }
   | { readonly type: 'progress'; readonly counts: BatchCounts; readonly portsDone: number; readonly portsTotal: number }
   | { readonly type: 'stopping'; readonly reason: string }
+  /** auto mode: a fixture port appeared (a device was plugged in) or went away */
+  | { readonly type: 'port'; readonly port: string; readonly change: 'added' | 'removed' }
+  /** auto mode: listing the ports failed this time; watching goes on */
+  | { readonly type: 'port-watch-failed'; readonly message: string }
   | { readonly type: 'finished'; readonly summary: StationSummary };
 
 export interface StationSummary {

@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { loadCa } from '../../ca/certificate-authority.js';
 import { openSigningKey } from '../../keys/open-signing-key.js';
 import type { DeviceOutcome } from '../../station/device-outcome.js';
+import { startAutoStation, type UntilDone } from '../../station/start-auto-station.js';
 import { startStation } from '../../station/start-station.js';
 import type { StationEvent } from '../../station/station-events.js';
 import { StationError } from '../../station/station-errors.js';
+import { UsageError } from '../../errors/hallmark-error.js';
 import { StationBatchRepository } from '../../store/station-batch-repository.js';
 import type { CliContext } from '../cli-context.js';
 import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
@@ -13,7 +15,11 @@ import { formatCounts } from './batch-command.js';
 
 interface RunOptions extends KeyAccessOptions {
   batch: string;
-  port: string[];
+  port?: string[];
+  auto?: boolean;
+  portGlob?: string;
+  untilDone?: true | number;
+  pollInterval: number;
   operator?: string;
   baud: number;
   stepTimeout?: number;
@@ -25,6 +31,10 @@ interface RunOptions extends KeyAccessOptions {
  * lines with --json), a live progress line on stderr. The first SIGINT/SIGTERM stops it
  * starting new devices; devices past their commit finish, then it exits. Exit 1 when a
  * device did not complete.
+ *
+ * `--auto` watches the fixture's ports instead of taking a list (docs/station.md): USB
+ * ports with the policy's fixture ids, or with `--port-glob` the character devices a
+ * pattern names (PTYs have no USB ids); it runs until interrupted or `--until-done`.
  */
 export function registerStation(program: Command, ctx: () => CliContext): void {
   const station = program.command('station').description('the factory station: provision devices on serial ports for a work order');
@@ -32,15 +42,20 @@ export function registerStation(program: Command, ctx: () => CliContext): void {
   addKeyAccessOptions(
     station
       .command('run')
-      .description('provision the device on each port (one state machine per port, all at once) until every port is done')
+      .description('provision the device on each port (one state machine per port, all at once) until every port is done; or --auto: each device plugged into the fixture, until interrupted')
       .requiredOption('--batch <id>', 'the work order')
-      .requiredOption('--port <path>', 'a serial port with a device (repeat for each fixture port)', collect)
+      .option('--port <path>', 'a serial port with a device (repeat for each fixture port)', collect)
+      .option('--auto', "watch the fixture's ports and provision each device that appears (USB ports with the policy's fixture ids)")
+      .option('--port-glob <pattern>', 'with --auto: the fixture ports are the character devices matching this pattern (wildcards in the last segment; PTYs, the simulator\'s station-*)')
+      .option('--until-done [n]', 'with --auto: stop once the work order has all its devices confirmed, or after n devices done in this run', positiveInteger)
+      .option('--poll-interval <ms>', 'with --auto: how often the ports are listed', positiveInteger, 500)
       .option('--operator <name>', 'the technician the audit log names (default: --actor)')
       .option('--baud <rate>', 'serial line speed', positiveInteger, 115200)
       .option('--step-timeout <ms>', "one bound for every device exchange (default: each protocol's own)", positiveInteger)
       .option('--max-attempts <n>', 'attempts per port after a transient link fault', nonNegativeInteger, 3),
   ).action(async (opts: RunOptions) => {
     const c = ctx();
+    checkPortChoice(opts);
     const actor = opts.operator ?? c.actor;
     await c.withWorkspace(async (ws) => {
       const batch = new StationBatchRepository(ws).get(opts.batch);
@@ -50,16 +65,23 @@ export function registerStation(program: Command, ctx: () => CliContext): void {
       const onSignal = () => run.stop('interrupted');
       let run: ReturnType<typeof startStation>;
       try {
-        run = startStation({
+        const common = {
           workspace: ws,
           batchId: opts.batch,
-          ports: opts.port,
           caKey,
           actor,
           baudRate: opts.baud,
           maxAttempts: Math.max(1, opts.maxAttempts),
           ...(opts.stepTimeout !== undefined ? { stepTimeoutMs: opts.stepTimeout } : {}),
-        });
+        };
+        run = opts.auto
+          ? startAutoStation({
+              ...common,
+              pollIntervalMs: opts.pollInterval,
+              ...(opts.portGlob !== undefined ? { portGlob: opts.portGlob } : {}),
+              ...(opts.untilDone !== undefined ? { untilDone: untilDoneRule(opts.untilDone) } : {}),
+            })
+          : startStation({ ...common, ports: opts.port ?? [] });
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
         const progress = progressLine(c);
@@ -67,6 +89,8 @@ export function registerStation(program: Command, ctx: () => CliContext): void {
           if (event.type === 'device') printOutcome(c, event.outcome);
           else if (event.type === 'retry' && !c.json) c.io.err(`${clear(c)}retry ${event.port}: attempt ${event.attempt} after ${event.code}\n`);
           else if (event.type === 'stopping') c.io.err(`${clear(c)}stopping: ${event.reason}; finishing devices already committed\n`);
+          else if (event.type === 'port') printPortChange(c, event.port, event.change);
+          else if (event.type === 'port-watch-failed' && !c.json) c.io.err(`${clear(c)}warning: listing the ports failed: ${event.message}\n`);
           progress(event);
         }
         const summary = await run.done;
@@ -74,7 +98,8 @@ export function registerStation(program: Command, ctx: () => CliContext): void {
         else c.io.err(`${clear(c)}${summary.batchId}: ${formatCounts(summary.counts)} (${(summary.elapsedMs / 1000).toFixed(1)} s)\n`);
         const incomplete = summary.outcomes.filter((o) => o.result !== 'done');
         if (incomplete.length > 0) {
-          throw new StationError('STATION_INCOMPLETE', `${incomplete.length} of ${summary.outcomes.length} ports did not complete${summary.stopped ? ` (${summary.stopped})` : ''}`);
+          const what = opts.auto ? 'devices' : 'ports';
+          throw new StationError('STATION_INCOMPLETE', `${incomplete.length} of ${summary.outcomes.length} ${what} did not complete${summary.stopped ? ` (${summary.stopped})` : ''}`);
         }
       } finally {
         process.off('SIGINT', onSignal);
@@ -83,6 +108,23 @@ export function registerStation(program: Command, ctx: () => CliContext): void {
       }
     });
   });
+}
+
+/** Exactly one way of finding ports; the auto-only options only with --auto. */
+function checkPortChoice(opts: RunOptions): void {
+  const hasPorts = (opts.port?.length ?? 0) > 0;
+  if (hasPorts === (opts.auto === true)) throw new UsageError('give either --port P (one or more) or --auto');
+  if (!opts.auto && opts.portGlob !== undefined) throw new UsageError('--port-glob needs --auto');
+  if (!opts.auto && opts.untilDone !== undefined) throw new UsageError('--until-done needs --auto');
+}
+
+function untilDoneRule(value: true | number): UntilDone {
+  return value === true ? { kind: 'quota' } : { kind: 'devices', count: value };
+}
+
+function printPortChange(c: CliContext, port: string, change: 'added' | 'removed'): void {
+  if (c.json) return c.io.out(`${JSON.stringify({ type: 'port', port, change })}\n`);
+  c.io.err(`${clear(c)}port ${change === 'added' ? 'appeared' : 'went away'}: ${port}\n`);
 }
 
 function printOutcome(c: CliContext, o: DeviceOutcome): void {
