@@ -27,12 +27,7 @@ export async function generatePkcs11Key(args: { label: string; algorithm: KeyAlg
   const ts = Pkcs11TokenSession.open(binding, true);
   try {
     const { pkcs11, session, name } = ts;
-    let mechanisms: number[];
-    try {
-      mechanisms = pkcs11.C_GetMechanismList(ts.slotHandle);
-    } catch (e) {
-      throw toPkcs11KeyError(e, 'listing mechanisms', name);
-    }
+    const mechanisms = ts.mechanisms();
     const plan = planKeyGeneration(algorithm, mechanisms, name);
 
     // Any object, not only keys: a certificate or data object with this label would make

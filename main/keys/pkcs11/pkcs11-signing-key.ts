@@ -97,12 +97,7 @@ export async function openPkcs11Key(record: KeyRecord, binding: Pkcs11Binding): 
   let pool: Pkcs11SessionPool | undefined;
   try {
     const { pkcs11, session, name } = ts;
-    let mechanisms: number[];
-    try {
-      mechanisms = pkcs11.C_GetMechanismList(ts.slotHandle);
-    } catch (e) {
-      throw toPkcs11KeyError(e, 'listing mechanisms', name);
-    }
+    const mechanisms = ts.mechanisms();
     const plan = planSigning(record.algorithm, mechanisms, name);
     const id = Buffer.from(loc.id, 'hex');
 

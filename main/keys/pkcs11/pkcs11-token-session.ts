@@ -56,6 +56,15 @@ export class Pkcs11TokenSession {
   }
 
   /** Another session on the same token; it shares the login (PKCS#11 logins are per application). */
+  /** The token's mechanisms, as it reports them (what it can do is asked, never assumed). */
+  mechanisms(): number[] {
+    try {
+      return this.pkcs11.C_GetMechanismList(this.slotHandle);
+    } catch (e) {
+      throw toPkcs11KeyError(e, 'listing mechanisms', this.name);
+    }
+  }
+
   openExtraSession(readWrite = false): Pkcs11Handle {
     return openSession(this.pkcs11, this.slotHandle, readWrite, this.name);
   }
