@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIntermediateCa, createRootCa } from '../../main/ca/create-ca.js';
 import { issueFromCsr } from '../../main/ca/issue-from-csr.js';
 import { DeviceError } from '../../main/devices/device-errors.js';
 import { HallmarkProtocolDriver } from '../../main/devices/hallmark/hallmark-driver.js';
@@ -10,12 +9,11 @@ import type { FaultMode } from '../../main/devices/simulator/device-personality.
 import type { FaultSpec } from '../../main/devices/simulator/fault-spec.js';
 import { startSimulator, type RunningSimulator } from '../../main/devices/simulator/simulator.js';
 import type { SyncSigningKey } from '../../main/keys/signing-key.js';
-import { KeyRepository } from '../../main/store/key-repository.js';
 import { Workspace } from '../../main/store/workspace.js';
 import { parseCsr } from '../../main/x509/csr/parse-csr.js';
 import { parseSubject } from '../../main/x509/distinguished-name.js';
 import { HW_TYPE_TPM2 } from '../../main/x509/profiles/idevid-profile.js';
-import { newSoftwareKey } from '../support/software-keys.js';
+import { stationWorkspace } from '../support/station-fixture.js';
 import { socatPidsMentioning } from '../support/pty-pair.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -30,27 +28,7 @@ const FAST = { keygenMinMs: 5, keygenMaxMs: 20, stallMs: 1500 };
 const TIMEOUTS = { identMs: 500, keygenMs: 600, csrMs: 1000, chainMs: 1000, readbackMs: 1000, lockMs: 1000 };
 
 beforeAll(async () => {
-  ({ workspace: ws } = Workspace.init(`${tmp.path}/ws`, 'custodian'));
-  const rootKey = await newSoftwareKey(ws, 'root-key', 'ecdsa-p256');
-  const root = await createRootCa(ws, {
-    name: 'root',
-    subject: parseSubject('O=Acme,CN=Acme Device Root'),
-    key: rootKey,
-    validityDays: 3650,
-    actor: 'custodian',
-  });
-  caKey = await newSoftwareKey(ws, 'mfg-key', 'ecdsa-p256');
-  const mfg = await createIntermediateCa(ws, {
-    name: 'mfg',
-    parent: 'root',
-    parentKey: rootKey,
-    subject: parseSubject('O=Acme,CN=Acme Manufacturing CA'),
-    key: new KeyRepository(ws).get('mfg-key'),
-    validityDays: 1825,
-    options: { pathLen: 0 },
-    actor: 'custodian',
-  });
-  caChain = [mfg.certificate.der, root.certificate.der];
+  ({ ws, caKey, caChain } = await stationWorkspace(`${tmp.path}/ws`));
 });
 
 afterAll(async () => {
