@@ -17,6 +17,7 @@ import { registerBatch } from './cli/commands/batch-command.js';
 import { registerStation } from './cli/commands/station-command.js';
 import { registerManifest } from './cli/commands/manifest-command.js';
 import { registerInventory } from './cli/commands/inventory-command.js';
+import { registerCeremony } from './cli/commands/ceremony-command.js';
 
 /** Exit statuses shared by every command. */
 export const EXIT_OK = 0;
@@ -57,6 +58,7 @@ function buildProgram(io: CliIo, getContext: () => CliContext): Command {
   registerStation(program, getContext);
   registerManifest(program, getContext);
   registerInventory(program, getContext);
+  registerCeremony(program, getContext);
   for (const cmd of allCommands(program)) {
     cmd.exitOverride();
     cmd.allowUnknownOption(false);

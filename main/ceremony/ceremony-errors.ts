@@ -1,0 +1,20 @@
+import { HallmarkError, type ErrorKind } from '../errors/hallmark-error.js';
+
+export type CeremonyErrorCode =
+  | 'CEREMONY_SCRIPT_INVALID'
+  | 'CEREMONY_BINDING_INVALID'
+  | 'CEREMONY_HASH_MISMATCH'
+  | 'CEREMONY_PREFLIGHT_FAILED'
+  | 'CEREMONY_ACK_MISSING'
+  | 'CEREMONY_ACK_INVALID'
+  | 'CEREMONY_GUARD'
+  | 'CEREMONY_OUTPUT_EXISTS'
+  | 'CEREMONY_UNSUPPORTED';
+
+export class CeremonyError extends HallmarkError {
+  declare readonly code: CeremonyErrorCode;
+  constructor(code: CeremonyErrorCode, message: string, kind: ErrorKind = 'input', details?: Record<string, unknown>) {
+    super(code, message, kind, details);
+    this.name = 'CeremonyError';
+  }
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { KEY_ALGORITHMS } from '../keys/key-algorithm.js';
+import { REVOCATION_REASONS } from '../x509/crl.js';
+
+/**
+ * The ceremony script: what the custodians review and approve by hash. It holds no
+ * environment (module paths, token serials, PIN sources live in the binding), so the
+ * same file runs unchanged at the rehearsal on SoftHSM and on the real HSM.
+ */
+export const ROLES = ['administrator', 'custodians', 'witnesses'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a step does after its acknowledgments, beyond telling people what to do. */
+export const STEP_ACTIONS = ['generate-key', 'sign-root', 'sign-crl'] as const;
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
+const name = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 ._'-]*$/, 'must be a plain name (letters, digits, space . _ \' -)');
+const ident = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, . _ -');
+
+const participants = z.strictObject({
+  administrator: name,
+  custodians: z.array(name).min(1),
+  witnesses: z.array(name).min(1),
+});
+
+const step = z.strictObject({
+  id: ident,
+  say: z.string().min(1).max(4000),
+  acknowledge: z.array(z.enum(ROLES)).min(1),
+  action: z.enum(STEP_ACTIONS).optional(),
+});
+
+const preflight = z.strictObject({
+  /** refuse to run while any non-loopback network interface is up */
+  requireNoNetwork: z.boolean(),
+});
+
+const pkcs11Key = z.strictObject({
+  store: z.literal('pkcs11'),
+  label: z.string().min(1).max(128),
+  algorithm: z.enum(KEY_ALGORITHMS),
+});
+
+const sharesKey = z.strictObject({
+  store: z.literal('shares'),
+  label: z.string().min(1).max(128),
+  algorithm: z.enum(KEY_ALGORITHMS),
+  threshold: z.number().int().min(1),
+  custodians: z.array(name).min(1),
+});
+
+const common = {
+  version: z.literal(1),
+  /** the ceremony's name, recorded in the audit log and transcript */
+  name: ident,
+  participants,
+  preflight,
+  steps: z.array(step).min(1),
+};
+
+export const rootScriptSchema = z.strictObject({
+  ...common,
+  kind: z.literal('root'),
+  key: z.discriminatedUnion('store', [pkcs11Key, sharesKey]),
+  certificate: z.strictObject({
+    /** the CA's name in the workspace */
+    ca: ident,
+    subject: z.string().min(1).max(512),
+    validityDays: z.number().int().min(1),
+    pathLen: z.number().int().min(0).max(10).optional(),
+  }),
+  guards: z
+    .strictObject({
+      maxValidityDays: z.number().int().min(1),
+      reason: z.string().min(10, 'must give a written reason (10 characters or more)'),
+    })
+    .optional(),
+});
+
+export const crlScriptSchema = z.strictObject({
+  ...common,
+  kind: z.literal('crl'),
+  crl: z.strictObject({
+    ca: ident,
+    nextUpdateDays: z.number().int().min(1),
+    revocations: z.array(
+      z.strictObject({
+        serial: z.string().regex(/^(?:0x)?[0-9a-fA-F:]+$/, 'must be the serial in hex'),
+        reason: z.enum(Object.keys(REVOCATION_REASONS) as [keyof typeof REVOCATION_REASONS, ...(keyof typeof REVOCATION_REASONS)[]]),
+      }),
+    ),
+  }),
+});
+
+export const ceremonyScriptSchema = z.discriminatedUnion('kind', [rootScriptSchema, crlScriptSchema]);
+
+export type CeremonyScript = z.infer<typeof ceremonyScriptSchema>;
+export type RootScript = z.infer<typeof rootScriptSchema>;
+export type CrlScript = z.infer<typeof crlScriptSchema>;
+export type CeremonyStep = z.infer<typeof step>;

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { CeremonyError } from './ceremony-errors.js';
+import { ceremonyScriptSchema, type CeremonyScript, type StepAction } from './ceremony-script-schema.js';
+import { formatProblems, parseStrictYaml, type YamlProblem } from './strict-yaml.js';
+
+export const MAX_SCRIPT_BYTES = 64 * 1024;
+
+/** Which actions a kind needs, in this order, each exactly once. */
+const REQUIRED_ACTIONS: Record<CeremonyScript['kind'], readonly StepAction[]> = {
+  root: ['generate-key', 'sign-root'],
+  crl: ['sign-crl'],
+};
+
+export interface LoadedScript {
+  readonly script: CeremonyScript;
+  /** the exact bytes, hashed as they are: the approved hash covers comments and whitespace too */
+  readonly bytes: Buffer;
+  readonly sha256: string;
+}
+
+export function parseCeremonyScript(bytes: Buffer, source = 'script'): LoadedScript {
+  if (bytes.length > MAX_SCRIPT_BYTES) throw new CeremonyError('CEREMONY_SCRIPT_INVALID', `${source}: a ceremony script is at most ${MAX_SCRIPT_BYTES} bytes`);
+  const parsed = parseStrictYaml(bytes.toString('utf8'), ceremonyScriptSchema);
+  if (!parsed.ok) throw invalid(source, parsed.problems);
+  const script = parsed.value;
+  const problems = semanticProblems(script);
+  if (problems.length > 0) throw invalid(source, problems);
+  return { script, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** Rules zod cannot see field by field: the actions a kind needs, unique step ids, a quorum that exists. */
+function semanticProblems(script: CeremonyScript): YamlProblem[] {
+  const out: YamlProblem[] = [];
+  const actions = script.steps.flatMap((s) => (s.action ? [s.action] : []));
+  const want = REQUIRED_ACTIONS[script.kind];
+  if (actions.join(',') !== want.join(',')) {
+    out.push({ path: 'steps', message: `a ${script.kind} ceremony needs steps with the actions ${want.join(', then ')} (each once); found ${actions.join(', ') || 'none'}` });
+  }
+  const ids = new Set<string>();
+  for (const [i, s] of script.steps.entries()) {
+    if (ids.has(s.id)) out.push({ path: `steps.${i}.id`, message: `step id "${s.id}" is used twice` });
+    ids.add(s.id);
+  }
+  if (script.kind === 'root' && script.key.store === 'shares') {
+    if (script.key.threshold > script.key.custodians.length) out.push({ path: 'key.threshold', message: `threshold ${script.key.threshold} is more than the ${script.key.custodians.length} custodians` });
+    for (const c of script.key.custodians) {
+      if (!script.participants.custodians.includes(c)) out.push({ path: 'key.custodians', message: `"${c}" is not one of the participants' custodians` });
+    }
+  }
+  return out;
+}
+
+function invalid(source: string, problems: YamlProblem[]): CeremonyError {
+  return new CeremonyError('CEREMONY_SCRIPT_INVALID', formatProblems(source, problems), 'input', { problems });
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../../errors/hallmark-error.js';
+import { ackFileSource, terminalSource } from '../../ceremony/acknowledgments.js';
+import { loadBinding } from '../../ceremony/ceremony-binding.js';
+import { formatHashWords, hashWords } from '../../ceremony/hash-words.js';
+import { parseCeremonyScript, type LoadedScript } from '../../ceremony/parse-ceremony-script.js';
+import { runCeremony } from '../../ceremony/run-ceremony.js';
+import type { CliContext } from '../cli-context.js';
+
+interface RunOptions {
+  binding: string;
+  approvedHash: string;
+  out: string;
+  ackFile?: string;
+}
+
+export function registerCeremony(program: Command, ctx: () => CliContext): void {
+  const ceremony = program.command('ceremony').description('air-gapped ceremonies from a reviewed YAML script: approve its hash, run it with witnesses, keep the signed transcript');
+
+  ceremony
+    .command('hash')
+    .description("print a script's SHA-256 in hex and as words, for the custodians to compare aloud and approve")
+    .argument('<script>', 'the ceremony script (YAML)')
+    .action((scriptPath: string) => {
+      const c = ctx();
+      const loaded = loadScript(scriptPath);
+      if (c.json) return c.printJson({ sha256: loaded.sha256, words: hashWords(loaded.sha256), kind: loaded.script.kind, name: loaded.script.name });
+      c.io.out(`${loaded.sha256}\n${formatHashWords(loaded.sha256)}\n`);
+    });
+
+  ceremony
+    .command('run')
+    .description('run an approved ceremony script against this machine\'s binding (token, PIN source)')
+    .argument('<script>', 'the ceremony script (YAML), byte-identical to the approved one')
+    .requiredOption('--binding <file>', 'the environment binding (YAML): PKCS#11 module, token serial, PIN source')
+    .requiredOption('--approved-hash <hex>', "the script's SHA-256 as the custodians approved it (`hallmark ceremony hash`)")
+    .requiredOption('--out <dir>', 'output directory (removable medium); existing files are never overwritten')
+    .option('--ack-file <file>', 'REHEARSALS AND TESTS ONLY: acknowledgments as "ROLE NAME" lines instead of typed at the terminal (recorded as such)')
+    .action(async (scriptPath: string, opts: RunOptions) => {
+      const c = ctx();
+      const script = loadScript(scriptPath);
+      const binding = loadBinding(opts.binding);
+      if (!opts.ackFile && !process.stdin.isTTY) throw new UsageError('a ceremony is acknowledged at a terminal; for a rehearsal give --ack-file');
+      const acks = opts.ackFile ? ackFileSource(opts.ackFile) : terminalSource();
+      await c.withWorkspace(async (ws) => {
+        const result = await runCeremony({
+          ws,
+          script,
+          scriptPath: resolve(scriptPath),
+          approvedHash: opts.approvedHash,
+          binding,
+          env: c.io.env,
+          outDir: resolve(opts.out),
+          acks,
+          actor: c.actor,
+          // Instructions go to stderr so --json stdout stays machine-readable.
+          say: (text) => c.io.err(text),
+        });
+        if (c.json) return c.printJson(result);
+        for (const o of [...result.outputs, result.transcript, result.signature]) c.io.out(`${o.sha256}  ${o.file}\n`);
+      });
+    });
+}
+
+function loadScript(path: string): LoadedScript {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read the ceremony script ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseCeremonyScript(bytes, path);
+}
