@@ -20,6 +20,8 @@ const operatorName = z
   .refine((s) => s.trim().length > 0, 'the operator name is required')
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 const batchId = z.string().min(1).max(64);
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
+const inventoryStatus = z.enum(['confirmed', 'failed', 'superseded', 'revoked']);
 
 /**
  * The CA key's unlock for a station run, typed by the technician. A renderer cannot name
@@ -66,6 +68,24 @@ export const inputSchemas = {
   'station.stop': z.strictObject({ operator: operatorName }),
   /** the run's batch, or `batchId`'s counters when no run is on it */
   'station.status': z.strictObject({ batchId: batchId.optional() }),
+  /** paths are typed for now; the app's native open dialog will fill the same fields */
+  'qa.verify': z.strictObject({ dir: filePath, trustPem: filePath, planCsv: filePath.optional(), previousDir: filePath.optional() }),
+  /** one entry of the manifest in `dir`; `manifestSha256` (from qa.verify) refuses a folder changed since */
+  'qa.device': z.strictObject({ dir: filePath, index: z.number().int().min(0).max(10_000_000), manifestSha256: sha256Hex.optional() }),
+  /** `out` is created exclusively: an existing file is never overwritten */
+  'qa.saveReport': z.strictObject({ dir: filePath, trustPem: filePath, planCsv: filePath.optional(), previousDir: filePath.optional(), out: filePath }),
+  'inventory.import': z.strictObject({ dirs: z.array(filePath).min(1).max(64), trustPem: filePath, operator: operatorName }),
+  'inventory.batches': z.strictObject({}),
+  'inventory.search': z.strictObject({
+    offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    limit: z.number().int().min(1).max(1000),
+    serial: z.string().min(1).max(200).optional(),
+    /** certificate or public-key SHA-256; case and colons are ignored */
+    fingerprint: z.string().min(1).max(200).optional(),
+    batch: batchId.optional(),
+    status: inventoryStatus.optional(),
+  }),
+  'inventory.device': z.strictObject({ fingerprint: sha256Hex }),
 } as const;
 
 export type OperationName = keyof typeof inputSchemas;
@@ -227,6 +247,139 @@ export interface Outputs {
   'station.start': StationStatusView;
   'station.stop': StationStatusView;
   'station.status': StationStatusView;
+  'qa.verify': QaReportView;
+  'qa.device': QaDeviceDetailView;
+  'qa.saveReport': { path: string; bytes: number; ok: boolean };
+  'inventory.import': { results: InventoryImportResultView[] };
+  'inventory.batches': { batches: InventoryBatchView[] };
+  'inventory.search': { total: number; rows: InventoryRowView[] };
+  'inventory.device': InventoryDeviceDetailView;
+}
+
+/** A certificate decoded for display (main/x509/describe-certificate.ts). */
+export interface CertificateView {
+  subject: string;
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  signatureAlgorithm: string;
+  publicKeyAlgorithm: string;
+  sha256: string;
+  basicConstraints: { ca: boolean; pathLen?: number } | null;
+  keyUsage: string[] | null;
+  extendedKeyUsage: string[] | null;
+  subjectKeyId: string | null;
+  authorityKeyId: string | null;
+  subjectAltName: {
+    dns: string[];
+    uris: string[];
+    hardwareModuleNames: { hwType: string; hwSerialNum: string; hwSerialNumText: string | null }[];
+    other: string[];
+  } | null;
+  masaUrl: string | null;
+  extensions: { oid: string; critical: boolean }[];
+}
+
+/** One named check of the standalone verifier; `skip` = nothing to run on (no plan) or its input failed earlier. */
+export interface QaCheckView {
+  name: string;
+  status: 'pass' | 'fail' | 'skip';
+  summary: string;
+  details: string[];
+}
+
+export type DeviceEntryStatusView = 'confirmed' | 'failed' | 'superseded' | 'revoked';
+
+/** One manifest entry, summarized for the list (`index` is its position in manifest.json). */
+export interface QaDeviceSummaryView {
+  index: number;
+  hardwareSerial: string;
+  model: string;
+  status: DeviceEntryStatusView;
+  deviceState: string;
+  certificateSerial: string | null;
+  certificateSha256: string | null;
+}
+
+export interface QaReportView {
+  ok: boolean;
+  folder: string;
+  manifestSha256: string | null;
+  workOrder: string | null;
+  sequence: number | null;
+  /** entries in the manifest */
+  devices: number | null;
+  signer: { subject: string; sha256: string } | null;
+  signingTime: string | null;
+  verifiedAt: string;
+  checks: QaCheckView[];
+  /** the first entries (at most QA_MAX_DEVICE_SUMMARIES); empty when manifest.json is not a manifest */
+  deviceList: QaDeviceSummaryView[];
+  deviceListTruncated: boolean;
+}
+export const QA_MAX_DEVICE_SUMMARIES = 20_000;
+
+export interface QaDeviceDetailView extends QaDeviceSummaryView {
+  firstSeenAt: string;
+  lastChangeAt: string;
+  attempts: number;
+  issuedAt: string | null;
+  publicKeySha256: string | null;
+  revocation: { reason: string; revokedAt: string } | null;
+  rework: { reason: string; revocationReason: string; operator: string; approvedAt: string; note: string | null } | null;
+  lastError: { code: string; message: string | null } | null;
+  /** null without a certificate */
+  certificate: CertificateView | null;
+  /** why the certificate could not be decoded */
+  certificateProblem: string | null;
+}
+
+export type InventoryImportResultView =
+  | { folder: string; ok: true; created: boolean; batchId: string; sequence: number; entries: number; added: number; unchanged: number; retired: number; notes: string[] }
+  | { folder: string; ok: false; code: string; message: string };
+
+export interface InventoryBatchView {
+  manifestSha256: string;
+  stationId: string;
+  sequence: number;
+  batchId: string;
+  model: string;
+  entries: number;
+  certificates: number;
+  confirmed: number;
+  failed: number;
+  superseded: number;
+  revoked: number;
+  added: number;
+  /** active certificates of this batch in the inventory now (retirements by later manifests count) */
+  active: number;
+  signedAt: string | null;
+  importedAt: string;
+  importedBy: string;
+}
+
+export interface InventoryRowView {
+  id: number;
+  hardwareSerial: string;
+  model: string;
+  status: DeviceEntryStatusView;
+  certificateSerial: string;
+  certificateSha256: string;
+  batchId: string;
+  issuedAt: string;
+}
+
+export interface InventoryDeviceDetailView extends InventoryRowView {
+  publicKeySha256: string;
+  deviceState: string;
+  revokedAt: string | null;
+  revocationReason: string | null;
+  stationId: string;
+  manifestSha256: string;
+  statusManifestSha256: string;
+  importedAt: string;
+  certificate: CertificateView;
 }
 
 export type Input<Op extends OperationName> = z.input<(typeof inputSchemas)[Op]>;

@@ -1,6 +1,8 @@
 import type { Input, OperationName, Output } from '../../preload/api.js';
 import type { Workspace } from '../store/workspace.js';
 import { APP_VERSION } from '../app-version.js';
+import { createInventoryHandlers } from './inventory-handlers.js';
+import { createQaHandlers } from './qa-handlers.js';
 import { createStationHandlers } from './station-handlers.js';
 import { StationSession } from './station-session.js';
 
@@ -18,5 +20,7 @@ export function createCoreHandlers(workspace: Workspace, station: StationSession
     'audit.facets': () => workspace.audit.facets(),
     'audit.verify': () => workspace.verifyAudit(),
     ...createStationHandlers(workspace, station),
+    ...createQaHandlers(),
+    ...createInventoryHandlers(workspace),
   };
 }

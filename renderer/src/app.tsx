@@ -7,7 +7,9 @@ import { ErrorBannerSlot, useReportError } from './components/error-reporter.js'
 import { SideNav } from './components/side-nav.js';
 import { useHashRoute } from './routing/use-hash-route.js';
 import { AuditScreen } from './screens/audit-screen.js';
+import { InventoryScreen } from './screens/inventory-screen.js';
 import { PlannedSection } from './screens/planned-section.js';
+import { QaScreen } from './screens/qa-screen.js';
 import { StationScreen } from './screens/station-screen.js';
 import { SECTIONS } from './sections.js';
 
@@ -26,10 +28,18 @@ export function App() {
         <main className="app__main">
           <ErrorBannerSlot />
           <ErrorBoundary resetKey={route}>
-            {route === 'station' ? <StationScreen /> : route === 'audit' || !section ? <AuditScreen /> : <PlannedSection section={section} />}
+            <Screen route={route} section={section} />
           </ErrorBoundary>
         </main>
       </div>
     </div>
   );
+}
+
+function Screen({ route, section }: { route: string; section: (typeof SECTIONS)[number] | undefined }) {
+  if (route === 'station') return <StationScreen />;
+  if (route === 'qa') return <QaScreen />;
+  if (route === 'inventory') return <InventoryScreen />;
+  if (route === 'audit' || !section) return <AuditScreen />;
+  return <PlannedSection section={section} />;
 }

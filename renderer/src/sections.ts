@@ -27,14 +27,14 @@ export const SECTIONS: readonly Section[] = [
   {
     route: 'qa',
     label: 'QA',
-    summary: 'Quality assurance: verify signed batch manifests against the issuing chain and the audit log.',
-    planned: 'Not built yet — arrives with the manifest capability.',
+    summary: 'Quality assurance: verify a signed batch manifest folder against the trusted root, check by check, and save the HTML report.',
+    planned: null,
   },
   {
     route: 'inventory',
     label: 'Inventory',
-    summary: 'Import verified batch manifests into the device inventory and export them for downstream systems.',
-    planned: 'Not built yet — arrives with the inventory capability.',
+    summary: 'Import verified batch manifests into the device inventory; batches, every certificate, search and detail.',
+    planned: null,
   },
   {
     route: 'audit',

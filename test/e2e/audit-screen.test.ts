@@ -200,14 +200,14 @@ describe('navigation', () => {
       for (const [nav, section, words] of [
         ['nav-ceremonies', 'section-ceremonies', /ceremon/i],
         ['nav-station', 'station-screen', /work order|port/i],
-        ['nav-qa', 'section-qa', /manifest/i],
-        ['nav-inventory', 'section-inventory', /manifest|inventory/i],
+        ['nav-qa', 'qa-screen', /manifest/i],
+        ['nav-inventory', 'inventory-screen', /manifest|inventory/i],
       ] as const) {
         await page.getByTestId(nav).click();
         const el = page.getByTestId(section);
         await el.waitFor();
         expect(await el.textContent()).toMatch(words);
-        await screenshot(page, section === 'station-screen' ? 'section-station' : `section-${section.replace('section-', '')}`);
+        await screenshot(page, section.endsWith('-screen') ? `section-${section.replace('-screen', '')}` : `section-${section.replace('section-', '')}`);
       }
       await page.getByTestId('nav-audit').click();
       await page.getByTestId('audit-screen').waitFor();

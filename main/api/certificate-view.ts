@@ -1,0 +1,28 @@
+import type { CertificateView } from '../../preload/api.js';
+import type { ParsedCertificate } from '../x509/certificate-facts.js';
+import { describeCertificate } from '../x509/describe-certificate.js';
+
+/** describeCertificate's plain JSON, copied field by field so the contract's type is checked against it. */
+export function certificateView(c: ParsedCertificate): CertificateView {
+  const d = describeCertificate(c);
+  return {
+    subject: d.subject,
+    issuer: d.issuer,
+    serial: d.serial,
+    notBefore: d.notBefore,
+    notAfter: d.notAfter,
+    signatureAlgorithm: d.signatureAlgorithm,
+    publicKeyAlgorithm: d.publicKeyAlgorithm,
+    sha256: d.sha256,
+    basicConstraints: d.basicConstraints ? { ...d.basicConstraints } : null,
+    keyUsage: d.keyUsage,
+    extendedKeyUsage: d.extendedKeyUsage ? [...d.extendedKeyUsage] : null,
+    subjectKeyId: d.subjectKeyId,
+    authorityKeyId: d.authorityKeyId,
+    subjectAltName: d.subjectAltName
+      ? { dns: [...d.subjectAltName.dns], uris: [...d.subjectAltName.uris], hardwareModuleNames: d.subjectAltName.hardwareModuleNames, other: [...d.subjectAltName.other] }
+      : null,
+    masaUrl: d.masaUrl,
+    extensions: d.extensions,
+  };
+}

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { QA_MAX_DEVICE_SUMMARIES, type Input, type OperationName, type Output, type QaDeviceSummaryView, type QaReportView } from '../../preload/api.js';
+import { readInputFile } from '../cli/read-input-file.js';
+import type { DeviceEntry, ManifestDocument } from '../manifest/format/manifest-document.js';
+import { ManifestError } from '../manifest/manifest-errors.js';
+import type { VerificationReport } from '../manifest/verify/check-result.js';
+import { ExclusiveOutput } from '../manifest/write-exclusive.js';
+import { manifestSchema } from '../manifest/verify/manifest-schema.js';
+import { readPlanCsv } from '../manifest/verify/plan-check.js';
+import { readTrustAnchors } from '../manifest/verify/read-trust-anchors.js';
+import { reportHtml } from '../manifest/verify/report-html.js';
+import { MANIFEST_JSON, MANIFEST_P7S, verifyManifest } from '../manifest/verify/verify-manifest.js';
+import { parseCertificateFast } from '../x509/certificate-facts-fast.js';
+import { certificateView } from './certificate-view.js';
+
+type QaOp = Extract<OperationName, `qa.${string}`>;
+export type QaHandlers = { [Op in QaOp]: (input: Input<Op>) => Output<Op> | Promise<Output<Op>> };
+
+const MAX_TRUST_BYTES = 1024 * 1024;
+const MAX_PLAN_BYTES = 16 * 1024 * 1024;
+/** V8 cannot hold a longer string to JSON.parse anyway; a bigger "manifest" is refused before it is read. */
+const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
+const MAX_P7S_BYTES = 1024 * 1024;
+
+interface VerifyRequest {
+  readonly dir: string;
+  readonly trustPem: string;
+  readonly planCsv?: string | undefined;
+  readonly previousDir?: string | undefined;
+}
+
+/**
+ * The QA section: the standalone verifier run on a folder the QA engineer names. It needs
+ * no workspace state (the online side runs the same code), so these handlers only read
+ * the named files, bounded, and write nothing but the report the engineer asks for.
+ */
+export function createQaHandlers(): QaHandlers {
+  return {
+    'qa.verify': (req) => {
+      const { report, doc } = runVerifier(req);
+      return reportView(report, doc);
+    },
+    'qa.device': ({ dir, index, manifestSha256 }) => {
+      const json = readPart(dir, MANIFEST_JSON, MAX_MANIFEST_BYTES);
+      if (manifestSha256 !== undefined && sha256(json) !== manifestSha256) {
+        throw new ManifestError('MANIFEST_UNREADABLE', `${join(dir, MANIFEST_JSON)} changed since it was verified; verify it again`);
+      }
+      const doc = parseDocument(json);
+      if (!doc) throw new ManifestError('MANIFEST_UNREADABLE', `${join(dir, MANIFEST_JSON)} is not a Hallmark manifest`);
+      const entry = doc.devices[index];
+      if (!entry) throw new ManifestError('MANIFEST_UNREADABLE', `the manifest has ${doc.devices.length} entries; there is no entry ${index}`);
+      let certificate = null;
+      let certificateProblem: string | null = null;
+      if (entry.certificate) {
+        try {
+          certificate = certificateView(parseCertificateFast(Buffer.from(entry.certificate.der, 'base64')));
+        } catch (e) {
+          certificateProblem = `the certificate cannot be read: ${(e as Error).message}`;
+        }
+      }
+      return {
+        ...summary(entry, index),
+        firstSeenAt: entry.firstSeenAt,
+        lastChangeAt: entry.lastChangeAt,
+        attempts: entry.attempts,
+        issuedAt: entry.certificate?.issuedAt ?? null,
+        publicKeySha256: entry.certificate?.publicKeySha256 ?? null,
+        revocation: entry.revocation ? { ...entry.revocation } : null,
+        rework: entry.rework ? { ...entry.rework } : null,
+        lastError: entry.lastError ? { ...entry.lastError } : null,
+        certificate,
+        certificateProblem,
+      };
+    },
+    'qa.saveReport': (req) => {
+      const { report } = runVerifier(req);
+      // ExclusiveOutput creates with O_EXCL and fsyncs: a QA record is never overwritten.
+      const out = new ExclusiveOutput(dirname(req.out));
+      const html = reportHtml(report);
+      const path = out.write(basename(req.out), html);
+      return { path, bytes: Buffer.byteLength(html, 'utf8'), ok: report.ok };
+    },
+  };
+}
+
+function runVerifier(req: VerifyRequest): { report: VerificationReport; doc: ManifestDocument | null } {
+  const anchors = readTrustAnchors(readInputFile(req.trustPem, MAX_TRUST_BYTES), req.trustPem);
+  const plan = req.planCsv !== undefined ? readPlanCsv(readInputFile(req.planCsv, MAX_PLAN_BYTES).toString('utf8')) : undefined;
+  // Read once: the bytes verified are the bytes listed.
+  const json = readPart(req.dir, MANIFEST_JSON, MAX_MANIFEST_BYTES);
+  const p7s = readPart(req.dir, MANIFEST_P7S, MAX_P7S_BYTES);
+  const report = verifyManifest(json, p7s, req.dir, { anchors, ...(plan ? { plan } : {}), ...(req.previousDir !== undefined ? { previousDir: req.previousDir } : {}) });
+  return { report, doc: parseDocument(json) };
+}
+
+function reportView(r: VerificationReport, doc: ManifestDocument | null): QaReportView {
+  const entries = doc?.devices ?? [];
+  return {
+    ok: r.ok,
+    folder: r.folder,
+    manifestSha256: r.manifestSha256,
+    workOrder: r.workOrder,
+    sequence: r.sequence,
+    devices: r.devices,
+    signer: r.signer ? { ...r.signer } : null,
+    signingTime: r.signingTime,
+    verifiedAt: r.verifiedAt,
+    checks: r.checks.map((c) => ({ name: c.name, status: c.status, summary: c.summary, details: [...c.details] })),
+    deviceList: entries.slice(0, QA_MAX_DEVICE_SUMMARIES).map(summary),
+    deviceListTruncated: entries.length > QA_MAX_DEVICE_SUMMARIES,
+  };
+}
+
+function summary(e: DeviceEntry, index: number): QaDeviceSummaryView {
+  return {
+    index,
+    hardwareSerial: e.hardwareSerial,
+    model: e.model,
+    status: e.status,
+    deviceState: e.deviceState,
+    certificateSerial: e.certificate?.serial ?? null,
+    certificateSha256: e.certificate?.sha256 ?? null,
+  };
+}
+
+/** The document when it matches the schema; a malformed one is the verifier's `format` failure, not an error here. */
+function parseDocument(json: Buffer): ManifestDocument | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json.toString('utf8'));
+  } catch {
+    return null;
+  }
+  const r = manifestSchema.safeParse(parsed);
+  return r.success ? (r.data as ManifestDocument) : null;
+}
+
+/** Sized first, then read whole (readInputFile would allocate its bound up front, far too much for a manifest). */
+function readPart(dir: string, name: string, max: number): Buffer {
+  const path = join(dir, name);
+  try {
+    const size = statSync(path).size;
+    if (size > max) throw new ManifestError('MANIFEST_UNREADABLE', `${path} is larger than ${max} bytes`);
+    return readFileSync(path);
+  } catch (e) {
+    if (e instanceof ManifestError) throw e;
+    throw new ManifestError('MANIFEST_UNREADABLE', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -1,0 +1,89 @@
+import { useCallback, useRef, useState } from 'react';
+import type { QaDeviceDetailView, QaReportView } from '../../../preload/api.js';
+import { invoke, toFailure, type ApiFailure } from '../api/hallmark.js';
+
+export interface QaPaths {
+  readonly dir: string;
+  readonly trustPem: string;
+  readonly planCsv: string;
+  readonly previousDir: string;
+}
+
+/** The optional paths only when filled: the contract refuses empty strings. */
+export function verifyInput(p: QaPaths) {
+  return {
+    dir: p.dir.trim(),
+    trustPem: p.trustPem.trim(),
+    ...(p.planCsv.trim() ? { planCsv: p.planCsv.trim() } : {}),
+    ...(p.previousDir.trim() ? { previousDir: p.previousDir.trim() } : {}),
+  };
+}
+
+/**
+ * One verification at a time. Each run gets a number so an older, slower answer (a big
+ * folder verified, then a small one) never replaces the newer one; a device detail is
+ * asked for with the verified manifest's SHA-256 so a folder changed since is refused.
+ */
+export function useQa(onError: (f: ApiFailure) => void) {
+  const [report, setReport] = useState<QaReportView | null>(null);
+  const [verifiedPaths, setVerifiedPaths] = useState<QaPaths | null>(null);
+  const [running, setRunning] = useState(false);
+  const [detail, setDetail] = useState<QaDeviceDetailView | null>(null);
+  const [saved, setSaved] = useState<{ path: string; bytes: number } | null>(null);
+  const run = useRef(0);
+
+  const verify = useCallback(
+    async (paths: QaPaths) => {
+      const mine = ++run.current;
+      setRunning(true);
+      setDetail(null);
+      setSaved(null);
+      try {
+        const r = await invoke('qa.verify', verifyInput(paths));
+        if (mine !== run.current) return;
+        setReport(r);
+        setVerifiedPaths(paths);
+      } catch (e) {
+        if (mine === run.current) {
+          setReport(null);
+          onError(toFailure(e));
+        }
+      } finally {
+        if (mine === run.current) setRunning(false);
+      }
+    },
+    [onError],
+  );
+
+  const openDevice = useCallback(
+    async (index: number) => {
+      if (!report || !verifiedPaths) return;
+      try {
+        const d = await invoke('qa.device', {
+          dir: verifiedPaths.dir.trim(),
+          index,
+          ...(report.manifestSha256 ? { manifestSha256: report.manifestSha256 } : {}),
+        });
+        setDetail(d);
+      } catch (e) {
+        onError(toFailure(e));
+      }
+    },
+    [report, verifiedPaths, onError],
+  );
+
+  const saveReport = useCallback(
+    async (out: string) => {
+      if (!verifiedPaths) return;
+      try {
+        const r = await invoke('qa.saveReport', { ...verifyInput(verifiedPaths), out: out.trim() });
+        setSaved({ path: r.path, bytes: r.bytes });
+      } catch (e) {
+        onError(toFailure(e));
+      }
+    },
+    [verifiedPaths, onError],
+  );
+
+  return { report, running, detail, saved, verify, openDevice, saveReport, closeDevice: () => setDetail(null) };
+}

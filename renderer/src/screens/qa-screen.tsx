@@ -1,0 +1,142 @@
+import { useCallback, useState, type FormEvent } from 'react';
+import type { QaDeviceSummaryView } from '../../../preload/api.js';
+import type { ApiFailure } from '../api/hallmark.js';
+import { useReportError } from '../components/error-reporter.js';
+import { rowActivation } from '../components/row-activation.js';
+import { VirtualTable } from '../components/virtual-table.js';
+import { QaCheckList } from '../qa/qa-check-list.js';
+import { QA_DEVICE_COLUMNS } from '../qa/qa-device-columns.js';
+import { QaDeviceDetail } from '../qa/qa-device-detail.js';
+import { defaultReportPath, verdictOf } from '../qa/qa-verdict.js';
+import { useQa, type QaPaths } from '../qa/use-qa.js';
+
+const ROW_HEIGHT = 28;
+
+/**
+ * QA: run the standalone verifier on a manifest folder and read its checks. Paths are
+ * typed here; the Electron app will fill the same fields from a native open/save dialog
+ * (the renderer itself never touches the disk).
+ */
+export function QaScreen() {
+  const report = useReportError();
+  const onError = useCallback((f: ApiFailure) => report('QA', f), [report]);
+  const qa = useQa(onError);
+  const [paths, setPaths] = useState<QaPaths>({ dir: '', trustPem: '', planCsv: '', previousDir: '' });
+  const [out, setOut] = useState('');
+  const set = (k: keyof QaPaths) => (e: { target: { value: string } }) => setPaths((p) => ({ ...p, [k]: e.target.value }));
+  const canVerify = paths.dir.trim() !== '' && paths.trustPem.trim() !== '' && !qa.running;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!canVerify) return;
+    void qa.verify(paths).then(() => setOut((o) => (o.trim() === '' ? defaultReportPath(paths.dir.trim(), new Date()) : o)));
+  };
+
+  const r = qa.report;
+  const verdict = r ? verdictOf(r) : null;
+  const devices = r?.deviceList ?? [];
+  const activation = rowActivation('data-index', (i) => void qa.openDevice(Number(i)));
+
+  return (
+    <section className="screen qa" data-testid="qa-screen" aria-labelledby="qa-title">
+      <header className="screen__header">
+        <div className="screen__title-row">
+          <h1 id="qa-title" className="screen__title">
+            QA — manifest verification
+          </h1>
+          {verdict ? (
+            <span className={`verdict verdict--${verdict.state}`} data-testid="qa-verdict" data-state={verdict.state} aria-live="polite">
+              {verdict.text}
+            </span>
+          ) : (
+            <span className="count">{qa.running ? 'Verifying…' : 'Not verified yet'}</span>
+          )}
+        </div>
+        <form className="qa-form" onSubmit={submit} aria-label="Manifest to verify">
+          <PathField label="Manifest folder" testId="qa-dir" value={paths.dir} onChange={set('dir')} placeholder="/media/usb/WO-1 (manifest.json + manifest.json.p7s)" />
+          <PathField label="Trusted root (PEM)" testId="qa-trust" value={paths.trustPem} onChange={set('trustPem')} placeholder="/path/to/root.pem" />
+          <PathField label="Production plan CSV (optional)" testId="qa-plan" value={paths.planCsv} onChange={set('planCsv')} placeholder="plan.csv" />
+          <PathField label="Previous manifest folder (optional)" testId="qa-previous" value={paths.previousDir} onChange={set('previousDir')} placeholder="/media/usb/WO-0" />
+          <div className="qa-form__actions">
+            <button type="submit" className="button button--primary button--big" data-testid="qa-verify" disabled={!canVerify}>
+              {qa.running ? 'Verifying…' : 'Verify'}
+            </button>
+            <span className="hint">Paths on this computer; the installed app picks them with a file dialog.</span>
+          </div>
+        </form>
+      </header>
+      <div className="qa__body">
+        {r ? (
+          <>
+            <dl className="qa-meta">
+              <Meta k="Work order" v={r.workOrder ?? '?'} />
+              <Meta k="Sequence" v={String(r.sequence ?? '?')} />
+              <Meta k="Entries" v={String(r.devices ?? '?')} />
+              <Meta k="Signer" v={r.signer?.subject ?? '?'} />
+              <Meta k="Signed" v={r.signingTime ?? '?'} />
+              <Meta k="manifest.json SHA-256" v={r.manifestSha256 ?? '?'} mono />
+            </dl>
+            <QaCheckList checks={r.checks} />
+            <div className="qa-save">
+              <label className="field" htmlFor="qa-report-out">
+                <span className="field__label">HTML report to</span>
+                <input id="qa-report-out" className="input input--wide" data-testid="qa-report-out" value={out} onChange={(e) => setOut(e.target.value)} />
+              </label>
+              <button type="button" className="button" data-testid="qa-save-report" disabled={out.trim() === ''} onClick={() => void qa.saveReport(out)}>
+                Save HTML report
+              </button>
+              {qa.saved ? (
+                <span className="hint" data-testid="qa-saved">
+                  Saved {qa.saved.path} ({qa.saved.bytes} bytes); an existing file is never overwritten.
+                </span>
+              ) : null}
+            </div>
+            <div className="qa-devices">
+              <div className="qa-devices__list" {...activation}>
+                <h2 className="section-title">
+                  Entries{r.deviceListTruncated ? ` (first ${devices.length} of ${r.devices ?? '?'})` : ''} — click one for its certificate
+                </h2>
+                <div className="qa-devices__table">
+                  <VirtualTable<QaDeviceSummaryView>
+                    label="Manifest entries"
+                    columns={QA_DEVICE_COLUMNS}
+                    rowCount={devices.length}
+                    rowHeight={ROW_HEIGHT}
+                    getRow={(i) => devices[i]}
+                    rowKey={(d) => String(d.index)}
+                    rowAttributes={(d) => ({ 'data-index': String(d.index), 'data-serial': d.hardwareSerial })}
+                    rowTestId="qa-device"
+                    resetKey={r.verifiedAt}
+                    empty="manifest.json could not be read as a manifest; see the format check."
+                  />
+                </div>
+              </div>
+              {qa.detail ? <QaDeviceDetail detail={qa.detail} onClose={qa.closeDevice} /> : null}
+            </div>
+          </>
+        ) : (
+          <p className="hint qa__empty">Name a manifest folder and the trusted root, then Verify. Each check of `hallmark manifest verify` is shown here with its details.</p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function PathField(props: { label: string; testId: string; value: string; onChange: (e: { target: { value: string } }) => void; placeholder: string }) {
+  const id = `${props.testId}-input`;
+  return (
+    <label className="field qa-form__field" htmlFor={id}>
+      <span className="field__label">{props.label}</span>
+      <input id={id} className="input input--wide" data-testid={props.testId} value={props.value} onChange={props.onChange} placeholder={props.placeholder} spellCheck={false} />
+    </label>
+  );
+}
+
+function Meta({ k, v, mono }: { k: string; v: string; mono?: boolean }) {
+  return (
+    <div className="qa-meta__item">
+      <dt>{k}</dt>
+      <dd className={mono ? 'mono' : undefined}>{v}</dd>
+    </div>
+  );
+}
