@@ -28,7 +28,10 @@ import { seededRandom } from '../../main/devices/simulator/prng.js';
 
 const MUTANTS_PER_BASE = 2000;
 const PEM_MUTANTS_PER_BASE = 300;
-const MAX_CALL_MS = 50;
+// A pathological input would show as a slow call; one GC pause or a busy CI core must not.
+// So most calls must be fast, and none may come near the second the issue allows.
+const P99_CALL_MS = 50;
+const MAX_CALL_MS = 1000;
 
 const SPECIAL_BYTES = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x1f, 0x30, 0x31, 0x7f, 0x80, 0x81, 0x82, 0x84, 0xa0, 0xff];
 
@@ -150,7 +153,7 @@ describe('parseCsr under mutation', () => {
     const codes = new Map<string, number>();
     const unexpected: string[] = [];
     let accepted = 0;
-    let slowest = 0;
+    const durations: number[] = [];
     let total = 0;
 
     const run = (input: Buffer | string, original: Buffer, label: string) => {
@@ -170,7 +173,7 @@ describe('parseCsr under mutation', () => {
           codes.set(e.code, (codes.get(e.code) ?? 0) + 1);
         }
       }
-      slowest = Math.max(slowest, performance.now() - t0);
+      durations.push(performance.now() - t0);
     };
 
     for (const base of bases) {
@@ -182,7 +185,9 @@ describe('parseCsr under mutation', () => {
 
     expect(unexpected).toEqual([]);
     expect(total).toBe(bases.length * (MUTANTS_PER_BASE + PEM_MUTANTS_PER_BASE));
-    expect(slowest).toBeLessThan(MAX_CALL_MS);
+    durations.sort((a, b) => a - b);
+    expect(durations[Math.floor(durations.length * 0.99)]).toBeLessThan(P99_CALL_MS);
+    expect(durations.at(-1)).toBeLessThan(MAX_CALL_MS);
     // the mutants reach deep: framing, structure, keys and signatures all get exercised
     for (const code of ['CSR_DER_LENGTH', 'CSR_DER_NON_MINIMAL', 'CSR_DER_INDEFINITE_LENGTH', 'CSR_STRUCTURE', 'CSR_SIGNATURE_INVALID', 'CSR_BASE64']) {
       expect(codes.get(code) ?? 0, code).toBeGreaterThan(0);
