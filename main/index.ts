@@ -2,6 +2,7 @@ import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { createCoreHandlers } from './api/core-api.js';
 import { forwardCoreEvents } from './api/core-events.js';
+import { CeremonySession } from './api/ceremony-session.js';
 import { StationSession } from './api/station-session.js';
 import { registerIpc, sendEvent } from './ipc.js';
 import { denyPermissions, lockDownWebContents, registerAppScheme, serveRenderer } from './shell/harden-session.js';
@@ -33,7 +34,8 @@ app.whenReady().then(() => {
   denyPermissions(session.defaultSession);
   serveRenderer(session.defaultSession, rendererDir);
   const station = new StationSession(workspace);
-  const unregister = registerIpc(ipcMain, createCoreHandlers(workspace, station), allowedOrigins);
+  const ceremony = new CeremonySession(workspace);
+  const unregister = registerIpc(ipcMain, createCoreHandlers(workspace, station, ceremony), allowedOrigins);
 
   const win = new BrowserWindow({
     width: 1280,
@@ -53,14 +55,14 @@ app.whenReady().then(() => {
       spellcheck: false,
     },
   });
-  const stopEvents = forwardCoreEvents(workspace, station, (event, payload) => sendEvent(win.webContents, event, payload));
+  const stopEvents = forwardCoreEvents(workspace, station, (event, payload) => sendEvent(win.webContents, event, payload), ceremony);
   void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
 
   app.on('window-all-closed', () => {
     stopEvents();
     unregister();
     // A running station finishes the devices past their commit before the database closes.
-    void station.dispose().finally(() => {
+    void Promise.all([station.dispose(), ceremony.dispose()]).finally(() => {
       workspace.close();
       app.quit();
     });

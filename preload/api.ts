@@ -21,6 +21,10 @@ const operatorName = z
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 const batchId = z.string().min(1).max(64);
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
+/** a ceremony participant's name as the script spells it (ceremony-script-schema.ts) */
+const participantName = z.string().min(1).max(64).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+const ceremonyIdent = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/);
+const ceremonyRole = z.enum(['administrator', 'custodians', 'witnesses']);
 const inventoryStatus = z.enum(['confirmed', 'failed', 'superseded', 'revoked']);
 
 /**
@@ -86,6 +90,30 @@ export const inputSchemas = {
     status: inventoryStatus.optional(),
   }),
   'inventory.device': z.strictObject({ fingerprint: sha256Hex }),
+  'inventory.stats': z.strictObject({}),
+  /** paths are typed for now; the app's native open dialog will fill the same fields */
+  'ceremony.load': z.strictObject({ scriptPath: filePath, bindingPath: filePath }),
+  /** one custodian approves the script's hash; refused when the file no longer has `sha256` */
+  'ceremony.approveHash': z.strictObject({ scriptPath: filePath, sha256: sha256Hex, name: participantName }),
+  'ceremony.preflight': z.strictObject({ scriptPath: filePath, bindingPath: filePath }),
+  'ceremony.start': z.strictObject({
+    scriptPath: filePath,
+    bindingPath: filePath,
+    /** the hash the custodians approved; the run refuses a script with any other */
+    approvedHash: sha256Hex,
+    /** created if missing; existing files are never overwritten */
+    outDir: filePath,
+    /**
+     * The token PIN when the binding names an environment variable as its source: typed
+     * by the administrator, in memory only, never logged, stored or echoed (as the
+     * station's unlock).
+     */
+    pin: z.string().min(1).max(256).optional(),
+  }),
+  /** the person typed their own name; it must be the participant the step waits for */
+  'ceremony.acknowledge': z.strictObject({ runId: z.string().uuid(), step: ceremonyIdent, role: ceremonyRole, name: participantName }),
+  'ceremony.abort': z.strictObject({ runId: z.string().uuid(), reason: z.string().trim().min(1).max(500) }),
+  'ceremony.status': z.strictObject({}),
 } as const;
 
 export type OperationName = keyof typeof inputSchemas;
@@ -254,6 +282,118 @@ export interface Outputs {
   'inventory.batches': { batches: InventoryBatchView[] };
   'inventory.search': { total: number; rows: InventoryRowView[] };
   'inventory.device': InventoryDeviceDetailView;
+  'inventory.stats': { batches: InventoryStatsBatchView[] };
+  'ceremony.load': CeremonyPlanView;
+  'ceremony.approveHash': CeremonyHashApprovalView;
+  'ceremony.preflight': CeremonyPreflightView;
+  'ceremony.start': CeremonyRunView;
+  'ceremony.acknowledge': CeremonyRunView;
+  'ceremony.abort': CeremonyRunView;
+  'ceremony.status': { run: CeremonyRunView | null };
+}
+
+export type CeremonyRole = 'administrator' | 'custodians' | 'witnesses';
+
+export interface CeremonyStepPlanView {
+  id: string;
+  say: string;
+  acknowledge: CeremonyRole[];
+  action: string | null;
+  /** who must acknowledge, in order: every participant of every role named */
+  members: { role: CeremonyRole; name: string }[];
+}
+
+/** A loaded script and binding, before anyone approves anything. */
+export interface CeremonyPlanView {
+  scriptPath: string;
+  bindingPath: string;
+  name: string;
+  kind: string;
+  sha256: string;
+  /** one word per byte (main/ceremony/hash-words.ts), for reading aloud */
+  words: string[];
+  /** the hash as a QR code, an SVG document */
+  qrSvg: string;
+  participants: { administrator: string; custodians: string[]; witnesses: string[] };
+  requireNoNetwork: boolean;
+  /** what the ceremony makes, as label/value pairs (key, subject, validity, CRL…) */
+  summary: { label: string; value: string }[];
+  steps: CeremonyStepPlanView[];
+  /** the token part of the binding; null when the ceremony's key is not on a token */
+  binding: { module: string; tokenSerial: string; pinSource: string } | null;
+  /** true when the binding names an environment variable as the PIN's source: the PIN is typed in the app */
+  pinRequired: boolean;
+}
+
+export interface CeremonyHashApprovalView {
+  name: string;
+  sha256: string;
+  /** UTC, ISO 8601, as recorded in the audit log */
+  time: string;
+}
+
+export interface CeremonyPreflightCheckView {
+  name: 'clock' | 'app' | 'workspace' | 'token' | 'network';
+  status: 'pass' | 'fail';
+  summary: string;
+}
+
+export interface CeremonyPreflightView {
+  ok: boolean;
+  checkedAt: string;
+  checks: CeremonyPreflightCheckView[];
+}
+
+export interface CeremonyAckView {
+  role: CeremonyRole;
+  name: string;
+  /** UTC, ISO 8601; null while still awaited */
+  time: string | null;
+}
+
+export interface CeremonyStepRunView {
+  id: string;
+  say: string;
+  action: string | null;
+  state: 'pending' | 'acknowledging' | 'working' | 'done' | 'failed';
+  acks: CeremonyAckView[];
+}
+
+export interface CeremonyOutputView {
+  file: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface CeremonyResultView {
+  outDir: string;
+  transcriptPath: string;
+  transcriptSha256: string;
+  signaturePath: string;
+  outputs: CeremonyOutputView[];
+  /** the certificate the ceremony made (root), decoded; null for a CRL */
+  certificate: CertificateView | null;
+  certificateWords: string[] | null;
+}
+
+export interface CeremonyRunView {
+  runId: string;
+  /** grows with every change: a response and an event may arrive in either order */
+  revision: number;
+  name: string;
+  kind: string;
+  scriptSha256: string;
+  phase: 'running' | 'completed' | 'aborted';
+  startedAt: string;
+  finishedAt: string | null;
+  /** index of the step in progress (steps.length when all are done) */
+  current: number;
+  steps: CeremonyStepRunView[];
+  /** what the core told the room (pre-flight, progress), newest last */
+  log: string[];
+  result: CeremonyResultView | null;
+  /** why the ceremony stopped */
+  error: { code: string; message: string } | null;
 }
 
 /** A certificate decoded for display (main/x509/describe-certificate.ts). */
@@ -370,6 +510,21 @@ export interface InventoryRowView {
   issuedAt: string;
 }
 
+/** Certificates first imported by one manifest, by their status now; oldest import first. */
+export interface InventoryStatsBatchView {
+  manifestSha256: string;
+  batchId: string;
+  model: string;
+  stationId: string;
+  sequence: number;
+  signedAt: string | null;
+  importedAt: string;
+  confirmed: number;
+  failed: number;
+  superseded: number;
+  revoked: number;
+}
+
 export interface InventoryDeviceDetailView extends InventoryRowView {
   publicKeySha256: string;
   deviceState: string;
@@ -390,9 +545,11 @@ export interface Events {
   'audit.appended': { seq: number; action: string };
   /** a per-device transition (the port's tile after it) or a run phase change, with the counters */
   'station.event': StationEventView;
+  /** the ceremony run after any change (a step, an acknowledgment, its end) */
+  'ceremony.event': CeremonyRunView;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['audit.appended', 'station.event'];
+export const EVENT_NAMES: EventName[] = ['audit.appended', 'station.event', 'ceremony.event'];
 
 export interface StationEventView {
   runId: string;

@@ -1,6 +1,8 @@
 import type { Input, OperationName, Output } from '../../preload/api.js';
 import type { Workspace } from '../store/workspace.js';
 import { APP_VERSION } from '../app-version.js';
+import { createCeremonyHandlers } from './ceremony-handlers.js';
+import { CeremonySession } from './ceremony-session.js';
 import { createInventoryHandlers } from './inventory-handlers.js';
 import { createQaHandlers } from './qa-handlers.js';
 import { createStationHandlers } from './station-handlers.js';
@@ -11,9 +13,13 @@ export type Handlers = { [Op in OperationName]: (input: Input<Op>) => Output<Op>
 /**
  * The contract's operations bound to an open workspace. Inputs arrive already validated
  * by dispatch(); this is the only place the renderer's requests meet the core. The
- * station session is passed in by faces that forward its events (forwardCoreEvents).
+ * station and ceremony sessions are passed in by faces that forward its events (forwardCoreEvents).
  */
-export function createCoreHandlers(workspace: Workspace, station: StationSession = new StationSession(workspace)): Handlers {
+export function createCoreHandlers(
+  workspace: Workspace,
+  station: StationSession = new StationSession(workspace),
+  ceremony: CeremonySession = new CeremonySession(workspace),
+): Handlers {
   return {
     'workspace.info': () => ({ ...workspace.info(), appVersion: APP_VERSION }),
     'audit.query': (q) => workspace.audit.query(q),
@@ -22,5 +28,6 @@ export function createCoreHandlers(workspace: Workspace, station: StationSession
     ...createStationHandlers(workspace, station),
     ...createQaHandlers(),
     ...createInventoryHandlers(workspace),
+    ...createCeremonyHandlers(workspace, ceremony),
   };
 }

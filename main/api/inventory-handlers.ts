@@ -9,6 +9,7 @@ import type { Workspace } from '../store/workspace.js';
 import { parseCertificateFast } from '../x509/certificate-facts-fast.js';
 import { certificateView } from './certificate-view.js';
 import { activeByManifest, inventoryPage } from './inventory-page-query.js';
+import { inventoryStats } from './inventory-stats-query.js';
 
 type InventoryOp = Extract<OperationName, `inventory.${string}`>;
 export type InventoryHandlers = { [Op in InventoryOp]: (input: Input<Op>) => Output<Op> | Promise<Output<Op>> };
@@ -79,6 +80,7 @@ export function createInventoryHandlers(ws: Workspace): InventoryHandlers {
         batch: q.batch,
         status: q.status,
       }),
+    'inventory.stats': () => ({ batches: inventoryStats(ws) }),
     'inventory.device': ({ fingerprint }) => {
       const d = new InventoryRepository(ws).byCertificate(fingerprint);
       if (!d) throw new InventoryError('INVENTORY_SEARCH_INVALID', `no certificate ${fingerprint} in the inventory`);

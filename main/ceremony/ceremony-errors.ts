@@ -9,6 +9,8 @@ export type CeremonyErrorCode =
   | 'CEREMONY_ACK_INVALID'
   | 'CEREMONY_GUARD'
   | 'CEREMONY_OUTPUT_EXISTS'
+  | 'CEREMONY_REHEARSAL_INVALID'
+  | 'CEREMONY_REHEARSAL_DIFFERS'
   | 'CEREMONY_UNSUPPORTED';
 
 export class CeremonyError extends HallmarkError {

@@ -11,7 +11,7 @@ export const ROLES = ['administrator', 'custodians', 'witnesses'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** What a step does after its acknowledgments, beyond telling people what to do. */
-export const STEP_ACTIONS = ['generate-key', 'sign-root', 'sign-crl'] as const;
+export const STEP_ACTIONS = ['generate-key', 'sign-root', 'sign-crl', 'sign-intermediate', 're-split', 'old-shares-destroyed'] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
 const name = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 ._'-]*$/, 'must be a plain name (letters, digits, space . _ \' -)');
@@ -58,6 +58,18 @@ const common = {
   steps: z.array(step).min(1),
 };
 
+const validityGuard = z
+  .strictObject({
+    maxValidityDays: z.number().int().min(1),
+    reason: z.string().min(10, 'must give a written reason (10 characters or more)'),
+  })
+  .optional();
+
+const dnsName = z.string().min(1).max(253).regex(/^\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/, 'must be a DNS name (a leading dot for subdomains only)');
+/** An EKU constraint: a well-known name or a dotted OID. */
+export const EKU_NAMES = ['serverAuth', 'clientAuth', 'codeSigning', 'emailProtection', 'ocspSigning', 'manifestSigning'] as const;
+const ekuPurpose = z.union([z.enum(EKU_NAMES), z.string().regex(/^[0-2](?:\.\d+){2,}$/, 'must be a known purpose or a dotted OID')]);
+
 export const rootScriptSchema = z.strictObject({
   ...common,
   kind: z.literal('root'),
@@ -69,12 +81,55 @@ export const rootScriptSchema = z.strictObject({
     validityDays: z.number().int().min(1),
     pathLen: z.number().int().min(0).max(10).optional(),
   }),
-  guards: z
-    .strictObject({
-      maxValidityDays: z.number().int().min(1),
-      reason: z.string().min(10, 'must give a written reason (10 characters or more)'),
-    })
-    .optional(),
+  guards: validityGuard,
+});
+
+/**
+ * An intermediate CA certificate signed by a CA of the workspace (the root). Its key is
+ * either the online CA's, arriving as a CSR on removable media (the binding names the
+ * file; its SHA-256 is shown for the witnesses before signing), or made in the ceremony
+ * on its own token (the binding names that token by serial).
+ */
+export const intermediateScriptSchema = z.strictObject({
+  ...common,
+  kind: z.literal('intermediate'),
+  intermediate: z.strictObject({
+    /** the signing CA's name in the workspace */
+    parent: ident,
+    /** the new CA's name: in the workspace when its key is made here, and the output files' */
+    ca: ident,
+    subject: z.string().min(1).max(512),
+    validityDays: z.number().int().min(1),
+    pathLen: z.number().int().min(0).max(10).optional(),
+    nameConstraints: z
+      .strictObject({
+        permittedDns: z.array(dnsName).min(1).optional(),
+        excludedDns: z.array(dnsName).min(1).optional(),
+      })
+      .optional(),
+    extendedKeyUsage: z.array(ekuPurpose).min(1).optional(),
+    key: z.discriminatedUnion('source', [
+      z.strictObject({ source: z.literal('csr') }),
+      z.strictObject({ source: z.literal('pkcs11'), label: z.string().min(1).max(128), algorithm: z.enum(KEY_ALGORITHMS) }),
+    ]),
+  }),
+  guards: validityGuard,
+});
+
+/**
+ * A shares key re-split to a new quorum: M of the old shares in, N' new shares out (for
+ * new custodians, or the same people with new passphrases), and a recorded step in which
+ * the old shares are destroyed.
+ */
+export const keyBackupScriptSchema = z.strictObject({
+  ...common,
+  kind: z.literal('key-backup'),
+  backup: z.strictObject({
+    /** the label of the shares key in the workspace */
+    key: z.string().min(1).max(128),
+    threshold: z.number().int().min(1),
+    custodians: z.array(name).min(1),
+  }),
 });
 
 export const crlScriptSchema = z.strictObject({
@@ -92,9 +147,11 @@ export const crlScriptSchema = z.strictObject({
   }),
 });
 
-export const ceremonyScriptSchema = z.discriminatedUnion('kind', [rootScriptSchema, crlScriptSchema]);
+export const ceremonyScriptSchema = z.discriminatedUnion('kind', [rootScriptSchema, crlScriptSchema, intermediateScriptSchema, keyBackupScriptSchema]);
 
 export type CeremonyScript = z.infer<typeof ceremonyScriptSchema>;
 export type RootScript = z.infer<typeof rootScriptSchema>;
 export type CrlScript = z.infer<typeof crlScriptSchema>;
+export type IntermediateScript = z.infer<typeof intermediateScriptSchema>;
+export type KeyBackupScript = z.infer<typeof keyBackupScriptSchema>;
 export type CeremonyStep = z.infer<typeof step>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CeremonyError } from './ceremony-errors.js';
 
@@ -34,6 +34,18 @@ export class OutputDir {
       if (code === 'EEXIST') throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `${join(this.path, name)} already exists; outputs are never overwritten`);
       throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `cannot write ${join(this.path, name)}: ${code ?? (e as Error).message}`, 'environment');
     }
+    return this.note(name, buf);
+  }
+
+  /**
+   * Records a file that another module created exclusively in this directory (the share
+   * store writes its own share files and sheets), so it is hashed into the transcript too.
+   */
+  adopt(name: string): OutputFile {
+    return this.note(name, readFileSync(join(this.path, name)));
+  }
+
+  private note(name: string, buf: Buffer): OutputFile {
     const out = { file: name, sha256: createHash('sha256').update(buf).digest('hex'), bytes: buf.length };
     this.written.push(out);
     return out;

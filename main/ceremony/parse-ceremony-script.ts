@@ -6,10 +6,18 @@ import { formatProblems, parseStrictYaml, type YamlProblem } from './strict-yaml
 export const MAX_SCRIPT_BYTES = 64 * 1024;
 
 /** Which actions a kind needs, in this order, each exactly once. */
-const REQUIRED_ACTIONS: Record<CeremonyScript['kind'], readonly StepAction[]> = {
-  root: ['generate-key', 'sign-root'],
-  crl: ['sign-crl'],
-};
+function requiredActions(script: CeremonyScript): readonly StepAction[] {
+  switch (script.kind) {
+    case 'root':
+      return ['generate-key', 'sign-root'];
+    case 'crl':
+      return ['sign-crl'];
+    case 'intermediate':
+      return script.intermediate.key.source === 'csr' ? ['sign-intermediate'] : ['generate-key', 'sign-intermediate'];
+    case 'key-backup':
+      return ['re-split', 'old-shares-destroyed'];
+  }
+}
 
 export interface LoadedScript {
   readonly script: CeremonyScript;
@@ -32,7 +40,7 @@ export function parseCeremonyScript(bytes: Buffer, source = 'script'): LoadedScr
 function semanticProblems(script: CeremonyScript): YamlProblem[] {
   const out: YamlProblem[] = [];
   const actions = script.steps.flatMap((s) => (s.action ? [s.action] : []));
-  const want = REQUIRED_ACTIONS[script.kind];
+  const want = requiredActions(script);
   if (actions.join(',') !== want.join(',')) {
     out.push({ path: 'steps', message: `a ${script.kind} ceremony needs steps with the actions ${want.join(', then ')} (each once); found ${actions.join(', ') || 'none'}` });
   }
@@ -45,6 +53,25 @@ function semanticProblems(script: CeremonyScript): YamlProblem[] {
     if (script.key.threshold > script.key.custodians.length) out.push({ path: 'key.threshold', message: `threshold ${script.key.threshold} is more than the ${script.key.custodians.length} custodians` });
     for (const c of script.key.custodians) {
       if (!script.participants.custodians.includes(c)) out.push({ path: 'key.custodians', message: `"${c}" is not one of the participants' custodians` });
+    }
+  }
+  if (script.kind === 'key-backup') {
+    const b = script.backup;
+    if (b.threshold > b.custodians.length) out.push({ path: 'backup.threshold', message: `threshold ${b.threshold} is more than the ${b.custodians.length} custodians` });
+    for (const c of b.custodians) {
+      if (!script.participants.custodians.includes(c)) out.push({ path: 'backup.custodians', message: `"${c}" is not one of the participants' custodians` });
+    }
+    const destroyed = script.steps.findIndex((s) => s.action === 'old-shares-destroyed');
+    const ack = script.steps[destroyed]?.acknowledge ?? [];
+    if (destroyed >= 0 && !(ack.includes('custodians') && ack.includes('witnesses'))) {
+      out.push({ path: `steps.${destroyed}.acknowledge`, message: 'the destruction of the old shares is acknowledged by the custodians and the witnesses' });
+    }
+  }
+  if (script.kind === 'intermediate' && script.intermediate.key.source === 'csr') {
+    // The CSR's hash is shown before the first step; a witness must have acknowledged it before the signature.
+    const signAt = script.steps.findIndex((s) => s.action === 'sign-intermediate');
+    if (signAt >= 0 && !script.steps.slice(0, signAt).some((s) => s.acknowledge.includes('witnesses'))) {
+      out.push({ path: `steps.${signAt}`, message: 'an intermediate from a CSR needs a step acknowledged by the witnesses (comparing the CSR\'s SHA-256) before sign-intermediate' });
     }
   }
   return out;

@@ -12,7 +12,8 @@ export interface PreflightResult {
   /** non-loopback interfaces that are up, with their addresses */
   readonly networkInterfaces: readonly { name: string; address: string; family: string }[];
   readonly requireNoNetwork: boolean;
-  readonly token: { readonly label: string; readonly serial: string; readonly manufacturer: string; readonly model: string; readonly slot: number };
+  /** null when the ceremony's key is not on a token (custodian shares, a software key) */
+  readonly token: { readonly label: string; readonly serial: string; readonly manufacturer: string; readonly model: string; readonly slot: number } | null;
 }
 
 /**
@@ -20,7 +21,7 @@ export interface PreflightResult {
  * interface up is not air-gapped; when the script demands that, the ceremony stops here
  * (before any acknowledgment or key) rather than recording a ceremony that was not.
  */
-export function runPreflight(args: { workspace: string; requireNoNetwork: boolean; modulePath: string; tokenSerial: string }): PreflightResult {
+export function runPreflight(args: { workspace: string; requireNoNetwork: boolean; modulePath?: string; tokenSerial?: string }): PreflightResult {
   const up = Object.entries(networkInterfaces()).flatMap(([name, addrs]) =>
     (addrs ?? []).filter((a) => !a.internal).map((a) => ({ name, address: a.address, family: a.family })),
   );
@@ -32,6 +33,8 @@ export function runPreflight(args: { workspace: string; requireNoNetwork: boolea
       { interfaces: up },
     );
   }
+  const base = { clockUtc: new Date().toISOString(), appVersion: APP_VERSION, appCode: appCodeHash(), workspace: args.workspace, networkInterfaces: up, requireNoNetwork: args.requireNoNetwork };
+  if (args.modulePath === undefined) return { ...base, token: null };
   const tokens = listPkcs11Tokens(args.modulePath);
   const token = tokens.find((t) => t.initialized && t.serial === args.tokenSerial);
   if (!token) {
@@ -42,12 +45,7 @@ export function runPreflight(args: { workspace: string; requireNoNetwork: boolea
     );
   }
   return {
-    clockUtc: new Date().toISOString(),
-    appVersion: APP_VERSION,
-    appCode: appCodeHash(),
-    workspace: args.workspace,
-    networkInterfaces: up,
-    requireNoNetwork: args.requireNoNetwork,
+    ...base,
     token: { label: token.label, serial: token.serial, manufacturer: token.manufacturer, model: token.model, slot: token.slot },
   };
 }

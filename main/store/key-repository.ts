@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { KeyError } from '../keys/key-errors.js';
 import { isKeyAlgorithm } from '../keys/key-algorithm.js';
 import type { KeyRecord, KeyStoreKind } from '../keys/key-record.js';
-import { canonicalJson } from '../encoding/canonical-json.js';
+import { canonicalJson, type JsonValue } from '../encoding/canonical-json.js';
 import type { Workspace } from './workspace.js';
 
 interface Row {
@@ -57,6 +57,18 @@ export class KeyRepository {
       });
     });
     return full;
+  }
+
+  /**
+   * Records that a key's material now lives elsewhere (shares re-split to new custodians),
+   * with its audit entry in the same transaction. The key itself (its SPKI) never changes.
+   */
+  relocate(label: string, location: KeyRecord['location'], actor: string, action: string, details: { [key: string]: JsonValue }): void {
+    this.workspace.transact(() => {
+      const changed = this.workspace.db.prepare('UPDATE keys SET location = ? WHERE label = ?').run(canonicalJson(location), label).changes;
+      if (changed !== 1) throw new KeyError('KEY_NOT_FOUND', `no key labelled "${label}" in this workspace`);
+      this.workspace.audit.append({ actor, action, subject: label, details });
+    });
   }
 
   get(label: string): KeyRecord {

@@ -14,8 +14,8 @@ export const SECTIONS: readonly Section[] = [
     route: 'ceremonies',
     label: 'Ceremonies',
     summary:
-      'Air-gapped root and intermediate CA ceremonies: scripted steps, witnessed sign-offs, signed transcripts and CRLs.',
-    planned: 'Not built yet — arrives with the ceremonies capability.',
+      'Air-gapped CA ceremonies from a reviewed script: approve its hash, pre-flight, each step signed off by its roles, signed transcript.',
+    planned: null,
   },
   {
     route: 'station',

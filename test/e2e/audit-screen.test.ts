@@ -198,7 +198,7 @@ describe('navigation', () => {
       const errors = watchErrors(page);
       await page.goto(`${host.url}#/audit`);
       for (const [nav, section, words] of [
-        ['nav-ceremonies', 'section-ceremonies', /ceremon/i],
+        ['nav-ceremonies', 'ceremony-screen', /ceremon/i],
         ['nav-station', 'station-screen', /work order|port/i],
         ['nav-qa', 'qa-screen', /manifest/i],
         ['nav-inventory', 'inventory-screen', /manifest|inventory/i],

@@ -122,6 +122,16 @@ describe('Inventory screen', () => {
       await expect.poll(() => page.getByTestId('inventory-total').getAttribute('data-total')).toBe(String(withCertificates.length));
       await expect.poll(() => page.getByTestId('inventory-row').count()).toBe(withCertificates.length);
 
+      // The chart: one bar for the imported batch, its counts by status those of the manifest.
+      const bar = page.getByTestId('inventory-chart-bar');
+      await expect.poll(() => bar.count()).toBe(1);
+      expect(await bar.getAttribute('data-batch')).toBe('WO-QA1');
+      for (const s of ['confirmed', 'failed', 'superseded', 'revoked'] as const) {
+        expect([s, await bar.getAttribute(`data-${s}`)]).toEqual([s, String(withCertificates.filter((d) => d.status === s).length)]);
+      }
+      expect(await bar.getAttribute('aria-label')).toContain(`WO-QA1, imported`);
+      await screenshot(page, 'inventory-chart');
+
       // Status filter: only the superseded certificate of the reworked device.
       const superseded = withCertificates.filter((d) => d.status === 'superseded');
       await page.getByTestId('inventory-filter-status').selectOption('superseded');

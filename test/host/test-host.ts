@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { EVENT_NAMES } from '../../preload/api.js';
 import { createCoreHandlers } from '../../main/api/core-api.js';
 import { forwardCoreEvents } from '../../main/api/core-events.js';
+import { CeremonySession } from '../../main/api/ceremony-session.js';
 import { StationSession, type StationSessionOptions } from '../../main/api/station-session.js';
 import { dispatch } from '../../main/api/dispatch.js';
 import { mimeTypeFor } from '../../main/shell/app-asset.js';
@@ -42,14 +43,15 @@ export async function startTestHost(options: {
   const rendererDir = resolve(options.rendererDir ?? resolve(ROOT, 'out/renderer'));
   const { workspace } = Workspace.init(options.home, options.actor ?? 'test-host');
   const station = new StationSession(workspace, options.station);
-  const handlers = createCoreHandlers(workspace, station);
+  const ceremony = new CeremonySession(workspace);
+  const handlers = createCoreHandlers(workspace, station, ceremony);
   const token = randomBytes(24).toString('hex');
   const shim = await bundleShim();
   const streams = new Set<ServerResponse>();
   const stopEvents = forwardCoreEvents(workspace, station, (event, payload) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
     for (const s of streams) s.write(frame);
-  });
+  }, ceremony);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -120,6 +122,7 @@ export async function startTestHost(options: {
     station,
     async close() {
       await station.dispose();
+      await ceremony.dispose();
       stopEvents();
       for (const s of streams) s.end();
       server.closeAllConnections();

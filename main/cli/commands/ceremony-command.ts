@@ -7,6 +7,7 @@ import { loadBinding } from '../../ceremony/ceremony-binding.js';
 import { formatHashWords, hashWords } from '../../ceremony/hash-words.js';
 import { parseCeremonyScript, type LoadedScript } from '../../ceremony/parse-ceremony-script.js';
 import { runCeremony } from '../../ceremony/run-ceremony.js';
+import { scriptHashQrText, scriptHashTerminalQr } from '../../ceremony/script-hash-qr.js';
 import type { CliContext } from '../cli-context.js';
 
 interface RunOptions {
@@ -14,6 +15,9 @@ interface RunOptions {
   approvedHash: string;
   out: string;
   ackFile?: string;
+  saveRehearsal?: string;
+  compareRehearsal?: string;
+  acceptRehearsalDifferences?: boolean;
 }
 
 export function registerCeremony(program: Command, ctx: () => CliContext): void {
@@ -23,11 +27,14 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
     .command('hash')
     .description("print a script's SHA-256 in hex and as words, for the custodians to compare aloud and approve")
     .argument('<script>', 'the ceremony script (YAML)')
-    .action((scriptPath: string) => {
+    .option('--qr', 'also print the hash as a QR code on the terminal (the transcript records the same text)')
+    .action(async (scriptPath: string, opts: { qr?: boolean }) => {
       const c = ctx();
       const loaded = loadScript(scriptPath);
-      if (c.json) return c.printJson({ sha256: loaded.sha256, words: hashWords(loaded.sha256), kind: loaded.script.kind, name: loaded.script.name });
+      const qrText = scriptHashQrText(loaded.sha256);
+      if (c.json) return c.printJson({ sha256: loaded.sha256, words: hashWords(loaded.sha256), qrText, kind: loaded.script.kind, name: loaded.script.name });
       c.io.out(`${loaded.sha256}\n${formatHashWords(loaded.sha256)}\n`);
+      if (opts.qr) c.io.out(`${await scriptHashTerminalQr(loaded.sha256)}\n${qrText}\n`);
     });
 
   ceremony
@@ -38,6 +45,9 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
     .requiredOption('--approved-hash <hex>', "the script's SHA-256 as the custodians approved it (`hallmark ceremony hash`)")
     .requiredOption('--out <dir>', 'output directory (removable medium); existing files are never overwritten')
     .option('--ack-file <file>', 'REHEARSALS AND TESTS ONLY: acknowledgments as "ROLE NAME" lines instead of typed at the terminal (recorded as such)')
+    .option('--save-rehearsal <file>', "after the run, keep the certificates' fields (minus key, serial, signature, SKI/AKI, dates) for comparison at the real ceremony")
+    .option('--compare-rehearsal <file>', 'before each certificate signature, show a field-by-field comparison with this rehearsal record; administrator and witnesses acknowledge it')
+    .option('--accept-rehearsal-differences', 'let the ceremony go on when the comparison finds differences (their acknowledgment then covers them)')
     .action(async (scriptPath: string, opts: RunOptions) => {
       const c = ctx();
       const script = loadScript(scriptPath);
@@ -57,6 +67,9 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
           actor: c.actor,
           // Instructions go to stderr so --json stdout stays machine-readable.
           say: (text) => c.io.err(text),
+          ...(opts.saveRehearsal !== undefined ? { saveRehearsal: resolve(opts.saveRehearsal) } : {}),
+          ...(opts.compareRehearsal !== undefined ? { compareRehearsal: resolve(opts.compareRehearsal) } : {}),
+          ...(opts.acceptRehearsalDifferences ? { acceptRehearsalDifferences: true } : {}),
         });
         if (c.json) return c.printJson(result);
         for (const o of [...result.outputs, result.transcript, result.signature]) c.io.out(`${o.sha256}  ${o.file}\n`);

@@ -6,12 +6,14 @@ import { useReportError } from '../components/error-reporter.js';
 import { rowActivation } from '../components/row-activation.js';
 import { VirtualTable } from '../components/virtual-table.js';
 import { BatchList } from '../inventory/batch-list.js';
+import { BatchStatusChart } from '../inventory/batch-status-chart.js';
 import { ImportForm } from '../inventory/import-form.js';
 import { INVENTORY_COLUMNS } from '../inventory/inventory-columns.js';
 import { InventoryDetail } from '../inventory/inventory-detail.js';
 import { STATUSES, type InventoryFilter, type StatusFilter } from '../inventory/search-text.js';
 import { useInventoryBatches } from '../inventory/use-inventory-batches.js';
 import { useInventoryPages } from '../inventory/use-inventory-pages.js';
+import { useInventoryStats } from '../inventory/use-inventory-stats.js';
 
 const ROW_HEIGHT = 28;
 /** Typing a serial should not ask the core on every keystroke. */
@@ -22,6 +24,7 @@ export function InventoryScreen() {
   const report = useReportError();
   const onError = useCallback((f: ApiFailure) => report('Inventory', f), [report]);
   const { batches, reload: reloadBatches } = useInventoryBatches(onError);
+  const { stats, reload: reloadStats } = useInventoryStats(onError);
   const [text, setText] = useState('');
   const [filter, setFilter] = useState<InventoryFilter>({ text: '', status: '', batch: '' });
   const { cache, showRange, refresh, key } = useInventoryPages(filter, onError);
@@ -37,6 +40,7 @@ export function InventoryScreen() {
       try {
         const r = await invoke('inventory.import', req);
         reloadBatches();
+        reloadStats();
         refresh();
         return r.results;
       } catch (e) {
@@ -44,7 +48,7 @@ export function InventoryScreen() {
         return null;
       }
     },
-    [reloadBatches, refresh, onError],
+    [reloadBatches, reloadStats, refresh, onError],
   );
 
   const openCertificate = useCallback(
@@ -74,6 +78,7 @@ export function InventoryScreen() {
         <div className="inventory__batches">
           <BatchList batches={batches} selected={filter.batch} onSelect={(batch) => setFilter((f) => ({ ...f, batch }))} />
         </div>
+        <BatchStatusChart stats={stats} selected={filter.batch} onSelect={(batch) => setFilter((f) => ({ ...f, batch }))} />
         <div className="toolbar">
           <div className="filters" role="group" aria-label="Find certificates">
             <label className="field" htmlFor="inventory-search">

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import QRCode from 'qrcode';
+import type { CeremonyPlanView, CeremonyRole, CeremonyStepPlanView } from '../../preload/api.js';
+import { membersOf } from '../ceremony/acknowledgments.js';
+import { bindingSummary, loadBinding, type LoadedBinding } from '../ceremony/ceremony-binding.js';
+import { CeremonyError } from '../ceremony/ceremony-errors.js';
+import type { CeremonyScript } from '../ceremony/ceremony-script-schema.js';
+import { hashWords } from '../ceremony/hash-words.js';
+import { MAX_SCRIPT_BYTES, parseCeremonyScript, type LoadedScript } from '../ceremony/parse-ceremony-script.js';
+import { readInputFile } from '../cli/read-input-file.js';
+
+/**
+ * Reads a script from the path the user chose, bounded in size: each call reads the file
+ * again, so approving, checking and running always see the bytes on disk now, never a copy
+ * from an earlier screen.
+ */
+export function readScript(path: string): LoadedScript {
+  const bytes = readInputFile(path, MAX_SCRIPT_BYTES, (m) => new CeremonyError('CEREMONY_SCRIPT_INVALID', m));
+  return parseCeremonyScript(bytes, path);
+}
+
+export function readBinding(path: string): LoadedBinding {
+  // loadBinding reads the file itself; the size bound is checked first so /dev/zero is refused.
+  readInputFile(path, 64 * 1024, (m) => new CeremonyError('CEREMONY_BINDING_INVALID', m));
+  return loadBinding(resolve(path));
+}
+
+export async function planView(scriptPath: string, bindingPath: string): Promise<CeremonyPlanView> {
+  const loaded = readScript(scriptPath);
+  const binding = readBinding(bindingPath);
+  const s = loaded.script;
+  return {
+    scriptPath: resolve(scriptPath),
+    bindingPath: resolve(bindingPath),
+    name: s.name,
+    kind: s.kind,
+    sha256: loaded.sha256,
+    words: hashWords(loaded.sha256),
+    // Error correction M: the code is read from a screen by a phone across a table.
+    qrSvg: await QRCode.toString(loaded.sha256, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+    participants: { administrator: s.participants.administrator, custodians: [...s.participants.custodians], witnesses: [...s.participants.witnesses] },
+    requireNoNetwork: s.preflight.requireNoNetwork,
+    summary: summaryOf(s),
+    steps: s.steps.map((st) => stepPlan(s, st)),
+    binding: tokenSummary(binding),
+    pinRequired: pinEnvName(binding) !== null,
+  };
+}
+
+export function stepPlan(s: CeremonyScript, st: CeremonyScript['steps'][number]): CeremonyStepPlanView {
+  return {
+    id: st.id,
+    say: st.say,
+    acknowledge: [...st.acknowledge],
+    action: st.action ?? null,
+    members: st.acknowledge.flatMap((role: CeremonyRole) => membersOf(s, role).map((name) => ({ role, name }))),
+  };
+}
+
+function summaryOf(s: CeremonyScript): { label: string; value: string }[] {
+  if (s.kind === 'root') {
+    return [
+      { label: 'Key', value: `${s.key.label} (${s.key.algorithm}, ${s.key.store})` },
+      { label: 'Subject', value: s.certificate.subject },
+      { label: 'CA name', value: s.certificate.ca },
+      { label: 'Validity', value: `${s.certificate.validityDays} days` },
+      ...(s.certificate.pathLen !== undefined ? [{ label: 'Path length', value: String(s.certificate.pathLen) }] : []),
+    ];
+  }
+  if (s.kind === 'crl') {
+    return [
+      { label: 'CA', value: s.crl.ca },
+      { label: 'Next update', value: `${s.crl.nextUpdateDays} days` },
+      { label: 'Revocations', value: s.crl.revocations.map((r) => `${r.serial} (${r.reason})`).join(', ') || 'none' },
+    ];
+  }
+  // A kind added to the schema later still shows its name rather than failing the load.
+  return [{ label: 'Kind', value: (s as { kind: string }).kind }];
+}
+
+
+function tokenSummary(binding: LoadedBinding): CeremonyPlanView['binding'] {
+  const b = bindingSummary(binding);
+  return b.module !== undefined && b.tokenSerial !== undefined && b.pinSource !== undefined ? { module: b.module, tokenSerial: b.tokenSerial, pinSource: b.pinSource } : null;
+}
+
+/** The environment variable the binding names as the token PIN's source, if it names one. */
+export function pinEnvName(binding: LoadedBinding): string | null {
+  const pin = binding.binding.pkcs11?.pin;
+  return pin !== undefined && 'env' in pin ? pin.env : null;
+}

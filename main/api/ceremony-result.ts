@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { CeremonyResultView } from '../../preload/api.js';
+import { hashWords } from '../ceremony/hash-words.js';
+import type { CeremonyResult } from '../ceremony/run-ceremony.js';
+import { parseCertificate } from '../x509/certificate-facts.js';
+import { certificateView } from './certificate-view.js';
+
+/** The ceremony's outputs for the final summary, with the certificate it made decoded from the medium. */
+export function resultView(outDir: string, r: CeremonyResult): CeremonyResultView {
+  const outputs = r.outputs.map((o) => ({ file: o.file, sha256: o.sha256, bytes: o.bytes }));
+  const certificate = firstCertificate(outDir, outputs.map((o) => o.file));
+  return {
+    outDir,
+    transcriptPath: join(outDir, r.transcript.file),
+    transcriptSha256: r.transcript.sha256,
+    signaturePath: join(outDir, r.signature.file),
+    outputs,
+    certificate,
+    certificateWords: certificate ? hashWords(certificate.sha256) : null,
+  };
+}
+
+/** The DER outputs are certificates or CRLs; the first that parses as a certificate is the one made. */
+function firstCertificate(outDir: string, files: readonly string[]) {
+  for (const f of files.filter((n) => n.endsWith('.der'))) {
+    try {
+      return certificateView(parseCertificate(readFileSync(join(outDir, f))));
+    } catch {
+      // a CRL: not a certificate
+    }
+  }
+  return null;
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { CeremonyHashApprovalView, CeremonyRunView, Input } from '../../preload/api.js';
+import { CeremonyError } from '../ceremony/ceremony-errors.js';
+import { runCeremony } from '../ceremony/run-ceremony.js';
+import { HallmarkError, isHallmarkError } from '../errors/hallmark-error.js';
+import type { Workspace } from '../store/workspace.js';
+import { AckGate } from './ceremony-ack-gate.js';
+import { pinEnvName, readBinding, readScript } from './ceremony-plan.js';
+import { resultView } from './ceremony-result.js';
+import { CeremonyRunState } from './ceremony-run-state.js';
+
+const DISPOSE_WAIT_MS = 15_000;
+
+/**
+ * The Ceremonies screen's run: at most one ceremony at a time, driven by run-ceremony
+ * exactly as the CLI drives it, with two adapters — acknowledgments come from people
+ * typing their names on the screen (AckGate) and the token PIN comes from the screen —
+ * and every change is published as a `ceremony.event`.
+ *
+ * Custodians' approvals of a script's hash are recorded in the audit log as they are
+ * given and kept here, so `start` can refuse to run a hash not every custodian approved.
+ */
+export class CeremonySession {
+  readonly #listeners = new Set<(e: CeremonyRunView) => void>();
+  /** "<script path>\0<sha256>" → custodians who approved it */
+  readonly #approvals = new Map<string, Set<string>>();
+  #state: CeremonyRunState | null = null;
+  #gate: AckGate | null = null;
+  #done: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ws: Workspace) {}
+
+  onEvent(listener: (e: CeremonyRunView) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  approveHash(req: Input<'ceremony.approveHash'>): CeremonyHashApprovalView {
+    const loaded = readScript(req.scriptPath);
+    if (loaded.sha256 !== req.sha256) throw mismatch(loaded.sha256, req.sha256);
+    const name = req.name.trim();
+    const custodians = loaded.script.participants.custodians;
+    if (!custodians.includes(name)) {
+      throw new HallmarkError('CEREMONY_ACK_INVALID', `"${name}" is not one of this script's custodians (${custodians.join(', ')}); type your name exactly as the script spells it`, 'input');
+    }
+    const time = new Date().toISOString();
+    this.ws.audit.append({ actor: name, action: 'ceremony.hash-approved', subject: loaded.script.name, details: { role: 'custodians', scriptSha256: loaded.sha256, time } });
+    const key = approvalKey(req.scriptPath, loaded.sha256);
+    const set = this.#approvals.get(key) ?? new Set<string>();
+    set.add(name);
+    this.#approvals.set(key, set);
+    return { name, sha256: loaded.sha256, time };
+  }
+
+  async start(req: Input<'ceremony.start'>): Promise<CeremonyRunView> {
+    if (this.#state?.running) throw new HallmarkError('CEREMONY_BUSY', `ceremony "${this.#state.view.name}" is still running; finish or abort it first`, 'input');
+    const script = readScript(req.scriptPath);
+    const binding = readBinding(req.bindingPath);
+    const approved = this.#approvals.get(approvalKey(req.scriptPath, req.approvedHash)) ?? new Set<string>();
+    const missing = script.script.participants.custodians.filter((c) => !approved.has(c));
+    if (missing.length > 0) throw new HallmarkError('CEREMONY_NOT_APPROVED', `the hash ${req.approvedHash} has not been approved by ${missing.join(', ')}`, 'input');
+    const pinEnv = pinEnvName(binding);
+    if (pinEnv !== null && req.pin === undefined) throw new HallmarkError('CEREMONY_PIN_REQUIRED', 'enter the token PIN to start the ceremony', 'input');
+    if (pinEnv === null && req.pin !== undefined) {
+      throw new HallmarkError('CEREMONY_PIN_UNEXPECTED', 'the binding does not take the PIN from the app (it reads it from a file, or the key is not on a token); a typed PIN is refused', 'input');
+    }
+    // The typed PIN lives only in this object, handed to run-ceremony under the variable
+    // name the binding gives; the process environment is never written.
+    const env: NodeJS.ProcessEnv = pinEnv !== null && req.pin !== undefined ? { [pinEnv]: req.pin } : {};
+
+    const state = new CeremonyRunState(randomUUID(), script.script, script.sha256);
+    const gate = new AckGate({
+      waiting: (id, acks) => this.publish(() => state.waiting(id, acks)),
+      acknowledged: (id, acks) => this.publish(() => state.acknowledged(id, acks)),
+    });
+    this.#state = state;
+    this.#gate = gate;
+    const outDir = resolve(req.outDir);
+    this.#done = runCeremony({
+      ws: this.ws,
+      script,
+      scriptPath: resolve(req.scriptPath),
+      approvedHash: req.approvedHash,
+      binding,
+      env,
+      outDir,
+      acks: gate.source,
+      actor: script.script.participants.administrator,
+      say: (text) => this.publish(() => state.say(text)),
+    }).then(
+      (r) => this.publish(() => state.completed(resultView(outDir, r))),
+      (e: unknown) => {
+        if (!isHallmarkError(e)) console.error('[hallmark] ceremony failed', e);
+        const code = isHallmarkError(e) ? e.code : 'INTERNAL';
+        const message = isHallmarkError(e) ? e.message : 'the ceremony stopped unexpectedly; see the application log';
+        this.publish(() => state.aborted(code, message));
+      },
+    );
+    // Answer once the run is either waiting for the first acknowledgments or already
+    // refused (a changed script, a failed pre-flight), so the screen shows which.
+    await Promise.race([this.#done, this.waitUntil(() => state.view.steps.some((s) => s.state !== 'pending') || !state.running)]);
+    return state.snapshot();
+  }
+
+  acknowledge(req: Input<'ceremony.acknowledge'>): CeremonyRunView {
+    const { state, gate } = this.current(req.runId);
+    if (!state.running) throw new HallmarkError('CEREMONY_FINISHED', `ceremony "${state.view.name}" has ${state.view.phase}`, 'input');
+    gate.acknowledge(req.step, req.role, req.name);
+    return state.snapshot();
+  }
+
+  async abort(req: Input<'ceremony.abort'>): Promise<CeremonyRunView> {
+    const { state, gate } = this.current(req.runId);
+    if (state.running) {
+      gate.abort(new HallmarkError('CEREMONY_ABORTED', `aborted: ${req.reason.trim()}`, 'input'));
+      // A waiting step stops at once; a running action finishes first and the ceremony stops at the next step.
+      await Promise.race([this.#done, new Promise((r) => setTimeout(r, 200))]);
+    }
+    return state.snapshot();
+  }
+
+  status(): { run: CeremonyRunView | null } {
+    return { run: this.#state?.snapshot() ?? null };
+  }
+
+  async dispose(): Promise<void> {
+    this.#gate?.abort(new CeremonyError('CEREMONY_ACK_MISSING', 'the application closed during the ceremony', 'environment'));
+    await Promise.race([this.#done, new Promise((r) => setTimeout(r, DISPOSE_WAIT_MS).unref())]);
+    this.#listeners.clear();
+  }
+
+  private current(runId: string): { state: CeremonyRunState; gate: AckGate } {
+    const state = this.#state;
+    const gate = this.#gate;
+    if (!state || !gate || state.view.runId !== runId) throw new HallmarkError('CEREMONY_NOT_FOUND', `no ceremony run ${runId}`, 'input');
+    return { state, gate };
+  }
+
+  private publish(change: () => void): void {
+    change();
+    const state = this.#state;
+    if (!state) return;
+    state.touch();
+    const snap = state.snapshot();
+    for (const l of this.#listeners) {
+      try {
+        l(snap);
+      } catch (err) {
+        console.error('[hallmark] ceremony event listener failed', err);
+      }
+    }
+  }
+
+  private async waitUntil(cond: () => boolean): Promise<void> {
+    while (!cond()) await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function approvalKey(scriptPath: string, sha256: string): string {
+  return `${resolve(scriptPath)}\0${sha256}`;
+}
+
+function mismatch(actual: string, approved: string): CeremonyError {
+  return new CeremonyError(
+    'CEREMONY_HASH_MISMATCH',
+    `the script's SHA-256 is now ${actual}, not ${approved} as shown: it changed since it was loaded; load it again and compare its hash`,
+    'check',
+    { actual, approved },
+  );
+}

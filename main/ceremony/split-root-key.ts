@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { JsonValue } from '../encoding/canonical-json.js';
+import type { KeyAlgorithm } from '../keys/key-algorithm.js';
+import { KeyError } from '../keys/key-errors.js';
+import type { KeyRecord } from '../keys/key-record.js';
+import { shareDigest } from '../keys/shares/encrypted-share.js';
+import { decryptShare, ShareAuthenticationError } from '../keys/shares/share-cipher.js';
+import { parseShareFile } from '../keys/shares/share-file.js';
+import { generateSharedKey, shareFileNames, type CustodianSecret, type ShareInput } from '../keys/shares/shared-key-store.js';
+import { KeyRepository } from '../store/key-repository.js';
+import type { Workspace } from '../store/workspace.js';
+import type { OutputDir } from './exclusive-output.js';
+
+export function plannedShareOutputs(label: string, total: number): string[] {
+  return Array.from({ length: total }, (_, i) => shareFileNames(label, i + 1, total)).flatMap((n) => [n.share, n.sheet]);
+}
+
+/**
+ * The root key of a shares ceremony: made in memory, split M-of-N, each share encrypted to
+ * its custodian's passphrase and written (with its printable sheet) only to the output
+ * medium; the whole key is wiped by generateSharedKey before this returns. Each share is
+ * then read back from the medium and opened with its custodian's passphrase, so a share
+ * that cannot be opened is found now, while the key can still be made again, not at the
+ * next CRL.
+ */
+export async function splitRootKey(args: {
+  ws: Workspace;
+  out: OutputDir;
+  label: string;
+  algorithm: KeyAlgorithm;
+  threshold: number;
+  custodians: readonly CustodianSecret[];
+  actor: string;
+}): Promise<{ record: KeyRecord; shares: ShareInput[]; result: { [k: string]: JsonValue } }> {
+  const { ws, out, label, algorithm, threshold, custodians } = args;
+  const made = await generateSharedKey({ label, algorithm, threshold, custodians: [...custodians], outDir: out.path });
+  const record = new KeyRepository(ws).add({ label, algorithm, store: 'shares', spki: made.spki, location: { ...made.location } }, args.actor);
+
+  const shares: ShareInput[] = [];
+  const recorded: JsonValue[] = [];
+  for (const [i, entry] of made.location.shares.entries()) {
+    const file = made.shareFiles[i]!;
+    const sheet = made.sheetFiles[i]!;
+    const passphrase = custodians[i]!.passphrase;
+    await verifyShare(file, passphrase, record, entry.sha256, entry.custodian);
+    const fileOut = out.adopt(basename(file));
+    const sheetOut = out.adopt(basename(sheet));
+    shares.push({ file: join(out.path, basename(file)), passphrase });
+    recorded.push({ index: entry.index, custodian: entry.custodian, shareSha256: entry.sha256, file: fileOut.file, fileSha256: fileOut.sha256, sheet: sheetOut.file, sheetSha256: sheetOut.sha256, verified: 'read back and opened with the custodian\'s passphrase' });
+  }
+  return {
+    record,
+    shares,
+    result: { label, algorithm, store: 'shares', spkiSha256: record.spkiSha256, threshold, total: custodians.length, shares: recorded },
+  };
+}
+
+export async function verifyShare(path: string, passphrase: string, record: KeyRecord, digest: string, custodian: string): Promise<void> {
+  const { share } = parseShareFile(readFileSync(path, 'utf8'));
+  if (shareDigest(share) !== digest) throw new KeyError('SHARE_CORRUPT', `the share of ${custodian} read back from ${path} is not the one just made`, 'check');
+  try {
+    const plain = await decryptShare(share, passphrase, { label: record.label, index: share.index, threshold: share.threshold, total: share.total, spkiSha256: record.spkiSha256 });
+    plain.fill(0);
+  } catch (e) {
+    if (e instanceof ShareAuthenticationError) throw new KeyError('SHARE_PASSPHRASE_WRONG', `the share of ${custodian} read back from ${path} does not open with their passphrase`, 'check');
+    throw e;
+  }
+}

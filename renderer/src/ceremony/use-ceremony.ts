@@ -1,0 +1,138 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CeremonyHashApprovalView, CeremonyPlanView, CeremonyPreflightView, CeremonyRole, CeremonyRunView } from '../../../preload/api.js';
+import { invoke, subscribe, toFailure, type ApiFailure } from '../api/hallmark.js';
+
+export interface CeremonyControl {
+  readonly plan: CeremonyPlanView | null;
+  readonly approvals: readonly CeremonyHashApprovalView[];
+  readonly preflight: CeremonyPreflightView | null;
+  readonly run: CeremonyRunView | null;
+  readonly busy: boolean;
+  load(scriptPath: string, bindingPath: string): Promise<void>;
+  approve(name: string): Promise<boolean>;
+  checkPreflight(): Promise<void>;
+  start(outDir: string, pin: string | null): Promise<void>;
+  acknowledge(step: string, role: CeremonyRole, name: string): Promise<boolean>;
+  abort(reason: string): Promise<void>;
+  reset(): void;
+}
+
+/** The Ceremonies screen's state: the loaded plan, who approved its hash, pre-flight, and the live run. */
+export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
+  const [plan, setPlan] = useState<CeremonyPlanView | null>(null);
+  const [approvals, setApprovals] = useState<CeremonyHashApprovalView[]>([]);
+  const [preflight, setPreflight] = useState<CeremonyPreflightView | null>(null);
+  const [run, setRun] = useState<CeremonyRunView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
+  const runId = useRef<string | null>(null);
+  const showRun = useCallback((r: CeremonyRunView) => setRun((prev) => (prev && prev.runId === r.runId && prev.revision > r.revision ? prev : r)), []);
+
+  // Events carry the whole run; only the run this screen started (or found running) is shown.
+  useEffect(
+    () =>
+      subscribe('ceremony.event', (e) => {
+        if (runId.current === e.runId) showRun(e);
+      }),
+    [showRun],
+  );
+  useEffect(() => {
+    invoke('ceremony.status', {}).then(
+      ({ run: r }) => {
+        if (r && r.phase === 'running') {
+          runId.current = r.runId;
+          showRun(r);
+        }
+      },
+      (e: unknown) => onErrorRef.current(toFailure(e)),
+    );
+  }, [showRun]);
+
+  const call = useCallback(async <T,>(f: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    try {
+      return await f();
+    } catch (e) {
+      onErrorRef.current(toFailure(e));
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  const load = useCallback(
+    async (scriptPath: string, bindingPath: string) => {
+      const p = await call(() => invoke('ceremony.load', { scriptPath, bindingPath }));
+      if (!p) return;
+      // A new load is a new plan: earlier approvals and checks were for other bytes.
+      setPlan(p);
+      setApprovals([]);
+      setPreflight(null);
+      setRun(null);
+      runId.current = null;
+    },
+    [call],
+  );
+
+  const approve = useCallback(
+    async (name: string) => {
+      if (!plan) return false;
+      const a = await call(() => invoke('ceremony.approveHash', { scriptPath: plan.scriptPath, sha256: plan.sha256, name }));
+      if (!a) return false;
+      setApprovals((prev) => [...prev.filter((x) => x.name !== a.name), a]);
+      return true;
+    },
+    [call, plan],
+  );
+
+  const checkPreflight = useCallback(async () => {
+    if (!plan) return;
+    const r = await call(() => invoke('ceremony.preflight', { scriptPath: plan.scriptPath, bindingPath: plan.bindingPath }));
+    if (r) setPreflight(r);
+  }, [call, plan]);
+
+  const start = useCallback(
+    async (outDir: string, pin: string | null) => {
+      if (!plan) return;
+      const r = await call(() =>
+        invoke('ceremony.start', { scriptPath: plan.scriptPath, bindingPath: plan.bindingPath, approvedHash: plan.sha256, outDir, ...(pin !== null ? { pin } : {}) }),
+      );
+      if (!r) return;
+      runId.current = r.runId;
+      showRun(r);
+    },
+    [call, plan, showRun],
+  );
+
+  const acknowledge = useCallback(
+    async (step: string, role: CeremonyRole, name: string) => {
+      const id = runId.current;
+      if (id === null) return false;
+      const r = await call(() => invoke('ceremony.acknowledge', { runId: id, step, role, name }));
+      if (r) showRun(r);
+      return r !== undefined;
+    },
+    [call, showRun],
+  );
+
+  const abort = useCallback(
+    async (reason: string) => {
+      const id = runId.current;
+      if (id === null) return;
+      const r = await call(() => invoke('ceremony.abort', { runId: id, reason }));
+      if (r) showRun(r);
+    },
+    [call, showRun],
+  );
+
+  const reset = useCallback(() => {
+    setPlan(null);
+    setApprovals([]);
+    setPreflight(null);
+    setRun(null);
+    runId.current = null;
+  }, []);
+
+  return { plan, approvals, preflight, run, busy, load, approve, checkPreflight, start, acknowledge, abort, reset };
+}

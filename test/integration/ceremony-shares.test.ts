@@ -1,0 +1,193 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli } from '../support/run-cli.js';
+import { tempDir } from '../support/temp-dir.js';
+
+/**
+ * Root ceremonies with the key split among custodians, and CRL ceremonies for CAs whose
+ * key is in shares or in an encrypted software key file. No token is involved, so these
+ * run everywhere; only the pre-flight network rule is relaxed (the test machine has
+ * interfaces up).
+ */
+const tmp = tempDir('hallmark-ceremony-shares-');
+const home = join(tmp.path, 'ws');
+const file = (name: string, content: string | Buffer) => {
+  const p = join(tmp.path, name);
+  writeFileSync(p, content);
+  return p;
+};
+const example = (name: string) => readFileSync(join(REPO_ROOT, 'resources/ceremonies', name), 'utf8');
+const relax = (yaml: string) => yaml.replace('requireNoNetwork: true', 'requireNoNetwork: false');
+const PASS = { BOB: 'bob-passphrase-7a1c', CAROL: 'carol-passphrase-2d9e', ERIN: 'erin-passphrase-5f3b' };
+const env = { HALLMARK_PASSPHRASE_BOB: PASS.BOB, HALLMARK_PASSPHRASE_CAROL: PASS.CAROL, HALLMARK_PASSPHRASE_ERIN: PASS.ERIN };
+const cli = (args: string[], e: NodeJS.ProcessEnv = env) => runCli(['--home', home, '--actor', 'ceremony-admin', ...args], e);
+const sha256 = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+const hashOf = async (script: string) => {
+  const r = await cli(['--json', 'ceremony', 'hash', script]);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { sha256: string }).sha256;
+};
+const run = async (script: string, binding: string, out: string, acks: string, e: NodeJS.ProcessEnv = env) =>
+  cli(['ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks], e);
+const sharesAcks = join(REPO_ROOT, 'resources/ceremonies/rehearsal-shares.acks');
+const rootOut = join(tmp.path, 'out-root');
+const label = 'acme-root-shares-2026-key';
+const share = (i: number) => join(rootOut, `${label}.share-${i}-of-3.json`);
+const crlScript = (ca: string) => relax(example('crl.yaml')).replaceAll('acme-root-2026', ca).replace('custodians: [Bob Custodian, Carol Custodian]', 'custodians: [Bob Custodian, Carol Custodian, Erin Custodian]');
+const verifyTranscript = (out: string) => {
+  const pub = file(`pub-${Date.now()}.pem`, execFileSync('openssl', ['x509', '-in', join(rootOut, 'acme-root-shares-2026.pem'), '-pubkey', '-noout']));
+  return execFileSync('openssl', ['dgst', '-sha384', '-verify', pub, '-signature', join(out, 'transcript.sig'), join(out, 'transcript.json')], { encoding: 'utf8' }).trim();
+};
+
+describe('hallmark ceremony with custodian shares and software keys', () => {
+  beforeAll(async () => {
+    expect((await runCli(['--home', home, 'init'])).code).toBe(0);
+  });
+  afterAll(() => {
+    if (!process.env.KEEP) tmp.dispose();
+  });
+
+  it('refuses a binding that does not name every key custodian, before anything is made', async () => {
+    const script = file('root-shares-a.yaml', relax(example('root-shares.yaml')));
+    const binding = file('partial.binding.yaml', 'version: 1\ncustodians:\n  - name: Bob Custodian\n    passphrase:\n      env: HALLMARK_PASSPHRASE_BOB\n');
+    const out = join(tmp.path, 'out-partial');
+    const r = await run(script, binding, out, sharesAcks);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: CEREMONY_BINDING_INVALID: .*missing: Carol Custodian, Erin Custodian/m);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('refuses weak passphrases before any key exists', async () => {
+    const script = file('root-shares-b.yaml', relax(example('root-shares.yaml')));
+    const r = await run(script, join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml'), join(tmp.path, 'out-weak'), sharesAcks, { ...env, HALLMARK_PASSPHRASE_CAROL: 'short' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: KEY_PASSPHRASE_WEAK: the passphrase for custodian "Carol Custodian"/m);
+    expect(readdirSync(join(tmp.path, 'out-weak'))).toEqual([]);
+  });
+
+  it('runs a root ceremony with the key split 2-of-3: shares and sheets on the medium, verified, root signed, no secret recorded', async () => {
+    const script = file('root-shares.yaml', relax(example('root-shares.yaml')));
+    const r = await run(script, join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml'), rootOut, sharesAcks);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('token            none');
+    const names = [1, 2, 3].flatMap((i) => [`${label}.share-${i}-of-3.html`, `${label}.share-${i}-of-3.json`]);
+    expect(readdirSync(rootOut).sort()).toEqual([...names, 'acme-root-shares-2026.der', 'acme-root-shares-2026.pem', 'transcript.json', 'transcript.sig'].sort());
+    const cert = join(rootOut, 'acme-root-shares-2026.pem');
+    expect(execFileSync('openssl', ['verify', '-CAfile', cert, cert], { encoding: 'utf8' }).trim()).toBe(`${cert}: OK`);
+    expect(verifyTranscript(rootOut)).toBe('Verified OK');
+
+    const text = readFileSync(join(rootOut, 'transcript.json'), 'utf8');
+    for (const p of Object.values(PASS)) expect(text).not.toContain(p);
+    const t = JSON.parse(text);
+    expect(t.preflight.token).toBeNull();
+    expect(t.script.qrText).toBe(`hallmark-ceremony-script-sha256:${sha256(script)}`);
+    const qr = await cli(['ceremony', 'hash', script, '--qr']);
+    expect(qr.stdout).toContain('▄');
+    expect(qr.stdout.trim().split('\n').at(-1)).toBe(t.script.qrText);
+    expect(t.binding.custodians).toEqual([
+      { name: 'Bob Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_BOB' },
+      { name: 'Carol Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_CAROL' },
+      { name: 'Erin Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_ERIN' },
+    ]);
+    const split = t.steps[1].action.result;
+    expect(split).toMatchObject({ store: 'shares', threshold: 2, total: 3 });
+    expect(split.shares.map((s: { custodian: string }) => s.custodian)).toEqual(['Bob Custodian', 'Carol Custodian', 'Erin Custodian']);
+    for (const [i, s] of (split.shares as { index: number; fileSha256: string; shareSha256: string; verified: string }[]).entries()) {
+      expect(s.index).toBe(i + 1);
+      expect(s.fileSha256).toBe(sha256(share(i + 1)));
+      expect(s.shareSha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(s.verified).toMatch(/read back/);
+    }
+    expect(t.outputs.map((o: { file: string }) => o.file)).toEqual([...[1, 2, 3].flatMap((i) => [`${label}.share-${i}-of-3.json`, `${label}.share-${i}-of-3.html`]), 'acme-root-shares-2026.der', 'acme-root-shares-2026.pem']);
+    // The key is nowhere in the workspace: only its record, with the share digests.
+    const keys = await cli(['--json', 'key', 'list']);
+    expect(JSON.parse(keys.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ label, store: 'shares' })]));
+    expect(existsSync(join(home, 'keys', 'shares'))).toBe(false);
+  });
+
+  it('runs a CRL ceremony for the shares root with 2 of the 3 shares', async () => {
+    const script = file('crl-shares.yaml', crlScript('acme-root-shares-2026'));
+    const binding = file(
+      'crl-shares.binding.yaml',
+      `version: 1\ncustodians:\n  - name: Bob Custodian\n    share: ${share(1)}\n    passphrase:\n      env: HALLMARK_PASSPHRASE_BOB\n  - name: Erin Custodian\n    share: ${share(3)}\n    passphrase:\n      env: HALLMARK_PASSPHRASE_ERIN\n`,
+    );
+    const out = join(tmp.path, 'out-crl-shares');
+    // A wrong passphrase for one share stops the signing step and leaves no CRL.
+    const wrong = await run(script, binding, out, sharesAcks, { ...env, HALLMARK_PASSPHRASE_ERIN: PASS.CAROL });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/^error: SHARE_PASSPHRASE_WRONG: the passphrase does not open share 3 \(Erin Custodian\)/m);
+    expect(readdirSync(out)).toEqual([]);
+
+    const r = await run(script, binding, out, sharesAcks);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['acme-root-shares-2026-crl-1.der', 'acme-root-shares-2026-crl-1.pem', 'transcript.json', 'transcript.sig']);
+    execFileSync('openssl', ['crl', '-in', join(out, 'acme-root-shares-2026-crl-1.pem'), '-CAfile', join(rootOut, 'acme-root-shares-2026.pem'), '-noout', '-verify'], { stdio: 'pipe' });
+    expect(verifyTranscript(out)).toBe('Verified OK');
+    expect(JSON.parse(readFileSync(join(out, 'transcript.json'), 'utf8')).binding.custodians[1]).toEqual({ name: 'Erin Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_ERIN', share: share(3) });
+  });
+
+  it('refuses a CRL ceremony with fewer shares than the threshold', async () => {
+    const script = file('crl-shares-few.yaml', crlScript('acme-root-shares-2026'));
+    const binding = file('crl-few.binding.yaml', `version: 1\ncustodians:\n  - name: Bob Custodian\n    share: ${share(1)}\n    passphrase:\n      env: HALLMARK_PASSPHRASE_BOB\n`);
+    const r = await run(script, binding, join(tmp.path, 'out-crl-few'), sharesAcks);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: SHARES_TOO_FEW: .*needs 2 of its 3 shares; 1 given/m);
+  });
+
+  it('re-splits the shares root to a new quorum (key-backup): new shares verified, old ones no longer open it', async () => {
+    const script = file('key-backup.yaml', relax(example('key-backup.yaml')));
+    // The shipped binding names the old share files relative to itself: put a copy next to them.
+    const binding = join(rootOut, 'key-backup.binding.yaml');
+    writeFileSync(binding, example('key-backup.binding.yaml'));
+    const NEW = { HALLMARK_NEW_PASSPHRASE_CAROL: 'carol-new-passphrase-11', HALLMARK_NEW_PASSPHRASE_ERIN: 'erin-new-passphrase-22', HALLMARK_NEW_PASSPHRASE_FRANK: 'frank-new-passphrase-33' };
+    const out = join(tmp.path, 'out-backup');
+    const r = await run(script, binding, out, join(REPO_ROOT, 'resources/ceremonies/rehearsal-key-backup.acks'), { ...env, ...NEW });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out).filter((f) => f.includes('.share-')).sort()).toEqual([1, 2, 3].flatMap((i) => [`${label}.share-${i}-of-3.html`, `${label}.share-${i}-of-3.json`]));
+    const text = readFileSync(join(out, 'transcript.json'), 'utf8');
+    for (const p of [...Object.values(PASS), ...Object.values(NEW)]) expect(text).not.toContain(p);
+    const t = JSON.parse(text);
+    expect(t.kind).toBe('key-backup');
+    expect(t.steps[1].action.result).toMatchObject({ label, old: { threshold: 2, total: 3, sharesUsed: 2 }, threshold: 2, total: 3 });
+    expect(t.steps[1].action.result.shares.map((s: { custodian: string }) => s.custodian)).toEqual(['Carol Custodian', 'Erin Custodian', 'Frank Custodian']);
+    expect(t.steps[2].action.result.destroyed.map((s: { custodian: string }) => s.custodian)).toEqual(['Bob Custodian', 'Carol Custodian', 'Erin Custodian']);
+    expect(verifyTranscript(out)).toBe('Verified OK');
+
+    // The CA's CRL now needs the new shares: an old one is refused, two new ones sign.
+    const crl = file('crl-after-backup.yaml', crlScript('acme-root-shares-2026').replace('custodians: [Bob Custodian, Carol Custodian, Erin Custodian]', 'custodians: [Bob Custodian, Carol Custodian, Erin Custodian, Frank Custodian]'));
+    const acks4 = join(REPO_ROOT, 'resources/ceremonies/rehearsal-key-backup.acks');
+    const oldBinding = join(tmp.path, 'crl-shares.binding.yaml');
+    const old = await run(crl, oldBinding, join(tmp.path, 'out-crl-old'), acks4);
+    expect(old.code).not.toBe(0);
+    expect(old.stderr).toMatch(/^error: SHARE_CORRUPT: share 1 \(Carol Custodian\) is not the share recorded/m);
+    const newShare = (i: number) => join(out, `${label}.share-${i}-of-3.json`);
+    const newBinding = file(
+      'crl-new.binding.yaml',
+      `version: 1\ncustodians:\n  - name: Erin Custodian\n    share: ${newShare(2)}\n    passphrase:\n      env: HALLMARK_NEW_PASSPHRASE_ERIN\n  - name: Frank Custodian\n    share: ${newShare(3)}\n    passphrase:\n      env: HALLMARK_NEW_PASSPHRASE_FRANK\n`,
+    );
+    const signed = await run(crl, newBinding, join(tmp.path, 'out-crl-new'), acks4, { ...env, ...NEW });
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(verifyTranscript(join(tmp.path, 'out-crl-new'))).toBe('Verified OK');
+  });
+
+  it('runs a CRL ceremony for a CA with a software key, its passphrase named by source', async () => {
+    const pass = file('soft.pass', 'software-passphrase-9c4e\n');
+    expect((await cli(['key', 'generate', '--label', 'lab-root-key', '--store', 'software', '--passphrase-file', pass])).code).toBe(0);
+    const made = await cli(['ca', 'create', '--name', 'lab-root', '--profile', 'root', '--key', 'lab-root-key', '--subject', 'CN=Lab Root', '--passphrase-file', pass]);
+    expect(made.code, made.stderr).toBe(0);
+    const script = file('crl-soft.yaml', crlScript('lab-root'));
+    const out = join(tmp.path, 'out-crl-soft');
+    const noSection = await run(script, file('soft-none.binding.yaml', 'version: 1\n'), join(tmp.path, 'out-crl-soft-none'), sharesAcks);
+    expect(noSection.code).toBe(2);
+    expect(noSection.stderr).toMatch(/^error: CEREMONY_BINDING_INVALID: .*needs software\.passphrase/m);
+    const r = await run(script, file('soft.binding.yaml', `version: 1\nsoftware:\n  passphrase:\n    file: soft.pass\n`), out, sharesAcks);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['lab-root-crl-1.der', 'lab-root-crl-1.pem', 'transcript.json', 'transcript.sig']);
+    const t = JSON.parse(readFileSync(join(out, 'transcript.json'), 'utf8'));
+    expect(t.binding).toEqual({ softwarePassphraseSource: `file ${pass}` });
+    expect(JSON.stringify(t)).not.toContain('software-passphrase-9c4e');
+  });
+});
