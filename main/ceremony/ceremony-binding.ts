@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Pkcs11Binding } from '../keys/pkcs11/pkcs11-key-store.js';
 import type { CustodianSecret, ShareInput } from '../keys/shares/shared-key-store.js';
 import { CeremonyError } from './ceremony-errors.js';
-import { formatProblems, parseStrictYaml } from './strict-yaml.js';
+import { formatProblems, parseStrictYaml } from '../encoding/strict-yaml.js';
 
 /**
  * The environment binding: where this machine finds the token and its PIN. Kept out of
@@ -68,7 +68,7 @@ export function loadBinding(path: string): LoadedBinding {
   } catch (e) {
     throw new CeremonyError('CEREMONY_BINDING_INVALID', `cannot read the binding ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const parsed = parseStrictYaml(text, bindingSchema);
+  const parsed = parseStrictYaml(text, bindingSchema, { docsHint: 'docs/ceremonies.md' });
   if (!parsed.ok) throw new CeremonyError('CEREMONY_BINDING_INVALID', formatProblems(path, parsed.problems), 'input', { problems: parsed.problems });
   return { binding: parsed.value, path };
 }

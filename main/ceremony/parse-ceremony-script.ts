@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CeremonyError } from './ceremony-errors.js';
 import { ceremonyScriptSchema, type CeremonyScript, type StepAction } from './ceremony-script-schema.js';
-import { formatProblems, parseStrictYaml, type YamlProblem } from './strict-yaml.js';
+import { formatProblems, parseStrictYaml, type YamlProblem } from '../encoding/strict-yaml.js';
 
 export const MAX_SCRIPT_BYTES = 64 * 1024;
 
@@ -28,7 +28,7 @@ export interface LoadedScript {
 
 export function parseCeremonyScript(bytes: Buffer, source = 'script'): LoadedScript {
   if (bytes.length > MAX_SCRIPT_BYTES) throw new CeremonyError('CEREMONY_SCRIPT_INVALID', `${source}: a ceremony script is at most ${MAX_SCRIPT_BYTES} bytes`);
-  const parsed = parseStrictYaml(bytes.toString('utf8'), ceremonyScriptSchema);
+  const parsed = parseStrictYaml(bytes.toString('utf8'), ceremonyScriptSchema, { docsHint: 'docs/ceremonies.md' });
   if (!parsed.ok) throw invalid(source, parsed.problems);
   const script = parsed.value;
   const problems = semanticProblems(script);
