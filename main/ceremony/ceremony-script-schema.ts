@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXTENDED_KEY_USAGE_NAMES, type ExtendedKeyUsageName } from '../x509/extended-key-usage-names.js';
 import { KEY_ALGORITHMS } from '../keys/key-algorithm.js';
 import { REVOCATION_REASONS } from '../x509/crl.js';
 
@@ -67,8 +68,7 @@ const validityGuard = z
 
 const dnsName = z.string().min(1).max(253).regex(/^\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/, 'must be a DNS name (a leading dot for subdomains only)');
 /** An EKU constraint: a well-known name or a dotted OID. */
-export const EKU_NAMES = ['serverAuth', 'clientAuth', 'codeSigning', 'emailProtection', 'ocspSigning', 'manifestSigning'] as const;
-const ekuPurpose = z.union([z.enum(EKU_NAMES), z.string().regex(/^[0-2](?:\.\d+){2,}$/, 'must be a known purpose or a dotted OID')]);
+const ekuPurpose = z.union([z.enum(EXTENDED_KEY_USAGE_NAMES as [ExtendedKeyUsageName, ...ExtendedKeyUsageName[]]), z.string().regex(/^[0-2](?:\.\d+){2,}$/, 'must be a known purpose or a dotted OID')]);
 
 export const rootScriptSchema = z.strictObject({
   ...common,

@@ -6,23 +6,15 @@ import type { SigningKey } from '../keys/signing-key.js';
 import type { Workspace } from '../store/workspace.js';
 import { encodeName, formatName, parseSubject } from '../x509/distinguished-name.js';
 import { prepareIssuer } from '../x509/issuer/prepared-issuer.js';
-import { OID } from '../x509/oids.js';
 import type { IntermediateOptions } from '../x509/profiles/ca-profiles.js';
 import type { SignedCertificate } from '../x509/sign-certificate.js';
 import { wholeSeconds } from '../x509/validity.js';
-import type { EKU_NAMES, IntermediateScript } from './ceremony-script-schema.js';
+import type { IntermediateScript } from './ceremony-script-schema.js';
+import { extendedKeyUsageOid } from '../x509/extended-key-usage-names.js';
 import type { CeremonyCsr } from './intermediate-csr.js';
 
 const DAY = 86_400_000;
 
-const EKU_OIDS: Record<(typeof EKU_NAMES)[number], string> = {
-  serverAuth: OID.kpServerAuth,
-  clientAuth: OID.kpClientAuth,
-  codeSigning: OID.kpCodeSigning,
-  emailProtection: OID.kpEmailProtection,
-  ocspSigning: OID.kpOcspSigning,
-  manifestSigning: OID.kpHallmarkManifestSigning,
-};
 
 /** The script's constraints as the intermediate profile takes them. */
 export function intermediateOptions(script: IntermediateScript): IntermediateOptions {
@@ -32,7 +24,7 @@ export function intermediateOptions(script: IntermediateScript): IntermediateOpt
     ...(nc
       ? { nameConstraints: { ...(nc.permittedDns ? { permitted: { dns: nc.permittedDns } } : {}), ...(nc.excludedDns ? { excluded: { dns: nc.excludedDns } } : {}) } }
       : {}),
-    ...(extendedKeyUsage ? { extendedKeyUsage: extendedKeyUsage.map((p) => EKU_OIDS[p as keyof typeof EKU_OIDS] ?? p) } : {}),
+    ...(extendedKeyUsage ? { extendedKeyUsage: extendedKeyUsage.map((p) => extendedKeyUsageOid(p) ?? p) } : {}),
   };
 }
 

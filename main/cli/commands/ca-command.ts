@@ -7,7 +7,7 @@ import { openSigningKey } from '../../keys/open-signing-key.js';
 import { CaRepository } from '../../store/ca-repository.js';
 import { KeyRepository } from '../../store/key-repository.js';
 import { parseSubject } from '../../x509/distinguished-name.js';
-import { OID } from '../../x509/oids.js';
+import { EXTENDED_KEY_USAGE_NAMES, extendedKeyUsageOid } from '../../x509/extended-key-usage-names.js';
 import type { LintSkip } from '../../x509/lint/lint-certificate.js';
 import type { CliContext } from '../cli-context.js';
 import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
@@ -31,14 +31,6 @@ interface CreateOptions extends KeyAccessOptions {
 }
 
 
-const EKU_NAMES: Record<string, string> = {
-  serverAuth: OID.kpServerAuth,
-  clientAuth: OID.kpClientAuth,
-  codeSigning: OID.kpCodeSigning,
-  emailProtection: OID.kpEmailProtection,
-  ocspSigning: OID.kpOcspSigning,
-  manifestSigning: OID.kpHallmarkManifestSigning,
-};
 
 export function registerCa(program: Command, ctx: () => CliContext): void {
   const ca = program.command('ca').description('certificate authorities held in this workspace (labs and tests; ceremonies wrap the same functions)');
@@ -56,7 +48,7 @@ export function registerCa(program: Command, ctx: () => CliContext): void {
       .option('--path-len <n>', 'basicConstraints pathLenConstraint (intermediate default 0)', nonNegativeInteger)
       .option('--permit-dns <name>', 'intermediate: permitted dNSName subtree (repeat)', collect)
       .option('--exclude-dns <name>', 'intermediate: excluded dNSName subtree (repeat)', collect)
-      .option('--eku <purpose>', `intermediate: EKU constraint, a name (${Object.keys(EKU_NAMES).join(', ')}) or a dotted OID (repeat)`, collect)
+      .option('--eku <purpose>', `intermediate: EKU constraint, a name (${EXTENDED_KEY_USAGE_NAMES.join(', ')}) or a dotted OID (repeat)`, collect)
       .option('--max-validity-days <n>', 'raise the 25-year (root) / 8-year (intermediate) validity guard', positiveInteger)
       .option('--skip-lint <rule=reason>', 'skip one lint rule, with a written reason recorded in the audit log (repeat)', collect),
   ).action(async (opts: CreateOptions) => {
@@ -145,9 +137,9 @@ export function registerCa(program: Command, ctx: () => CliContext): void {
 }
 
 function ekuOid(name: string): string {
-  if (EKU_NAMES[name]) return EKU_NAMES[name];
-  if (/^\d+(\.\d+)+$/.test(name)) return name;
-  throw new UsageError(`unknown extended key usage "${name}"`);
+  const oid = extendedKeyUsageOid(name);
+  if (oid === undefined) throw new UsageError(`unknown extended key usage "${name}"`);
+  return oid;
 }
 
 export function parseSkips(values: readonly string[] | undefined): LintSkip[] {
