@@ -3,14 +3,16 @@ import { loadCa } from '../ca/certificate-authority.js';
 import { createRootCa } from '../ca/create-ca.js';
 import { issueCrl } from '../ca/issue-crl.js';
 import type { JsonValue } from '../encoding/canonical-json.js';
+import type { KeyAlgorithm } from '../keys/key-algorithm.js';
 import type { KeyRecord } from '../keys/key-record.js';
 import { openSigningKey } from '../keys/open-signing-key.js';
-import { generatePkcs11Key } from '../keys/pkcs11/pkcs11-key-store.js';
+import { generatePkcs11Key, type Pkcs11Binding } from '../keys/pkcs11/pkcs11-key-store.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import { CaRepository } from '../store/ca-repository.js';
 import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { parseSubject } from '../x509/distinguished-name.js';
+import type { SignedCertificate } from '../x509/sign-certificate.js';
 import type { AckSource, Acknowledgment } from './acknowledgments.js';
 import { bindingSummary, csrPath, resolveIntermediateToken, type LoadedBinding } from './ceremony-binding.js';
 import { accessForExistingKey, accessForNewKey, accessForResplit, unlockFor, type KeyAccess } from './ceremony-key-access.js';
@@ -290,18 +292,35 @@ async function generateKey(script: RootScript, req: RunCeremonyRequest, state: R
     return split.result;
   }
   const binding = state.access.pkcs11!;
-  // generatePkcs11Key refuses a label already on the token and destroys a key the token
-  // did not make sensitive and non-extractable; what it read back is recorded here.
-  const { spki, location } = await generatePkcs11Key({ label: script.key.label, algorithm: script.key.algorithm, binding });
-  state.keyRecord = new KeyRepository(req.ws).add({ label: script.key.label, algorithm: script.key.algorithm, store: 'pkcs11', spki, location: { ...location } }, req.actor);
+  const generated = await generateOnToken(req, script.key.label, script.key.algorithm, binding);
+  state.keyRecord = generated.record;
+  return generated.result;
+}
+
+/**
+ * Generates a key on a token and registers it. generatePkcs11Key refuses a label already
+ * on the token and destroys a key the token did not make sensitive and non-extractable;
+ * what it read back is what the transcript records.
+ */
+async function generateOnToken(
+  req: RunCeremonyRequest,
+  label: string,
+  algorithm: KeyAlgorithm,
+  binding: Pkcs11Binding,
+): Promise<{ record: KeyRecord; result: { [k: string]: JsonValue } }> {
+  const { spki, location } = await generatePkcs11Key({ label, algorithm, binding });
+  const record = new KeyRepository(req.ws).add({ label, algorithm, store: 'pkcs11', spki, location: { ...location } }, req.actor);
   return {
-    label: script.key.label,
-    algorithm: script.key.algorithm,
-    spkiSha256: state.keyRecord.spkiSha256,
-    tokenSerial: location.tokenSerial,
-    tokenLabel: location.tokenLabel,
-    CKA_SENSITIVE: location.sensitive,
-    CKA_EXTRACTABLE: location.extractable,
+    record,
+    result: {
+      label,
+      algorithm,
+      spkiSha256: record.spkiSha256,
+      tokenSerial: location.tokenSerial,
+      tokenLabel: location.tokenLabel,
+      CKA_SENSITIVE: location.sensitive,
+      CKA_EXTRACTABLE: location.extractable,
+    },
   };
 }
 
@@ -324,13 +343,28 @@ async function signRoot(script: RootScript, req: RunCeremonyRequest, state: RunS
     ...(script.certificate.pathLen !== undefined ? { pathLen: script.certificate.pathLen } : {}),
     ...(script.guards ? { maxValidityDays: bound } : {}),
   });
+  return { ca: script.certificate.ca, ...recordSignedCertificate(script.certificate.ca, signed, script, state, out, planned, comparison) };
+}
+
+/**
+ * Writes a ceremony's certificate (DER and PEM, exclusively) and returns what the
+ * transcript says of it, including whether the signed fields match the compared plan.
+ */
+function recordSignedCertificate(
+  ca: string,
+  signed: SignedCertificate,
+  script: RootScript | IntermediateScript,
+  state: RunState,
+  out: OutputDir,
+  planned: ComparableCertificate,
+  comparison: { [k: string]: JsonValue } | undefined,
+): { [k: string]: JsonValue } {
   const cert = signed.certificate;
-  const produced = signedFields(script.certificate.ca, cert.der);
+  const produced = signedFields(ca, cert.der);
   state.produced.push(produced);
-  out.write(`${script.certificate.ca}.der`, cert.der);
-  out.write(`${script.certificate.ca}.pem`, pem(cert.der, 'CERTIFICATE'));
+  out.write(`${ca}.der`, cert.der);
+  out.write(`${ca}.pem`, pem(cert.der, 'CERTIFICATE'));
   return {
-    ca: script.certificate.ca,
     serial: cert.serial.toString('hex'),
     sha256: cert.sha256,
     sha256Words: hashWords(cert.sha256),
@@ -370,19 +404,9 @@ async function resplit(script: KeyBackupScript, req: RunCeremonyRequest, state: 
 async function generateIntermediateKey(script: IntermediateScript, req: RunCeremonyRequest, state: RunState): Promise<{ [k: string]: JsonValue }> {
   const key = script.intermediate.key;
   if (key.source !== 'pkcs11') throw new CeremonyError('CEREMONY_SCRIPT_INVALID', 'generate-key in an intermediate ceremony needs intermediate.key.source: pkcs11');
-  // Same guarantees as the root's: a taken label is refused, a key the token did not make
-  // sensitive and non-extractable is destroyed, and what was read back is recorded.
-  const { spki, location } = await generatePkcs11Key({ label: key.label, algorithm: key.algorithm, binding: state.access.newKeyToken! });
-  state.intermediateKey = new KeyRepository(req.ws).add({ label: key.label, algorithm: key.algorithm, store: 'pkcs11', spki, location: { ...location } }, req.actor);
-  return {
-    label: key.label,
-    algorithm: key.algorithm,
-    spkiSha256: state.intermediateKey.spkiSha256,
-    tokenSerial: location.tokenSerial,
-    tokenLabel: location.tokenLabel,
-    CKA_SENSITIVE: location.sensitive,
-    CKA_EXTRACTABLE: location.extractable,
-  };
+  const generated = await generateOnToken(req, key.label, key.algorithm, state.access.newKeyToken!);
+  state.intermediateKey = generated.record;
+  return generated.result;
 }
 
 async function signIntermediateStep(script: IntermediateScript, req: RunCeremonyRequest, state: RunState, out: OutputDir, step: CeremonyStep): Promise<{ [k: string]: JsonValue }> {
@@ -402,26 +426,7 @@ async function signIntermediateStep(script: IntermediateScript, req: RunCeremony
   });
   const comparison = await compareWithRehearsal(planned, step, req, state);
   const signed = await signIntermediate({ ws: req.ws, script, parentKey: key, subjectKey, maxValidityDays: bound, actor: req.actor });
-  const cert = signed.certificate;
-  const produced = signedFields(i.ca, cert.der);
-  state.produced.push(produced);
-  out.write(`${i.ca}.der`, cert.der);
-  out.write(`${i.ca}.pem`, pem(cert.der, 'CERTIFICATE'));
-  return {
-    ca: i.ca,
-    parent: i.parent,
-    keySource: i.key.source,
-    serial: cert.serial.toString('hex'),
-    sha256: cert.sha256,
-    sha256Words: hashWords(cert.sha256),
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    lintWarnings: signed.findings.map((f) => `[${f.rule}] ${f.message}`),
-    lintsSkipped: signed.skipped.map((s) => ({ rule: s.rule, reason: s.reason })),
-    tbsIdenticalToLinted: true,
-    ...(script.guards ? { validityGuard: { maxValidityDays: script.guards.maxValidityDays, reason: script.guards.reason } } : {}),
-    ...(comparison ? { rehearsalComparison: { ...comparison, signedMatchesCompared: JSON.stringify(produced) === JSON.stringify(planned) } } : {}),
-  };
+  return { ca: i.ca, parent: i.parent, keySource: i.key.source, ...recordSignedCertificate(i.ca, signed, script, state, out, planned, comparison) };
 }
 
 async function signCrl(script: CrlScript, req: RunCeremonyRequest, state: RunState, out: OutputDir): Promise<{ [k: string]: JsonValue }> {
