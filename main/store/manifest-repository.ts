@@ -25,29 +25,6 @@ export interface ManifestRow {
   readonly createdBy: string;
 }
 
-/** One certificate of a work order with everything a manifest entry says about it. */
-export interface BatchCertificateRow {
-  readonly deviceId: number;
-  readonly hardwareSerial: string;
-  readonly model: string;
-  readonly deviceState: string;
-  readonly deviceCreatedAt: string;
-  readonly deviceUpdatedAt: string;
-  readonly attempts: number;
-  readonly lastErrorCode: string | null;
-  readonly lastErrorMessage: string | null;
-  readonly certificateId: number;
-  readonly der: Buffer;
-  readonly sha256: string;
-  readonly spkiSha256: string;
-  readonly serial: string;
-  readonly issuedAt: string;
-  readonly status: 'active' | 'revoked';
-  readonly revokedAt: string | null;
-  readonly revocationReason: string | null;
-  readonly supersededByRework: number | null;
-}
-
 /** A device of a work order that never received a certificate. */
 export interface UncertifiedDeviceRow {
   readonly deviceId: number;
@@ -59,6 +36,20 @@ export interface UncertifiedDeviceRow {
   readonly attempts: number;
   readonly lastErrorCode: string | null;
   readonly lastErrorMessage: string | null;
+}
+
+/** One certificate of a work order with everything a manifest entry says about it: its device and the certificate. */
+export interface BatchCertificateRow extends UncertifiedDeviceRow {
+  readonly certificateId: number;
+  readonly der: Buffer;
+  readonly sha256: string;
+  readonly spkiSha256: string;
+  readonly serial: string;
+  readonly issuedAt: string;
+  readonly status: 'active' | 'revoked';
+  readonly revokedAt: string | null;
+  readonly revocationReason: string | null;
+  readonly supersededByRework: number | null;
 }
 
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
