@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { recordIssued } from '../main/ca/record-issued.js';
 import { spkiDer } from '../main/keys/software/generate-key-pair.js';
 import { buildManifestDocument } from '../main/manifest/build-manifest.js';
-import { signDetachedCms } from '../main/manifest/cms/sign-detached-cms.js';
+import { signDetachedCms } from '../main/cms/sign-detached-cms.js';
 import { serializeManifest } from '../main/manifest/format/serialize-manifest.js';
 import { loadCurrentSigner } from '../main/manifest/manifest-signer.js';
 import { readTrustAnchors } from '../main/manifest/verify/read-trust-anchors.js';

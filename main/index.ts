@@ -1,10 +1,11 @@
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { createCoreHandlers } from './api/core-api.js';
 import { forwardCoreEvents } from './api/core-events.js';
 import { CeremonySession } from './api/ceremony-session.js';
 import { StationSession } from './api/station-session.js';
 import { registerIpc, sendEvent } from './ipc.js';
+import { electronFolderPicker } from './shell/folder-picker.js';
 import { denyPermissions, lockDownWebContents, registerAppScheme, serveRenderer } from './shell/harden-session.js';
 import { APP_ORIGIN } from './shell/security-policy.js';
 import { resolveWorkspaceHome } from './store/workspace-home.js';
@@ -35,7 +36,9 @@ app.whenReady().then(() => {
   serveRenderer(session.defaultSession, rendererDir);
   const station = new StationSession(workspace);
   const ceremony = new CeremonySession(workspace);
-  const unregister = registerIpc(ipcMain, createCoreHandlers(workspace, station, ceremony), allowedOrigins);
+  // registerIpc passes the IPC sender as dispatch()'s caller.
+  const folders = electronFolderPicker(dialog, (caller) => (caller ? BrowserWindow.fromWebContents(caller as WebContents) : null));
+  const unregister = registerIpc(ipcMain, createCoreHandlers(workspace, station, ceremony, { folders }), allowedOrigins);
 
   const win = new BrowserWindow({
     width: 1280,

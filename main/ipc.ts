@@ -15,7 +15,7 @@ export function registerIpc(ipcMain: IpcMain, handlers: Handlers, allowedOrigins
       if (!isTrustedSender(frameUrl, allowedOrigins)) {
         return { ok: false, error: { code: 'UNTRUSTED_SENDER', message: 'this request did not come from Hallmark’s own window' } };
       }
-      return dispatch(handlers, op, input);
+      return dispatch(handlers, op, input, event.sender);
     });
   }
   return () => {

@@ -26,6 +26,9 @@ const participantName = z.string().min(1).max(64).refine((s) => !/[\u0000-\u001f
 const ceremonyIdent = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/);
 const ceremonyRole = z.enum(['administrator', 'custodians', 'witnesses']);
 const inventoryStatus = z.enum(['confirmed', 'failed', 'superseded', 'revoked']);
+/** what a native folder dialog is opened for: the face titles it, the core never sees a window */
+const folderPurpose = z.enum(['manifest', 'previous-manifest', 'manifest-import']);
+export type FolderPurpose = z.infer<typeof folderPurpose>;
 
 /**
  * The CA key's unlock for a station run, typed by the technician. A renderer cannot name
@@ -72,7 +75,7 @@ export const inputSchemas = {
   'station.stop': z.strictObject({ operator: operatorName }),
   /** the run's batch, or `batchId`'s counters when no run is on it */
   'station.status': z.strictObject({ batchId: batchId.optional() }),
-  /** paths are typed for now; the app's native open dialog will fill the same fields */
+  /** `dir` typed, from dialog.openFolder or from a drop (dialog.droppedFolders); the others typed */
   'qa.verify': z.strictObject({ dir: filePath, trustPem: filePath, planCsv: filePath.optional(), previousDir: filePath.optional() }),
   /** one entry of the manifest in `dir`; `manifestSha256` (from qa.verify) refuses a folder changed since */
   'qa.device': z.strictObject({ dir: filePath, index: z.number().int().min(0).max(10_000_000), manifestSha256: sha256Hex.optional() }),
@@ -103,17 +106,34 @@ export const inputSchemas = {
     approvedHash: sha256Hex,
     /** created if missing; existing files are never overwritten */
     outDir: filePath,
-    /**
-     * The token PIN when the binding names an environment variable as its source: typed
-     * by the administrator, in memory only, never logged, stored or echoed (as the
-     * station's unlock).
-     */
-    pin: z.string().min(1).max(256).optional(),
   }),
+  /**
+   * Answers the PIN or passphrase the run asks for at the step that needs it (the run
+   * view's `secretRequest`): typed by that person, in memory only, never logged, stored
+   * or echoed.
+   */
+  'ceremony.provideSecret': z.strictObject({ runId: z.string().uuid(), requestId: z.string().min(1).max(64), secret: z.string().min(1).max(1024) }),
+  /** the workspace's ceremony register, newest first */
+  'ceremony.list': z.strictObject({}),
+  'ceremony.show': z.strictObject({ id: z.string().uuid() }),
   /** the person typed their own name; it must be the participant the step waits for */
   'ceremony.acknowledge': z.strictObject({ runId: z.string().uuid(), step: ceremonyIdent, role: ceremonyRole, name: participantName }),
   'ceremony.abort': z.strictObject({ runId: z.string().uuid(), reason: z.string().trim().min(1).max(500) }),
   'ceremony.status': z.strictObject({}),
+  /** the CAs' calendar (main/ca/ca-calendar.ts): CRL re-signing, CA renewal and expiry dates */
+  'ceremony.calendar': z.strictObject({}),
+  /** writes it as an .ics file at a typed path, never over an existing file */
+  'ceremony.exportCalendar': z.strictObject({ path: filePath }),
+  /** the native folder dialog of the face (main/api/dialog-handlers.ts); null when cancelled */
+  'dialog.openFolder': z.strictObject({ purpose: folderPurpose }),
+  /** the same with several folders selectable; [] when cancelled */
+  'dialog.openFolders': z.strictObject({ purpose: folderPurpose }),
+  /**
+   * Paths of dropped items (window.hallmark.pathForFile) resolved to manifest folders: a
+   * folder is itself, a dropped manifest.json or manifest.json.p7s is its folder, anything
+   * else is named as a problem. The renderer cannot stat a path; this is the one place that does.
+   */
+  'dialog.droppedFolders': z.strictObject({ paths: z.array(filePath).min(1).max(64) }),
 } as const;
 
 export type OperationName = keyof typeof inputSchemas;
@@ -290,9 +310,38 @@ export interface Outputs {
   'ceremony.acknowledge': CeremonyRunView;
   'ceremony.abort': CeremonyRunView;
   'ceremony.status': { run: CeremonyRunView | null };
+  'ceremony.calendar': { events: CaCalendarEventView[] };
+  'ceremony.exportCalendar': { path: string; events: CaCalendarEventView[] };
+  'ceremony.provideSecret': CeremonyRunView;
+  'ceremony.list': { ceremonies: CeremonySummaryView[] };
+  'ceremony.show': CeremonyDetailView;
+  'dialog.openFolder': { path: string | null };
+  'dialog.openFolders': { paths: string[] };
+  'dialog.droppedFolders': { items: DroppedFolderView[] };
 }
 
+/** One dropped item: `folder` to use, or why it cannot be used. */
+export type DroppedFolderView = { path: string; ok: true; folder: string } | { path: string; ok: false; problem: string };
+
 export type CeremonyRole = 'administrator' | 'custodians' | 'witnesses';
+
+/** One entry of the CAs' calendar; dates ISO 8601 UTC. */
+export interface CaCalendarEventView {
+  /** stable per CA, kind and serial / CRL number (the .ics UID) */
+  uid: string;
+  kind: 'certificate-expires' | 'certificate-renew' | 'crl-resign';
+  ca: string;
+  /** the day to act */
+  date: string;
+  /** the hard limit */
+  due: string;
+  warnFrom: string;
+  state: 'ok' | 'due-soon' | 'overdue';
+  summary: string;
+  description: string;
+  serial: string | null;
+  crlNumber: number | null;
+}
 
 export interface CeremonyStepPlanView {
   id: string;
@@ -321,7 +370,7 @@ export interface CeremonyPlanView {
   steps: CeremonyStepPlanView[];
   /** the token part of the binding; null when the ceremony's key is not on a token */
   binding: { module: string; tokenSerial: string; pinSource: string } | null;
-  /** true when the binding names an environment variable as the PIN's source: the PIN is typed in the app */
+  /** true when the binding names an environment variable as the PIN's source: the administrator types it in the app at the step that needs it */
   pinRequired: boolean;
 }
 
@@ -357,6 +406,26 @@ export interface CeremonyStepRunView {
   action: string | null;
   state: 'pending' | 'acknowledging' | 'working' | 'done' | 'failed';
   acks: CeremonyAckView[];
+  /**
+   * 'script' for the script's own steps; the others are acknowledgments run-ceremony asks
+   * for outside the script, shown as extra rows: the witnesses' confirmation of the
+   * pre-flight clock, a rehearsal comparison before a signature, or any other ('extra').
+   */
+  kind: 'script' | 'preflight-clock' | 'rehearsal-comparison' | 'extra';
+}
+
+/** A PIN or passphrase the run waits for; answered with ceremony.provideSecret. Never holds the secret. */
+export interface CeremonySecretRequestView {
+  id: string;
+  kind: 'pin' | 'passphrase';
+  /** what is asked, e.g. the PKCS#11 PIN of token serial … */
+  what: string;
+  /** the custodian whose passphrase it is; null for the token PIN */
+  custodian: string | null;
+  /** who types it: the custodian, or the administrator for a PIN */
+  who: string;
+  /** the step whose action needs it */
+  step: string;
 }
 
 export interface CeremonyOutputView {
@@ -369,7 +438,13 @@ export interface CeremonyResultView {
   outDir: string;
   transcriptPath: string;
   transcriptSha256: string;
-  signaturePath: string;
+  /** the printable transcript */
+  transcriptHtmlPath: string;
+  /** the detached CMS over the transcript; null when the ceremony had no CA key */
+  signaturePath: string | null;
+  sumsPath: string;
+  /** the ceremony's id in the register */
+  ceremonyId: string;
   outputs: CeremonyOutputView[];
   /** the certificate the ceremony made (root), decoded; null for a CRL */
   certificate: CertificateView | null;
@@ -391,9 +466,48 @@ export interface CeremonyRunView {
   steps: CeremonyStepRunView[];
   /** what the core told the room (pre-flight, progress), newest last */
   log: string[];
+  /** the UTC clock the pre-flight recorded, for the witnesses to confirm; null until known */
+  clockUtc: string | null;
+  /** the PIN or passphrase the run waits for now */
+  secretRequest: CeremonySecretRequestView | null;
   result: CeremonyResultView | null;
   /** why the ceremony stopped */
   error: { code: string; message: string } | null;
+}
+
+/** One ceremony of the workspace's register. */
+export interface CeremonySummaryView {
+  id: string;
+  name: string;
+  kind: string;
+  /** 'interrupted': the register says running but no run of this app session is (a killed process, a pulled token) */
+  status: 'running' | 'completed' | 'aborted' | 'interrupted';
+  startedAt: string;
+  finishedAt: string | null;
+  stepsDone: number;
+  stepsTotal: number;
+  outDir: string;
+  transcriptSha256: string | null;
+  rehearsal: boolean;
+  error: { code: string; message: string } | null;
+}
+
+export interface CeremonyCommittedStepView {
+  index: number;
+  step: string;
+  action: string | null;
+  completedAt: string;
+  acknowledgments: { role: string; name: string; time: string; via: string }[];
+  outputs: CeremonyOutputView[];
+}
+
+export interface CeremonyDetailView extends CeremonySummaryView {
+  scriptSha256: string;
+  scriptPath: string;
+  startedBy: string;
+  steps: CeremonyCommittedStepView[];
+  /** the transcript's files (transcript.jsonl, transcript.html, its signature, SHA256SUMS) found in outDir, as absolute paths */
+  files: { name: string; path: string; bytes: number }[];
 }
 
 /** A certificate decoded for display (main/x509/describe-certificate.ts). */
@@ -568,10 +682,22 @@ export interface StationEventView {
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 
 /** window.hallmark */
-export interface HallmarkApi {
+export interface HallmarkApi extends HallmarkBridge {
   invoke<Op extends OperationName>(op: Op, input: Input<Op>): Promise<Output<Op>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 }
+
+/**
+ * What the preload answers itself, without IPC. Electron 32+ took File.path away from the
+ * renderer; webUtils.getPathForFile() is the way to learn where a dropped item lives.
+ */
+export interface HallmarkBridge {
+  /** the dropped item's path on this computer; '' for a File not backed by the disk */
+  pathForFile(file: File): string;
+}
+
+/** the IPC half of window.hallmark, which preload/client.ts builds over a transport */
+export type HallmarkClient = Omit<HallmarkApi, keyof HallmarkBridge>;
 
 /** The IPC channel names; one per operation, never a generic "invoke anything" channel. */
 export const channelFor = (op: OperationName): string => `hallmark:${op}`;

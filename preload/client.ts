@@ -4,7 +4,7 @@ import {
   type Envelope,
   type EventName,
   type Events,
-  type HallmarkApi,
+  type HallmarkClient,
   type OperationName,
 } from './api.js';
 
@@ -26,10 +26,10 @@ export interface Transport {
 }
 
 /**
- * Builds window.hallmark over a transport. Unknown operation or event names are refused
+ * Builds window.hallmark's IPC half over a transport. Unknown operation or event names are refused
  * here too, so a compromised renderer cannot reach a channel the contract does not name.
  */
-export function createClient(transport: Transport): HallmarkApi {
+export function createClient(transport: Transport): HallmarkClient {
   const ops = new Set<string>(OPERATION_NAMES);
   const events = new Set<string>(EVENT_NAMES);
   return Object.freeze({
@@ -43,5 +43,5 @@ export function createClient(transport: Transport): HallmarkApi {
       if (!events.has(event)) throw new HallmarkApiError('UNKNOWN_EVENT', `unknown event "${String(event)}"`);
       return transport.subscribe(event, listener as (payload: unknown) => void);
     },
-  }) as HallmarkApi;
+  }) as HallmarkClient;
 }

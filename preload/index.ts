@@ -1,10 +1,11 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { channelFor, eventChannelFor, type HallmarkApi } from './api.js';
 import { createClient } from './client.js';
 
 /**
  * The sandboxed preload: it exposes the typed client and nothing else — no raw
- * ipcRenderer, no generic invoke, one channel per contract operation.
+ * ipcRenderer, no generic invoke, one channel per contract operation — plus
+ * webUtils.getPathForFile, the only way a renderer learns where a dropped item lives.
  */
 const client = createClient({
   invoke: (op, input) => ipcRenderer.invoke(channelFor(op), input),
@@ -25,6 +26,7 @@ const api: HallmarkApi = {
       return Promise.reject({ code: typeof code === 'string' ? code : 'ERROR', message: String(message ?? e) });
     }),
   on: (event, listener) => client.on(event, listener),
+  pathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('hallmark', api);

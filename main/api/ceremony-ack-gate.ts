@@ -6,7 +6,8 @@ import { HallmarkError } from '../errors/hallmark-error.js';
 
 /** What the session learns from the gate: a step now waits for people, or one of them signed. */
 export interface AckGateHooks {
-  waiting(stepId: string, acks: readonly CeremonyAckView[]): void;
+  /** `step` may be one run-ceremony adds outside the script (the clock confirmation, a rehearsal comparison) */
+  waiting(step: { id: string; say: string }, acks: readonly CeremonyAckView[]): void;
   acknowledged(stepId: string, acks: readonly CeremonyAckView[]): void;
 }
 
@@ -21,10 +22,6 @@ interface Pending {
  * run-ceremony's AckSource for the app: instead of a terminal prompt or an ack file, each
  * step waits until every participant it names has typed their own name on the screen
  * (ceremony.acknowledge). The time recorded is when that person confirmed, in UTC.
- *
- * `via` is 'terminal' because the contract offers only 'terminal' (a person, live) and
- * 'ack-file' (a rehearsal's list); the app is the former. If acknowledgments.ts gains an
- * 'app' value, use it here.
  */
 export class AckGate {
   #pending: Pending | null = null;
@@ -33,13 +30,13 @@ export class AckGate {
   constructor(private readonly hooks: AckGateHooks) {}
 
   readonly source: AckSource = {
-    via: 'terminal',
+    via: 'app',
     collect: (step: CeremonyStep, script) => {
       if (this.#abort) return Promise.reject(this.#abort);
       const acks: CeremonyAckView[] = step.acknowledge.flatMap((role: CeremonyRole) => membersOf(script, role).map((name) => ({ role, name, time: null })));
       return new Promise<Acknowledgment[]>((resolve, reject) => {
         this.#pending = { step: step.id, acks, resolve, reject };
-        this.hooks.waiting(step.id, acks);
+        this.hooks.waiting({ id: step.id, say: step.say }, acks);
       });
     },
   };
@@ -59,7 +56,7 @@ export class AckGate {
     this.hooks.acknowledged(stepId, p.acks);
     if (p.acks.every((a) => a.time !== null)) {
       this.#pending = null;
-      p.resolve(p.acks.map((a) => ({ step: stepId, role: a.role, name: a.name, time: a.time!, via: 'terminal' })));
+      p.resolve(p.acks.map((a) => ({ step: stepId, role: a.role, name: a.name, time: a.time!, via: 'app' })));
     }
   }
 

@@ -1,6 +1,8 @@
 import type { Input, OperationName, Output } from '../../preload/api.js';
 import type { Workspace } from '../store/workspace.js';
+import { createCeremonyCalendarHandlers } from './ceremony-calendar-handlers.js';
 import { planView } from './ceremony-plan.js';
+import { ceremonyDetail, ceremonyList } from './ceremony-register.js';
 import { preflightView } from './ceremony-preflight.js';
 import type { CeremonySession } from './ceremony-session.js';
 
@@ -20,5 +22,9 @@ export function createCeremonyHandlers(ws: Workspace, session: CeremonySession):
     'ceremony.acknowledge': (req) => session.acknowledge(req),
     'ceremony.abort': (req) => session.abort(req),
     'ceremony.status': () => session.status(),
+    'ceremony.provideSecret': (req) => session.provideSecret(req),
+    'ceremony.list': () => ceremonyList(ws, session.liveCeremonyId()),
+    'ceremony.show': ({ id }) => ceremonyDetail(ws, id, session.liveCeremonyId()),
+    ...createCeremonyCalendarHandlers(ws),
   };
 }

@@ -74,6 +74,23 @@ function summaryOf(s: CeremonyScript): { label: string; value: string }[] {
       { label: 'Revocations', value: s.crl.revocations.map((r) => `${r.serial} (${r.reason})`).join(', ') || 'none' },
     ];
   }
+  if (s.kind === 'intermediate') {
+    const im = s.intermediate;
+    return [
+      { label: 'Signed by', value: im.parent },
+      { label: 'CA name', value: im.ca },
+      { label: 'Subject', value: im.subject },
+      { label: 'Validity', value: `${im.validityDays} days` },
+      { label: 'Key', value: im.key.source === 'csr' ? 'from a CSR (the binding names the file)' : `${im.key.label} (${im.key.algorithm}) on its own token` },
+      ...(im.extendedKeyUsage ? [{ label: 'Extended key usage', value: im.extendedKeyUsage.join(', ') }] : []),
+    ];
+  }
+  if (s.kind === 'key-backup') {
+    return [
+      { label: 'Key', value: s.backup.key },
+      { label: 'New split', value: `${s.backup.threshold} of ${s.backup.custodians.length}: ${s.backup.custodians.join(', ')}` },
+    ];
+  }
   // A kind added to the schema later still shows its name rather than failing the load.
   return [{ label: 'Kind', value: (s as { kind: string }).kind }];
 }

@@ -1,7 +1,10 @@
-import type { CeremonyAckView, CeremonyResultView, CeremonyRunView } from '../../preload/api.js';
+import type { CeremonyAckView, CeremonyResultView, CeremonyRunView, CeremonySecretRequestView, CeremonyStepRunView } from '../../preload/api.js';
 import type { CeremonyScript } from '../ceremony/ceremony-script-schema.js';
 
 const LOG_MAX = 200;
+export const PREFLIGHT_CLOCK_STEP = 'preflight-clock';
+const COMPARISON_SUFFIX = '-rehearsal-comparison';
+const ISO_UTC = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/;
 
 /** The run as the screen sees it; the session mutates it as run-ceremony progresses. */
 export class CeremonyRunState {
@@ -18,8 +21,10 @@ export class CeremonyRunState {
       startedAt: new Date().toISOString(),
       finishedAt: null,
       current: 0,
-      steps: script.steps.map((s) => ({ id: s.id, say: s.say, action: s.action ?? null, state: 'pending', acks: [] })),
+      steps: script.steps.map((s) => ({ id: s.id, say: s.say, action: s.action ?? null, state: 'pending', acks: [], kind: 'script' })),
       log: [],
+      clockUtc: null,
+      secretRequest: null,
       result: null,
       error: null,
     };
@@ -34,54 +39,108 @@ export class CeremonyRunState {
     if (t === '') return;
     this.view.log.push(t);
     if (this.view.log.length > LOG_MAX) this.view.log.splice(0, this.view.log.length - LOG_MAX);
+    // The pre-flight's clock line ("clock (UTC)  <time>") is what the witnesses confirm.
+    if (this.view.clockUtc === null) {
+      const m = /clock \(UTC\)\s+(\S+)/.exec(t);
+      if (m && ISO_UTC.test(m[1]!)) this.view.clockUtc = m[1]!;
+    }
   }
 
-  /** A step asks for acknowledgments: every step before it has finished (its action too). */
-  waiting(stepId: string, acks: readonly CeremonyAckView[]): void {
-    const i = this.view.steps.findIndex((s) => s.id === stepId);
-    this.finishBefore(i);
+  /**
+   * A step asks for acknowledgments: every step before it has finished (its action too).
+   * run-ceremony also asks for acknowledgments that are not script steps (the clock after
+   * pre-flight, a rehearsal comparison inside a signing step's action); those become rows
+   * of their own, so the room sees what it signs and where in the ceremony it stands.
+   */
+  waiting(step: { id: string; say: string }, acks: readonly CeremonyAckView[]): void {
+    let i = this.view.steps.findIndex((s) => s.id === step.id);
+    if (i < 0) i = this.insertExtra(step);
+    const row = this.view.steps[i]!;
+    // A comparison runs inside its parent's action: the parent is still working, not done.
+    const parent = row.kind === 'rehearsal-comparison' ? this.parentIndex(row.id) : -1;
+    this.finishBefore(parent >= 0 ? parent : i);
     this.view.current = i;
-    const step = this.view.steps[i];
-    if (step) {
-      step.state = 'acknowledging';
-      step.acks = acks.map((a) => ({ ...a }));
+    row.state = 'acknowledging';
+    row.say = step.say;
+    row.acks = acks.map((a) => ({ ...a }));
+    if (row.kind === 'preflight-clock' && this.view.clockUtc === null) {
+      const m = ISO_UTC.exec(step.say);
+      if (m) this.view.clockUtc = m[0];
     }
   }
 
   acknowledged(stepId: string, acks: readonly CeremonyAckView[]): void {
-    const step = this.view.steps.find((s) => s.id === stepId);
+    const i = this.view.steps.findIndex((s) => s.id === stepId);
+    const step = this.view.steps[i];
     if (!step) return;
     step.acks = acks.map((a) => ({ ...a }));
-    // The last signature hands the step to its action (or straight on to the next step).
-    if (acks.every((a) => a.time !== null)) step.state = step.action ? 'working' : 'done';
+    if (acks.every((a) => a.time !== null)) {
+      // The last signature hands the step to its action (or straight on to the next step);
+      // after a comparison, the room is back in its parent's action.
+      step.state = step.action ? 'working' : 'done';
+      const parent = step.kind === 'rehearsal-comparison' ? this.parentIndex(step.id) : -1;
+      if (parent >= 0) this.view.current = parent;
+    }
+  }
+
+  asking(request: CeremonySecretRequestView): void {
+    this.view.secretRequest = { ...request };
+  }
+
+  answered(): void {
+    this.view.secretRequest = null;
   }
 
   completed(result: CeremonyResultView): void {
     this.finishBefore(this.view.steps.length);
     this.view.current = this.view.steps.length;
     this.view.phase = 'completed';
+    this.view.secretRequest = null;
     this.view.result = result;
     this.view.finishedAt = new Date().toISOString();
   }
 
   aborted(code: string, message: string): void {
-    const step = this.view.steps[this.view.current];
-    if (step && step.state !== 'pending') step.state = 'failed';
+    // The current row, and a signing step whose comparison row was current, both stopped.
+    for (const s of this.view.steps) if (s.state === 'acknowledging' || s.state === 'working') s.state = 'failed';
     this.view.phase = 'aborted';
+    this.view.secretRequest = null;
     this.view.error = { code, message };
     this.view.finishedAt = new Date().toISOString();
   }
 
-  /** A copy, so a listener or a response never sees a later mutation. */
   touch(): void {
     this.view.revision += 1;
   }
 
+  /** A copy, so a listener or a response never sees a later mutation. */
   snapshot(): CeremonyRunView {
     return structuredClone(this.view);
   }
 
   private finishBefore(i: number): void {
     for (const s of this.view.steps.slice(0, i)) s.state = 'done';
+  }
+
+  /** The script step a comparison belongs to: "sign-root-rehearsal-comparison" → "sign-root". */
+  private parentIndex(id: string): number {
+    if (!id.endsWith(COMPARISON_SUFFIX)) return -1;
+    const parent = id.slice(0, -COMPARISON_SUFFIX.length);
+    return this.view.steps.findIndex((s) => s.id === parent && s.kind === 'script');
+  }
+
+  /** Where an acknowledgment outside the script goes: after its parent step, else before the first step not yet begun. */
+  private insertExtra(step: { id: string; say: string }): number {
+    const kind: CeremonyStepRunView['kind'] = step.id === PREFLIGHT_CLOCK_STEP ? 'preflight-clock' : step.id.endsWith(COMPARISON_SUFFIX) ? 'rehearsal-comparison' : 'extra';
+    const row: CeremonyStepRunView = { id: step.id, say: step.say, action: null, state: 'pending', acks: [], kind };
+    const parent = this.parentIndex(step.id);
+    let at: number;
+    if (parent >= 0) at = parent + 1;
+    else {
+      const pending = this.view.steps.findIndex((s) => s.state === 'pending');
+      at = pending < 0 ? this.view.steps.length : pending;
+    }
+    this.view.steps.splice(at, 0, row);
+    return at;
   }
 }

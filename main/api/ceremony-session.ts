@@ -2,21 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { CeremonyHashApprovalView, CeremonyRunView, Input } from '../../preload/api.js';
 import { CeremonyError } from '../ceremony/ceremony-errors.js';
-import { runCeremony } from '../ceremony/run-ceremony.js';
+import { runCeremony, type RunCeremonyRequest } from '../ceremony/run-ceremony.js';
 import { HallmarkError, isHallmarkError } from '../errors/hallmark-error.js';
 import type { Workspace } from '../store/workspace.js';
 import { AckGate } from './ceremony-ack-gate.js';
-import { pinEnvName, readBinding, readScript } from './ceremony-plan.js';
+import { readBinding, readScript } from './ceremony-plan.js';
 import { resultView } from './ceremony-result.js';
 import { CeremonyRunState } from './ceremony-run-state.js';
+import { SecretGate } from './ceremony-secret-gate.js';
 
 const DISPOSE_WAIT_MS = 15_000;
 
 /**
  * The Ceremonies screen's run: at most one ceremony at a time, driven by run-ceremony
  * exactly as the CLI drives it, with two adapters — acknowledgments come from people
- * typing their names on the screen (AckGate) and the token PIN comes from the screen —
- * and every change is published as a `ceremony.event`.
+ * typing their names on the screen (AckGate), and a PIN or passphrase the binding takes
+ * from an environment variable is typed on the screen by its owner at the step that needs
+ * it (SecretGate) — and every change is published as a `ceremony.event`.
  *
  * Custodians' approvals of a script's hash are recorded in the audit log as they are
  * given and kept here, so `start` can refuse to run a hash not every custodian approved.
@@ -27,6 +29,9 @@ export class CeremonySession {
   readonly #approvals = new Map<string, Set<string>>();
   #state: CeremonyRunState | null = null;
   #gate: AckGate | null = null;
+  #secrets: SecretGate | null = null;
+  /** the register's id of the run in progress, once run-ceremony has recorded it */
+  #ceremonyId: string | null = null;
   #done: Promise<void> = Promise.resolve();
 
   constructor(private readonly ws: Workspace) {}
@@ -60,35 +65,43 @@ export class CeremonySession {
     const approved = this.#approvals.get(approvalKey(req.scriptPath, req.approvedHash)) ?? new Set<string>();
     const missing = script.script.participants.custodians.filter((c) => !approved.has(c));
     if (missing.length > 0) throw new HallmarkError('CEREMONY_NOT_APPROVED', `the hash ${req.approvedHash} has not been approved by ${missing.join(', ')}`, 'input');
-    const pinEnv = pinEnvName(binding);
-    if (pinEnv !== null && req.pin === undefined) throw new HallmarkError('CEREMONY_PIN_REQUIRED', 'enter the token PIN to start the ceremony', 'input');
-    if (pinEnv === null && req.pin !== undefined) {
-      throw new HallmarkError('CEREMONY_PIN_UNEXPECTED', 'the binding does not take the PIN from the app (it reads it from a file, or the key is not on a token); a typed PIN is refused', 'input');
-    }
-    // The typed PIN lives only in this object, handed to run-ceremony under the variable
-    // name the binding gives; the process environment is never written.
-    const env: NodeJS.ProcessEnv = pinEnv !== null && req.pin !== undefined ? { [pinEnv]: req.pin } : {};
 
     const state = new CeremonyRunState(randomUUID(), script.script, script.sha256);
     const gate = new AckGate({
-      waiting: (id, acks) => this.publish(() => state.waiting(id, acks)),
+      waiting: (step, acks) => this.publish(() => state.waiting(step, acks)),
       acknowledged: (id, acks) => this.publish(() => state.acknowledged(id, acks)),
     });
+    const secrets = new SecretGate(
+      {
+        asking: (request) => this.publish(() => state.asking(request)),
+        answered: () => this.publish(() => state.answered()),
+      },
+      script.script.participants.administrator,
+    );
     this.#state = state;
     this.#gate = gate;
+    this.#secrets = secrets;
+    this.#ceremonyId = null;
     const outDir = resolve(req.outDir);
-    this.#done = runCeremony({
+    // The process environment is never handed over: every secret the binding takes from an
+    // environment variable is asked on the screen, at its step, of the person it belongs to.
+    const request: RunCeremonyRequest = {
       ws: this.ws,
       script,
       scriptPath: resolve(req.scriptPath),
       approvedHash: req.approvedHash,
       binding,
-      env,
+      env: {},
       outDir,
       acks: gate.source,
+      secrets: secrets.prompt,
+      registered: (id) => {
+        this.#ceremonyId = id;
+      },
       actor: script.script.participants.administrator,
       say: (text) => this.publish(() => state.say(text)),
-    }).then(
+    };
+    this.#done = runCeremony(request).then(
       (r) => this.publish(() => state.completed(resultView(outDir, r))),
       (e: unknown) => {
         if (!isHallmarkError(e)) console.error('[hallmark] ceremony failed', e);
@@ -99,7 +112,7 @@ export class CeremonySession {
     );
     // Answer once the run is either waiting for the first acknowledgments or already
     // refused (a changed script, a failed pre-flight), so the screen shows which.
-    await Promise.race([this.#done, this.waitUntil(() => state.view.steps.some((s) => s.state !== 'pending') || !state.running)]);
+    await Promise.race([this.#done, this.waitUntil(() => state.view.steps.some((s) => s.state !== 'pending') || state.view.secretRequest !== null || !state.running)]);
     return state.snapshot();
   }
 
@@ -110,11 +123,25 @@ export class CeremonySession {
     return state.snapshot();
   }
 
+  provideSecret(req: Input<'ceremony.provideSecret'>): CeremonyRunView {
+    const { state } = this.current(req.runId);
+    if (!state.running) throw new HallmarkError('CEREMONY_FINISHED', `ceremony "${state.view.name}" has ${state.view.phase}`, 'input');
+    this.#secrets!.provide(req.requestId, req.secret);
+    return state.snapshot();
+  }
+
+  /** The register's id of the ceremony this session is running now, for telling a live row from an interrupted one. */
+  liveCeremonyId(): string | null {
+    return this.#state?.running ? this.#ceremonyId : null;
+  }
+
   async abort(req: Input<'ceremony.abort'>): Promise<CeremonyRunView> {
     const { state, gate } = this.current(req.runId);
     if (state.running) {
-      gate.abort(new HallmarkError('CEREMONY_ABORTED', `aborted: ${req.reason.trim()}`, 'input'));
-      // A waiting step stops at once; a running action finishes first and the ceremony stops at the next step.
+      const e = new HallmarkError('CEREMONY_ABORTED', `aborted: ${req.reason.trim()}`, 'input');
+      gate.abort(e);
+      this.#secrets?.abort(e);
+      // A waiting step or secret prompt stops at once; a running action finishes first and the ceremony stops at the next step.
       await Promise.race([this.#done, new Promise((r) => setTimeout(r, 200))]);
     }
     return state.snapshot();
@@ -125,7 +152,9 @@ export class CeremonySession {
   }
 
   async dispose(): Promise<void> {
-    this.#gate?.abort(new CeremonyError('CEREMONY_ACK_MISSING', 'the application closed during the ceremony', 'environment'));
+    const closed = new CeremonyError('CEREMONY_ACK_MISSING', 'the application closed during the ceremony', 'environment');
+    this.#gate?.abort(closed);
+    this.#secrets?.abort(closed);
     await Promise.race([this.#done, new Promise((r) => setTimeout(r, DISPOSE_WAIT_MS).unref())]);
     this.#listeners.clear();
   }

@@ -5,8 +5,10 @@ import type { Handlers } from './core-api.js';
 /**
  * Validates one request against the contract and runs it, always answering with an
  * envelope: the renderer sees a code and a message, never a stack or an internal object.
+ * `caller` is handed through untouched for the face's ports (Electron: the sender's
+ * WebContents, so a dialog is parented to the window that asked).
  */
-export async function dispatch(handlers: Handlers, op: unknown, input: unknown): Promise<Envelope<unknown>> {
+export async function dispatch(handlers: Handlers, op: unknown, input: unknown, caller?: unknown): Promise<Envelope<unknown>> {
   if (typeof op !== 'string' || !Object.hasOwn(inputSchemas, op)) {
     return { ok: false, error: { code: 'UNKNOWN_OPERATION', message: `unknown operation "${String(op)}"` } };
   }
@@ -19,8 +21,8 @@ export async function dispatch(handlers: Handlers, op: unknown, input: unknown):
     return { ok: false, error: { code: 'INVALID_INPUT', message: `${name}: ${issues}` } };
   }
   try {
-    const handler = handlers[name] as (i: unknown) => unknown;
-    return { ok: true, value: await handler(parsed.data) };
+    const handler = handlers[name] as (i: unknown, caller: unknown) => unknown;
+    return { ok: true, value: await handler(parsed.data, caller) };
   } catch (e) {
     if (isHallmarkError(e)) return { ok: false, error: { code: e.code, message: e.message } };
     // An unexpected failure is a bug; keep its detail in the main process log only.

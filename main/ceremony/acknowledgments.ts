@@ -9,8 +9,11 @@ export interface Acknowledgment {
   readonly name: string;
   /** UTC, ISO 8601 */
   readonly time: string;
-  /** 'terminal' at a real ceremony; 'ack-file' at a rehearsal or in tests */
-  readonly via: 'terminal' | 'ack-file';
+  /**
+   * How the person gave it: 'terminal' (typed their name at the CLI) or 'app' (typed it on
+   * the Ceremonies screen) at a real ceremony; 'ack-file' at a rehearsal or in tests.
+   */
+  readonly via: 'terminal' | 'app' | 'ack-file';
 }
 
 /** Collects the acknowledgments one step needs: every participant of every role the step names. */

@@ -11,7 +11,12 @@ export type CeremonyErrorCode =
   | 'CEREMONY_OUTPUT_EXISTS'
   | 'CEREMONY_REHEARSAL_INVALID'
   | 'CEREMONY_REHEARSAL_DIFFERS'
-  | 'CEREMONY_UNSUPPORTED';
+  | 'CEREMONY_UNSUPPORTED'
+  | 'CEREMONY_TRANSCRIPT_INVALID'
+  | 'CEREMONY_INTERRUPTED'
+  | 'CEREMONY_NOT_FOUND'
+  | 'CEREMONY_RESTORE_FAILED'
+  | 'CEREMONY_SHARE_MISMATCH';
 
 export class CeremonyError extends HallmarkError {
   declare readonly code: CeremonyErrorCode;

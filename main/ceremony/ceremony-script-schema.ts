@@ -12,7 +12,7 @@ export const ROLES = ['administrator', 'custodians', 'witnesses'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** What a step does after its acknowledgments, beyond telling people what to do. */
-export const STEP_ACTIONS = ['generate-key', 'sign-root', 'sign-crl', 'sign-intermediate', 're-split', 'old-shares-destroyed'] as const;
+export const STEP_ACTIONS = ['generate-key', 'sign-root', 'sign-crl', 'sign-intermediate', 're-split', 'old-shares-destroyed', 'restore-to-token'] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
 const name = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 ._'-]*$/, 'must be a plain name (letters, digits, space . _ \' -)');
@@ -132,6 +132,22 @@ export const keyBackupScriptSchema = z.strictObject({
   }),
 });
 
+/**
+ * A shares key restored onto a new PKCS#11 token (the binding names it by serial): M of
+ * the shares in, one sensitive, non-extractable token key out, and the CAs that used the
+ * shares key signing on the token from then on. The shares stay as the backup.
+ */
+export const keyRestoreScriptSchema = z.strictObject({
+  ...common,
+  kind: z.literal('key-restore'),
+  restore: z.strictObject({
+    /** the label of the shares key in the workspace */
+    key: z.string().min(1).max(128),
+    /** the restored key's label, on the token and in the workspace */
+    label: z.string().min(1).max(128),
+  }),
+});
+
 export const crlScriptSchema = z.strictObject({
   ...common,
   kind: z.literal('crl'),
@@ -147,11 +163,12 @@ export const crlScriptSchema = z.strictObject({
   }),
 });
 
-export const ceremonyScriptSchema = z.discriminatedUnion('kind', [rootScriptSchema, crlScriptSchema, intermediateScriptSchema, keyBackupScriptSchema]);
+export const ceremonyScriptSchema = z.discriminatedUnion('kind', [rootScriptSchema, crlScriptSchema, intermediateScriptSchema, keyBackupScriptSchema, keyRestoreScriptSchema]);
 
 export type CeremonyScript = z.infer<typeof ceremonyScriptSchema>;
 export type RootScript = z.infer<typeof rootScriptSchema>;
 export type CrlScript = z.infer<typeof crlScriptSchema>;
 export type IntermediateScript = z.infer<typeof intermediateScriptSchema>;
 export type KeyBackupScript = z.infer<typeof keyBackupScriptSchema>;
+export type KeyRestoreScript = z.infer<typeof keyRestoreScriptSchema>;
 export type CeremonyStep = z.infer<typeof step>;

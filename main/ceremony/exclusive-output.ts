@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CeremonyError } from './ceremony-errors.js';
 
 export interface OutputFile {
@@ -28,6 +28,7 @@ export class OutputDir {
   write(name: string, data: Buffer | string): OutputFile {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     try {
+      if (name.includes('/')) mkdirSync(dirname(join(this.path, name)), { recursive: true });
       writeFileSync(join(this.path, name), buf, { flag: 'wx', mode: 0o644 });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -45,7 +46,42 @@ export class OutputDir {
     return this.note(name, readFileSync(join(this.path, name)));
   }
 
-  private note(name: string, buf: Buffer): OutputFile {
+  /**
+   * A resumed ceremony's file from a committed step: it must still be the bytes that step
+   * recorded, or the medium was changed while the ceremony was interrupted.
+   */
+  recall(expected: OutputFile): OutputFile {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(join(this.path, expected.file));
+    } catch (e) {
+      throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${join(this.path, expected.file)}, written by a committed step, cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the ceremony cannot be resumed on this medium — abort it`, 'check');
+    }
+    const got = this.note(expected.file, buf);
+    if (got.sha256 !== expected.sha256) {
+      this.written.pop();
+      throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${join(this.path, expected.file)} changed since its step was committed (SHA-256 ${got.sha256}, recorded ${expected.sha256}); the ceremony cannot be resumed on this medium — abort it`, 'check');
+    }
+    return got;
+  }
+
+  /**
+   * Moves a file an interrupted, uncommitted step left behind into `dir` (relative), so the
+   * resumed step can write its own and nothing of the failed attempt is lost.
+   */
+  moveAside(name: string, dir: string): string {
+    const to = join(dir, name);
+    mkdirSync(dirname(join(this.path, to)), { recursive: true });
+    renameSync(join(this.path, name), join(this.path, to));
+    return to;
+  }
+
+  has(name: string): boolean {
+    return existsSync(join(this.path, name));
+  }
+
+  /** Records a file whose bytes the caller already holds (the finished transcript). */
+  note(name: string, buf: Buffer): OutputFile {
     const out = { file: name, sha256: createHash('sha256').update(buf).digest('hex'), bytes: buf.length };
     this.written.push(out);
     return out;

@@ -16,6 +16,8 @@ function requiredActions(script: CeremonyScript): readonly StepAction[] {
       return script.intermediate.key.source === 'csr' ? ['sign-intermediate'] : ['generate-key', 'sign-intermediate'];
     case 'key-backup':
       return ['re-split', 'old-shares-destroyed'];
+    case 'key-restore':
+      return ['restore-to-token'];
   }
 }
 
@@ -65,6 +67,17 @@ function semanticProblems(script: CeremonyScript): YamlProblem[] {
     const ack = script.steps[destroyed]?.acknowledge ?? [];
     if (destroyed >= 0 && !(ack.includes('custodians') && ack.includes('witnesses'))) {
       out.push({ path: `steps.${destroyed}.acknowledge`, message: 'the destruction of the old shares is acknowledged by the custodians and the witnesses' });
+    }
+  }
+  if (script.kind === 'key-restore') {
+    if (script.restore.label === script.restore.key) {
+      out.push({ path: 'restore.label', message: 'the restored key needs its own label: the shares key keeps its record as the backup' });
+    }
+    // The custodians present their shares and the witnesses see the key go onto the token.
+    const at = script.steps.findIndex((s) => s.action === 'restore-to-token');
+    const ack = script.steps[at]?.acknowledge ?? [];
+    if (at >= 0 && !(ack.includes('custodians') && ack.includes('witnesses'))) {
+      out.push({ path: `steps.${at}.acknowledge`, message: 'the restore onto the token is acknowledged by the custodians and the witnesses' });
     }
   }
   if (script.kind === 'intermediate' && script.intermediate.key.source === 'csr') {

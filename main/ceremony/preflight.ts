@@ -1,8 +1,17 @@
 import { networkInterfaces } from 'node:os';
 import { APP_VERSION } from '../app-version.js';
+import { isHallmarkError } from '../errors/hallmark-error.js';
 import { listPkcs11Tokens } from '../keys/pkcs11/pkcs11-key-store.js';
 import { appCodeHash } from './app-code-hash.js';
 import { CeremonyError } from './ceremony-errors.js';
+
+export interface PreflightToken {
+  readonly label: string;
+  readonly serial: string;
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly slot: number;
+}
 
 export interface PreflightResult {
   readonly clockUtc: string;
@@ -13,7 +22,42 @@ export interface PreflightResult {
   readonly networkInterfaces: readonly { name: string; address: string; family: string }[];
   readonly requireNoNetwork: boolean;
   /** null when the ceremony's key is not on a token (custodian shares, a software key) */
-  readonly token: { readonly label: string; readonly serial: string; readonly manufacturer: string; readonly model: string; readonly slot: number } | null;
+  readonly token: PreflightToken | null;
+  /** further tokens the ceremony uses (an intermediate's own token), only when there are any */
+  readonly extraTokens?: readonly (PreflightToken & { readonly role: string })[];
+}
+
+export type PreflightCheckName = 'clock' | 'app' | 'workspace' | 'token' | 'network';
+
+export interface PreflightCheck {
+  readonly name: PreflightCheckName;
+  readonly status: 'pass' | 'fail';
+  /** one line for the people in the room */
+  readonly summary: string;
+}
+
+export interface PreflightArgs {
+  readonly workspace: string;
+  readonly requireNoNetwork: boolean;
+  readonly modulePath?: string;
+  readonly tokenSerial?: string;
+  /** a second token the ceremony uses, e.g. the intermediate's own (binding.intermediateToken) */
+  readonly extraTokens?: readonly { readonly modulePath: string; readonly tokenSerial: string; readonly role: string }[];
+}
+
+interface Failure {
+  readonly message: string;
+  readonly kind: 'check' | 'environment';
+}
+
+/**
+ * Every pre-flight check, passed or failed, so the people in the room see all that is wrong
+ * at once rather than one problem per attempt. `result` is the record for the transcript,
+ * null when any check failed (a ceremony never records a pre-flight it did not pass).
+ * Throws only for what is not a failed check (a bug, not the machine's state).
+ */
+export function checkPreflight(args: PreflightArgs): { result: PreflightResult | null; checks: PreflightCheck[] } {
+  return evaluate(args).outcome;
 }
 
 /**
@@ -21,31 +65,97 @@ export interface PreflightResult {
  * interface up is not air-gapped; when the script demands that, the ceremony stops here
  * (before any acknowledgment or key) rather than recording a ceremony that was not.
  */
-export function runPreflight(args: { workspace: string; requireNoNetwork: boolean; modulePath?: string; tokenSerial?: string }): PreflightResult {
+export function runPreflight(args: PreflightArgs): PreflightResult {
+  const { outcome, failures, interfaces } = evaluate(args);
+  if (outcome.result) return outcome.result;
+  throw new CeremonyError(
+    'CEREMONY_PREFLIGHT_FAILED',
+    failures.map((f) => f.message).join('; '),
+    // A network that must be unplugged is the operator's to fix (check); a missing token is the machine's (environment).
+    failures.some((f) => f.kind === 'check') ? 'check' : 'environment',
+    { failed: outcome.checks.filter((c) => c.status === 'fail').map((c) => ({ name: c.name, summary: c.summary })), interfaces },
+  );
+}
+
+function evaluate(args: PreflightArgs): {
+  outcome: { result: PreflightResult | null; checks: PreflightCheck[] };
+  failures: Failure[];
+  interfaces: PreflightResult['networkInterfaces'];
+} {
+  const checks: PreflightCheck[] = [];
+  // Network first in the error message: it is the failure people can fix right away.
+  const failures: Failure[] = [];
+  const clockUtc = new Date().toISOString();
+  checks.push({ name: 'clock', status: 'pass', summary: `${clockUtc} (UTC) — the witnesses compare it with a trusted clock` });
+  const appCode = appCodeHash();
+  checks.push({ name: 'app', status: 'pass', summary: `Hallmark ${APP_VERSION}, code SHA-256 ${appCode.sha256} (${appCode.files} files)` });
+  checks.push({ name: 'workspace', status: 'pass', summary: args.workspace });
+
   const up = Object.entries(networkInterfaces()).flatMap(([name, addrs]) =>
     (addrs ?? []).filter((a) => !a.internal).map((a) => ({ name, address: a.address, family: a.family })),
   );
-  if (args.requireNoNetwork && up.length > 0) {
-    throw new CeremonyError(
-      'CEREMONY_PREFLIGHT_FAILED',
-      `the script requires no network, but these interfaces are up: ${[...new Set(up.map((u) => u.name))].join(', ')}; disconnect them and run again`,
-      'check',
-      { interfaces: up },
-    );
+  const networkFailed = args.requireNoNetwork && up.length > 0;
+  if (networkFailed) {
+    failures.push({
+      message: `the script requires no network, but these interfaces are up: ${[...new Set(up.map((u) => u.name))].join(', ')}; disconnect them and run again`,
+      kind: 'check',
+    });
   }
-  const base = { clockUtc: new Date().toISOString(), appVersion: APP_VERSION, appCode: appCodeHash(), workspace: args.workspace, networkInterfaces: up, requireNoNetwork: args.requireNoNetwork };
-  if (args.modulePath === undefined) return { ...base, token: null };
-  const tokens = listPkcs11Tokens(args.modulePath);
-  const token = tokens.find((t) => t.initialized && t.serial === args.tokenSerial);
-  if (!token) {
-    throw new CeremonyError(
-      'CEREMONY_PREFLIGHT_FAILED',
-      `no initialized token with serial ${args.tokenSerial} (present: ${tokens.filter((t) => t.initialized).map((t) => `"${t.label}" serial ${t.serial}`).join(', ') || 'none'})`,
-      'environment',
-    );
+
+  let token: PreflightToken | null = null;
+  if (args.modulePath !== undefined) {
+    const t = findToken(args.modulePath, args.tokenSerial ?? '');
+    checks.push(tokenCheck(t, null));
+    if ('token' in t) token = t.token;
+    else failures.push({ message: t.problem, kind: 'environment' });
   }
-  return {
-    ...base,
-    token: { label: token.label, serial: token.serial, manufacturer: token.manufacturer, model: token.model, slot: token.slot },
-  };
+  const extraTokens: (PreflightToken & { role: string })[] = [];
+  for (const extra of args.extraTokens ?? []) {
+    const t = findToken(extra.modulePath, extra.tokenSerial);
+    checks.push(tokenCheck(t, extra.role));
+    if ('token' in t) extraTokens.push({ role: extra.role, ...t.token });
+    else failures.push({ message: `${extra.role}: ${t.problem}`, kind: 'environment' });
+  }
+
+  const addrs = up.map((u) => `${u.name} ${u.address}`);
+  checks.push({
+    name: 'network',
+    status: networkFailed ? 'fail' : 'pass',
+    summary: up.length === 0 ? 'no interface up but loopback' : `UP: ${addrs.join(', ')}${args.requireNoNetwork ? ' — the script requires none: disconnect them' : ' (the script allows it)'}`,
+  });
+
+  const result: PreflightResult | null =
+    failures.length > 0
+      ? null
+      : {
+          clockUtc,
+          appVersion: APP_VERSION,
+          appCode,
+          workspace: args.workspace,
+          networkInterfaces: up,
+          requireNoNetwork: args.requireNoNetwork,
+          token,
+          ...(extraTokens.length > 0 ? { extraTokens } : {}),
+        };
+  return { outcome: { result, checks }, failures, interfaces: up };
+}
+
+function findToken(modulePath: string, serial: string): { token: PreflightToken } | { problem: string } {
+  let tokens;
+  try {
+    tokens = listPkcs11Tokens(modulePath).filter((t) => t.initialized);
+  } catch (e) {
+    // A module that does not load is a failed check to show, not a crash of the check list.
+    if (!isHallmarkError(e)) throw e;
+    return { problem: `${e.code}: ${e.message}` };
+  }
+  const t = tokens.find((x) => x.serial === serial);
+  if (!t) return { problem: `no initialized token with serial ${serial} (present: ${tokens.map((x) => `"${x.label}" serial ${x.serial}`).join(', ') || 'none'})` };
+  return { token: { label: t.label, serial: t.serial, manufacturer: t.manufacturer, model: t.model, slot: t.slot } };
+}
+
+function tokenCheck(t: { token: PreflightToken } | { problem: string }, role: string | null): PreflightCheck {
+  const prefix = role === null ? '' : `${role}: `;
+  if ('problem' in t) return { name: 'token', status: 'fail', summary: `${prefix}${t.problem}` };
+  return { name: 'token', status: 'pass', summary: `${prefix}"${t.token.label}" serial ${t.token.serial} (${t.token.manufacturer} ${t.token.model})` };
 }

@@ -1,210 +1,287 @@
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { loadCa } from '../ca/certificate-authority.js';
-import { createRootCa } from '../ca/create-ca.js';
-import { issueCrl } from '../ca/issue-crl.js';
 import type { JsonValue } from '../encoding/canonical-json.js';
-import type { KeyAlgorithm } from '../keys/key-algorithm.js';
-import type { KeyRecord } from '../keys/key-record.js';
-import { openSigningKey } from '../keys/open-signing-key.js';
-import { generatePkcs11Key, type Pkcs11Binding } from '../keys/pkcs11/pkcs11-key-store.js';
-import type { SigningKey } from '../keys/signing-key.js';
+import { isHallmarkError } from '../errors/hallmark-error.js';
 import { CaRepository } from '../store/ca-repository.js';
+import { CeremonyRepository } from '../store/ceremony-repository.js';
 import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { parseSubject } from '../x509/distinguished-name.js';
-import type { SignedCertificate } from '../x509/sign-certificate.js';
-import type { AckSource, Acknowledgment } from './acknowledgments.js';
-import { bindingSummary, csrPath, resolveIntermediateToken, type LoadedBinding } from './ceremony-binding.js';
-import { accessForExistingKey, accessForNewKey, accessForResplit, unlockFor, type KeyAccess } from './ceremony-key-access.js';
+import type { Acknowledgment } from './acknowledgments.js';
+import { KEY_ACTIONS, runAction, sharesKey, type RunState } from './ceremony-actions.js';
+import { bindingSummary, csrPath, resolveIntermediateToken, resolvePkcs11Binding, resolveShareInputs } from './ceremony-binding.js';
 import { CeremonyError } from './ceremony-errors.js';
+import { finishCeremony } from './ceremony-finish.js';
 import { checkCrlNextUpdate, intermediateValidityBound, rootValidityBound } from './ceremony-guards.js';
-import type { CeremonyScript, CeremonyStep, CrlScript, IntermediateScript, KeyBackupScript, Role, RootScript } from './ceremony-script-schema.js';
-import { resplitSharedKey } from './resplit-shared-key.js';
-import type { ShareEntry, SharedKeyLocation } from '../keys/shares/shared-key-store.js';
-import { csrFacts, describeCsr, loadCeremonyCsr, type CeremonyCsr } from './intermediate-csr.js';
-import { signIntermediate } from './sign-intermediate.js';
-import { OutputDir, type OutputFile } from './exclusive-output.js';
+import { accessForExistingKey, accessForNewKey, accessForResplit, type KeyAccess } from './ceremony-key-access.js';
+import type { CeremonyResult, RunCeremonyRequest } from './ceremony-request.js';
+import { adoptStep, openResume, type ResumePoint } from './ceremony-resume.js';
+import type { CeremonyScript, CeremonyStep } from './ceremony-script-schema.js';
+import { askForSecrets, missingEnvSecrets } from './deferred-secrets.js';
+import { OutputDir } from './exclusive-output.js';
 import { hashWords } from './hash-words.js';
-import type { LoadedScript } from './parse-ceremony-script.js';
+import { csrFacts, describeCsr, loadCeremonyCsr } from './intermediate-csr.js';
 import { runPreflight, type PreflightResult } from './preflight.js';
+import { assertRehearsalFree, loadRehearsal, REHEARSAL_FORMAT, saveRehearsal, signedFields } from './rehearsal-fields.js';
 import { scriptHashQrText } from './script-hash-qr.js';
-import {
-  assertRehearsalFree,
-  compareFields,
-  formatComparison,
-  loadRehearsal,
-  plannedFields,
-  REHEARSAL_FORMAT,
-  saveRehearsal,
-  signedFields,
-  type ComparableCertificate,
-  type RehearsalRecord,
-} from './rehearsal-fields.js';
-import { intermediateCaExtensions, rootCaExtensions } from '../x509/profiles/ca-profiles.js';
-import { encodeName } from '../x509/distinguished-name.js';
-import { intermediateOptions } from './sign-intermediate.js';
-import { plannedShareOutputs, splitRootKey } from './split-root-key.js';
-import { TRANSCRIPT_FILE, TRANSCRIPT_FORMAT, TRANSCRIPT_SIGNATURE_FILE } from './transcript-format.js';
+import { plannedShareOutputs } from './split-root-key.js';
+import { PUBLICATION_DIR } from './publication/publication-format.js';
+import { TranscriptWriter } from './transcript/transcript-chain.js';
+import { SUMS_FILE, TRANSCRIPT_FILE, TRANSCRIPT_FORMAT, TRANSCRIPT_HTML_FILE, TRANSCRIPT_SIGNATURE_FILE } from './transcript/transcript-format.js';
 
-export interface RunCeremonyRequest {
-  readonly ws: Workspace;
-  readonly script: LoadedScript;
-  readonly scriptPath: string;
-  readonly approvedHash: string;
-  readonly binding: LoadedBinding;
-  readonly env: NodeJS.ProcessEnv;
-  readonly outDir: string;
-  readonly acks: AckSource;
-  readonly actor: string;
-  /** progress and instructions for the people in the room */
-  readonly say: (text: string) => void;
-  /** after the run, keep the certificates' comparable fields here (never overwritten) */
-  readonly saveRehearsal?: string;
-  /** before each certificate signature, compare with this rehearsal record and have it acknowledged */
-  readonly compareRehearsal?: string;
-  /** go on when the comparison finds differences (the acknowledgment then covers them) */
-  readonly acceptRehearsalDifferences?: boolean;
-}
+export type { CeremonyResult, RunCeremonyRequest } from './ceremony-request.js';
 
-export interface CeremonyResult {
-  readonly transcript: OutputFile;
-  readonly signature: OutputFile;
-  readonly outputs: readonly OutputFile[];
-}
-
-interface StepRecord {
-  id: string;
-  say: string;
-  startedAt: string;
-  acknowledgments: Acknowledgment[];
-  action?: { name: string; result: { [k: string]: JsonValue } };
-  completedAt?: string;
-}
-
-/** What the actions hand to each other and to the transcript. */
-interface RunState {
-  access: KeyAccess;
-  keyRecord?: KeyRecord;
-  /** the key that signs the transcript: the new root's, or the CRL's or intermediate's issuer's */
-  signer?: SigningKey;
-  /** an intermediate ceremony's CSR, checked before the first step */
-  csr?: CeremonyCsr;
-  /** an intermediate ceremony's own key, made on its token by generate-key */
-  intermediateKey?: KeyRecord;
-  rehearsal?: { path: string; record: RehearsalRecord; sha256: string };
-  /** key-backup: the split that was replaced, for the destruction step's record */
-  oldShares?: ShareEntry[];
-  /** the signed certificates, as a rehearsal record keeps them */
-  produced: ComparableCertificate[];
-}
+/** The pseudo-step in which the witnesses confirm the clock pre-flight showed them. */
+export const CLOCK_STEP_ID = 'preflight-clock';
 
 /**
- * Runs an approved ceremony script: hash check, guards, pre-flight, then each step's
- * acknowledgments (audited as they happen) and action, and finally the signed transcript.
- * Everything that can be checked before a key exists is checked first, so a refused
- * ceremony leaves the token and the workspace as they were.
+ * Runs an approved ceremony script: hash check, guards, pre-flight and the witnesses'
+ * clock confirmation, then each step's acknowledgments and action, each step committed to
+ * the register with its audit entry and announced in the hash-chained transcript, and at
+ * the end the signed transcript and SHA256SUMS (ceremony-finish.ts). Everything that can
+ * be checked before a key exists is checked first, so a refused ceremony leaves the
+ * token and the workspace as they were. A run that stops at a step leaves the ceremony
+ * open in the register: `resume` continues after its last committed step.
  */
 export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResult> {
   const { ws, script: loaded, actor, say } = req;
   const script = loaded.script;
   assertApproved(loaded.sha256, req.approvedHash);
-  const started = new Date();
+  const repo = new CeremonyRepository(ws);
   const out = new OutputDir(req.outDir);
-  out.prepare([...plannedOutputs(ws, script), TRANSCRIPT_FILE, TRANSCRIPT_SIGNATURE_FILE]);
-  preconditions(ws, script, started);
-  if (req.saveRehearsal !== undefined) assertRehearsalFree(req.saveRehearsal);
-  const rehearsalRecord = req.compareRehearsal !== undefined ? { path: req.compareRehearsal, ...loadRehearsal(req.compareRehearsal) } : undefined;
-
-  const access = resolveAccess(ws, script, req);
-  const token = access.pkcs11 ? { modulePath: access.pkcs11.modulePath, tokenSerial: access.pkcs11.tokenSerial ?? '' } : {};
-  const preflight = runPreflight({ workspace: ws.home, requireNoNetwork: script.preflight.requireNoNetwork, ...token });
-  say(describePreflight(preflight));
-  // The CSR is checked and its hash shown before any step, so the witnesses' first acknowledgment covers it.
-  const csr = script.kind === 'intermediate' && script.intermediate.key.source === 'csr' ? loadCeremonyCsr(csrPath(req.binding)) : undefined;
-  if (csr) say(describeCsr(csr));
-  const rehearsal = req.acks.via === 'ack-file';
-  ws.audit.append({
-    actor,
-    action: 'ceremony.started',
-    subject: script.name,
-    details: { kind: script.kind, scriptSha256: loaded.sha256, rehearsal, preflight: preflight as unknown as JsonValue },
-  });
-
-  const state: RunState = { access, produced: [], ...(csr ? { csr } : {}), ...(rehearsalRecord ? { rehearsal: rehearsalRecord } : {}) };
-  const steps: StepRecord[] = [];
+  const planned = plannedOutputs(ws, script);
+  let resume: ResumePoint | undefined;
+  if (req.resume !== undefined) {
+    resume = openResume(ws, loaded, req.resume, req.outDir, out);
+  } else {
+    const open = repo.running(loaded.sha256);
+    if (open.length > 0) {
+      const o = open[0]!;
+      throw new CeremonyError(
+        'CEREMONY_INTERRUPTED',
+        `ceremony "${o.name}" (${o.id}) with this script was interrupted after ${o.stepsDone} of ${o.stepsTotal} steps; resume it (--resume ${o.id}) or abort it (hallmark ceremony abort ${o.id} --reason …) first`,
+        'input',
+        { ceremonies: open.map((c) => c.id) },
+      );
+    }
+    out.prepare([...planned, TRANSCRIPT_FILE, TRANSCRIPT_HTML_FILE, TRANSCRIPT_SIGNATURE_FILE, SUMS_FILE, PUBLICATION_DIR]);
+    preconditions(ws, script, new Date());
+  }
+  const transcript = resume?.writer;
   try {
-    for (const [i, step] of script.steps.entries()) {
-      say(`\nstep ${i + 1}/${script.steps.length} "${step.id}": ${step.say}\n  needs: ${step.acknowledge.join(', ')}\n`);
-      const record: StepRecord = { id: step.id, say: step.say, startedAt: new Date().toISOString(), acknowledgments: [] };
-      steps.push(record);
-      record.acknowledgments = await req.acks.collect(step, script, say);
+    if (req.saveRehearsal !== undefined) assertRehearsalFree(req.saveRehearsal);
+    const rehearsalRecord = req.compareRehearsal !== undefined ? { path: req.compareRehearsal, ...loadRehearsal(req.compareRehearsal) } : undefined;
+
+    // Secrets the app collects from people are asked at the step that needs them; all
+    // others (files, the environment) are read now, so a missing one stops the ceremony
+    // before anyone acknowledges anything.
+    const deferred = req.secrets ? missingEnvSecrets(ws, script, req.binding, req.env) : [];
+    let access: KeyAccess | null = deferred.length === 0 ? resolveAccess(ws, script, req, req.env) : null;
+
+    const preflight = runPreflight({ workspace: ws.home, requireNoNetwork: script.preflight.requireNoNetwork, ...tokenArgs(req) });
+    say(describePreflight(preflight));
+    // The CSR is checked and its hash shown before any step, so the witnesses' first acknowledgment covers it.
+    const csr = script.kind === 'intermediate' && script.intermediate.key.source === 'csr' ? loadCeremonyCsr(csrPath(req.binding)) : undefined;
+    if (csr) say(describeCsr(csr));
+    const rehearsal = req.acks.via === 'ack-file';
+
+    const id = resume?.row.id ?? randomUUID();
+    const startedAt = new Date().toISOString();
+    let writer: TranscriptWriter;
+    if (resume) {
+      writer = resume.writer;
+      ws.transact(() => ws.audit.append({ actor, action: 'ceremony.resumed', subject: script.name, details: { ceremonyId: id, committedSteps: resume!.committed.length, movedAside: [...resume!.movedAside] } }));
+      writer.append({ type: 'resumed', by: actor, committedSteps: resume.committed.length, movedAside: [...resume.movedAside] });
+      say(`resuming ceremony ${id} after step ${resume.committed.length}/${script.steps.length}${resume.movedAside.length ? `; files of the interrupted attempt moved to ${resume.movedAside.join(', ')}` : ''}\n`);
+    } else {
       ws.transact(() => {
-        for (const a of record.acknowledgments) {
-          ws.audit.append({ actor: a.name, action: 'ceremony.acknowledged', subject: script.name, details: { step: a.step, role: a.role, time: a.time, via: a.via } });
-        }
+        repo.begin({ id, name: script.name, kind: script.kind, scriptSha256: loaded.sha256, scriptPath: req.scriptPath, outDir: out.path, rehearsal, stepsTotal: script.steps.length, startedAt, startedBy: actor });
+        ws.audit.append({
+          actor,
+          action: 'ceremony.started',
+          subject: script.name,
+          details: { ceremonyId: id, kind: script.kind, scriptSha256: loaded.sha256, rehearsal, dryRun: req.dryRun === true, outDir: out.path, preflight: preflight as unknown as JsonValue },
+        });
       });
+      writer = TranscriptWriter.create(join(out.path, TRANSCRIPT_FILE));
+      writer.append({
+        type: 'started',
+        format: TRANSCRIPT_FORMAT,
+        ceremonyId: id,
+        ceremony: script.name,
+        kind: script.kind,
+        rehearsal,
+        dryRun: req.dryRun === true,
+        script: { path: req.scriptPath, sha256: loaded.sha256, words: hashWords(loaded.sha256), qrText: scriptHashQrText(loaded.sha256), approvedHash: req.approvedHash.trim().toLowerCase() },
+        binding: bindingSummary(req.binding) as { [k: string]: JsonValue },
+        participants: script.participants,
+        actor,
+        steps: script.steps.map((s) => ({ id: s.id, action: s.action ?? null, acknowledge: s.acknowledge })),
+        plannedOutputs: planned,
+      });
+    }
+    req.registered?.(id);
+    return await runSteps({ req, id, out, writer, resume, preflight, csr, rehearsalRecord, deferred, access, planned, setAccess: (a) => (access = a) });
+  } catch (e) {
+    transcript?.close();
+    throw e;
+  }
+}
+
+interface StepsRun {
+  readonly req: RunCeremonyRequest;
+  readonly id: string;
+  readonly out: OutputDir;
+  readonly writer: TranscriptWriter;
+  readonly resume: ResumePoint | undefined;
+  readonly preflight: PreflightResult;
+  readonly csr: ReturnType<typeof loadCeremonyCsr> | undefined;
+  readonly rehearsalRecord: RunState['rehearsal'];
+  readonly deferred: ReturnType<typeof missingEnvSecrets>;
+  readonly access: KeyAccess | null;
+  readonly planned: readonly string[];
+  readonly setAccess: (a: KeyAccess) => void;
+}
+
+async function runSteps(run: StepsRun): Promise<CeremonyResult> {
+  const { req, id, out, writer, resume, preflight, csr } = run;
+  const { ws, actor, say } = req;
+  const script = req.script.script;
+  const repo = new CeremonyRepository(ws);
+  const state: RunState = { access: run.access, produced: [], ...(csr ? { csr } : {}), ...(run.rehearsalRecord ? { rehearsal: run.rehearsalRecord } : {}) };
+  let current: CeremonyStep | null = null;
+  try {
+    writer.append({ type: 'preflight', preflight: preflight as unknown as { [k: string]: JsonValue } });
+    if (csr) writer.append({ type: 'input', name: 'csr', facts: csrFacts(csr) as unknown as { [k: string]: JsonValue } });
+    await confirmClock(req, writer, preflight);
+    const from = resume?.committed.length ?? 0;
+    if (resume) rebuildState(ws, script, resume, state);
+    for (let i = from; i < script.steps.length; i++) {
+      const step = script.steps[i]!;
+      current = step;
+      say(`\nstep ${i + 1}/${script.steps.length} "${step.id}": ${step.say}\n  needs: ${step.acknowledge.join(', ')}\n`);
+      writer.append({ type: 'step-started', step: step.id, index: i, say: step.say, acknowledge: step.acknowledge, action: step.action ?? null });
+      const acks = await req.acks.collect(step, script, say);
+      recordAcks(req, writer, acks);
+      noteExceptions(req, writer, step.id);
+      let result: { [k: string]: JsonValue } = {};
+      const before = out.written.length;
       if (step.action) {
-        record.action = { name: step.action, result: await runAction(step, req, state, out) };
+        if (KEY_ACTIONS.has(step.action) && state.access === null) {
+          const env = await askForSecrets(run.deferred, req.secrets!, step.id, req.env);
+          state.access = resolveAccess(ws, script, req, env);
+          run.setAccess(state.access);
+        }
+        const ctx = { req, state, out, transcript: writer, access: state.access ?? ({ store: 'software' } as KeyAccess) };
+        result = i === from && resume?.adoptable ? await adoptStep(step, ctx, run.planned) : await runAction(step, ctx);
+        for (const o of out.written.slice(before)) writer.append({ type: 'output', step: step.id, ...o });
+        writer.append({ type: 'action', step: step.id, action: step.action, result });
         say(`  ${step.action}: done\n`);
       }
-      record.completedAt = new Date().toISOString();
-      ws.audit.append({ actor, action: 'ceremony.step-completed', subject: script.name, details: { step: step.id, ...(step.action ? { action: step.action } : {}) } });
+      const completedAt = new Date().toISOString();
+      ws.transact(() => {
+        repo.commitStep({
+          ceremonyId: id,
+          index: i,
+          step: step.id,
+          action: step.action ?? null,
+          result,
+          acknowledgments: acks.map((a) => ({ ...a })),
+          outputs: out.written.slice(before).map((o) => ({ ...o })),
+          completedAt,
+        });
+        ws.audit.append({ actor, action: 'ceremony.step-completed', subject: script.name, details: { ceremonyId: id, step: step.id, index: i, ...(step.action ? { action: step.action } : {}) } });
+      });
+      writer.append({ type: 'step-completed', step: step.id, index: i });
     }
-    const signer = state.signer;
-    if (!signer) throw new CeremonyError('CEREMONY_UNSUPPORTED', 'the ceremony ended without a key to sign its transcript', 'check');
-    // Kept before the transcript is written, so the transcript can name it and its hash.
-    const savedRehearsal =
-      req.saveRehearsal !== undefined
-        ? {
-            path: req.saveRehearsal,
-            sha256: saveRehearsal(req.saveRehearsal, { format: REHEARSAL_FORMAT, ceremony: script.name, scriptSha256: loaded.sha256, savedAt: new Date().toISOString(), certificates: state.produced }),
-          }
-        : undefined;
-    const head = ws.audit.head();
-    const transcript = {
-      format: TRANSCRIPT_FORMAT,
-      ceremony: script.name,
-      kind: script.kind,
-      rehearsal,
-      script: { path: req.scriptPath, sha256: loaded.sha256, words: hashWords(loaded.sha256), qrText: scriptHashQrText(loaded.sha256), approvedHash: req.approvedHash.toLowerCase() },
-      binding: bindingSummary(req.binding),
-      participants: script.participants,
-      preflight,
-      ...(csr ? { inputs: { csr: csrFacts(csr) } } : {}),
-      startedAt: started.toISOString(),
-      steps,
-      outputs: [...out.written],
-      ...(state.rehearsal ? { rehearsalComparedWith: { path: state.rehearsal.path, sha256: state.rehearsal.sha256, savedAt: state.rehearsal.record.savedAt } } : {}),
-      ...(savedRehearsal ? { rehearsalSaved: savedRehearsal } : {}),
-      signedBy: { key: signer.label, algorithm: signer.algorithm, spkiSha256: createHash('sha256').update(signer.spki).digest('hex') },
-      auditHead: head ? { seq: head.seq, hash: head.hash } : null,
-      finishedAt: new Date().toISOString(),
-    };
-    const outputs = [...out.written];
-    // Serialized once: the signature covers exactly the bytes on the medium.
-    const transcriptBytes = Buffer.from(`${JSON.stringify(transcript, null, 2)}\n`, 'utf8');
-    const transcriptFile = out.write(TRANSCRIPT_FILE, transcriptBytes);
-    const signature = out.write(TRANSCRIPT_SIGNATURE_FILE, await signer.sign(transcriptBytes));
-    ws.audit.append({
-      actor,
-      action: 'ceremony.completed',
-      subject: script.name,
-      details: { transcriptSha256: transcriptFile.sha256, signatureSha256: signature.sha256, outputs: outputs.map((o) => ({ file: o.file, sha256: o.sha256 })) },
-    });
-    say(`\ntranscript ${TRANSCRIPT_FILE} SHA-256 ${transcriptFile.sha256}\n`);
-    return { transcript: transcriptFile, signature, outputs };
+    current = null;
+    noteExceptions(req, writer, null);
+    // Kept before the transcript is finished, so the transcript can name it and its hash.
+    const extra: { [k: string]: JsonValue } = {};
+    if (req.saveRehearsal !== undefined) {
+      const sha256 = saveRehearsal(req.saveRehearsal, { format: REHEARSAL_FORMAT, ceremony: script.name, scriptSha256: req.script.sha256, savedAt: new Date().toISOString(), certificates: state.produced });
+      extra.rehearsalSaved = { path: req.saveRehearsal, sha256 };
+    }
+    if (state.rehearsal) extra.rehearsalComparedWith = { path: state.rehearsal.path, sha256: state.rehearsal.sha256, savedAt: state.rehearsal.record.savedAt };
+    return await finishCeremony({ req, state, out, transcript: writer, access: state.access ?? ({ store: 'software' } as KeyAccess) }, id, extra);
   } catch (e) {
-    // The failure is part of the record: which step stopped and why.
-    const failed = steps[steps.length - 1];
-    ws.audit.append({
-      actor,
-      action: 'ceremony.aborted',
-      subject: script.name,
-      details: { step: failed?.id ?? null, code: (e as { code?: string }).code ?? 'INTERNAL', message: (e as Error).message },
-    });
+    const code = isHallmarkError(e) ? e.code : 'INTERNAL';
+    const message = (e as Error).message;
+    // An abort by the administrator ends the ceremony; any other failure leaves it open to be resumed or aborted.
+    if (code === 'CEREMONY_ABORTED') {
+      abortCeremony(ws, id, actor, code, message, writer, current?.id ?? null);
+    } else {
+      try {
+        writer.append({ type: 'stopped', step: current?.id ?? null, code, message });
+      } catch {
+        // the medium itself failed; the audit log still says where it stopped
+      }
+      ws.audit.append({ actor, action: 'ceremony.stopped', subject: script.name, details: { ceremonyId: id, step: current?.id ?? null, code, message } });
+      say(`\nthe ceremony stopped${current ? ` at step "${current.id}"` : ''}: ${message}\nit stays open as ${id}: run it again with --resume ${id} to continue after the last committed step, or abort it with \`hallmark ceremony abort ${id} --reason …\`\n`);
+    }
     throw e;
   } finally {
+    writer.close();
     state.signer?.close();
+  }
+}
+
+/** Ends an open ceremony: register, audit log and (when its medium is at hand) its transcript. */
+export function abortCeremony(ws: Workspace, id: string, by: string, code: string, message: string, writer: TranscriptWriter | null, step: string | null): void {
+  const repo = new CeremonyRepository(ws);
+  const row = repo.get(id);
+  if (!row) throw new CeremonyError('CEREMONY_NOT_FOUND', `no ceremony ${id} in this workspace`);
+  if (row.status !== 'running') throw new CeremonyError('CEREMONY_INTERRUPTED', `ceremony ${id} has already ${row.status}`);
+  writer?.append({ type: 'aborted', step, code, message, by });
+  ws.transact(() => {
+    repo.abort(id, code, message, new Date().toISOString());
+    ws.audit.append({ actor: by, action: 'ceremony.aborted', subject: row.name, details: { ceremonyId: id, step, code, message } });
+  });
+}
+
+/** The witnesses confirm, by acknowledging, the clock pre-flight showed; anything else stops here. */
+async function confirmClock(req: RunCeremonyRequest, writer: TranscriptWriter, preflight: PreflightResult): Promise<void> {
+  const step: CeremonyStep = {
+    id: CLOCK_STEP_ID,
+    say: `The machine's clock read ${preflight.clockUtc} (UTC) at pre-flight. Witnesses: compare it with a trusted clock; acknowledge only if it is right.`,
+    acknowledge: ['witnesses'],
+  };
+  req.say(`\n${step.say}\n`);
+  const acks = await req.acks.collect(step, req.script.script, req.say);
+  recordAcks(req, writer, acks, { clockUtc: preflight.clockUtc });
+}
+
+function recordAcks(req: RunCeremonyRequest, writer: TranscriptWriter, acks: readonly Acknowledgment[], extra: { [k: string]: JsonValue } = {}): void {
+  const { ws } = req;
+  ws.transact(() => {
+    for (const a of acks) ws.audit.append({ actor: a.name, action: 'ceremony.acknowledged', subject: req.script.script.name, details: { step: a.step, role: a.role, time: a.time, via: a.via, ...extra } });
+  });
+  for (const a of acks) writer.append({ type: 'acknowledged', step: a.step, role: a.role, name: a.name, via: a.via }, new Date(a.time));
+}
+
+function noteExceptions(req: RunCeremonyRequest, writer: TranscriptWriter, step: string | null): void {
+  const notes = req.exceptions?.() ?? [];
+  if (notes.length === 0) return;
+  req.ws.transact(() => {
+    for (const n of notes) req.ws.audit.append({ actor: n.name, action: 'ceremony.exception-noted', subject: req.script.script.name, details: { step, role: n.role, note: n.note } });
+  });
+  for (const n of notes) writer.append({ type: 'exception', step, role: n.role, by: n.name, note: n.note });
+}
+
+/** What committed steps of an interrupted ceremony had handed to the steps after them. */
+function rebuildState(ws: Workspace, script: CeremonyScript, resume: ResumePoint, state: RunState): void {
+  const keys = new KeyRepository(ws);
+  for (const s of resume.committed) {
+    if (s.action === 'generate-key') {
+      if (script.kind === 'root') state.keyRecord = keys.get(script.key.label);
+      if (script.kind === 'intermediate' && script.intermediate.key.source === 'pkcs11') state.intermediateKey = keys.get(script.intermediate.key.label);
+    }
+    if (s.action === 'sign-root' || s.action === 'sign-intermediate') {
+      const ca = String(s.result.ca);
+      state.produced.push(signedFields(ca, loadCa(ws, ca).certificate.der));
+    }
+    if (s.action === 're-split') state.oldShares = (s.result.oldShares ?? []) as unknown as NonNullable<RunState['oldShares']>;
   }
 }
 
@@ -221,13 +298,28 @@ function assertApproved(actual: string, approved: string): void {
   }
 }
 
-/** The signing key's credentials, from the binding: a missing one stops the ceremony before pre-flight. */
-function resolveAccess(ws: Workspace, script: CeremonyScript, req: RunCeremonyRequest): KeyAccess {
-  if (script.kind === 'root') return accessForNewKey(req.binding, req.env, script.key);
-  if (script.kind === 'crl') return accessForExistingKey(req.binding, req.env, loadCa(ws, script.crl.ca).key);
-  if (script.kind === 'key-backup') return accessForResplit(req.binding, req.env, script.backup);
-  const parent = accessForExistingKey(req.binding, req.env, loadCa(ws, script.intermediate.parent).key);
-  return script.intermediate.key.source === 'pkcs11' ? { ...parent, newKeyToken: resolveIntermediateToken(req.binding, req.env) } : parent;
+/** The signing key's credentials, from the binding: a missing one stops the ceremony. */
+function resolveAccess(ws: Workspace, script: CeremonyScript, req: RunCeremonyRequest, env: NodeJS.ProcessEnv): KeyAccess {
+  if (script.kind === 'root') {
+    // A resumed root ceremony whose split is already made reaches the key through its share files.
+    return accessForNewKey(req.binding, env, script.key);
+  }
+  if (script.kind === 'crl') return accessForExistingKey(req.binding, env, loadCa(ws, script.crl.ca).key);
+  if (script.kind === 'key-backup') return accessForResplit(req.binding, env, script.backup);
+  if (script.kind === 'key-restore') return { store: 'shares', shares: resolveShareInputs(req.binding, env), newKeyToken: resolvePkcs11Binding(req.binding, env) };
+  const parent = accessForExistingKey(req.binding, env, loadCa(ws, script.intermediate.parent).key);
+  return script.intermediate.key.source === 'pkcs11' ? { ...parent, newKeyToken: resolveIntermediateToken(req.binding, env) } : parent;
+}
+
+/** The tokens pre-flight checks: the CA's, and an intermediate's own. */
+function tokenArgs(req: RunCeremonyRequest): { modulePath?: string; tokenSerial?: string } {
+  const summary = bindingSummary(req.binding);
+  const script = req.script.script;
+  const usesToken =
+    (script.kind === 'root' && script.key.store === 'pkcs11') ||
+    script.kind === 'key-restore' ||
+    ((script.kind === 'crl' || script.kind === 'intermediate') && summary.module !== undefined);
+  return usesToken && summary.module !== undefined && summary.tokenSerial !== undefined ? { modulePath: summary.module, tokenSerial: summary.tokenSerial } : {};
 }
 
 function plannedOutputs(ws: Workspace, script: CeremonyScript): string[] {
@@ -237,11 +329,12 @@ function plannedOutputs(ws: Workspace, script: CeremonyScript): string[] {
   }
   if (script.kind === 'intermediate') return [`${script.intermediate.ca}.pem`, `${script.intermediate.ca}.der`];
   if (script.kind === 'key-backup') return plannedShareOutputs(script.backup.key, script.backup.custodians.length);
+  if (script.kind === 'key-restore') return [];
   const n = loadCa(ws, script.crl.ca).row.crlNumber + 1;
   return [`${script.crl.ca}-crl-${n}.der`, `${script.crl.ca}-crl-${n}.pem`];
 }
 
-/** Refusals that need neither token nor people: taken labels and names, guards, kinds not built yet. */
+/** Refusals that need neither token nor people: taken labels and names, guards. */
 function preconditions(ws: Workspace, script: CeremonyScript, now: Date): void {
   if (script.kind === 'root') {
     rootValidityBound(script);
@@ -255,237 +348,14 @@ function preconditions(ws: Workspace, script: CeremonyScript, now: Date): void {
     new CaRepository(ws).assertFree(i.ca);
     if (i.key.source === 'pkcs11') new KeyRepository(ws).assertFree(i.key.label);
   } else if (script.kind === 'key-backup') {
-    sharesKey(ws, script);
+    sharesKey(ws, script.backup.key);
+  } else if (script.kind === 'key-restore') {
+    sharesKey(ws, script.restore.key);
+    new KeyRepository(ws).assertFree(script.restore.label);
   } else {
     const ca = loadCa(ws, script.crl.ca);
     checkCrlNextUpdate(script, ca, now);
   }
-}
-
-async function runAction(step: CeremonyStep, req: RunCeremonyRequest, state: RunState, out: OutputDir): Promise<{ [k: string]: JsonValue }> {
-  const script = req.script.script;
-  switch (step.action) {
-    case 'generate-key':
-      return script.kind === 'intermediate' ? generateIntermediateKey(script, req, state) : generateKey(script as RootScript, req, state, out);
-    case 'sign-root':
-      return signRoot(script as RootScript, req, state, out, step);
-    case 'sign-crl':
-      return signCrl(script as CrlScript, req, state, out);
-    case 'sign-intermediate':
-      return signIntermediateStep(script as IntermediateScript, req, state, out, step);
-    case 're-split':
-      return resplit(script as KeyBackupScript, req, state, out);
-    case 'old-shares-destroyed':
-      // What the acknowledging custodians and witnesses just attested: these shares no longer exist.
-      return { destroyed: (state.oldShares ?? []).map((s) => ({ ...s })), note: 'the old shares no longer open the key: the workspace records only the new split' };
-    case undefined:
-      return {};
-  }
-}
-
-async function generateKey(script: RootScript, req: RunCeremonyRequest, state: RunState, out: OutputDir): Promise<{ [k: string]: JsonValue }> {
-  if (script.key.store === 'shares') {
-    const split = await splitRootKey({ ws: req.ws, out, label: script.key.label, algorithm: script.key.algorithm, threshold: script.key.threshold, custodians: state.access.newSplit ?? [], actor: req.actor });
-    state.keyRecord = split.record;
-    // From here on the key is reached like any shares key: through the files just verified.
-    state.access = { store: 'shares', shares: split.shares };
-    return split.result;
-  }
-  const binding = state.access.pkcs11!;
-  const generated = await generateOnToken(req, script.key.label, script.key.algorithm, binding);
-  state.keyRecord = generated.record;
-  return generated.result;
-}
-
-/**
- * Generates a key on a token and registers it. generatePkcs11Key refuses a label already
- * on the token and destroys a key the token did not make sensitive and non-extractable;
- * what it read back is what the transcript records.
- */
-async function generateOnToken(
-  req: RunCeremonyRequest,
-  label: string,
-  algorithm: KeyAlgorithm,
-  binding: Pkcs11Binding,
-): Promise<{ record: KeyRecord; result: { [k: string]: JsonValue } }> {
-  const { spki, location } = await generatePkcs11Key({ label, algorithm, binding });
-  const record = new KeyRepository(req.ws).add({ label, algorithm, store: 'pkcs11', spki, location: { ...location } }, req.actor);
-  return {
-    record,
-    result: {
-      label,
-      algorithm,
-      spkiSha256: record.spkiSha256,
-      tokenSerial: location.tokenSerial,
-      tokenLabel: location.tokenLabel,
-      CKA_SENSITIVE: location.sensitive,
-      CKA_EXTRACTABLE: location.extractable,
-    },
-  };
-}
-
-async function signRoot(script: RootScript, req: RunCeremonyRequest, state: RunState, out: OutputDir, step: CeremonyStep): Promise<{ [k: string]: JsonValue }> {
-  const record = state.keyRecord ?? new KeyRepository(req.ws).get(script.key.label);
-  // With shares, this is where the key is reassembled in memory; close() at the end wipes it.
-  const key = await openSigningKey(record, unlockFor(req.ws, state.access));
-  state.signer = key;
-  const bound = rootValidityBound(script);
-  const subjectDer = encodeName(parseSubject(script.certificate.subject));
-  const planned = plannedFields(script.certificate.ca, { subjectDer, issuerDer: subjectDer, validityDays: script.certificate.validityDays, extensions: rootCaExtensions(key.spki, script.certificate.pathLen) });
-  const comparison = await compareWithRehearsal(planned, step, req, state);
-  // signCertificate lints the TBS, signs, verifies, requires the signed TBS to equal the linted bytes and lints again.
-  const signed = await createRootCa(req.ws, {
-    name: script.certificate.ca,
-    subject: parseSubject(script.certificate.subject),
-    validityDays: script.certificate.validityDays,
-    key,
-    actor: req.actor,
-    ...(script.certificate.pathLen !== undefined ? { pathLen: script.certificate.pathLen } : {}),
-    ...(script.guards ? { maxValidityDays: bound } : {}),
-  });
-  return { ca: script.certificate.ca, ...recordSignedCertificate(script.certificate.ca, signed, script, state, out, planned, comparison) };
-}
-
-/**
- * Writes a ceremony's certificate (DER and PEM, exclusively) and returns what the
- * transcript says of it, including whether the signed fields match the compared plan.
- */
-function recordSignedCertificate(
-  ca: string,
-  signed: SignedCertificate,
-  script: RootScript | IntermediateScript,
-  state: RunState,
-  out: OutputDir,
-  planned: ComparableCertificate,
-  comparison: { [k: string]: JsonValue } | undefined,
-): { [k: string]: JsonValue } {
-  const cert = signed.certificate;
-  const produced = signedFields(ca, cert.der);
-  state.produced.push(produced);
-  out.write(`${ca}.der`, cert.der);
-  out.write(`${ca}.pem`, pem(cert.der, 'CERTIFICATE'));
-  return {
-    serial: cert.serial.toString('hex'),
-    sha256: cert.sha256,
-    sha256Words: hashWords(cert.sha256),
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    lintWarnings: signed.findings.map((f) => `[${f.rule}] ${f.message}`),
-    lintsSkipped: signed.skipped.map((s) => ({ rule: s.rule, reason: s.reason })),
-    tbsIdenticalToLinted: true,
-    ...(script.guards ? { validityGuard: { maxValidityDays: script.guards.maxValidityDays, reason: script.guards.reason } } : {}),
-    ...(comparison ? { rehearsalComparison: { ...comparison, signedMatchesCompared: JSON.stringify(produced) === JSON.stringify(planned) } } : {}),
-  };
-}
-
-/** The key a key-backup re-splits: it must exist and be a shares key. */
-function sharesKey(ws: Workspace, script: KeyBackupScript): KeyRecord {
-  const record = new KeyRepository(ws).get(script.backup.key);
-  if (record.store !== 'shares') throw new CeremonyError('CEREMONY_UNSUPPORTED', `key "${record.label}" is a ${record.store} key; key-backup re-splits a key held in custodian shares`);
-  return record;
-}
-
-async function resplit(script: KeyBackupScript, req: RunCeremonyRequest, state: RunState, out: OutputDir): Promise<{ [k: string]: JsonValue }> {
-  const record = sharesKey(req.ws, script);
-  state.oldShares = (record.location as unknown as SharedKeyLocation).shares;
-  const { signer, result } = await resplitSharedKey({
-    ws: req.ws,
-    out,
-    record,
-    oldShares: state.access.shares ?? [],
-    threshold: script.backup.threshold,
-    custodians: state.access.newSplit ?? [],
-    actor: req.actor,
-  });
-  state.signer = signer;
-  return result;
-}
-
-async function generateIntermediateKey(script: IntermediateScript, req: RunCeremonyRequest, state: RunState): Promise<{ [k: string]: JsonValue }> {
-  const key = script.intermediate.key;
-  if (key.source !== 'pkcs11') throw new CeremonyError('CEREMONY_SCRIPT_INVALID', 'generate-key in an intermediate ceremony needs intermediate.key.source: pkcs11');
-  const generated = await generateOnToken(req, key.label, key.algorithm, state.access.newKeyToken!);
-  state.intermediateKey = generated.record;
-  return generated.result;
-}
-
-async function signIntermediateStep(script: IntermediateScript, req: RunCeremonyRequest, state: RunState, out: OutputDir, step: CeremonyStep): Promise<{ [k: string]: JsonValue }> {
-  const i = script.intermediate;
-  const parent = loadCa(req.ws, i.parent);
-  const bound = intermediateValidityBound(script, parent, new Date());
-  const key = await openSigningKey(parent.key, unlockFor(req.ws, state.access));
-  state.signer = key;
-  const subjectKey = state.csr ? { csr: state.csr } : state.intermediateKey ? { record: state.intermediateKey } : undefined;
-  if (!subjectKey) throw new CeremonyError('CEREMONY_SCRIPT_INVALID', 'sign-intermediate ran before the intermediate had a key');
-  const subjectSpki = 'csr' in subjectKey ? subjectKey.csr.csr.publicKey.spki : subjectKey.record.spki;
-  const planned = plannedFields(i.ca, {
-    subjectDer: encodeName(parseSubject(i.subject)),
-    issuerDer: parent.certificate.subjectDer,
-    validityDays: i.validityDays,
-    extensions: intermediateCaExtensions(subjectSpki, parent.certificate.spki, intermediateOptions(script)),
-  });
-  const comparison = await compareWithRehearsal(planned, step, req, state);
-  const signed = await signIntermediate({ ws: req.ws, script, parentKey: key, subjectKey, maxValidityDays: bound, actor: req.actor });
-  return { ca: i.ca, parent: i.parent, keySource: i.key.source, ...recordSignedCertificate(i.ca, signed, script, state, out, planned, comparison) };
-}
-
-async function signCrl(script: CrlScript, req: RunCeremonyRequest, state: RunState, out: OutputDir): Promise<{ [k: string]: JsonValue }> {
-  const ca = loadCa(req.ws, script.crl.ca);
-  const key = await openSigningKey(ca.key, unlockFor(req.ws, state.access));
-  state.signer = key;
-  const { der, crlNumber } = await issueCrl(req.ws, {
-    ca: script.crl.ca,
-    caKey: key,
-    revoke: script.crl.revocations.map((r) => ({ serialHex: r.serial, reason: r.reason })),
-    nextUpdateDays: script.crl.nextUpdateDays,
-    actor: req.actor,
-  });
-  out.write(`${script.crl.ca}-crl-${crlNumber}.der`, der);
-  out.write(`${script.crl.ca}-crl-${crlNumber}.pem`, pem(der, 'X509 CRL'));
-  const sha256 = createHash('sha256').update(der).digest('hex');
-  return { ca: script.crl.ca, crlNumber, sha256, sha256Words: hashWords(sha256), revoked: script.crl.revocations.map((r) => ({ serial: r.serial, reason: r.reason })) };
-}
-
-const COMPARISON_ROLES: readonly Role[] = ['administrator', 'witnesses'];
-
-/**
- * Before a certificate is signed at the real ceremony: its planned fields side by side
- * with the rehearsal's, acknowledged by the administrator and witnesses. A difference
- * stops the step unless the run was told to accept differences, and then the
- * acknowledgment covers them; either way the comparison goes into the transcript.
- */
-async function compareWithRehearsal(planned: ComparableCertificate, step: CeremonyStep, req: RunCeremonyRequest, state: RunState): Promise<{ [k: string]: JsonValue } | undefined> {
-  const rehearsal = state.rehearsal;
-  if (!rehearsal) return undefined;
-  const before = rehearsal.record.certificates.find((c) => c.name === planned.name);
-  const rows = compareFields(before, planned);
-  const identical = rows.every((r) => r.same);
-  req.say(formatComparison(planned.name, rows));
-  const script = req.script.script;
-  if (!identical && !req.acceptRehearsalDifferences) {
-    throw new CeremonyError(
-      'CEREMONY_REHEARSAL_DIFFERS',
-      `"${planned.name}" differs from the rehearsal in ${rows.filter((r) => !r.same).map((r) => r.field).join(', ')}; stop here, or run again with the differences accepted and acknowledged`,
-      'check',
-      { rows },
-    );
-  }
-  const compareStep: CeremonyStep = {
-    id: `${step.id}-rehearsal-comparison`,
-    say: identical ? `"${planned.name}" matches the rehearsal field by field` : `"${planned.name}" DIFFERS from the rehearsal; acknowledging accepts the differences`,
-    acknowledge: [...COMPARISON_ROLES],
-  };
-  const acks = await req.acks.collect(compareStep, script, req.say);
-  req.ws.transact(() => {
-    for (const a of acks) req.ws.audit.append({ actor: a.name, action: 'ceremony.acknowledged', subject: script.name, details: { step: a.step, role: a.role, time: a.time, via: a.via, identical } });
-  });
-  return {
-    rehearsal: rehearsal.path,
-    rehearsalSha256: rehearsal.sha256,
-    identical,
-    fields: rows.map((r) => ({ ...r })),
-    acknowledgments: acks.map((a) => ({ ...a })),
-  };
 }
 
 function describePreflight(p: PreflightResult): string {
@@ -498,8 +368,4 @@ function describePreflight(p: PreflightResult): string {
     `  network          ${p.networkInterfaces.length === 0 ? 'no interface up but loopback' : `UP: ${p.networkInterfaces.map((n) => `${n.name} ${n.address}`).join(', ')}`}${p.requireNoNetwork ? '' : ' (the script allows it)'}`,
     '',
   ].join('\n');
-}
-
-function pem(der: Buffer, label: string): string {
-  return `-----BEGIN ${label}-----\n${der.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
 }

@@ -1,5 +1,6 @@
 import { loadCa } from '../ca/certificate-authority.js';
 import { issueFromCsr } from '../ca/issue-from-csr.js';
+import { KEY_ALGORITHM_INFO } from '../keys/key-algorithm.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import { CertificateRepository, type CertificateRow } from '../store/certificate-repository.js';
 import { KeyRepository } from '../store/key-repository.js';
@@ -8,7 +9,6 @@ import type { Workspace } from '../store/workspace.js';
 import { buildCsr } from '../x509/build-csr.js';
 import { parseCsr } from '../x509/csr/parse-csr.js';
 import type { NameAttribute } from '../x509/distinguished-name.js';
-import { cmsDigestFor } from './cms/sign-detached-cms.js';
 import { ManifestError } from './manifest-errors.js';
 
 export const DEFAULT_SIGNER_DAYS = 730;
@@ -40,7 +40,10 @@ export interface CreatedSigner {
 export async function createManifestSigner(ws: Workspace, req: CreateSignerRequest): Promise<CreatedSigner> {
   const record = new KeyRepository(ws).get(req.signerKey.label);
   if (!record.spki.equals(req.signerKey.spki)) throw new ManifestError('MANIFEST_SIGNER_KEY_MISMATCH', `the unlocked key does not match key "${record.label}" in the workspace`);
-  cmsDigestFor(req.signerKey);
+  // Policy, not a CMS limit: the manifest verifiers QA and the cloud onboarding tools run expect ECDSA or RSA.
+  if (KEY_ALGORITHM_INFO[req.signerKey.algorithm].hash === null) {
+    throw new ManifestError('MANIFEST_SIGNER_KEY_UNSUPPORTED', `key "${req.signerKey.label}" is ${req.signerKey.algorithm}; a manifest signer key is ECDSA (P-256 recommended) or RSA`);
+  }
   const ca = loadCa(ws, req.ca);
   if (ca.key.label === record.label) throw new ManifestError('MANIFEST_SIGNER_KEY_UNSUPPORTED', 'the manifest signer needs its own key, not the CA\'s');
   const csr = parseCsr(await buildCsr({ key: req.signerKey, subject: req.subject }));

@@ -3,7 +3,8 @@ import { KeyRepository } from '../store/key-repository.js';
 import { ManifestRepository, type ManifestRow } from '../store/manifest-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { buildManifestDocument } from './build-manifest.js';
-import { signDetachedCms } from './cms/sign-detached-cms.js';
+import { CmsError } from '../cms/cms-errors.js';
+import { signDetachedCms } from '../cms/sign-detached-cms.js';
 import { sha256Hex } from './format/manifest-digests.js';
 import { serializeManifest } from './format/serialize-manifest.js';
 import { ManifestError } from './manifest-errors.js';
@@ -40,7 +41,14 @@ export async function recordBatchManifest(ws: Workspace, req: RecordManifestRequ
   const record = new KeyRepository(ws).get(signer.row.keyLabel);
   const key = await req.openSignerKey(record.label);
   if (!key.spki.equals(record.spki)) throw new ManifestError('MANIFEST_SIGNER_KEY_MISMATCH', `the unlocked key is not the manifest signer's key "${record.label}"`);
-  const p7s = await signDetachedCms({ content: json, signer: key, signerCertificate: signer.certificate.der, chain: signer.chain, signingTime: exportedAt });
+  let p7s: Buffer;
+  try {
+    p7s = await signDetachedCms({ content: json, signer: key, signerCertificate: signer.certificate.der, chain: signer.chain, signingTime: exportedAt });
+  } catch (e) {
+    // The manifest room's callers (CLI, station UI) speak MANIFEST_* codes.
+    if (e instanceof CmsError) throw new ManifestError(e.code === 'CMS_KEY_UNSUPPORTED' ? 'MANIFEST_SIGNER_KEY_UNSUPPORTED' : 'MANIFEST_SIGNATURE_FAILED', `the manifest signature failed: ${e.message}`, e.kind);
+    throw e;
+  }
 
   const row: ManifestRow = {
     sequence: position.sequence,

@@ -11,6 +11,16 @@ export interface CaRow {
   readonly createdAt: string;
 }
 
+/** A CRL as the workspace keeps it (dates ISO 8601 UTC). */
+export interface CrlRow {
+  readonly caName: string;
+  readonly crlNumber: number;
+  readonly thisUpdate: string;
+  readonly nextUpdate: string;
+  readonly sha256: string;
+  readonly der: Buffer;
+}
+
 interface Row {
   name: string;
   profile: 'root' | 'intermediate';
@@ -63,10 +73,33 @@ export class CaRepository {
     return this.get(name).crlNumber;
   }
 
+  /** The CA's CRL with the highest number, the one relying parties should hold; undefined before its first CRL. */
+  latestCrl(caName: string): CrlRow | undefined {
+    const r = this.workspace.db
+      .prepare('SELECT ca_name, crl_number, this_update, next_update, sha256, der FROM crls WHERE ca_name = ? ORDER BY crl_number DESC LIMIT 1')
+      .get(caName) as { ca_name: string; crl_number: number; this_update: string; next_update: string; sha256: string; der: Buffer } | undefined;
+    return r && { caName: r.ca_name, crlNumber: r.crl_number, thisUpdate: r.this_update, nextUpdate: r.next_update, sha256: r.sha256, der: r.der };
+  }
+
   insertCrl(crl: { caName: string; crlNumber: number; thisUpdate: Date; nextUpdate: Date; sha256: string; der: Buffer }): void {
     this.workspace.db
       .prepare('INSERT INTO crls (ca_name, crl_number, this_update, next_update, sha256, der, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(crl.caName, crl.crlNumber, crl.thisUpdate.toISOString(), crl.nextUpdate.toISOString(), crl.sha256, crl.der, new Date().toISOString());
+  }
+
+  /** The CAs whose key is the one labelled `keyLabel`. */
+  usingKey(keyLabel: string): CaRow[] {
+    return (this.workspace.db.prepare('SELECT * FROM cas WHERE key_label = ? ORDER BY created_at, name').all(keyLabel) as Row[]).map(toCa);
+  }
+
+  /**
+   * Must run inside Workspace.transact(), with its audit entry. Points a CA at another
+   * record of the same key (the caller proves the public keys are equal): the CA, its
+   * certificate and its serial space are unchanged, only where its key is reached moves.
+   */
+  rebindKey(name: string, fromKeyLabel: string, toKeyLabel: string): void {
+    const changed = this.workspace.db.prepare('UPDATE cas SET key_label = ? WHERE name = ? AND key_label = ?').run(toKeyLabel, name, fromKeyLabel).changes;
+    if (changed !== 1) throw new HallmarkError('CA_NOT_FOUND', `no CA named "${name}" with key "${fromKeyLabel}" in this workspace`);
   }
 }
 

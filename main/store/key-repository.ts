@@ -71,6 +71,33 @@ export class KeyRepository {
     });
   }
 
+  /**
+   * Must run inside Workspace.transact(), with whatever else the restore changes. Registers
+   * a second record of an existing key (the same SPKI) whose location names the original in
+   * `restoredFrom`; the schema admits a repeated public key only that way (migration 008).
+   */
+  addRestored(record: Omit<KeyRecord, 'spkiSha256' | 'createdAt'>, restoredFrom: string, actor: string, details: { [key: string]: JsonValue }): KeyRecord {
+    this.assertFree(record.label);
+    const original = this.get(restoredFrom);
+    if (!original.spki.equals(record.spki)) throw new KeyError('KEY_NOT_FOUND', `key "${restoredFrom}" has another public key; "${record.label}" cannot be its restored copy`, 'check');
+    const full: KeyRecord = {
+      ...record,
+      location: { ...record.location, restoredFrom },
+      spkiSha256: original.spkiSha256,
+      createdAt: new Date().toISOString(),
+    };
+    this.workspace.db
+      .prepare('INSERT INTO keys (label, store, algorithm, spki, spki_sha256, location, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(full.label, full.store, full.algorithm, full.spki, full.spkiSha256, canonicalJson(full.location), full.createdAt);
+    this.workspace.audit.append({
+      actor,
+      action: 'key.restored',
+      subject: full.label,
+      details: { store: full.store, algorithm: full.algorithm, spkiSha256: full.spkiSha256, restoredFrom, location: full.location, ...details },
+    });
+    return full;
+  }
+
   get(label: string): KeyRecord {
     const row = this.workspace.db.prepare('SELECT * FROM keys WHERE label = ?').get(label) as Row | undefined;
     if (!row) throw new KeyError('KEY_NOT_FOUND', `no key labelled "${label}" in this workspace`);

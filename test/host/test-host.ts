@@ -14,6 +14,7 @@ import { mimeTypeFor } from '../../main/shell/app-asset.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/shell/security-policy.js';
 import { Workspace } from '../../main/store/workspace.js';
 import { resolve, sep } from 'node:path';
+import { TestDialogs } from './test-dialogs.js';
 
 /**
  * Serves the built renderer and the preload contract over loopback so Playwright can
@@ -28,6 +29,8 @@ export interface TestHost {
   readonly workspace: Workspace;
   /** the dashboard's station on this workspace */
   readonly station: StationSession;
+  /** the folder dialog's answers and the dropped files' paths (test-dialogs.ts) */
+  readonly dialogs: TestDialogs;
   close(): Promise<void>;
 }
 
@@ -44,7 +47,8 @@ export async function startTestHost(options: {
   const { workspace } = Workspace.init(options.home, options.actor ?? 'test-host');
   const station = new StationSession(workspace, options.station);
   const ceremony = new CeremonySession(workspace);
-  const handlers = createCoreHandlers(workspace, station, ceremony);
+  const dialogs = new TestDialogs();
+  const handlers = createCoreHandlers(workspace, station, ceremony, { folders: dialogs.picker });
   const token = randomBytes(24).toString('hex');
   const shim = await bundleShim();
   const streams = new Set<ServerResponse>();
@@ -78,6 +82,21 @@ export async function startTestHost(options: {
         return sendJson(res, { ok: false, error: { code: 'INVALID_INPUT', message: 'request body is not JSON' } });
       }
       return sendJson(res, await dispatch(handlers, op, input));
+    }
+    if (url.pathname === '/__test-host/dropped-path') {
+      // web-preload.ts's pathForFile: the stand-in for webUtils.getPathForFile.
+      if (!tokenMatches(req.headers['x-hallmark-token'], token)) return send(res, 403, 'text/plain', 'bad token');
+      return sendJson(res, { path: dialogs.pathForName(url.searchParams.get('name') ?? '') });
+    }
+    if (url.pathname === '/__test-host/dialogs') {
+      // For a person driving `npm run test-host` by hand: queue what the next dialog answers, map a dropped name.
+      if (req.method !== 'POST') return send(res, 405, 'text/plain', 'POST only');
+      if (!tokenMatches(req.headers['x-hallmark-token'], token)) return send(res, 403, 'text/plain', 'bad token');
+      const body = JSON.parse(await readBody(req)) as { folders?: unknown; dropped?: { name?: unknown; path?: unknown } };
+      if (Array.isArray(body.folders) && body.folders.every((f) => typeof f === 'string')) dialogs.answerFolders(body.folders as string[]);
+      else if (body.dropped && typeof body.dropped.name === 'string' && typeof body.dropped.path === 'string') dialogs.mapDroppedFile(body.dropped.name, body.dropped.path);
+      else return send(res, 400, 'text/plain', 'expected {"folders": [paths]} or {"dropped": {"name", "path"}}');
+      return sendJson(res, { ok: true });
     }
     if (url.pathname === '/__test-host/events') {
       if (!tokenMatches(url.searchParams.get('token') ?? '', token)) return send(res, 403, 'text/plain', 'bad token');
@@ -120,6 +139,7 @@ export async function startTestHost(options: {
     token,
     workspace,
     station,
+    dialogs,
     async close() {
       await station.dispose();
       await ceremony.dispose();

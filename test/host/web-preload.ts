@@ -1,9 +1,12 @@
 /**
  * The test host's stand-in for preload/index.ts: the same createClient() over HTTP
  * instead of Electron IPC. The per-run token comes from the page URL's query string.
+ * pathForFile stands in for webUtils.getPathForFile: Chromium gives a page no path for
+ * a dropped File, so the host answers with the path a test registered for the File's
+ * name (test-dialogs.ts). Synchronous, as webUtils is, so the renderer cannot tell.
  */
 import { createClient } from '../../preload/client.js';
-import type { Envelope, EventName } from '../../preload/api.js';
+import type { Envelope, EventName, HallmarkApi } from '../../preload/api.js';
 
 const token = new URLSearchParams(window.location.search).get('token') ?? '';
 let source: EventSource | null = null;
@@ -15,7 +18,7 @@ function events(): EventSource {
   return source;
 }
 
-const api = createClient({
+const client = createClient({
   async invoke(op, input) {
     const res = await fetch(`/__test-host/invoke/${encodeURIComponent(op)}`, {
       method: 'POST',
@@ -39,5 +42,15 @@ const api = createClient({
     return () => set.delete(listener);
   },
 });
+
+function pathForFile(file: File): string {
+  const xhr = new XMLHttpRequest();
+  xhr.open('GET', `/__test-host/dropped-path?name=${encodeURIComponent(file.name)}`, false);
+  xhr.setRequestHeader('x-hallmark-token', token);
+  xhr.send();
+  return xhr.status === 200 ? (JSON.parse(xhr.responseText) as { path: string }).path : '';
+}
+
+const api: HallmarkApi = Object.freeze({ ...client, pathForFile });
 
 Object.defineProperty(window, 'hallmark', { value: api, writable: false, configurable: false });

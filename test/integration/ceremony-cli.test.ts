@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
 import { tempDir } from '../support/temp-dir.js';
+import { assertMediumVerifies, FINISHED_FILES, readTranscript } from '../support/transcript.js';
 
 /**
  * Ceremonies end to end through the CLI on SoftHSM: the shipped example scripts, with
@@ -88,36 +89,64 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const out = join(tmp.path, 'out-root');
     const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks);
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['acme-root-2026.der', 'acme-root-2026.pem', 'transcript.json', 'transcript.sig']);
+    expect(readdirSync(out).sort()).toEqual(['acme-root-2026.der', 'acme-root-2026.pem', ...FINISHED_FILES].sort());
     const cert = join(out, 'acme-root-2026.pem');
     expect(execFileSync('openssl', ['verify', '-CAfile', cert, cert], { encoding: 'utf8' }).trim()).toBe(`${cert}: OK`);
-    const pub = file('root-pub.pem', execFileSync('openssl', ['x509', '-in', cert, '-pubkey', '-noout']));
-    expect(execFileSync('openssl', ['dgst', '-sha384', '-verify', pub, '-signature', join(out, 'transcript.sig'), join(out, 'transcript.json')], { encoding: 'utf8' }).trim()).toBe('Verified OK');
+    file('root-pub.pem', execFileSync('openssl', ['x509', '-in', cert, '-pubkey', '-noout']));
+    assertMediumVerifies(out, cert);
 
-    const t = JSON.parse(readFileSync(join(out, 'transcript.json'), 'utf8'));
-    expect(t).toMatchObject({ format: 'hallmark-ceremony-transcript-v1', kind: 'root', rehearsal: true, script: { sha256: sha256(script) } });
-    expect(t.binding).toEqual({ module: hsm.modulePath, tokenSerial: hsm.tokens[0]!.serial, pinSource: `file ${join(tmp.path, 'pin')}` });
-    expect(JSON.stringify(t)).not.toContain('731946');
-    expect(t.preflight).toMatchObject({ token: { label: 'root-token', serial: hsm.tokens[0]!.serial }, requireNoNetwork: false, workspace: home });
-    expect(t.preflight.appCode.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(t.steps.map((s: { id: string }) => s.id)).toEqual(['preflight-confirmed', 'generate-key', 'sign-root', 'outputs-read-aloud']);
-    expect(t.steps[1].acknowledgments.map((a: { name: string }) => a.name)).toEqual(['Alice Admin', 'Bob Custodian', 'Carol Custodian', 'Dave Witness']);
-    expect(t.steps[1].acknowledgments[0]).toMatchObject({ role: 'administrator', via: 'ack-file', time: expect.stringMatching(/Z$/) });
-    expect(t.steps[1].action.result).toMatchObject({ CKA_SENSITIVE: true, CKA_EXTRACTABLE: false });
-    expect(t.outputs).toEqual([
-      { file: 'acme-root-2026.der', sha256: sha256(join(out, 'acme-root-2026.der')), bytes: expect.any(Number) },
-      { file: 'acme-root-2026.pem', sha256: sha256(cert), bytes: expect.any(Number) },
+    const t = readTranscript(out);
+    const begun = t.of('started')[0]!;
+    expect(begun).toMatchObject({ format: 'hallmark-ceremony-transcript-v2', kind: 'root', rehearsal: true, dryRun: false, script: { sha256: sha256(script) } });
+    expect(begun.binding).toEqual({ module: hsm.modulePath, tokenSerial: hsm.tokens[0]!.serial, pinSource: `file ${join(tmp.path, 'pin')}` });
+    expect(readFileSync(join(out, 'transcript.jsonl'), 'utf8')).not.toContain('731946');
+    const preflight = t.of('preflight')[0]!.preflight as { token: unknown; appCode: { sha256: string } };
+    expect(preflight).toMatchObject({ token: { label: 'root-token', serial: hsm.tokens[0]!.serial }, requireNoNetwork: false, workspace: home });
+    expect(preflight.appCode.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(t.of('step-started').map((s) => s.step)).toEqual(['preflight-confirmed', 'generate-key', 'sign-root', 'outputs-read-aloud']);
+    expect(t.of('step-completed').map((s) => s.step)).toEqual(['preflight-confirmed', 'generate-key', 'sign-root', 'outputs-read-aloud']);
+    // The witnesses confirm the clock before the first step.
+    expect(t.of('acknowledged')[0]).toMatchObject({ step: 'preflight-clock', role: 'witnesses', name: 'Dave Witness', via: 'ack-file' });
+    const genAcks = t.of('acknowledged').filter((a) => a.step === 'generate-key');
+    expect(genAcks.map((a) => a.name)).toEqual(['Alice Admin', 'Bob Custodian', 'Carol Custodian', 'Dave Witness']);
+    expect(genAcks[0]).toMatchObject({ role: 'administrator', via: 'ack-file', time: expect.stringMatching(/Z$/) });
+    expect(t.of('action').find((a) => a.action === 'generate-key')!.result).toMatchObject({ CKA_SENSITIVE: true, CKA_EXTRACTABLE: false });
+    const signed = t.of('action').find((a) => a.action === 'sign-root')!.result as { sha256: string; sha256Words: string[] };
+    expect(signed.sha256).toBe(createHash('sha256').update(readFileSync(join(out, 'acme-root-2026.der'))).digest('hex'));
+    expect(signed.sha256Words).toHaveLength(32);
+    const completed = t.of('completed')[0]!;
+    expect(t.records.at(-1)).toBe(completed);
+    expect(completed.outputs.map((o) => o.file)).toEqual([
+      'acme-root-2026.der',
+      'acme-root-2026.pem',
+      'publication/acme-root-2026.pem',
+      'publication/acme-root-2026.der',
+      'publication/chain.pem',
+      'publication/publication.json',
+      'publication/SHA256SUMS',
+      'publication/SHA256SUMS.p7s',
+      'transcript.html',
     ]);
+    const published = await cli('ceremony', 'verify-publication', join(out, 'publication'), '--trust', cert);
+    expect(published.code, published.stdout + published.stderr).toBe(0);
+    expect(completed.outputs[0]).toEqual({ file: 'acme-root-2026.der', sha256: sha256(join(out, 'acme-root-2026.der')), bytes: expect.any(Number) });
+    expect(completed.signedBy).toMatchObject({ key: 'acme-root-2026-key', certificateSha256: signed.sha256 });
+    const html = readFileSync(join(out, 'transcript.html'), 'utf8');
+    expect(html).toContain(signed.sha256Words[0]);
 
     const db = new Database(join(home, 'hallmark.db'), { readonly: true });
     try {
       const acked = db.prepare("SELECT actor, details FROM audit_log WHERE action = 'ceremony.acknowledged'").all() as { actor: string; details: string }[];
-      expect(acked).toHaveLength(2 + 4 + 2 + 4);
-      expect(JSON.parse(acked[0]!.details)).toMatchObject({ step: 'preflight-confirmed', role: 'administrator', via: 'ack-file' });
-      const head = db.prepare("SELECT seq, hash FROM audit_log WHERE seq = ?").get(t.auditHead.seq) as { hash: string };
-      expect(head.hash).toBe(t.auditHead.hash);
+      expect(acked).toHaveLength(1 + 2 + 4 + 2 + 4);
+      expect(JSON.parse(acked[0]!.details)).toMatchObject({ step: 'preflight-clock', role: 'witnesses', via: 'ack-file', clockUtc: expect.stringMatching(/Z$/) });
+      expect(JSON.parse(acked[1]!.details)).toMatchObject({ step: 'preflight-confirmed', role: 'administrator', via: 'ack-file' });
+      const head = db.prepare("SELECT seq, hash FROM audit_log WHERE seq = ?").get(completed.auditHead!.seq) as { hash: string };
+      expect(head.hash).toBe(completed.auditHead!.hash);
       const done = db.prepare("SELECT details FROM audit_log WHERE action = 'ceremony.completed'").get() as { details: string };
-      expect(JSON.parse(done.details).transcriptSha256).toBe(sha256(join(out, 'transcript.json')));
+      expect(JSON.parse(done.details).transcriptSha256).toBe(sha256(join(out, 'transcript.jsonl')));
+      const row = db.prepare('SELECT status, transcript_sha256 FROM ceremonies WHERE id = ?').get(begun.ceremonyId) as { status: string; transcript_sha256: string };
+      expect(row).toEqual({ status: 'completed', transcript_sha256: sha256(join(out, 'transcript.jsonl')) });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM ceremony_steps WHERE ceremony_id = ?').get(begun.ceremonyId)).toEqual({ n: 4 });
       const started = db.prepare("SELECT details FROM audit_log WHERE action = 'ceremony.started'").get() as { details: string };
       expect(JSON.parse(started.details).preflight.token.serial).toBe(hsm.tokens[0]!.serial);
     } finally {
@@ -135,7 +164,24 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const r = await runCli(['--home', home2, 'ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: KEY_LABEL_EXISTS: a key labelled acme-root-2026-key already exists on token root-token/m);
-    expect(readdirSync(out)).toEqual([]);
+    // Stopped at generate-key, before the token or the workspace changed: the medium holds
+    // only the transcript up to the stop, and the ceremony stays open to be resumed or aborted.
+    expect(readdirSync(out)).toEqual(['transcript.jsonl']);
+    const t = readTranscript(out);
+    expect(t.records.at(-1)).toMatchObject({ type: 'stopped', step: 'generate-key', code: 'KEY_LABEL_EXISTS' });
+    const list = await runCli(['--home', home2, '--json', 'ceremony', 'list']);
+    const open = (JSON.parse(list.stdout) as { ceremonies: { id: string; status: string; stepsDone: number }[] }).ceremonies;
+    expect(open).toMatchObject([{ status: 'running', stepsDone: 1 }]);
+    // Running the script again is refused until the administrator chooses: resume or abort.
+    const again = await runCli(['--home', home2, 'ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', join(tmp.path, 'out-again-2'), '--ack-file', acks]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`error: CEREMONY_INTERRUPTED: ceremony "acme-root-2026" (${open[0]!.id}) with this script was interrupted after 1 of 4 steps`);
+    const aborted = await runCli(['--home', home2, 'ceremony', 'abort', open[0]!.id, '--reason', 'label taken on the token']);
+    expect(aborted.code, aborted.stderr).toBe(0);
+    expect(readTranscript(out).records.at(-1)).toMatchObject({ type: 'aborted', code: 'CEREMONY_ABORTED', message: 'label taken on the token' });
+    const shown = JSON.parse((await runCli(['--home', home2, '--json', 'ceremony', 'show', open[0]!.id])).stdout) as { ceremony: { status: string; errorMessage: string } };
+    expect(shown.ceremony).toMatchObject({ status: 'aborted', errorMessage: 'label taken on the token' });
+    expect((await runCli(['--home', home2, 'audit', 'verify'])).code).toBe(0);
   });
 
   it('runs a CRL ceremony signed by the root key on the token', async () => {
@@ -143,15 +189,16 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const out = join(tmp.path, 'out-crl');
     const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks);
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['acme-root-2026-crl-1.der', 'acme-root-2026-crl-1.pem', 'transcript.json', 'transcript.sig']);
+    expect(readdirSync(out).sort()).toEqual(['acme-root-2026-crl-1.der', 'acme-root-2026-crl-1.pem', ...FINISHED_FILES].sort());
     const root = join(tmp.path, 'out-root', 'acme-root-2026.pem');
     const text = execFileSync('openssl', ['crl', '-in', join(out, 'acme-root-2026-crl-1.pem'), '-CAfile', root, '-noout', '-verify'], { encoding: 'utf8', stdio: 'pipe' });
     expect(text).toBe('');
-    const pub = join(tmp.path, 'root-pub.pem');
-    expect(execFileSync('openssl', ['dgst', '-sha384', '-verify', pub, '-signature', join(out, 'transcript.sig'), join(out, 'transcript.json')], { encoding: 'utf8' }).trim()).toBe('Verified OK');
+    assertMediumVerifies(out, root);
+    const verified = await cli('ceremony', 'verify-transcript', out, '--trust', root);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
     // Running the same CRL script into the same directory never overwrites it.
     const again = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks);
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/^error: CEREMONY_OUTPUT_EXISTS: .*transcript\.json/m);
+    expect(again.stderr).toMatch(/^error: CEREMONY_OUTPUT_EXISTS: .*acme-root-2026-crl-1\.der|^error: CEREMONY_OUTPUT_EXISTS: .*transcript\.jsonl/m);
   });
 });

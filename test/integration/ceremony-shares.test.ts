@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
+import { assertMediumVerifies, FINISHED_FILES, readTranscript } from '../support/transcript.js';
 
 /**
  * Root ceremonies with the key split among custodians, and CRL ceremonies for CAs whose
@@ -37,9 +38,22 @@ const rootOut = join(tmp.path, 'out-root');
 const label = 'acme-root-shares-2026-key';
 const share = (i: number) => join(rootOut, `${label}.share-${i}-of-3.json`);
 const crlScript = (ca: string) => relax(example('crl.yaml')).replaceAll('acme-root-2026', ca).replace('custodians: [Bob Custodian, Carol Custodian]', 'custodians: [Bob Custodian, Carol Custodian, Erin Custodian]');
-const verifyTranscript = (out: string) => {
-  const pub = file(`pub-${Date.now()}.pem`, execFileSync('openssl', ['x509', '-in', join(rootOut, 'acme-root-shares-2026.pem'), '-pubkey', '-noout']));
-  return execFileSync('openssl', ['dgst', '-sha384', '-verify', pub, '-signature', join(out, 'transcript.sig'), join(out, 'transcript.json')], { encoding: 'utf8' }).trim();
+const rootPem = join(rootOut, 'acme-root-shares-2026.pem');
+/** The medium's CMS signature (by the shares root) and SHA256SUMS, checked with openssl and coreutils. */
+const verifyMedium = (out: string) => assertMediumVerifies(out, rootPem);
+/** The workspace's register row of the ceremony that wrote to `out` (by its medium). */
+const ceremonyAt = async (out: string) => {
+  const r = await cli(['--json', 'ceremony', 'list']);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { ceremonies: { id: string; status: string; stepsDone: number; outDir: string }[] }).ceremonies.find((c) => c.outDir === out);
+};
+/** Ends a ceremony a refusal at a step left open, so the same script can run again. */
+const abortAt = async (out: string, reason: string) => {
+  const open = await ceremonyAt(out);
+  expect(open).toMatchObject({ status: 'running' });
+  const r = await cli(['ceremony', 'abort', open!.id, '--reason', reason]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(readTranscript(out).records.at(-1)).toMatchObject({ type: 'aborted', message: reason });
 };
 
 describe('hallmark ceremony with custodian shares and software keys', () => {
@@ -58,6 +72,7 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: CEREMONY_BINDING_INVALID: .*missing: Carol Custodian, Erin Custodian/m);
     expect(readdirSync(out)).toEqual([]);
+    expect(await ceremonyAt(out)).toBeUndefined();
   });
 
   it('refuses weak passphrases before any key exists', async () => {
@@ -66,6 +81,7 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: KEY_PASSPHRASE_WEAK: the passphrase for custodian "Carol Custodian"/m);
     expect(readdirSync(join(tmp.path, 'out-weak'))).toEqual([]);
+    expect(await ceremonyAt(join(tmp.path, 'out-weak'))).toBeUndefined();
   });
 
   it('runs a root ceremony with the key split 2-of-3: shares and sheets on the medium, verified, root signed, no secret recorded', async () => {
@@ -74,34 +90,49 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('token            none');
     const names = [1, 2, 3].flatMap((i) => [`${label}.share-${i}-of-3.html`, `${label}.share-${i}-of-3.json`]);
-    expect(readdirSync(rootOut).sort()).toEqual([...names, 'acme-root-shares-2026.der', 'acme-root-shares-2026.pem', 'transcript.json', 'transcript.sig'].sort());
+    expect(readdirSync(rootOut).sort()).toEqual([...names, 'acme-root-shares-2026.der', 'acme-root-shares-2026.pem', ...FINISHED_FILES].sort());
     const cert = join(rootOut, 'acme-root-shares-2026.pem');
     expect(execFileSync('openssl', ['verify', '-CAfile', cert, cert], { encoding: 'utf8' }).trim()).toBe(`${cert}: OK`);
-    expect(verifyTranscript(rootOut)).toBe('Verified OK');
+    verifyMedium(rootOut);
+    // The same medium through the app's own verifier, trusting only the root certificate.
+    const verified = await cli(['ceremony', 'verify-transcript', rootOut, '--trust', cert]);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
 
-    const text = readFileSync(join(rootOut, 'transcript.json'), 'utf8');
-    for (const p of Object.values(PASS)) expect(text).not.toContain(p);
-    const t = JSON.parse(text);
-    expect(t.preflight.token).toBeNull();
-    expect(t.script.qrText).toBe(`hallmark-ceremony-script-sha256:${sha256(script)}`);
+    const text = readFileSync(join(rootOut, 'transcript.jsonl'), 'utf8');
+    const html = readFileSync(join(rootOut, 'transcript.html'), 'utf8');
+    for (const p of Object.values(PASS)) {
+      expect(text).not.toContain(p);
+      expect(html).not.toContain(p);
+    }
+    const t = readTranscript(rootOut);
+    const begun = t.of('started')[0]!;
+    expect((t.of('preflight')[0]!.preflight as { token: unknown }).token).toBeNull();
+    expect(begun.script.qrText).toBe(`hallmark-ceremony-script-sha256:${sha256(script)}`);
     const qr = await cli(['ceremony', 'hash', script, '--qr']);
     expect(qr.stdout).toContain('▄');
-    expect(qr.stdout.trim().split('\n').at(-1)).toBe(t.script.qrText);
-    expect(t.binding.custodians).toEqual([
+    expect(qr.stdout.trim().split('\n').at(-1)).toBe(begun.script.qrText);
+    expect((begun.binding as { custodians: unknown }).custodians).toEqual([
       { name: 'Bob Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_BOB' },
       { name: 'Carol Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_CAROL' },
       { name: 'Erin Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_ERIN' },
     ]);
-    const split = t.steps[1].action.result;
+    const split = t.of('action').find((a) => a.step === 'generate-key')!.result as { shares: { custodian: string; index: number; fileSha256: string; shareSha256: string; verified: string }[] };
     expect(split).toMatchObject({ store: 'shares', threshold: 2, total: 3 });
-    expect(split.shares.map((s: { custodian: string }) => s.custodian)).toEqual(['Bob Custodian', 'Carol Custodian', 'Erin Custodian']);
-    for (const [i, s] of (split.shares as { index: number; fileSha256: string; shareSha256: string; verified: string }[]).entries()) {
+    expect(split.shares.map((s) => s.custodian)).toEqual(['Bob Custodian', 'Carol Custodian', 'Erin Custodian']);
+    for (const [i, s] of split.shares.entries()) {
       expect(s.index).toBe(i + 1);
       expect(s.fileSha256).toBe(sha256(share(i + 1)));
       expect(s.shareSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(s.verified).toMatch(/read back/);
     }
-    expect(t.outputs.map((o: { file: string }) => o.file)).toEqual([...[1, 2, 3].flatMap((i) => [`${label}.share-${i}-of-3.json`, `${label}.share-${i}-of-3.html`]), 'acme-root-shares-2026.der', 'acme-root-shares-2026.pem']);
+    const shareAndCertFiles = [...[1, 2, 3].flatMap((i) => [`${label}.share-${i}-of-3.json`, `${label}.share-${i}-of-3.html`]), 'acme-root-shares-2026.der', 'acme-root-shares-2026.pem'];
+    // Each output is announced at the step that wrote it, and all are listed (with their hashes) in the completed record.
+    expect(t.of('output').map((o) => o.file)).toEqual(shareAndCertFiles);
+    const completed = t.of('completed')[0]!;
+    expect(t.records.at(-1)).toBe(completed);
+    expect(completed.outputs.map((o) => o.file).filter((f) => !f.startsWith('publication/'))).toEqual([...shareAndCertFiles, 'transcript.html']);
+    expect(completed.outputs.find((o) => o.file === `${label}.share-1-of-3.json`)!.sha256).toBe(sha256(share(1)));
+    expect(completed.signedBy).toMatchObject({ key: label, certificateSha256: sha256(join(rootOut, 'acme-root-shares-2026.der')) });
     // The key is nowhere in the workspace: only its record, with the share digests.
     const keys = await cli(['--json', 'key', 'list']);
     expect(JSON.parse(keys.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ label, store: 'shares' })]));
@@ -115,26 +146,35 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
       `version: 1\ncustodians:\n  - name: Bob Custodian\n    share: ${share(1)}\n    passphrase:\n      env: HALLMARK_PASSPHRASE_BOB\n  - name: Erin Custodian\n    share: ${share(3)}\n    passphrase:\n      env: HALLMARK_PASSPHRASE_ERIN\n`,
     );
     const out = join(tmp.path, 'out-crl-shares');
-    // A wrong passphrase for one share stops the signing step and leaves no CRL.
-    const wrong = await run(script, binding, out, sharesAcks, { ...env, HALLMARK_PASSPHRASE_ERIN: PASS.CAROL });
+    // A wrong passphrase for one share stops the signing step and leaves no CRL: only the
+    // transcript up to the stop, and the ceremony open in the register.
+    const stoppedOut = join(tmp.path, 'out-crl-shares-wrong');
+    const wrong = await run(script, binding, stoppedOut, sharesAcks, { ...env, HALLMARK_PASSPHRASE_ERIN: PASS.CAROL });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/^error: SHARE_PASSPHRASE_WRONG: the passphrase does not open share 3 \(Erin Custodian\)/m);
-    expect(readdirSync(out)).toEqual([]);
+    expect(readdirSync(stoppedOut)).toEqual(['transcript.jsonl']);
+    expect(readTranscript(stoppedOut).records.at(-1)).toMatchObject({ type: 'stopped', step: 'sign-crl', code: 'SHARE_PASSPHRASE_WRONG' });
+    expect(await ceremonyAt(stoppedOut)).toMatchObject({ status: 'running', stepsDone: 1 });
+    await abortAt(stoppedOut, 'wrong passphrase for share 3');
 
     const r = await run(script, binding, out, sharesAcks);
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['acme-root-shares-2026-crl-1.der', 'acme-root-shares-2026-crl-1.pem', 'transcript.json', 'transcript.sig']);
-    execFileSync('openssl', ['crl', '-in', join(out, 'acme-root-shares-2026-crl-1.pem'), '-CAfile', join(rootOut, 'acme-root-shares-2026.pem'), '-noout', '-verify'], { stdio: 'pipe' });
-    expect(verifyTranscript(out)).toBe('Verified OK');
-    expect(JSON.parse(readFileSync(join(out, 'transcript.json'), 'utf8')).binding.custodians[1]).toEqual({ name: 'Erin Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_ERIN', share: share(3) });
+    expect(readdirSync(out).sort()).toEqual(['acme-root-shares-2026-crl-1.der', 'acme-root-shares-2026-crl-1.pem', ...FINISHED_FILES].sort());
+    execFileSync('openssl', ['crl', '-in', join(out, 'acme-root-shares-2026-crl-1.pem'), '-CAfile', rootPem, '-noout', '-verify'], { stdio: 'pipe' });
+    verifyMedium(out);
+    expect((readTranscript(out).of('started')[0]!.binding as { custodians: unknown[] }).custodians[1]).toEqual({ name: 'Erin Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_ERIN', share: share(3) });
   });
 
   it('refuses a CRL ceremony with fewer shares than the threshold', async () => {
     const script = file('crl-shares-few.yaml', crlScript('acme-root-shares-2026'));
     const binding = file('crl-few.binding.yaml', `version: 1\ncustodians:\n  - name: Bob Custodian\n    share: ${share(1)}\n    passphrase:\n      env: HALLMARK_PASSPHRASE_BOB\n`);
-    const r = await run(script, binding, join(tmp.path, 'out-crl-few'), sharesAcks);
+    const out = join(tmp.path, 'out-crl-few');
+    const r = await run(script, binding, out, sharesAcks);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: SHARES_TOO_FEW: .*needs 2 of its 3 shares; 1 given/m);
+    expect(readdirSync(out)).toEqual(['transcript.jsonl']);
+    expect(readTranscript(out).records.at(-1)).toMatchObject({ type: 'stopped', step: 'sign-crl', code: 'SHARES_TOO_FEW' });
+    await abortAt(out, 'fewer shares than the threshold');
   });
 
   it('re-splits the shares root to a new quorum (key-backup): new shares verified, old ones no longer open it', async () => {
@@ -147,14 +187,20 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     const r = await run(script, binding, out, join(REPO_ROOT, 'resources/ceremonies/rehearsal-key-backup.acks'), { ...env, ...NEW });
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).filter((f) => f.includes('.share-')).sort()).toEqual([1, 2, 3].flatMap((i) => [`${label}.share-${i}-of-3.html`, `${label}.share-${i}-of-3.json`]));
-    const text = readFileSync(join(out, 'transcript.json'), 'utf8');
-    for (const p of [...Object.values(PASS), ...Object.values(NEW)]) expect(text).not.toContain(p);
-    const t = JSON.parse(text);
-    expect(t.kind).toBe('key-backup');
-    expect(t.steps[1].action.result).toMatchObject({ label, old: { threshold: 2, total: 3, sharesUsed: 2 }, threshold: 2, total: 3 });
-    expect(t.steps[1].action.result.shares.map((s: { custodian: string }) => s.custodian)).toEqual(['Carol Custodian', 'Erin Custodian', 'Frank Custodian']);
-    expect(t.steps[2].action.result.destroyed.map((s: { custodian: string }) => s.custodian)).toEqual(['Bob Custodian', 'Carol Custodian', 'Erin Custodian']);
-    expect(verifyTranscript(out)).toBe('Verified OK');
+    for (const f of ['transcript.jsonl', 'transcript.html']) {
+      const text = readFileSync(join(out, f), 'utf8');
+      for (const p of [...Object.values(PASS), ...Object.values(NEW)]) expect(text).not.toContain(p);
+    }
+    const t = readTranscript(out);
+    expect(t.of('started')[0]!.kind).toBe('key-backup');
+    const resplit = t.of('action').find((a) => a.step === 're-split')!.result as { shares: { custodian: string }[] };
+    expect(resplit).toMatchObject({ label, old: { threshold: 2, total: 3, sharesUsed: 2 }, threshold: 2, total: 3 });
+    expect(resplit.shares.map((s) => s.custodian)).toEqual(['Carol Custodian', 'Erin Custodian', 'Frank Custodian']);
+    const destroyed = t.of('action').find((a) => a.step === 'old-shares-destroyed')!.result as { destroyed: { custodian: string }[] };
+    expect(destroyed.destroyed.map((s) => s.custodian)).toEqual(['Bob Custodian', 'Carol Custodian', 'Erin Custodian']);
+    // Signed by the CA whose key was re-split (the shares root), with the rebuilt key.
+    expect(t.of('completed')[0]!.signedBy).toMatchObject({ key: label, certificateSha256: sha256(join(rootOut, 'acme-root-shares-2026.der')) });
+    verifyMedium(out);
 
     // The CA's CRL now needs the new shares: an old one is refused, two new ones sign.
     const crl = file('crl-after-backup.yaml', crlScript('acme-root-shares-2026').replace('custodians: [Bob Custodian, Carol Custodian, Erin Custodian]', 'custodians: [Bob Custodian, Carol Custodian, Erin Custodian, Frank Custodian]'));
@@ -170,7 +216,7 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     );
     const signed = await run(crl, newBinding, join(tmp.path, 'out-crl-new'), acks4, { ...env, ...NEW });
     expect(signed.code, signed.stderr).toBe(0);
-    expect(verifyTranscript(join(tmp.path, 'out-crl-new'))).toBe('Verified OK');
+    verifyMedium(join(tmp.path, 'out-crl-new'));
   });
 
   it('runs a CRL ceremony for a CA with a software key, its passphrase named by source', async () => {
@@ -185,9 +231,11 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     expect(noSection.stderr).toMatch(/^error: CEREMONY_BINDING_INVALID: .*needs software\.passphrase/m);
     const r = await run(script, file('soft.binding.yaml', `version: 1\nsoftware:\n  passphrase:\n    file: soft.pass\n`), out, sharesAcks);
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['lab-root-crl-1.der', 'lab-root-crl-1.pem', 'transcript.json', 'transcript.sig']);
-    const t = JSON.parse(readFileSync(join(out, 'transcript.json'), 'utf8'));
-    expect(t.binding).toEqual({ softwarePassphraseSource: `file ${pass}` });
-    expect(JSON.stringify(t)).not.toContain('software-passphrase-9c4e');
+    expect(readdirSync(out).sort()).toEqual(['lab-root-crl-1.der', 'lab-root-crl-1.pem', ...FINISHED_FILES].sort());
+    const t = readTranscript(out);
+    expect(t.of('started')[0]!.binding).toEqual({ softwarePassphraseSource: `file ${pass}` });
+    for (const f of ['transcript.jsonl', 'transcript.html']) expect(readFileSync(join(out, f), 'utf8')).not.toContain('software-passphrase-9c4e');
+    // Signed by lab-root's software key.
+    assertMediumVerifies(out, file('lab-root.pem', (await cli(['ca', 'export', 'lab-root'])).stdout));
   });
 });

@@ -68,3 +68,20 @@ describe('dispatch (the IPC boundary)', () => {
     expect(ws.verifyAudit()).toMatchObject({ ok: true, count: 1 });
   });
 });
+
+describe('dispatch: the folder dialog port', () => {
+  it('hands the caller through to the face’s picker and checks the purpose', async () => {
+    const seen: unknown[] = [];
+    const withPicker = createCoreHandlers(ws, undefined, undefined, {
+      folders: { pickFolders: (req, caller) => (seen.push({ req, caller }), Promise.resolve(['/media/usb/WO-1'])) },
+    });
+    const sender = { id: 'the asking window' };
+    expect(await dispatch(withPicker, 'dialog.openFolder', { purpose: 'manifest' }, sender)).toEqual({ ok: true, value: { path: '/media/usb/WO-1' } });
+    expect(seen).toEqual([{ req: { purpose: 'manifest', multiple: false }, caller: sender }]);
+    expect(await dispatch(withPicker, 'dialog.openFolder', { purpose: 'anything', title: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('says DIALOG_UNAVAILABLE on a face without a dialog', async () => {
+    expect(await dispatch(handlers, 'dialog.openFolders', { purpose: 'manifest-import' })).toMatchObject({ ok: false, error: { code: 'DIALOG_UNAVAILABLE' } });
+  });
+});

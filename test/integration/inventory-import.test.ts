@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgeReceipt } from '../../main/inventory/acknowledge-receipt.js';
 import { buildReceipt, writeReceipt } from '../../main/inventory/acknowledgment-receipt.js';
 import { importManifestFolder } from '../../main/inventory/import-manifest.js';
-import { signDetachedCms } from '../../main/manifest/cms/sign-detached-cms.js';
+import { signDetachedCms } from '../../main/cms/sign-detached-cms.js';
 import { devicesSha256 } from '../../main/manifest/format/manifest-digests.js';
 import type { DeviceEntry, ManifestDocument } from '../../main/manifest/format/manifest-document.js';
 import { serializeManifest } from '../../main/manifest/format/serialize-manifest.js';

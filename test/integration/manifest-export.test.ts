@@ -3,7 +3,7 @@ import { createVerify, createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDetachedCms } from '../../main/manifest/cms/sign-detached-cms.js';
+import { signDetachedCms } from '../../main/cms/sign-detached-cms.js';
 import { devicesSha256 } from '../../main/manifest/format/manifest-digests.js';
 import type { ManifestDocument } from '../../main/manifest/format/manifest-document.js';
 import { serializeManifest } from '../../main/manifest/format/serialize-manifest.js';

@@ -33,15 +33,36 @@ describe('ceremony text', () => {
 
   it('describes progress through the steps', () => {
     const run: CeremonyRunView = {
-      runId: 'r', revision: 3, name: 'n', kind: 'root', scriptSha256: hex, phase: 'running', startedAt: '', finishedAt: null, current: 1, log: [], result: null, error: null,
+      runId: 'r', revision: 3, name: 'n', kind: 'root', scriptSha256: hex, phase: 'running', startedAt: '', finishedAt: null, current: 1, log: [], clockUtc: null, secretRequest: null, result: null, error: null,
       steps: [
-        { id: 'a', say: '', action: null, state: 'done', acks: [] },
-        { id: 'b', say: '', action: 'generate-key', state: 'acknowledging', acks: [{ role: 'administrator', name: 'A', time: 't' }, { role: 'witnesses', name: 'W', time: null }] },
-        { id: 'c', say: '', action: null, state: 'pending', acks: [] },
+        { id: 'a', say: '', action: null, state: 'done', acks: [], kind: 'script' },
+        { id: 'b', say: '', action: 'generate-key', state: 'acknowledging', acks: [{ role: 'administrator', name: 'A', time: 't' }, { role: 'witnesses', name: 'W', time: null }], kind: 'script' },
+        { id: 'c', say: '', action: null, state: 'pending', acks: [], kind: 'script' },
       ],
     };
     expect(runProgress(run)).toEqual({ done: 1, total: 3, label: 'step 2 of 3: 1 of 2 acknowledgments' });
     expect(runProgress({ ...run, phase: 'aborted' }).label).toBe('stopped at step 2 of 3');
     expect(runProgress({ ...run, phase: 'completed' }).label).toBe('all 3 steps done');
+    const secretRequest = { id: 'q', kind: 'passphrase' as const, what: 'x', custodian: 'Bob', who: 'Bob', step: 'b' };
+    expect(runProgress({ ...run, secretRequest }).label).toBe("step 2 of 3: waiting for Bob's passphrase");
+  });
+
+  it('counts script steps only: the clock confirmation comes before step 1, a comparison belongs to its step', () => {
+    const base: CeremonyRunView = {
+      runId: 'r', revision: 1, name: 'n', kind: 'root', scriptSha256: hex, phase: 'running', startedAt: '', finishedAt: null, current: 0, log: [], clockUtc: null, secretRequest: null, result: null, error: null,
+      steps: [
+        { id: 'preflight-clock', say: '', action: null, state: 'acknowledging', acks: [{ role: 'witnesses', name: 'W', time: null }], kind: 'preflight-clock' },
+        { id: 'sign', say: '', action: 'sign-root', state: 'pending', acks: [], kind: 'script' },
+        { id: 'sign-rehearsal-comparison', say: '', action: null, state: 'pending', acks: [], kind: 'rehearsal-comparison' },
+        { id: 'end', say: '', action: null, state: 'pending', acks: [], kind: 'script' },
+      ],
+    };
+    expect(runProgress(base)).toEqual({ done: 0, total: 2, label: 'before step 1: witnesses confirm the clock (0 of 1)' });
+    const comparing: CeremonyRunView = {
+      ...base,
+      current: 2,
+      steps: base.steps.map((s, i) => (i === 0 ? { ...s, state: 'done' } : i === 1 ? { ...s, state: 'working' } : i === 2 ? { ...s, state: 'acknowledging', acks: [{ role: 'witnesses', name: 'W', time: null }] } : s)),
+    };
+    expect(runProgress(comparing).label).toBe('step 1 of 2: 0 of 1 acknowledgments');
   });
 });

@@ -9,6 +9,10 @@ import { parseCeremonyScript, type LoadedScript } from '../../ceremony/parse-cer
 import { runCeremony } from '../../ceremony/run-ceremony.js';
 import { scriptHashQrText, scriptHashTerminalQr } from '../../ceremony/script-hash-qr.js';
 import type { CliContext } from '../cli-context.js';
+import { registerCeremonyVerifyTranscript } from './ceremony-verify-command.js';
+import { registerCeremonyPublication } from './ceremony-publication-command.js';
+import { registerCeremonyRegister } from './ceremony-register-command.js';
+import { snapshotWorkspace } from '../../store/workspace-snapshot.js';
 
 interface RunOptions {
   binding: string;
@@ -18,10 +22,13 @@ interface RunOptions {
   saveRehearsal?: string;
   compareRehearsal?: string;
   acceptRehearsalDifferences?: boolean;
+  resume?: string;
+  dryRun?: boolean;
 }
 
 export function registerCeremony(program: Command, ctx: () => CliContext): void {
   const ceremony = program.command('ceremony').description('air-gapped ceremonies from a reviewed YAML script: approve its hash, run it with witnesses, keep the signed transcript');
+  registerCeremonyVerifyTranscript(ceremony, ctx);
 
   ceremony
     .command('hash')
@@ -48,13 +55,18 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
     .option('--save-rehearsal <file>', "after the run, keep the certificates' fields (minus key, serial, signature, SKI/AKI, dates) for comparison at the real ceremony")
     .option('--compare-rehearsal <file>', 'before each certificate signature, show a field-by-field comparison with this rehearsal record; administrator and witnesses acknowledge it')
     .option('--accept-rehearsal-differences', 'let the ceremony go on when the comparison finds differences (their acknowledgment then covers them)')
+    .option('--resume <id>', 'continue this interrupted ceremony after its last committed step (hallmark ceremony list)')
+    .option('--dry-run', 'rehearse against a throw-away copy of the workspace: nothing is recorded in it (outputs still go to --out; keys are still made on the bound token, so bind a rehearsal token)')
     .action(async (scriptPath: string, opts: RunOptions) => {
       const c = ctx();
       const script = loadScript(scriptPath);
       const binding = loadBinding(opts.binding);
       if (!opts.ackFile && !process.stdin.isTTY) throw new UsageError('a ceremony is acknowledged at a terminal; for a rehearsal give --ack-file');
       const acks = opts.ackFile ? ackFileSource(opts.ackFile) : terminalSource();
-      await c.withWorkspace(async (ws) => {
+      await c.withWorkspace(async (real) => {
+        if (opts.dryRun && opts.resume !== undefined) throw new UsageError('--dry-run and --resume do not go together: a dry run leaves nothing to resume');
+        const dry = opts.dryRun ? snapshotWorkspace(real, c.actor) : null;
+        const ws = dry?.workspace ?? real;
         const result = await runCeremony({
           ws,
           script,
@@ -70,11 +82,17 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
           ...(opts.saveRehearsal !== undefined ? { saveRehearsal: resolve(opts.saveRehearsal) } : {}),
           ...(opts.compareRehearsal !== undefined ? { compareRehearsal: resolve(opts.compareRehearsal) } : {}),
           ...(opts.acceptRehearsalDifferences ? { acceptRehearsalDifferences: true } : {}),
-        });
+          ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
+          ...(dry ? { dryRun: true } : {}),
+        }).finally(() => dry?.dispose());
         if (c.json) return c.printJson(result);
-        for (const o of [...result.outputs, result.transcript, result.signature]) c.io.out(`${o.sha256}  ${o.file}\n`);
+        for (const o of [...result.outputs, result.transcriptHtml, result.transcript, ...(result.signature ? [result.signature] : []), result.sums]) c.io.out(`${o.sha256}  ${o.file}\n`);
+        c.io.out(`ceremony ${result.ceremonyId}${dry ? ' (dry run: nothing was recorded in the workspace)' : ''}\n`);
       });
     });
+
+  registerCeremonyPublication(ceremony, ctx);
+  registerCeremonyRegister(ceremony, ctx);
 }
 
 function loadScript(path: string): LoadedScript {

@@ -25,16 +25,22 @@ export interface Pkcs11KeyLocation {
   extractable: boolean;
 }
 
-export function parsePkcs11KeyLocation(record: KeyRecord): Pkcs11KeyLocation {
+/**
+ * `imported` is true for a key put on the token from outside (restored from custodian
+ * shares): such a key is held to the same sensitive / non-extractable rule when opened,
+ * but its CKA_ALWAYS_SENSITIVE and CKA_NEVER_EXTRACTABLE are honestly false, so nothing
+ * may demand them of it.
+ */
+export function parsePkcs11KeyLocation(record: KeyRecord): Pkcs11KeyLocation & { imported: boolean } {
   if (record.store !== 'pkcs11') {
     throw new KeyError('KEY_NOT_FOUND', `key ${record.label} lives in the ${record.store} store, not on a PKCS#11 token`);
   }
   const loc = record.location;
-  const { tokenSerial, tokenLabel, id, sensitive, extractable } = loc;
+  const { tokenSerial, tokenLabel, id, sensitive, extractable, imported } = loc;
   if (typeof tokenSerial !== 'string' || tokenSerial === '' || typeof tokenLabel !== 'string' || typeof id !== 'string' || !/^(?:[0-9a-f]{2})+$/.test(id)) {
     throw new KeyError('KEY_NOT_FOUND', `key ${record.label}: its PKCS#11 location is malformed (needs tokenSerial, tokenLabel and a hex id)`, 'input', {
       location: loc,
     });
   }
-  return { tokenSerial, tokenLabel, id, sensitive: sensitive === true, extractable: extractable === true };
+  return { tokenSerial, tokenLabel, id, sensitive: sensitive === true, extractable: extractable === true, imported: imported === true };
 }

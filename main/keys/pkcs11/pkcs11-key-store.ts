@@ -10,3 +10,5 @@ export { listPkcs11Tokens } from './pkcs11-token.js';
 export type { GeneratedPkcs11Key } from './pkcs11-key-generate.js';
 export { generatePkcs11Key } from './pkcs11-key-generate.js';
 export { openPkcs11Key } from './pkcs11-signing-key.js';
+export type { ImportedPkcs11Key, ImportedPkcs11KeyLocation } from './pkcs11-key-import.js';
+export { destroyImportedKey, importKeyToToken } from './pkcs11-key-import.js';

@@ -81,6 +81,9 @@ class Pkcs11SigningKey implements SigningKey {
  * object is the recorded key: same token serial, CKA_ID and CKA_LABEL, the public object's
  * SPKI equal to the record's, still non-extractable, and one test signature that
  * verifies against the recorded SPKI (which ties the private object to the public one).
+ * CKA_ALWAYS_SENSITIVE / CKA_NEVER_EXTRACTABLE are not asked for here: a generated key was
+ * checked for them when it was made, and a key restored from shares (location `imported`)
+ * honestly has them false; both must still be sensitive and non-extractable now.
  */
 export async function openPkcs11Key(record: KeyRecord, binding: Pkcs11Binding): Promise<SigningKey> {
   const loc = parsePkcs11KeyLocation(record);

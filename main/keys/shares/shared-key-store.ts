@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { combine, split } from 'shamir-secret-sharing';
@@ -126,6 +126,16 @@ interface OfferedShare {
  * or the passphrase.
  */
 export async function openSharedKey(record: KeyRecord, shares: ShareInput[]): Promise<SyncSigningKey> {
+  return withReassembledSharedKey(record, shares, (_pkcs8, key) => new KeyObjectSigningKey(record.label, record.algorithm, key, Buffer.from(record.spki)));
+}
+
+/**
+ * The same checks and reassembly as openSharedKey, for a caller that needs the PKCS#8
+ * bytes themselves (a restore onto a token). `use` sees the key only while it runs: the
+ * bytes are a view of the combined secret, which is wiped when `use` settles, so a
+ * caller cannot forget to wipe it and must copy nothing it does not wipe itself.
+ */
+export async function withReassembledSharedKey<T>(record: KeyRecord, shares: ShareInput[], use: (pkcs8: Buffer, key: KeyObject) => T | Promise<T>): Promise<T> {
   const location = readLocation(record);
   const byIndex = new Map(location.shares.map((s) => [s.index, s]));
 
@@ -172,10 +182,9 @@ export async function openSharedKey(record: KeyRecord, shares: ShareInput[]): Pr
       }
     }
     secret = await combine(plain);
-    const key = privateKeyForRecord(Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength), record, (why) =>
-      new KeyError('SHARE_MISMATCH', `the shares do not rebuild key "${record.label}" (${why})`, 'check'),
-    );
-    return new KeyObjectSigningKey(record.label, record.algorithm, key, Buffer.from(record.spki));
+    const pkcs8 = Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength);
+    const key = privateKeyForRecord(pkcs8, record, (why) => new KeyError('SHARE_MISMATCH', `the shares do not rebuild key "${record.label}" (${why})`, 'check'));
+    return await use(pkcs8, key);
   } finally {
     for (const p of plain) p.fill(0);
     secret?.fill(0);

@@ -14,7 +14,7 @@ import { checkDeviceChain, checkDeviceDigests, checkDeviceSignatures, checkIdevi
 import { manifestSchema } from './manifest-schema.js';
 import { checkPlan } from './plan-check.js';
 import { checkSequence, type PreviousManifest } from './sequence-check.js';
-import { verifyDetachedCms } from './verify-detached-cms.js';
+import { verifyDetachedCms } from '../../cms/verify-detached-cms.js';
 
 /** The file names of a manifest folder (the exporter writes the same names). */
 export const MANIFEST_JSON = 'manifest.json';

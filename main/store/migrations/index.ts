@@ -4,6 +4,8 @@ import m003 from './003-station.js';
 import m004 from './004-manifests.js';
 import m005 from './005-certificate-common-name.js';
 import m006 from './006-inventory.js';
+import m007 from './007-ceremonies.js';
+import m008 from './008-restored-keys.js';
 
 /**
  * Ordered schema migrations; the database's `PRAGMA user_version` is the number of the
@@ -22,6 +24,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'manifests', sql: m004 },
   { version: 5, name: 'certificate-common-name', sql: m005 },
   { version: 6, name: 'inventory', sql: m006 },
+  { version: 7, name: 'ceremonies', sql: m007 },
+  { version: 8, name: 'restored-keys', sql: m008 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

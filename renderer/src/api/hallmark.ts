@@ -19,6 +19,11 @@ export function subscribe<E extends EventName>(event: E, listener: (payload: Eve
   return api.on(event, listener);
 }
 
+/** Where a dropped item lives on disk; '' when the bridge is missing or the File is not from the disk. */
+export function pathForFile(file: File): string {
+  return window.hallmark?.pathForFile(file) ?? '';
+}
+
 /**
  * Duck-typed rather than instanceof: the error class lives in the preload's world, and
  * Electron's contextBridge copies errors across worlds, dropping the prototype (and

@@ -26,17 +26,25 @@ export function svgDataUrl(svg: string): string {
   return `data:image/svg+xml;base64,${btoa(bin)}`;
 }
 
-/** "step 2 of 4" and how many acknowledgments are in, for the progress bar. */
+/**
+ * "step 2 of 4" and how many acknowledgments are in, for the progress bar. Counted in
+ * script steps: the extra confirmations (clock, rehearsal comparison) belong to the step
+ * they happen in or before.
+ */
 export function runProgress(run: CeremonyRunView): { done: number; total: number; label: string } {
-  const total = run.steps.length;
-  const done = run.steps.filter((s) => s.state === 'done').length;
+  const script = run.steps.filter((s) => s.kind === 'script');
+  const total = script.length;
+  const done = script.filter((s) => s.state === 'done').length;
   if (run.phase === 'completed') return { done: total, total, label: `all ${total} steps done` };
-  if (run.phase === 'aborted') return { done, total, label: `stopped at step ${Math.min(run.current + 1, total)} of ${total}` };
   const step = run.steps[run.current];
+  const n = Math.max(1, Math.min(run.steps.slice(0, run.current + 1).filter((s) => s.kind === 'script').length, total));
+  if (run.phase === 'aborted') return { done, total, label: `stopped at step ${n} of ${total}` };
   if (!step) return { done, total, label: `finishing (${done} of ${total} steps done)` };
   const acked = step.acks.filter((a) => a.time !== null).length;
+  if (run.secretRequest) return { done, total, label: `step ${n} of ${total}: waiting for ${run.secretRequest.who}'s ${run.secretRequest.kind === 'pin' ? 'PIN' : 'passphrase'}` };
+  if (step.kind === 'preflight-clock') return { done, total, label: `before step 1: witnesses confirm the clock (${acked} of ${step.acks.length})` };
   const what = step.state === 'working' ? `${step.action ?? 'working'} in progress` : `${acked} of ${step.acks.length} acknowledgments`;
-  return { done, total, label: `step ${run.current + 1} of ${total}: ${what}` };
+  return { done, total, label: `step ${n} of ${total}: ${what}` };
 }
 
 /** A name typed for a sign-off matches only exactly (surrounding spaces aside): it is a signature, not a search. */

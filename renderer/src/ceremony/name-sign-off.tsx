@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { nameMatches } from './ceremony-text.js';
 
+const BUTTON: Record<string, string> = { approved: 'Approve', confirmed: 'Confirm' };
+
 /**
  * One person's sign-off: they type their own name and confirm. The button stays disabled
  * until the typed name is exactly theirs, so a click on someone else's row does nothing.
@@ -38,7 +40,7 @@ export function NameSignOff(props: {
           </label>
           <input id={id} className="input" data-testid={`${props.testId}-name`} value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="type your name" autoComplete="off" spellCheck={false} />
           <button type="submit" className="button" data-testid={`${props.testId}-submit`} disabled={props.disabled || !nameMatches(typed, props.name)}>
-            {props.verb === 'approved' ? 'Approve' : 'Acknowledge'}
+            {BUTTON[props.verb] ?? 'Acknowledge'}
           </button>
         </>
       )}

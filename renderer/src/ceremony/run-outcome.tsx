@@ -58,8 +58,22 @@ export function RunOutcome({ run }: { run: CeremonyRunView }) {
           <dd className="kv__value mono">{r.transcriptSha256}</dd>
         </div>
         <div className="kv__row">
-          <dt className="kv__key">Signature</dt>
-          <dd className="kv__value mono">{r.signaturePath}</dd>
+          <dt className="kv__key">Printable transcript</dt>
+          <dd className="kv__value mono" data-testid="ceremony-transcript-html">
+            {r.transcriptHtmlPath}
+          </dd>
+        </div>
+        <div className="kv__row">
+          <dt className="kv__key">Signature (CMS)</dt>
+          <dd className="kv__value mono" data-testid="ceremony-signature">
+            {r.signaturePath ?? 'none: this ceremony has no CA key to sign with'}
+          </dd>
+        </div>
+        <div className="kv__row">
+          <dt className="kv__key">Checksums</dt>
+          <dd className="kv__value mono" data-testid="ceremony-sums">
+            {r.sumsPath}
+          </dd>
         </div>
       </dl>
     </div>

@@ -1,51 +1,76 @@
 import { useState } from 'react';
-import type { CeremonyRole, CeremonyRunView } from '../../../preload/api.js';
+import type { CeremonyRole, CeremonyRunView, CeremonyStepRunView } from '../../../preload/api.js';
+import { ClockConfirmation } from './clock-confirmation.js';
 import { runProgress } from './ceremony-text.js';
 import { NameSignOff } from './name-sign-off.js';
+import { SecretPrompt } from './secret-prompt.js';
+import './ceremony.css';
+
+const EXTRA_LABEL: Record<Exclude<CeremonyStepRunView['kind'], 'script'>, string> = {
+  'preflight-clock': 'pre-flight clock',
+  'rehearsal-comparison': 'rehearsal comparison',
+  extra: 'confirmation',
+};
 
 /** The ceremony one step at a time: all steps with their state, and the current one's instructions and sign-offs. */
-export function StepRunner({ run, busy, onAcknowledge, onAbort }: {
+export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onAbort }: {
   run: CeremonyRunView;
   busy: boolean;
   onAcknowledge: (step: string, role: CeremonyRole, name: string) => Promise<boolean>;
+  onProvideSecret: (requestId: string, secret: string) => Promise<boolean>;
   onAbort: (reason: string) => Promise<void>;
 }) {
   const progress = runProgress(run);
   const [reason, setReason] = useState('');
+  const secret = run.secretRequest;
+  // The prompt belongs under the step whose action needs it; a step the screen does not know still gets it, above the list.
+  const secretRow = secret ? run.steps.findIndex((s) => s.id === secret.step && s.kind === 'script') : -1;
+  const prompt = secret ? <SecretPrompt key={secret.id} request={secret} busy={busy} onProvide={onProvideSecret} /> : null;
+  let n = 0;
   return (
     <div className="step-runner" data-testid="ceremony-run" data-phase={run.phase}>
       <div className="step-runner__progress">
         <progress max={progress.total} value={progress.done} aria-label="steps done" />
         <span data-testid="ceremony-progress">{progress.label}</span>
       </div>
+      {secret && secretRow < 0 ? prompt : null}
       <ol className="step-runner__steps">
-        {run.steps.map((s, i) => (
-          <li key={s.id} className={`run-step run-step--${s.state}`} data-testid="ceremony-step" data-step={s.id} data-state={s.state}>
-            <div className="run-step__head">
-              <span className="run-step__n">{i + 1}</span>
-              <span className="run-step__id mono">{s.id}</span>
-              {s.action ? <span className="run-step__action">action: {s.action}</span> : null}
-              <span className="run-step__state">{s.state}</span>
-            </div>
-            {i === run.current || s.acks.length > 0 ? <p className="run-step__say">{s.say}</p> : null}
-            {s.acks.length > 0 ? (
-              <div className="run-step__acks">
-                {s.acks.map((a) => (
-                  <NameSignOff
-                    key={`${a.role}/${a.name}`}
-                    role={a.role}
-                    name={a.name}
-                    time={a.time}
-                    verb="acknowledged"
-                    disabled={busy || s.state !== 'acknowledging' || run.phase !== 'running'}
-                    testId="ceremony-ack"
-                    onSign={(n) => onAcknowledge(s.id, a.role, n)}
-                  />
-                ))}
+        {run.steps.map((s, i) => {
+          const extra = s.kind !== 'script';
+          if (!extra) n += 1;
+          const active = s.state === 'acknowledging' && run.phase === 'running';
+          return (
+            <li key={s.id} className={`run-step run-step--${s.state}${extra ? ' run-step--extra' : ''}`} data-testid="ceremony-step" data-step={s.id} data-state={s.state} data-kind={s.kind}>
+              <div className="run-step__head">
+                <span className="run-step__n">{extra ? '·' : n}</span>
+                <span className="run-step__id mono">{s.id}</span>
+                {extra ? <span className="run-step__extra">{EXTRA_LABEL[s.kind as Exclude<CeremonyStepRunView['kind'], 'script'>]}</span> : null}
+                {s.action ? <span className="run-step__action">action: {s.action}</span> : null}
+                <span className="run-step__state">{secretRow === i ? 'waiting for a secret' : s.state}</span>
               </div>
-            ) : null}
-          </li>
-        ))}
+              {i === run.current || s.acks.length > 0 ? <p className="run-step__say">{s.say}</p> : null}
+              {s.kind === 'preflight-clock' ? (
+                <ClockConfirmation step={s} clockUtc={run.clockUtc} busy={busy} active={active} onAcknowledge={onAcknowledge} onReject={onAbort} />
+              ) : s.acks.length > 0 ? (
+                <div className="run-step__acks">
+                  {s.acks.map((a) => (
+                    <NameSignOff
+                      key={`${a.role}/${a.name}`}
+                      role={a.role}
+                      name={a.name}
+                      time={a.time}
+                      verb="acknowledged"
+                      disabled={busy || !active}
+                      testId="ceremony-ack"
+                      onSign={(name) => onAcknowledge(s.id, a.role, name)}
+                    />
+                  ))}
+                </div>
+              ) : null}
+              {secretRow === i ? prompt : null}
+            </li>
+          );
+        })}
       </ol>
       {run.phase === 'running' ? (
         <form

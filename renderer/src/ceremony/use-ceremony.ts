@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CeremonyHashApprovalView, CeremonyPlanView, CeremonyPreflightView, CeremonyRole, CeremonyRunView } from '../../../preload/api.js';
+import type { CeremonyDetailView, CeremonyHashApprovalView, CeremonyPlanView, CeremonyPreflightView, CeremonyRole, CeremonyRunView, CeremonySummaryView } from '../../../preload/api.js';
 import { invoke, subscribe, toFailure, type ApiFailure } from '../api/hallmark.js';
 
 export interface CeremonyControl {
@@ -8,13 +8,19 @@ export interface CeremonyControl {
   readonly preflight: CeremonyPreflightView | null;
   readonly run: CeremonyRunView | null;
   readonly busy: boolean;
+  /** the workspace's ceremony register, newest first; null until first read */
+  readonly past: readonly CeremonySummaryView[] | null;
+  readonly detail: CeremonyDetailView | null;
   load(scriptPath: string, bindingPath: string): Promise<void>;
   approve(name: string): Promise<boolean>;
   checkPreflight(): Promise<void>;
-  start(outDir: string, pin: string | null): Promise<void>;
+  start(outDir: string): Promise<void>;
   acknowledge(step: string, role: CeremonyRole, name: string): Promise<boolean>;
+  provideSecret(requestId: string, secret: string): Promise<boolean>;
   abort(reason: string): Promise<void>;
   reset(): void;
+  refreshPast(): Promise<void>;
+  showPast(id: string | null): Promise<void>;
 }
 
 /** The Ceremonies screen's state: the loaded plan, who approved its hash, pre-flight, and the live run. */
@@ -24,6 +30,8 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
   const [preflight, setPreflight] = useState<CeremonyPreflightView | null>(null);
   const [run, setRun] = useState<CeremonyRunView | null>(null);
   const [busy, setBusy] = useState(false);
+  const [past, setPast] = useState<CeremonySummaryView[] | null>(null);
+  const [detail, setDetail] = useState<CeremonyDetailView | null>(null);
   const onErrorRef = useRef(onError);
   onErrorRef.current = onError;
   const runId = useRef<string | null>(null);
@@ -93,11 +101,9 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
   }, [call, plan]);
 
   const start = useCallback(
-    async (outDir: string, pin: string | null) => {
+    async (outDir: string) => {
       if (!plan) return;
-      const r = await call(() =>
-        invoke('ceremony.start', { scriptPath: plan.scriptPath, bindingPath: plan.bindingPath, approvedHash: plan.sha256, outDir, ...(pin !== null ? { pin } : {}) }),
-      );
+      const r = await call(() => invoke('ceremony.start', { scriptPath: plan.scriptPath, bindingPath: plan.bindingPath, approvedHash: plan.sha256, outDir }));
       if (!r) return;
       runId.current = r.runId;
       showRun(r);
@@ -110,6 +116,17 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
       const id = runId.current;
       if (id === null) return false;
       const r = await call(() => invoke('ceremony.acknowledge', { runId: id, step, role, name }));
+      if (r) showRun(r);
+      return r !== undefined;
+    },
+    [call, showRun],
+  );
+
+  const provideSecret = useCallback(
+    async (requestId: string, secret: string) => {
+      const id = runId.current;
+      if (id === null) return false;
+      const r = await call(() => invoke('ceremony.provideSecret', { runId: id, requestId, secret }));
       if (r) showRun(r);
       return r !== undefined;
     },
@@ -134,5 +151,34 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     runId.current = null;
   }, []);
 
-  return { plan, approvals, preflight, run, busy, load, approve, checkPreflight, start, acknowledge, abort, reset };
+  const refreshPast = useCallback(async () => {
+    try {
+      setPast((await invoke('ceremony.list', {})).ceremonies);
+    } catch (e) {
+      onErrorRef.current(toFailure(e));
+    }
+  }, []);
+
+  const showPast = useCallback(
+    async (id: string | null) => {
+      if (id === null) {
+        setDetail(null);
+        return;
+      }
+      const d = await call(() => invoke('ceremony.show', { id }));
+      if (d) setDetail(d);
+    },
+    [call],
+  );
+
+  useEffect(() => {
+    void refreshPast();
+  }, [refreshPast]);
+  // A run that ends (or starts) changes the register: read it again then, not on every acknowledgment.
+  const phase = run ? `${run.runId}/${run.phase}` : null;
+  useEffect(() => {
+    if (phase !== null) void refreshPast();
+  }, [phase, refreshPast]);
+
+  return { plan, approvals, preflight, run, busy, past, detail, load, approve, checkPreflight, start, acknowledge, provideSecret, abort, reset, refreshPast, showPast };
 }

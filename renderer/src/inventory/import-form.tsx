@@ -1,12 +1,21 @@
 import { useState, type FormEvent } from 'react';
 import type { InventoryImportResultView } from '../../../preload/api.js';
+import { invoke, toFailure, type ApiFailure } from '../api/hallmark.js';
+import { FolderDropZone } from '../components/folder-drop-zone.js';
 
 interface Props {
   onImport: (req: { dirs: string[]; trustPem: string; operator: string }) => Promise<InventoryImportResultView[] | null>;
+  onError: (f: ApiFailure) => void;
 }
 
-/** Folders one per line; each is verified (every check must pass) and imported or refused on its own. */
-export function ImportForm({ onImport }: Props) {
+const MAX_FOLDERS = 64;
+
+/**
+ * Folders one per line, typed, chosen in the folder dialog or dropped; each is verified
+ * (every check must pass) and imported or refused on its own. Chosen or dropped folders
+ * join the list and are imported at once when the trusted root and operator are named.
+ */
+export function ImportForm({ onImport, onError }: Props) {
   const [dirs, setDirs] = useState('');
   const [trust, setTrust] = useState('');
   const [operator, setOperator] = useState('');
@@ -15,19 +24,45 @@ export function ImportForm({ onImport }: Props) {
   const list = dirs.split(/\r?\n/).map((d) => d.trim()).filter(Boolean);
   const ready = list.length > 0 && list.length <= 64 && trust.trim() !== '' && operator.trim() !== '' && !busy;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!ready) return;
+  const run = async (folders: string[]) => {
     setBusy(true);
     try {
-      setResults(await onImport({ dirs: list, trustPem: trust.trim(), operator: operator.trim() }));
+      setResults(await onImport({ dirs: folders, trustPem: trust.trim(), operator: operator.trim() }));
     } finally {
       setBusy(false);
     }
   };
 
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!ready) return;
+    await run(list);
+  };
+
+  const addFolders = (chosen: string[]) => {
+    const merged = [...new Set([...list, ...chosen])].slice(0, MAX_FOLDERS);
+    setDirs(merged.join('\n'));
+    if (trust.trim() !== '' && operator.trim() !== '' && !busy) void run(merged);
+  };
+
+  const pickFolders = () => {
+    invoke('dialog.openFolders', { purpose: 'manifest-import' }).then(
+      // Cancel ([]) leaves the list as it was.
+      ({ paths }) => {
+        if (paths.length) addFolders(paths);
+      },
+      (e: unknown) => onError(toFailure(e)),
+    );
+  };
+
   return (
     <form className="inventory-import" data-testid="inventory-import" onSubmit={submit} aria-label="Import manifests">
+      <FolderDropZone testId="inventory-import-drop" multiple onFolders={addFolders}>
+        <button type="button" className="button" data-testid="inventory-import-pick" onClick={pickFolders} disabled={busy}>
+          Import folders…
+        </button>
+        {list.length > 0 && (trust.trim() === '' || operator.trim() === '') ? <span className="hint">Name the trusted root and the operator, then Verify and import.</span> : null}
+      </FolderDropZone>
       <label className="field inventory-import__dirs" htmlFor="inventory-import-dirs">
         <span className="field__label">Manifest folders (one per line)</span>
         <textarea id="inventory-import-dirs" className="input textarea" rows={2} data-testid="inventory-import-dirs" value={dirs} onChange={(e) => setDirs(e.target.value)} spellCheck={false} />

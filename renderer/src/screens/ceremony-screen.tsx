@@ -1,7 +1,10 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import type { ApiFailure } from '../api/hallmark.js';
+import { CeremonyDetail } from '../ceremony/ceremony-detail.js';
+import { CaCalendarPanel } from '../ceremony/ca-calendar-panel.js';
 import { HashDisplay } from '../ceremony/hash-display.js';
 import { NameSignOff } from '../ceremony/name-sign-off.js';
+import { PastCeremonies } from '../ceremony/past-ceremonies.js';
 import { PreflightList } from '../ceremony/preflight-list.js';
 import { RunOutcome } from '../ceremony/run-outcome.js';
 import { StartForm } from '../ceremony/start-form.js';
@@ -11,9 +14,10 @@ import { KeyValueList } from '../components/certificate-details.js';
 import { useReportError } from '../components/error-reporter.js';
 
 /**
- * New ceremony: load a script and its binding (typed paths; the app's native dialog fills
- * the same fields), custodians approve the script's hash, pre-flight, then the guided run
- * step by step with every participant's sign-off, and the outcome.
+ * The workspace's past ceremonies (the register), each with its outputs and transcript;
+ * and a new ceremony: load a script and its binding (typed paths; the app's native dialog
+ * fills the same fields), custodians approve the script's hash, pre-flight, then the
+ * guided run step by step with every participant's sign-off, and the outcome.
  */
 export function CeremonyScreen() {
   const report = useReportError();
@@ -25,6 +29,20 @@ export function CeremonyScreen() {
   const approvedBy = new Map(c.approvals.filter((a) => a.sha256 === plan?.sha256).map((a) => [a.name, a.time]));
   const allApproved = plan !== null && plan.participants.custodians.every((n) => approvedBy.has(n));
   const running = c.run !== null;
+  const [composing, setComposing] = useState(false);
+  // The list is the section's home; a new ceremony's flow replaces it until that run has ended.
+  const flow = composing || plan !== null || running;
+  const live = c.run?.phase === 'running';
+  const newCeremony = () => {
+    c.reset();
+    void c.showPast(null);
+    setComposing(true);
+  };
+  const backToList = () => {
+    c.reset();
+    setComposing(false);
+    void c.refreshPast();
+  };
 
   const submitLoad = (e: FormEvent) => {
     e.preventDefault();
@@ -37,34 +55,51 @@ export function CeremonyScreen() {
       <header className="screen__header">
         <div className="screen__title-row">
           <h1 id="ceremony-title" className="screen__title">
-            Ceremonies — new ceremony
+            {flow ? 'Ceremonies — new ceremony' : 'Ceremonies'}
           </h1>
-          <span className="count">{plan ? `${plan.kind} ceremony "${plan.name}"` : 'No script loaded'}</span>
-        </div>
-        <form className="qa-form" onSubmit={submitLoad} aria-label="Ceremony script and binding">
-          <label className="field qa-form__field" htmlFor="ceremony-script-input">
-            <span className="field__label">Ceremony script (YAML)</span>
-            <input id="ceremony-script-input" className="input input--wide" data-testid="ceremony-script" value={scriptPath} onChange={(e) => setScriptPath(e.target.value)} placeholder="/media/usb/root-pkcs11.yaml" spellCheck={false} disabled={running} />
-          </label>
-          <label className="field qa-form__field" htmlFor="ceremony-binding-input">
-            <span className="field__label">Environment binding (YAML)</span>
-            <input id="ceremony-binding-input" className="input input--wide" data-testid="ceremony-binding" value={bindingPath} onChange={(e) => setBindingPath(e.target.value)} placeholder="/etc/hallmark/root.binding.yaml" spellCheck={false} disabled={running} />
-          </label>
-          <div className="qa-form__actions">
-            <button type="submit" className="button button--primary" data-testid="ceremony-load" disabled={c.busy || running || scriptPath.trim() === '' || bindingPath.trim() === ''}>
-              Load script
+          <span className="count">{flow ? (plan ? `${plan.kind} ceremony "${plan.name}"` : 'No script loaded') : c.past ? `${c.past.length} in this workspace` : ''}</span>
+          {!flow || (running && !live) ? (
+            <button type="button" className="button button--primary" data-testid="ceremony-new" onClick={newCeremony}>
+              New ceremony
             </button>
-            {running && c.run?.phase !== 'running' ? (
-              <button type="button" className="button" data-testid="ceremony-new" onClick={c.reset}>
-                New ceremony
+          ) : null}
+          {flow && !live ? (
+            <button type="button" className="button" data-testid="ceremony-back" onClick={backToList}>
+              Past ceremonies
+            </button>
+          ) : null}
+        </div>
+        {flow ? (
+          <form className="qa-form" onSubmit={submitLoad} aria-label="Ceremony script and binding">
+            <label className="field qa-form__field" htmlFor="ceremony-script-input">
+              <span className="field__label">Ceremony script (YAML)</span>
+              <input id="ceremony-script-input" className="input input--wide" data-testid="ceremony-script" value={scriptPath} onChange={(e) => setScriptPath(e.target.value)} placeholder="/media/usb/root-pkcs11.yaml" spellCheck={false} disabled={running} />
+            </label>
+            <label className="field qa-form__field" htmlFor="ceremony-binding-input">
+              <span className="field__label">Environment binding (YAML)</span>
+              <input id="ceremony-binding-input" className="input input--wide" data-testid="ceremony-binding" value={bindingPath} onChange={(e) => setBindingPath(e.target.value)} placeholder="/etc/hallmark/root.binding.yaml" spellCheck={false} disabled={running} />
+            </label>
+            <div className="qa-form__actions">
+              <button type="submit" className="button button--primary" data-testid="ceremony-load" disabled={c.busy || running || scriptPath.trim() === '' || bindingPath.trim() === ''}>
+                Load script
               </button>
-            ) : null}
-            <span className="hint">Air-gapped ceremonies from a reviewed script: root and CRL today.</span>
-          </div>
-        </form>
+              <span className="hint">Air-gapped ceremonies from a reviewed script: root, intermediate, CRL and key backup.</span>
+            </div>
+          </form>
+        ) : null}
       </header>
       <div className="ceremony__body">
-        {!plan && !c.run ? <p className="hint">Load the reviewed ceremony script and this machine's binding. Its SHA-256 is shown for the custodians to compare with the one they reviewed.</p> : null}
+        {!flow ? (
+          c.detail ? (
+            <CeremonyDetail detail={c.detail} onClose={() => void c.showPast(null)} />
+          ) : (
+            <section className="ceremony-panel" aria-label="Past ceremonies">
+              <h2 className="section-title">Past ceremonies</h2>
+              {c.past ? <PastCeremonies ceremonies={c.past} selected={null} onShow={(id) => void c.showPast(id)} /> : <p className="hint">Reading the register…</p>}
+            </section>
+          )
+        ) : null}
+        {flow && !plan && !c.run ? <p className="hint">Load the reviewed ceremony script and this machine's binding. Its SHA-256 is shown for the custodians to compare with the one they reviewed.</p> : null}
         {plan && !running ? (
           <>
             <section className="ceremony-panel" aria-label="Script">
@@ -78,7 +113,7 @@ export function CeremonyScreen() {
                   ['Custodians', plan.participants.custodians.join(', ')],
                   ['Witnesses', plan.participants.witnesses.join(', ')],
                   ['Steps', plan.steps.map((s) => s.id).join(' → ')],
-                  ['Token', plan.binding ? `serial ${plan.binding.tokenSerial}, module ${plan.binding.module}, PIN from ${plan.pinRequired ? 'this screen' : plan.binding.pinSource}` : 'none'],
+                  ['Token', plan.binding ? `serial ${plan.binding.tokenSerial}, module ${plan.binding.module}, PIN ${plan.pinRequired ? 'typed by the administrator at the step that needs it' : `from ${plan.binding.pinSource}`}` : 'none'],
                 ]}
               />
             </section>
@@ -97,16 +132,17 @@ export function CeremonyScreen() {
             </section>
             <section className="ceremony-panel" aria-label="Start">
               <h2 className="section-title">4. Start</h2>
-              <StartForm pinRequired={plan.pinRequired} enabled={allApproved && c.preflight?.ok === true} busy={c.busy} onStart={c.start} />
+              <StartForm enabled={allApproved && c.preflight?.ok === true} busy={c.busy} onStart={c.start} />
             </section>
           </>
         ) : null}
         {c.run ? (
           <>
             <RunOutcome run={c.run} />
-            <StepRunner run={c.run} busy={c.busy} onAcknowledge={c.acknowledge} onAbort={c.abort} />
+            <StepRunner run={c.run} busy={c.busy} onAcknowledge={c.acknowledge} onProvideSecret={c.provideSecret} onAbort={c.abort} />
           </>
         ) : null}
+        {!flow ? <CaCalendarPanel onError={onError} /> : null}
       </div>
     </section>
   );

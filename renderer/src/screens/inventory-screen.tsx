@@ -74,7 +74,7 @@ export function InventoryScreen() {
             {cache.total === null ? 'Loading…' : `${count.toLocaleString('en-US')} ${filtered ? 'matching ' : ''}certificate${count === 1 ? '' : 's'}`}
           </span>
         </div>
-        <ImportForm onImport={onImport} />
+        <ImportForm onImport={onImport} onError={onError} />
         <div className="inventory__batches">
           <BatchList batches={batches} selected={filter.batch} onSelect={(batch) => setFilter((f) => ({ ...f, batch }))} />
         </div>

@@ -1,7 +1,8 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import type { QaDeviceSummaryView } from '../../../preload/api.js';
-import type { ApiFailure } from '../api/hallmark.js';
+import { invoke, toFailure, type ApiFailure } from '../api/hallmark.js';
 import { useReportError } from '../components/error-reporter.js';
+import { FolderDropZone } from '../components/folder-drop-zone.js';
 import { rowActivation } from '../components/row-activation.js';
 import { VirtualTable } from '../components/virtual-table.js';
 import { QaCheckList } from '../qa/qa-check-list.js';
@@ -13,9 +14,10 @@ import { useQa, type QaPaths } from '../qa/use-qa.js';
 const ROW_HEIGHT = 28;
 
 /**
- * QA: run the standalone verifier on a manifest folder and read its checks. Paths are
- * typed here; the Electron app will fill the same fields from a native open/save dialog
- * (the renderer itself never touches the disk).
+ * QA: run the standalone verifier on a manifest folder and read its checks. The folder
+ * comes from the face's folder dialog, a drop, or the typed field (the renderer itself
+ * never touches the disk); a chosen or dropped folder is verified at once when the
+ * trusted root is named, through the same run as the Verify button.
  */
 export function QaScreen() {
   const report = useReportError();
@@ -25,11 +27,32 @@ export function QaScreen() {
   const [out, setOut] = useState('');
   const set = (k: keyof QaPaths) => (e: { target: { value: string } }) => setPaths((p) => ({ ...p, [k]: e.target.value }));
   const canVerify = paths.dir.trim() !== '' && paths.trustPem.trim() !== '' && !qa.running;
+  const [needTrust, setNeedTrust] = useState(false);
+
+  const run = (p: QaPaths) => void qa.verify(p).then(() => setOut((o) => (o.trim() === '' ? defaultReportPath(p.dir.trim(), new Date()) : o)));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!canVerify) return;
-    void qa.verify(paths).then(() => setOut((o) => (o.trim() === '' ? defaultReportPath(paths.dir.trim(), new Date()) : o)));
+    run(paths);
+  };
+
+  const chooseFolder = (dir: string) => {
+    const next = { ...paths, dir };
+    setPaths(next);
+    const ready = next.trustPem.trim() !== '' && !qa.running;
+    setNeedTrust(!ready && next.trustPem.trim() === '');
+    if (ready) run(next);
+  };
+
+  const openFolder = () => {
+    invoke('dialog.openFolder', { purpose: 'manifest' }).then(
+      // Cancel (null) leaves the screen as it was.
+      ({ path }) => {
+        if (path !== null) chooseFolder(path);
+      },
+      (e: unknown) => onError(toFailure(e)),
+    );
   };
 
   const r = qa.report;
@@ -53,6 +76,16 @@ export function QaScreen() {
           )}
         </div>
         <form className="qa-form" onSubmit={submit} aria-label="Manifest to verify">
+          <FolderDropZone testId="qa-drop" multiple={false} onFolders={([dir]) => dir !== undefined && chooseFolder(dir)}>
+            <button type="button" className="button button--primary" data-testid="qa-open-folder" onClick={openFolder} disabled={qa.running}>
+              Open folder…
+            </button>
+            {needTrust && paths.trustPem.trim() === '' ? (
+              <span className="hint" data-testid="qa-need-trust">
+                Now name the trusted root, then Verify.
+              </span>
+            ) : null}
+          </FolderDropZone>
           <PathField label="Manifest folder" testId="qa-dir" value={paths.dir} onChange={set('dir')} placeholder="/media/usb/WO-1 (manifest.json + manifest.json.p7s)" />
           <PathField label="Trusted root (PEM)" testId="qa-trust" value={paths.trustPem} onChange={set('trustPem')} placeholder="/path/to/root.pem" />
           <PathField label="Production plan CSV (optional)" testId="qa-plan" value={paths.planCsv} onChange={set('planCsv')} placeholder="plan.csv" />
@@ -61,7 +94,7 @@ export function QaScreen() {
             <button type="submit" className="button button--primary button--big" data-testid="qa-verify" disabled={!canVerify}>
               {qa.running ? 'Verifying…' : 'Verify'}
             </button>
-            <span className="hint">Paths on this computer; the installed app picks them with a file dialog.</span>
+            <span className="hint">Or type the paths on this computer.</span>
           </div>
         </form>
       </header>
@@ -115,7 +148,7 @@ export function QaScreen() {
             </div>
           </>
         ) : (
-          <p className="hint qa__empty">Name a manifest folder and the trusted root, then Verify. Each check of `hallmark manifest verify` is shown here with its details.</p>
+          <p className="hint qa__empty">Name the trusted root, then open or drop a manifest folder (or type it and Verify). Each check of `hallmark manifest verify` is shown here with its details.</p>
         )}
       </div>
     </section>

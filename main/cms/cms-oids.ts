@@ -1,4 +1,4 @@
-/** The CMS (RFC 5652) and digest identifiers the manifest signature uses, named once. */
+/** The CMS (RFC 5652, RFC 8419) and digest identifiers our detached signatures use, named once. */
 export const CMS_OID = {
   data: '1.2.840.113549.1.7.1',
   signedData: '1.2.840.113549.1.7.2',
@@ -14,6 +14,7 @@ export const CMS_OID = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   ecdsaWithSha384: '1.2.840.10045.4.3.3',
   ecdsaWithSha512: '1.2.840.10045.4.3.4',
+  ed25519: '1.3.101.112',
 } as const;
 
 export type DigestName = 'sha256' | 'sha384' | 'sha512';

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { KEY_ALGORITHM_INFO } from '../../keys/key-algorithm.js';
-import type { SigningKey } from '../../keys/signing-key.js';
-import { signatureAlgorithmFor } from '../../x509/signature-algorithm.js';
-import { ManifestError } from '../manifest-errors.js';
+import { KEY_ALGORITHM_INFO } from '../keys/key-algorithm.js';
+import type { SigningKey } from '../keys/signing-key.js';
+import { signatureAlgorithmFor } from '../x509/signature-algorithm.js';
+import { CmsError } from './cms-errors.js';
 import { CMS_OID, DIGEST_OID, type DigestName } from './cms-oids.js';
-import { verifyDetachedCms } from '../verify/verify-detached-cms.js';
+import { verifyDetachedCms } from './verify-detached-cms.js';
 
 export interface DetachedCmsRequest {
   /** the bytes signed (they travel next to the .p7s, not inside it) */
@@ -26,7 +26,8 @@ export interface DetachedCmsRequest {
  *
  * pkijs builds the structure, but its own sign() wants a WebCrypto private key; ours
  * never leaves its store (software file, token, shares), so the DER SET OF signed
- * attributes is encoded here — sorted, as DER requires — and signed through SigningKey,
+ * attributes is encoded here — sorted, as DER requires — and signed through SigningKey
+ * (Ed25519 signs those bytes themselves, RFC 8419 §3.2, the others hash them),
  * and the signature bytes are placed into the SignerInfo. The result is checked with the
  * standalone verifier before it is returned: a faulty token or a wrong key stops here.
  */
@@ -64,21 +65,22 @@ export async function signDetachedCms(req: DetachedCmsRequest): Promise<Buffer> 
   const p7s = Buffer.from(contentInfo.toSchema().toBER());
 
   const check = verifyDetachedCms(p7s, req.content);
-  if (!check.ok) throw new ManifestError('MANIFEST_SIGNATURE_FAILED', `the manifest signature made with key "${req.signer.label}" does not verify: ${check.problem}`, 'check');
-  if (!check.signerCertificate.equals(req.signerCertificate)) throw new ManifestError('MANIFEST_SIGNATURE_FAILED', 'the CMS names another signer certificate than the one given', 'check');
+  if (!check.ok) throw new CmsError('CMS_SIGNATURE_FAILED', `the CMS signature made with key "${req.signer.label}" does not verify: ${check.problem}`, 'check');
+  if (!check.signerCertificate.equals(req.signerCertificate)) throw new CmsError('CMS_SIGNATURE_FAILED', 'the CMS names another signer certificate than the one given', 'check');
   return p7s;
 }
 
 /**
  * The digest of the SignerInfo. OpenSSL verifies the signature over the signed
  * attributes with the SignerInfo's digest algorithm, so it must be the hash the key signs
- * with: SHA-256 for P-256 and RSA, SHA-384 for P-384. Ed25519 (pure, RFC 8419) is not
- * offered for manifest signers.
+ * with: SHA-256 for P-256 and RSA, SHA-384 for P-384. Ed25519 hashes internally, and
+ * RFC 8419 §3.1 makes SHA-512 the digest of the content (messageDigest) for it.
  */
 export function cmsDigestFor(key: Pick<SigningKey, 'algorithm' | 'label'>): DigestName {
-  const hash = KEY_ALGORITHM_INFO[key.algorithm].hash;
-  if (hash === null) throw new ManifestError('MANIFEST_SIGNER_KEY_UNSUPPORTED', `key "${key.label}" is ${key.algorithm}; a manifest signer key is ECDSA (P-256 recommended) or RSA`);
-  return hash;
+  const info = KEY_ALGORITHM_INFO[key.algorithm];
+  if (info.hash !== null) return info.hash;
+  if (info.family === 'ed25519') return 'sha512';
+  throw new CmsError('CMS_KEY_UNSUPPORTED', `key "${key.label}" is ${key.algorithm}, which Hallmark cannot sign a CMS with`);
 }
 
 /** RFC 5652 §11.3: UTCTime for 1950–2049, GeneralizedTime otherwise; whole seconds. */

@@ -1,8 +1,8 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { parseCertificateFast } from '../../x509/certificate-facts-fast.js';
-import { CMS_OID, DIGEST_BY_OID, type DigestName } from '../cms/cms-oids.js';
+import { parseCertificateFast } from '../x509/certificate-facts-fast.js';
+import { CMS_OID, DIGEST_BY_OID, type DigestName } from './cms-oids.js';
 
 export interface CmsParts {
   /** every certificate the SignedData carries, DER */
@@ -62,7 +62,7 @@ export function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array): CmsVeri
   const messageDigest = one(CMS_OID.messageDigest);
   if (!(messageDigest instanceof asn1js.OctetString)) return failWith('the messageDigest signed attribute is missing');
   const expected = createHash(digest).update(content).digest();
-  if (!expected.equals(Buffer.from(messageDigest.valueBlock.valueHexView))) return failWith(`messageDigest does not match the ${digest.toUpperCase()} of the content: the manifest was changed after it was signed`);
+  if (!expected.equals(Buffer.from(messageDigest.valueBlock.valueHexView))) return failWith(`messageDigest does not match the ${digest.toUpperCase()} of the content: the content was changed after it was signed`);
 
   // pkijs keeps the signed attributes exactly as received, with the [0] tag already replaced by SET (0x31).
   const signedBytes = Buffer.from(attrs.encodedValue);
@@ -109,6 +109,11 @@ function verifySignature(algorithmOid: string, digest: DigestName, spki: Buffer,
       return verify('sha384', data, key, signature);
     case CMS_OID.rsaEncryption:
       return verify(digest, data, key, signature);
+    // RFC 8419: pure Ed25519 over the signed attributes themselves; the SHA-512 digest covers only the content
+    case CMS_OID.ed25519:
+      if (key.asymmetricKeyType !== 'ed25519') throw new Error(`the SignerInfo says Ed25519 but the signer's key is ${key.asymmetricKeyType}`);
+      if (digest !== 'sha512') throw new Error(`an Ed25519 SignerInfo must use SHA-512 as its digest (RFC 8419 §3.1), not ${digest.toUpperCase()}`);
+      return verify(null, data, key, signature);
     default:
       throw new Error(`unsupported signature algorithm ${algorithmOid}`);
   }

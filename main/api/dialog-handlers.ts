@@ -1,0 +1,57 @@
+import { statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { DroppedFolderView, FolderPurpose, Input, OperationName, Output } from '../../preload/api.js';
+import { HallmarkError } from '../errors/hallmark-error.js';
+import { MANIFEST_JSON, MANIFEST_P7S } from '../manifest/verify/verify-manifest.js';
+
+type DialogOp = Extract<OperationName, `dialog.${string}`>;
+export type DialogHandlers = { [Op in DialogOp]: (input: Input<Op>, caller?: unknown) => Output<Op> | Promise<Output<Op>> };
+
+/**
+ * The face's native folder dialog, a port the core asks through: the core must not
+ * import Electron, and the CLI and the test host have no native dialog of their own.
+ * `caller` is whatever the face's transport passed to dispatch() (Electron: the sender's
+ * WebContents, so the dialog is modal to the window that asked).
+ */
+export interface FolderPicker {
+  /** the chosen folders, [] when cancelled; at most one unless `multiple` */
+  pickFolders(request: { purpose: FolderPurpose; multiple: boolean }, caller: unknown): Promise<string[]>;
+}
+
+/** The contract's bound on folders per import; a dialog selection past it is cut here, not refused later. */
+const MAX_FOLDERS = 64;
+
+/** For faces without a window (the CLI, integration tests): asking is an error, never a hang. */
+export const NO_FOLDER_PICKER: FolderPicker = {
+  pickFolders: () => Promise.reject(new HallmarkError('DIALOG_UNAVAILABLE', 'this Hallmark has no folder dialog; type the path instead', 'environment')),
+};
+
+export function createDialogHandlers(picker: FolderPicker): DialogHandlers {
+  return {
+    'dialog.openFolder': async ({ purpose }, caller) => {
+      const [path] = await picker.pickFolders({ purpose, multiple: false }, caller);
+      return { path: path ?? null };
+    },
+    'dialog.openFolders': async ({ purpose }, caller) => ({
+      paths: (await picker.pickFolders({ purpose, multiple: true }, caller)).slice(0, MAX_FOLDERS),
+    }),
+    'dialog.droppedFolders': ({ paths }) => ({ items: paths.map(droppedFolder) }),
+  };
+}
+
+/**
+ * A folder is itself; manifest.json or its signature stands for the folder holding it
+ * (people drag the file they see); anything else is named, never guessed at.
+ */
+export function droppedFolder(path: string): DroppedFolderView {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (e) {
+    return { path, ok: false, problem: `${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+  if (isDirectory) return { path, ok: true, folder: path };
+  const name = basename(path);
+  if (name === MANIFEST_JSON || name === MANIFEST_P7S) return { path, ok: true, folder: dirname(path) };
+  return { path, ok: false, problem: `${name} is a file, not a manifest folder: drop the folder holding ${MANIFEST_JSON} and ${MANIFEST_P7S}` };
+}

@@ -1,0 +1,42 @@
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { HallmarkError, type ErrorKind } from '../errors/hallmark-error.js';
+import type { Workspace } from '../store/workspace.js';
+import { caCalendar, type CalendarEvent } from './ca-calendar.js';
+import { toICalendar } from './icalendar.js';
+
+export type CalendarErrorCode = 'CALENDAR_OUTPUT_EXISTS' | 'CALENDAR_OUTPUT_UNWRITABLE';
+
+export class CalendarError extends HallmarkError {
+  declare readonly code: CalendarErrorCode;
+  constructor(code: CalendarErrorCode, message: string, kind: ErrorKind = 'input') {
+    super(code, message, kind);
+    this.name = 'CalendarError';
+  }
+}
+
+/**
+ * Writes the CA calendar as an .ics file, created with O_EXCL: a typed path that names
+ * an existing file (another calendar, or anything else) is refused, never replaced.
+ */
+export function exportCaCalendar(ws: Workspace, path: string, now: Date): { path: string; events: CalendarEvent[] } {
+  const events = caCalendar(ws, now);
+  const full = resolve(path);
+  const bytes = Buffer.from(toICalendar(events, now), 'utf8');
+  let fd: number;
+  try {
+    fd = openSync(full, 'wx', 0o644);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new CalendarError('CALENDAR_OUTPUT_EXISTS', `${full} already exists; a calendar export never overwrites a file — choose a new name`);
+    throw new CalendarError('CALENDAR_OUTPUT_UNWRITABLE', `cannot create ${full}: ${code ?? (e as Error).message}`, 'environment');
+  }
+  try {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return { path: full, events };
+}
