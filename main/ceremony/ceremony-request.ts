@@ -36,8 +36,11 @@ export interface RunCeremonyRequest {
   readonly dryRun?: boolean;
   /** asks for a secret the binding sources from an environment variable the env lacks, at the step that needs it */
   readonly secrets?: SecretPrompt;
-  /** exceptions noted since the last call (the app's "note an exception"); drained after every step */
-  readonly exceptions?: () => readonly NotedException[];
+  /**
+   * Exceptions the witnesses want on the record, asked after every step's acknowledgments
+   * (the terminal asks each witness; the app hands over what was noted since the last call).
+   */
+  readonly exceptions?: (step: string) => Promise<readonly NotedException[]>;
   /** called once the ceremony is in the register, before its first acknowledgment */
   readonly registered?: (ceremonyId: string) => void;
 }

@@ -164,7 +164,7 @@ async function runSteps(run: StepsRun): Promise<CeremonyResult> {
       writer.append({ type: 'step-started', step: step.id, index: i, say: step.say, acknowledge: step.acknowledge, action: step.action ?? null });
       const acks = await req.acks.collect(step, script, say);
       recordAcks(req, writer, acks);
-      noteExceptions(req, writer, step.id);
+      await noteExceptions(req, writer, step.id);
       let result: { [k: string]: JsonValue } = {};
       const before = out.written.length;
       if (step.action) {
@@ -196,7 +196,6 @@ async function runSteps(run: StepsRun): Promise<CeremonyResult> {
       writer.append({ type: 'step-completed', step: step.id, index: i });
     }
     current = null;
-    noteExceptions(req, writer, null);
     // Kept before the transcript is finished, so the transcript can name it and its hash.
     const extra: { [k: string]: JsonValue } = {};
     if (req.saveRehearsal !== undefined) {
@@ -260,8 +259,8 @@ function recordAcks(req: RunCeremonyRequest, writer: TranscriptWriter, acks: rea
   for (const a of acks) writer.append({ type: 'acknowledged', step: a.step, role: a.role, name: a.name, via: a.via }, new Date(a.time));
 }
 
-function noteExceptions(req: RunCeremonyRequest, writer: TranscriptWriter, step: string | null): void {
-  const notes = req.exceptions?.() ?? [];
+async function noteExceptions(req: RunCeremonyRequest, writer: TranscriptWriter, step: string): Promise<void> {
+  const notes = (await req.exceptions?.(step)) ?? [];
   if (notes.length === 0) return;
   req.ws.transact(() => {
     for (const n of notes) req.ws.audit.append({ actor: n.name, action: 'ceremony.exception-noted', subject: req.script.script.name, details: { step, role: n.role, note: n.note } });

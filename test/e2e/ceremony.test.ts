@@ -143,6 +143,47 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen', () => {
     }
   }, 60_000);
 
+  it('asks each custodian for their own passphrase in turn at generate-key, one field at a time, for a root split among custodians', async () => {
+    const host = await startTestHost({ home: join(dirs.path, 'ws-shares') });
+    try {
+      const { page, errors } = await open(host);
+      const script = join(dirs.path, 'root-shares.yaml');
+      writeFileSync(script, readFileSync(join(REPO_ROOT, 'resources/ceremonies/root-shares.yaml'), 'utf8').replace('requireNoNetwork: true', 'requireNoNetwork: false'));
+      const custodians = ['Bob Custodian', 'Carol Custodian', 'Erin Custodian'];
+      const pass: Record<string, string> = { 'Bob Custodian': 'bob-passphrase-7a1c', 'Carol Custodian': 'carol-passphrase-2d9e', 'Erin Custodian': 'erin-passphrase-5f3b' };
+      await loadAndApprove(page, script, join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml'), custodians);
+      const out = join(dirs.path, 'out-shares');
+      await preflightAndStart(page, out);
+      await acknowledgeStep(page, 'preflight-clock');
+      await acknowledgeStep(page, 'preflight-confirmed');
+      await acknowledgeStep(page, 'generate-and-split');
+      const asked: string[] = [];
+      for (const name of custodians) {
+        await expect.poll(() => page.getByTestId('ceremony-secret').getAttribute('data-who'), { timeout: 20_000 }).toBe(name);
+        // One prompt at a time, and an empty field for each person.
+        expect(await page.getByTestId('ceremony-secret').count()).toBe(1);
+        expect(await page.getByTestId('ceremony-secret-input').inputValue()).toBe('');
+        expect(await page.getByTestId('ceremony-secret-what').textContent()).toBe('enter your passphrase');
+        await page.getByTestId('ceremony-secret-input').fill(pass[name]!);
+        if (name === 'Carol Custodian') await screenshot(page, 'ceremony-secret-custodian');
+        await page.getByTestId('ceremony-secret-submit').click();
+        asked.push(name);
+      }
+      expect(asked).toEqual(custodians);
+      await acknowledgeStep(page, 'sign-root');
+      await acknowledgeStep(page, 'shares-handed-over');
+      await page.getByTestId('ceremony-result').waitFor({ timeout: 30_000 });
+      const cert = join(out, 'acme-root-shares-2026.pem');
+      expect(execFileSync('openssl', ['verify', '-CAfile', cert, cert], { encoding: 'utf8' }).trim()).toBe(`${cert}: OK`);
+      for (const f of filesUnder(out)) for (const p of Object.values(pass)) expect(readFileSync(f).includes(p), f).toBe(false);
+      expect(JSON.stringify(host.workspace.audit.query({ offset: 0, limit: 1000 }))).not.toContain(pass['Bob Custodian']);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await host.close();
+    }
+  }, 60_000);
+
   it('stops when a witness rejects the clock, before any key exists, and lists the ceremony as aborted', async () => {
     const host = await startTestHost({ home: join(dirs.path, 'ws-clock') });
     try {

@@ -123,6 +123,9 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
 
     const resumed = await cli('ceremony', 'run', script, '--binding', bindingB, '--approved-hash', approved, '--out', out, '--ack-file', fullAcks, '--resume', open!.id);
     expect(resumed.code, resumed.stderr).toBe(0);
+    // The witness's exception typed before the kill is on the record.
+    expect(readTranscript(out).of('exception')).toMatchObject([{ step: 'preflight-confirmed', role: 'witnesses', by: 'Dave Witness', note: NOTE }]);
+    expect(rows(home, "SELECT actor FROM audit_log WHERE action = 'ceremony.exception-noted'")).toEqual([{ actor: 'Dave Witness' }]);
     const cert = join(out, 'acme-root-2026.pem');
     // The root certifies the key generated before the kill, not a new one.
     const spki = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-pubkey'], { encoding: 'utf8' });
@@ -161,6 +164,8 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
  * at its prompt, and SIGKILLs the process when it asks for the step `stopAt`: a ceremony
  * killed between two committed steps, as a pulled power cord would.
  */
+const NOTE = 'seal bag number 4411 differs from the checklist (4417)';
+
 async function killAtPrompt(home: string, args: string[], stopAt: string): Promise<void> {
   const marker = `hallmark-kill-${Date.now()}`;
   const cmd = [process.execPath, join(REPO_ROOT, 'bin/hallmark.mjs'), '--home', home, '--actor', marker, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
@@ -171,9 +176,14 @@ async function killAtPrompt(home: string, args: string[], stopAt: string): Promi
     const timer = setTimeout(() => reject(new Error(`no prompt for "${stopAt}" within 60 s; output:\n${seen}`)), 60_000);
     child.stdout.on('data', (d: Buffer) => {
       seen += d.toString();
-      const prompts = [...seen.matchAll(/ (administrator|custodians|witnesses) ([^:\n]+): type your name to acknowledge step "([^"]+)": /g)];
+      const prompts = [...seen.matchAll(/ (administrator|custodians|witnesses) ([^:\n]+): type your name to acknowledge step "([^"]+)": | witness ([^:\n]+): any exception to note for step "([^"]+)"\? \(Enter for none\): /g)];
       for (const m of prompts.slice(answered)) {
         answered += 1;
+        if (m[5] !== undefined) {
+          // One witness notes an exception after the first step; the others have none.
+          child.stdin.write(m[5] === 'preflight-confirmed' ? `${NOTE}\r` : '\r');
+          continue;
+        }
         if (m[3] === stopAt) {
           clearTimeout(timer);
           execFileSync('pkill', ['-KILL', '-f', marker]);

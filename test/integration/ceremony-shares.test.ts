@@ -116,7 +116,7 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
       { name: 'Carol Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_CAROL' },
       { name: 'Erin Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_ERIN' },
     ]);
-    const split = t.of('action').find((a) => a.step === 'generate-key')!.result as { shares: { custodian: string; index: number; fileSha256: string; shareSha256: string; verified: string }[] };
+    const split = t.of('action').find((a) => a.action === 'generate-key')!.result as { shares: { custodian: string; index: number; fileSha256: string; shareSha256: string; verified: string }[] };
     expect(split).toMatchObject({ store: 'shares', threshold: 2, total: 3 });
     expect(split.shares.map((s) => s.custodian)).toEqual(['Bob Custodian', 'Carol Custodian', 'Erin Custodian']);
     for (const [i, s] of split.shares.entries()) {
@@ -206,9 +206,14 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     const crl = file('crl-after-backup.yaml', crlScript('acme-root-shares-2026').replace('custodians: [Bob Custodian, Carol Custodian, Erin Custodian]', 'custodians: [Bob Custodian, Carol Custodian, Erin Custodian, Frank Custodian]'));
     const acks4 = join(REPO_ROOT, 'resources/ceremonies/rehearsal-key-backup.acks');
     const oldBinding = join(tmp.path, 'crl-shares.binding.yaml');
-    const old = await run(crl, oldBinding, join(tmp.path, 'out-crl-old'), acks4);
+    const oldOut = join(tmp.path, 'out-crl-old');
+    const old = await run(crl, oldBinding, oldOut, acks4);
     expect(old.code).not.toBe(0);
     expect(old.stderr).toMatch(/^error: SHARE_CORRUPT: share 1 \(Carol Custodian\) is not the share recorded/m);
+    // Refused at the signing step, before any CRL: the transcript up to the stop, the ceremony left open.
+    expect(readdirSync(oldOut)).toEqual(['transcript.jsonl']);
+    expect(readTranscript(oldOut).records.at(-1)).toMatchObject({ type: 'stopped', step: 'sign-crl', code: 'SHARE_CORRUPT' });
+    await abortAt(oldOut, 'old shares no longer open the key');
     const newShare = (i: number) => join(out, `${label}.share-${i}-of-3.json`);
     const newBinding = file(
       'crl-new.binding.yaml',
@@ -229,6 +234,7 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     const noSection = await run(script, file('soft-none.binding.yaml', 'version: 1\n'), join(tmp.path, 'out-crl-soft-none'), sharesAcks);
     expect(noSection.code).toBe(2);
     expect(noSection.stderr).toMatch(/^error: CEREMONY_BINDING_INVALID: .*needs software\.passphrase/m);
+    expect(readdirSync(join(tmp.path, 'out-crl-soft-none'))).toEqual([]);
     const r = await run(script, file('soft.binding.yaml', `version: 1\nsoftware:\n  passphrase:\n    file: soft.pass\n`), out, sharesAcks);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['lab-root-crl-1.der', 'lab-root-crl-1.pem', ...FINISHED_FILES].sort());

@@ -7,6 +7,7 @@ import { loadBinding } from '../../ceremony/ceremony-binding.js';
 import { formatHashWords, hashWords } from '../../ceremony/hash-words.js';
 import { parseCeremonyScript, type LoadedScript } from '../../ceremony/parse-ceremony-script.js';
 import { runCeremony } from '../../ceremony/run-ceremony.js';
+import { terminalExceptions } from '../../ceremony/terminal-exceptions.js';
 import { scriptHashQrText, scriptHashTerminalQr } from '../../ceremony/script-hash-qr.js';
 import type { CliContext } from '../cli-context.js';
 import { registerCeremonyVerifyTranscript } from './ceremony-verify-command.js';
@@ -84,6 +85,7 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
           ...(opts.acceptRehearsalDifferences ? { acceptRehearsalDifferences: true } : {}),
           ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
           ...(dry ? { dryRun: true } : {}),
+          ...(opts.ackFile ? {} : { exceptions: terminalExceptions(script.script) }),
         }).finally(() => dry?.dispose());
         if (c.json) return c.printJson(result);
         for (const o of [...result.outputs, result.transcriptHtml, result.transcript, ...(result.signature ? [result.signature] : []), result.sums]) c.io.out(`${o.sha256}  ${o.file}\n`);
