@@ -311,14 +311,17 @@ function resolveAccess(ws: Workspace, script: CeremonyScript, req: RunCeremonyRe
 }
 
 /** The tokens pre-flight checks: the CA's, and an intermediate's own. */
-function tokenArgs(req: RunCeremonyRequest): { modulePath?: string; tokenSerial?: string } {
+function tokenArgs(req: RunCeremonyRequest): { modulePath?: string; tokenSerial?: string; extraTokens?: { modulePath: string; tokenSerial: string; role: string }[] } {
   const summary = bindingSummary(req.binding);
   const script = req.script.script;
   const usesToken =
     (script.kind === 'root' && script.key.store === 'pkcs11') ||
     script.kind === 'key-restore' ||
     ((script.kind === 'crl' || script.kind === 'intermediate') && summary.module !== undefined);
-  return usesToken && summary.module !== undefined && summary.tokenSerial !== undefined ? { modulePath: summary.module, tokenSerial: summary.tokenSerial } : {};
+  const own = summary.intermediateToken;
+  // An intermediate whose key is made here has its own token: checked and recorded as well.
+  const extra = script.kind === 'intermediate' && script.intermediate.key.source === 'pkcs11' && own ? { extraTokens: [{ modulePath: own.module, tokenSerial: own.tokenSerial, role: 'intermediate' }] } : {};
+  return { ...(usesToken && summary.module !== undefined && summary.tokenSerial !== undefined ? { modulePath: summary.module, tokenSerial: summary.tokenSerial } : {}), ...extra };
 }
 
 function plannedOutputs(ws: Workspace, script: CeremonyScript): string[] {
@@ -364,6 +367,7 @@ function describePreflight(p: PreflightResult): string {
     `  app              Hallmark ${p.appVersion}, code SHA-256 ${p.appCode.sha256} (${p.appCode.files} files under ${p.appCode.root})`,
     `  workspace        ${p.workspace}`,
     p.token ? `  token            "${p.token.label}" serial ${p.token.serial} (${p.token.manufacturer} ${p.token.model})` : '  token            none (the key is not on a token)',
+    ...(p.extraTokens ?? []).map((t) => `  ${`${t.role} token`.padEnd(17)}"${t.label}" serial ${t.serial} (${t.manufacturer} ${t.model})`),
     `  network          ${p.networkInterfaces.length === 0 ? 'no interface up but loopback' : `UP: ${p.networkInterfaces.map((n) => `${n.name} ${n.address}`).join(', ')}`}${p.requireNoNetwork ? '' : ' (the script allows it)'}`,
     '',
   ].join('\n');
