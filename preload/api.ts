@@ -120,6 +120,16 @@ export const inputSchemas = {
   'ceremony.acknowledge': z.strictObject({ runId: z.string().uuid(), step: ceremonyIdent, role: ceremonyRole, name: participantName }),
   'ceremony.abort': z.strictObject({ runId: z.string().uuid(), reason: z.string().trim().min(1).max(500) }),
   'ceremony.status': z.strictObject({}),
+  /**
+   * Continues an interrupted ceremony of the register (status 'interrupted') with its own
+   * script and output folder: the custodians approved the script's hash again
+   * (ceremony.approveHash), and it must be the hash the register recorded.
+   */
+  'ceremony.resume': z.strictObject({ id: z.string().uuid(), bindingPath: filePath, approvedHash: sha256Hex }),
+  /** closes an interrupted ceremony as `hallmark ceremony abort` does: register, audit log and, when its medium is here, its transcript */
+  'ceremony.abortInterrupted': z.strictObject({ id: z.string().uuid(), reason: z.string().trim().min(1).max(500) }),
+  /** a witness wants something on the record; recorded after the current step's acknowledgments */
+  'ceremony.noteException': z.strictObject({ runId: z.string().uuid(), name: participantName, note: z.string().trim().min(1).max(2000) }),
   /** the CAs' calendar (main/ca/ca-calendar.ts): CRL re-signing, CA renewal and expiry dates */
   'ceremony.calendar': z.strictObject({}),
   /** writes it as an .ics file at a typed path, never over an existing file */
@@ -315,6 +325,9 @@ export interface Outputs {
   'ceremony.provideSecret': CeremonyRunView;
   'ceremony.list': { ceremonies: CeremonySummaryView[] };
   'ceremony.show': CeremonyDetailView;
+  'ceremony.resume': CeremonyRunView;
+  'ceremony.abortInterrupted': CeremonyAbortedView;
+  'ceremony.noteException': CeremonyRunView;
   'dialog.openFolder': { path: string | null };
   'dialog.openFolders': { paths: string[] };
   'dialog.droppedFolders': { items: DroppedFolderView[] };
@@ -473,6 +486,29 @@ export interface CeremonyRunView {
   result: CeremonyResultView | null;
   /** why the ceremony stopped */
   error: { code: string; message: string } | null;
+  /** the script's witnesses: who may note an exception (ceremony.noteException) */
+  witnesses: string[];
+  /** exceptions noted on the screen during this run, oldest first */
+  exceptions: CeremonyExceptionView[];
+}
+
+/** A witness's exception: queued until the current step's acknowledgments are in, then recorded (transcript and audit log). */
+export interface CeremonyExceptionView {
+  name: string;
+  note: string;
+  /** UTC, when it was typed */
+  notedAt: string;
+  /** 'unrecorded': the run ended before another step's acknowledgments could carry it */
+  state: 'queued' | 'recorded' | 'unrecorded';
+  /** the step it was recorded at; null until recorded */
+  step: string | null;
+}
+
+/** An interrupted ceremony closed from the screen. */
+export interface CeremonyAbortedView {
+  detail: CeremonyDetailView;
+  /** whether the `aborted` record reached its transcript, and if not why */
+  transcript: string;
 }
 
 /** One ceremony of the workspace's register. */

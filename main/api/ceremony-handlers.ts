@@ -25,6 +25,9 @@ export function createCeremonyHandlers(ws: Workspace, session: CeremonySession):
     'ceremony.provideSecret': (req) => session.provideSecret(req),
     'ceremony.list': () => ceremonyList(ws, session.liveCeremonyId()),
     'ceremony.show': ({ id }) => ceremonyDetail(ws, id, session.liveCeremonyId()),
+    'ceremony.resume': (req) => session.resume(req),
+    'ceremony.abortInterrupted': (req) => session.abortInterrupted(req),
+    'ceremony.noteException': (req) => session.noteException(req),
     ...createCeremonyCalendarHandlers(ws),
   };
 }

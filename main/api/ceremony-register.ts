@@ -1,9 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CeremonyCommittedStepView, CeremonyDetailView, CeremonySummaryView } from '../../preload/api.js';
+import type { CeremonyAbortedView, CeremonyCommittedStepView, CeremonyDetailView, CeremonySummaryView } from '../../preload/api.js';
 import { CeremonyError } from '../ceremony/ceremony-errors.js';
+import { abortCeremony } from '../ceremony/run-ceremony.js';
+import { TranscriptWriter } from '../ceremony/transcript/transcript-chain.js';
 import { SUMS_FILE, TRANSCRIPT_FILE, TRANSCRIPT_HTML_FILE, TRANSCRIPT_SIGNATURE_FILE } from '../ceremony/transcript/transcript-format.js';
 import type { JsonValue } from '../encoding/canonical-json.js';
+import { HallmarkError, isHallmarkError } from '../errors/hallmark-error.js';
 import { CeremonyRepository, type CeremonyRow } from '../store/ceremony-repository.js';
 import type { Workspace } from '../store/workspace.js';
 
@@ -45,6 +48,47 @@ export function ceremonyDetail(ws: Workspace, id: string, live: LiveRun): Ceremo
       }
     }),
   };
+}
+
+/**
+ * The register's row of a ceremony that may be resumed or aborted from the screen: open
+ * in the register and not the run this session is driving (that one is stopped from its
+ * run view, and a second driver would interleave its transcript).
+ */
+export function interruptedRow(ws: Workspace, id: string, live: LiveRun, verb: 'resumed' | 'aborted'): CeremonyRow {
+  const row = new CeremonyRepository(ws).get(id);
+  if (!row) throw new CeremonyError('CEREMONY_NOT_FOUND', `no ceremony ${id} in this workspace`);
+  if (row.id === live) throw new HallmarkError('CEREMONY_LIVE', `ceremony "${row.name}" (${id}) is running on this screen now; stop it from its run view, not from the list`, 'input');
+  if (row.status !== 'running') throw new HallmarkError('CEREMONY_NOT_INTERRUPTED', `ceremony "${row.name}" (${id}) has ${row.status}; only an interrupted ceremony can be ${verb}`, 'input');
+  return row;
+}
+
+/**
+ * What `hallmark ceremony abort` does, from the screen. The person recorded is the
+ * administrator who ran the ceremony: the screen identifies nobody else, and closing a
+ * ceremony is the administrator's call. The transcript is continued when its medium is
+ * here and intact; the register and the audit log are closed either way.
+ */
+export function abortInterrupted(ws: Workspace, id: string, reason: string, live: LiveRun): CeremonyAbortedView {
+  const row = interruptedRow(ws, id, live, 'aborted');
+  if (reason === '') throw new CeremonyError('CEREMONY_ACK_INVALID', 'the reason must say why the ceremony is abandoned');
+  const path = join(row.outDir, TRANSCRIPT_FILE);
+  let writer: TranscriptWriter | null = null;
+  let transcript = `not found: ${path} (the register and the audit log record the abort)`;
+  try {
+    if (existsSync(path)) {
+      writer = TranscriptWriter.resume(path).writer;
+      transcript = `aborted record appended to ${path}`;
+    }
+  } catch (e) {
+    transcript = `not appended to ${path}: ${isHallmarkError(e) ? e.message : (e as Error).message}`;
+  }
+  try {
+    abortCeremony(ws, id, row.startedBy, 'CEREMONY_ABORTED', reason, writer, null);
+  } finally {
+    writer?.close();
+  }
+  return { detail: ceremonyDetail(ws, id, live), transcript };
 }
 
 function summary(r: CeremonyRow, live: LiveRun): CeremonySummaryView {

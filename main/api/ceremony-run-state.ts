@@ -27,7 +27,28 @@ export class CeremonyRunState {
       secretRequest: null,
       result: null,
       error: null,
+      witnesses: [...script.participants.witnesses],
+      exceptions: [],
     };
+  }
+
+  /** A resumed run: the steps the register has committed are done before anyone signs anything. */
+  resumedAfter(committed: number): void {
+    this.finishBefore(Math.min(committed, this.view.steps.length));
+    this.view.current = Math.min(committed, this.view.steps.length);
+  }
+
+  exceptionQueued(name: string, note: string): void {
+    this.view.exceptions.push({ name, note, notedAt: new Date().toISOString(), state: 'queued', step: null });
+  }
+
+  /** run-ceremony took the queued exceptions to record at `step`, oldest first. */
+  exceptionsRecorded(step: string, count: number): void {
+    for (const e of this.view.exceptions.filter((x) => x.state === 'queued').slice(0, count)) {
+      e.state = 'recorded';
+      e.step = step;
+      this.say(`exception noted by witness ${e.name} at step "${step}": ${e.note}`);
+    }
   }
 
   get running(): boolean {
@@ -92,6 +113,7 @@ export class CeremonyRunState {
   }
 
   completed(result: CeremonyResultView): void {
+    this.unrecorded();
     this.finishBefore(this.view.steps.length);
     this.view.current = this.view.steps.length;
     this.view.phase = 'completed';
@@ -103,6 +125,7 @@ export class CeremonyRunState {
   aborted(code: string, message: string): void {
     // The current row, and a signing step whose comparison row was current, both stopped.
     for (const s of this.view.steps) if (s.state === 'acknowledging' || s.state === 'working') s.state = 'failed';
+    this.unrecorded();
     this.view.phase = 'aborted';
     this.view.secretRequest = null;
     this.view.error = { code, message };
@@ -116,6 +139,15 @@ export class CeremonyRunState {
   /** A copy, so a listener or a response never sees a later mutation. */
   snapshot(): CeremonyRunView {
     return structuredClone(this.view);
+  }
+
+  /** Exceptions still queued when the run ends were never recorded: the room must see that rather than assume they were. */
+  private unrecorded(): void {
+    for (const e of this.view.exceptions) {
+      if (e.state !== 'queued') continue;
+      e.state = 'unrecorded';
+      this.say(`exception by witness ${e.name} NOT recorded (the ceremony ended before another step's acknowledgments): ${e.note}`);
+    }
   }
 
   private finishBefore(i: number): void {

@@ -1,17 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { CeremonyHashApprovalView, CeremonyRunView, Input } from '../../preload/api.js';
+import type { CeremonyAbortedView, CeremonyHashApprovalView, CeremonyRunView, Input } from '../../preload/api.js';
+import type { LoadedBinding } from '../ceremony/ceremony-binding.js';
 import { CeremonyError } from '../ceremony/ceremony-errors.js';
+import type { NotedException } from '../ceremony/ceremony-request.js';
+import type { LoadedScript } from '../ceremony/parse-ceremony-script.js';
 import { runCeremony, type RunCeremonyRequest } from '../ceremony/run-ceremony.js';
 import { HallmarkError, isHallmarkError } from '../errors/hallmark-error.js';
 import type { Workspace } from '../store/workspace.js';
 import { AckGate } from './ceremony-ack-gate.js';
 import { readBinding, readScript } from './ceremony-plan.js';
+import { abortInterrupted, interruptedRow } from './ceremony-register.js';
 import { resultView } from './ceremony-result.js';
 import { CeremonyRunState } from './ceremony-run-state.js';
 import { SecretGate } from './ceremony-secret-gate.js';
 
 const DISPOSE_WAIT_MS = 15_000;
+
+interface Launch {
+  readonly script: LoadedScript;
+  readonly scriptPath: string;
+  readonly binding: LoadedBinding;
+  readonly approvedHash: string;
+  readonly outDir: string;
+  /** an interrupted ceremony of the register, and how many of its steps it committed */
+  readonly resume?: { readonly id: string; readonly committed: number };
+}
 
 /**
  * The Ceremonies screen's run: at most one ceremony at a time, driven by run-ceremony
@@ -21,7 +35,11 @@ const DISPOSE_WAIT_MS = 15_000;
  * it (SecretGate) — and every change is published as a `ceremony.event`.
  *
  * Custodians' approvals of a script's hash are recorded in the audit log as they are
- * given and kept here, so `start` can refuse to run a hash not every custodian approved.
+ * given and kept here, so `start` and `resume` can refuse to run a hash not every
+ * custodian approved; a run uses them up, so the next run (a resume too) is approved anew.
+ *
+ * Witnesses' exceptions typed during the run wait in a queue that run-ceremony drains
+ * after each step's acknowledgments, which is where the terminal asks for them.
  */
 export class CeremonySession {
   readonly #listeners = new Set<(e: CeremonyRunView) => void>();
@@ -32,6 +50,7 @@ export class CeremonySession {
   #secrets: SecretGate | null = null;
   /** the register's id of the run in progress, once run-ceremony has recorded it */
   #ceremonyId: string | null = null;
+  #exceptions: NotedException[] = [];
   #done: Promise<void> = Promise.resolve();
 
   constructor(private readonly ws: Workspace) {}
@@ -59,60 +78,53 @@ export class CeremonySession {
   }
 
   async start(req: Input<'ceremony.start'>): Promise<CeremonyRunView> {
-    if (this.#state?.running) throw new HallmarkError('CEREMONY_BUSY', `ceremony "${this.#state.view.name}" is still running; finish or abort it first`, 'input');
+    this.assertIdle();
     const script = readScript(req.scriptPath);
     const binding = readBinding(req.bindingPath);
-    const approved = this.#approvals.get(approvalKey(req.scriptPath, req.approvedHash)) ?? new Set<string>();
-    const missing = script.script.participants.custodians.filter((c) => !approved.has(c));
-    if (missing.length > 0) throw new HallmarkError('CEREMONY_NOT_APPROVED', `the hash ${req.approvedHash} has not been approved by ${missing.join(', ')}`, 'input');
+    return this.launch({ script, scriptPath: resolve(req.scriptPath), binding, approvedHash: req.approvedHash, outDir: resolve(req.outDir) });
+  }
 
-    const state = new CeremonyRunState(randomUUID(), script.script, script.sha256);
-    const gate = new AckGate({
-      waiting: (step, acks) => this.publish(() => state.waiting(step, acks)),
-      acknowledged: (id, acks) => this.publish(() => state.acknowledged(id, acks)),
-    });
-    const secrets = new SecretGate(
-      {
-        asking: (request) => this.publish(() => state.asking(request)),
-        answered: () => this.publish(() => state.answered()),
-      },
-      script.script.participants.administrator,
-    );
-    this.#state = state;
-    this.#gate = gate;
-    this.#secrets = secrets;
-    this.#ceremonyId = null;
-    const outDir = resolve(req.outDir);
-    // The process environment is never handed over: every secret the binding takes from an
-    // environment variable is asked on the screen, at its step, of the person it belongs to.
-    const request: RunCeremonyRequest = {
-      ws: this.ws,
-      script,
-      scriptPath: resolve(req.scriptPath),
-      approvedHash: req.approvedHash,
-      binding,
-      env: {},
-      outDir,
-      acks: gate.source,
-      secrets: secrets.prompt,
-      registered: (id) => {
-        this.#ceremonyId = id;
-      },
-      actor: script.script.participants.administrator,
-      say: (text) => this.publish(() => state.say(text)),
-    };
-    this.#done = runCeremony(request).then(
-      (r) => this.publish(() => state.completed(resultView(outDir, r))),
-      (e: unknown) => {
-        if (!isHallmarkError(e)) console.error('[hallmark] ceremony failed', e);
-        const code = isHallmarkError(e) ? e.code : 'INTERNAL';
-        const message = isHallmarkError(e) ? e.message : 'the ceremony stopped unexpectedly; see the application log';
-        this.publish(() => state.aborted(code, message));
-      },
-    );
-    // Answer once the run is either waiting for the first acknowledgments or already
-    // refused (a changed script, a failed pre-flight), so the screen shows which.
-    await Promise.race([this.#done, this.waitUntil(() => state.view.steps.some((s) => s.state !== 'pending') || state.view.secretRequest !== null || !state.running)]);
+  /**
+   * Continues an interrupted ceremony with the script and output folder the register
+   * names; run-ceremony then checks the transcript's chain and the committed outputs, and
+   * the witnesses confirm the clock again before the first uncommitted step.
+   */
+  async resume(req: Input<'ceremony.resume'>): Promise<CeremonyRunView> {
+    this.assertIdle();
+    const row = interruptedRow(this.ws, req.id, this.liveCeremonyId(), 'resumed');
+    // Checked here, before anyone is asked anything, with words for the room; run-ceremony checks the same again.
+    if (req.approvedHash !== row.scriptSha256) {
+      throw new CeremonyError('CEREMONY_HASH_MISMATCH', `ceremony ${row.id} ran the script with SHA-256 ${row.scriptSha256}; the approved hash ${req.approvedHash} is another script's`, 'check', { recorded: row.scriptSha256, approved: req.approvedHash });
+    }
+    const script = readScript(row.scriptPath);
+    if (script.sha256 !== row.scriptSha256) {
+      throw new CeremonyError(
+        'CEREMONY_HASH_MISMATCH',
+        `the script at ${row.scriptPath} now has SHA-256 ${script.sha256}, not ${row.scriptSha256} as when ceremony ${row.id} started: put the reviewed script back to resume it, or abort it`,
+        'check',
+        { actual: script.sha256, recorded: row.scriptSha256 },
+      );
+    }
+    const binding = readBinding(req.bindingPath);
+    return this.launch({ script, scriptPath: row.scriptPath, binding, approvedHash: req.approvedHash, outDir: row.outDir, resume: { id: row.id, committed: row.stepsDone } });
+  }
+
+  /** Closes an interrupted ceremony of the register, as `hallmark ceremony abort` does. */
+  abortInterrupted(req: Input<'ceremony.abortInterrupted'>): CeremonyAbortedView {
+    return abortInterrupted(this.ws, req.id, req.reason.trim(), this.liveCeremonyId());
+  }
+
+  noteException(req: Input<'ceremony.noteException'>): CeremonyRunView {
+    const { state } = this.current(req.runId);
+    if (!state.running) throw new HallmarkError('CEREMONY_FINISHED', `ceremony "${state.view.name}" has ${state.view.phase}`, 'input');
+    const name = req.name.trim();
+    const witnesses = state.view.witnesses;
+    if (!witnesses.includes(name)) {
+      throw new HallmarkError('CEREMONY_ACK_INVALID', `"${name}" is not one of this ceremony's witnesses (${witnesses.join(', ') || 'none'}); an exception is noted by a witness, named exactly as the script spells it`, 'input');
+    }
+    const note = req.note.trim();
+    this.#exceptions.push({ role: 'witnesses', name, note });
+    this.publish(() => state.exceptionQueued(name, note));
     return state.snapshot();
   }
 
@@ -157,6 +169,78 @@ export class CeremonySession {
     this.#secrets?.abort(closed);
     await Promise.race([this.#done, new Promise((r) => setTimeout(r, DISPOSE_WAIT_MS).unref())]);
     this.#listeners.clear();
+  }
+
+  private assertIdle(): void {
+    if (this.#state?.running) throw new HallmarkError('CEREMONY_BUSY', `ceremony "${this.#state.view.name}" is still running; finish or abort it first`, 'input');
+  }
+
+  private async launch(l: Launch): Promise<CeremonyRunView> {
+    const { script } = l;
+    const key = approvalKey(l.scriptPath, l.approvedHash);
+    const approved = this.#approvals.get(key) ?? new Set<string>();
+    const missing = script.script.participants.custodians.filter((c) => !approved.has(c));
+    if (missing.length > 0) throw new HallmarkError('CEREMONY_NOT_APPROVED', `the hash ${l.approvedHash} has not been approved by ${missing.join(', ')}`, 'input');
+    this.#approvals.delete(key);
+
+    const state = new CeremonyRunState(randomUUID(), script.script, script.sha256);
+    if (l.resume) state.resumedAfter(l.resume.committed);
+    const gate = new AckGate({
+      waiting: (step, acks) => this.publish(() => state.waiting(step, acks)),
+      acknowledged: (id, acks) => this.publish(() => state.acknowledged(id, acks)),
+    });
+    const secrets = new SecretGate(
+      {
+        asking: (request) => this.publish(() => state.asking(request)),
+        answered: () => this.publish(() => state.answered()),
+      },
+      script.script.participants.administrator,
+    );
+    this.#state = state;
+    this.#gate = gate;
+    this.#secrets = secrets;
+    // A resumed ceremony is live from now on, so the register never lists it as interrupted while it runs.
+    this.#ceremonyId = l.resume?.id ?? null;
+    this.#exceptions = [];
+    const exceptions = this.#exceptions;
+    // The process environment is never handed over: every secret the binding takes from an
+    // environment variable is asked on the screen, at its step, of the person it belongs to.
+    const request: RunCeremonyRequest = {
+      ws: this.ws,
+      script,
+      scriptPath: l.scriptPath,
+      approvedHash: l.approvedHash,
+      binding: l.binding,
+      env: {},
+      outDir: l.outDir,
+      acks: gate.source,
+      secrets: secrets.prompt,
+      exceptions: async (step) => {
+        const noted = exceptions.splice(0);
+        if (noted.length > 0) this.publish(() => state.exceptionsRecorded(step, noted.length));
+        return noted;
+      },
+      registered: (id) => {
+        this.#ceremonyId = id;
+      },
+      ...(l.resume ? { resume: l.resume.id } : {}),
+      actor: script.script.participants.administrator,
+      say: (text) => this.publish(() => state.say(text)),
+    };
+    const outDir = l.outDir;
+    this.#done = runCeremony(request).then(
+      (r) => this.publish(() => state.completed(resultView(outDir, r))),
+      (e: unknown) => {
+        if (!isHallmarkError(e)) console.error('[hallmark] ceremony failed', e);
+        const code = isHallmarkError(e) ? e.code : 'INTERNAL';
+        const message = isHallmarkError(e) ? e.message : 'the ceremony stopped unexpectedly; see the application log';
+        this.publish(() => state.aborted(code, message));
+      },
+    );
+    // Answer once the run is either waiting for people or already refused (a changed
+    // script, a failed pre-flight, a damaged transcript), so the screen shows which.
+    await Promise.race([this.#done, this.waitUntil(() => state.view.steps.some((s) => s.state === 'acknowledging' || s.state === 'working') || state.view.secretRequest !== null || !state.running)]);
+    return state.snapshot();
   }
 
   private current(runId: string): { state: CeremonyRunState; gate: AckGate } {

@@ -13,6 +13,11 @@ export async function loadAndApprove(page: Page, script: string, binding: string
   await page.getByTestId('ceremony-script').fill(script);
   await page.getByTestId('ceremony-binding').fill(binding);
   await page.getByTestId('ceremony-load').click();
+  return approveLoaded(page, custodians);
+}
+
+/** The loaded script's hash, once each custodian has typed their name under it. */
+export async function approveLoaded(page: Page, custodians: readonly string[]): Promise<string> {
   const hash = page.getByTestId('ceremony-hash');
   await hash.waitFor();
   const sha = (await hash.getAttribute('data-sha256'))!;
@@ -23,6 +28,16 @@ export async function loadAndApprove(page: Page, script: string, binding: string
     await expect.poll(() => row.getAttribute('data-state')).toBe('signed');
   }
   return sha;
+}
+
+/** From the list: open an interrupted ceremony's detail. */
+export async function openPast(page: Page, id: string): Promise<void> {
+  const back = page.getByTestId('ceremony-back');
+  if ((await back.count()) > 0) await back.click();
+  const row = page.locator(`[data-testid="ceremony-past-row"][data-id="${id}"]`);
+  await expect.poll(() => row.getAttribute('data-status')).toBe('interrupted');
+  await row.click();
+  await expect.poll(() => page.getByTestId('ceremony-detail').getAttribute('data-id')).toBe(id);
 }
 
 export function stepRow(page: Page, step: string) {

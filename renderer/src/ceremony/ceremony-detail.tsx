@@ -1,10 +1,32 @@
+import { useState, type FormEvent } from 'react';
 import type { CeremonyDetailView } from '../../../preload/api.js';
 import { KeyValueList } from '../components/certificate-details.js';
 import { utcText } from './clock-confirmation.js';
 
 /** One ceremony from the register: what it committed step by step, its outputs and where its transcript is. */
-export function CeremonyDetail({ detail, onClose }: { detail: CeremonyDetailView; onClose: () => void }) {
+export function CeremonyDetail({ detail, busy, onClose, onResume, onAbort }: {
+  detail: CeremonyDetailView;
+  busy: boolean;
+  onClose: () => void;
+  /** opens the resume flow: binding, the custodians' approval of the hash again, pre-flight */
+  onResume: () => void;
+  /** what happened to the transcript, or undefined when refused */
+  onAbort: (reason: string) => Promise<string | undefined>;
+}) {
   const outputs = detail.steps.flatMap((s) => s.outputs.map((o) => ({ ...o, step: s.step })));
+  const [aborting, setAborting] = useState(false);
+  const [reason, setReason] = useState('');
+  const [abortNote, setAbortNote] = useState<string | null>(null);
+  const submitAbort = (e: FormEvent) => {
+    e.preventDefault();
+    if (reason.trim() === '') return;
+    void onAbort(reason.trim()).then((note) => {
+      if (note === undefined) return;
+      setAbortNote(note);
+      setAborting(false);
+      setReason('');
+    });
+  };
   return (
     <section className="ceremony-panel ceremony-detail" data-testid="ceremony-detail" data-id={detail.id} data-status={detail.status} aria-label={`Ceremony ${detail.name}`}>
       <div className="ceremony-detail__head">
@@ -20,7 +42,39 @@ export function CeremonyDetail({ detail, onClose }: { detail: CeremonyDetailView
           {detail.error.code}: {detail.error.message}
         </p>
       ) : null}
-      {detail.status === 'interrupted' ? <p className="hint">This ceremony never finished: the application stopped during it. Run the same script again to resume it or abort it.</p> : null}
+      {detail.status === 'interrupted' ? (
+        <div className="ceremony-detail__interrupted" data-testid="ceremony-detail-interrupted">
+          <p className="hint">
+            This ceremony stopped after {detail.stepsDone} of {detail.stepsTotal} committed steps and is still open. Resume it — the same script, approved again by the custodians, writing to the same output folder —
+            or abort it with a reason. What its committed steps made stays recorded either way.
+          </p>
+          {aborting ? (
+            <form className="ceremony-detail__abort" onSubmit={submitAbort} aria-label="Abort the interrupted ceremony">
+              <input className="input input--wide" data-testid="ceremony-detail-abort-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="why the ceremony is abandoned (recorded)" maxLength={500} autoFocus />
+              <button type="submit" className="button button--stop" data-testid="ceremony-detail-abort-confirm" disabled={busy || reason.trim() === ''}>
+                Abort ceremony
+              </button>
+              <button type="button" className="button" onClick={() => setAborting(false)}>
+                Cancel
+              </button>
+            </form>
+          ) : (
+            <div className="ceremony-detail__actions">
+              <button type="button" className="button button--primary" data-testid="ceremony-detail-resume" disabled={busy} onClick={onResume}>
+                Resume…
+              </button>
+              <button type="button" className="button button--stop" data-testid="ceremony-detail-abort" disabled={busy} onClick={() => setAborting(true)}>
+                Abort…
+              </button>
+            </div>
+          )}
+        </div>
+      ) : null}
+      {abortNote !== null ? (
+        <p className="hint" data-testid="ceremony-detail-abort-note">
+          Aborted. Transcript: {abortNote}
+        </p>
+      ) : null}
       <KeyValueList
         rows={[
           ['Kind', detail.kind + (detail.rehearsal ? ' (rehearsal)' : '')],

@@ -11,7 +11,11 @@ export function RunOutcome({ run }: { run: CeremonyRunView }) {
         <p className="ceremony-aborted__message" data-testid="ceremony-aborted-message">
           {run.error.message}
         </p>
-        <p className="hint">Nothing after the step that stopped was done. Fix the cause, load the script again and start over.</p>
+        <p className="hint">
+          {run.error.code === 'CEREMONY_ABORTED'
+            ? 'Nothing after the step that stopped was done. Fix the cause, load the script again and start over.'
+            : 'Nothing after the step that stopped was done. If the ceremony had begun, it stays open: fix the cause, then resume or abort it from Past ceremonies.'}
+        </p>
       </div>
     );
   }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { CeremonyRole, CeremonyRunView, CeremonyStepRunView } from '../../../preload/api.js';
 import { ClockConfirmation } from './clock-confirmation.js';
+import { ExceptionNote } from './exception-note.js';
 import { runProgress } from './ceremony-text.js';
 import { NameSignOff } from './name-sign-off.js';
 import { SecretPrompt } from './secret-prompt.js';
@@ -13,12 +14,13 @@ const EXTRA_LABEL: Record<Exclude<CeremonyStepRunView['kind'], 'script'>, string
 };
 
 /** The ceremony one step at a time: all steps with their state, and the current one's instructions and sign-offs. */
-export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onAbort }: {
+export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onAbort, onNoteException }: {
   run: CeremonyRunView;
   busy: boolean;
   onAcknowledge: (step: string, role: CeremonyRole, name: string) => Promise<boolean>;
   onProvideSecret: (requestId: string, secret: string) => Promise<boolean>;
   onAbort: (reason: string) => Promise<void>;
+  onNoteException: (name: string, note: string) => Promise<boolean>;
 }) {
   const progress = runProgress(run);
   const [reason, setReason] = useState('');
@@ -72,6 +74,7 @@ export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onAbort 
           );
         })}
       </ol>
+      <ExceptionNote run={run} busy={busy} onNote={onNoteException} />
       {run.phase === 'running' ? (
         <form
           className="step-runner__abort"

@@ -21,6 +21,11 @@ export interface CeremonyControl {
   reset(): void;
   refreshPast(): Promise<void>;
   showPast(id: string | null): Promise<void>;
+  /** continues the interrupted ceremony `id` with the loaded plan (its register's script, a binding typed here) */
+  resume(id: string): Promise<void>;
+  /** closes an interrupted ceremony; what happened to its transcript, or undefined when refused */
+  abortInterrupted(id: string, reason: string): Promise<string | undefined>;
+  noteException(name: string, note: string): Promise<boolean>;
 }
 
 /** The Ceremonies screen's state: the loaded plan, who approved its hash, pre-flight, and the live run. */
@@ -171,6 +176,39 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     [call],
   );
 
+  const resume = useCallback(
+    async (id: string) => {
+      if (!plan) return;
+      const r = await call(() => invoke('ceremony.resume', { id, bindingPath: plan.bindingPath, approvedHash: plan.sha256 }));
+      if (!r) return;
+      runId.current = r.runId;
+      showRun(r);
+    },
+    [call, plan, showRun],
+  );
+
+  const abortInterrupted = useCallback(
+    async (id: string, reason: string) => {
+      const r = await call(() => invoke('ceremony.abortInterrupted', { id, reason }));
+      if (!r) return undefined;
+      setDetail(r.detail);
+      void refreshPast();
+      return r.transcript;
+    },
+    [call, refreshPast],
+  );
+
+  const noteException = useCallback(
+    async (name: string, note: string) => {
+      const id = runId.current;
+      if (id === null) return false;
+      const r = await call(() => invoke('ceremony.noteException', { runId: id, name, note }));
+      if (r) showRun(r);
+      return r !== undefined;
+    },
+    [call, showRun],
+  );
+
   useEffect(() => {
     void refreshPast();
   }, [refreshPast]);
@@ -180,5 +218,5 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     if (phase !== null) void refreshPast();
   }, [phase, refreshPast]);
 
-  return { plan, approvals, preflight, run, busy, past, detail, load, approve, checkPreflight, start, acknowledge, provideSecret, abort, reset, refreshPast, showPast };
+  return { plan, approvals, preflight, run, busy, past, detail, load, approve, checkPreflight, start, acknowledge, provideSecret, abort, reset, refreshPast, showPast, resume, abortInterrupted, noteException };
 }

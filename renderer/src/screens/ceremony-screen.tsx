@@ -1,4 +1,5 @@
 import { useCallback, useState, type FormEvent } from 'react';
+import type { CeremonyDetailView } from '../../../preload/api.js';
 import type { ApiFailure } from '../api/hallmark.js';
 import { CeremonyDetail } from '../ceremony/ceremony-detail.js';
 import { CaCalendarPanel } from '../ceremony/ca-calendar-panel.js';
@@ -18,6 +19,11 @@ import { useReportError } from '../components/error-reporter.js';
  * and a new ceremony: load a script and its binding (typed paths; the app's native dialog
  * fills the same fields), custodians approve the script's hash, pre-flight, then the
  * guided run step by step with every participant's sign-off, and the outcome.
+ *
+ * An interrupted ceremony of the register is resumed through the same flow: its own
+ * script (the path the register names) with a binding typed here, the custodians approve
+ * its hash again and it must be the hash the register recorded, pre-flight, then the run
+ * continues after its last committed step into its own output folder.
  */
 export function CeremonyScreen() {
   const report = useReportError();
@@ -30,17 +36,30 @@ export function CeremonyScreen() {
   const allApproved = plan !== null && plan.participants.custodians.every((n) => approvedBy.has(n));
   const running = c.run !== null;
   const [composing, setComposing] = useState(false);
+  /** the interrupted ceremony this flow resumes; null for a new ceremony */
+  const [resumeOf, setResumeOf] = useState<CeremonyDetailView | null>(null);
+  const hashMatches = resumeOf !== null && plan !== null && plan.sha256 === resumeOf.scriptSha256;
   // The list is the section's home; a new ceremony's flow replaces it until that run has ended.
   const flow = composing || plan !== null || running;
   const live = c.run?.phase === 'running';
   const newCeremony = () => {
     c.reset();
     void c.showPast(null);
+    setResumeOf(null);
+    setComposing(true);
+  };
+  const resumeCeremony = (d: CeremonyDetailView) => {
+    c.reset();
+    void c.showPast(null);
+    setResumeOf(d);
+    setScriptPath(d.scriptPath);
+    setBindingPath('');
     setComposing(true);
   };
   const backToList = () => {
     c.reset();
     setComposing(false);
+    setResumeOf(null);
     void c.refreshPast();
   };
 
@@ -55,7 +74,7 @@ export function CeremonyScreen() {
       <header className="screen__header">
         <div className="screen__title-row">
           <h1 id="ceremony-title" className="screen__title">
-            {flow ? 'Ceremonies — new ceremony' : 'Ceremonies'}
+            {flow ? (resumeOf ? 'Ceremonies — resume ceremony' : 'Ceremonies — new ceremony') : 'Ceremonies'}
           </h1>
           <span className="count">{flow ? (plan ? `${plan.kind} ceremony "${plan.name}"` : 'No script loaded') : c.past ? `${c.past.length} in this workspace` : ''}</span>
           {!flow || (running && !live) ? (
@@ -73,7 +92,7 @@ export function CeremonyScreen() {
           <form className="qa-form" onSubmit={submitLoad} aria-label="Ceremony script and binding">
             <label className="field qa-form__field" htmlFor="ceremony-script-input">
               <span className="field__label">Ceremony script (YAML)</span>
-              <input id="ceremony-script-input" className="input input--wide" data-testid="ceremony-script" value={scriptPath} onChange={(e) => setScriptPath(e.target.value)} placeholder="/media/usb/root-pkcs11.yaml" spellCheck={false} disabled={running} />
+              <input id="ceremony-script-input" className="input input--wide" data-testid="ceremony-script" value={scriptPath} onChange={(e) => setScriptPath(e.target.value)} placeholder="/media/usb/root-pkcs11.yaml" spellCheck={false} disabled={running || resumeOf !== null} />
             </label>
             <label className="field qa-form__field" htmlFor="ceremony-binding-input">
               <span className="field__label">Environment binding (YAML)</span>
@@ -83,7 +102,11 @@ export function CeremonyScreen() {
               <button type="submit" className="button button--primary" data-testid="ceremony-load" disabled={c.busy || running || scriptPath.trim() === '' || bindingPath.trim() === ''}>
                 Load script
               </button>
-              <span className="hint">Air-gapped ceremonies from a reviewed script: root, intermediate, CRL and key backup.</span>
+              <span className="hint">
+                {resumeOf
+                  ? `Resuming "${resumeOf.name}" (${resumeOf.id}) after ${resumeOf.stepsDone} of ${resumeOf.stepsTotal} committed steps: its own script, and this machine's binding.`
+                  : 'Air-gapped ceremonies from a reviewed script: root, intermediate, CRL and key backup.'}
+              </span>
             </div>
           </form>
         ) : null}
@@ -91,7 +114,7 @@ export function CeremonyScreen() {
       <div className="ceremony__body">
         {!flow ? (
           c.detail ? (
-            <CeremonyDetail detail={c.detail} onClose={() => void c.showPast(null)} />
+            <CeremonyDetail detail={c.detail} busy={c.busy} onClose={() => void c.showPast(null)} onResume={() => resumeCeremony(c.detail!)} onAbort={(reason) => c.abortInterrupted(c.detail!.id, reason)} />
           ) : (
             <section className="ceremony-panel" aria-label="Past ceremonies">
               <h2 className="section-title">Past ceremonies</h2>
@@ -105,6 +128,13 @@ export function CeremonyScreen() {
             <section className="ceremony-panel" aria-label="Script">
               <h2 className="section-title">1. The script's SHA-256 — compare with the reviewed copy</h2>
               <HashDisplay sha256={plan.sha256} words={plan.words} qrSvg={plan.qrSvg} testId="ceremony-hash" />
+              {resumeOf ? (
+                <p className={`ceremony-resume-check ceremony-resume-check--${hashMatches ? 'match' : 'mismatch'}`} data-testid="ceremony-resume-hash-check" data-match={String(hashMatches)}>
+                  {hashMatches
+                    ? `The same SHA-256 the register recorded when ceremony ${resumeOf.id} started.`
+                    : `NOT the script ceremony ${resumeOf.id} ran: the register recorded SHA-256 ${resumeOf.scriptSha256}. Put the reviewed script back at ${resumeOf.scriptPath}, or abort the ceremony.`}
+                </p>
+              ) : null}
               <KeyValueList
                 rows={[
                   ['Script', plan.scriptPath],
@@ -130,16 +160,38 @@ export function CeremonyScreen() {
               </button>
               {c.preflight ? <PreflightList preflight={c.preflight} /> : null}
             </section>
-            <section className="ceremony-panel" aria-label="Start">
-              <h2 className="section-title">4. Start</h2>
-              <StartForm enabled={allApproved && c.preflight?.ok === true} busy={c.busy} onStart={c.start} />
-            </section>
+            {resumeOf ? (
+              <section className="ceremony-panel" aria-label="Resume">
+                <h2 className="section-title">4. Resume</h2>
+                <KeyValueList
+                  rows={[
+                    ['Ceremony', `${resumeOf.name} (${resumeOf.id})`],
+                    ['Committed steps', `${resumeOf.stepsDone} of ${resumeOf.stepsTotal}; the witnesses confirm the clock again, then the run continues with step ${resumeOf.stepsDone + 1}`],
+                    ['Output folder', `${resumeOf.outDir} (the same medium: its transcript is continued)`],
+                  ]}
+                />
+                <button
+                  type="button"
+                  className="button button--primary button--big"
+                  data-testid="ceremony-resume-start"
+                  disabled={c.busy || !allApproved || !hashMatches || c.preflight?.ok !== true}
+                  onClick={() => void c.resume(resumeOf.id)}
+                >
+                  Resume ceremony
+                </button>
+              </section>
+            ) : (
+              <section className="ceremony-panel" aria-label="Start">
+                <h2 className="section-title">4. Start</h2>
+                <StartForm enabled={allApproved && c.preflight?.ok === true} busy={c.busy} onStart={c.start} />
+              </section>
+            )}
           </>
         ) : null}
         {c.run ? (
           <>
             <RunOutcome run={c.run} />
-            <StepRunner run={c.run} busy={c.busy} onAcknowledge={c.acknowledge} onProvideSecret={c.provideSecret} onAbort={c.abort} />
+            <StepRunner run={c.run} busy={c.busy} onAcknowledge={c.acknowledge} onProvideSecret={c.provideSecret} onAbort={c.abort} onNoteException={c.noteException} />
           </>
         ) : null}
         {!flow ? <CaCalendarPanel onError={onError} /> : null}
