@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { NewFileError, writeNewFile } from '../files/write-new-file.js';
 import { resolve } from 'node:path';
 import { HallmarkError, type ErrorKind } from '../errors/hallmark-error.js';
 import type { Workspace } from '../store/workspace.js';
@@ -23,20 +23,12 @@ export function exportCaCalendar(ws: Workspace, path: string, now: Date): { path
   const events = caCalendar(ws, now);
   const full = resolve(path);
   const bytes = Buffer.from(toICalendar(events, now), 'utf8');
-  let fd: number;
   try {
-    fd = openSync(full, 'wx', 0o644);
+    writeNewFile(full, bytes);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new CalendarError('CALENDAR_OUTPUT_EXISTS', `${full} already exists; a calendar export never overwrites a file — choose a new name`);
-    throw new CalendarError('CALENDAR_OUTPUT_UNWRITABLE', `cannot create ${full}: ${code ?? (e as Error).message}`, 'environment');
-  }
-  try {
-    let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    if (!(e instanceof NewFileError)) throw e;
+    if (e.reason === 'exists') throw new CalendarError('CALENDAR_OUTPUT_EXISTS', `${full} already exists; a calendar export never overwrites a file — choose a new name`);
+    throw new CalendarError('CALENDAR_OUTPUT_UNWRITABLE', `cannot create ${full}: ${e.errno}`, 'environment');
   }
   return { path: full, events };
 }

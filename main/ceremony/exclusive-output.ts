@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { NewFileError, writeNewFile } from '../files/write-new-file.js';
 import { dirname, join } from 'node:path';
 import { CeremonyError } from './ceremony-errors.js';
 
@@ -27,13 +28,13 @@ export class OutputDir {
 
   write(name: string, data: Buffer | string): OutputFile {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (name.includes('/')) mkdirSync(dirname(join(this.path, name)), { recursive: true });
     try {
-      if (name.includes('/')) mkdirSync(dirname(join(this.path, name)), { recursive: true });
-      writeFileSync(join(this.path, name), buf, { flag: 'wx', mode: 0o644 });
+      writeNewFile(join(this.path, name), buf);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `${join(this.path, name)} already exists; outputs are never overwritten`);
-      throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `cannot write ${join(this.path, name)}: ${code ?? (e as Error).message}`, 'environment');
+      if (!(e instanceof NewFileError)) throw e;
+      if (e.reason === 'exists') throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `${join(this.path, name)} already exists; outputs are never overwritten`);
+      throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `cannot write ${join(this.path, name)}: ${e.errno}`, 'environment');
     }
     return this.note(name, buf);
   }

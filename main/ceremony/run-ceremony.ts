@@ -216,7 +216,11 @@ async function runSteps(run: StepsRun): Promise<CeremonyResult> {
       } catch {
         // the medium itself failed; the audit log still says where it stopped
       }
-      ws.audit.append({ actor, action: 'ceremony.stopped', subject: script.name, details: { ceremonyId: id, step: current?.id ?? null, code, message } });
+      try {
+        ws.audit.append({ actor, action: 'ceremony.stopped', subject: script.name, details: { ceremonyId: id, step: current?.id ?? null, code, message } });
+      } catch {
+        // the workspace itself failed (a full disk): the error that stopped the ceremony is the one to report
+      }
       say(`\nthe ceremony stopped${current ? ` at step "${current.id}"` : ''}: ${message}\nit stays open as ${id}: run it again with --resume ${id} to continue after the last committed step, or abort it with \`hallmark ceremony abort ${id} --reason …\`\n`);
     }
     throw e;

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { NewFileError, writeNewFile } from '../files/write-new-file.js';
 import { z } from 'zod';
 import type { InventoryManifestRow } from '../store/inventory-repository.js';
 import { InventoryError } from './inventory-errors.js';
@@ -58,20 +58,12 @@ export function buildReceipt(m: InventoryManifestRow, receiver: { workspaceId: s
 /** Created exclusively (O_EXCL) and flushed: a receipt on removable media is never overwritten. */
 export function writeReceipt(path: string, receipt: AcknowledgmentReceipt): Buffer {
   const bytes = Buffer.from(`${JSON.stringify(receipt, null, 2)}\n`, 'utf8');
-  let fd: number;
   try {
-    fd = openSync(path, 'wx', 0o644);
+    writeNewFile(path, bytes);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new InventoryError('INVENTORY_RECEIPT_EXISTS', `${path} already exists; receipts are never overwritten`);
-    throw new InventoryError('INVENTORY_RECEIPT_UNWRITABLE', `cannot create ${path}: ${code ?? (e as Error).message}`, 'environment');
-  }
-  try {
-    let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    if (!(e instanceof NewFileError)) throw e;
+    if (e.reason === 'exists') throw new InventoryError('INVENTORY_RECEIPT_EXISTS', `${path} already exists; receipts are never overwritten`);
+    throw new InventoryError('INVENTORY_RECEIPT_UNWRITABLE', `cannot create ${path}: ${e.errno}`, 'environment');
   }
   return bytes;
 }

@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { NewFileError, writeNewFile } from '../files/write-new-file.js';
 import { join } from 'node:path';
 import { ManifestError } from './manifest-errors.js';
 
@@ -25,23 +26,15 @@ export class ExclusiveOutput {
 
   write(name: string, data: Buffer | string): string {
     const path = join(this.dir, name);
-    let fd: number;
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     try {
-      fd = openSync(path, 'wx', 0o644);
+      writeNewFile(path, buf);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new ManifestError('MANIFEST_OUTPUT_EXISTS', `${path} already exists; Hallmark never overwrites an export`);
-      throw new ManifestError('MANIFEST_OUTPUT_UNWRITABLE', `cannot create ${path}: ${code ?? (e as Error).message}`, 'environment');
+      if (!(e instanceof NewFileError)) throw e;
+      if (e.reason === 'exists') throw new ManifestError('MANIFEST_OUTPUT_EXISTS', `${path} already exists; Hallmark never overwrites an export`);
+      throw new ManifestError('MANIFEST_OUTPUT_UNWRITABLE', `cannot create ${path}: ${e.errno}`, 'environment');
     }
-    try {
-      const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      let done = 0;
-      while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
-      fsyncSync(fd);
-      this.written.push({ file: name, bytes: buf.length });
-    } finally {
-      closeSync(fd);
-    }
+    this.written.push({ file: name, bytes: buf.length });
     return path;
   }
 }

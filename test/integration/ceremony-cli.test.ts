@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
 import { tempDir } from '../support/temp-dir.js';
+import { allowNetwork, ceremonyExample, fileWriter } from '../support/ceremony-files.js';
 import { assertMediumVerifies, FINISHED_FILES, readTranscript } from '../support/transcript.js';
 
 /**
@@ -18,13 +19,9 @@ import { assertMediumVerifies, FINISHED_FILES, readTranscript } from '../support
 const tmp = tempDir('hallmark-ceremony-');
 const home = join(tmp.path, 'ws');
 let hsm: SoftHsm;
-const file = (name: string, content: string | Buffer) => {
-  const p = join(tmp.path, name);
-  writeFileSync(p, content);
-  return p;
-};
-const example = (name: string) => readFileSync(join(REPO_ROOT, 'resources/ceremonies', name), 'utf8');
-const relax = (yaml: string) => yaml.replace('requireNoNetwork: true', 'requireNoNetwork: false');
+const file = fileWriter(tmp.path);
+const example = ceremonyExample;
+const relax = allowNetwork;
 const cli = (...args: string[]) => runCli(['--home', home, '--actor', 'ceremony-admin', ...args]);
 const sha256 = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 const hashOf = async (script: string) => {

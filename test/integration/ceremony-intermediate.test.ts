@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
 import { tempDir } from '../support/temp-dir.js';
+import { ceremonyExample, fileWriter } from '../support/ceremony-files.js';
 import { assertMediumVerifies, FINISHED_FILES, readTranscript } from '../support/transcript.js';
 
 /**
@@ -16,12 +17,8 @@ import { assertMediumVerifies, FINISHED_FILES, readTranscript } from '../support
  */
 const tmp = tempDir('hallmark-ceremony-int-');
 const home = join(tmp.path, 'ws');
-const file = (name: string, content: string | Buffer) => {
-  const p = join(tmp.path, name);
-  writeFileSync(p, content);
-  return p;
-};
-const example = (name: string) => readFileSync(join(REPO_ROOT, 'resources/ceremonies', name), 'utf8');
+const file = fileWriter(tmp.path);
+const example = ceremonyExample;
 const script = (edit: (yaml: string) => string = (y) => y) =>
   edit(example('intermediate-csr.yaml').replace('requireNoNetwork: true', 'requireNoNetwork: false').replace('parent: acme-root-2026', 'parent: lab-root'));
 const cli = (...args: string[]) => runCli(['--home', home, '--actor', 'ceremony-admin', ...args]);

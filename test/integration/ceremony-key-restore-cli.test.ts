@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
 import { tempDir } from '../support/temp-dir.js';
+import { allowNetwork, ceremonyExample, fileWriter } from '../support/ceremony-files.js';
 import { assertMediumVerifies, readTranscript } from '../support/transcript.js';
 
 /**
@@ -17,13 +18,9 @@ import { assertMediumVerifies, readTranscript } from '../support/transcript.js';
 const tmp = tempDir('hallmark-key-restore-cli-');
 const home = join(tmp.path, 'ws');
 let hsm: SoftHsm;
-const file = (name: string, content: string) => {
-  const p = join(tmp.path, name);
-  writeFileSync(p, content);
-  return p;
-};
-const example = (name: string) => readFileSync(join(REPO_ROOT, 'resources/ceremonies', name), 'utf8');
-const relax = (yaml: string) => yaml.replace('requireNoNetwork: true', 'requireNoNetwork: false');
+const file = fileWriter(tmp.path);
+const example = ceremonyExample;
+const relax = allowNetwork;
 const env = { HALLMARK_PASSPHRASE_BOB: 'bob-passphrase-7a1c', HALLMARK_PASSPHRASE_CAROL: 'carol-passphrase-2d9e', HALLMARK_PASSPHRASE_ERIN: 'erin-passphrase-5f3b', HALLMARK_CEREMONY_PIN: '552211' };
 const cli = (...args: string[]) => runCli(['--home', home, '--actor', 'ceremony-admin', ...args], env);
 const run = async (script: string, binding: string, out: string, acks: string) => {

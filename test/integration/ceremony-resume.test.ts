@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
 import { tempDir } from '../support/temp-dir.js';
+import { allowNetwork, ceremonyExample, fileWriter } from '../support/ceremony-files.js';
 import { assertMediumVerifies, readTranscript } from '../support/transcript.js';
 
 /**
@@ -16,13 +17,9 @@ import { assertMediumVerifies, readTranscript } from '../support/transcript.js';
  */
 const tmp = tempDir('hallmark-ceremony-resume-');
 let hsm: SoftHsm;
-const file = (name: string, content: string | Buffer) => {
-  const p = join(tmp.path, name);
-  writeFileSync(p, content);
-  return p;
-};
-const example = (name: string) => readFileSync(join(REPO_ROOT, 'resources/ceremonies', name), 'utf8');
-const relax = (yaml: string) => yaml.replace('requireNoNetwork: true', 'requireNoNetwork: false');
+const file = fileWriter(tmp.path);
+const example = ceremonyExample;
+const relax = allowNetwork;
 const fullAcks = join(REPO_ROOT, 'resources/ceremonies/rehearsal.acks');
 let binding: string;
 
@@ -79,6 +76,11 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     // Nothing of generate-key happened: no key in the workspace, none on the token.
     expect(rows(home, 'SELECT COUNT(*) AS n FROM keys')).toEqual([{ n: 0 }]);
 
+    // The medium says so too: not complete, stopped at generate-key.
+    const unfinished = await cli('ceremony', 'verify-transcript', out);
+    expect(unfinished.code).toBe(1);
+    expect(unfinished.stdout).toContain('STOPPED at step generate-key: CEREMONY_ACK_MISSING');
+
     // A resume must name the same medium and script.
     const elsewhere = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', approved, '--out', join(tmp.path, 'other'), '--ack-file', fullAcks, '--resume', id);
     expect(elsewhere.code).toBe(2);
@@ -95,6 +97,7 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     expect(t.of('acknowledged').filter((a) => a.step === 'preflight-clock')).toHaveLength(2);
     const cert = join(out, 'acme-root-2026.pem');
     assertMediumVerifies(out, cert);
+    expect(readFileSync(join(out, 'transcript.html'), 'utf8')).toContain('Stopped — the ceremony stayed open');
     const verified = await cli('ceremony', 'verify-transcript', out, '--trust', cert);
     expect(verified.code, verified.stdout).toBe(0);
     expect(rows(home, 'SELECT status FROM ceremonies WHERE id = ?', id)).toEqual([{ status: 'completed' }]);

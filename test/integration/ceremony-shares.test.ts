@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
+import { allowNetwork, ceremonyExample, fileWriter } from '../support/ceremony-files.js';
 import { assertMediumVerifies, FINISHED_FILES, readTranscript } from '../support/transcript.js';
 
 /**
@@ -15,13 +16,9 @@ import { assertMediumVerifies, FINISHED_FILES, readTranscript } from '../support
  */
 const tmp = tempDir('hallmark-ceremony-shares-');
 const home = join(tmp.path, 'ws');
-const file = (name: string, content: string | Buffer) => {
-  const p = join(tmp.path, name);
-  writeFileSync(p, content);
-  return p;
-};
-const example = (name: string) => readFileSync(join(REPO_ROOT, 'resources/ceremonies', name), 'utf8');
-const relax = (yaml: string) => yaml.replace('requireNoNetwork: true', 'requireNoNetwork: false');
+const file = fileWriter(tmp.path);
+const example = ceremonyExample;
+const relax = allowNetwork;
 const PASS = { BOB: 'bob-passphrase-7a1c', CAROL: 'carol-passphrase-2d9e', ERIN: 'erin-passphrase-5f3b' };
 const env = { HALLMARK_PASSPHRASE_BOB: PASS.BOB, HALLMARK_PASSPHRASE_CAROL: PASS.CAROL, HALLMARK_PASSPHRASE_ERIN: PASS.ERIN };
 const cli = (args: string[], e: NodeJS.ProcessEnv = env) => runCli(['--home', home, '--actor', 'ceremony-admin', ...args], e);

@@ -2,7 +2,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPath, describe } from '../../manifest/verify/certificate-path.js';
-import { certificateSignedBy, publicKeyOf } from '../../manifest/verify/certificate-signature.js';
+import { certificateSignedBy, publicKeyOf, SIGNATURE_HASH, signatureVerifies } from '../../x509/signature-check.js';
 import { readTrustAnchors } from '../../manifest/verify/read-trust-anchors.js';
 import { verifyDetachedCms } from '../../cms/verify-detached-cms.js';
 import type { ParsedCertificate } from '../../x509/certificate-facts.js';
@@ -216,15 +216,6 @@ function checkChainFile(
   pass('chain', `${chain.length} certificate(s), each signed by the next, ending at the trusted root ${describe(last)}`, PUBLICATION_CHAIN);
 }
 
-const CRL_HASH: Readonly<Record<string, 'sha256' | 'sha384' | 'sha512' | null>> = {
-  [OID.ecdsaWithSha256]: 'sha256',
-  [OID.ecdsaWithSha384]: 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-  [OID.sha256WithRsa]: 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  [OID.ed25519]: null,
-};
-
 /**
  * CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue }, read
  * with the strict DER reader so the signature is checked over the exact bytes received.
@@ -246,10 +237,9 @@ function crlProblem(der: Buffer, ca: ParsedCertificate, described: PublicationDo
   const hasVersion = fields[0]?.id === 0x02;
   const issuer = fields[hasVersion ? 2 : 1];
   if (!issuer?.raw().equals(ca.subjectDer)) return `its issuer is not "${described.ca}" ${describe(ca)}`;
-  if (!(algorithm in CRL_HASH)) return `unsupported signature algorithm ${algorithm}`;
+  if (!(algorithm in SIGNATURE_HASH)) return `unsupported signature algorithm ${algorithm}`;
   const key: KeyObject = publicKeyOf(ca);
-  const signedBy = certificateSignedBy({ ...ca, tbsDer: tbs.raw(), outerSignatureAlgorithm: algorithm, signature }, key);
-  if (!signedBy) return `its signature does not verify with the key of "${described.ca}"`;
+  if (!signatureVerifies(algorithm, tbs.raw(), signature, key)) return `its signature does not verify with the key of "${described.ca}"`;
   if (ca.keyUsage && !ca.keyUsage.has('cRLSign')) return `"${described.ca}" may not sign CRLs (keyUsage lacks cRLSign)`;
   const times = fields.slice(hasVersion ? 3 : 2).filter((n) => n.id === 0x17 || n.id === 0x18);
   const [thisUpdate, nextUpdate] = times.map((n) => derTime(n.content().toString('latin1'), n.id === 0x17));

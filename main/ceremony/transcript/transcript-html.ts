@@ -241,6 +241,16 @@ function timeline(records: readonly TranscriptRecord[]): string {
           ])}</div>`,
         );
         break;
+      case 'stopped':
+        close();
+        out.push(
+          `<div class="event aborted"><h3>Stopped — the ceremony stayed open <small>${esc(r.time)}</small></h3>${table([
+            ['step', esc(r.step ?? '(before the first step)')],
+            ['code', code(r.code)],
+            ['message', esc(r.message)],
+          ])}</div>`,
+        );
+        break;
       case 'completed':
         close();
         out.push(`<div class="event"><h3>Completed <small>${esc(r.time)}</small></h3>${Object.keys(r.extra).length ? jsonValue(r.extra) : ''}</div>`);

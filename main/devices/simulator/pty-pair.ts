@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeviceError } from '../device-errors.js';
 
@@ -38,6 +38,14 @@ function installExitHook(): void {
   });
 }
 
+function linkTarget(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
+}
+
 export async function createPtyPair(dir: string, name: string, options: { readyTimeoutMs?: number } = {}): Promise<PtyPair> {
   const devicePath = join(dir, `dev-${name}`);
   const stationPath = join(dir, `station-${name}`);
@@ -67,6 +75,8 @@ export async function createPtyPair(dir: string, name: string, options: { readyT
     live.delete(child);
   });
 
+  /** the PTY each link of this pair points to, once both exist */
+  const targets = new Map<string, string | null>();
   const dispose = async (): Promise<void> => {
     if (!exited) {
       child.kill('SIGTERM');
@@ -74,13 +84,17 @@ export async function createPtyPair(dir: string, name: string, options: { readyT
       await exitedPromise;
       clearTimeout(killTimer);
     }
-    for (const p of [devicePath, stationPath]) rmSync(p, { force: true });
+    // Only our own links: a device re-plugged under the same name may already have a new
+    // socat whose links sit at these paths, and removing those would unplug it.
+    for (const [p, target] of targets) if (linkTarget(p) === target) rmSync(p, { force: true });
   };
 
   // socat announces its PTYs on stderr, but the links are what we use: wait for both.
   const deadline = Date.now() + (options.readyTimeoutMs ?? 5000);
   while (!(existsSync(devicePath) && existsSync(stationPath))) {
     if (spawnError !== undefined || exited || Date.now() > deadline) {
+      // Whatever this socat managed to link is its own: removed with it.
+      for (const p of [devicePath, stationPath]) targets.set(p, linkTarget(p));
       await dispose();
       const why = spawnError?.message ?? (exited ? `socat exited: ${stderr.trim()}` : 'socat did not create the PTY links in time');
       throw new DeviceError('LINK_OPEN_FAILED', `cannot create a PTY pair in ${dir}: ${why}`, { dir, name });
@@ -88,6 +102,8 @@ export async function createPtyPair(dir: string, name: string, options: { readyT
     await new Promise((r) => setTimeout(r, 10));
   }
 
+  targets.set(devicePath, linkTarget(devicePath));
+  targets.set(stationPath, linkTarget(stationPath));
   return {
     devicePath,
     stationPath,

@@ -6,7 +6,7 @@ import { KeyError } from '../key-errors.js';
 import type { Pkcs11Binding, Pkcs11KeyLocation } from './pkcs11-binding.js';
 import { toPkcs11KeyError } from './pkcs11-errors.js';
 import { planKeyGeneration } from './pkcs11-mechanisms.js';
-import { findObjects, readBooleans } from './pkcs11-objects.js';
+import { destroyQuietly, findObjects, readBooleans } from './pkcs11-objects.js';
 import { ecParamsFor, readPublicKeySpki } from './pkcs11-public-key.js';
 import { Pkcs11TokenSession } from './pkcs11-token-session.js';
 
@@ -94,13 +94,7 @@ export async function generatePkcs11Key(args: { label: string; algorithm: KeyAlg
       };
     } catch (e) {
       // Leave no half-accepted key behind to be found by label later.
-      for (const object of [pair.privateKey, pair.publicKey]) {
-        try {
-          pkcs11.C_DestroyObject(session, object);
-        } catch {
-          // best effort: the original error matters more
-        }
-      }
+      destroyQuietly(pkcs11, session, [pair.privateKey, pair.publicKey]);
       throw e;
     }
   } finally {

@@ -8,7 +8,7 @@ import type { Pkcs11Binding, Pkcs11KeyLocation } from './pkcs11-binding.js';
 import { isCkr, toPkcs11KeyError } from './pkcs11-errors.js';
 import { CKK_EC_EDWARDS, planSigning } from './pkcs11-mechanisms.js';
 import type { Pkcs11, Pkcs11Handle } from './pkcs11-module-registry.js';
-import { findObjects, readBooleans } from './pkcs11-objects.js';
+import { destroyQuietly, findObjects, readBooleans } from './pkcs11-objects.js';
 import { ecParamsFor, readPublicKeySpki } from './pkcs11-public-key.js';
 import { Pkcs11TokenSession } from './pkcs11-token-session.js';
 
@@ -115,13 +115,7 @@ export async function importKeyToToken(args: { binding: Pkcs11Binding; label: st
           attributes: { sensitive, extractable, alwaysSensitive, neverExtractable },
         };
       } catch (e) {
-        for (const object of created) {
-          try {
-            pkcs11.C_DestroyObject(session, object);
-          } catch {
-            // best effort: the original error matters more
-          }
-        }
+        destroyQuietly(pkcs11, session, created);
         throw e;
       }
     } finally {

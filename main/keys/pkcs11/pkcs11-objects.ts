@@ -50,4 +50,19 @@ export function readBooleans(pkcs11: Pkcs11, session: Pkcs11Handle, object: Pkcs
   return readAttributes(pkcs11, session, object, types, token).map(bool);
 }
 
+/**
+ * Destroys objects a failed generation or import left on the token, so no half-accepted
+ * key is found by its label later. Best effort: the error that led here is what the
+ * caller reports, not a failure to clean up after it.
+ */
+export function destroyQuietly(pkcs11: Pkcs11, session: Pkcs11Handle, objects: readonly Pkcs11Handle[]): void {
+  for (const object of objects) {
+    try {
+      pkcs11.C_DestroyObject(session, object);
+    } catch {
+      // the original error matters more
+    }
+  }
+}
+
 export const CKO = { publicKey: pkcs11js.CKO_PUBLIC_KEY, privateKey: pkcs11js.CKO_PRIVATE_KEY } as const;

@@ -1,6 +1,6 @@
 import type { ParsedCertificate } from '../../x509/certificate-facts.js';
 import { nameToString } from '../../x509/describe-certificate.js';
-import { certificateSignedBy, publicKeyOf } from './certificate-signature.js';
+import { certificateSignedBy, publicKeyOf } from '../../x509/signature-check.js';
 
 export type PathResult = { readonly ok: true; readonly path: readonly ParsedCertificate[] } | { readonly ok: false; readonly problem: string };
 

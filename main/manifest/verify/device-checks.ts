@@ -4,7 +4,7 @@ import { parseCertificateFast } from '../../x509/certificate-facts-fast.js';
 import { OID } from '../../x509/oids.js';
 import { compareDeviceEntries, devicesSha256 } from '../format/manifest-digests.js';
 import type { DeviceEntry, ManifestDocument } from '../format/manifest-document.js';
-import { certificateSignedBy, publicKeyOf } from './certificate-signature.js';
+import { certificateSignedBy, publicKeyOf } from '../../x509/signature-check.js';
 import { checkPath, describe } from './certificate-path.js';
 import { verdict, type CheckResult } from './check-result.js';
 
