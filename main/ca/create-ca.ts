@@ -8,6 +8,7 @@ import type { Workspace } from '../store/workspace.js';
 import { encodeName, formatName, type NameAttribute } from '../x509/distinguished-name.js';
 import { intermediateCaExtensions, rootCaExtensions, type IntermediateOptions } from '../x509/profiles/ca-profiles.js';
 import { randomSerialNumber } from '../x509/serial-number.js';
+import type { TbsReviewer } from '../x509/sign-and-check.js';
 import { signCertificate, type SignedCertificate } from '../x509/sign-certificate.js';
 import type { LintSkip } from '../x509/lint/lint-certificate.js';
 import { wholeSeconds } from '../x509/validity.js';
@@ -25,6 +26,8 @@ export interface CreateCaRequest {
   /** raise the 25/8-year guard, with the reason recorded */
   readonly maxValidityDays?: number;
   readonly actor: string;
+  /** approval of the linted TBS before the signature (a ceremony's review step) */
+  readonly review?: TbsReviewer;
 }
 
 export interface CreateRootRequest extends CreateCaRequest {
@@ -63,6 +66,7 @@ export async function createRootCa(ws: Workspace, req: CreateRootRequest): Promi
     issuer: null,
     ...(req.skipLints ? { skipLints: req.skipLints } : {}),
     ...(req.maxValidityDays !== undefined ? { maxValidityDays: req.maxValidityDays } : {}),
+    ...(req.review ? { review: req.review } : {}),
   });
   commitCa(ws, req, signed, null);
   return signed;
@@ -90,6 +94,7 @@ export async function createIntermediateCa(ws: Workspace, req: CreateIntermediat
     issuer: parent.certificate,
     ...(req.skipLints ? { skipLints: req.skipLints } : {}),
     ...(req.maxValidityDays !== undefined ? { maxValidityDays: req.maxValidityDays } : {}),
+    ...(req.review ? { review: req.review } : {}),
   });
   commitCa(ws, req, signed, req.parent);
   return signed;

@@ -13,7 +13,8 @@ import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { encodeName, parseSubject } from '../x509/distinguished-name.js';
 import { intermediateCaExtensions, rootCaExtensions } from '../x509/profiles/ca-profiles.js';
-import type { SignedCertificate } from '../x509/sign-certificate.js';
+import type { SignedCertificate, TbsReviewer } from '../x509/sign-and-check.js';
+import { describeFacts } from '../x509/describe-certificate.js';
 import { unlockFor, type KeyAccess } from './ceremony-key-access.js';
 import { CeremonyError } from './ceremony-errors.js';
 import { intermediateValidityBound, rootValidityBound } from './ceremony-guards.js';
@@ -149,6 +150,7 @@ async function signRoot(script: RootScript, ctx: ActionContext, step: CeremonySt
     actor: req.actor,
     ...(script.certificate.pathLen !== undefined ? { pathLen: script.certificate.pathLen } : {}),
     ...(script.guards ? { maxValidityDays: bound } : {}),
+    review: tbsReview(step, ctx),
   });
   return { ca: script.certificate.ca, ...recordSignedCertificate(script.certificate.ca, signed, script, ctx, planned, comparison) };
 }
@@ -261,7 +263,7 @@ async function signIntermediateStep(script: IntermediateScript, ctx: ActionConte
     extensions: intermediateCaExtensions(subjectSpki, parent.certificate.spki, intermediateOptions(script)),
   });
   const comparison = await compareWithRehearsal(planned, step, ctx);
-  const signed = await signIntermediate({ ws: req.ws, script, parentKey: key, subjectKey, maxValidityDays: bound, actor: req.actor });
+  const signed = await signIntermediate({ ws: req.ws, script, parentKey: key, subjectKey, maxValidityDays: bound, actor: req.actor, review: tbsReview(step, ctx) });
   return { ca: i.ca, parent: i.parent, keySource: i.key.source, ...recordSignedCertificate(i.ca, signed, script, ctx, planned, comparison) };
 }
 
@@ -286,6 +288,54 @@ export function crlResult(script: CrlScript, crlNumber: number, der: Buffer): { 
 }
 
 const COMPARISON_ROLES: readonly Role[] = ['administrator', 'witnesses'];
+
+/**
+ * Before the key signs: the to-be-signed certificate exactly as its bytes read back
+ * (subject, issuer, validity, key, extensions) and what every lint said, shown to the room
+ * and put on the record; the administrator and witnesses acknowledge it, or the
+ * signature is not made.
+ */
+function tbsReview(step: CeremonyStep, ctx: ActionContext): TbsReviewer {
+  return async ({ facts, findings, skipped }) => {
+    const { req } = ctx;
+    const certificate = describeFacts(facts) as unknown as { [k: string]: JsonValue };
+    const spkiSha256 = createHash('sha256').update(facts.spki).digest('hex');
+    const lints = { warnings: findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })), skipped: skipped.map((k) => ({ rule: k.rule, reason: k.reason })) };
+    const shown = formatTbs(certificate, spkiSha256, lints);
+    req.say(shown);
+    ctx.transcript.append({ type: 'review', step: step.id, certificate, spkiSha256, lints });
+    const reviewStep: CeremonyStep = {
+      id: `${step.id}-tbs-review`,
+      // The screen shows a step's text where people acknowledge it: the certificate goes there too.
+      say: `Acknowledge only if the certificate about to be signed is what the script says (${findings.length} lint warning(s), ${skipped.length} skipped):${shown}`,
+      acknowledge: [...COMPARISON_ROLES],
+    };
+    const acks = await req.acks.collect(reviewStep, req.script.script, req.say);
+    req.ws.transact(() => {
+      for (const a of acks) req.ws.audit.append({ actor: a.name, action: 'ceremony.acknowledged', subject: req.script.script.name, details: { step: a.step, role: a.role, time: a.time, via: a.via, spkiSha256 } });
+    });
+    for (const a of acks) ctx.transcript.append({ type: 'acknowledged', step: a.step, role: a.role, name: a.name, via: a.via }, new Date(a.time));
+  };
+}
+
+function formatTbs(c: { [k: string]: JsonValue }, spkiSha256: string, lints: { warnings: { rule: string; message: string }[]; skipped: { rule: string; reason: string }[] }): string {
+  const line = (label: string, value: JsonValue | undefined) => `  ${label.padEnd(20)}${typeof value === 'string' ? value : JSON.stringify(value)}\n`;
+  return [
+    '\nto be signed:\n',
+    line('subject', c.subject),
+    line('issuer', c.issuer),
+    line('serial', c.serial),
+    line('not before (UTC)', c.notBefore),
+    line('not after (UTC)', c.notAfter),
+    line('key', `${String(c.publicKeyAlgorithm)}, SPKI SHA-256 ${spkiSha256}`),
+    line('basic constraints', c.basicConstraints),
+    line('key usage', c.keyUsage),
+    ...(c.extendedKeyUsage !== null ? [line('extended key usage', c.extendedKeyUsage)] : []),
+    line('extensions', (c.extensions as { oid: string; critical: boolean }[]).map((e) => `${e.oid}${e.critical ? ' (critical)' : ''}`).join(', ')),
+    `  lints               ${lints.warnings.length === 0 ? 'no warnings' : lints.warnings.map((w) => `[${w.rule}] ${w.message}`).join('; ')}\n`,
+    ...(lints.skipped.length ? [`  lints skipped       ${lints.skipped.map((k) => `${k.rule}: ${k.reason}`).join('; ')}\n`] : []),
+  ].join('');
+}
 
 /**
  * Before a certificate is signed at the real ceremony: its planned fields side by side

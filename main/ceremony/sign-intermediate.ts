@@ -7,7 +7,7 @@ import type { Workspace } from '../store/workspace.js';
 import { encodeName, formatName, parseSubject } from '../x509/distinguished-name.js';
 import { prepareIssuer } from '../x509/issuer/prepared-issuer.js';
 import type { IntermediateOptions } from '../x509/profiles/ca-profiles.js';
-import type { SignedCertificate } from '../x509/sign-certificate.js';
+import type { SignedCertificate, TbsReviewer } from '../x509/sign-and-check.js';
 import { wholeSeconds } from '../x509/validity.js';
 import type { IntermediateScript } from './ceremony-script-schema.js';
 import { extendedKeyUsageOid } from '../x509/extended-key-usage-names.js';
@@ -42,6 +42,8 @@ export async function signIntermediate(args: {
   subjectKey: { csr: CeremonyCsr } | { record: KeyRecord };
   maxValidityDays: number;
   actor: string;
+  /** the administrator and witnesses approve the linted TBS before the root signs */
+  review?: TbsReviewer;
 }): Promise<SignedCertificate> {
   const { ws, script, parentKey, actor } = args;
   const i = script.intermediate;
@@ -58,6 +60,7 @@ export async function signIntermediate(args: {
       options,
       maxValidityDays: args.maxValidityDays,
       actor,
+      ...(args.review ? { review: args.review } : {}),
     });
   }
   const parent = loadCa(ws, i.parent);
@@ -68,6 +71,7 @@ export async function signIntermediate(args: {
     subjectName: encodeName(subject),
     notBefore,
     notAfter: new Date(notBefore.getTime() + i.validityDays * DAY),
+    ...(args.review ? { review: args.review } : {}),
   });
   ws.transact(() => recordIssued(ws, { signed, profile: 'intermediate', issuerCa: i.parent, issuerSpki: parent.certificate.spki, subject: formatName(subject), actor }));
   return signed;

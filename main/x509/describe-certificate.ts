@@ -1,4 +1,4 @@
-import type { ParsedCertificate } from './certificate-facts.js';
+import type { CertificateFacts, ParsedCertificate } from './certificate-facts.js';
 import { OID } from './oids.js';
 
 const ATTRIBUTE_NAMES: Record<string, string> = {
@@ -17,6 +17,12 @@ export function nameToString(name: ParsedCertificate['subject']): string {
 
 /** A plain-JSON description of a certificate for `cert inspect` and the UI. */
 export function describeCertificate(c: ParsedCertificate) {
+  const { extensions, ...rest } = describeFacts(c);
+  return { ...rest, sha256: c.sha256, extensions };
+}
+
+/** The same for a to-be-signed certificate (no signature, so no fingerprint yet). */
+export function describeFacts(c: CertificateFacts) {
   return {
     subject: nameToString(c.subject),
     issuer: nameToString(c.issuer),
@@ -25,7 +31,6 @@ export function describeCertificate(c: ParsedCertificate) {
     notAfter: c.notAfter.toISOString(),
     signatureAlgorithm: c.signatureAlgorithm,
     publicKeyAlgorithm: c.spkiAlgorithm,
-    sha256: c.sha256,
     basicConstraints: c.basicConstraints ?? null,
     keyUsage: c.keyUsage ? [...c.keyUsage] : null,
     extendedKeyUsage: c.extendedKeyUsage ?? null,

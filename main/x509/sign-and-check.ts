@@ -25,7 +25,18 @@ export interface LintedSigning {
   readonly verifyKey: KeyObject | Buffer;
   readonly lintContext: LintContext;
   readonly skipLints?: readonly LintSkip[] | undefined;
+  readonly review?: TbsReviewer | undefined;
 }
+
+/** What people see before a signature they must approve: the TBS as read back, and its lints. */
+export interface TbsReview {
+  readonly facts: CertificateFacts;
+  readonly findings: readonly LintFinding[];
+  readonly skipped: readonly LintSkip[];
+}
+
+/** Shown the linted TBS before the key signs; a throw (nobody approved) stops the signature. */
+export type TbsReviewer = (review: TbsReview) => Promise<void>;
 
 /**
  * The careful CA's sequence from an encoded TBS on: lint it (an error blocks signing), sign,
@@ -36,6 +47,7 @@ export interface LintedSigning {
 export async function signAndCheck(s: LintedSigning): Promise<SignedCertificate> {
   const before = lintCertificate(s.facts, s.lintContext, s.skipLints);
   assertLintPassed(before, 'the to-be-signed certificate');
+  if (s.review) await s.review({ facts: s.facts, findings: before.findings, skipped: before.skipped });
 
   const signature = await signTbs(s.signer, s.tbs);
   if (!verifyX509Signature(s.signer.algorithm, s.verifyKey, s.tbs, signature)) {

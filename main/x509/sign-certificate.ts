@@ -3,7 +3,7 @@ import type { CertificateTemplate } from './certificate-template.js';
 import type { CertificateFacts } from './certificate-facts.js';
 import { parseTbsFast } from './certificate-facts-fast.js';
 import type { LintSkip } from './lint/lint-certificate.js';
-import { signAndCheck, type SignedCertificate } from './sign-and-check.js';
+import { signAndCheck, type SignedCertificate, type TbsReviewer } from './sign-and-check.js';
 import { signatureAlgorithmFor } from './signature-algorithm.js';
 import { encodeTbsCertificate } from './tbs-certificate.js';
 import { X509Error } from './x509-errors.js';
@@ -17,6 +17,8 @@ export interface SignRequest {
   readonly issuer: CertificateFacts | null;
   readonly skipLints?: readonly LintSkip[];
   readonly maxValidityDays?: number;
+  /** a ceremony's people approve the linted TBS before the key signs (sign-and-check.ts) */
+  readonly review?: TbsReviewer;
 }
 
 /**
@@ -47,5 +49,6 @@ export async function signCertificate(req: SignRequest): Promise<SignedCertifica
       ...(req.maxValidityDays !== undefined ? { maxValidityDays: req.maxValidityDays } : {}),
     },
     skipLints: req.skipLints,
+    review: req.review,
   });
 }

@@ -90,6 +90,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: intermediate', () => {
       await acknowledgeStep(page, 'sign-intermediate');
       const asked = await answerSecret(page, PIN);
       expect(asked).toEqual({ who: 'Alice Admin', what: `enter the PIN of token serial ${hsm.tokens[0]!.serial}`, kind: 'pin', step: 'sign-intermediate' });
+      await acknowledgeStep(page, 'sign-intermediate-tbs-review');
       await acknowledgeStep(page, 'outputs-read-aloud');
       await page.getByTestId('ceremony-result').waitFor({ timeout: 20_000 });
       expect(await page.getByTestId('ceremony-result').textContent()).toContain('CN=Acme Online Device CA 2026');

@@ -144,6 +144,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: interrupted ceremonies 
       await expect.poll(() => noted.getAttribute('data-state'), { timeout: 20_000 }).toBe('recorded');
       expect(await noted.getAttribute('data-step')).toBe('generate-key');
       await acknowledgeStep(page, 'sign-root');
+      await acknowledgeStep(page, 'sign-root-tbs-review');
       await acknowledgeStep(page, 'outputs-read-aloud');
       await page.getByTestId('ceremony-result').waitFor({ timeout: 20_000 });
       expect(await page.getByTestId('ceremony-log').textContent()).toContain(`exception noted by witness Dave Witness at step "generate-key": ${note}`);

@@ -101,6 +101,14 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen', () => {
       await acknowledgeStep(page, 'sign-root');
       // One PIN for the whole ceremony: sign-root did not ask again.
       expect(await page.getByTestId('ceremony-secret').count()).toBe(0);
+      // The linted to-be-signed certificate is shown and acknowledged before the key signs it.
+      await acknowledgeStep(page, 'sign-root-tbs-review', async () => {
+        const review = await stepRow(page, 'sign-root-tbs-review').textContent();
+        expect(review).toContain('CN=Acme Device Root CA 2026');
+        expect(review).toContain('lints');
+        await stepRow(page, 'sign-root-tbs-review').scrollIntoViewIfNeeded();
+        await screenshot(page, 'ceremony-tbs-review');
+      });
       await acknowledgeStep(page, 'outputs-read-aloud');
       await page.getByTestId('ceremony-result').waitFor({ timeout: 20_000 });
       await screenshot(page, 'ceremony-completed');
@@ -118,7 +126,8 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen', () => {
       const acks = records(jsonl).filter((r) => r.type === 'acknowledged') as unknown as { step: string; role: string; name: string; via: string }[];
       expect(acks.filter((a) => a.step === 'preflight-clock').map((a) => `${a.role} ${a.name}`)).toEqual(['witnesses Dave Witness']);
       expect(acks.filter((a) => a.step === 'generate-key').map((a) => a.name)).toEqual(['Alice Admin', 'Bob Custodian', 'Carol Custodian', 'Dave Witness']);
-      expect(acks).toHaveLength(1 + 2 + 4 + 2 + 4);
+      // clock, the four steps and the review of the to-be-signed root
+      expect(acks).toHaveLength(1 + 2 + 4 + 2 + 2 + 4);
       expect(new Set(acks.map((a) => a.via))).toEqual(new Set(['app']));
       expect(jsonl).toContain(clockUtc);
       const started = records(jsonl).find((r) => r.type === 'started') as { rehearsal?: boolean } | undefined;
@@ -171,6 +180,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen', () => {
       }
       expect(asked).toEqual(custodians);
       await acknowledgeStep(page, 'sign-root');
+      await acknowledgeStep(page, 'sign-root-tbs-review');
       await acknowledgeStep(page, 'shares-handed-over');
       await page.getByTestId('ceremony-result').waitFor({ timeout: 30_000 });
       const cert = join(out, 'acme-root-shares-2026.pem');

@@ -111,6 +111,11 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const signed = t.of('action').find((a) => a.action === 'sign-root')!.result as { sha256: string; sha256Words: string[] };
     expect(signed.sha256).toBe(createHash('sha256').update(readFileSync(join(out, 'acme-root-2026.der'))).digest('hex'));
     expect(signed.sha256Words).toHaveLength(32);
+    // Before the signature the room saw the TBS as read back and its lints, and acknowledged it.
+    const review = t.of('review')[0]!;
+    expect(review).toMatchObject({ step: 'sign-root', certificate: { subject: 'C=DE, O=Acme Devices GmbH, CN=Acme Device Root CA 2026', basicConstraints: { ca: true, pathLen: 1 } } });
+    expect(t.of('acknowledged').filter((a) => a.step === 'sign-root-tbs-review').map((a) => a.name)).toEqual(['Alice Admin', 'Dave Witness']);
+    expect(t.records.indexOf(review)).toBeLessThan(t.records.indexOf(t.of('action').find((a) => a.action === 'sign-root')!));
     const completed = t.of('completed')[0]!;
     expect(t.records.at(-1)).toBe(completed);
     expect(completed.outputs.map((o) => o.file)).toEqual([
@@ -134,7 +139,8 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const db = new Database(join(home, 'hallmark.db'), { readonly: true });
     try {
       const acked = db.prepare("SELECT actor, details FROM audit_log WHERE action = 'ceremony.acknowledged'").all() as { actor: string; details: string }[];
-      expect(acked).toHaveLength(1 + 2 + 4 + 2 + 4);
+      // clock, the four steps, and the review of the to-be-signed root
+      expect(acked).toHaveLength(1 + 2 + 4 + 2 + 2 + 4);
       expect(JSON.parse(acked[0]!.details)).toMatchObject({ step: 'preflight-clock', role: 'witnesses', via: 'ack-file', clockUtc: expect.stringMatching(/Z$/) });
       expect(JSON.parse(acked[1]!.details)).toMatchObject({ step: 'preflight-confirmed', role: 'administrator', via: 'ack-file' });
       const head = db.prepare("SELECT seq, hash FROM audit_log WHERE seq = ?").get(completed.auditHead!.seq) as { hash: string };

@@ -213,6 +213,9 @@ function timeline(records: readonly TranscriptRecord[]): string {
       case 'output':
         out.push(`<p>Wrote ${code(r.file)} (${r.bytes} bytes), SHA-256 <span class="hex">${groupedHex(r.sha256)}</span></p>`);
         break;
+      case 'review':
+        out.push(`<h4>Reviewed before signing (to-be-signed certificate, key SPKI SHA-256 <span class="hex">${groupedHex(r.spkiSha256)}</span>)</h4>${jsonValue(r.certificate)}<h4>Lint results</h4>${jsonValue(r.lints)}`);
+        break;
       case 'action':
         out.push(`<h4>Result of ${esc(r.action)}</h4>${jsonValue(r.result)}`);
         break;

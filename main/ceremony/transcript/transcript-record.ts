@@ -45,6 +45,12 @@ export type TranscriptEvent =
   /** something a witness saw and wanted on the record; does not stop the ceremony */
   | { readonly type: 'exception'; readonly step: string | null; readonly role: string; readonly by: string; readonly note: string }
   | ({ readonly type: 'output'; readonly step: string } & TranscriptOutput)
+  /**
+   * The to-be-signed certificate as read back from its encoding, with its lint results,
+   * shown to the administrator and witnesses before the key signed it (they acknowledge
+   * it under the pseudo-step `<step>-tbs-review`).
+   */
+  | { readonly type: 'review'; readonly step: string; readonly certificate: Json; readonly spkiSha256: string; readonly lints: Json }
   /** what a step's action did (key generated, certificate signed with its fingerprint and word list, …) */
   | { readonly type: 'action'; readonly step: string; readonly action: string; readonly result: Json }
   /** the step is committed in the workspace (ceremony_steps row and audit entry) */

@@ -13,7 +13,7 @@ import { OID } from '../oids.js';
 import { crlSignerExtensions, intermediateCaExtensions, manifestSignerExtensions, type IntermediateOptions } from '../profiles/ca-profiles.js';
 import { idevidExtensions, type IdevidOptions } from '../profiles/idevid-profile.js';
 import { randomSerialNumber } from '../serial-number.js';
-import { signAndCheck, type SignedCertificate } from '../sign-and-check.js';
+import { signAndCheck, type SignedCertificate, type TbsReviewer } from '../sign-and-check.js';
 import { signatureAlgorithmFor } from '../signature-algorithm.js';
 import { encodeValidity } from '../validity.js';
 import { X509Error } from '../x509-errors.js';
@@ -47,6 +47,8 @@ export interface IssueRequest {
   readonly hardwareModuleName?: HardwareModuleName;
   /** default: a fresh random serial */
   readonly serial?: Buffer;
+  /** approval of the linted TBS before the signature (a ceremony's review step) */
+  readonly review?: TbsReviewer;
 }
 
 export interface PreparedIssuer {
@@ -111,6 +113,7 @@ export function prepareIssuer(setup: IssuerSetup): PreparedIssuer {
         verifyKey,
         lintContext: { ...lintContext, subjectKey: req.subjectKey },
         skipLints: setup.skipLints,
+        review: req.review,
       });
     },
   };
