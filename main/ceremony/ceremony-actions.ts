@@ -264,7 +264,10 @@ async function signIntermediateStep(script: IntermediateScript, ctx: ActionConte
   });
   const comparison = await compareWithRehearsal(planned, step, ctx);
   const signed = await signIntermediate({ ws: req.ws, script, parentKey: key, subjectKey, maxValidityDays: bound, actor: req.actor, review: tbsReview(step, ctx) });
-  return { ca: i.ca, parent: i.parent, keySource: i.key.source, ...recordSignedCertificate(i.ca, signed, script, ctx, planned, comparison) };
+  const recorded = recordSignedCertificate(i.ca, signed, script, ctx, planned, comparison);
+  // The request that was signed goes back onto the medium with its certificate, byte for byte.
+  if (state.csr) ctx.out.write(`${i.ca}.csr`, state.csr.bytes);
+  return { ca: i.ca, parent: i.parent, keySource: i.key.source, ...recorded };
 }
 
 async function signCrl(script: CrlScript, ctx: ActionContext): Promise<{ [k: string]: JsonValue }> {

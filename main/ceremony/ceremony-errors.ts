@@ -16,7 +16,9 @@ export type CeremonyErrorCode =
   | 'CEREMONY_INTERRUPTED'
   | 'CEREMONY_NOT_FOUND'
   | 'CEREMONY_RESTORE_FAILED'
-  | 'CEREMONY_SHARE_MISMATCH';
+  | 'CEREMONY_SHARE_MISMATCH'
+  | 'CEREMONY_TYPE_BACK_UNAVAILABLE'
+  | 'CEREMONY_TYPE_BACK_FAILED';
 
 export class CeremonyError extends HallmarkError {
   declare readonly code: CeremonyErrorCode;

@@ -12,6 +12,23 @@ export interface NotedException {
   readonly note: string;
 }
 
+/** A custodian types their new share back from its printed sheet, before the next custodian's turn. */
+export interface ShareTypeBackRequest {
+  /** stable within a run */
+  readonly id: string;
+  readonly custodian: string;
+  /** the key's label and the share's place in the split */
+  readonly label: string;
+  readonly index: number;
+  readonly total: number;
+  /** the step that made the split */
+  readonly step: string;
+  /** the printable sheet on the output medium the custodian reads from (relative to it) */
+  readonly sheet: string;
+  /** why the previous attempt was refused (the line with a typo, a different share), for the custodian to correct */
+  readonly problem?: string;
+}
+
 export interface RunCeremonyRequest {
   readonly ws: Workspace;
   readonly script: LoadedScript;
@@ -41,6 +58,11 @@ export interface RunCeremonyRequest {
    * (the terminal asks each witness; the app hands over what was noted since the last call).
    */
   readonly exceptions?: (step: string) => Promise<readonly NotedException[]>;
+  /**
+   * The text of a share as its custodian typed it from the paper sheet (main/keys/shares/
+   * share-text.ts form), for scripts whose split asks for it (`shareCheck: type-back`).
+   */
+  readonly typeBack?: (request: ShareTypeBackRequest) => Promise<string>;
   /** called once the ceremony is in the register, before its first acknowledgment */
   readonly registered?: (ceremonyId: string) => void;
 }

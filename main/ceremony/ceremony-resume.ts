@@ -6,6 +6,7 @@ import type { JsonValue } from '../encoding/canonical-json.js';
 import type { SharedKeyLocation } from '../keys/shares/shared-key-store.js';
 import { CaRepository } from '../store/ca-repository.js';
 import { CeremonyRepository, type CeremonyRow, type CeremonyStepRow } from '../store/ceremony-repository.js';
+import { CertificateRepository } from '../store/certificate-repository.js';
 import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { crlResult, pem, tokenKeyResult, type ActionContext } from './ceremony-actions.js';
@@ -56,7 +57,7 @@ export function openResume(ws: Workspace, loaded: LoadedScript, id: string, outD
     const next = script.steps[committed.length];
     const started = records.find((r) => r.type === 'started');
     const planned = started?.type === 'started' ? started.plannedOutputs : [];
-    const adoptable = next !== undefined && effectExists(ws, script, next, planned);
+    const adoptable = next !== undefined && effectExists(ws, script, next, planned, row.startedAt, csrSpkiSha256(records));
     const keep = new Set([TRANSCRIPT_FILE, ...out.written.map((o) => o.file)]);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const movedAside: string[] = [];
@@ -80,7 +81,7 @@ function stepOutputs(script: CeremonyScript, step: CeremonyStep, planned: readon
       return planned.filter((f) => f.includes('share'));
     case 'sign-root':
     case 'sign-intermediate':
-      return planned.filter((f) => /\.(pem|der)$/.test(f) && !f.includes('-crl-') && !f.includes('share'));
+      return planned.filter((f) => /\.(pem|der|csr)$/.test(f) && !f.includes('-crl-') && !f.includes('share'));
     case 'sign-crl':
       return planned.filter((f) => f.includes('-crl-'));
     default:
@@ -94,7 +95,14 @@ function plannedCrlNumber(script: CrlScript, planned: readonly string[]): number
 }
 
 /** Did the interrupted step's action already change the workspace before it was killed? */
-function effectExists(ws: Workspace, script: CeremonyScript, step: CeremonyStep, planned: readonly string[]): boolean {
+/** The SHA-256 of the CSR's key, from the transcript's `input` record (an intermediate for a CSR). */
+function csrSpkiSha256(records: readonly TranscriptRecord[]): string | null {
+  const input = records.find((r) => r.type === 'input' && r.name === 'csr');
+  const facts = input?.type === 'input' ? (input.facts as { spkiSha256?: unknown }) : undefined;
+  return typeof facts?.spkiSha256 === 'string' ? facts.spkiSha256 : null;
+}
+
+function effectExists(ws: Workspace, script: CeremonyScript, step: CeremonyStep, planned: readonly string[], startedAt: string, csrSpki: string | null): boolean {
   const keys = new KeyRepository(ws);
   const cas = new CaRepository(ws);
   switch (step.action) {
@@ -105,7 +113,10 @@ function effectExists(ws: Workspace, script: CeremonyScript, step: CeremonyStep,
     case 'sign-root':
       return script.kind === 'root' && cas.list().some((c) => c.name === script.certificate.ca);
     case 'sign-intermediate':
-      return script.kind === 'intermediate' && cas.list().some((c) => c.name === script.intermediate.ca);
+      if (script.kind !== 'intermediate') return false;
+      // An intermediate for a CSR is a certificate of the workspace, not a CA: look for it by its key.
+      if (script.intermediate.key.source === 'csr') return csrSpki !== null && new CertificateRepository(ws).issuedSince(script.intermediate.parent, csrSpki, startedAt) !== undefined;
+      return cas.list().some((c) => c.name === script.intermediate.ca);
     case 'sign-crl': {
       if (script.kind !== 'crl') return false;
       const n = plannedCrlNumber(script, planned);
@@ -133,7 +144,7 @@ function effectExists(ws: Workspace, script: CeremonyScript, step: CeremonyStep,
  * made or the certificate/CRL it signed. Its files are written now if the kill came
  * before them, or checked against the workspace's bytes if they exist.
  */
-export async function adoptStep(step: CeremonyStep, ctx: ActionContext, planned: readonly string[]): Promise<{ [k: string]: JsonValue }> {
+export async function adoptStep(step: CeremonyStep, ctx: ActionContext, planned: readonly string[], startedAt: string): Promise<{ [k: string]: JsonValue }> {
   const { req, state, out } = ctx;
   const ws = req.ws;
   const script = req.script.script;
@@ -159,6 +170,17 @@ export async function adoptStep(step: CeremonyStep, ctx: ActionContext, planned:
     }
     state.access = { store: 'shares', shares };
     return { label: record.label, algorithm: record.algorithm, store: 'shares', spkiSha256: record.spkiSha256, sharesVerified: shares.length, ...adopted };
+  }
+  if (step.action === 'sign-intermediate' && script.kind === 'intermediate' && script.intermediate.key.source === 'csr' && state.csr) {
+    const name = script.intermediate.ca;
+    const cert = new CertificateRepository(ws).issuedSince(script.intermediate.parent, state.csr.csr.publicKey.spkiSha256, startedAt)!;
+    adoptOrWrite(out, [
+      { name: `${name}.der`, bytes: cert.der },
+      { name: `${name}.pem`, bytes: Buffer.from(pem(cert.der, 'CERTIFICATE')) },
+      { name: `${name}.csr`, bytes: state.csr.bytes },
+    ]);
+    state.produced.push(signedFields(name, cert.der));
+    return { ca: name, parent: script.intermediate.parent, keySource: 'csr', serial: cert.serial, sha256: cert.sha256, sha256Words: hashWords(cert.sha256), notBefore: cert.notBefore, notAfter: cert.notAfter, ...adopted };
   }
   if ((step.action === 'sign-root' && script.kind === 'root') || (step.action === 'sign-intermediate' && script.kind === 'intermediate')) {
     const name = script.kind === 'root' ? script.certificate.ca : script.intermediate.ca;

@@ -42,12 +42,23 @@ const pkcs11Key = z.strictObject({
   algorithm: z.enum(KEY_ALGORITHMS),
 });
 
+/**
+ * How each new share is checked before the next custodian's turn: `read-back` (the
+ * default) reads the file back from the medium and opens it with the passphrase;
+ * `type-back` also has the custodian type it back from the printed sheet, so a sheet
+ * that cannot be read is found while the key can still be made again.
+ */
+export const SHARE_CHECKS = ['read-back', 'type-back'] as const;
+export type ShareCheck = (typeof SHARE_CHECKS)[number];
+const shareCheck = z.enum(SHARE_CHECKS).optional();
+
 const sharesKey = z.strictObject({
   store: z.literal('shares'),
   label: z.string().min(1).max(128),
   algorithm: z.enum(KEY_ALGORITHMS),
   threshold: z.number().int().min(1),
   custodians: z.array(name).min(1),
+  shareCheck,
 });
 
 const common = {
@@ -129,6 +140,7 @@ export const keyBackupScriptSchema = z.strictObject({
     key: z.string().min(1).max(128),
     threshold: z.number().int().min(1),
     custodians: z.array(name).min(1),
+    shareCheck,
   }),
 });
 
@@ -172,3 +184,10 @@ export type IntermediateScript = z.infer<typeof intermediateScriptSchema>;
 export type KeyBackupScript = z.infer<typeof keyBackupScriptSchema>;
 export type KeyRestoreScript = z.infer<typeof keyRestoreScriptSchema>;
 export type CeremonyStep = z.infer<typeof step>;
+
+/** The check a script asks of a split it makes; null when it makes none. */
+export function shareCheckOf(script: CeremonyScript): ShareCheck | null {
+  if (script.kind === 'root' && script.key.store === 'shares') return script.key.shareCheck ?? 'read-back';
+  if (script.kind === 'key-backup') return script.backup.shareCheck ?? 'read-back';
+  return null;
+}

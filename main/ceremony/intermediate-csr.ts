@@ -13,6 +13,8 @@ export interface CeremonyCsr {
   readonly path: string;
   /** SHA-256 of the file exactly as it arrived on the medium, for the witnesses to compare */
   readonly sha256: string;
+  /** the file's bytes as they arrived (PEM or DER), copied to the output medium beside the certificate */
+  readonly bytes: Buffer;
   readonly csr: ParsedCsr;
 }
 
@@ -31,7 +33,7 @@ export function loadCeremonyCsr(path: string): CeremonyCsr {
     throw new CeremonyError('CEREMONY_BINDING_INVALID', `cannot read the CSR ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'environment');
   }
   const csr = parseCsr(bytes);
-  return { path, sha256: createHash('sha256').update(bytes).digest('hex'), csr };
+  return { path, sha256: createHash('sha256').update(bytes).digest('hex'), bytes, csr };
 }
 
 export function describeCsr(c: CeremonyCsr): string {

@@ -174,7 +174,7 @@ async function runSteps(run: StepsRun): Promise<CeremonyResult> {
           run.setAccess(state.access);
         }
         const ctx = { req, state, out, transcript: writer, access: state.access ?? ({ store: 'software' } as KeyAccess) };
-        result = i === from && resume?.adoptable ? await adoptStep(step, ctx, run.planned) : await runAction(step, ctx);
+        result = i === from && resume?.adoptable ? await adoptStep(step, ctx, run.planned, resume.row.startedAt) : await runAction(step, ctx);
         for (const o of out.written.slice(before)) writer.append({ type: 'output', step: step.id, ...o });
         writer.append({ type: 'action', step: step.id, action: step.action, result });
         say(`  ${step.action}: done\n`);
@@ -333,7 +333,10 @@ function plannedOutputs(ws: Workspace, script: CeremonyScript): string[] {
     const shares = script.key.store === 'shares' ? plannedShareOutputs(script.key.label, script.key.custodians.length) : [];
     return [...shares, `${script.certificate.ca}.pem`, `${script.certificate.ca}.der`];
   }
-  if (script.kind === 'intermediate') return [`${script.intermediate.ca}.pem`, `${script.intermediate.ca}.der`];
+  if (script.kind === 'intermediate') {
+    const csr = script.intermediate.key.source === 'csr' ? [`${script.intermediate.ca}.csr`] : [];
+    return [`${script.intermediate.ca}.pem`, `${script.intermediate.ca}.der`, ...csr];
+  }
   if (script.kind === 'key-backup') return plannedShareOutputs(script.backup.key, script.backup.custodians.length);
   if (script.kind === 'key-restore') return [];
   const n = loadCa(ws, script.crl.ca).row.crlNumber + 1;

@@ -93,6 +93,14 @@ export class CertificateRepository {
     return row ? toRow(row) : undefined;
   }
 
+  /** The newest certificate `issuerCa` issued for the key `spkiSha256` since `since` (ISO 8601), if any. */
+  issuedSince(issuerCa: string, spkiSha256: string, since: string): CertificateRow | undefined {
+    const row = this.workspace.db
+      .prepare('SELECT * FROM certificates WHERE issuer_ca = ? AND spki_sha256 = ? AND created_at >= ? ORDER BY id DESC LIMIT 1')
+      .get(issuerCa, spkiSha256, since) as Row | undefined;
+    return row ? toRow(row) : undefined;
+  }
+
   revokedBy(issuerCa: string): CertificateRow[] {
     return (this.workspace.db.prepare("SELECT * FROM certificates WHERE issuer_ca = ? AND status = 'revoked' ORDER BY id").all(issuerCa) as Row[]).map(toRow);
   }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors/hallmark-error.js';
 import { ackFileSource, terminalSource } from '../../ceremony/acknowledgments.js';
+import { loadAcksFile } from '../../ceremony/acks-file.js';
 import { loadBinding } from '../../ceremony/ceremony-binding.js';
 import { formatHashWords, hashWords } from '../../ceremony/hash-words.js';
 import { parseCeremonyScript, type LoadedScript } from '../../ceremony/parse-ceremony-script.js';
@@ -16,10 +17,12 @@ import { registerCeremonyRegister } from './ceremony-register-command.js';
 import { snapshotWorkspace } from '../../store/workspace-snapshot.js';
 
 interface RunOptions {
-  binding: string;
+  binding?: string;
+  env?: string;
   approvedHash: string;
   out: string;
   ackFile?: string;
+  acks?: string;
   saveRehearsal?: string;
   compareRehearsal?: string;
   acceptRehearsalDifferences?: boolean;
@@ -49,9 +52,11 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
     .command('run')
     .description('run an approved ceremony script against this machine\'s binding (token, PIN source)')
     .argument('<script>', 'the ceremony script (YAML), byte-identical to the approved one')
-    .requiredOption('--binding <file>', 'the environment binding (YAML): PKCS#11 module, token serial, PIN source')
+    .option('--env <file>', 'the environment binding (YAML): PKCS#11 module, token serial, PIN source (give this or --binding)')
+    .option('--binding <file>', 'the same as --env')
     .requiredOption('--approved-hash <hex>', "the script's SHA-256 as the custodians approved it (`hallmark ceremony hash`)")
     .requiredOption('--out <dir>', 'output directory (removable medium); existing files are never overwritten')
+    .option('--acks <file>', "REHEARSALS AND TESTS ONLY: acknowledgments, witnesses' exceptions and typed-back share texts as YAML instead of typed at the terminal (recorded as such)")
     .option('--ack-file <file>', 'REHEARSALS AND TESTS ONLY: acknowledgments as "ROLE NAME" lines instead of typed at the terminal (recorded as such)')
     .option('--save-rehearsal <file>', "after the run, keep the certificates' fields (minus key, serial, signature, SKI/AKI, dates) for comparison at the real ceremony")
     .option('--compare-rehearsal <file>', 'before each certificate signature, show a field-by-field comparison with this rehearsal record; administrator and witnesses acknowledge it')
@@ -61,9 +66,13 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
     .action(async (scriptPath: string, opts: RunOptions) => {
       const c = ctx();
       const script = loadScript(scriptPath);
-      const binding = loadBinding(opts.binding);
-      if (!opts.ackFile && !process.stdin.isTTY) throw new UsageError('a ceremony is acknowledged at a terminal; for a rehearsal give --ack-file');
-      const acks = opts.ackFile ? ackFileSource(opts.ackFile) : terminalSource();
+      const bindingPath = opts.env ?? opts.binding;
+      if (bindingPath === undefined || (opts.env !== undefined && opts.binding !== undefined)) throw new UsageError('give the environment binding as exactly one of --env <file> or --binding <file>');
+      if (opts.acks !== undefined && opts.ackFile !== undefined) throw new UsageError('--acks and --ack-file do not go together: give the acknowledgments once');
+      const binding = loadBinding(bindingPath);
+      if (!opts.ackFile && !opts.acks && !process.stdin.isTTY) throw new UsageError('a ceremony is acknowledged at a terminal; for a rehearsal give --acks or --ack-file');
+      const acksFile = opts.acks !== undefined ? loadAcksFile(opts.acks) : null;
+      const acks = acksFile?.source ?? (opts.ackFile ? ackFileSource(opts.ackFile) : terminalSource());
       await c.withWorkspace(async (real) => {
         if (opts.dryRun && opts.resume !== undefined) throw new UsageError('--dry-run and --resume do not go together: a dry run leaves nothing to resume');
         const dry = opts.dryRun ? snapshotWorkspace(real, c.actor) : null;
@@ -85,7 +94,8 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
           ...(opts.acceptRehearsalDifferences ? { acceptRehearsalDifferences: true } : {}),
           ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
           ...(dry ? { dryRun: true } : {}),
-          ...(opts.ackFile ? {} : { exceptions: terminalExceptions(script.script) }),
+          ...(acksFile ? { exceptions: acksFile.exceptions } : opts.ackFile ? {} : { exceptions: terminalExceptions(script.script) }),
+          ...(acksFile?.typeBack ? { typeBack: acksFile.typeBack } : {}),
         }).finally(() => dry?.dispose());
         if (c.json) return c.printJson(result);
         for (const o of [...result.outputs, result.transcriptHtml, result.transcript, ...(result.signature ? [result.signature] : []), result.sums]) c.io.out(`${o.sha256}  ${o.file}\n`);
