@@ -7,7 +7,7 @@ import { CeremonyError } from '../ceremony/ceremony-errors.js';
 import type { CeremonyScript } from '../ceremony/ceremony-script-schema.js';
 import { hashWords } from '../ceremony/hash-words.js';
 import { MAX_SCRIPT_BYTES, parseCeremonyScript, type LoadedScript } from '../ceremony/parse-ceremony-script.js';
-import { readInputFile } from '../cli/read-input-file.js';
+import { readInputFile } from '../files/read-input-file.js';
 
 /**
  * Reads a script from the path the user chose, bounded in size: each call reads the file

@@ -1,5 +1,5 @@
 import type { Input, InventoryImportResultView, OperationName, Output } from '../../preload/api.js';
-import { readInputFile } from '../cli/read-input-file.js';
+import { readInputFile } from '../files/read-input-file.js';
 import { isHallmarkError } from '../errors/hallmark-error.js';
 import { importManifestFolder } from '../inventory/import-manifest.js';
 import { InventoryError } from '../inventory/inventory-errors.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { QA_MAX_DEVICE_SUMMARIES, type Input, type OperationName, type Output, type QaDeviceSummaryView, type QaReportView } from '../../preload/api.js';
-import { readInputFile } from '../cli/read-input-file.js';
+import { readInputFile } from '../files/read-input-file.js';
 import type { DeviceEntry, ManifestDocument } from '../manifest/format/manifest-document.js';
 import { ManifestError } from '../manifest/manifest-errors.js';
 import type { VerificationReport } from '../manifest/verify/check-result.js';

@@ -1,6 +1,6 @@
 import type { Input, OperationName, Output } from '../../preload/api.js';
 import { listSerialPorts } from '../devices/serial/list-serial-ports.js';
-import { readInputFile } from '../cli/read-input-file.js';
+import { readInputFile } from '../files/read-input-file.js';
 import { MAX_POLICY_BYTES, parseProductPolicy } from '../station/parse-product-policy.js';
 import { parsePlanCsv, parseSerialRange } from '../station/production-plan.js';
 import { createBatch } from '../station/work-orders.js';

@@ -19,7 +19,7 @@ import { unlockFor, type KeyAccess } from './ceremony-key-access.js';
 import { CeremonyError } from './ceremony-errors.js';
 import { intermediateValidityBound, rootValidityBound } from './ceremony-guards.js';
 import type { RunCeremonyRequest } from './ceremony-request.js';
-import type { CeremonyStep, CrlScript, IntermediateScript, KeyBackupScript, KeyRestoreScript, Role, RootScript } from './ceremony-script-schema.js';
+import { shareCheckOf, type CeremonyStep, type CrlScript, type IntermediateScript, type KeyBackupScript, type KeyRestoreScript, type Role, type RootScript } from './ceremony-script-schema.js';
 import { restoreSharedKey } from './restore-shared-key.js';
 import type { OutputDir } from './exclusive-output.js';
 import { hashWords } from './hash-words.js';
@@ -27,7 +27,8 @@ import type { CeremonyCsr } from './intermediate-csr.js';
 import { compareFields, formatComparison, plannedFields, signedFields, type ComparableCertificate, type RehearsalRecord } from './rehearsal-fields.js';
 import { resplitSharedKey } from './resplit-shared-key.js';
 import { intermediateOptions, signIntermediate } from './sign-intermediate.js';
-import { splitRootKey } from './split-root-key.js';
+import { typeBackShares } from './share-type-back.js';
+import { splitRootKey, type ShareCheckHook } from './split-root-key.js';
 import type { TranscriptWriter } from './transcript/transcript-chain.js';
 
 /** What the actions hand to each other and to the transcript. */
@@ -63,7 +64,7 @@ export async function runAction(step: CeremonyStep, ctx: ActionContext): Promise
   const script = ctx.req.script.script;
   switch (step.action) {
     case 'generate-key':
-      return script.kind === 'intermediate' ? generateIntermediateKey(script, ctx) : generateKey(script as RootScript, ctx);
+      return script.kind === 'intermediate' ? generateIntermediateKey(script, ctx) : generateKey(script as RootScript, ctx, step);
     case 'sign-root':
       return signRoot(script as RootScript, ctx, step);
     case 'sign-crl':
@@ -71,7 +72,7 @@ export async function runAction(step: CeremonyStep, ctx: ActionContext): Promise
     case 'sign-intermediate':
       return signIntermediateStep(script as IntermediateScript, ctx, step);
     case 're-split':
-      return resplit(script as KeyBackupScript, ctx);
+      return resplit(script as KeyBackupScript, ctx, step);
     case 'restore-to-token':
       return restoreToToken(script as KeyRestoreScript, ctx);
     case 'old-shares-destroyed':
@@ -84,10 +85,10 @@ export async function runAction(step: CeremonyStep, ctx: ActionContext): Promise
   }
 }
 
-async function generateKey(script: RootScript, ctx: ActionContext): Promise<{ [k: string]: JsonValue }> {
+async function generateKey(script: RootScript, ctx: ActionContext, step: CeremonyStep): Promise<{ [k: string]: JsonValue }> {
   const { req, state, out } = ctx;
   if (script.key.store === 'shares') {
-    const split = await splitRootKey({ ws: req.ws, out, label: script.key.label, algorithm: script.key.algorithm, threshold: script.key.threshold, custodians: ctx.access.newSplit ?? [], actor: req.actor });
+    const split = await splitRootKey({ ws: req.ws, out, label: script.key.label, algorithm: script.key.algorithm, threshold: script.key.threshold, custodians: ctx.access.newSplit ?? [], actor: req.actor, ...typeBackCheck(ctx, step, script.key.label, script.key.custodians.length) });
     state.keyRecord = split.record;
     // From here on the key is reached like any shares key: through the files just verified.
     state.access = { store: 'shares', shares: split.shares };
@@ -202,7 +203,15 @@ export function sharesKey(ws: Workspace, label: string): KeyRecord {
   return record;
 }
 
-async function resplit(script: KeyBackupScript, ctx: ActionContext): Promise<{ [k: string]: JsonValue }> {
+/** With `shareCheck: type-back`, the custodians type each new share back (share-type-back.ts) before the step completes. */
+function typeBackCheck(ctx: ActionContext, step: CeremonyStep, label: string, total: number): { check?: ShareCheckHook } {
+  const { req } = ctx;
+  const typeBack = req.typeBack;
+  if (shareCheckOf(req.script.script) !== 'type-back' || !typeBack) return {};
+  return { check: (shares) => typeBackShares({ ws: req.ws, typeBack, ceremony: req.script.script.name, step: step.id, label, total, shares }) };
+}
+
+async function resplit(script: KeyBackupScript, ctx: ActionContext, step: CeremonyStep): Promise<{ [k: string]: JsonValue }> {
   const { req, state } = ctx;
   const record = sharesKey(req.ws, script.backup.key);
   state.oldShares = (record.location as unknown as SharedKeyLocation).shares;
@@ -214,6 +223,7 @@ async function resplit(script: KeyBackupScript, ctx: ActionContext): Promise<{ [
     threshold: script.backup.threshold,
     custodians: ctx.access.newSplit ?? [],
     actor: req.actor,
+    ...typeBackCheck(ctx, step, record.label, script.backup.custodians.length),
   });
   state.signer?.close();
   state.signer = signer;

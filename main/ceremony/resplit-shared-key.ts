@@ -16,7 +16,8 @@ import { writeFileExclusive } from '../keys/software/write-exclusive.js';
 import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import type { OutputDir } from './exclusive-output.js';
-import { verifyShare } from './split-root-key.js';
+import type { ShareOnMedium } from './share-type-back.js';
+import { verifyShare, withTypedBack, type ShareCheckHook } from './split-root-key.js';
 
 /**
  * key-backup: the key is reassembled in memory from M old shares (each checked against
@@ -24,7 +25,8 @@ import { verifyShare } from './split-root-key.js';
  * is named), split afresh M'-of-N' for the new custodians, and wiped. The new shares go
  * only to the output medium and are read back and opened with each new passphrase; then
  * the workspace's record is switched to the new split in one transaction with its audit
- * entry, so the old shares stop opening the key the moment the new ones are known good.
+ * entry, so the old shares stop opening the key the moment the new ones are known good
+ * (with `check`, once every new custodian has also typed their share back from paper).
  * Returns the reassembled key too: it signs this ceremony's transcript, then is closed.
  */
 export async function resplitSharedKey(args: {
@@ -35,6 +37,7 @@ export async function resplitSharedKey(args: {
   threshold: number;
   custodians: readonly CustodianSecret[];
   actor: string;
+  check?: ShareCheckHook;
 }): Promise<{ signer: SigningKey; result: { [k: string]: JsonValue } }> {
   const { ws, out, record, threshold, custodians } = args;
   const oldLocation = record.location as unknown as SharedKeyLocation;
@@ -65,7 +68,8 @@ export async function resplitSharedKey(args: {
 
     const createdAt = new Date().toISOString();
     const entries: ShareEntry[] = [];
-    const recorded: JsonValue[] = [];
+    const recorded: { [k: string]: JsonValue }[] = [];
+    const onMedium: ShareOnMedium[] = [];
     for (const [i, share] of encrypted.entries()) {
       const custodian = custodians[i]!.custodian;
       const sha256 = shareDigest(share);
@@ -78,7 +82,10 @@ export async function resplitSharedKey(args: {
       await verifyShare(join(out.path, names.share), custodians[i]!.passphrase, record, sha256, custodian);
       entries.push({ index: share.index, custodian, sha256 });
       recorded.push({ index: share.index, custodian, shareSha256: sha256, file: fileOut.file, fileSha256: fileOut.sha256, sheet: sheetOut.file, sheetSha256: sheetOut.sha256, verified: "read back and opened with the custodian's passphrase" });
+      onMedium.push({ index: share.index, custodian, file: join(out.path, names.share), sheet: sheetOut.file });
     }
+    // Before the record switches: a sheet nobody can type back must not become the only way to the key.
+    if (args.check) withTypedBack(recorded, await args.check(onMedium));
 
     const location: SharedKeyLocation = { threshold, total, shares: entries };
     new KeyRepository(ws).relocate(record.label, location as unknown as KeyRecord['location'], args.actor, 'key.resplit', {

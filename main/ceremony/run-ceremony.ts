@@ -26,6 +26,7 @@ import { runPreflight, type PreflightResult } from './preflight.js';
 import { assertRehearsalFree, loadRehearsal, REHEARSAL_FORMAT, saveRehearsal, signedFields } from './rehearsal-fields.js';
 import { scriptHashQrText } from './script-hash-qr.js';
 import { plannedShareOutputs } from './split-root-key.js';
+import { assertTypeBackPossible } from './share-type-back.js';
 import { PUBLICATION_DIR } from './publication/publication-format.js';
 import { TranscriptWriter } from './transcript/transcript-chain.js';
 import { SUMS_FILE, TRANSCRIPT_FILE, TRANSCRIPT_FORMAT, TRANSCRIPT_HTML_FILE, TRANSCRIPT_SIGNATURE_FILE } from './transcript/transcript-format.js';
@@ -48,6 +49,8 @@ export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResu
   const { ws, script: loaded, actor, say } = req;
   const script = loaded.script;
   assertApproved(loaded.sha256, req.approvedHash);
+  // shares typed back from paper (issue 5): refused here, before anything is written, when nobody can be asked
+  assertTypeBackPossible(req);
   const repo = new CeremonyRepository(ws);
   const out = new OutputDir(req.outDir);
   const planned = plannedOutputs(ws, script);

@@ -11,6 +11,10 @@ import { generateSharedKey, shareFileNames, type CustodianSecret, type ShareInpu
 import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import type { OutputDir } from './exclusive-output.js';
+import type { ShareOnMedium, TypedBack } from './share-type-back.js';
+
+/** A further check of the shares just written and read back (the custodians typing them back from paper). */
+export type ShareCheckHook = (shares: readonly ShareOnMedium[]) => Promise<ReadonlyMap<number, TypedBack>>;
 
 export function plannedShareOutputs(label: string, total: number): string[] {
   return Array.from({ length: total }, (_, i) => shareFileNames(label, i + 1, total)).flatMap((n) => [n.share, n.sheet]);
@@ -22,7 +26,7 @@ export function plannedShareOutputs(label: string, total: number): string[] {
  * medium; the whole key is wiped by generateSharedKey before this returns. Each share is
  * then read back from the medium and opened with its custodian's passphrase, so a share
  * that cannot be opened is found now, while the key can still be made again, not at the
- * next CRL.
+ * next CRL. With `check`, each custodian then types their share back from its sheet.
  */
 export async function splitRootKey(args: {
   ws: Workspace;
@@ -32,13 +36,15 @@ export async function splitRootKey(args: {
   threshold: number;
   custodians: readonly CustodianSecret[];
   actor: string;
+  check?: ShareCheckHook;
 }): Promise<{ record: KeyRecord; shares: ShareInput[]; result: { [k: string]: JsonValue } }> {
   const { ws, out, label, algorithm, threshold, custodians } = args;
   const made = await generateSharedKey({ label, algorithm, threshold, custodians: [...custodians], outDir: out.path });
   const record = new KeyRepository(ws).add({ label, algorithm, store: 'shares', spki: made.spki, location: { ...made.location } }, args.actor);
 
   const shares: ShareInput[] = [];
-  const recorded: JsonValue[] = [];
+  const recorded: { [k: string]: JsonValue }[] = [];
+  const onMedium: ShareOnMedium[] = [];
   for (const [i, entry] of made.location.shares.entries()) {
     const file = made.shareFiles[i]!;
     const sheet = made.sheetFiles[i]!;
@@ -48,12 +54,22 @@ export async function splitRootKey(args: {
     const sheetOut = out.adopt(basename(sheet));
     shares.push({ file: join(out.path, basename(file)), passphrase });
     recorded.push({ index: entry.index, custodian: entry.custodian, shareSha256: entry.sha256, file: fileOut.file, fileSha256: fileOut.sha256, sheet: sheetOut.file, sheetSha256: sheetOut.sha256, verified: 'read back and opened with the custodian\'s passphrase' });
+    onMedium.push({ index: entry.index, custodian: entry.custodian, file: join(out.path, basename(file)), sheet: sheetOut.file });
   }
+  if (args.check) withTypedBack(recorded, await args.check(onMedium));
   return {
     record,
     shares,
     result: { label, algorithm, store: 'shares', spkiSha256: record.spkiSha256, threshold, total: custodians.length, shares: recorded },
   };
+}
+
+/** Adds to each share's record when its custodian typed it back. */
+export function withTypedBack(recorded: { [k: string]: JsonValue }[], typed: ReadonlyMap<number, TypedBack>): void {
+  for (const r of recorded) {
+    const t = typed.get(r.index as number);
+    if (t) Object.assign(r, t);
+  }
 }
 
 export async function verifyShare(path: string, passphrase: string, record: KeyRecord, digest: string, custodian: string): Promise<void> {

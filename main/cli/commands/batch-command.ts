@@ -8,7 +8,7 @@ import { StationBatchRepository, type BatchCounts } from '../../store/station-ba
 import { StationDeviceRepository } from '../../store/station-device-repository.js';
 import type { CliContext } from '../cli-context.js';
 import { positiveInteger } from '../option-parsers.js';
-import { readInputFile } from '../read-input-file.js';
+import { readInputFile } from '../../files/read-input-file.js';
 
 interface CreateOptions {
   product: string;

@@ -6,7 +6,7 @@ import { PublicationError } from '../../ceremony/publication/publication-format.
 import { verifyPublicationBundle } from '../../ceremony/publication/verify-publication-bundle.js';
 import type { CliContext } from '../cli-context.js';
 import { collect } from '../option-parsers.js';
-import { readInputFile } from '../read-input-file.js';
+import { readInputFile } from '../../files/read-input-file.js';
 
 /** A trust file is a few root certificates. */
 const MAX_TRUST_BYTES = 1024 * 1024;

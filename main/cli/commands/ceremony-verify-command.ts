@@ -4,7 +4,7 @@ import { CeremonyError } from '../../ceremony/ceremony-errors.js';
 import { formatTranscriptVerification } from '../../ceremony/transcript/format-transcript-verification.js';
 import { verifyTranscript } from '../../ceremony/transcript/verify-transcript.js';
 import type { CliContext } from '../cli-context.js';
-import { readInputFile } from '../read-input-file.js';
+import { readInputFile } from '../../files/read-input-file.js';
 
 const MAX_TRUST_BYTES = 1024 * 1024;
 

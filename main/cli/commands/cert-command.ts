@@ -14,7 +14,7 @@ import { HW_TYPE_TPM2 } from '../../x509/profiles/idevid-profile.js';
 import type { CliContext } from '../cli-context.js';
 import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
 import { positiveInteger, collect } from '../option-parsers.js';
-import { readInputFile } from '../read-input-file.js';
+import { readInputFile } from '../../files/read-input-file.js';
 import { parseSkips } from './ca-command.js';
 import { printIssued } from './print-issued.js';
 

@@ -13,7 +13,7 @@ import { parseCsr } from '../../x509/csr/parse-csr.js';
 import type { ParsedCsr } from '../../x509/csr/parsed-csr.js';
 import type { CliContext } from '../cli-context.js';
 import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
-import { readInputFile } from '../read-input-file.js';
+import { readInputFile } from '../../files/read-input-file.js';
 import { pem } from './key-command.js';
 
 /**

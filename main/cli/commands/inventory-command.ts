@@ -10,7 +10,7 @@ import { readTrustAnchors } from '../../manifest/verify/read-trust-anchors.js';
 import { InventoryRepository, type InventoryStatus } from '../../store/inventory-repository.js';
 import type { CliContext } from '../cli-context.js';
 import { positiveInteger } from '../option-parsers.js';
-import { readInputFile } from '../read-input-file.js';
+import { readInputFile } from '../../files/read-input-file.js';
 
 interface ImportOptions {
   trust: string;

@@ -6,7 +6,7 @@ import { PROFILE_NAMES, type ProfileName } from '../../x509/certificate-template
 import { detectProfile } from '../../x509/detect-profile.js';
 import { lintCertificate } from '../../x509/lint/lint-certificate.js';
 import type { CliContext } from '../cli-context.js';
-import { readInputFile } from '../read-input-file.js';
+import { readInputFile } from '../../files/read-input-file.js';
 import { keyAlgorithmOfSpki } from '../../x509/spki-key-algorithm.js';
 
 export function registerLint(program: Command, ctx: () => CliContext): void {

@@ -20,7 +20,7 @@ import { parseSubject } from '../../x509/distinguished-name.js';
 import type { CliContext } from '../cli-context.js';
 import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
 import { positiveInteger } from '../option-parsers.js';
-import { readInputFile } from '../read-input-file.js';
+import { readInputFile } from '../../files/read-input-file.js';
 
 interface SignerCreateOptions extends KeyAccessOptions {
   ca: string;
