@@ -113,6 +113,8 @@ export const inputSchemas = {
    * or echoed.
    */
   'ceremony.provideSecret': z.strictObject({ runId: z.string().uuid(), requestId: z.string().min(1).max(64), secret: z.string().min(1).max(1024) }),
+  /** a custodian's share as typed back from the printed sheet (the run view's `shareTypeBack`); checked line by line by the run */
+  'ceremony.provideShareText': z.strictObject({ runId: z.string().uuid(), requestId: z.string().min(1).max(96), text: z.string().min(1).max(20000) }),
   /** the workspace's ceremony register, newest first */
   'ceremony.list': z.strictObject({}),
   'ceremony.show': z.strictObject({ id: z.string().uuid() }),
@@ -323,6 +325,7 @@ export interface Outputs {
   'ceremony.calendar': { events: CaCalendarEventView[] };
   'ceremony.exportCalendar': { path: string; events: CaCalendarEventView[] };
   'ceremony.provideSecret': CeremonyRunView;
+  'ceremony.provideShareText': CeremonyRunView;
   'ceremony.list': { ceremonies: CeremonySummaryView[] };
   'ceremony.show': CeremonyDetailView;
   'ceremony.resume': CeremonyRunView;
@@ -441,6 +444,22 @@ export interface CeremonySecretRequestView {
   step: string;
 }
 
+/** A custodian types their new share back from its printed sheet; answered with ceremony.provideShareText. */
+export interface CeremonyShareTypeBackView {
+  id: string;
+  custodian: string;
+  /** the key whose share it is */
+  label: string;
+  index: number;
+  total: number;
+  /** the step that made the split */
+  step: string;
+  /** the sheet on the output medium, relative to it */
+  sheet: string;
+  /** why the previous attempt was refused (the line with a typo); null on the first */
+  problem: string | null;
+}
+
 export interface CeremonyOutputView {
   file: string;
   sha256: string;
@@ -483,6 +502,8 @@ export interface CeremonyRunView {
   clockUtc: string | null;
   /** the PIN or passphrase the run waits for now */
   secretRequest: CeremonySecretRequestView | null;
+  /** the share a custodian is asked to type back now (`shareCheck: type-back`) */
+  shareTypeBack: CeremonyShareTypeBackView | null;
   result: CeremonyResultView | null;
   /** why the ceremony stopped */
   error: { code: string; message: string } | null;

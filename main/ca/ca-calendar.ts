@@ -119,6 +119,43 @@ export function caCalendar(ws: Workspace, now: Date): CalendarEvent[] {
       });
     }
   }
+  // Intermediates signed here for an online CA's CSR are not CAs of this workspace, but their
+  // expiry and renewal are still this root's ceremonies to plan.
+  for (const row of certs.externalIntermediates()) {
+    const cert = parseCertificateFast(row.der);
+    const subject = nameToString(cert.subject);
+    const name = cert.subject.find((a) => a.oid === '2.5.4.3')?.value ?? subject;
+    const serial = cert.serial.toString('hex');
+    const expires = cert.notAfter;
+    const expiryWarn = new Date(expires.getTime() - EXPIRY_WARNING_DAYS * DAY);
+    events.push({
+      uid: `certificate-expires-${row.issuerCa}-${serial}@hallmark`,
+      kind: 'certificate-expires',
+      ca: name,
+      date: expires,
+      due: expires,
+      warnFrom: expiryWarn,
+      state: stateOf(expiryWarn, expires),
+      summary: `Intermediate certificate "${name}" (signed by ${row.issuerCa}) expires`,
+      description: `The intermediate CA certificate "${subject}" (serial ${serial}), signed by ${row.issuerCa} for an online CA's request, expires on ${expires.toISOString()}.`,
+      serial,
+    });
+    const parent = certOf.get(row.issuerCa!);
+    const horizon = parent && parent.notAfter < expires ? parent.notAfter : expires;
+    const renewBy = new Date(horizon.getTime() - Math.max(RENEW_MIN_DAYS * DAY, RENEW_SHARE * (expires.getTime() - cert.notBefore.getTime())));
+    events.push({
+      uid: `certificate-renew-${row.issuerCa}-${serial}@hallmark`,
+      kind: 'certificate-renew',
+      ca: name,
+      date: renewBy,
+      due: horizon,
+      warnFrom: renewBy,
+      state: stateOf(renewBy, horizon),
+      summary: `Re-issue intermediate "${name}" (intermediate ceremony with ${row.issuerCa})`,
+      description: `Sign a new certificate for the online CA "${subject}" (from its new CSR) by ${renewBy.toISOString().slice(0, 10)}; its horizon is ${horizon.toISOString()}.`,
+      serial,
+    });
+  }
   const kindOrder: Record<CalendarEventKind, number> = { 'crl-resign': 0, 'certificate-renew': 1, 'certificate-expires': 2 };
   return events.sort((a, b) => a.date.getTime() - b.date.getTime() || a.ca.localeCompare(b.ca) || kindOrder[a.kind] - kindOrder[b.kind]);
 }

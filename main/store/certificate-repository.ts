@@ -93,6 +93,24 @@ export class CertificateRepository {
     return row ? toRow(row) : undefined;
   }
 
+  /**
+   * Active intermediate CA certificates this workspace signed for keys it does not hold
+   * (an online CA's, from its CSR): the newest per issuer and subject, since a re-issued
+   * certificate takes over its predecessor's duties.
+   */
+  externalIntermediates(): CertificateRow[] {
+    const rows = this.workspace.db
+      .prepare(
+        `SELECT c.* FROM certificates c
+         WHERE c.profile = 'intermediate' AND c.status = 'active' AND c.issuer_ca IS NOT NULL
+           AND c.id NOT IN (SELECT certificate_id FROM cas)
+           AND c.id = (SELECT MAX(d.id) FROM certificates d WHERE d.profile = 'intermediate' AND d.status = 'active' AND d.issuer_ca = c.issuer_ca AND d.subject = c.subject)
+         ORDER BY c.id`,
+      )
+      .all() as Row[];
+    return rows.map(toRow);
+  }
+
   /** The newest certificate `issuerCa` issued for the key `spkiSha256` since `since` (ISO 8601), if any. */
   issuedSince(issuerCa: string, spkiSha256: string, since: string): CertificateRow | undefined {
     const row = this.workspace.db

@@ -67,9 +67,14 @@ describe('hallmark ceremony: intermediate', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`SHA-256          ${sha256(csr)}`);
     expect(r.stderr.indexOf(sha256(csr))).toBeLessThan(r.stderr.indexOf('step 1/3'));
-    expect(readdirSync(out).sort()).toEqual(['acme-online-ca-2026.der', 'acme-online-ca-2026.pem', ...FINISHED_FILES].sort());
+    expect(readdirSync(out).sort()).toEqual(['acme-online-ca-2026.csr', 'acme-online-ca-2026.der', 'acme-online-ca-2026.pem', ...FINISHED_FILES].sort());
+    // The request that was signed is on the medium, byte for byte.
+    expect(readFileSync(join(out, 'acme-online-ca-2026.csr')).equals(readFileSync(csr))).toBe(true);
     const cert = join(out, 'acme-online-ca-2026.pem');
     expect(execFileSync('openssl', ['verify', '-CAfile', rootPem, cert], { encoding: 'utf8' }).trim()).toBe(`${cert}: OK`);
+    // The online CA is not a CA of this workspace, but its expiry and renewal are on the root's calendar.
+    const calendar = JSON.parse((await cli('--json', 'ceremony', 'calendar')).stdout) as { events: { kind: string; ca: string; summary: string }[] };
+    expect(calendar.events.filter((e) => e.ca === 'Acme Online Device CA 2026').map((e) => e.kind).sort()).toEqual(['certificate-expires', 'certificate-renew']);
     const text = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-text'], { encoding: 'utf8' });
     expect(text).toContain('Subject: C = DE, O = Acme Devices GmbH, CN = Acme Online Device CA 2026');
     expect(text).toMatch(/CA:TRUE, pathlen:0/);

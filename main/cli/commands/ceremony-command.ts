@@ -9,6 +9,7 @@ import { formatHashWords, hashWords } from '../../ceremony/hash-words.js';
 import { parseCeremonyScript, type LoadedScript } from '../../ceremony/parse-ceremony-script.js';
 import { runCeremony } from '../../ceremony/run-ceremony.js';
 import { terminalExceptions } from '../../ceremony/terminal-exceptions.js';
+import { terminalShareTypeBack } from '../../ceremony/terminal-share-type-back.js';
 import { scriptHashQrText, scriptHashTerminalQr } from '../../ceremony/script-hash-qr.js';
 import type { CliContext } from '../cli-context.js';
 import { registerCeremonyVerifyTranscript } from './ceremony-verify-command.js';
@@ -95,7 +96,7 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
           ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
           ...(dry ? { dryRun: true } : {}),
           ...(acksFile ? { exceptions: acksFile.exceptions } : opts.ackFile ? {} : { exceptions: terminalExceptions(script.script) }),
-          ...(acksFile?.typeBack ? { typeBack: acksFile.typeBack } : {}),
+          ...(acksFile?.typeBack ? { typeBack: acksFile.typeBack } : acksFile || opts.ackFile ? {} : { typeBack: terminalShareTypeBack() }),
         }).finally(() => dry?.dispose());
         if (c.json) return c.printJson(result);
         for (const o of [...result.outputs, result.transcriptHtml, result.transcript, ...(result.signature ? [result.signature] : []), result.sums]) c.io.out(`${o.sha256}  ${o.file}\n`);

@@ -1,0 +1,32 @@
+/**
+ * `npx tsx bench/manifest-verify-rss.ts DIR ROOT_PEM [PLAN_CSV]`: one verifyManifestFolder
+ * in a fresh process, then its peak RSS and time as JSON on stdout. Peak RSS is a property
+ * of a whole process, so the benchmark runs this as a child instead of reading its own
+ * (which the 100,000-device fixture build would dominate).
+ */
+import { readFileSync } from 'node:fs';
+import { readPlanCsv } from '../main/manifest/verify/plan-check.js';
+import { readTrustAnchors } from '../main/manifest/verify/read-trust-anchors.js';
+import { verifyManifestFolder } from '../main/manifest/verify/verify-manifest.js';
+
+const [dir, rootPem, planCsv] = process.argv.slice(2);
+if (!dir || !rootPem) {
+  console.error('usage: npx tsx bench/manifest-verify-rss.ts DIR ROOT_PEM [PLAN_CSV]');
+  process.exit(2);
+}
+const baseRss = process.resourceUsage().maxRSS * 1024;
+const t0 = performance.now();
+const plan = planCsv ? readPlanCsv(readFileSync(planCsv, 'utf8')) : undefined;
+const report = verifyManifestFolder(dir, { anchors: readTrustAnchors(readFileSync(rootPem)), ...(plan ? { plan } : {}) });
+const seconds = (performance.now() - t0) / 1000;
+const mib = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
+console.log(
+  JSON.stringify({
+    ok: report.ok,
+    failed: report.checks.filter((c) => c.status === 'fail').map((c) => c.name),
+    devices: report.devices,
+    seconds: Math.round(seconds * 100) / 100,
+    peakRssMiB: mib(process.resourceUsage().maxRSS * 1024),
+    startRssMiB: mib(baseRss),
+  }),
+);
