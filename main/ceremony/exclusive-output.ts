@@ -21,7 +21,11 @@ export class OutputDir {
   constructor(readonly path: string) {}
 
   prepare(names: readonly string[]): void {
-    mkdirSync(this.path, { recursive: true });
+    try {
+      mkdirSync(this.path, { recursive: true });
+    } catch (e) {
+      throw new CeremonyError('CEREMONY_OUTPUT_UNWRITABLE', `cannot create the output directory ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'environment');
+    }
     const clash = names.filter((n) => existsSync(join(this.path, n)));
     if (clash.length > 0) throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `${this.path} already holds ${clash.join(', ')}; outputs are never overwritten`);
   }
@@ -34,7 +38,7 @@ export class OutputDir {
     } catch (e) {
       if (!(e instanceof NewFileError)) throw e;
       if (e.reason === 'exists') throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `${join(this.path, name)} already exists; outputs are never overwritten`);
-      throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `cannot write ${join(this.path, name)}: ${e.errno}`, 'environment');
+      throw new CeremonyError('CEREMONY_OUTPUT_UNWRITABLE', `cannot write ${join(this.path, name)}: ${e.errno}`, 'environment');
     }
     return this.note(name, buf);
   }

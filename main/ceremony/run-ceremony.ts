@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCa } from '../ca/certificate-authority.js';
 import type { JsonValue } from '../encoding/canonical-json.js';
@@ -98,16 +99,25 @@ export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResu
       writer.append({ type: 'resumed', by: actor, committedSteps: resume.committed.length, movedAside: [...resume.movedAside] });
       say(`resuming ceremony ${id} after step ${resume.committed.length}/${script.steps.length}${resume.movedAside.length ? `; files of the interrupted attempt moved to ${resume.movedAside.join(', ')}` : ''}\n`);
     } else {
-      ws.transact(() => {
-        repo.begin({ id, name: script.name, kind: script.kind, scriptSha256: loaded.sha256, scriptPath: req.scriptPath, outDir: out.path, rehearsal, stepsTotal: script.steps.length, startedAt, startedBy: actor });
-        ws.audit.append({
-          actor,
-          action: 'ceremony.started',
-          subject: script.name,
-          details: { ceremonyId: id, kind: script.kind, scriptSha256: loaded.sha256, rehearsal, dryRun: req.dryRun === true, outDir: out.path, preflight: preflight as unknown as JsonValue },
+      // The medium first: one that cannot take the transcript stops the ceremony before it is registered.
+      const path = join(out.path, TRANSCRIPT_FILE);
+      writer = TranscriptWriter.create(path);
+      try {
+        ws.transact(() => {
+          repo.begin({ id, name: script.name, kind: script.kind, scriptSha256: loaded.sha256, scriptPath: req.scriptPath, outDir: out.path, rehearsal, stepsTotal: script.steps.length, startedAt, startedBy: actor });
+          ws.audit.append({
+            actor,
+            action: 'ceremony.started',
+            subject: script.name,
+            details: { ceremonyId: id, kind: script.kind, scriptSha256: loaded.sha256, rehearsal, dryRun: req.dryRun === true, outDir: out.path, preflight: preflight as unknown as JsonValue },
+          });
         });
-      });
-      writer = TranscriptWriter.create(join(out.path, TRANSCRIPT_FILE));
+      } catch (e) {
+        // Nothing was recorded: the still-empty transcript goes too, so the same run can start again.
+        writer.close();
+        rmSync(path, { force: true });
+        throw e;
+      }
       writer.append({
         type: 'started',
         format: TRANSCRIPT_FORMAT,

@@ -1,11 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
+import { makeReadOnly } from '../support/read-only-dir.js';
 import { tempDir } from '../support/temp-dir.js';
 import { allowNetwork, ceremonyExample, fileWriter } from '../support/ceremony-files.js';
 import { assertMediumVerifies, readTranscript } from '../support/transcript.js';
@@ -49,6 +50,7 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
       { label: 'root-a', pin: '246810' },
       { label: 'root-b', pin: '246810' },
       { label: 'root-c', pin: '246810' },
+      { label: 'root-d', pin: '246810' },
     ]);
     file('pin', '246810\n');
     binding = file('binding.yaml', `version: 1\npkcs11:\n  module: ${hsm.modulePath}\n  tokenSerial: "${hsm.tokens[0]!.serial}"\n  pin:\n    file: pin\n`);
@@ -137,6 +139,32 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     assertMediumVerifies(out, cert);
     expect(rows(home, 'SELECT COUNT(*) AS n FROM keys')).toEqual([{ n: 1 }]);
     expect((await cli('audit', 'verify')).code).toBe(0);
+  });
+
+  it('an output medium that cannot be written stops the ceremony before it is registered, and it starts cleanly once it can', async () => {
+    const { home, cli } = workspace('ws-readonly');
+    expect((await cli('init')).code).toBe(0);
+    const before = rows(home, 'SELECT MAX(seq) AS seq FROM audit_log');
+    const script = file('root-ro.yaml', relax(example('root-pkcs11.yaml')));
+    const bindingD = file('binding-d.yaml', readFileSync(binding, 'utf8').replace(hsm.tokens[0]!.serial, hsm.tokens[3]!.serial));
+    const out = join(tmp.path, 'out-readonly');
+    mkdirSync(out);
+    const undo = makeReadOnly(out);
+    let r;
+    try {
+      r = await cli('ceremony', 'run', script, '--binding', bindingD, '--approved-hash', await hashOf(cli, script), '--out', out, '--ack-file', fullAcks);
+    } finally {
+      undo();
+    }
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^error: CEREMONY_OUTPUT_UNWRITABLE: cannot create ${out}/transcript.jsonl: E(PERM|ACCES); the output medium must be writable`, 'm'));
+    // Nothing happened: no register row, no audit entry, nothing on the medium.
+    expect(rows(home, 'SELECT COUNT(*) AS n FROM ceremonies')).toEqual([{ n: 0 }]);
+    expect(rows(home, 'SELECT MAX(seq) AS seq FROM audit_log')).toEqual(before);
+    expect(readdirSync(out)).toEqual([]);
+    const again = await cli('ceremony', 'run', script, '--binding', bindingD, '--approved-hash', await hashOf(cli, script), '--out', out, '--ack-file', fullAcks);
+    expect(again.code, again.stderr).toBe(0);
+    assertMediumVerifies(out, join(out, 'acme-root-2026.pem'));
   });
 
   it('a dry run writes its outputs but records nothing in the workspace', async () => {

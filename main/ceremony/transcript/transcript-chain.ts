@@ -94,7 +94,7 @@ export class TranscriptWriter {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `${path} already exists; outputs are never overwritten`);
-      throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `cannot create ${path}: ${code ?? (e as Error).message}`, 'environment');
+      throw new CeremonyError('CEREMONY_OUTPUT_UNWRITABLE', `cannot create ${path}: ${code ?? (e as Error).message}; the output medium must be writable (and not full)`, 'environment');
     }
     return new TranscriptWriter(path, fd, 0, GENESIS_PREV);
   }
@@ -128,7 +128,7 @@ export class TranscriptWriter {
       writeSync(this.#fd, buf);
       fdatasyncSync(this.#fd);
     } catch (e) {
-      throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `cannot append to ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'environment');
+      throw new CeremonyError('CEREMONY_OUTPUT_UNWRITABLE', `cannot append to ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'environment');
     }
     this.#seq += 1;
     this.#head = lineHash(line);
