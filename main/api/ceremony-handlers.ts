@@ -23,6 +23,7 @@ export function createCeremonyHandlers(ws: Workspace, session: CeremonySession):
     'ceremony.abort': (req) => session.abort(req),
     'ceremony.status': () => session.status(),
     'ceremony.provideSecret': (req) => session.provideSecret(req),
+    'ceremony.provideShareText': (req) => session.provideShareText(req),
     'ceremony.list': () => ceremonyList(ws, session.liveCeremonyId()),
     'ceremony.show': ({ id }) => ceremonyDetail(ws, id, session.liveCeremonyId()),
     'ceremony.resume': (req) => session.resume(req),

@@ -1,4 +1,4 @@
-import type { CeremonyAckView, CeremonyResultView, CeremonyRunView, CeremonySecretRequestView, CeremonyStepRunView } from '../../preload/api.js';
+import type { CeremonyAckView, CeremonyResultView, CeremonyRunView, CeremonySecretRequestView, CeremonyShareTypeBackView, CeremonyStepRunView } from '../../preload/api.js';
 import type { CeremonyScript } from '../ceremony/ceremony-script-schema.js';
 
 const LOG_MAX = 200;
@@ -25,6 +25,7 @@ export class CeremonyRunState {
       log: [],
       clockUtc: null,
       secretRequest: null,
+      shareTypeBack: null,
       result: null,
       error: null,
       witnesses: [...script.participants.witnesses],
@@ -112,12 +113,21 @@ export class CeremonyRunState {
     this.view.secretRequest = null;
   }
 
+  typingBack(request: CeremonyShareTypeBackView): void {
+    this.view.shareTypeBack = { ...request };
+  }
+
+  typedBack(): void {
+    this.view.shareTypeBack = null;
+  }
+
   completed(result: CeremonyResultView): void {
     this.unrecorded();
     this.finishBefore(this.view.steps.length);
     this.view.current = this.view.steps.length;
     this.view.phase = 'completed';
     this.view.secretRequest = null;
+    this.view.shareTypeBack = null;
     this.view.result = result;
     this.view.finishedAt = new Date().toISOString();
   }
@@ -128,6 +138,7 @@ export class CeremonyRunState {
     this.unrecorded();
     this.view.phase = 'aborted';
     this.view.secretRequest = null;
+    this.view.shareTypeBack = null;
     this.view.error = { code, message };
     this.view.finishedAt = new Date().toISOString();
   }

@@ -14,6 +14,7 @@ import { abortInterrupted, interruptedRow } from './ceremony-register.js';
 import { resultView } from './ceremony-result.js';
 import { CeremonyRunState } from './ceremony-run-state.js';
 import { SecretGate } from './ceremony-secret-gate.js';
+import { ShareTextGate } from './ceremony-share-text-gate.js';
 
 const DISPOSE_WAIT_MS = 15_000;
 
@@ -48,6 +49,7 @@ export class CeremonySession {
   #state: CeremonyRunState | null = null;
   #gate: AckGate | null = null;
   #secrets: SecretGate | null = null;
+  #shareTexts: ShareTextGate | null = null;
   /** the register's id of the run in progress, once run-ceremony has recorded it */
   #ceremonyId: string | null = null;
   #exceptions: NotedException[] = [];
@@ -142,6 +144,14 @@ export class CeremonySession {
     return state.snapshot();
   }
 
+  /** A custodian's share typed back from the printed sheet; run-ceremony checks it and asks again after a typo. */
+  provideShareText(req: Input<'ceremony.provideShareText'>): CeremonyRunView {
+    const { state } = this.current(req.runId);
+    if (!state.running) throw new HallmarkError('CEREMONY_FINISHED', `ceremony "${state.view.name}" has ${state.view.phase}`, 'input');
+    this.#shareTexts!.provide(req.requestId, req.text);
+    return state.snapshot();
+  }
+
   /** The register's id of the ceremony this session is running now, for telling a live row from an interrupted one. */
   liveCeremonyId(): string | null {
     return this.#state?.running ? this.#ceremonyId : null;
@@ -153,6 +163,7 @@ export class CeremonySession {
       const e = new HallmarkError('CEREMONY_ABORTED', `aborted: ${req.reason.trim()}`, 'input');
       gate.abort(e);
       this.#secrets?.abort(e);
+      this.#shareTexts?.abort(e);
       // A waiting step or secret prompt stops at once; a running action finishes first and the ceremony stops at the next step.
       await Promise.race([this.#done, new Promise((r) => setTimeout(r, 200))]);
     }
@@ -167,6 +178,7 @@ export class CeremonySession {
     const closed = new CeremonyError('CEREMONY_ACK_MISSING', 'the application closed during the ceremony', 'environment');
     this.#gate?.abort(closed);
     this.#secrets?.abort(closed);
+    this.#shareTexts?.abort(closed);
     await Promise.race([this.#done, new Promise((r) => setTimeout(r, DISPOSE_WAIT_MS).unref())]);
     this.#listeners.clear();
   }
@@ -196,9 +208,14 @@ export class CeremonySession {
       },
       script.script.participants.administrator,
     );
+    const shareTexts = new ShareTextGate({
+      asking: (request) => this.publish(() => state.typingBack(request)),
+      answered: () => this.publish(() => state.typedBack()),
+    });
     this.#state = state;
     this.#gate = gate;
     this.#secrets = secrets;
+    this.#shareTexts = shareTexts;
     // A resumed ceremony is live from now on, so the register never lists it as interrupted while it runs.
     this.#ceremonyId = l.resume?.id ?? null;
     this.#exceptions = [];
@@ -215,6 +232,7 @@ export class CeremonySession {
       outDir: l.outDir,
       acks: gate.source,
       secrets: secrets.prompt,
+      typeBack: shareTexts.prompt,
       exceptions: async (step) => {
         const noted = exceptions.splice(0);
         if (noted.length > 0) this.publish(() => state.exceptionsRecorded(step, noted.length));
@@ -239,7 +257,7 @@ export class CeremonySession {
     );
     // Answer once the run is either waiting for people or already refused (a changed
     // script, a failed pre-flight, a damaged transcript), so the screen shows which.
-    await Promise.race([this.#done, this.waitUntil(() => state.view.steps.some((s) => s.state === 'acknowledging' || s.state === 'working') || state.view.secretRequest !== null || !state.running)]);
+    await Promise.race([this.#done, this.waitUntil(() => state.view.steps.some((s) => s.state === 'acknowledging' || s.state === 'working') || state.view.secretRequest !== null || state.view.shareTypeBack !== null || !state.running)]);
     return state.snapshot();
   }
 

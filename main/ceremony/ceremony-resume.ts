@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadCa } from '../ca/certificate-authority.js';
 import type { JsonValue } from '../encoding/canonical-json.js';
-import type { SharedKeyLocation } from '../keys/shares/shared-key-store.js';
+import { shareFileNames, type SharedKeyLocation } from '../keys/shares/shared-key-store.js';
 import { CaRepository } from '../store/ca-repository.js';
 import { CeremonyRepository, type CeremonyRow, type CeremonyStepRow } from '../store/ceremony-repository.js';
 import { CertificateRepository } from '../store/certificate-repository.js';
@@ -11,11 +11,12 @@ import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { crlResult, pem, tokenKeyResult, type ActionContext } from './ceremony-actions.js';
 import { CeremonyError } from './ceremony-errors.js';
-import type { CeremonyScript, CeremonyStep, CrlScript } from './ceremony-script-schema.js';
+import { shareCheckOf, type CeremonyScript, type CeremonyStep, type CrlScript } from './ceremony-script-schema.js';
 import type { OutputDir } from './exclusive-output.js';
 import { hashWords } from './hash-words.js';
 import type { LoadedScript } from './parse-ceremony-script.js';
 import { signedFields } from './rehearsal-fields.js';
+import { typeBackShares } from './share-type-back.js';
 import { verifyShare } from './split-root-key.js';
 import { TranscriptWriter } from './transcript/transcript-chain.js';
 import { TRANSCRIPT_FILE } from './transcript/transcript-format.js';
@@ -159,7 +160,7 @@ export async function adoptStep(step: CeremonyStep, ctx: ActionContext, planned:
     if (record.store !== 'shares') return { ...tokenKeyResult(record), ...adopted };
     const location = record.location as unknown as SharedKeyLocation & { shares: { custodian: string; file?: string; sha256: string }[] };
     const secrets = ctx.access.newSplit ?? [];
-    const shares = [];
+    const shares: { file: string; passphrase: string }[] = [];
     for (const file of stepOutputs(script, step, planned)) if (out.has(file) && !out.written.some((o) => o.file === file)) out.adopt(file);
     for (const [i, entry] of location.shares.entries()) {
       const name = planned.filter((f) => f.includes('share') && !f.endsWith('.html'))[i];
@@ -169,7 +170,27 @@ export async function adoptStep(step: CeremonyStep, ctx: ActionContext, planned:
       shares.push({ file: join(out.path, name), passphrase });
     }
     state.access = { store: 'shares', shares };
-    return { label: record.label, algorithm: record.algorithm, store: 'shares', spkiSha256: record.spkiSha256, sharesVerified: shares.length, ...adopted };
+    // The kill may have come while the custodians were typing their shares back: the adopted split is not accepted untyped.
+    const typed = shareCheckOf(script) === 'type-back' && req.typeBack
+      ? await typeBackShares({
+          ws,
+          typeBack: req.typeBack,
+          ceremony: script.name,
+          step: step.id,
+          label: record.label,
+          total: location.shares.length,
+          shares: location.shares.map((e, i) => ({ index: e.index, custodian: e.custodian, file: shares[i]!.file, sheet: shareFileNames(record.label, e.index, location.shares.length).sheet })),
+        })
+      : null;
+    return {
+      label: record.label,
+      algorithm: record.algorithm,
+      store: 'shares',
+      spkiSha256: record.spkiSha256,
+      sharesVerified: shares.length,
+      ...(typed ? { typedBack: location.shares.map((e) => ({ index: e.index, custodian: e.custodian, ...typed.get(e.index)! })) } : {}),
+      ...adopted,
+    };
   }
   if (step.action === 'sign-intermediate' && script.kind === 'intermediate' && script.intermediate.key.source === 'csr' && state.csr) {
     const name = script.intermediate.ca;

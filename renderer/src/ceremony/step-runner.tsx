@@ -5,6 +5,7 @@ import { ExceptionNote } from './exception-note.js';
 import { runProgress } from './ceremony-text.js';
 import { NameSignOff } from './name-sign-off.js';
 import { SecretPrompt } from './secret-prompt.js';
+import { ShareTypeBackPrompt } from './share-type-back-prompt.js';
 import './ceremony.css';
 
 const EXTRA_LABEL: Record<Exclude<CeremonyStepRunView['kind'], 'script'>, string> = {
@@ -14,11 +15,12 @@ const EXTRA_LABEL: Record<Exclude<CeremonyStepRunView['kind'], 'script'>, string
 };
 
 /** The ceremony one step at a time: all steps with their state, and the current one's instructions and sign-offs. */
-export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onAbort, onNoteException }: {
+export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onProvideShareText, onAbort, onNoteException }: {
   run: CeremonyRunView;
   busy: boolean;
   onAcknowledge: (step: string, role: CeremonyRole, name: string) => Promise<boolean>;
   onProvideSecret: (requestId: string, secret: string) => Promise<boolean>;
+  onProvideShareText: (requestId: string, text: string) => Promise<boolean>;
   onAbort: (reason: string) => Promise<void>;
   onNoteException: (name: string, note: string) => Promise<boolean>;
 }) {
@@ -27,6 +29,10 @@ export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onAbort,
   const secret = run.secretRequest;
   // The prompt belongs under the step whose action needs it; a step the screen does not know still gets it, above the list.
   const secretRow = secret ? run.steps.findIndex((s) => s.id === secret.step && s.kind === 'script') : -1;
+  const typing = run.shareTypeBack;
+  // Keyed by share, not by request: after a typo the text stays for the custodian to correct the named line.
+  const typeBack = typing ? <ShareTypeBackPrompt key={`${typing.step}/${typing.index}`} request={typing} busy={busy} onProvide={onProvideShareText} /> : null;
+  const typingRow = typing ? run.steps.findIndex((s) => s.id === typing.step && s.kind === 'script') : -1;
   const prompt = secret ? <SecretPrompt key={secret.id} request={secret} busy={busy} onProvide={onProvideSecret} /> : null;
   let n = 0;
   return (
@@ -36,6 +42,7 @@ export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onAbort,
         <span data-testid="ceremony-progress">{progress.label}</span>
       </div>
       {secret && secretRow < 0 ? prompt : null}
+      {typing && typingRow < 0 ? typeBack : null}
       <ol className="step-runner__steps">
         {run.steps.map((s, i) => {
           const extra = s.kind !== 'script';
@@ -48,7 +55,7 @@ export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onAbort,
                 <span className="run-step__id mono">{s.id}</span>
                 {extra ? <span className="run-step__extra">{EXTRA_LABEL[s.kind as Exclude<CeremonyStepRunView['kind'], 'script'>]}</span> : null}
                 {s.action ? <span className="run-step__action">action: {s.action}</span> : null}
-                <span className="run-step__state">{secretRow === i ? 'waiting for a secret' : s.state}</span>
+                <span className="run-step__state">{secretRow === i ? 'waiting for a secret' : typingRow === i ? `waiting for ${typing!.custodian}'s share` : s.state}</span>
               </div>
               {i === run.current || s.acks.length > 0 ? <p className="run-step__say">{s.say}</p> : null}
               {s.kind === 'preflight-clock' ? (
@@ -70,6 +77,7 @@ export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onAbort,
                 </div>
               ) : null}
               {secretRow === i ? prompt : null}
+              {typingRow === i ? typeBack : null}
             </li>
           );
         })}

@@ -17,6 +17,8 @@ export interface CeremonyControl {
   start(outDir: string): Promise<void>;
   acknowledge(step: string, role: CeremonyRole, name: string): Promise<boolean>;
   provideSecret(requestId: string, secret: string): Promise<boolean>;
+  /** a custodian's share as typed back from the printed sheet */
+  provideShareText(requestId: string, text: string): Promise<boolean>;
   abort(reason: string): Promise<void>;
   reset(): void;
   refreshPast(): Promise<void>;
@@ -138,6 +140,17 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     [call, showRun],
   );
 
+  const provideShareText = useCallback(
+    async (requestId: string, text: string) => {
+      const id = runId.current;
+      if (id === null) return false;
+      const r = await call(() => invoke('ceremony.provideShareText', { runId: id, requestId, text }));
+      if (r) showRun(r);
+      return r !== undefined;
+    },
+    [call, showRun],
+  );
+
   const abort = useCallback(
     async (reason: string) => {
       const id = runId.current;
@@ -218,5 +231,5 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     if (phase !== null) void refreshPast();
   }, [phase, refreshPast]);
 
-  return { plan, approvals, preflight, run, busy, past, detail, load, approve, checkPreflight, start, acknowledge, provideSecret, abort, reset, refreshPast, showPast, resume, abortInterrupted, noteException };
+  return { plan, approvals, preflight, run, busy, past, detail, load, approve, checkPreflight, start, acknowledge, provideSecret, provideShareText, abort, reset, refreshPast, showPast, resume, abortInterrupted, noteException };
 }

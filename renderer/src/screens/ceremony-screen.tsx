@@ -191,7 +191,7 @@ export function CeremonyScreen() {
         {c.run ? (
           <>
             <RunOutcome run={c.run} />
-            <StepRunner run={c.run} busy={c.busy} onAcknowledge={c.acknowledge} onProvideSecret={c.provideSecret} onAbort={c.abort} onNoteException={c.noteException} />
+            <StepRunner run={c.run} busy={c.busy} onAcknowledge={c.acknowledge} onProvideSecret={c.provideSecret} onProvideShareText={c.provideShareText} onAbort={c.abort} onNoteException={c.noteException} />
           </>
         ) : null}
         {!flow ? <CaCalendarPanel onError={onError} /> : null}
