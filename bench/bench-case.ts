@@ -30,6 +30,12 @@ export interface BenchCase {
   setup?(): void | Promise<void>;
   /** the measured operation */
   run(): void | Promise<void>;
+  /**
+   * Facts a rate cannot show (peak memory, say), measured once after the timed calls and
+   * before teardown; numbers keyed by name with their unit in the name (`peakRssMiB`).
+   * Printed under the table and saved as the result's `metrics`.
+   */
+  metrics?(): Record<string, number> | Promise<Record<string, number>>;
   /** once, after the last iteration (also after a failure); not timed */
   teardown?(): void | Promise<void>;
 }

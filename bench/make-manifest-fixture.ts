@@ -5,7 +5,7 @@
  * `hallmark manifest verify` can be measured as its own process (peak RSS with
  * `/usr/bin/time -v`) on the same files before and after a change. Building takes minutes.
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createManifestFixture, disposeManifestFixture } from './manifest-fixture.js';
 
@@ -23,7 +23,7 @@ try {
   mkdirSync(join(out, 'out'), { recursive: true });
   for (const name of ['manifest.json', 'manifest.json.p7s']) copyFileSync(join(f.dir, name), join(out, 'out', name));
   copyFileSync(f.m.rootPem, join(out, 'root.pem'));
-  writeFileSync(join(out, 'plan.csv'), `serial\n${f.plan.join('\n')}\n`);
+  copyFileSync(f.planCsv, join(out, 'plan.csv'));
 } finally {
   disposeManifestFixture(f);
 }

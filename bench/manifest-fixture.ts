@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordIssued } from '../main/ca/record-issued.js';
@@ -30,6 +30,8 @@ export interface ManifestFixture {
   readonly m: ManifestWorkspace;
   readonly dir: string;
   readonly plan: string[];
+  /** the plan as the CSV `--plan` reads */
+  readonly planCsv: string;
   readonly setupSeconds: Record<string, number>;
 }
 
@@ -81,8 +83,10 @@ export async function createManifestFixture(devices: number = DEVICES): Promise<
     firstExport: (t3 - t2) / 1000,
     manifestMiB: statSync(join(dir, 'manifest.json')).size / 2 ** 20,
   };
+  const planCsv = join(home, 'plan.csv');
+  writeFileSync(planCsv, `serial\n${plan.join('\n')}\n`);
   console.error(`manifest bench fixture: ${devices} devices ${JSON.stringify(setupSeconds)}`);
-  return { home, m, dir, plan, setupSeconds };
+  return { home, m, dir, plan, planCsv, setupSeconds };
 }
 
 export function disposeManifestFixture(f: ManifestFixture): void {

@@ -14,7 +14,22 @@ if (!dir || !rootPem) {
   console.error('usage: npx tsx bench/manifest-verify-rss.ts DIR ROOT_PEM [PLAN_CSV]');
   process.exit(2);
 }
-const baseRss = process.resourceUsage().maxRSS * 1024;
+/**
+ * VmHWM, the peak RSS of this process image. getrusage's maxRSS would do on a fresh shell,
+ * but Linux carries it across fork and exec: a child of the benchmark (several GiB after
+ * building its fixture) would report the parent's size, not its own.
+ */
+function peakRss(): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb !== undefined) return Number(kb) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+const baseRss = peakRss();
 const t0 = performance.now();
 const plan = planCsv ? readPlanCsv(readFileSync(planCsv, 'utf8')) : undefined;
 const report = verifyManifestFolder(dir, { anchors: readTrustAnchors(readFileSync(rootPem)), ...(plan ? { plan } : {}) });
@@ -26,7 +41,7 @@ console.log(
     failed: report.checks.filter((c) => c.status === 'fail').map((c) => c.name),
     devices: report.devices,
     seconds: Math.round(seconds * 100) / 100,
-    peakRssMiB: mib(process.resourceUsage().maxRSS * 1024),
+    peakRssMiB: mib(peakRss()),
     startRssMiB: mib(baseRss),
   }),
 );

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildManifestDocument } from '../main/manifest/build-manifest.js';
 import { signDetachedCms } from '../main/cms/sign-detached-cms.js';
 import { serializeManifest } from '../main/manifest/format/serialize-manifest.js';
@@ -22,6 +23,7 @@ import { createManifestFixture, disposeManifestFixture, type ManifestFixture } f
  * its audit entry and device rows, the work order closed — only the serial link and the
  * device's CSR are skipped.
  */
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const fixture = sharedFixture(createManifestFixture, disposeManifestFixture);
 
 let f: ManifestFixture;
@@ -46,7 +48,7 @@ export default defineBenchmarks([
   {
     name: 'manifest verify 100k (all checks)',
     group: 'manifest-verify',
-    description: 'verifyManifestFolder with --plan: CMS, signer chain and EKU, 100,000 device signatures, chains, digests, 802.1AR, duplicates, counters, plan, sequence',
+    description: 'verifyManifestFolder with --plan: CMS, signer chain and EKU, 100,000 device signatures, chains, digests, 802.1AR, duplicates, counters, plan, sequence; metrics: peak RSS of one more verification alone in a child process',
     iterations: 3,
     warmup: 1,
     maxTimeMs: 60_000,
@@ -54,6 +56,16 @@ export default defineBenchmarks([
     run() {
       const r = verifyManifestFolder(f.dir, { anchors: readTrustAnchors(readFileSync(f.m.rootPem)), plan: f.plan });
       if (!r.ok) throw new Error(`verification failed: ${r.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.details[0]}`).join('; ')}`);
+    },
+    // This process's peak RSS is the fixture build's, so one more verification runs alone in
+    // a child, as `hallmark manifest verify` would on a QA laptop.
+    metrics() {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'manifest-verify-rss.ts'), f.dir, f.m.rootPem, f.planCsv], { cwd: join(BENCH_DIR, '..'), encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`manifest-verify-rss failed: ${r.stderr}`);
+      const out = JSON.parse(r.stdout) as { ok: boolean; seconds: number; peakRssMiB: number };
+      if (!out.ok) throw new Error('manifest-verify-rss: the verification failed');
+      // the harness's own peak (fixture, SQLite, the timed runs' garbage) for contrast: not the verifier's
+      return { peakRssMiB: out.peakRssMiB, childSeconds: out.seconds, benchProcessPeakRssMiB: Math.round(process.resourceUsage().maxRSS / 102.4) / 10 };
     },
   },
   {

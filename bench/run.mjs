@@ -70,7 +70,8 @@ async function measure(c) {
       await c.run();
       samples.push(process.hrtime.bigint() - t0);
     }
-    return { opsPerRun, warmup, samples: samples.length, ...summarize(samples, opsPerRun) };
+    const metrics = c.metrics ? await c.metrics() : null;
+    return { opsPerRun, warmup, samples: samples.length, ...summarize(samples, opsPerRun), metrics };
   } finally {
     await c.teardown?.();
   }
@@ -189,6 +190,9 @@ async function main() {
 
   console.log('');
   printTable(results);
+  for (const r of results) {
+    if (r.metrics) console.log(`${r.group} › ${r.name}: ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
   console.log(`\nvs baseline = median ops/s ÷ the group baseline's median ops/s in this run. Took ${((finishedAt - startedAt) / 1000).toFixed(1)} s.`);
 
   if (args.save) {

@@ -7,7 +7,7 @@ import type { DeviceEntry, ManifestDocument } from '../manifest/format/manifest-
 import { ManifestError } from '../manifest/manifest-errors.js';
 import type { VerificationReport } from '../manifest/verify/check-result.js';
 import { ExclusiveOutput } from '../manifest/write-exclusive.js';
-import { manifestSchema } from '../manifest/verify/manifest-schema.js';
+import { validateManifest } from '../manifest/verify/manifest-schema.js';
 import { readPlanCsv } from '../manifest/verify/plan-check.js';
 import { readTrustAnchors } from '../manifest/verify/read-trust-anchors.js';
 import { reportHtml } from '../manifest/verify/report-html.js';
@@ -133,8 +133,8 @@ function parseDocument(json: Buffer): ManifestDocument | null {
   } catch {
     return null;
   }
-  const r = manifestSchema.safeParse(parsed);
-  return r.success ? (r.data as ManifestDocument) : null;
+  const r = validateManifest(parsed);
+  return r.ok ? r.document : null;
 }
 
 /** Sized first, then read whole (readInputFile would allocate its bound up front, far too much for a manifest). */

@@ -19,7 +19,26 @@ function cmp(a: string, b: string): number {
 
 /** hex SHA-256 of the canonical JSON of the (sorted) device entries. */
 export function devicesSha256(devices: readonly DeviceEntry[]): string {
-  return sha256Hex(canonicalJson(devices));
+  const digest = devicesSha256Stream();
+  for (const d of devices) digest.add(d);
+  return digest.hex();
+}
+
+/**
+ * devicesSha256 fed one entry at a time: the same bytes as canonicalJson of the whole
+ * array (`[`, the entries joined by `,`, `]`) without ever holding that 100+ MiB string.
+ */
+export function devicesSha256Stream(): { add(entry: DeviceEntry): void; hex(): string } {
+  const hash = createHash('sha256').update('[');
+  let first = true;
+  return {
+    add(entry) {
+      if (!first) hash.update(',');
+      first = false;
+      hash.update(canonicalJson(entry));
+    },
+    hex: () => hash.update(']').digest('hex'),
+  };
 }
 
 /** hex SHA-256 of the canonical JSON array of the planned serials, sorted (UTF-16 order). */

@@ -1,4 +1,4 @@
-import type { ManifestDocument } from '../format/manifest-document.js';
+import type { DeviceEntry, ManifestDocument } from '../format/manifest-document.js';
 import { verdict, type CheckResult } from './check-result.js';
 
 /**
@@ -7,41 +7,46 @@ import { verdict, type CheckResult } from './check-result.js';
  * failed = devices in state done / failed, reworked = superseded certificates — and
  * stay inside the plan and quota. `refused` (devices that never joined) has no entries.
  */
-export function checkCounters(doc: ManifestDocument): CheckResult {
-  const k = doc.counters;
-  const deviceState = new Map<string, string>();
-  let issued = 0;
-  let reworked = 0;
-  const withCertificate = new Set<string>();
-  for (const d of doc.devices) {
-    deviceState.set(d.hardwareSerial, d.deviceState);
+export class CounterCheck {
+  private readonly deviceState = new Map<string, string>();
+  private readonly withCertificate = new Set<string>();
+  private issued = 0;
+  private reworked = 0;
+
+  add(d: DeviceEntry): void {
+    this.deviceState.set(d.hardwareSerial, d.deviceState);
     if (d.certificate) {
-      issued++;
-      withCertificate.add(d.hardwareSerial);
+      this.issued++;
+      this.withCertificate.add(d.hardwareSerial);
     }
-    if (d.status === 'superseded') reworked++;
+    if (d.status === 'superseded') this.reworked++;
   }
-  const states = [...deviceState.values()];
-  const actual = {
-    issued,
-    devicesIssued: withCertificate.size,
-    confirmed: states.filter((s) => s === 'done').length,
-    failed: states.filter((s) => s === 'failed').length,
-    reworked,
-  };
-  const problems: string[] = [];
-  for (const [name, value] of Object.entries(actual)) {
-    const stated = k[name as keyof typeof actual];
-    if (stated !== value) problems.push(`${name}: the manifest states ${stated}, its entries show ${value}`);
+
+  result(doc: Pick<ManifestDocument, 'counters' | 'workOrder'>): CheckResult {
+    const k = doc.counters;
+    const deviceState = this.deviceState;
+    const states = [...deviceState.values()];
+    const actual = {
+      issued: this.issued,
+      devicesIssued: this.withCertificate.size,
+      confirmed: states.filter((s) => s === 'done').length,
+      failed: states.filter((s) => s === 'failed').length,
+      reworked: this.reworked,
+    };
+    const problems: string[] = [];
+    for (const [name, value] of Object.entries(actual)) {
+      const stated = k[name as keyof typeof actual];
+      if (stated !== value) problems.push(`${name}: the manifest states ${stated}, its entries show ${value}`);
+    }
+    if (k.planned !== doc.workOrder.planned) problems.push(`planned: counters say ${k.planned}, the work order ${doc.workOrder.planned}`);
+    if (k.quantity !== doc.workOrder.quantity) problems.push(`quantity: counters say ${k.quantity}, the work order ${doc.workOrder.quantity}`);
+    if (actual.devicesIssued > k.quantity) problems.push(`${actual.devicesIssued} devices hold certificates, more than the quota of ${k.quantity}`);
+    if (deviceState.size > k.planned) problems.push(`${deviceState.size} devices, more than the ${k.planned} planned`);
+    return verdict(
+      'counters',
+      problems,
+      `planned ${k.planned}, quota ${k.quantity}, issued ${k.issued}, confirmed ${k.confirmed}, failed ${k.failed}, reworked ${k.reworked} — as the entries show`,
+      (n) => `${n} counter(s) disagree with the entries`,
+    );
   }
-  if (k.planned !== doc.workOrder.planned) problems.push(`planned: counters say ${k.planned}, the work order ${doc.workOrder.planned}`);
-  if (k.quantity !== doc.workOrder.quantity) problems.push(`quantity: counters say ${k.quantity}, the work order ${doc.workOrder.quantity}`);
-  if (actual.devicesIssued > k.quantity) problems.push(`${actual.devicesIssued} devices hold certificates, more than the quota of ${k.quantity}`);
-  if (deviceState.size > k.planned) problems.push(`${deviceState.size} devices, more than the ${k.planned} planned`);
-  return verdict(
-    'counters',
-    problems,
-    `planned ${k.planned}, quota ${k.quantity}, issued ${k.issued}, confirmed ${k.confirmed}, failed ${k.failed}, reworked ${k.reworked} — as the entries show`,
-    (n) => `${n} counter(s) disagree with the entries`,
-  );
 }

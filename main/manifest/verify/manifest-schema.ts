@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { MANIFEST_FORMAT } from '../format/manifest-document.js';
+import { MANIFEST_FORMAT, type ManifestDocument } from '../format/manifest-document.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
 const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'standard base64');
 const count = z.number().int().nonnegative();
 
-const entry = z.strictObject({
+/** One element of `devices`, validated on its own so the verifier never holds a zod copy of the whole list. */
+export const deviceEntrySchema = z.strictObject({
   hardwareSerial: z.string().min(1),
   model: z.string(),
   status: z.enum(['confirmed', 'failed', 'superseded', 'revoked']),
@@ -57,7 +58,31 @@ export const manifestSchema = z.strictObject({
   }),
   issuingCaChain: z.array(base64).min(1),
   counters: z.strictObject({ planned: count, quantity: count, issued: count, devicesIssued: count, confirmed: count, failed: count, reworked: count, refused: count }),
-  devices: z.array(entry),
+  devices: z.array(deviceEntrySchema),
   devicesSha256: z.string(),
   auditHead: z.strictObject({ seq: count, hash: z.string() }),
 });
+
+/**
+ * manifestSchema with each entry left for deviceEntrySchema. A document passes both exactly
+ * when it passes manifestSchema, whose output is then the input itself (no member is
+ * transformed or defaulted), so the parsed JSON can serve as the document without a copy.
+ */
+export const manifestHeaderSchema = manifestSchema.extend({ devices: z.array(z.unknown()) });
+
+export type ManifestShape = { readonly ok: true; readonly document: ManifestDocument } | { readonly ok: false; readonly issues: readonly string[] };
+
+/**
+ * Validates parsed manifest.json entry by entry, so zod's output is never a second copy of
+ * all 100,000 entry objects. Only a document that fails is parsed again whole, so its
+ * issues are worded and ordered exactly as manifestSchema reports them.
+ */
+export function validateManifest(parsed: unknown): ManifestShape {
+  if (manifestHeaderSchema.safeParse(parsed).success) {
+    const devices = (parsed as { devices: unknown[] }).devices;
+    if (devices.every((e) => deviceEntrySchema.safeParse(e).success)) return { ok: true, document: parsed as ManifestDocument };
+  }
+  const r = manifestSchema.safeParse(parsed);
+  if (r.success) return { ok: true, document: r.data as ManifestDocument };
+  return { ok: false, issues: r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
+}

@@ -1,5 +1,5 @@
 import { planSha256 } from '../format/manifest-digests.js';
-import type { ManifestDocument } from '../format/manifest-document.js';
+import type { DeviceEntry, ManifestDocument } from '../format/manifest-document.js';
 import { ManifestError } from '../manifest-errors.js';
 import { verdict, type CheckResult } from './check-result.js';
 
@@ -42,27 +42,39 @@ function firstCell(row: string): string | undefined {
  * two current certificates (duplicated), and no more planned serials without a confirmed
  * device than the quota left out (missing; a plan of 500 with quantity 480 may leave 20).
  */
-export function checkPlan(doc: ManifestDocument, plan: readonly string[]): CheckResult {
-  const problems: string[] = [];
-  const info: string[] = [];
-  const planned = new Set<string>();
-  for (const s of plan) {
-    if (planned.has(s)) problems.push(`duplicated: ${s} is listed twice in the plan`);
-    planned.add(s);
+export class PlanCheck {
+  private readonly problems: string[] = [];
+  private readonly planned = new Set<string>();
+  private readonly current = new Map<string, number>();
+  private readonly confirmed = new Set<string>();
+
+  constructor(
+    private readonly workOrder: ManifestDocument['workOrder'],
+    plan: readonly string[],
+  ) {
+    for (const s of plan) {
+      if (this.planned.has(s)) this.problems.push(`duplicated: ${s} is listed twice in the plan`);
+      this.planned.add(s);
+    }
+    const digest = planSha256([...this.planned]);
+    if (digest !== workOrder.planSha256) this.problems.push(`the plan given hashes to ${digest}, the work order was approved with ${workOrder.planSha256}`);
   }
-  const digest = planSha256([...planned]);
-  if (digest !== doc.workOrder.planSha256) problems.push(`the plan given hashes to ${digest}, the work order was approved with ${doc.workOrder.planSha256}`);
-  const current = new Map<string, number>();
-  const confirmed = new Set<string>();
-  for (const d of doc.devices) {
-    if (!planned.has(d.hardwareSerial)) problems.push(`unexpected: ${d.hardwareSerial} is not in the plan`);
-    if (d.status !== 'superseded') current.set(d.hardwareSerial, (current.get(d.hardwareSerial) ?? 0) + 1);
-    if (d.status === 'confirmed') confirmed.add(d.hardwareSerial);
+
+  add(d: DeviceEntry): void {
+    if (!this.planned.has(d.hardwareSerial)) this.problems.push(`unexpected: ${d.hardwareSerial} is not in the plan`);
+    if (d.status !== 'superseded') this.current.set(d.hardwareSerial, (this.current.get(d.hardwareSerial) ?? 0) + 1);
+    if (d.status === 'confirmed') this.confirmed.add(d.hardwareSerial);
   }
-  for (const [s, n] of current) if (n > 1) problems.push(`duplicated: ${s} has ${n} current entries`);
-  const missing = [...planned].filter((s) => !confirmed.has(s));
-  const allowed = Math.max(0, doc.workOrder.planned - doc.workOrder.quantity);
-  if (missing.length > allowed) problems.push(`missing: ${missing.length} planned serials have no confirmed device, the quota allows ${allowed}: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`);
-  else if (missing.length > 0) info.push(`${missing.length} planned serial(s) without a confirmed device, within the ${allowed} the quota leaves out: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`);
-  return verdict('plan', problems, `the ${planned.size} planned serials are the approved plan; no device missing, unexpected or duplicated`, (n) => `${n} plan problem(s)`, info);
+
+  result(): CheckResult {
+    const { planned, confirmed, workOrder } = this;
+    const problems = [...this.problems];
+    const info: string[] = [];
+    for (const [s, n] of this.current) if (n > 1) problems.push(`duplicated: ${s} has ${n} current entries`);
+    const missing = [...planned].filter((s) => !confirmed.has(s));
+    const allowed = Math.max(0, workOrder.planned - workOrder.quantity);
+    if (missing.length > allowed) problems.push(`missing: ${missing.length} planned serials have no confirmed device, the quota allows ${allowed}: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`);
+    else if (missing.length > 0) info.push(`${missing.length} planned serial(s) without a confirmed device, within the ${allowed} the quota leaves out: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`);
+    return verdict('plan', problems, `the ${planned.size} planned serials are the approved plan; no device missing, unexpected or duplicated`, (n) => `${n} plan problem(s)`, info);
+  }
 }

@@ -2,7 +2,8 @@ import type { ManifestDocument } from '../format/manifest-document.js';
 import { verdict, type CheckResult } from './check-result.js';
 
 export interface PreviousManifest {
-  readonly document: ManifestDocument;
+  /** only what the check compares: the previous document's entries are not kept */
+  readonly document: Pick<ManifestDocument, 'station' | 'sequence'>;
   readonly sha256: string;
   /** why the previous manifest's own signature or chain failed, if it did */
   readonly problem: string | null;

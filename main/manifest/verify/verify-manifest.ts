@@ -5,14 +5,14 @@ import type { ParsedCertificate } from '../../x509/certificate-facts.js';
 import { parseCertificateFast } from '../../x509/certificate-facts-fast.js';
 import { nameToString } from '../../x509/describe-certificate.js';
 import { OID } from '../../x509/oids.js';
-import type { ManifestDocument } from '../format/manifest-document.js';
+import type { DeviceEntry, ManifestDocument } from '../format/manifest-document.js';
 import { ManifestError } from '../manifest-errors.js';
 import { checkPath, describe, validAt } from './certificate-path.js';
 import { CHECK_NAMES, skipped, verdict, type CheckName, type CheckResult, type VerificationReport } from './check-result.js';
-import { checkCounters } from './counter-check.js';
-import { checkDeviceChain, checkDeviceDigests, checkDeviceSignatures, checkIdevidFields, checkListDigest, checkNoDuplicates, decodeEntries, identitiesOf } from './device-checks.js';
-import { manifestSchema } from './manifest-schema.js';
-import { checkPlan } from './plan-check.js';
+import { CounterCheck } from './counter-check.js';
+import { decodeEntry, DeviceChainCheck, DeviceDigestsCheck, DeviceSignatureCheck, identitiesOf, IdevidFieldsCheck, ListDigestCheck, NoDuplicatesCheck } from './device-checks.js';
+import { validateManifest } from './manifest-schema.js';
+import { PlanCheck } from './plan-check.js';
 import { checkSequence, type PreviousManifest } from './sequence-check.js';
 import { verifyDetachedCms } from '../../cms/verify-detached-cms.js';
 
@@ -60,17 +60,18 @@ export function verifyManifest(json: Buffer, p7s: Buffer, folder: string, option
     put(verdict('format', [`manifest.json is not JSON: ${(e as Error).message}`], '', () => 'not a manifest'));
   }
   if (parsed !== undefined) {
-    const r = manifestSchema.safeParse(parsed);
-    if (r.success) {
-      doc = r.data as ManifestDocument;
+    const r = validateManifest(parsed);
+    if (r.ok) {
+      doc = r.document;
       put(verdict('format', [], `${doc.format} version ${doc.formatVersion}: work order ${doc.workOrder.id}, ${doc.devices.length} entries`, () => ''));
     } else {
-      put(verdict('format', r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`), '', (n) => `${n} format problem(s)`));
+      put(verdict('format', r.issues, '', (n) => `${n} format problem(s)`));
     }
   }
 
+  let entryCount: number | null = null;
   if (doc) {
-    const entries = decodeEntries(doc);
+    entryCount = doc.devices.length;
     const caChain: ParsedCertificate[] = [];
     const caProblems: string[] = [];
     doc.issuingCaChain.forEach((b64, i) => {
@@ -81,32 +82,62 @@ export function verifyManifest(json: Buffer, p7s: Buffer, folder: string, option
       }
     });
     const at = signed.signingTime ?? now;
+    let signatures: DeviceSignatureCheck | null = null;
+    let chain: DeviceChainCheck | null = null;
     if (caProblems.length > 0 || caChain.length === 0) {
       put(verdict('devices.chain', caProblems.length ? caProblems : ['no issuing CA certificate'], '', (n) => `${n} chain problem(s)`));
       put(skipped('devices.certificate-signature', 'the issuing CA certificate cannot be read'));
     } else {
-      put(checkDeviceSignatures(entries, caChain[0]!));
-      put(checkDeviceChain(entries, caChain, options.anchors, at));
+      signatures = new DeviceSignatureCheck(caChain[0]!);
+      chain = new DeviceChainCheck(caChain, options.anchors, at);
     }
-    put(checkDeviceDigests(entries));
-    put(checkListDigest(doc));
-    put(checkIdevidFields(doc, entries));
+    const digests = new DeviceDigestsCheck();
+    const list = new ListDigestCheck();
+    const idevid = new IdevidFieldsCheck(doc.workOrder);
+    const duplicates = new NoDuplicatesCheck(options.previousDir !== undefined);
+    const counters = new CounterCheck();
+    const plan = options.plan ? new PlanCheck(doc.workOrder, options.plan) : null;
+
+    // One pass: each certificate is decoded, checked by every check and dropped, and each
+    // entry is released from the document once checked (no check looks back at it), so
+    // the parsed manifest shrinks while the signatures are verified.
+    const devices = doc.devices as (DeviceEntry | undefined)[];
+    for (let i = 0; i < devices.length; i++) {
+      const entry = devices[i]!;
+      devices[i] = undefined;
+      const d = decodeEntry(entry);
+      signatures?.add(d);
+      chain?.add(d);
+      digests.add(d);
+      list.add(entry);
+      idevid.add(d);
+      duplicates.add(d);
+      counters.add(entry);
+      plan?.add(entry);
+    }
+    if (signatures && chain) {
+      put(signatures.result());
+      put(chain.result());
+    }
+    put(digests.result());
+    put(list.result(doc.devicesSha256));
+    put(idevid.result());
 
     let previous: PreviousManifest | null = null;
     let previousIdentities = null;
     if (options.previousDir !== undefined) {
       const prev = readFolder(options.previousDir);
       const prevSigned = verifySignedFolder(prev.json, prev.p7s, options.anchors, now);
-      const prevParsed = manifestSchema.safeParse(safeJson(prev.json));
-      if (!prevParsed.success) throw new ManifestError('MANIFEST_UNREADABLE', `${options.previousDir}/${MANIFEST_JSON} is not a Hallmark manifest`);
-      const prevDoc = prevParsed.data as ManifestDocument;
+      const prevParsed = validateManifest(safeJson(prev.json));
+      if (!prevParsed.ok) throw new ManifestError('MANIFEST_UNREADABLE', `${options.previousDir}/${MANIFEST_JSON} is not a Hallmark manifest`);
+      const prevDoc = prevParsed.document;
       const failing = [prevSigned.signature, prevSigned.chain, prevSigned.eku].find((c) => c.status !== 'pass');
-      previous = { document: prevDoc, sha256: createHash('sha256').update(prev.json).digest('hex'), problem: failing ? `${failing.name}: ${failing.details[0] ?? failing.summary}` : null };
-      previousIdentities = identitiesOf(decodeEntries(prevDoc));
+      previous = { document: { station: prevDoc.station, sequence: prevDoc.sequence }, sha256: createHash('sha256').update(prev.json).digest('hex'), problem: failing ? `${failing.name}: ${failing.details[0] ?? failing.summary}` : null };
+      previousIdentities = identitiesOf(prevDoc.devices);
     }
-    put(checkNoDuplicates(entries, previousIdentities));
-    put(checkCounters(doc));
-    put(options.plan ? checkPlan(doc, options.plan) : skipped('plan', 'no --plan given'));
+    put(duplicates.result(previousIdentities));
+    put(counters.result(doc));
+    put(plan ? plan.result() : skipped('plan', 'no --plan given'));
     put(checkSequence(doc, previous));
   } else {
     for (const name of CHECK_NAMES) if (!results.has(name)) put(skipped(name, 'manifest.json could not be read (see format)'));
@@ -119,7 +150,7 @@ export function verifyManifest(json: Buffer, p7s: Buffer, folder: string, option
     manifestSha256: createHash('sha256').update(json).digest('hex'),
     workOrder: doc?.workOrder.id ?? null,
     sequence: doc?.sequence ?? null,
-    devices: doc?.devices.length ?? null,
+    devices: entryCount,
     signer: signed.signer ? { subject: nameToString(signed.signer.subject), sha256: signed.signer.sha256 } : null,
     signingTime: signed.signingTime?.toISOString() ?? null,
     verifiedAt: now.toISOString(),
