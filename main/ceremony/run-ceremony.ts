@@ -234,7 +234,11 @@ async function runSteps(run: StepsRun): Promise<CeremonyResult> {
       } catch {
         // the workspace itself failed (a full disk): the error that stopped the ceremony is the one to report
       }
-      say(`\nthe ceremony stopped${current ? ` at step "${current.id}"` : ''}: ${message}\nit stays open as ${id}: run it again with --resume ${id} to continue after the last committed step, or abort it with \`hallmark ceremony abort ${id} --reason …\`\n`);
+      say(
+        req.dryRun
+          ? `\nthe dry run stopped${current ? ` at step "${current.id}"` : ''}: ${message}\nnothing was recorded in the workspace; fix the cause and rehearse again into an empty folder\n`
+          : `\nthe ceremony stopped${current ? ` at step "${current.id}"` : ''}: ${message}\nit stays open as ${id}: run it again with --resume ${id} to continue after the last committed step, or abort it with \`hallmark ceremony abort ${id} --reason …\`\n`,
+      );
     }
     throw e;
   } finally {

@@ -6,7 +6,7 @@ import { KeyError } from '../key-errors.js';
 import type { Pkcs11Binding, Pkcs11KeyLocation } from './pkcs11-binding.js';
 import { toPkcs11KeyError } from './pkcs11-errors.js';
 import { planKeyGeneration } from './pkcs11-mechanisms.js';
-import { destroyQuietly, findObjects, readBooleans } from './pkcs11-objects.js';
+import { destroyQuietly, findObjects, readBooleans, SIGN_ONLY_PRIVATE_KEY } from './pkcs11-objects.js';
 import { ecParamsFor, readPublicKeySpki } from './pkcs11-public-key.js';
 import { Pkcs11TokenSession } from './pkcs11-token-session.js';
 
@@ -55,13 +55,7 @@ export async function generatePkcs11Key(args: { label: string; algorithm: KeyAlg
     }
     const privateTemplate: Template = [
       ...common,
-      { type: pkcs11js.CKA_PRIVATE, value: true },
-      { type: pkcs11js.CKA_SENSITIVE, value: true },
-      { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-      { type: pkcs11js.CKA_SIGN, value: true },
-      { type: pkcs11js.CKA_DECRYPT, value: false },
-      { type: pkcs11js.CKA_UNWRAP, value: false },
-      { type: pkcs11js.CKA_DERIVE, value: false },
+      ...SIGN_ONLY_PRIVATE_KEY,
     ];
 
     let pair: { publicKey: Buffer; privateKey: Buffer };

@@ -8,7 +8,7 @@ import type { Pkcs11Binding, Pkcs11KeyLocation } from './pkcs11-binding.js';
 import { isCkr, toPkcs11KeyError } from './pkcs11-errors.js';
 import { CKK_EC_EDWARDS, planSigning } from './pkcs11-mechanisms.js';
 import type { Pkcs11, Pkcs11Handle } from './pkcs11-module-registry.js';
-import { destroyQuietly, findObjects, readBooleans } from './pkcs11-objects.js';
+import { destroyQuietly, findObjects, readBooleans, SIGN_ONLY_PRIVATE_KEY } from './pkcs11-objects.js';
 import { ecParamsFor, readPublicKeySpki } from './pkcs11-public-key.js';
 import { Pkcs11TokenSession } from './pkcs11-token-session.js';
 
@@ -81,13 +81,7 @@ export async function importKeyToToken(args: { binding: Pkcs11Binding; label: st
       const privateTemplate: Template = [
         { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
         ...common,
-        { type: pkcs11js.CKA_PRIVATE, value: true },
-        { type: pkcs11js.CKA_SENSITIVE, value: true },
-        { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-        { type: pkcs11js.CKA_SIGN, value: true },
-        { type: pkcs11js.CKA_DECRYPT, value: false },
-        { type: pkcs11js.CKA_UNWRAP, value: false },
-        { type: pkcs11js.CKA_DERIVE, value: false },
+        ...SIGN_ONLY_PRIVATE_KEY,
         ...privateFields,
       ];
 

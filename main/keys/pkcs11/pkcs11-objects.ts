@@ -65,4 +65,19 @@ export function destroyQuietly(pkcs11: Pkcs11, session: Pkcs11Handle, objects: r
   }
 }
 
+/**
+ * The private-key attributes every CA key Hallmark puts on a token carries, whether the
+ * token generated it or it was imported from shares: private, sensitive, never
+ * extractable, and able to sign only (no decrypt, unwrap or derive).
+ */
+export const SIGN_ONLY_PRIVATE_KEY: Template = [
+  { type: pkcs11js.CKA_PRIVATE, value: true },
+  { type: pkcs11js.CKA_SENSITIVE, value: true },
+  { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+  { type: pkcs11js.CKA_SIGN, value: true },
+  { type: pkcs11js.CKA_DECRYPT, value: false },
+  { type: pkcs11js.CKA_UNWRAP, value: false },
+  { type: pkcs11js.CKA_DERIVE, value: false },
+];
+
 export const CKO = { publicKey: pkcs11js.CKO_PUBLIC_KEY, privateKey: pkcs11js.CKO_PRIVATE_KEY } as const;
