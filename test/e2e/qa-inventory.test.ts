@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestDocument } from '../../main/manifest/format/manifest-document.js';
 import { startTestHost, type TestHost } from '../host/test-host.js';
 import { launchChromium, screenshot, watchErrors } from '../support/browser.js';
-import { closedBatch, exportTo, manifestWorkspace } from '../support/manifest-fixture.js';
+import { exportedBatch } from '../support/manifest-fixture.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const dirs = tempDir('hallmark-e2e-qa-');
@@ -16,12 +16,7 @@ let doc: ManifestDocument;
 
 beforeAll(async () => {
   // A real exported manifest from a real station workspace (not the app's).
-  const m = await manifestWorkspace(join(dirs.path, 'factory'));
-  await closedBatch(m, 'WO-QA1');
-  good = join(dirs.path, 'usb', 'WO-QA1');
-  await exportTo(m, 'WO-QA1', good);
-  m.ws.close();
-  rootPem = m.rootPem;
+  ({ dir: good, rootPem } = await exportedBatch(dirs.path, 'WO-QA1'));
   doc = JSON.parse(readFileSync(join(good, 'manifest.json'), 'utf8')) as ManifestDocument;
   browser = await launchChromium();
 });

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../host/test-host.js';
 import { launchChromium, screenshot, watchErrors } from '../support/browser.js';
-import { closedBatch, exportTo, manifestWorkspace } from '../support/manifest-fixture.js';
+import { exportedBatch } from '../support/manifest-fixture.js';
 import { tempDir } from '../support/temp-dir.js';
 
 // The folder dialog and webUtils.getPathForFile are the test host's stand-ins
@@ -17,12 +17,7 @@ let rootPem: string;
 let plainFile: string;
 
 beforeAll(async () => {
-  const m = await manifestWorkspace(join(dirs.path, 'factory'));
-  await closedBatch(m, 'WO-QA1');
-  good = join(dirs.path, 'usb', 'WO-QA1');
-  await exportTo(m, 'WO-QA1', good);
-  m.ws.close();
-  rootPem = m.rootPem;
+  ({ dir: good, rootPem } = await exportedBatch(dirs.path, 'WO-QA1'));
   plainFile = join(dirs.path, 'notes.txt');
   writeFileSync(plainFile, 'not a manifest\n');
   browser = await launchChromium();

@@ -16,6 +16,7 @@ import { HW_TYPE_TPM2 } from '../../main/x509/profiles/idevid-profile.js';
 import { stationWorkspace } from '../support/station-fixture.js';
 import { socatPidsMentioning } from '../support/pty-pair.js';
 import { tempDir } from '../support/temp-dir.js';
+import { FAST_TIMING, startTestSimulator } from '../support/test-simulator.js';
 
 const tmp = tempDir('hallmark-hmproto-');
 const simulators: RunningSimulator[] = [];
@@ -24,7 +25,6 @@ let ws: Workspace;
 let caKey: SyncSigningKey;
 let caChain: Buffer[];
 
-const FAST = { keygenMinMs: 5, keygenMaxMs: 20, stallMs: 1500 };
 const TIMEOUTS = { identMs: 500, keygenMs: 600, csrMs: 1000, chainMs: 1000, readbackMs: 1000, lockMs: 1000 };
 
 beforeAll(async () => {
@@ -40,21 +40,7 @@ afterAll(async () => {
 });
 
 async function simulate(count: number, faults: FaultSpec[] = [], extra: { bogusSerial?: string } = {}): Promise<RunningSimulator> {
-  const sim = await startSimulator({
-    dir: tmp.path,
-    count,
-    protocol: 'hallmark',
-    faults,
-    timing: FAST,
-    baudRate: 0,
-    seed: 7,
-    ...extra,
-    onError: (n, e) => {
-      throw new Error(`device ${n} personality failed: ${String(e)}`);
-    },
-  });
-  simulators.push(sim);
-  return sim;
+  return startTestSimulator(simulators, { dir: tmp.path, count, protocol: 'hallmark', faults, seed: 7, ...extra });
 }
 
 async function driverFor(path: string): Promise<HallmarkProtocolDriver> {
@@ -123,7 +109,7 @@ describe('the Hallmark protocol between the station driver and a simulated devic
     ['ecdsa-p384', 'p384'],
     ['rsa-2048', 'rsa2048'],
   ] as const)('works with a %s device key, paced at a baud rate (an RSA CSR spans several +CSR chunks)', async (algorithm, wire) => {
-    const sim = await startSimulator({ dir: tmp.path, count: 1, protocol: 'hallmark', timing: FAST, baudRate: 460_800, keyAlgorithm: algorithm });
+    const sim = await startSimulator({ dir: tmp.path, count: 1, protocol: 'hallmark', timing: FAST_TIMING, baudRate: 460_800, keyAlgorithm: algorithm });
     simulators.push(sim);
     const link = await openSerialLineLink(sim.devices[0]!.path, { baudRate: 460_800 });
     links.push(link);

@@ -13,7 +13,7 @@ import type { DeviceIo, DevicePersonality, FaultMode, PersonalityContext } from 
 import type { FaultSpec } from '../../main/devices/simulator/fault-spec.js';
 import { seededRandom } from '../../main/devices/simulator/prng.js';
 import { SimulatedDevice } from '../../main/devices/simulator/simulated-device.js';
-import { startSimulator, type RunningSimulator } from '../../main/devices/simulator/simulator.js';
+import type { RunningSimulator } from '../../main/devices/simulator/simulator.js';
 import type { SyncSigningKey } from '../../main/keys/signing-key.js';
 import { Workspace } from '../../main/store/workspace.js';
 import { parseCsr } from '../../main/x509/csr/parse-csr.js';
@@ -22,6 +22,7 @@ import { HW_TYPE_TPM2 } from '../../main/x509/profiles/idevid-profile.js';
 import { socatPidsMentioning } from '../support/pty-pair.js';
 import { stationWorkspace } from '../support/station-fixture.js';
 import { tempDir } from '../support/temp-dir.js';
+import { FAST_TIMING, startTestSimulator } from '../support/test-simulator.js';
 
 /**
  * The nRF91 AT driver against the simulated modem, each on its own end of a real socat
@@ -37,7 +38,6 @@ let ws: Workspace;
 let caKey: SyncSigningKey;
 let caChain: Buffer[];
 
-const FAST = { keygenMinMs: 5, keygenMaxMs: 20, stallMs: 1500 };
 const TIMEOUTS = { commandMs: 1000, keygenMs: 800, cmngWriteMs: 1000 };
 
 beforeAll(async () => {
@@ -59,21 +59,7 @@ async function simulate(count: number, faults: FaultSpec[] = [], extra: { bogusS
   // which must not race with the next run's links of the same name.
   const dir = `${tmp.path}/run-${++runs}`;
   mkdirSync(dir);
-  const sim = await startSimulator({
-    dir,
-    count,
-    protocol: 'nrf91',
-    faults,
-    timing: FAST,
-    baudRate: 0,
-    seed: 11,
-    ...extra,
-    onError: (n, e) => {
-      throw new Error(`device ${n} personality failed: ${String(e)}`);
-    },
-  });
-  simulators.push(sim);
-  return sim;
+  return startTestSimulator(simulators, { dir, count, protocol: 'nrf91', faults, seed: 11, ...extra });
 }
 
 let deviceNames = 0;
@@ -92,7 +78,7 @@ function context(over: Partial<PersonalityContext> = {}): PersonalityContext {
     model: 'nRF9160-SICA',
     faults: new Set<FaultMode>(),
     key: { algorithm: 'ecdsa-p256', ...generateKeyPairSync('ec', { namedCurve: 'P-256' }) },
-    timing: FAST,
+    timing: FAST_TIMING,
     random: seededRandom(5),
     ...over,
   };
@@ -266,7 +252,7 @@ describe('the nRF91 AT driver against a simulated modem over a PTY', () => {
           expect((await failure(driver.requestCsr({ subject: '', nonce: Buffer.alloc(16) }))).code).toBe('DEVICE_RESET');
         }
         // The stalled modem's late answer arrives while we wait; the next command discards it.
-        if (first.code === 'LINK_TIMEOUT') await pause(FAST.stallMs);
+        if (first.code === 'LINK_TIMEOUT') await pause(FAST_TIMING.stallMs);
         const again = await provision(driver);
         expect(again.imei).toBe(d.serial);
         return first.code;

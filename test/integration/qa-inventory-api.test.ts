@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCoreHandlers, type Handlers } from '../../main/api/core-api.js';
 import { dispatch } from '../../main/api/dispatch.js';
 import { Workspace } from '../../main/store/workspace.js';
-import { closedBatch, exportTo, manifestWorkspace } from '../support/manifest-fixture.js';
+import { exportedBatch } from '../support/manifest-fixture.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const tmp = tempDir('hallmark-qa-api-');
@@ -14,12 +14,7 @@ let ws: Workspace;
 let handlers: Handlers;
 
 beforeAll(async () => {
-  const m = await manifestWorkspace(join(tmp.path, 'factory'));
-  await closedBatch(m, 'WO-API1');
-  dir = join(tmp.path, 'usb', 'WO-API1');
-  await exportTo(m, 'WO-API1', dir);
-  m.ws.close();
-  rootPem = m.rootPem;
+  ({ dir, rootPem } = await exportedBatch(tmp.path, 'WO-API1'));
   ws = Workspace.init(join(tmp.path, 'inventory'), 'test').workspace;
   handlers = createCoreHandlers(ws);
 });

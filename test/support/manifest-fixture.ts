@@ -61,6 +61,19 @@ export async function exportTo(m: ManifestWorkspace, batchId: string, outDir: st
   return exportBatch(m.ws, { batchId, outDir, formats, signerKey: async () => m.signerKey, actor: 'qa' });
 }
 
+/**
+ * A factory workspace under `root/factory` with one closed work order exported to
+ * `root/usb/<batchId>`, the factory then closed: what QA receives on a USB stick.
+ */
+export async function exportedBatch(root: string, batchId: string): Promise<{ dir: string; rootPem: string }> {
+  const m = await manifestWorkspace(join(root, 'factory'));
+  await closedBatch(m, batchId);
+  const dir = join(root, 'usb', batchId);
+  await exportTo(m, batchId, dir);
+  m.ws.close();
+  return { dir, rootPem: m.rootPem };
+}
+
 /** A root CA outside the trusted one, with its own manifest signer (for re-signing attacks). */
 const rogues = new WeakMap<ManifestWorkspace, ReturnType<typeof makeRogueSigner>>();
 export function rogueSigner(m: ManifestWorkspace) {
