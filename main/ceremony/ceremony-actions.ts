@@ -54,7 +54,12 @@ export interface ActionContext {
   readonly state: RunState;
   readonly out: OutputDir;
   readonly transcript: TranscriptWriter;
-  readonly access: KeyAccess;
+}
+
+/** The credentials a key action works with; run-ceremony resolves them before any such step. */
+export function accessOf(ctx: Pick<ActionContext, 'state'>): KeyAccess {
+  if (ctx.state.access === null) throw new CeremonyError('CEREMONY_UNSUPPORTED', 'a key action ran before the key\'s credentials were resolved', 'check');
+  return ctx.state.access;
 }
 
 /** Steps whose action needs the ceremony's key material (and so its secrets). */
@@ -88,13 +93,12 @@ export async function runAction(step: CeremonyStep, ctx: ActionContext): Promise
 async function generateKey(script: RootScript, ctx: ActionContext, step: CeremonyStep): Promise<{ [k: string]: JsonValue }> {
   const { req, state, out } = ctx;
   if (script.key.store === 'shares') {
-    const split = await splitRootKey({ ws: req.ws, out, label: script.key.label, algorithm: script.key.algorithm, threshold: script.key.threshold, custodians: ctx.access.newSplit ?? [], actor: req.actor, ...typeBackCheck(ctx, step, script.key.label, script.key.custodians.length) });
+    const split = await splitRootKey({ ws: req.ws, out, label: script.key.label, algorithm: script.key.algorithm, threshold: script.key.threshold, custodians: accessOf(ctx).newSplit ?? [], actor: req.actor, ...typeBackCheck(ctx, step, script.key.label, script.key.custodians.length) });
+    // From here on the key is opened through the share files just verified on the medium (unlockFor).
     state.keyRecord = split.record;
-    // From here on the key is reached like any shares key: through the files just verified.
-    state.access = { store: 'shares', shares: split.shares };
     return split.result;
   }
-  const generated = await generateOnToken(req.ws, req.actor, script.key.label, script.key.algorithm, ctx.access.pkcs11!);
+  const generated = await generateOnToken(req.ws, req.actor, script.key.label, script.key.algorithm, accessOf(ctx).pkcs11!);
   state.keyRecord = generated.record;
   return generated.result;
 }
@@ -125,11 +129,11 @@ export function tokenKeyResult(record: KeyRecord): { [k: string]: JsonValue } {
 }
 
 /** Opens the CA key the ceremony signs with (once; it is closed when the ceremony ends). */
-export async function openCeremonyKey(ctx: Pick<ActionContext, 'req' | 'state' | 'access'>, record: KeyRecord): Promise<SigningKey> {
+export async function openCeremonyKey(ctx: Pick<ActionContext, 'req' | 'state' | 'out'>, record: KeyRecord): Promise<SigningKey> {
   if (ctx.state.signer && ctx.state.signer.label === record.label) return ctx.state.signer;
   ctx.state.signer?.close();
   // With shares, this is where the key is reassembled in memory; close() at the end wipes it.
-  const key = await openSigningKey(record, unlockFor(ctx.req.ws, ctx.state.access ?? ctx.access));
+  const key = await openSigningKey(record, unlockFor(ctx.req.ws, accessOf(ctx), record, ctx.out.path));
   ctx.state.signer = key;
   return key;
 }
@@ -219,9 +223,9 @@ async function resplit(script: KeyBackupScript, ctx: ActionContext, step: Ceremo
     ws: req.ws,
     out: ctx.out,
     record,
-    oldShares: ctx.access.shares ?? [],
+    oldShares: accessOf(ctx).shares ?? [],
     threshold: script.backup.threshold,
-    custodians: ctx.access.newSplit ?? [],
+    custodians: accessOf(ctx).newSplit ?? [],
     actor: req.actor,
     ...typeBackCheck(ctx, step, record.label, script.backup.custodians.length),
   });
@@ -238,21 +242,20 @@ async function restoreToToken(script: KeyRestoreScript, ctx: ActionContext): Pro
   const { record, result } = await restoreSharedKey({
     ws: req.ws,
     record: sharesKey(req.ws, script.restore.key),
-    shares: ctx.access.shares ?? [],
-    binding: ctx.access.newKeyToken!,
+    shares: accessOf(ctx).shares ?? [],
+    binding: accessOf(ctx).newKeyToken!,
     label: script.restore.label,
     actor: req.actor,
   });
-  state.keyRecord = record;
   // From here on the ceremony's key (for the transcript signature) is the one on the token.
-  state.access = { store: 'pkcs11', pkcs11: ctx.access.newKeyToken! };
+  state.keyRecord = record;
   return result;
 }
 
 async function generateIntermediateKey(script: IntermediateScript, ctx: ActionContext): Promise<{ [k: string]: JsonValue }> {
   const key = script.intermediate.key;
   if (key.source !== 'pkcs11') throw new CeremonyError('CEREMONY_SCRIPT_INVALID', 'generate-key in an intermediate ceremony needs intermediate.key.source: pkcs11');
-  const generated = await generateOnToken(ctx.req.ws, ctx.req.actor, key.label, key.algorithm, ctx.access.newKeyToken!);
+  const generated = await generateOnToken(ctx.req.ws, ctx.req.actor, key.label, key.algorithm, accessOf(ctx).newKeyToken!);
   ctx.state.intermediateKey = generated.record;
   return generated.result;
 }

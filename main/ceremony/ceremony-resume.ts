@@ -9,7 +9,7 @@ import { CeremonyRepository, type CeremonyRow, type CeremonyStepRow } from '../s
 import { CertificateRepository } from '../store/certificate-repository.js';
 import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
-import { crlResult, pem, tokenKeyResult, type ActionContext } from './ceremony-actions.js';
+import { accessOf, crlResult, pem, tokenKeyResult, type ActionContext } from './ceremony-actions.js';
 import { CeremonyError } from './ceremony-errors.js';
 import { shareCheckOf, type CeremonyScript, type CeremonyStep, type CrlScript } from './ceremony-script-schema.js';
 import type { OutputDir } from './exclusive-output.js';
@@ -159,7 +159,7 @@ export async function adoptStep(step: CeremonyStep, ctx: ActionContext, planned:
     state.keyRecord = record;
     if (record.store !== 'shares') return { ...tokenKeyResult(record), ...adopted };
     const location = record.location as unknown as SharedKeyLocation & { shares: { custodian: string; file?: string; sha256: string }[] };
-    const secrets = ctx.access.newSplit ?? [];
+    const secrets = accessOf(ctx).newSplit ?? [];
     const shares: { file: string; passphrase: string }[] = [];
     for (const file of stepOutputs(script, step, planned)) if (out.has(file) && !out.written.some((o) => o.file === file)) out.adopt(file);
     for (const [i, entry] of location.shares.entries()) {
@@ -169,7 +169,6 @@ export async function adoptStep(step: CeremonyStep, ctx: ActionContext, planned:
       await verifyShare(join(out.path, name), passphrase, record, entry.sha256, entry.custodian);
       shares.push({ file: join(out.path, name), passphrase });
     }
-    state.access = { store: 'shares', shares };
     // The kill may have come while the custodians were typing their shares back: the adopted split is not accepted untyped.
     const typed = shareCheckOf(script) === 'type-back' && req.typeBack
       ? await typeBackShares({
@@ -215,7 +214,6 @@ export async function adoptStep(step: CeremonyStep, ctx: ActionContext, planned:
   if (step.action === 'restore-to-token' && script.kind === 'key-restore') {
     const record = new KeyRepository(ws).get(script.restore.label);
     state.keyRecord = record;
-    state.access = { store: 'pkcs11', pkcs11: ctx.access.newKeyToken! };
     return { ...tokenKeyResult(record), restoredFrom: script.restore.key, ...adopted };
   }
   if (step.action === 'sign-crl' && script.kind === 'crl') {

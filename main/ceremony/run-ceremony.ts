@@ -13,7 +13,7 @@ import type { Acknowledgment } from './acknowledgments.js';
 import { KEY_ACTIONS, runAction, sharesKey, type RunState } from './ceremony-actions.js';
 import { bindingSummary, csrPath, resolveIntermediateToken, resolvePkcs11Binding, resolveShareInputs } from './ceremony-binding.js';
 import { CeremonyError } from './ceremony-errors.js';
-import { finishCeremony } from './ceremony-finish.js';
+import { finishCeremony, transcriptCa } from './ceremony-finish.js';
 import { checkCrlNextUpdate, intermediateValidityBound, rootValidityBound } from './ceremony-guards.js';
 import { accessForExistingKey, accessForNewKey, accessForResplit, type KeyAccess } from './ceremony-key-access.js';
 import type { CeremonyResult, RunCeremonyRequest } from './ceremony-request.js';
@@ -81,7 +81,7 @@ export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResu
     // others (files, the environment) are read now, so a missing one stops the ceremony
     // before anyone acknowledges anything.
     const deferred = req.secrets ? missingEnvSecrets(ws, script, req.binding, req.env) : [];
-    let access: KeyAccess | null = deferred.length === 0 ? resolveAccess(ws, script, req, req.env) : null;
+    const access: KeyAccess | null = deferred.length === 0 ? resolveAccess(ws, script, req, req.env) : null;
 
     const preflight = runPreflight({ workspace: ws.home, requireNoNetwork: script.preflight.requireNoNetwork, ...tokenArgs(req) });
     say(describePreflight(preflight));
@@ -135,7 +135,7 @@ export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResu
       });
     }
     req.registered?.(id);
-    return await runSteps({ req, id, out, writer, resume, preflight, csr, rehearsalRecord, deferred, access, planned, setAccess: (a) => (access = a) });
+    return await runSteps({ req, id, out, writer, resume, preflight, csr, rehearsalRecord, deferred, access, planned });
   } catch (e) {
     transcript?.close();
     throw e;
@@ -152,9 +152,17 @@ interface StepsRun {
   readonly csr: ReturnType<typeof loadCeremonyCsr> | undefined;
   readonly rehearsalRecord: RunState['rehearsal'];
   readonly deferred: ReturnType<typeof missingEnvSecrets>;
+  /** resolved before pre-flight, or null while secrets wait to be asked at their step */
   readonly access: KeyAccess | null;
   readonly planned: readonly string[];
-  readonly setAccess: (a: KeyAccess) => void;
+}
+
+/** The key's credentials before a step (or the transcript signature) needs them: secrets still owed are asked now. */
+async function ensureAccess(run: StepsRun, state: RunState, step: string): Promise<void> {
+  if (state.access !== null) return;
+  const { req } = run;
+  const env = await askForSecrets(run.deferred, req.secrets!, step, req.env);
+  state.access = resolveAccess(req.ws, req.script.script, req, env);
 }
 
 async function runSteps(run: StepsRun): Promise<CeremonyResult> {
@@ -181,12 +189,8 @@ async function runSteps(run: StepsRun): Promise<CeremonyResult> {
       let result: { [k: string]: JsonValue } = {};
       const before = out.written.length;
       if (step.action) {
-        if (KEY_ACTIONS.has(step.action) && state.access === null) {
-          const env = await askForSecrets(run.deferred, req.secrets!, step.id, req.env);
-          state.access = resolveAccess(ws, script, req, env);
-          run.setAccess(state.access);
-        }
-        const ctx = { req, state, out, transcript: writer, access: state.access ?? ({ store: 'software' } as KeyAccess) };
+        if (KEY_ACTIONS.has(step.action)) await ensureAccess(run, state, step.id);
+        const ctx = { req, state, out, transcript: writer };
         result = i === from && resume?.adoptable ? await adoptStep(step, ctx, run.planned, resume.row.startedAt) : await runAction(step, ctx);
         for (const o of out.written.slice(before)) writer.append({ type: 'output', step: step.id, ...o });
         writer.append({ type: 'action', step: step.id, action: step.action, result });
@@ -216,7 +220,9 @@ async function runSteps(run: StepsRun): Promise<CeremonyResult> {
       extra.rehearsalSaved = { path: req.saveRehearsal, sha256 };
     }
     if (state.rehearsal) extra.rehearsalComparedWith = { path: state.rehearsal.path, sha256: state.rehearsal.sha256, savedAt: state.rehearsal.record.savedAt };
-    return await finishCeremony({ req, state, out, transcript: writer, access: state.access ?? ({ store: 'software' } as KeyAccess) }, id, extra);
+    // The transcript is signed with the CA key, which a resumed run may not have opened yet.
+    if (transcriptCa(ws, script) !== null) await ensureAccess(run, state, 'finish');
+    return await finishCeremony({ req, state, out, transcript: writer }, id, extra);
   } catch (e) {
     const code = isHallmarkError(e) ? e.code : 'INTERNAL';
     const message = (e as Error).message;

@@ -7,7 +7,7 @@ import type { KeyRecord } from '../keys/key-record.js';
 import { shareDigest } from '../keys/shares/encrypted-share.js';
 import { decryptShare, ShareAuthenticationError } from '../keys/shares/share-cipher.js';
 import { parseShareFile } from '../keys/shares/share-file.js';
-import { generateSharedKey, shareFileNames, type CustodianSecret, type ShareInput } from '../keys/shares/shared-key-store.js';
+import { generateSharedKey, shareFileNames, type CustodianSecret, type SharedKeyLocation, type ShareInput } from '../keys/shares/shared-key-store.js';
 import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import type { OutputDir } from './exclusive-output.js';
@@ -18,6 +18,19 @@ export type ShareCheckHook = (shares: readonly ShareOnMedium[]) => Promise<Reado
 
 export function plannedShareOutputs(label: string, total: number): string[] {
   return Array.from({ length: total }, (_, i) => shareFileNames(label, i + 1, total)).flatMap((n) => [n.share, n.sheet]);
+}
+
+/**
+ * How a split made on `dir` is opened again: each custodian's share file there, with
+ * their passphrase. A custodian without one is left out; too few shares is the shares
+ * store's error to name when the key is opened.
+ */
+export function splitShareInputs(record: KeyRecord, dir: string, secrets: readonly CustodianSecret[]): ShareInput[] {
+  const location = record.location as unknown as SharedKeyLocation;
+  return location.shares.flatMap((e) => {
+    const passphrase = secrets.find((s) => s.custodian === e.custodian)?.passphrase;
+    return passphrase === undefined ? [] : [{ file: join(dir, shareFileNames(record.label, e.index, location.total).share), passphrase }];
+  });
 }
 
 /**

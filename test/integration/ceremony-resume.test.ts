@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,9 +25,9 @@ const relax = allowNetwork;
 const fullAcks = join(REPO_ROOT, 'resources/ceremonies/rehearsal.acks');
 let binding: string;
 
-function workspace(name: string): { home: string; cli: (...args: string[]) => ReturnType<typeof runCli> } {
+function workspace(name: string, env: NodeJS.ProcessEnv = {}): { home: string; cli: (...args: string[]) => ReturnType<typeof runCli> } {
   const home = join(tmp.path, name);
-  return { home, cli: (...args: string[]) => runCli(['--home', home, '--actor', 'ceremony-admin', ...args]) };
+  return { home, cli: (...args: string[]) => runCli(['--home', home, '--actor', 'ceremony-admin', ...args], env) };
 }
 
 async function hashOf(cli: (...a: string[]) => ReturnType<typeof runCli>, script: string): Promise<string> {
@@ -141,6 +142,27 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     expect((await cli('audit', 'verify')).code).toBe(0);
   });
 
+  it('resumes a shares root killed after its split: the root is signed with the shares on the medium', async () => {
+    const passphrases = { HALLMARK_PASSPHRASE_BOB: 'bob-passphrase-7a1c', HALLMARK_PASSPHRASE_CAROL: 'carol-passphrase-2d9e', HALLMARK_PASSPHRASE_ERIN: 'erin-passphrase-5f3b' };
+    const { home, cli } = workspace('ws-shares-kill', passphrases);
+    expect((await cli('init')).code).toBe(0);
+    const script = file('root-shares-kill.yaml', relax(example('root-shares.yaml')));
+    const approved = await hashOf(cli, script);
+    const binding = join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml');
+    const out = join(tmp.path, 'out-shares-kill');
+    await killAtPrompt(home, ['ceremony', 'run', script, '--binding', binding, '--approved-hash', approved, '--out', out], 'sign-root', passphrases);
+    const [open] = rows(home, 'SELECT id FROM ceremonies') as { id: string }[];
+    expect(rows(home, 'SELECT step FROM ceremony_steps WHERE ceremony_id = ? ORDER BY idx', open!.id)).toEqual([{ step: 'preflight-confirmed' }, { step: 'generate-and-split' }]);
+
+    const resumed = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', approved, '--out', out, '--ack-file', join(REPO_ROOT, 'resources/ceremonies/rehearsal-shares.acks'), '--resume', open!.id);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const cert = join(out, 'acme-root-shares-2026.pem');
+    const spki = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'DER'], { input: execFileSync('openssl', ['x509', '-in', cert, '-noout', '-pubkey']) });
+    const [key] = rows(home, "SELECT spki_sha256 FROM keys WHERE label = 'acme-root-shares-2026-key'") as { spki_sha256: string }[];
+    expect(createHash('sha256').update(spki).digest('hex')).toBe(key!.spki_sha256);
+    assertMediumVerifies(out, cert);
+  });
+
   it('an output medium that cannot be written stops the ceremony before it is registered, and it starts cleanly once it can', async () => {
     const { home, cli } = workspace('ws-readonly');
     expect((await cli('init')).code).toBe(0);
@@ -197,10 +219,10 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
  */
 const NOTE = 'seal bag number 4411 differs from the checklist (4417)';
 
-async function killAtPrompt(home: string, args: string[], stopAt: string): Promise<void> {
+async function killAtPrompt(home: string, args: string[], stopAt: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
   const marker = `hallmark-kill-${Date.now()}`;
   const cmd = [process.execPath, join(REPO_ROOT, 'bin/hallmark.mjs'), '--home', home, '--actor', marker, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: REPO_ROOT, env: { ...process.env, HALLMARK_HOME: '', HALLMARK_ACTOR: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: REPO_ROOT, env: { ...process.env, HALLMARK_HOME: '', HALLMARK_ACTOR: '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let seen = '';
   let answered = 0;
   await new Promise<void>((resolve, reject) => {
