@@ -15,6 +15,7 @@ import { encodeName, parseSubject } from '../x509/distinguished-name.js';
 import { intermediateCaExtensions, rootCaExtensions } from '../x509/profiles/ca-profiles.js';
 import type { SignedCertificate, TbsReviewer } from '../x509/sign-and-check.js';
 import { describeFacts } from '../x509/describe-certificate.js';
+import { acknowledgeStep } from './acknowledge-step.js';
 import { unlockFor, type KeyAccess } from './ceremony-key-access.js';
 import { CeremonyError } from './ceremony-errors.js';
 import { intermediateValidityBound, rootValidityBound } from './ceremony-guards.js';
@@ -326,11 +327,7 @@ function tbsReview(step: CeremonyStep, ctx: ActionContext): TbsReviewer {
       say: `Acknowledge only if the certificate about to be signed is what the script says (${findings.length} lint warning(s), ${skipped.length} skipped):${shown}`,
       acknowledge: [...COMPARISON_ROLES],
     };
-    const acks = await req.acks.collect(reviewStep, req.script.script, req.say);
-    req.ws.transact(() => {
-      for (const a of acks) req.ws.audit.append({ actor: a.name, action: 'ceremony.acknowledged', subject: req.script.script.name, details: { step: a.step, role: a.role, time: a.time, via: a.via, spkiSha256 } });
-    });
-    for (const a of acks) ctx.transcript.append({ type: 'acknowledged', step: a.step, role: a.role, name: a.name, via: a.via }, new Date(a.time));
+    await acknowledgeStep(req, ctx.transcript, reviewStep, { spkiSha256 });
   };
 }
 
@@ -367,7 +364,6 @@ async function compareWithRehearsal(planned: ComparableCertificate, step: Ceremo
   const rows = compareFields(before, planned);
   const identical = rows.every((r) => r.same);
   req.say(formatComparison(planned.name, rows));
-  const script = req.script.script;
   if (!identical && !req.acceptRehearsalDifferences) {
     throw new CeremonyError(
       'CEREMONY_REHEARSAL_DIFFERS',
@@ -381,11 +377,7 @@ async function compareWithRehearsal(planned: ComparableCertificate, step: Ceremo
     say: identical ? `"${planned.name}" matches the rehearsal field by field` : `"${planned.name}" DIFFERS from the rehearsal; acknowledging accepts the differences`,
     acknowledge: [...COMPARISON_ROLES],
   };
-  const acks = await req.acks.collect(compareStep, script, req.say);
-  req.ws.transact(() => {
-    for (const a of acks) req.ws.audit.append({ actor: a.name, action: 'ceremony.acknowledged', subject: script.name, details: { step: a.step, role: a.role, time: a.time, via: a.via, identical } });
-  });
-  for (const a of acks) ctx.transcript.append({ type: 'acknowledged', step: a.step, role: a.role, name: a.name, via: a.via }, new Date(a.time));
+  const acks = await acknowledgeStep(req, ctx.transcript, compareStep, { identical });
   return {
     rehearsal: rehearsal.path,
     rehearsalSha256: rehearsal.sha256,

@@ -9,7 +9,7 @@ import { CeremonyRepository } from '../store/ceremony-repository.js';
 import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { parseSubject } from '../x509/distinguished-name.js';
-import type { Acknowledgment } from './acknowledgments.js';
+import { acknowledgeStep } from './acknowledge-step.js';
 import { KEY_ACTIONS, runAction, sharesKey, type RunState } from './ceremony-actions.js';
 import { bindingSummary, csrPath, resolveIntermediateToken, resolvePkcs11Binding, resolveShareInputs } from './ceremony-binding.js';
 import { CeremonyError } from './ceremony-errors.js';
@@ -183,8 +183,7 @@ async function runSteps(run: StepsRun): Promise<CeremonyResult> {
       current = step;
       say(`\nstep ${i + 1}/${script.steps.length} "${step.id}": ${step.say}\n  needs: ${step.acknowledge.join(', ')}\n`);
       writer.append({ type: 'step-started', step: step.id, index: i, say: step.say, acknowledge: step.acknowledge, action: step.action ?? null });
-      const acks = await req.acks.collect(step, script, say);
-      recordAcks(req, writer, acks);
+      const acks = await acknowledgeStep(req, writer, step);
       await noteExceptions(req, writer, step.id);
       let result: { [k: string]: JsonValue } = {};
       const before = out.written.length;
@@ -274,16 +273,7 @@ async function confirmClock(req: RunCeremonyRequest, writer: TranscriptWriter, p
     acknowledge: ['witnesses'],
   };
   req.say(`\n${step.say}\n`);
-  const acks = await req.acks.collect(step, req.script.script, req.say);
-  recordAcks(req, writer, acks, { clockUtc: preflight.clockUtc });
-}
-
-function recordAcks(req: RunCeremonyRequest, writer: TranscriptWriter, acks: readonly Acknowledgment[], extra: { [k: string]: JsonValue } = {}): void {
-  const { ws } = req;
-  ws.transact(() => {
-    for (const a of acks) ws.audit.append({ actor: a.name, action: 'ceremony.acknowledged', subject: req.script.script.name, details: { step: a.step, role: a.role, time: a.time, via: a.via, ...extra } });
-  });
-  for (const a of acks) writer.append({ type: 'acknowledged', step: a.step, role: a.role, name: a.name, via: a.via }, new Date(a.time));
+  await acknowledgeStep(req, writer, step, { clockUtc: preflight.clockUtc });
 }
 
 async function noteExceptions(req: RunCeremonyRequest, writer: TranscriptWriter, step: string): Promise<void> {
