@@ -2,11 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CeremonyAbortedView, CeremonyCommittedStepView, CeremonyDetailView, CeremonySummaryView } from '../../preload/api.js';
 import { CeremonyError } from '../ceremony/ceremony-errors.js';
-import { abortCeremony } from '../ceremony/run-ceremony.js';
-import { TranscriptWriter } from '../ceremony/transcript/transcript-chain.js';
+import { abortInterruptedCeremony } from '../ceremony/run-ceremony.js';
 import { SUMS_FILE, TRANSCRIPT_FILE, TRANSCRIPT_HTML_FILE, TRANSCRIPT_SIGNATURE_FILE } from '../ceremony/transcript/transcript-format.js';
 import type { JsonValue } from '../encoding/canonical-json.js';
-import { HallmarkError, isHallmarkError } from '../errors/hallmark-error.js';
+import { HallmarkError } from '../errors/hallmark-error.js';
 import { CeremonyRepository, type CeremonyRow } from '../store/ceremony-repository.js';
 import type { Workspace } from '../store/workspace.js';
 
@@ -72,22 +71,7 @@ export function interruptedRow(ws: Workspace, id: string, live: LiveRun, verb: '
 export function abortInterrupted(ws: Workspace, id: string, reason: string, live: LiveRun): CeremonyAbortedView {
   const row = interruptedRow(ws, id, live, 'aborted');
   if (reason === '') throw new CeremonyError('CEREMONY_ACK_INVALID', 'the reason must say why the ceremony is abandoned');
-  const path = join(row.outDir, TRANSCRIPT_FILE);
-  let writer: TranscriptWriter | null = null;
-  let transcript = `not found: ${path} (the register and the audit log record the abort)`;
-  try {
-    if (existsSync(path)) {
-      writer = TranscriptWriter.resume(path).writer;
-      transcript = `aborted record appended to ${path}`;
-    }
-  } catch (e) {
-    transcript = `not appended to ${path}: ${isHallmarkError(e) ? e.message : (e as Error).message}`;
-  }
-  try {
-    abortCeremony(ws, id, row.startedBy, 'CEREMONY_ABORTED', reason, writer, null);
-  } finally {
-    writer?.close();
-  }
+  const transcript = abortInterruptedCeremony(ws, id, row.startedBy, reason);
   return { detail: ceremonyDetail(ws, id, live), transcript };
 }
 

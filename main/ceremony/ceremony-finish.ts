@@ -38,6 +38,11 @@ export function transcriptCa(ws: Workspace, script: CeremonyScript): string | nu
   }
 }
 
+/** A detached CMS by the ceremony's CA, carrying its certificate and chain up to the root. */
+function signAsCa(content: Buffer, signer: SigningKey, ca: LoadedCa): Promise<Buffer> {
+  return signDetachedCms({ content, signer, signerCertificate: ca.certificate.der, chain: ca.chain.slice(1).map((c) => c.der), signingTime: new Date() });
+}
+
 /**
  * The publication bundle for the online side (docs/ceremonies.md): the CA certificates
  * the ceremony made or used with their chain, the current CRLs, publication.json, and
@@ -63,7 +68,7 @@ async function writePublication(ctx: ActionContext, signer: SigningKey, ca: Load
   out.write(`${PUBLICATION_DIR}/${PUBLICATION_SUMS}`, sums);
   out.write(
     `${PUBLICATION_DIR}/${PUBLICATION_SUMS_P7S}`,
-    await signDetachedCms({ content: sums, signer, signerCertificate: ca.certificate.der, chain: ca.chain.slice(1).map((c) => c.der), signingTime: new Date() }),
+    await signAsCa(sums, signer, ca),
   );
 }
 
@@ -102,7 +107,7 @@ export async function finishCeremony(ctx: ActionContext, ceremonyId: string, ext
     signer && ca
       ? out.write(
           TRANSCRIPT_SIGNATURE_FILE,
-          await signDetachedCms({ content: transcriptBytes, signer, signerCertificate: ca.certificate.der, chain: ca.chain.slice(1).map((c) => c.der), signingTime: new Date() }),
+          await signAsCa(transcriptBytes, signer, ca),
         )
       : null;
   const outputs = out.written.filter((o) => o.file !== TRANSCRIPT_FILE && o.file !== TRANSCRIPT_SIGNATURE_FILE && o.file !== TRANSCRIPT_HTML_FILE);

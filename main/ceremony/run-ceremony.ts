@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCa } from '../ca/certificate-authority.js';
 import type { JsonValue } from '../encoding/canonical-json.js';
@@ -263,6 +263,33 @@ export function abortCeremony(ws: Workspace, id: string, by: string, code: strin
     repo.abort(id, code, message, new Date().toISOString());
     ws.audit.append({ actor: by, action: 'ceremony.aborted', subject: row.name, details: { ceremonyId: id, step, code, message } });
   });
+}
+
+/**
+ * Ends an interrupted ceremony from outside a run (`ceremony abort`, the screen's Abort…):
+ * register and audit log always; its transcript too when the medium is here and its
+ * chain intact. Returns what became of the transcript, in words for the person.
+ */
+export function abortInterruptedCeremony(ws: Workspace, id: string, by: string, reason: string): string {
+  const row = new CeremonyRepository(ws).get(id);
+  if (!row) throw new CeremonyError('CEREMONY_NOT_FOUND', `no ceremony ${id} in this workspace (hallmark ceremony list)`);
+  const path = join(row.outDir, TRANSCRIPT_FILE);
+  let writer: TranscriptWriter | null = null;
+  let transcript = `not found: ${path} (the register and the audit log record the abort)`;
+  try {
+    if (existsSync(path)) {
+      writer = TranscriptWriter.resume(path).writer;
+      transcript = `aborted record appended to ${path}`;
+    }
+  } catch (e) {
+    transcript = `not appended to ${path}: ${(e as Error).message}`;
+  }
+  try {
+    abortCeremony(ws, id, by, 'CEREMONY_ABORTED', reason, writer, null);
+  } finally {
+    writer?.close();
+  }
+  return transcript;
 }
 
 /** The witnesses confirm, by acknowledging, the clock pre-flight showed; anything else stops here. */

@@ -2,10 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CeremonyError } from '../../ceremony/ceremony-errors.js';
-import { abortCeremony } from '../../ceremony/run-ceremony.js';
-import { TranscriptWriter } from '../../ceremony/transcript/transcript-chain.js';
+import { abortInterruptedCeremony } from '../../ceremony/run-ceremony.js';
 import { SUMS_FILE, TRANSCRIPT_FILE, TRANSCRIPT_HTML_FILE, TRANSCRIPT_SIGNATURE_FILE } from '../../ceremony/transcript/transcript-format.js';
-import { isHallmarkError } from '../../errors/hallmark-error.js';
 import { CeremonyRepository, type CeremonyRow } from '../../store/ceremony-repository.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -65,26 +63,9 @@ export function registerCeremonyRegister(ceremony: Command, ctx: () => CliContex
       const reason = opts.reason.trim();
       if (reason === '') throw new CeremonyError('CEREMONY_ACK_INVALID', '--reason must say why the ceremony is abandoned');
       await c.withWorkspace((ws) => {
-        const row = new CeremonyRepository(ws).get(id);
-        if (!row) throw new CeremonyError('CEREMONY_NOT_FOUND', `no ceremony ${id} in this workspace (hallmark ceremony list)`);
-        // The transcript is continued when its medium is here and intact; the register is closed either way.
-        let writer: TranscriptWriter | null = null;
-        let transcriptNote = 'transcript: not found on this machine';
-        try {
-          if (existsSync(join(row.outDir, TRANSCRIPT_FILE))) {
-            writer = TranscriptWriter.resume(join(row.outDir, TRANSCRIPT_FILE)).writer;
-            transcriptNote = `transcript: ${join(row.outDir, TRANSCRIPT_FILE)} (aborted record appended)`;
-          }
-        } catch (e) {
-          transcriptNote = `transcript not appended: ${isHallmarkError(e) ? e.message : (e as Error).message}`;
-        }
-        try {
-          abortCeremony(ws, id, c.actor, 'CEREMONY_ABORTED', reason, writer, null);
-        } finally {
-          writer?.close();
-        }
+        const transcriptNote = abortInterruptedCeremony(ws, id, c.actor, reason);
         if (c.json) return c.printJson({ id, status: 'aborted', reason, transcript: transcriptNote });
-        c.io.out(`ceremony ${id} aborted\n${transcriptNote}\n`);
+        c.io.out(`ceremony ${id} aborted\ntranscript: ${transcriptNote}\n`);
       });
     });
 }
