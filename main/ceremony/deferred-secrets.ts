@@ -47,11 +47,11 @@ export function missingEnvSecrets(ws: Workspace, script: CeremonyScript, loaded:
       if (new KeyRepository(ws).exists(script.backup.key)) custodians('custodians');
       custodians('newCustodians', script.backup.custodians);
       break;
-    default: {
-      // A kind added later (key-restore): every env source the binding names.
+    case 'key-restore':
+      // The shares that rebuild the key, and the new token's PIN.
       pin(b.pkcs11, `the PIN of token serial ${b.pkcs11?.tokenSerial ?? '?'}`);
       custodians('custodians');
-    }
+      break;
   }
   const seen = new Set<string>();
   return needed.filter((n) => env[n.env] === undefined && !seen.has(n.env) && seen.add(n.env));
