@@ -63,7 +63,7 @@ export async function createManifestFixture(devices: number = DEVICES): Promise<
       for (const d of issued) {
         const row = recordIssued(m.ws, { signed: d.signed, profile: 'idevid', issuerCa: 'mfg', issuerSpki: ctx.ca.certificate.spki, subject: d.subject, actor: 'bench-line' });
         const device = ctx.devices.insert({ batchId: 'WO-BENCH', model: 'SIM1', hardwareSerial: d.serial, port: 'bench', at });
-        ctx.devices.addCertificate({ certificateId: row.id, deviceId: device.id, batchId: 'WO-BENCH', spkiSha256: row.spkiSha256, at });
+        ctx.devices.addCertificate({ certificateId: row.id, deviceId: device.id, batchId: 'WO-BENCH', spkiSha256: row.spkiSha256, csrSha256: row.spkiSha256, csrAllowances: [], at });
         ctx.devices.update(device.id, { state: 'done', certificateId: row.id, spkiSha256: row.spkiSha256, at });
         m.ws.audit.append({ actor: 'bench-line', action: 'device.done', subject: `WO-BENCH/${d.serial}`, details: { certificateSha256: row.sha256 } });
       }

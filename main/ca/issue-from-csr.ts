@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SigningKey } from '../keys/signing-key.js';
 import type { Workspace } from '../store/workspace.js';
 import type { CertificateRow } from '../store/certificate-repository.js';
@@ -84,6 +85,7 @@ export async function issueFromCsr(ws: Workspace, req: IssueFromCsrRequest): Pro
       issuerSpki,
       subject: req.subject ? formatName(req.subject) : req.csr.subject,
       actor: req.actor,
+      request: { csrSha256: createHash('sha256').update(req.csr.der).digest('hex'), ...(req.csr.allowances.length > 0 ? { csrAllowances: req.csr.allowances } : {}) },
     }),
   );
   return { signed, row };

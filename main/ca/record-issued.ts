@@ -10,7 +10,16 @@ import type { SignedCertificate } from '../x509/sign-certificate.js';
  */
 export function recordIssued(
   ws: Workspace,
-  args: { signed: SignedCertificate; profile: ProfileName; issuerCa: string | null; issuerSpki: Buffer; subject: string; actor: string },
+  args: {
+    signed: SignedCertificate;
+    profile: ProfileName;
+    issuerCa: string | null;
+    issuerSpki: Buffer;
+    subject: string;
+    actor: string;
+    /** facts about the request it was issued for (its SHA-256, the CSR allowances it needed) */
+    request?: { readonly csrSha256: string; readonly csrAllowances?: readonly string[] };
+  },
 ): CertificateRow {
   const row = new CertificateRepository(ws).insert(args.signed.certificate, {
     profile: args.profile,
@@ -32,6 +41,7 @@ export function recordIssued(
       notAfter: row.notAfter,
       lintWarnings: args.signed.findings.map((f) => `[${f.rule}] ${f.message}`),
       lintsSkipped: args.signed.skipped.map((s) => ({ rule: s.rule, reason: s.reason })),
+      ...(args.request ? { csrSha256: args.request.csrSha256, ...(args.request.csrAllowances ? { csrAllowances: [...args.request.csrAllowances] } : {}) } : {}),
     },
   });
   return row;

@@ -71,7 +71,14 @@ function certificateEntry(c: BatchCertificateRow, rework: ReworkRow | undefined)
   return {
     ...deviceFields(c),
     status,
-    certificate: { der: c.der.toString('base64'), sha256: c.sha256, publicKeySha256: c.spkiSha256, serial: c.serial, issuedAt: c.issuedAt },
+    certificate: {
+      der: c.der.toString('base64'),
+      sha256: c.sha256,
+      publicKeySha256: c.spkiSha256,
+      serial: c.serial,
+      issuedAt: c.issuedAt,
+      request: { csrSha256: c.csrSha256, allowances: c.csrAllowances },
+    },
     revocation: c.status === 'revoked' ? { reason: c.revocationReason ?? 'unspecified', revokedAt: c.revokedAt ?? '' } : null,
     rework: rework ? { reason: rework.reasonCode, revocationReason: rework.revocationReason, operator: rework.operator, approvedAt: rework.createdAt, note: rework.note } : null,
   };

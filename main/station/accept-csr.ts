@@ -9,15 +9,22 @@ import { StationError } from './station-errors.js';
 
 /**
  * The station's own checks of a device's CSR, whatever the driver already checked:
- * strict parse (signature included), the nonce it was bound to, the key algorithm the
- * policy allows. Pure: nothing is recorded here.
+ * strict parse (signature included) with exactly the allowances the product policy gives,
+ * the nonce it was bound to, the key algorithm the policy allows. Pure: nothing is recorded
+ * here; the allowances used come back in `parsed.allowances` for the caller to record.
  */
 export function checkCsr(ctx: BatchContext, identity: DeviceIdentity, csr: DeviceCsr, nonce: Buffer): ParsedCsr {
   let parsed: ParsedCsr;
   try {
-    parsed = parseCsr(csr.der, { allowEcdsaNullParams: identity.protocol === 'nrf91' });
+    parsed = parseCsr(csr.der, { allow: ctx.policy.csrAllowances });
   } catch (e) {
-    if (e instanceof CsrError) throw new StationError('CSR_INVALID', `the device's CSR was refused: ${e.message}`, 'check', { csrCode: e.code });
+    if (e instanceof CsrError) {
+      const allowance = e.details?.['allowance'];
+      if (typeof allowance === 'string') {
+        throw new StationError('CSR_ALLOWANCE_REQUIRED', `the device's CSR needs an allowance product ${ctx.policy.model} does not give: ${e.message}`, 'check', { csrCode: e.code, allowance });
+      }
+      throw new StationError('CSR_INVALID', `the device's CSR was refused: ${e.message}`, 'check', { csrCode: e.code });
+    }
     throw e;
   }
   // nRF91 modems attest with a nonce of their own (checked by the driver against the CSR digest).

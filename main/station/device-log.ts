@@ -34,6 +34,7 @@ export function logTransition(ctx: BatchContext, t: Transition, at: string): voi
     code: t.code ?? null,
     message: t.message === undefined ? null : t.message.slice(0, 500),
     time: at,
+    csrAllowances: Array.isArray(t.details?.['csrAllowances']) ? (t.details['csrAllowances'] as string[]) : null,
   });
   ctx.ws.audit.append({
     actor: ctx.actor,

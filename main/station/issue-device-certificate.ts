@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { recordIssued } from '../ca/record-issued.js';
 import type { CertificateRow } from '../store/certificate-repository.js';
 import type { DeviceRow } from '../store/station-device-repository.js';
@@ -65,8 +66,10 @@ export async function issueDeviceCertificate(ctx: BatchContext, port: string, de
     }
     lintForTargetCloud(ctx, current, subject);
     const at = new Date().toISOString();
-    const row = recordIssued(ctx.ws, { signed, profile: 'idevid', issuerCa: ctx.ca.row.name, issuerSpki: ctx.ca.certificate.spki, subject: subjectText, actor: ctx.actor });
-    ctx.devices.addCertificate({ certificateId: row.id, deviceId: current.id, batchId: ctx.batch.id, spkiSha256: row.spkiSha256, at });
+    const csrSha256 = createHash('sha256').update(csr.der).digest('hex');
+    const csrFacts = { csrSha256, ...(csr.allowances.length > 0 ? { csrAllowances: [...csr.allowances] } : {}) };
+    const row = recordIssued(ctx.ws, { signed, profile: 'idevid', issuerCa: ctx.ca.row.name, issuerSpki: ctx.ca.certificate.spki, subject: subjectText, actor: ctx.actor, request: csrFacts });
+    ctx.devices.addCertificate({ certificateId: row.id, deviceId: current.id, batchId: ctx.batch.id, spkiSha256: row.spkiSha256, csrSha256, csrAllowances: csr.allowances, at });
     ctx.devices.update(current.id, { state: 'issued', certificateId: row.id, spkiSha256: row.spkiSha256, lastPort: port, at });
     const rework = ctx.devices.openRework(current.id);
     if (rework !== undefined) ctx.devices.completeRework(rework.id, row.id);
@@ -78,7 +81,7 @@ export async function issueDeviceCertificate(ctx: BatchContext, port: string, de
         serial,
         device: current,
         toState: 'issued',
-        details: { certificateSerial: row.serial, certificateSha256: row.sha256, ...(rework ? { rework: rework.id } : {}) },
+        details: { certificateSerial: row.serial, certificateSha256: row.sha256, ...csrFacts, ...(rework ? { rework: rework.id } : {}) },
       },
       at,
     );

@@ -3,6 +3,7 @@ import { KEY_ALGORITHMS } from '../keys/key-algorithm.js';
 import { parseDer } from '../x509/der/der-reader.js';
 import { IA5_PATTERN } from '../x509/der/der-writer.js';
 import { OID } from '../x509/oids.js';
+import { CSR_ALLOWANCE_NAMES } from '../x509/csr/csr-allowances.js';
 
 /** Dotted OID: first arc 0–2, second 0–39 under 0 and 1, no leading zeros. */
 const OID_PATTERN = /^(?:[01]\.(?:[0-9]|[1-3][0-9])|2\.(?:0|[1-9][0-9]*))(?:\.(?:0|[1-9][0-9]*))*$/;
@@ -59,6 +60,15 @@ export const productPolicySchema = z.strictObject({
   protocol: z.enum(['hallmark', 'nrf91']),
   fixture: z.strictObject({ usbVendorId: usbId, usbProductId: usbId }).optional(),
   keyAlgorithms: z.array(z.enum(KEY_ALGORITHMS)).min(1).refine((a) => new Set(a).size === a.length, 'lists an algorithm twice'),
+  /**
+   * The CSR deviations this product's firmware is known to write and the station accepts
+   * (main/x509/csr/csr-allowances.ts); each use is recorded with the device. Default none.
+   */
+  csrAllowances: z
+    .array(z.enum(CSR_ALLOWANCE_NAMES))
+    .max(CSR_ALLOWANCE_NAMES.length)
+    .refine((a) => new Set(a).size === a.length, 'lists an allowance twice')
+    .default([]),
   /** the hardware serial's format; matched against the whole serial */
   serialPattern: compilableRegex,
   subject: z.strictObject({

@@ -25,6 +25,8 @@ export type StationErrorCode =
   | 'QUOTA_REACHED'
   | 'NONCE_MISMATCH'
   | 'CSR_INVALID'
+  /** the CSR has a deviation (csr-allowances.ts) the product policy does not accept; details.allowance names it */
+  | 'CSR_ALLOWANCE_REQUIRED'
   | 'KEY_ALGORITHM_NOT_ALLOWED'
   | 'DUPLICATE_KEY'
   | 'REWORK_REQUIRED'
@@ -64,6 +66,7 @@ export const REMEDY: Partial<Record<string, string>> = {
   MODEL_MISMATCH: 'Wrong product on this fixture: check the work order.',
   SERIAL_FORMAT: 'The device reports a serial that is not in the product format: check its firmware.',
   KEY_ALGORITHM_NOT_ALLOWED: 'The device made a key type the product policy does not allow.',
+  CSR_ALLOWANCE_REQUIRED: 'Stop this product: its firmware writes requests the product policy does not accept. The product engineer decides whether to add the named allowance to csrAllowances.',
   LINK_CLOSED: 'The device disconnected. Re-seat it and run the port again.',
   LINK_TIMEOUT: 'The device stopped answering. Re-seat it and run the port again.',
   DEVICE_READBACK_MISMATCH: 'The device stored something else than was written: send it to repair.',

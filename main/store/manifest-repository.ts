@@ -50,6 +50,10 @@ export interface BatchCertificateRow extends UncertifiedDeviceRow {
   readonly revokedAt: string | null;
   readonly revocationReason: string | null;
   readonly supersededByRework: number | null;
+  /** null for certificates committed before schema 9 */
+  readonly csrSha256: string | null;
+  /** the CSR allowances its request needed (schema 9) */
+  readonly csrAllowances: string[];
 }
 
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -133,7 +137,7 @@ export class ManifestRepository {
           `SELECT d.id AS device_id, d.hardware_serial, d.model, d.state AS device_state, d.created_at AS device_created_at, d.updated_at AS device_updated_at,
                   d.attempts, d.last_error_code, d.last_error_message,
                   c.id AS certificate_id, c.der, c.sha256, c.spki_sha256, c.serial, dc.created_at AS issued_at, c.status, c.revoked_at, c.revocation_reason,
-                  dc.superseded_by_rework
+                  dc.superseded_by_rework, dc.csr_sha256, dc.csr_allowances
              FROM device_certificates dc
              JOIN devices d ON d.id = dc.device_id
              JOIN certificates c ON c.id = dc.certificate_id
@@ -141,7 +145,7 @@ export class ManifestRepository {
             ORDER BY d.hardware_serial, dc.created_at, c.sha256`,
         )
         .all(batchId) as Record<string, unknown>[]
-    ).map((r) => mapRow<BatchCertificateRow>(r));
+    ).map((r) => mapRow<BatchCertificateRow>({ ...r, csr_allowances: JSON.parse(r['csr_allowances'] as string) as string[] }));
   }
 
   /** NOT IN over the batch's certificates (one indexed pass), not NOT EXISTS per device: device_certificates has no plain index on device_id. */

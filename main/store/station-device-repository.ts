@@ -38,6 +38,8 @@ export interface DeviceEventRow {
   readonly code: string | null;
   readonly message: string | null;
   readonly time: string;
+  /** the named CSR allowances the device's CSR needed, on the steps that accepted it (schema 9) */
+  readonly csrAllowances: readonly string[] | null;
 }
 
 export interface ReworkRow {
@@ -128,8 +130,10 @@ export class StationDeviceRepository {
     this.db.prepare('INSERT INTO seen_keys (spki_sha256, first_seen_batch, first_seen_serial, first_seen_at) VALUES (?, ?, ?, ?)').run(k.spkiSha256, k.firstSeenBatch, k.firstSeenSerial, k.firstSeenAt);
   }
 
-  addCertificate(c: { certificateId: number; deviceId: number; batchId: string; spkiSha256: string; at: string }): void {
-    this.db.prepare('INSERT INTO device_certificates (certificate_id, device_id, batch_id, spki_sha256, created_at) VALUES (?, ?, ?, ?, ?)').run(c.certificateId, c.deviceId, c.batchId, c.spkiSha256, c.at);
+  addCertificate(c: { certificateId: number; deviceId: number; batchId: string; spkiSha256: string; csrSha256: string; csrAllowances: readonly string[]; at: string }): void {
+    this.db
+      .prepare('INSERT INTO device_certificates (certificate_id, device_id, batch_id, spki_sha256, csr_sha256, csr_allowances, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(c.certificateId, c.deviceId, c.batchId, c.spkiSha256, c.csrSha256, JSON.stringify(c.csrAllowances), c.at);
   }
 
   supersedeCertificate(certificateId: number, reworkId: number): void {
@@ -168,16 +172,16 @@ export class StationDeviceRepository {
     return row?.step;
   }
 
-  addEvent(e: Omit<DeviceEventRow, 'id'>): void {
+  addEvent(e: Omit<DeviceEventRow, 'id' | 'csrAllowances'> & { readonly csrAllowances?: readonly string[] | null }): void {
     this.db
-      .prepare('INSERT INTO device_events (batch_id, device_id, hardware_serial, port, step, from_state, to_state, code, message, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(e.batchId, e.deviceId, e.hardwareSerial, e.port, e.step, e.fromState, e.toState, e.code, e.message, e.time);
+      .prepare('INSERT INTO device_events (batch_id, device_id, hardware_serial, port, step, from_state, to_state, code, message, time, csr_allowances) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(e.batchId, e.deviceId, e.hardwareSerial, e.port, e.step, e.fromState, e.toState, e.code, e.message, e.time, e.csrAllowances == null ? null : JSON.stringify(e.csrAllowances));
   }
 
   events(batchId: string, serial?: string): DeviceEventRow[] {
     const rows = serial === undefined
       ? this.db.prepare('SELECT * FROM device_events WHERE batch_id = ? ORDER BY id').all(batchId)
       : this.db.prepare('SELECT * FROM device_events WHERE batch_id = ? AND hardware_serial = ? ORDER BY id').all(batchId, serial);
-    return (rows as Record<string, unknown>[]).map((r) => mapRow<DeviceEventRow>(r)!);
+    return (rows as Record<string, unknown>[]).map((r) => mapRow<DeviceEventRow>({ ...r, csr_allowances: r['csr_allowances'] === null ? null : JSON.parse(r['csr_allowances'] as string) })!);
   }
 }

@@ -382,7 +382,9 @@ describe('refused: structure, version, strings, duplicates', () => {
     const k = p256();
     const info = der.seq(der.int(0), name([OIDS.cn, der.utf8('d')]), k.spki);
     const csr = der.seq(info, sigAlg.ecdsaSha256(), der.bits(signerFor(k.privateKey)(info)));
-    expect(refusal(csr).code).toBe('CSR_STRUCTURE');
+    expect(refusal(csr).code).toBe('CSR_ATTRIBUTES_ABSENT');
+    expect(refusal(csr).details).toEqual({ allowance: 'attributes-absent' });
+    expect(parseCsr(csr, { allow: ['attributes-absent'] }).allowances).toEqual(['attributes-absent']);
   });
 
   it.each([
@@ -492,11 +494,14 @@ describe('refused: signatures', () => {
     expect(refusal(csr).code).toBe('CSR_SIGNATURE_ALGORITHM_MISMATCH');
   });
 
-  it('ECDSA with NULL parameters only when the driver allows it (nRF91)', () => {
+  it('ECDSA with NULL parameters only under the ecdsa-null-parameters allowance, and recorded', () => {
     const k = p256();
     const csr = buildCsr({ spki: k.spki, sigAlg: sigAlg.ecdsaSha256Null(), sign: signerFor(k.privateKey) });
     expect(refusal(csr).code).toBe('CSR_SIGNATURE_ALGORITHM_PARAMETERS');
-    expect(parseCsr(csr, { allowEcdsaNullParams: true }).signatureAlgorithm).toBe(OIDS.ecdsaSha256);
+    expect(refusal(csr).message).toContain('csrAllowances: [ecdsa-null-parameters]');
+    const accepted = parseCsr(csr, { allow: ['ecdsa-null-parameters'] });
+    expect(accepted.signatureAlgorithm).toBe(OIDS.ecdsaSha256);
+    expect(accepted.allowances).toEqual(['ecdsa-null-parameters']);
     // Ed25519 never takes parameters, option or not
     const ed = generateKeyPairSync('ed25519');
     const edCsr = buildCsr({
@@ -504,7 +509,7 @@ describe('refused: signatures', () => {
       sigAlg: der.seq(der.oid(OIDS.ed25519), der.null()),
       sign: signerFor(ed.privateKey),
     });
-    expect(refusal(edCsr, { allowEcdsaNullParams: true }).code).toBe('CSR_SIGNATURE_ALGORITHM_PARAMETERS');
+    expect(refusal(edCsr, { allow: 'all' }).code).toBe('CSR_SIGNATURE_ALGORITHM_PARAMETERS');
   });
 
   it('RSA with absent parameters is accepted (RFC 4055)', () => {
@@ -536,8 +541,8 @@ describe('refused: signatures', () => {
     const k = p256();
     const { P256 } = { P256: { n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n } };
     const cases: [Buffer, RegExp][] = [
-      [der.seq(der.tlv(0x02, Buffer.from([0x00, 0x01])), der.int(1)), /strict DER/],
       [der.seq(der.int(0), der.int(1)), /r is not/],
+      [der.seq(der.tlv(0x02, Buffer.from([0x80, 0x01])), der.int(1)), /negative/],
       [der.seq(der.int(1), der.int(P256.n)), /s is not/],
       [der.seq(der.int(1), der.int(1), der.int(1)), /SEQUENCE/],
       [Buffer.concat([der.seq(der.int(1), der.int(1)), Buffer.from([0])]), /strict DER/],
@@ -548,6 +553,10 @@ describe('refused: signatures', () => {
       expect(e.code).toBe('CSR_SIGNATURE_INVALID');
       expect(e.message).toMatch(message);
     }
+    // A padded INTEGER is its own refusal, named; under the allowance, the value must still verify.
+    const padded = buildCsr({ spki: k.spki, sigAlg: sigAlg.ecdsaSha256(), sign: () => der.seq(der.tlv(0x02, Buffer.from([0x00, 0x01])), der.int(1)) });
+    expect(refusal(padded)).toMatchObject({ code: 'CSR_SIGNATURE_NOT_MINIMAL', details: { allowance: 'ecdsa-signature-padded' } });
+    expect(refusal(padded, { allow: ['ecdsa-signature-padded'] }).code).toBe('CSR_SIGNATURE_INVALID');
   });
 });
 

@@ -62,7 +62,7 @@ function openssl(args: string[]) {
 describe('manifest export', () => {
   it('writes manifest.json with every entry, chained by sequence, recorded and audited', () => {
     const doc = docOf(dir1);
-    expect(doc).toMatchObject({ format: 'hallmark-batch-manifest', formatVersion: 1, sequence: 1, previousManifestSha256: null, workOrder: { id: 'WO-M1', model: 'SIM1', planned: 7, quantity: 5 } });
+    expect(doc).toMatchObject({ format: 'hallmark-batch-manifest', formatVersion: 2, sequence: 1, previousManifestSha256: null, workOrder: { id: 'WO-M1', model: 'SIM1', planned: 7, quantity: 5 } });
     expect(doc.counters).toEqual({ planned: 7, quantity: 5, issued: 6, devicesIssued: 5, confirmed: 5, failed: 1, reworked: 1, refused: 0 });
     expect(doc.devices.map((d) => `${d.hardwareSerial}:${d.status}`)).toEqual([
       'HM-SIM1-0001:confirmed',
@@ -75,6 +75,8 @@ describe('manifest export', () => {
     ]);
     expect(doc.devices[3]!.rework).toMatchObject({ reason: 'SECURE_ELEMENT_REPLACED', operator: 'qa-lead', note: 'SE lot 7' });
     expect(doc.devices[6]!.certificate).toBeNull();
+    // Simulated devices write RFC 2986 CSRs: each certificate names its request and needed no allowance.
+    for (const d of doc.devices.filter((e) => e.certificate !== null)) expect(d.certificate!.request).toEqual({ csrSha256: expect.stringMatching(/^[0-9a-f]{64}$/), allowances: [] });
     expect(doc.operators).toEqual(['line-1', 'qa-lead']);
     expect(doc.issuingCaChain.map((b) => Buffer.from(b, 'base64'))).toEqual(m.caChain);
     const second = docOf(dir2);

@@ -116,6 +116,7 @@ describe('nRF91 modems through the station', () => {
     const sim = await simulate({ count: 4, protocol: 'nrf91', timing: { keygenMinMs: 10, keygenMaxMs: 40, stallMs: 1000 } });
     const policy = STATION_POLICY.replace('model: SIM1', `model: ${DEFAULT_NRF91_MODEL}`)
       .replace('protocol: hallmark', 'protocol: nrf91')
+      .replace('keyAlgorithms: [ecdsa-p256]', 'keyAlgorithms: [ecdsa-p256]\ncsrAllowances: [ecdsa-null-parameters]')
       .replace("serialPattern: 'HM-SIM1-[0-9]{4}'", "serialPattern: '[0-9]{15}'");
     makeBatch(ws, 'WO-NRF', `serial\n${sim.devices.map((d) => d.serial).join('\n')}\n`, 4, policy);
     const summary = await run('WO-NRF', sim.devices.map((d) => d.path), 3000);
@@ -124,6 +125,10 @@ describe('nRF91 modems through the station', () => {
     const subjects = ws.db.prepare("SELECT c.subject FROM certificates c JOIN device_certificates dc ON dc.certificate_id = c.id WHERE dc.batch_id = 'WO-NRF'").pluck().all() as string[];
     expect(subjects.every((s) => /serialNumber=[0-9]{15}$/.test(s))).toBe(true);
     expect(recordsConsistent(ws, 'WO-NRF')).toMatchObject({ orphans: 0, doubleActive: 0, certificates: 4, issuedEntries: 4 });
+    // Every other simulated modem writes NULL parameters, as real modem firmware does: accepted under the policy's allowance, and recorded.
+    const allowances = ws.db.prepare("SELECT csr_allowances FROM device_certificates WHERE batch_id = 'WO-NRF' ORDER BY certificate_id").pluck().all() as string[];
+    expect(allowances.filter((a) => a === '["ecdsa-null-parameters"]')).toHaveLength(2);
+    expect(allowances.filter((a) => a === '[]')).toHaveLength(2);
     expect(ws.verifyAudit().ok).toBe(true);
   });
 });

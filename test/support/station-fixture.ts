@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createIntermediateCa, createRootCa } from '../../main/ca/create-ca.js';
 import { DeviceError } from '../../main/devices/device-errors.js';
 import type { ChainToWrite, DeviceCsr, DeviceDriver, DeviceIdentity } from '../../main/devices/line-link.js';
-import { makeSimulatedCsr } from '../../main/devices/simulator/simulated-csr.js';
+import { makeSimulatedCsr, type CsrQuirk } from '../../main/devices/simulator/simulated-csr.js';
 import { spkiDer } from '../../main/keys/software/generate-key-pair.js';
 import type { SyncSigningKey } from '../../main/keys/signing-key.js';
 import { parseProductPolicy } from '../../main/station/parse-product-policy.js';
@@ -75,6 +75,8 @@ export interface FakeBehaviour {
   corruptChain?: boolean;
   /** the key algorithm the device makes */
   curve?: 'prime256v1' | 'secp384r1';
+  /** the CSR encoding of a real firmware stack */
+  csrQuirk?: CsrQuirk;
 }
 
 /**
@@ -117,6 +119,7 @@ export class FakeDevice implements DeviceDriver {
       subjectDer: encodeName(parseSubject(args.subject)),
       challengePassword: nonce.toString('hex'),
       badSignature: this.behaviour.badSignature ?? false,
+      ...(this.behaviour.csrQuirk ? { quirk: this.behaviour.csrQuirk } : {}),
     });
     return { der, nonce };
   }

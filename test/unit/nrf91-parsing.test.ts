@@ -76,8 +76,8 @@ describe('%KEYGEN line', () => {
     expect(out.attestation.nonce.toString('hex')).toBe(V.nonce);
     expect(out.cose.kid).toEqual(Buffer.from([0x21]));
     expect(createHash('sha256').update(out.csrDer).digest('hex')).toBe(V.sha256);
-    // The modem's CSR uses NULL parameters: only the nRF91 parsing option accepts it.
-    expect(parseCsr(out.csrDer, { allowEcdsaNullParams: true }).subject).toBe(`CN=${V.uuid}`);
+    // The modem's CSR uses NULL parameters: only the ecdsa-null-parameters allowance accepts it.
+    expect(parseCsr(out.csrDer, { allow: ['ecdsa-null-parameters'] }).subject).toBe(`CN=${V.uuid}`);
     expect(() => parseCsr(out.csrDer)).toThrow(/parameters|NULL/i);
   });
   it('reads a small sec_tag wrapped the same way', () => {

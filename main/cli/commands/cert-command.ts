@@ -7,6 +7,7 @@ import { parseCertificate } from '../../x509/certificate-facts.js';
 import { certificateDer } from '../../x509/certificate-input.js';
 import { CsrError } from '../../x509/csr/csr-errors.js';
 import { MAX_CSR_INPUT_BYTES } from '../../x509/csr/csr-pem.js';
+import { allowanceList } from '../csr-allowance-option.js';
 import { parseCsr } from '../../x509/csr/parse-csr.js';
 import { describeCertificate } from '../../x509/describe-certificate.js';
 import { parseSubject } from '../../x509/distinguished-name.js';
@@ -21,6 +22,7 @@ import { printIssued } from './print-issued.js';
 interface IssueOptions extends KeyAccessOptions {
   ca: string;
   csr: string;
+  csrAllow?: string;
   profile: IssuedProfile;
   subject?: string;
   days?: number;
@@ -43,6 +45,7 @@ export function registerCert(program: Command, ctx: () => CliContext): void {
       .description('issue a certificate for a CSR under one of the workspace\'s CAs (manual issuance; the station does this per device)')
       .requiredOption('--ca <name>', 'the issuing CA')
       .requiredOption('--csr <file>', 'the CSR (PEM or DER)')
+      .option('--csr-allow <names>', 'accept these named CSR deviations, comma-separated (hallmark csr inspect lists what a CSR needs); recorded in the audit entry')
       .addOption(new Option('--profile <profile>', 'certificate profile').choices(['idevid', 'intermediate', 'manifest-signer', 'crl-signer']).makeOptionMandatory())
       .option('--subject <dn>', "the certificate's subject (default: the CSR's)")
       .option('--days <n>', 'validity in days', positiveInteger)
@@ -55,7 +58,9 @@ export function registerCert(program: Command, ctx: () => CliContext): void {
       .option('--skip-lint <rule=reason>', 'skip one lint rule, with a written reason recorded in the audit log (repeat)', collect),
   ).action(async (opts: IssueOptions) => {
     const c = ctx();
-    const csr = parseCsr(readInputFile(opts.csr, MAX_CSR_INPUT_BYTES, (m) => new CsrError('CSR_TOO_LARGE', `${m}; a CSR is never that big`)));
+    const csr = parseCsr(readInputFile(opts.csr, MAX_CSR_INPUT_BYTES, (m) => new CsrError('CSR_TOO_LARGE', `${m}; a CSR is never that big`)), {
+      allow: opts.csrAllow === undefined ? [] : allowanceList(opts.csrAllow),
+    });
     if (opts.neverExpires && opts.days !== undefined) throw new UsageError('give --days or --never-expires, not both');
     const validity = opts.neverExpires ? 'no-expiration' : (opts.days ?? 365);
     if (opts.profile === 'idevid' && !opts.hwSerial) throw new UsageError('the idevid profile needs --hw-serial');

@@ -7,6 +7,8 @@ import { buildCsr } from '../../x509/build-csr.js';
 import { parseSubject } from '../../x509/distinguished-name.js';
 import { CsrError } from '../../x509/csr/csr-errors.js';
 import { CSR_OID_NAMES } from '../../x509/csr/csr-oids.js';
+import { CSR_ALLOWANCES, CSR_ALLOWANCE_NAMES } from '../../x509/csr/csr-allowances.js';
+import { allowanceList } from '../csr-allowance-option.js';
 import { MAX_CSR_INPUT_BYTES } from '../../x509/csr/csr-pem.js';
 import { signatureAlgorithmName } from '../../x509/csr/csr-signature.js';
 import { parseCsr } from '../../x509/csr/parse-csr.js';
@@ -18,7 +20,10 @@ import { pem } from './key-command.js';
 
 /**
  * `hallmark csr inspect FILE`: parse and check a CSR exactly as the station would, with no
- * workspace. A refused CSR exits 2 with `error: CSR_<CODE>: <message>` (main() prints it).
+ * workspace, and say which named allowances (a product policy's `csrAllowances`) it needs.
+ * With `--allow` only those are accepted, as a policy listing them would; without it every
+ * allowance is, so the answer is the list to put in the policy. A refused CSR exits 2 with
+ * `error: CSR_<CODE>: <message>` (main() prints it).
  * The challengePassword is printed: in our device protocol it carries the station's nonce,
  * which is not a secret.
  */
@@ -29,13 +34,12 @@ export function registerCsr(program: Command, ctx: () => CliContext): void {
     .command('inspect')
     .description('parse and check a CSR (PEM or DER): subject, key, challengePassword, attributes, requested extensions')
     .argument('<file>', 'the CSR file, at most 16 KiB')
-    .option('--allow-ecdsa-null-params', 'accept ECDSA signature algorithms with NULL parameters (some nRF91 firmware)')
-    .action((file: string, opts: { allowEcdsaNullParams?: boolean }) => {
+    .option('--allow <names>', `accept only these allowances, comma-separated ("none" for none), as a product policy would: ${CSR_ALLOWANCE_NAMES.join(', ')}`)
+    .action((file: string, opts: { allow?: string }) => {
       const c = ctx();
+      const allow = opts.allow === undefined ? 'all' : allowanceList(opts.allow);
       const input = readInputFile(file, MAX_CSR_INPUT_BYTES, (m) => new CsrError('CSR_TOO_LARGE', `${m}; a CSR is never that big`));
-      const parsed = parseCsr(input, {
-        allowEcdsaNullParams: opts.allowEcdsaNullParams === true,
-      });
+      const parsed = parseCsr(input, { allow });
       if (c.json) c.printJson(toJson(parsed));
       else c.io.out(formatText(parsed));
     });
@@ -101,6 +105,7 @@ function toJson(csr: ParsedCsr): unknown {
       value: e.value.toString('hex'),
     })),
     signatureAlgorithm: { oid: csr.signatureAlgorithm, name: signatureAlgorithmName(csr.signatureAlgorithm) },
+    allowances: csr.allowances.map((a) => ({ name: a, deviation: CSR_ALLOWANCES[a].deviation })),
   };
 }
 
@@ -122,6 +127,9 @@ function formatText(csr: ParsedCsr): string {
     const prefix = i === 0 ? 'extensions   ' : '             ';
     lines.push(`${prefix}${label(e.oid)}${e.critical ? ' critical' : ''}: ${e.value.toString('hex')}`);
   });
+  if (csr.allowances.length === 0) lines.push('allowances   none needed (follows RFC 2986 and DER)');
+  csr.allowances.forEach((a, i) => lines.push(`${i === 0 ? 'allowances   ' : '             '}${a}: ${CSR_ALLOWANCES[a].deviation}`));
+  if (csr.allowances.length > 0) lines.push(`             (a product policy accepts this CSR with csrAllowances: [${csr.allowances.join(', ')}])`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,12 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isKeyAlgorithm, KEY_ALGORITHMS, type KeyAlgorithm } from '../../keys/key-algorithm.js';
 import { parseFaultSpec, type FaultSpec } from '../../devices/simulator/fault-spec.js';
 import { FAULT_MODES } from '../../devices/simulator/device-personality.js';
 import { personalityNames } from '../../devices/simulator/personalities.js';
 import { startSimulator } from '../../devices/simulator/simulator.js';
+import { CSR_QUIRKS, type CsrQuirk } from '../../devices/simulator/simulated-csr.js';
 import type { CliContext } from '../cli-context.js';
 import { nonNegativeInteger, positiveInteger } from '../option-parsers.js';
 
@@ -22,6 +23,7 @@ interface SimOptions {
   stall: number;
   baud: number;
   bogusSerial?: string;
+  csrQuirk?: CsrQuirk;
   dir?: string;
 }
 
@@ -49,6 +51,7 @@ export function registerSim(program: Command, ctx: () => CliContext): void {
     .option('--stall <ms>', 'how long the stall fault stays silent', positiveInteger, 60_000)
     .option('--baud <rate>', 'pace device output as at this baud rate (0: no pacing)', nonNegativeInteger, 115200)
     .option('--bogus-serial <serial>', 'the serial the bogus-serial fault reports')
+    .addOption(new Option('--csr-quirk <stack>', 'Hallmark devices write CSRs as this firmware stack does (mbedtls-2: NULL ECDSA parameters; wolfssl: version 2)').choices([...CSR_QUIRKS]))
     .option('--dir <dir>', 'where to make the PTY links (default: a new temporary directory)')
     .action(async (opts: SimOptions) => {
       const c = ctx();
@@ -68,6 +71,7 @@ export function registerSim(program: Command, ctx: () => CliContext): void {
           ...(opts.model !== undefined ? { model: opts.model } : {}),
           ...(opts.keyAlg !== undefined ? { keyAlgorithm: opts.keyAlg } : {}),
           ...(opts.bogusSerial !== undefined ? { bogusSerial: opts.bogusSerial } : {}),
+          ...(opts.csrQuirk !== undefined ? { csrQuirk: opts.csrQuirk } : {}),
           onError: (n, e) => c.io.err(`warning: device ${n}: ${(e as Error)?.message ?? String(e)}\n`),
         });
         try {

@@ -136,7 +136,9 @@ export class HallmarkProtocolDriver implements DeviceDriver {
 
       let csr: ParsedCsr;
       try {
-        csr = parseCsr(der);
+        // Every named allowance: the driver checks protocol consistency; whether this product's
+        // firmware may deviate is the station's policy decision (station/accept-csr.ts).
+        csr = parseCsr(der, { allow: 'all' });
       } catch (e) {
         if (e instanceof CsrError) throw new DeviceError('DEVICE_CSR_INVALID', `HM+CSR: the device's CSR is invalid: ${e.message}`, { command: 'HM+CSR', csrCode: e.code });
         throw e;

@@ -154,7 +154,13 @@ export class HallmarkPersonality implements DevicePersonality {
 
     const faults = this.ctx.faults;
     const challenge = faults.has('stale-nonce') ? staleNonce(nonce, this.ctx.random) : nonce;
-    let der = await makeSimulatedCsr({ key: this.#key, subjectDer, challengePassword: challenge, badSignature: faults.has('bad-signature') });
+    let der = await makeSimulatedCsr({
+      key: this.#key,
+      subjectDer,
+      challengePassword: challenge,
+      badSignature: faults.has('bad-signature'),
+      ...(this.ctx.csrQuirk !== undefined ? { quirk: this.ctx.csrQuirk } : {}),
+    });
     if (faults.has('junk-csr')) der = Buffer.from(Array.from({ length: der.length }, () => Math.floor(this.ctx.random() * 256)));
     let b64 = der.toString('base64');
     if (faults.has('bad-base64')) b64 = `${b64.slice(0, 10)}*${b64.slice(11)}`;

@@ -147,8 +147,9 @@ export class Nrf91Driver implements DeviceDriver {
 
     let parsed: ParsedCsr;
     try {
-      // This driver only: modem firmware writes ecdsa-with-SHA256 with NULL parameters.
-      parsed = parseCsr(out.csrDer, { allowEcdsaNullParams: true });
+      // Modem firmware writes ecdsa-with-SHA256 with NULL parameters; as for every driver, the
+      // product policy's csrAllowances decide (ecdsa-null-parameters), here only the structure.
+      parsed = parseCsr(out.csrDer, { allow: 'all' });
     } catch (e) {
       if (e instanceof CsrError) {
         throw new DeviceError('DEVICE_CSR_INVALID', `the modem's CSR was refused: ${e.message}`, { command: 'AT%KEYGEN', csrCode: e.code });

@@ -1,3 +1,4 @@
+import type { CsrQuirk } from './simulated-csr.js';
 import type { KeyObject } from 'node:crypto';
 import type { KeyAlgorithm } from '../../keys/key-algorithm.js';
 
@@ -43,6 +44,8 @@ export interface PersonalityContext {
   readonly timing: SimulatedTiming;
   /** a deterministic PRNG for this device (seeded per run and index) */
   readonly random: () => number;
+  /** the CSR encoding of a real firmware stack to imitate (Hallmark protocol devices) */
+  readonly csrQuirk?: CsrQuirk;
 }
 
 export interface SimulatedKey {

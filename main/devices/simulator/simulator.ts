@@ -6,6 +6,7 @@ import { assignFaults, type FaultSpec } from './fault-spec.js';
 import { personalities } from './personalities.js';
 import { seededRandom } from './prng.js';
 import { SimulatedDevice } from './simulated-device.js';
+import type { CsrQuirk } from './simulated-csr.js';
 
 export interface SimulatorOptions {
   /** where the PTY links are made (the caller owns the directory) */
@@ -22,6 +23,8 @@ export interface SimulatorOptions {
   /** output pacing, bits per second (default 115200; 0 = as fast as the PTY goes) */
   readonly baudRate?: number;
   readonly bogusSerial?: string;
+  /** Hallmark protocol devices write their CSRs as this firmware stack does */
+  readonly csrQuirk?: CsrQuirk;
   readonly onError?: (device: number, err: unknown) => void;
 }
 
@@ -82,6 +85,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         key: keys[i]!,
         timing,
         random: seededRandom((seed ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0),
+        ...(options.csrQuirk !== undefined ? { csrQuirk: options.csrQuirk } : {}),
       });
       const device = await SimulatedDevice.start({
         dir: options.dir,

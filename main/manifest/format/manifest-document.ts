@@ -6,7 +6,8 @@
  */
 
 export const MANIFEST_FORMAT = 'hallmark-batch-manifest';
-export const MANIFEST_FORMAT_VERSION = 1;
+/** 2 adds each certificate's `request` (its CSR's SHA-256 and the CSR allowances it needed); verifiers read 1 and 2. */
+export const MANIFEST_FORMAT_VERSION = 2;
 
 /** What became of one certificate (or, with `certificate: null`, of a device that never got one). */
 export type DeviceEntryStatus = 'confirmed' | 'failed' | 'superseded' | 'revoked';
@@ -22,6 +23,12 @@ export interface ManifestCertificate {
   readonly serial: string;
   /** when the station committed it (UTC, ms) */
   readonly issuedAt: string;
+  /**
+   * The request it was issued for (format 2): the CSR's SHA-256 (null for certificates
+   * committed before the station recorded it) and the named CSR allowances it needed
+   * (main/x509/csr/csr-allowances.ts), empty when the CSR followed RFC 2986 and DER.
+   */
+  readonly request?: { readonly csrSha256: string | null; readonly allowances: readonly string[] };
 }
 
 export interface ManifestRework {

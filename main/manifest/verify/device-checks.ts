@@ -96,17 +96,27 @@ export class DeviceSignatureCheck {
 /** devices.digests: the certificate and public-key SHA-256 and the serial each entry states are those of its certificate. */
 export class DeviceDigestsCheck {
   private readonly problems: string[] = [];
+  /** allowance → serials, so QA sees which devices came with which CSR quirk */
+  private readonly allowances = new Map<string, string[]>();
 
   add(d: DecodedEntry): void {
     const c = d.entry.certificate;
     if (!c) return;
+    for (const a of c.request?.allowances ?? []) {
+      const serials = this.allowances.get(a) ?? [];
+      serials.push(d.entry.hardwareSerial);
+      this.allowances.set(a, serials);
+    }
     if (d.sha256 !== c.sha256) this.problems.push(`${label(d.entry)}: certificate SHA-256 stated ${c.sha256}, the certificate's is ${d.sha256}`);
     if (d.certificate && d.spkiSha256 !== c.publicKeySha256) this.problems.push(`${label(d.entry)}: public-key SHA-256 stated ${c.publicKeySha256}, the certificate's is ${d.spkiSha256}`);
     if (d.certificate && d.certificate.serial.toString('hex') !== c.serial) this.problems.push(`${label(d.entry)}: serial stated ${c.serial}, the certificate's is ${d.certificate.serial.toString('hex')}`);
   }
 
   result(): CheckResult {
-    return verdict('devices.digests', this.problems, 'every certificate, public-key digest and serial matches its certificate', (k) => `${k} digest mismatch(es)`);
+    const info = [...this.allowances].sort(([a], [b]) => (a < b ? -1 : 1)).map(([a, serials]) =>
+      `${serials.length} certificate(s) issued for CSRs accepted under the allowance ${a}: ${serials.slice(0, 10).join(', ')}${serials.length > 10 ? ', …' : ''}`,
+    );
+    return verdict('devices.digests', this.problems, 'every certificate, public-key digest and serial matches its certificate', (k) => `${k} digest mismatch(es)`, info);
   }
 }
 

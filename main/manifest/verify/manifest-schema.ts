@@ -12,7 +12,14 @@ export const deviceEntrySchema = z.strictObject({
   status: z.enum(['confirmed', 'failed', 'superseded', 'revoked']),
   deviceState: z.string(),
   certificate: z
-    .strictObject({ der: base64, sha256: z.string(), publicKeySha256: z.string(), serial: z.string(), issuedAt: z.string() })
+    .strictObject({
+      der: base64,
+      sha256: z.string(),
+      publicKeySha256: z.string(),
+      serial: z.string(),
+      issuedAt: z.string(),
+      request: z.strictObject({ csrSha256: hex64.nullable(), allowances: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, 'an allowance name')).max(16) }).optional(),
+    })
     .nullable(),
   revocation: z.strictObject({ reason: z.string(), revokedAt: z.string() }).nullable(),
   rework: z
@@ -31,7 +38,7 @@ export const deviceEntrySchema = z.strictObject({
  */
 export const manifestSchema = z.strictObject({
   format: z.literal(MANIFEST_FORMAT),
-  formatVersion: z.literal(1),
+  formatVersion: z.union([z.literal(1), z.literal(2)]),
   sequence: z.number().int().positive(),
   previousManifestSha256: hex64.nullable(),
   station: z.strictObject({ workspaceId: z.string() }),

@@ -6,6 +6,7 @@ import m005 from './005-certificate-common-name.js';
 import m006 from './006-inventory.js';
 import m007 from './007-ceremonies.js';
 import m008 from './008-restored-keys.js';
+import m009 from './009-csr-allowances.js';
 
 /**
  * Ordered schema migrations; the database's `PRAGMA user_version` is the number of the
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'inventory', sql: m006 },
   { version: 7, name: 'ceremonies', sql: m007 },
   { version: 8, name: 'restored-keys', sql: m008 },
+  { version: 9, name: 'csr-allowances', sql: m009 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

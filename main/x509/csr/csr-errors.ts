@@ -21,8 +21,10 @@ export type CsrErrorCode =
   | 'CSR_NOT_A_CSR'
   /** valid DER but not the CertificationRequest structure (RFC 2986) */
   | 'CSR_STRUCTURE'
-  /** version other than v1 (0) */
+  /** version other than v1 (0); 1 and 2 are accepted under the csr-version-nonzero allowance */
   | 'CSR_VERSION'
+  /** no [0] attributes field; accepted under the attributes-absent allowance */
+  | 'CSR_ATTRIBUTES_ABSENT'
   /** a string in the subject or challengePassword that is malformed or of a type we refuse */
   | 'CSR_STRING_ENCODING'
   | 'CSR_DUPLICATE_ATTRIBUTE'
@@ -36,6 +38,8 @@ export type CsrErrorCode =
   | 'CSR_SIGNATURE_ALGORITHM_PARAMETERS'
   /** the signature algorithm's family is not the key's (ECDSA with an RSA key, …) */
   | 'CSR_SIGNATURE_ALGORITHM_MISMATCH'
+  /** ECDSA signature INTEGERs with redundant leading zeros; accepted under ecdsa-signature-padded */
+  | 'CSR_SIGNATURE_NOT_MINIMAL'
   /** malformed signature value or a signature that does not verify */
   | 'CSR_SIGNATURE_INVALID';
 

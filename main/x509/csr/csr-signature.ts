@@ -3,6 +3,7 @@ import { DerError } from '../der/der-errors.js';
 import { parseDer, type DerNode } from '../der/der-reader.js';
 import type { CheckedPublicKey } from '../public-key/check-public-key.js';
 import type { EcCurve } from '../public-key/ec-point.js';
+import { refusedWithout, type AllowanceLedger } from './csr-allowances.js';
 import { CsrError } from './csr-errors.js';
 
 interface SignatureAlgorithm {
@@ -52,10 +53,6 @@ export function signatureAlgorithmName(oid: string): string {
   return ACCEPTED[oid]?.name ?? WEAK[oid] ?? UNSUPPORTED[oid] ?? oid;
 }
 
-export interface VerifyOptions {
-  readonly allowEcdsaNullParams: boolean;
-}
-
 /**
  * Checks the signature AlgorithmIdentifier against the key and verifies the signature over
  * the exact certificationRequestInfo bytes. Returns the algorithm's OID.
@@ -65,7 +62,7 @@ export function verifyCsrSignature(
   signature: DerNode,
   signedBytes: Buffer,
   key: CheckedPublicKey,
-  options: VerifyOptions,
+  ledger: AllowanceLedger,
 ): string {
   const [oidNode, params, extra] = algId.children;
   if (oidNode?.id !== 0x06 || extra !== undefined) {
@@ -83,7 +80,7 @@ export function verifyCsrSignature(
       { oid },
     );
   }
-  checkParameters(alg, params, options);
+  checkParameters(alg, params, ledger);
   if (alg.family !== key.info.family) {
     throw new CsrError(
       'CSR_SIGNATURE_ALGORITHM_MISMATCH',
@@ -92,9 +89,11 @@ export function verifyCsrSignature(
   }
 
   if (signature.content()[0] !== 0) throw new CsrError('CSR_SIGNATURE_INVALID', 'signature BIT STRING has unused bits');
-  const sig = signature.buf.subarray(signature.contentStart + 1, signature.end);
-  if (alg.family === 'ec') checkEcdsaSignatureValue(sig, key.curve!);
-  else if (alg.family === 'ed25519' && sig.length !== 64) {
+  const received = signature.buf.subarray(signature.contentStart + 1, signature.end);
+  // ECDSA is verified as r‖s (IEEE P1363) from the checked INTEGERs, so a padded encoding the
+  // ledger allowed is not re-judged by OpenSSL; the signed bytes are always the exact ones received.
+  const sig = alg.family === 'ec' ? ecdsaSignatureValue(received, key.curve!, ledger) : received;
+  if (alg.family === 'ed25519' && sig.length !== 64) {
     throw new CsrError('CSR_SIGNATURE_INVALID', `Ed25519 signature is ${sig.length} bytes, expected 64`);
   } else if (alg.family === 'rsa' && sig.length !== key.modulusBytes) {
     throw new CsrError('CSR_SIGNATURE_INVALID', `RSA signature is ${sig.length} bytes, expected ${key.modulusBytes}`);
@@ -102,7 +101,9 @@ export function verifyCsrSignature(
 
   let ok: boolean;
   try {
-    ok = verify(alg.hash, signedBytes, key.keyObject, sig);
+    ok = alg.family === 'ec'
+      ? verify(alg.hash, signedBytes, { key: key.keyObject, dsaEncoding: 'ieee-p1363' }, sig)
+      : verify(alg.hash, signedBytes, key.keyObject, sig);
   } catch (e) {
     throw new CsrError('CSR_SIGNATURE_INVALID', `signature could not be checked: ${(e as Error).message}`);
   }
@@ -110,14 +111,15 @@ export function verifyCsrSignature(
   return oid;
 }
 
-function checkParameters(alg: SignatureAlgorithm, params: DerNode | undefined, options: VerifyOptions): void {
+function checkParameters(alg: SignatureAlgorithm, params: DerNode | undefined, ledger: AllowanceLedger): void {
   if (params === undefined) return;
   const isNull = params.id === 0x05;
   // RFC 4055: RSA PKCS#1 v1.5 parameters are NULL, and absent must be accepted too.
   if (alg.family === 'rsa' && isNull) return;
-  // Some Nordic nRF91 modem firmware writes ecdsa-with-SHA256 with NULL parameters; only
-  // its driver asks for this tolerance.
-  if (alg.family === 'ec' && isNull && options.allowEcdsaNullParams) return;
+  if (alg.family === 'ec' && isNull) {
+    if (ledger.permit('ecdsa-null-parameters')) return;
+    throw refusedWithout('ecdsa-null-parameters', `${alg.name} with NULL`);
+  }
   throw new CsrError(
     'CSR_SIGNATURE_ALGORITHM_PARAMETERS',
     `${alg.name} AlgorithmIdentifier has ${isNull ? 'NULL' : 'unexpected'} parameters; ` +
@@ -126,34 +128,91 @@ function checkParameters(alg: SignatureAlgorithm, params: DerNode | undefined, o
 }
 
 /**
- * Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }, strict DER, with 0 < r, s < n.
- * OpenSSL would refuse most of this too, but here the message says what is wrong and the
- * acceptance rule does not depend on the OpenSSL version.
+ * Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }, strict DER, with 0 < r, s < n,
+ * returned as r‖s of the curve's width. OpenSSL would refuse most of this too, but here the
+ * message says what is wrong and the acceptance rule does not depend on the OpenSSL version.
+ * The one tolerated deviation is positive INTEGERs with redundant leading zeros, and only
+ * under `ecdsa-signature-padded`: lengths must still be DER, and r and s still in range.
  */
-function checkEcdsaSignatureValue(sig: Buffer, curve: EcCurve): void {
+function ecdsaSignatureValue(sig: Buffer, curve: EcCurve, ledger: AllowanceLedger): Buffer {
+  const [r, s] = readSigValue(sig, ledger);
+  const width = curve.order.length;
+  const out = Buffer.alloc(width * 2);
+  for (const [name, magnitude, at] of [['r', r, 0], ['s', s, width]] as const) {
+    if (!inRange(magnitude, curve.order)) {
+      throw new CsrError('CSR_SIGNATURE_INVALID', `ECDSA signature ${name} is not in 1..n-1 for ${curve.name}`);
+    }
+    magnitude.copy(out, at + width - magnitude.length);
+  }
+  return out;
+}
+
+/** The magnitudes of r and s (leading zeros removed). */
+function readSigValue(sig: Buffer, ledger: AllowanceLedger): [Buffer, Buffer] {
   let seq: DerNode;
   try {
     seq = parseDer(sig, { maxDepth: 1 });
   } catch (e) {
-    if (e instanceof DerError) throw new CsrError('CSR_SIGNATURE_INVALID', `ECDSA signature is not strict DER: ${e.message}`);
-    throw e;
+    if (!(e instanceof DerError)) throw e;
+    if (e.code === 'DER_NON_MINIMAL') {
+      const padded = readPaddedSigValue(sig);
+      if (padded !== null) {
+        if (ledger.permit('ecdsa-signature-padded')) return padded;
+        throw refusedWithout('ecdsa-signature-padded', 'an INTEGER with a redundant leading 0x00');
+      }
+    }
+    throw new CsrError('CSR_SIGNATURE_INVALID', `ECDSA signature is not strict DER: ${e.message}`);
   }
   const [r, s, extra] = seq.children;
   if (seq.id !== 0x30 || r?.id !== 0x02 || s?.id !== 0x02 || extra !== undefined) {
     throw new CsrError('CSR_SIGNATURE_INVALID', 'ECDSA signature must be SEQUENCE { r INTEGER, s INTEGER }');
   }
-  for (const [name, node] of [['r', r], ['s', s]] as const) {
-    if (!inRange(node.content(), curve.order)) {
-      throw new CsrError('CSR_SIGNATURE_INVALID', `ECDSA signature ${name} is not in 1..n-1 for ${curve.name}`);
-    }
-  }
+  return [positiveMagnitude(r.content(), 'r'), positiveMagnitude(s.content(), 's')];
 }
 
-/** 0 < value < order, for a minimal two's-complement INTEGER body and a big-endian order. */
-function inRange(value: Buffer, order: Buffer): boolean {
-  if (value[0]! & 0x80) return false;
-  const v = value[0] === 0 ? value.subarray(1) : value;
-  if (v.length === 0) return false; // zero
+function positiveMagnitude(body: Buffer, name: string): Buffer {
+  if (body.length === 0 || body[0]! & 0x80) throw new CsrError('CSR_SIGNATURE_INVALID', `ECDSA signature ${name} is negative or empty`);
+  let i = 0;
+  while (i < body.length - 1 && body[i] === 0) i++;
+  return body.subarray(i);
+}
+
+/**
+ * SEQUENCE { INTEGER, INTEGER } whose lengths are DER (short form, or 0x81 with a value of
+ * at least 128) and whose INTEGERs are positive, some with redundant leading zeros. Null for
+ * anything else, which then stays a plain CSR_SIGNATURE_INVALID.
+ */
+function readPaddedSigValue(sig: Buffer): [Buffer, Buffer] | null {
+  const header = (at: number, tag: number): { start: number; end: number } | null => {
+    if (sig[at] !== tag || at + 1 >= sig.length) return null;
+    let len = sig[at + 1]!;
+    let start = at + 2;
+    if (len === 0x81) {
+      if (at + 2 >= sig.length) return null;
+      len = sig[at + 2]!;
+      if (len < 0x80) return null;
+      start = at + 3;
+    } else if (len >= 0x80) return null;
+    return start + len <= sig.length ? { start, end: start + len } : null;
+  };
+  const outer = header(0, 0x30);
+  if (outer === null || outer.end !== sig.length) return null;
+  const r = header(outer.start, 0x02);
+  if (r === null) return null;
+  const s = header(r.end, 0x02);
+  if (s === null || s.end !== outer.end) return null;
+  const parts: Buffer[] = [];
+  for (const p of [r, s]) {
+    const body = sig.subarray(p.start, p.end);
+    if (body.length === 0 || body[0]! & 0x80) return null;
+    parts.push(positiveMagnitude(body, 'value'));
+  }
+  return [parts[0]!, parts[1]!];
+}
+
+/** 0 < value < order, for a magnitude without leading zeros and a big-endian order. */
+function inRange(v: Buffer, order: Buffer): boolean {
+  if (v.length === 0 || (v.length === 1 && v[0] === 0)) return false; // zero
   if (v.length !== order.length) return v.length < order.length;
   return Buffer.compare(v, order) < 0;
 }

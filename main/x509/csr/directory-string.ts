@@ -1,4 +1,5 @@
 import type { DerNode } from '../der/der-reader.js';
+import { refusedWithout, type AllowanceLedger } from './csr-allowances.js';
 import { CsrError } from './csr-errors.js';
 
 /**
@@ -26,7 +27,12 @@ export function isStringNode(node: DerNode): boolean {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-export function decodeDirectoryString(node: DerNode, where: string): string {
+/**
+ * `subjectLedger` is given only for subject values: the station rebuilds the subject, so
+ * printable ASCII outside the PrintableString set there (mbedTLS writes serialNumber and C
+ * unchecked) is a named allowance rather than a refusal. Anywhere else the set is enforced.
+ */
+export function decodeDirectoryString(node: DerNode, where: string, subjectLedger?: AllowanceLedger): string {
   const bytes = node.content();
   const fail = (why: string): never => {
     throw new CsrError('CSR_STRING_ENCODING', `${where}: ${why} (at offset ${node.start})`);
@@ -41,7 +47,7 @@ export function decodeDirectoryString(node: DerNode, where: string): string {
       }
       break;
     case STRING_TAGS.printable:
-      value = ascii(bytes, isPrintableStringChar) ?? fail('PrintableString has a character outside its set');
+      value = ascii(bytes, isPrintableStringChar) ?? printableOutsideSet(bytes, where, node.start, subjectLedger) ?? fail('PrintableString has a character outside its set');
       break;
     case STRING_TAGS.numeric:
       value = ascii(bytes, (c) => c === 0x20 || (c >= 0x30 && c <= 0x39)) ?? fail('NumericString has a non-digit');
@@ -91,6 +97,14 @@ function isPrintableStringChar(c: number): boolean {
     c === 0x2a ||
     c === 0x26
   );
+}
+
+function printableOutsideSet(bytes: Buffer, where: string, offset: number, ledger: AllowanceLedger | undefined): string | null {
+  if (ledger === undefined) return null;
+  const text = ascii(bytes, (c) => c >= 0x20 && c <= 0x7e);
+  if (text === null) return null;
+  if (!ledger.permit('subject-string-characters')) throw refusedWithout('subject-string-characters', `${where} at offset ${offset}`);
+  return text;
 }
 
 function ascii(bytes: Buffer, allowed: (c: number) => boolean): string | null {

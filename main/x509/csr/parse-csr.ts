@@ -2,6 +2,7 @@ import { DerError } from '../der/der-errors.js';
 import { parseDer, type DerNode } from '../der/der-reader.js';
 import { checkSpkiNode, type CheckedPublicKey } from '../public-key/check-public-key.js';
 import { PublicKeyError } from '../public-key/public-key-errors.js';
+import { AllowanceLedger, refusedWithout, type CsrAllowance } from './csr-allowances.js';
 import { readAttributes } from './csr-attributes.js';
 import { CsrError } from './csr-errors.js';
 import { decodeCsrInput } from './csr-pem.js';
@@ -12,10 +13,11 @@ import { formatName } from './rfc4514-name.js';
 
 export interface ParseCsrOptions {
   /**
-   * Accept ecdsa-with-SHA* AlgorithmIdentifiers with explicit NULL parameters. Only for
-   * device drivers whose firmware is known to write them (some Nordic nRF91 modems).
+   * The named deviations to accept (csr-allowances.ts); none by default. 'all' is for
+   * inspection and for drivers that only check protocol consistency, leaving the decision
+   * to the station's product policy, which re-parses with its own list.
    */
-  readonly allowEcdsaNullParams?: boolean;
+  readonly allow?: readonly CsrAllowance[] | 'all';
 }
 
 /**
@@ -51,18 +53,19 @@ export function parseCsr(input: Buffer | string, options: ParseCsrOptions = {}):
       'CertificationRequest must be SEQUENCE { certificationRequestInfo, signatureAlgorithm, signature BIT STRING }',
     );
   }
+  const ledger = new AllowanceLedger(options.allow ?? []);
   const [version, subject, spki, attributes, extraInfo] = info.children;
   if (version?.id !== 0x02 || subject?.id !== 0x30 || spki?.id !== 0x30 || extraInfo !== undefined) {
     throw notACsr(root, 'certificationRequestInfo must be SEQUENCE { version, subject, subjectPKInfo, [0] attributes }');
   }
-  if (attributes?.id !== 0xa0) {
+  if (attributes === undefined) {
+    if (!ledger.permit('attributes-absent')) throw refusedWithout('attributes-absent', 'RFC 2986 requires it, even when empty');
+  } else if (attributes.id !== 0xa0) {
     throw notACsr(root, 'certificationRequestInfo has no [0] attributes (required, even when empty)');
   }
-  if (version.length !== 1 || version.buf[version.contentStart] !== 0) {
-    throw new CsrError('CSR_VERSION', `CSR version is 0x${version.content().toString('hex')}; only v1 (0) exists`);
-  }
+  checkVersion(version, ledger);
 
-  const subjectText = formatName(subject);
+  const subjectText = formatName(subject, ledger);
 
   let key: CheckedPublicKey;
   try {
@@ -72,10 +75,8 @@ export function parseCsr(input: Buffer | string, options: ParseCsrOptions = {}):
     throw e;
   }
 
-  const attrs = readAttributes(attributes);
-  const signatureAlgorithm = verifyCsrSignature(algId, signature, info.raw(), key, {
-    allowEcdsaNullParams: options.allowEcdsaNullParams === true,
-  });
+  const attrs = attributes === undefined ? { attributes: [], challengePassword: null, requestedExtensions: [] } : readAttributes(attributes);
+  const signatureAlgorithm = verifyCsrSignature(algId, signature, info.raw(), key, ledger);
 
   return {
     der,
@@ -86,7 +87,19 @@ export function parseCsr(input: Buffer | string, options: ParseCsrOptions = {}):
     attributes: attrs.attributes,
     requestedExtensions: attrs.requestedExtensions,
     signatureAlgorithm,
+    allowances: ledger.used(),
   };
+}
+
+/** v1 (0) is the only version RFC 2986 has; 1 and 2 are what wolfSSL writes; above that, or not one byte, never. */
+function checkVersion(version: DerNode, ledger: AllowanceLedger): void {
+  const value = version.length === 1 ? version.buf[version.contentStart]! : -1;
+  if (value === 0) return;
+  if (value === 1 || value === 2) {
+    if (ledger.permit('csr-version-nonzero')) return;
+    throw refusedWithout('csr-version-nonzero', `version ${value}`);
+  }
+  throw new CsrError('CSR_VERSION', `CSR version is 0x${version.content().toString('hex')}; only v1 (0) exists, and no allowance accepts versions above 2`);
 }
 
 function notACsr(root: DerNode, structureMessage: string): CsrError {

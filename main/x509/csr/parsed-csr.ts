@@ -1,4 +1,5 @@
 import type { KeyAlgorithm } from '../../keys/key-algorithm.js';
+import type { CsrAllowance } from './csr-allowances.js';
 
 /** What a checked public key is: family, size and, when we support it, our algorithm name. */
 export interface PublicKeyInfo {
@@ -45,4 +46,6 @@ export interface ParsedCsr {
   readonly requestedExtensions: readonly CsrExtension[];
   /** OID of the signature algorithm */
   readonly signatureAlgorithm: string;
+  /** the named deviations this CSR needed (empty for a CSR that follows RFC 2986 and DER) */
+  readonly allowances: readonly CsrAllowance[];
 }

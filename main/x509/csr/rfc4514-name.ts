@@ -1,4 +1,5 @@
 import type { DerNode } from '../der/der-reader.js';
+import type { AllowanceLedger } from './csr-allowances.js';
 import { CsrError } from './csr-errors.js';
 import { decodeDirectoryString, isStringNode } from './directory-string.js';
 
@@ -33,7 +34,7 @@ const SHORT_NAMES: Readonly<Record<string, string>> = {
  * Beyond RFC 4514's escapes, control characters and bidirectional overrides are written
  * as \XX UTF-8 escapes, because this string is shown to people and printed on one line.
  */
-export function formatName(name: DerNode): string {
+export function formatName(name: DerNode, ledger?: AllowanceLedger): string {
   if (name.id !== 0x30) throw new CsrError('CSR_STRUCTURE', `subject is not a SEQUENCE (at offset ${name.start})`);
   const rdns: string[] = [];
   for (const rdn of name.children) {
@@ -49,7 +50,7 @@ export function formatName(name: DerNode): string {
       const oid = type.oid();
       const short = SHORT_NAMES[oid];
       if (short !== undefined && isStringNode(value)) {
-        parts.push(`${short}=${escapeValue(decodeDirectoryString(value, `subject ${short}`))}`);
+        parts.push(`${short}=${escapeValue(decodeDirectoryString(value, `subject ${short}`, ledger))}`);
       } else {
         parts.push(`${short ?? oid}=#${value.raw().toString('hex')}`);
       }

@@ -32,6 +32,10 @@ export const FAILURE_TEXT: Readonly<Record<string, FailureText>> = {
   LINT_CN_NOT_UNIQUE: { reason: 'Another certificate already has this device’s name.', action: 'Set the device aside and tell QA.' },
   NONCE_MISMATCH: { reason: 'The device answered with an old request.', action: 'Power-cycle the device and start the port again.' },
   CSR_INVALID: { reason: 'The device sent a broken certificate request.', action: SEND_TO_REPAIR },
+  CSR_ALLOWANCE_REQUIRED: {
+    reason: 'This product’s firmware writes its certificate requests in a way the product policy does not accept.',
+    action: 'Stop this product and call the product engineer: the message names the allowance the policy would need.',
+  },
   // device and link faults
   DEVICE_CSR_INVALID: { reason: 'The device’s certificate request has a bad signature.', action: SEND_TO_REPAIR },
   DEVICE_NONCE_MISMATCH: { reason: 'The device answered with an old request.', action: 'Power-cycle the device and start the port again.' },
