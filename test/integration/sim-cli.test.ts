@@ -1,11 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { personalityNames } from '../../main/devices/simulator/personalities.js';
 import { socatPidsMentioning } from '../support/pty-pair.js';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
+import { AGENT, requireAgent } from '../support/agent-binary.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const BIN = fileURLToPath(new URL('../../bin/hallmark.mjs', import.meta.url));
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -38,6 +40,15 @@ function startSim(args: string[]): Promise<{ child: ChildProcessWithoutNullStrea
   });
 }
 
+/** Running hallmark-agent processes whose command line mentions `needle` (pgrep exits 1 when none do). */
+function agentsMentioning(needle: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', '-a', 'hallmark-agent'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(needle) && !l.includes('pgrep'));
+  } catch {
+    return [];
+  }
+}
+
 describe('hallmark sim as a separate process', () => {
   it('prints the station paths first, the devices answer probes, and SIGTERM removes the PTYs and every socat', async () => {
     const { child, firstLine, exited } = await startSim(['--count', '2', '--json', '--keygen-delay', '5-10']);
@@ -64,6 +75,37 @@ describe('hallmark sim as a separate process', () => {
     for (const d of devices) expect(existsSync(d.path)).toBe(false);
     expect(existsSync(dir)).toBe(false);
     expect(socatPidsMentioning(dir)).toEqual([]);
+  });
+
+  it('--agent runs reference device agents on the PTYs: they answer probes, keep their store, and SIGTERM stops them', async () => {
+    requireAgent();
+    const tmp = tempDir('hallmark-sim-agent-');
+    try {
+      const root = join(tmp.path, 'root.pem');
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(tmp.path, 'root.key'), '-out', root, '-subj', '/CN=Test Root', '-days', '2'], { stdio: 'ignore' });
+      const stores = join(tmp.path, 'elements');
+      mkdirSync(stores);
+      const { child, firstLine, exited } = await startSim(['--agent', AGENT, '--agent-trust', root, '--agent-store', stores, '--count', '2', '--json', '--baud', '0']);
+      const devices = JSON.parse(firstLine) as (SimDevice & { store: string })[];
+      expect(devices.map((d) => [d.serial, d.protocol, d.model, d.store])).toEqual([
+        ['HM-SIM1-0001', 'hallmark', 'SIM1', join(stores, 'HM-SIM1-0001.se')],
+        ['HM-SIM1-0002', 'hallmark', 'SIM1', join(stores, 'HM-SIM1-0002.se')],
+      ]);
+      const probe = await runCli(['--json', 'device', 'probe', devices[0]!.path, '--timeout', '2000']);
+      expect(probe.code).toBe(0);
+      expect(JSON.parse(probe.stdout)).toMatchObject({ protocol: 'hallmark', hardwareSerial: 'HM-SIM1-0001', provisioningState: 'blank' });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(agentsMentioning(stores)).toEqual([]);
+    } finally {
+      tmp.dispose();
+    }
+  });
+
+  it('--agent without --agent-trust is a usage error', async () => {
+    const r = await runCli(['sim', '--agent', '--count', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--agent-trust/);
   });
 
   it('prints plain paths on the first line without --json, and numbers serials as asked', async () => {

@@ -7,6 +7,8 @@ import { parseFaultSpec, type FaultSpec } from '../../devices/simulator/fault-sp
 import { FAULT_MODES } from '../../devices/simulator/device-personality.js';
 import { personalityNames } from '../../devices/simulator/personalities.js';
 import { startSimulator } from '../../devices/simulator/simulator.js';
+import { DEFAULT_AGENT_PATH, startReferenceAgents } from '../../devices/simulator/reference-agents.js';
+import { UsageError } from '../../errors/hallmark-error.js';
 import { CSR_QUIRKS, type CsrQuirk } from '../../devices/simulator/simulated-csr.js';
 import type { CliContext } from '../cli-context.js';
 import { nonNegativeInteger, positiveInteger } from '../option-parsers.js';
@@ -24,6 +26,9 @@ interface SimOptions {
   baud: number;
   bogusSerial?: string;
   csrQuirk?: CsrQuirk;
+  agent?: string | true;
+  agentTrust?: string;
+  agentStore?: string;
   dir?: string;
 }
 
@@ -35,7 +40,7 @@ interface SimOptions {
 export function registerSim(program: Command, ctx: () => CliContext): void {
   program
     .command('sim')
-    .description('simulate devices on pseudo-terminals (Hallmark protocol or nRF91 AT) until interrupted')
+    .description('simulate devices on pseudo-terminals (Hallmark protocol or nRF91 AT), or run reference device agents on them, until interrupted')
     .requiredOption('--count <n>', 'how many devices', positiveInteger)
     .option('--protocol <name>', `what they speak: ${personalityNames().join(', ')}`, 'hallmark')
     .option('--model <model>', 'model name (also part of Hallmark serials: HM-<model>-0001)')
@@ -52,6 +57,9 @@ export function registerSim(program: Command, ctx: () => CliContext): void {
     .option('--baud <rate>', 'pace device output as at this baud rate (0: no pacing)', nonNegativeInteger, 115200)
     .option('--bogus-serial <serial>', 'the serial the bogus-serial fault reports')
     .addOption(new Option('--csr-quirk <stack>', 'Hallmark devices write CSRs as this firmware stack does (mbedtls-2: NULL ECDSA parameters; wolfssl: version 2)').choices([...CSR_QUIRKS]))
+    .option('--agent [path]', `run the reference device agents (firmware/, C on mbedTLS) instead of simulated devices (default path ${DEFAULT_AGENT_PATH})`)
+    .option('--agent-trust <file>', 'with --agent: the root certificate the agents trust (PEM or DER), as firmware has it built in')
+    .option('--agent-store <dir>', 'with --agent: where each agent keeps its secure-element file (default: --dir); a device started again with its store keeps its key')
     .option('--dir <dir>', 'where to make the PTY links (default: a new temporary directory)')
     .action(async (opts: SimOptions) => {
       const c = ctx();
@@ -59,7 +67,7 @@ export function registerSim(program: Command, ctx: () => CliContext): void {
       const dir = ownDir ? mkdtempSync(join(tmpdir(), 'hallmark-sim-')) : resolve(opts.dir!);
       if (!ownDir) mkdirSync(dir, { recursive: true });
       try {
-        const sim = await startSimulator({
+        const sim = opts.agent !== undefined ? await startAgents(opts, dir) : await startSimulator({
           dir,
           count: opts.count,
           protocol: opts.protocol,
@@ -92,6 +100,25 @@ export function registerSim(program: Command, ctx: () => CliContext): void {
         if (ownDir) rmSync(dir, { recursive: true, force: true });
       }
     });
+}
+
+/** `--agent`: reference agents on the same PTY pairs, listed as simulated devices are (no faults: a real agent has none to order). */
+async function startAgents(opts: SimOptions, dir: string) {
+  if (opts.agentTrust === undefined) throw new UsageError('--agent needs --agent-trust FILE: the root certificate the agents verify their chain against');
+  if (opts.fault !== undefined || opts.csrQuirk !== undefined || opts.protocol !== 'hallmark') {
+    throw new UsageError('--agent runs the reference agents, which speak the Hallmark protocol and take no --fault, --csr-quirk or --protocol');
+  }
+  const running = await startReferenceAgents({
+    dir,
+    count: opts.count,
+    agentPath: opts.agent === true ? DEFAULT_AGENT_PATH : opts.agent!,
+    trustPath: resolve(opts.agentTrust),
+    serialStart: opts.serialStart,
+    baudRate: opts.baud,
+    ...(opts.agentStore !== undefined ? { storeDir: resolve(opts.agentStore) } : {}),
+    ...(opts.model !== undefined ? { model: opts.model } : {}),
+  });
+  return { devices: running.devices.map((d) => ({ ...d, faults: [] as string[] })), stop: () => running.stop() };
 }
 
 /**

@@ -55,6 +55,8 @@ export const HM_ERROR_CODES = [
   'SEQUENCE',
   'TOO_LARGE',
   'DIGEST',
+  /** the reference agent: the chain does not certify the device's key or does not verify to the root its firmware trusts */
+  'CHAIN_INVALID',
   'STORAGE',
   'NO_CHAIN',
   'LOCKED',
