@@ -92,12 +92,24 @@ export function opensslSubject(csrPath: string): string {
   return out.toString('utf8').trim().replace(/^subject=/, '');
 }
 
-/** Does `openssl req -verify` accept this CSR (PEM or DER)? */
+/** Does `openssl req -verify` accept this CSR (DER)? */
 export function opensslVerifies(dir: string, csr: Buffer): boolean {
+  return opensslReqVerify(dir, csr) === 'ok';
+}
+
+/**
+ * What `openssl req -verify` says of a CSR (DER): 'ok'; 'failure', a signature that does
+ * not verify, which OpenSSL 3.0 reports with exit status 0 (only the message tells); or
+ * 'error', a request or signature it cannot decode (exit status 1).
+ */
+export function opensslReqVerify(dir: string, csr: Buffer): 'ok' | 'failure' | 'error' {
   const path = join(dir, `verify-${++counter}.der`);
   writeFileSync(path, csr);
-  const r = spawnSync('openssl', ['req', '-verify', '-noout', '-inform', 'DER', '-in', path], { stdio: 'pipe' });
-  return r.status === 0;
+  const r = spawnSync('openssl', ['req', '-verify', '-noout', '-inform', 'DER', '-in', path], { stdio: 'pipe', encoding: 'utf8' });
+  if (r.status !== 0) return 'error';
+  if (/self-signature verify OK/.test(r.stderr)) return 'ok';
+  if (/self-signature verify failure/.test(r.stderr)) return 'failure';
+  throw new Error(`openssl req -verify exited 0 without saying whether the signature verifies: ${r.stderr}`);
 }
 
 // ---- a tiny DER writer -------------------------------------------------------------

@@ -15,6 +15,7 @@ export const CSR_ALLOWANCE_NAMES = [
   'ecdsa-null-parameters',
   'csr-version-nonzero',
   'attributes-absent',
+  'attributes-unsorted',
   'ecdsa-signature-padded',
   'subject-string-characters',
 ] as const;
@@ -45,6 +46,11 @@ export const CSR_ALLOWANCES: Readonly<Record<CsrAllowance, CsrAllowanceInfo>> = 
     refusal: 'CSR_ATTRIBUTES_ABSENT',
     deviation: 'certificationRequestInfo leaves out the [0] attributes field',
     writers: 'as Bouncy Castle writes it with setLeaveOffEmptyAttributes(true)',
+  },
+  'attributes-unsorted': {
+    refusal: 'CSR_ATTRIBUTES_ORDER',
+    deviation: 'attributes are not in the order DER requires for a SET OF (sorted by their encodings)',
+    writers: 'as wolfSSL wc_MakeCertReq writes challengePassword before extensionRequest',
   },
   'ecdsa-signature-padded': {
     refusal: 'CSR_SIGNATURE_NOT_MINIMAL',

@@ -1,6 +1,7 @@
 import { DerError } from '../der/der-errors.js';
 import { parseDer, type DerNode } from '../der/der-reader.js';
 import type { CsrAttribute, CsrExtension } from './parsed-csr.js';
+import { refusedWithout, type AllowanceLedger } from './csr-allowances.js';
 import { CsrError } from './csr-errors.js';
 import { CSR_OID } from './csr-oids.js';
 import { decodeDirectoryString } from './directory-string.js';
@@ -17,8 +18,12 @@ const EXTENSION_VALUE_MAX_DEPTH = 8;
 /** PKCS#9 ub-challenge-password */
 const CHALLENGE_PASSWORD_MAX = 255;
 
-/** Reads `attributes [0] IMPLICIT SET OF Attribute` (RFC 2986 §4.1). */
-export function readAttributes(node: DerNode): CsrAttributes {
+/**
+ * Reads `attributes [0] IMPLICIT SET OF Attribute` (RFC 2986 §4.1). DER orders a SET OF by
+ * the elements' encodings (X.690 §11.6); the signature covers the bytes as sent, so another
+ * order changes nothing that is checked, and is the attributes-unsorted allowance.
+ */
+export function readAttributes(node: DerNode, ledger: AllowanceLedger): CsrAttributes {
   const attributes: CsrAttribute[] = [];
   const seen = new Set<string>();
   let challengePassword: string | null = null;
@@ -41,7 +46,23 @@ export function readAttributes(node: DerNode): CsrAttributes {
     }
     attributes.push({ oid, values: values.children.map((v) => v.raw()) });
   }
+  for (let i = 1; i < node.children.length; i++) {
+    if (setOrder(node.children[i - 1]!.raw(), node.children[i]!.raw()) > 0) {
+      if (!ledger.permit('attributes-unsorted')) throw refusedWithout('attributes-unsorted', `attribute ${i + 1} sorts before attribute ${i}`);
+      break;
+    }
+  }
   return { attributes, challengePassword, requestedExtensions };
+}
+
+/** X.690 §11.6: encodings compared as octet strings, the shorter padded with trailing zeros. */
+function setOrder(a: Buffer, b: Buffer): number {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 function readChallengePassword(values: DerNode): string {

@@ -25,6 +25,8 @@ export type CsrErrorCode =
   | 'CSR_VERSION'
   /** no [0] attributes field; accepted under the attributes-absent allowance */
   | 'CSR_ATTRIBUTES_ABSENT'
+  /** attributes not in DER SET OF order; accepted under the attributes-unsorted allowance */
+  | 'CSR_ATTRIBUTES_ORDER'
   /** a string in the subject or challengePassword that is malformed or of a type we refuse */
   | 'CSR_STRING_ENCODING'
   | 'CSR_DUPLICATE_ATTRIBUTE'

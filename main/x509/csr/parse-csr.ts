@@ -75,7 +75,7 @@ export function parseCsr(input: Buffer | string, options: ParseCsrOptions = {}):
     throw e;
   }
 
-  const attrs = attributes === undefined ? { attributes: [], challengePassword: null, requestedExtensions: [] } : readAttributes(attributes);
+  const attrs = attributes === undefined ? { attributes: [], challengePassword: null, requestedExtensions: [] } : readAttributes(attributes, ledger);
   const signatureAlgorithm = verifyCsrSignature(algId, signature, info.raw(), key, ledger);
 
   return {
