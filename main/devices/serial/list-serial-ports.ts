@@ -1,5 +1,6 @@
 import { SerialPort } from 'serialport';
 import { DeviceError } from '../device-errors.js';
+import { listSysfsPorts } from './list-sysfs-ports.js';
 
 /**
  * A serial port as the OS reports it. Identical USB-UART adapters differ only in their
@@ -27,6 +28,8 @@ export async function listSerialPorts(): Promise<SerialPortInfo[]> {
   try {
     raw = await SerialPort.list();
   } catch (e) {
+    // serialport lists Linux ports through udevadm, which machines without udev lack.
+    if (process.platform === 'linux' && (e as NodeJS.ErrnoException).code === 'ENOENT') return listSysfsPorts().sort((a, b) => a.path.localeCompare(b.path));
     throw new DeviceError('LINK_OPEN_FAILED', `cannot list serial ports: ${(e as Error).message}`);
   }
   return raw.map(toPortInfo).sort((a, b) => a.path.localeCompare(b.path));
