@@ -24,6 +24,7 @@
 
 #include "hal.h"
 #include "hal_posix.h"
+#include "json_out.h"
 #include "hm_agent.h"
 #include "hm_chain_verify.h"
 #include "hm_codec.h"
@@ -131,20 +132,6 @@ static int serve(int argc, char **argv)
     return 0;
 }
 
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
 
 static int store_info(int argc, char **argv)
 {
@@ -196,7 +183,7 @@ static int store_info(int argc, char **argv)
         for (int i = 0; i < n; i++) {
             hm_b64_encode(chain + offs[i], lens[i], b64);
             printf("%s", i ? "," : "");
-            json_string(b64);
+            json_out_string(b64);
         }
         printf("]");
     } else {

@@ -23,6 +23,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "hal_posix.h"
+#include "json_out.h"
 #include "hm_chain_verify.h"
 #include "hm_key.h"
 #include "hm_rng.h"
@@ -45,20 +46,6 @@ static int usage(const char *why)
     return 2;
 }
 
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20 || c > 0x7e)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
 
 int tls_client_main(int argc, char **argv)
 {
@@ -250,15 +237,15 @@ int tls_client_main(int argc, char **argv)
     const mbedtls_x509_crt *pc = mbedtls_ssl_get_peer_cert(&ssl);
     if (pc) mbedtls_x509_dn_gets(peer, sizeof peer, &pc->subject);
     printf("{\"ok\":true,\"version\":");
-    json_string(mbedtls_ssl_get_version(&ssl));
+    json_out_string(mbedtls_ssl_get_version(&ssl));
     printf(",\"ciphersuite\":");
-    json_string(mbedtls_ssl_get_ciphersuite(&ssl));
+    json_out_string(mbedtls_ssl_get_ciphersuite(&ssl));
     printf(",\"server\":");
-    json_string(peer);
+    json_out_string(peer);
     printf(",\"sent\":");
-    json_string(send);
+    json_out_string(send);
     printf(",\"received\":");
-    json_string(reply);
+    json_out_string(reply);
     printf("}\n");
     fflush(stdout);
     mbedtls_ssl_close_notify(&ssl);
