@@ -8,7 +8,12 @@ import { forgetInventoryStats, inventoryStats } from '../main/api/inventory-stat
 import { InventoryRepository } from '../main/store/inventory-repository.js';
 import migration006 from '../main/store/migrations/006-inventory.js';
 import { Workspace } from '../main/store/workspace.js';
-import { importSynthetic, syntheticManifest } from '../test/support/synthetic-inventory.js';
+import { importSynthetic, stationManifest, syntheticManifest, syntheticSigner } from '../test/support/synthetic-inventory.js';
+import { commitVerifiedManifestInto } from '../main/inventory/import-manifest.js';
+import type { InventoryStore } from '../main/store/inventory-store.js';
+import { PgInventoryStore } from '../main/store/postgres/pg-inventory-store.js';
+import { SqliteInventoryStore } from '../main/store/sqlite-inventory-store.js';
+import { startPostgres, type PgCluster } from '../test/support/postgres.js';
 import { defineBenchmarks, sharedFixture } from './bench-case.js';
 
 /**
@@ -73,6 +78,122 @@ const expectRows = (n: number, got: number, what: string) => {
 let bare: { dir: string; db: Database.Database; insert: (rows: unknown[][]) => void } | undefined;
 let nextSequence = 0;
 let nextRows: unknown[][] = [];
+
+
+// ── the same import into SQLite and PostgreSQL ──────────────────────────────────────
+/**
+ * Both stores start empty and grow by one 20,000-device manifest per call (so a run
+ * measures imports into an inventory of up to a few hundred thousand rows, not 10M: the
+ * issue's 10M does not fit this bench's time budget; see docs/inventory.md for how it
+ * grows). PostgreSQL is a throwaway cluster on a Unix socket, fsync off like the
+ * workspace's WAL without checkpoints in between — a durability-off comparison of the
+ * engines' work, not of the disks.
+ */
+const ENGINE_DEVICES = 20_000;
+interface Engines {
+  readonly home: string;
+  readonly ws: Workspace;
+  readonly sqlite: InventoryStore;
+  readonly cluster: PgCluster;
+  readonly pg: PgInventoryStore;
+  readonly pg2: PgInventoryStore;
+  readonly prev: Map<string, string | null>;
+  readonly probe: string[];
+  readonly sqliteProbe: string[];
+}
+const engines = sharedFixture<Engines>(
+  async () => {
+    const home = mkdtempSync(join(tmpdir(), 'hallmark-bench-engines-'));
+    const ws = Workspace.init(home, 'bench').workspace;
+    const cluster = await startPostgres();
+    const url = await cluster.createDatabase('bench');
+    const pg = await PgInventoryStore.open(url, { actor: 'bench' });
+    const pg2 = await PgInventoryStore.open(url, { actor: 'bench-2' });
+    return { home, ws, sqlite: new SqliteInventoryStore(ws), cluster, pg, pg2, prev: new Map(), probe: [], sqliteProbe: [] };
+  },
+  async (e) => {
+    await e.pg.close();
+    await e.pg2.close();
+    await e.cluster.dispose();
+    e.ws.close();
+    rmSync(e.home, { recursive: true, force: true });
+  },
+);
+let eng: Engines;
+const engineImport = async (store: InventoryStore, station: string, devices: number) => {
+  const sequence = [...eng.prev.keys()].filter((k) => k.startsWith(`${station}#`)).length + 1;
+  const previous = eng.prev.get(`${station}#${sequence - 1}`) ?? null;
+  const m = stationManifest(station, sequence, devices, previous);
+  const r = await commitVerifiedManifestInto(store, { doc: m.doc, sha256: m.sha256, signerSha256: syntheticSigner, signingTime: null }, { folder: station, actor: 'bench', now: new Date() });
+  if (!r.created) throw new Error(`${station} #${sequence} was already imported`);
+  eng.prev.set(`${station}#${sequence}`, m.sha256);
+  (store.backend === 'postgres' ? eng.probe : eng.sqliteProbe).push(m.doc.devices[devices >> 1]!.hardwareSerial);
+};
+const engineSetup = async () => {
+  eng = await engines();
+};
+
+const engineCases = defineBenchmarks([
+  {
+    name: 'sqlite import 20k',
+    group: 'inventory-engines',
+    baseline: true,
+    description: 'commitVerifiedManifestInto the workspace SQLite store: a pre-verified 20,000-device manifest, one IMMEDIATE transaction with its audit entry',
+    opsPerRun: ENGINE_DEVICES,
+    warmup: 1,
+    iterations: 8,
+    maxTimeMs: 20_000,
+    setup: engineSetup,
+    run: () => engineImport(eng.sqlite, 'SQ', ENGINE_DEVICES),
+  },
+  {
+    name: 'postgres import 20k',
+    group: 'inventory-engines',
+    description: 'the same into PostgreSQL 15 over a Unix socket: bulk lookups (ANY / unnest), unnest inserts of 5,000 rows, station advisory lock, audit head lock, one READ COMMITTED transaction',
+    opsPerRun: ENGINE_DEVICES,
+    warmup: 1,
+    iterations: 8,
+    maxTimeMs: 20_000,
+    setup: engineSetup,
+    run: () => engineImport(eng.pg, 'PG', ENGINE_DEVICES),
+  },
+  {
+    name: 'postgres two importers 2x10k',
+    group: 'inventory-engines',
+    description: 'two stations\' 10,000-device manifests at once through two pools (devices/s of both together)',
+    opsPerRun: ENGINE_DEVICES,
+    warmup: 1,
+    iterations: 8,
+    maxTimeMs: 20_000,
+    setup: engineSetup,
+    run: async () => {
+      await Promise.all([engineImport(eng.pg, 'PA', ENGINE_DEVICES / 2), engineImport(eng.pg2, 'PB', ENGINE_DEVICES / 2)]);
+    },
+  },
+  {
+    name: 'postgres search by serial',
+    group: 'inventory-engines-search',
+    baseline: true,
+    description: 'PgInventoryStore.search({ serial }) in the grown PostgreSQL inventory ((hardware_serial, id) index)',
+    iterations: 300,
+    setup: engineSetup,
+    run: async () => {
+      const serial = eng.probe[Math.floor(Math.random() * eng.probe.length)]!;
+      if ((await eng.pg.search({ serial, limit: 10 })).length === 0) throw new Error(`${serial} not found`);
+    },
+  },
+  {
+    name: 'sqlite search by serial',
+    group: 'inventory-engines-search',
+    description: 'SqliteInventoryStore.search({ serial }) in the grown SQLite inventory, through the same async interface',
+    iterations: 300,
+    setup: engineSetup,
+    run: async () => {
+      const serial = eng.sqliteProbe[Math.floor(Math.random() * eng.sqliteProbe.length)]!;
+      if ((await eng.sqlite.search({ serial, limit: 10 })).length === 0) throw new Error(`${serial} not found`);
+    },
+  },
+]);
 
 export default defineBenchmarks([
   {
@@ -226,4 +347,5 @@ export default defineBenchmarks([
       f = { ...f, lastSha: m.sha256 };
     },
   },
+  ...engineCases,
 ]);

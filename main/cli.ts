@@ -18,6 +18,7 @@ import { registerStation } from './cli/commands/station-command.js';
 import { registerManifest } from './cli/commands/manifest-command.js';
 import { registerInventory } from './cli/commands/inventory-command.js';
 import { registerCeremony } from './cli/commands/ceremony-command.js';
+import { registerPkcs11Module } from './cli/commands/pkcs11-module-command.js';
 
 /** Exit statuses shared by every command. */
 export const EXIT_OK = 0;
@@ -59,6 +60,7 @@ function buildProgram(io: CliIo, getContext: () => CliContext): Command {
   registerManifest(program, getContext);
   registerInventory(program, getContext);
   registerCeremony(program, getContext);
+  registerPkcs11Module(program, getContext);
   for (const cmd of allCommands(program)) {
     cmd.exitOverride();
     cmd.allowUnknownOption(false);

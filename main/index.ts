@@ -1,13 +1,15 @@
-import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, type WebContents } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { createCoreHandlers } from './api/core-api.js';
 import { forwardCoreEvents } from './api/core-events.js';
 import { CeremonySession } from './api/ceremony-session.js';
 import { StationSession } from './api/station-session.js';
 import { registerIpc, sendEvent } from './ipc.js';
-import { electronFolderPicker } from './shell/folder-picker.js';
+import { applicationMenuTemplate } from './shell/application-menu.js';
+import { electronFolderPicker, electronSaveFilePicker } from './shell/folder-picker.js';
 import { denyPermissions, lockDownWebContents, registerAppScheme, serveRenderer } from './shell/harden-session.js';
 import { APP_ORIGIN } from './shell/security-policy.js';
+import { mainWindowOptions } from './shell/window-options.js';
 import { resolveWorkspaceHome } from './store/workspace-home.js';
 import { Workspace } from './store/workspace.js';
 import { userInfo } from 'node:os';
@@ -32,32 +34,19 @@ app.whenReady().then(() => {
     app.exit(2);
     return;
   }
+  // Our own menu, never Electron's default (Toggle Developer Tools, Reload) in a packaged build.
+  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ isPackaged: app.isPackaged, platform: process.platform, appName: app.name })));
   denyPermissions(session.defaultSession);
   serveRenderer(session.defaultSession, rendererDir);
   const station = new StationSession(workspace);
   const ceremony = new CeremonySession(workspace);
   // registerIpc passes the IPC sender as dispatch()'s caller.
-  const folders = electronFolderPicker(dialog, (caller) => (caller ? BrowserWindow.fromWebContents(caller as WebContents) : null));
-  const unregister = registerIpc(ipcMain, createCoreHandlers(workspace, station, ceremony, { folders }), allowedOrigins);
+  const windowOf = (caller: unknown) => (caller ? BrowserWindow.fromWebContents(caller as WebContents) : null);
+  const folders = electronFolderPicker(dialog, windowOf);
+  const saves = electronSaveFilePicker(dialog, windowOf);
+  const unregister = registerIpc(ipcMain, createCoreHandlers(workspace, station, ceremony, { folders, saves }), allowedOrigins);
 
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    title: 'Hallmark',
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
-  });
+  const win = new BrowserWindow(mainWindowOptions({ preloadPath, isPackaged: app.isPackaged }));
   const stopEvents = forwardCoreEvents(workspace, station, (event, payload) => sendEvent(win.webContents, event, payload), ceremony);
   void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
 

@@ -79,8 +79,12 @@ export const inputSchemas = {
   'qa.verify': z.strictObject({ dir: filePath, trustPem: filePath, planCsv: filePath.optional(), previousDir: filePath.optional() }),
   /** one entry of the manifest in `dir`; `manifestSha256` (from qa.verify) refuses a folder changed since */
   'qa.device': z.strictObject({ dir: filePath, index: z.number().int().min(0).max(10_000_000), manifestSha256: sha256Hex.optional() }),
-  /** `out` is created exclusively: an existing file is never overwritten */
-  'qa.saveReport': z.strictObject({ dir: filePath, trustPem: filePath, planCsv: filePath.optional(), previousDir: filePath.optional(), out: filePath }),
+  /**
+   * Verifies again and writes the HTML report where the main process's save dialog puts it
+   * (`.html` forced, never inside the workspace, created exclusively); null when cancelled.
+   * `out` is refused (OUTPUT_PATH_FROM_RENDERER): the window never names an output path.
+   */
+  'qa.saveReport': z.strictObject({ dir: filePath, trustPem: filePath, planCsv: filePath.optional(), previousDir: filePath.optional(), out: filePath.optional() }),
   'inventory.import': z.strictObject({ dirs: z.array(filePath).min(1).max(64), trustPem: filePath, operator: operatorName }),
   'inventory.batches': z.strictObject({}),
   'inventory.search': z.strictObject({
@@ -96,16 +100,26 @@ export const inputSchemas = {
   'inventory.stats': z.strictObject({}),
   /** paths are typed for now; the app's native open dialog will fill the same fields */
   'ceremony.load': z.strictObject({ scriptPath: filePath, bindingPath: filePath }),
-  /** one custodian approves the script's hash; refused when the file no longer has `sha256` */
-  'ceremony.approveHash': z.strictObject({ scriptPath: filePath, sha256: sha256Hex, name: participantName }),
-  'ceremony.preflight': z.strictObject({ scriptPath: filePath, bindingPath: filePath }),
+  /**
+   * One custodian approves the script's hash and the binding's, together; refused when
+   * either file no longer has the hash shown (`sha256`, `bindingSha256`).
+   */
+  'ceremony.approveHash': z.strictObject({ scriptPath: filePath, sha256: sha256Hex, bindingPath: filePath, bindingSha256: sha256Hex, name: participantName }),
+  /** refused (CEREMONY_BINDING_CHANGED) when the binding no longer has the approved `bindingSha256` */
+  'ceremony.preflight': z.strictObject({ scriptPath: filePath, bindingPath: filePath, bindingSha256: sha256Hex }),
   'ceremony.start': z.strictObject({
     scriptPath: filePath,
     bindingPath: filePath,
     /** the hash the custodians approved; the run refuses a script with any other */
     approvedHash: sha256Hex,
-    /** created if missing; existing files are never overwritten */
-    outDir: filePath,
+    /** the binding's hash the custodians approved with it; the run refuses a binding with any other */
+    approvedBindingHash: sha256Hex,
+    /**
+     * Refused (OUTPUT_PATH_FROM_RENDERER): the output medium is chosen in the main
+     * process's folder dialog, which ceremony.start opens (never inside the workspace;
+     * created if missing; existing files are never overwritten).
+     */
+    outDir: filePath.optional(),
   }),
   /**
    * Answers the PIN or passphrase the run asks for at the step that needs it (the run
@@ -127,15 +141,19 @@ export const inputSchemas = {
    * script and output folder: the custodians approved the script's hash again
    * (ceremony.approveHash), and it must be the hash the register recorded.
    */
-  'ceremony.resume': z.strictObject({ id: z.string().uuid(), bindingPath: filePath, approvedHash: sha256Hex }),
+  'ceremony.resume': z.strictObject({ id: z.string().uuid(), bindingPath: filePath, approvedHash: sha256Hex, approvedBindingHash: sha256Hex }),
   /** closes an interrupted ceremony as `hallmark ceremony abort` does: register, audit log and, when its medium is here, its transcript */
   'ceremony.abortInterrupted': z.strictObject({ id: z.string().uuid(), reason: z.string().trim().min(1).max(500) }),
   /** a witness wants something on the record; recorded after the current step's acknowledgments */
   'ceremony.noteException': z.strictObject({ runId: z.string().uuid(), name: participantName, note: z.string().trim().min(1).max(2000) }),
   /** the CAs' calendar (main/ca/ca-calendar.ts): CRL re-signing, CA renewal and expiry dates */
   'ceremony.calendar': z.strictObject({}),
-  /** writes it as an .ics file at a typed path, never over an existing file */
-  'ceremony.exportCalendar': z.strictObject({ path: filePath }),
+  /**
+   * Writes it as an .ics file where the main process's save dialog puts it (`.ics` forced,
+   * never inside the workspace, never over an existing file); null when cancelled. `path`
+   * is refused (OUTPUT_PATH_FROM_RENDERER).
+   */
+  'ceremony.exportCalendar': z.strictObject({ path: filePath.optional() }),
   /** the native folder dialog of the face (main/api/dialog-handlers.ts); null when cancelled */
   'dialog.openFolder': z.strictObject({ purpose: folderPurpose }),
   /** the same with several folders selectable; [] when cancelled */
@@ -309,7 +327,8 @@ export interface Outputs {
   'station.status': StationStatusView;
   'qa.verify': QaReportView;
   'qa.device': QaDeviceDetailView;
-  'qa.saveReport': { path: string; bytes: number; ok: boolean };
+  /** null: the save dialog was cancelled, nothing written */
+  'qa.saveReport': { path: string; bytes: number; ok: boolean } | null;
   'inventory.import': { results: InventoryImportResultView[] };
   'inventory.batches': { batches: InventoryBatchView[] };
   'inventory.search': { total: number; rows: InventoryRowView[] };
@@ -323,7 +342,8 @@ export interface Outputs {
   'ceremony.abort': CeremonyRunView;
   'ceremony.status': { run: CeremonyRunView | null };
   'ceremony.calendar': { events: CaCalendarEventView[] };
-  'ceremony.exportCalendar': { path: string; events: CaCalendarEventView[] };
+  /** null: the save dialog was cancelled, nothing written */
+  'ceremony.exportCalendar': { path: string; events: CaCalendarEventView[] } | null;
   'ceremony.provideSecret': CeremonyRunView;
   'ceremony.provideShareText': CeremonyRunView;
   'ceremony.list': { ceremonies: CeremonySummaryView[] };
@@ -386,21 +406,48 @@ export interface CeremonyPlanView {
   steps: CeremonyStepPlanView[];
   /** the token part of the binding; null when the ceremony's key is not on a token */
   binding: { module: string; tokenSerial: string; pinSource: string } | null;
-  /** true when the binding names an environment variable as the PIN's source: the administrator types it in the app at the step that needs it */
+  /** true when the administrator types the token PIN in the app at the step that needs it */
   pinRequired: boolean;
+  /** the binding's SHA-256 (its exact bytes): approved with the script's */
+  bindingSha256: string;
+  bindingWords: string[];
+  bindingQrSvg: string;
+  /** every part of the binding: modules, token serials, PIN sources, each custodian's passphrase source and share file, the CSR */
+  bindingParts: CeremonyBindingPartView[];
+  /**
+   * `file:` and `env:` secret sources. The app refuses them (CEREMONY_SECRET_SOURCE_REFUSED)
+   * unless `allowed`: the binding says allowUnattendedSources: true, a line the custodians approve with its hash.
+   */
+  unattendedSources: { allowed: boolean; sources: { at: string; line: number | null; kind: 'file' | 'env'; custodian: string | null; describe: string }[] };
+  /** each PKCS#11 module the binding names, and whether this machine's allow-list admits it (checked, never loaded, here) */
+  modules: { at: string; path: string; allowed: boolean; problem: string | null }[];
+}
+
+export interface CeremonyBindingPartView {
+  label: string;
+  value: string;
+  /** its line in the binding file */
+  line: number | null;
+  /** why it deserves a second look; null when it does not */
+  attention: string | null;
 }
 
 export interface CeremonyHashApprovalView {
   name: string;
   sha256: string;
+  /** the binding's SHA-256, approved with the script's */
+  bindingSha256: string;
   /** UTC, ISO 8601, as recorded in the audit log */
   time: string;
 }
 
 export interface CeremonyPreflightCheckView {
-  name: 'clock' | 'app' | 'workspace' | 'token' | 'network';
-  status: 'pass' | 'fail';
+  name: 'clock' | 'app' | 'workspace' | 'token' | 'network' | 'swap' | 'core-dumps' | 'secrets';
+  /** warn: shown with its fix; the ceremony may still start */
+  status: 'pass' | 'fail' | 'warn';
   summary: string;
+  /** the refusal's code for a failed check that has one (PKCS11_MODULE_NOT_ALLOWED, CEREMONY_SECRET_SOURCE_REFUSED, …) */
+  code?: string;
 }
 
 export interface CeremonyPreflightView {

@@ -1,24 +1,32 @@
 import type { Input, OperationName, Output } from '../../preload/api.js';
 import type { Workspace } from '../store/workspace.js';
+import { outputFolder, OutputPathError, refuseRendererPath } from '../files/output-path.js';
 import { createCeremonyCalendarHandlers } from './ceremony-calendar-handlers.js';
+import { NO_FOLDER_PICKER, NO_SAVE_PICKER, type FolderPicker, type SaveFilePicker } from './dialog-handlers.js';
 import { planView } from './ceremony-plan.js';
 import { ceremonyDetail, ceremonyList } from './ceremony-register.js';
 import { preflightView } from './ceremony-preflight.js';
 import type { CeremonySession } from './ceremony-session.js';
 
 type CeremonyOp = Extract<OperationName, `ceremony.${string}`>;
-export type CeremonyHandlers = { [Op in CeremonyOp]: (input: Input<Op>) => Output<Op> | Promise<Output<Op>> };
+export type CeremonyHandlers = { [Op in CeremonyOp]: (input: Input<Op>, caller?: unknown) => Output<Op> | Promise<Output<Op>> };
 
 /**
  * The Ceremonies section's operations. Script and binding paths come from the user (a
  * native dialog in the app) and are read bounded, then only parsed by the strict schemas.
  */
-export function createCeremonyHandlers(ws: Workspace, session: CeremonySession): CeremonyHandlers {
+export function createCeremonyHandlers(ws: Workspace, session: CeremonySession, dialogs: { folders: FolderPicker; saves: SaveFilePicker } = { folders: NO_FOLDER_PICKER, saves: NO_SAVE_PICKER }): CeremonyHandlers {
   return {
-    'ceremony.load': ({ scriptPath, bindingPath }) => planView(scriptPath, bindingPath),
+    'ceremony.load': ({ scriptPath, bindingPath }) => planView(scriptPath, bindingPath, session.pkcs11Modules()),
     'ceremony.approveHash': (req) => session.approveHash(req),
-    'ceremony.preflight': ({ scriptPath, bindingPath }) => preflightView(ws, scriptPath, bindingPath),
-    'ceremony.start': (req) => session.start(req),
+    'ceremony.preflight': ({ scriptPath, bindingPath, bindingSha256 }) => preflightView(ws, scriptPath, bindingPath, bindingSha256, session.pkcs11Modules()),
+    'ceremony.start': async ({ outDir, ...req }, caller) => {
+      // The output medium is chosen in the main process's folder dialog, never named by the window.
+      if (outDir !== undefined) refuseRendererPath('outDir', "the ceremony's output");
+      const [chosen] = await dialogs.folders.pickFolders({ purpose: 'ceremony-output', multiple: false }, caller);
+      if (chosen === undefined) throw new OutputPathError('OUTPUT_NOT_CHOSEN', 'no output folder was chosen; the ceremony did not start');
+      return session.start({ ...req, outDir: outputFolder(chosen, { home: ws.home, what: "a ceremony's output" }) });
+    },
     'ceremony.acknowledge': (req) => session.acknowledge(req),
     'ceremony.abort': (req) => session.abort(req),
     'ceremony.status': () => session.status(),
@@ -29,6 +37,6 @@ export function createCeremonyHandlers(ws: Workspace, session: CeremonySession):
     'ceremony.resume': (req) => session.resume(req),
     'ceremony.abortInterrupted': (req) => session.abortInterrupted(req),
     'ceremony.noteException': (req) => session.noteException(req),
-    ...createCeremonyCalendarHandlers(ws),
+    ...createCeremonyCalendarHandlers(ws, dialogs.saves),
   };
 }

@@ -2,12 +2,14 @@ import { resolve } from 'node:path';
 import QRCode from 'qrcode';
 import type { CeremonyPlanView, CeremonyRole, CeremonyStepPlanView } from '../../preload/api.js';
 import { membersOf } from '../ceremony/acknowledgments.js';
-import { bindingSummary, loadBinding, type LoadedBinding } from '../ceremony/ceremony-binding.js';
+import { bindingModules, bindingParts, bindingSummary, loadBinding, unattendedSources, type LoadedBinding } from '../ceremony/ceremony-binding.js';
 import { CeremonyError } from '../ceremony/ceremony-errors.js';
 import type { CeremonyScript } from '../ceremony/ceremony-script-schema.js';
 import { hashWords } from '../ceremony/hash-words.js';
 import { MAX_SCRIPT_BYTES, parseCeremonyScript, type LoadedScript } from '../ceremony/parse-ceremony-script.js';
+import { isHallmarkError } from '../errors/hallmark-error.js';
 import { readInputFile } from '../files/read-input-file.js';
+import { checkPkcs11Module, type Pkcs11ModuleAllowList } from '../keys/pkcs11/pkcs11-module-policy.js';
 
 /**
  * Reads a script from the path the user chose, bounded in size: each call reads the file
@@ -19,13 +21,20 @@ export function readScript(path: string): LoadedScript {
   return parseCeremonyScript(bytes, path);
 }
 
+/**
+ * Reads a binding once, bounded and refusing links (loadBinding): the bytes read are the
+ * ones hashed, shown, approved and — for a run — kept; each call reads the file again.
+ */
 export function readBinding(path: string): LoadedBinding {
-  // loadBinding reads the file itself; the size bound is checked first so /dev/zero is refused.
-  readInputFile(path, 64 * 1024, (m) => new CeremonyError('CEREMONY_BINDING_INVALID', m));
   return loadBinding(resolve(path));
 }
 
-export async function planView(scriptPath: string, bindingPath: string): Promise<CeremonyPlanView> {
+/** Error correction M: the code is read from a screen by a phone across a table. */
+function qrSvg(text: string): Promise<string> {
+  return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+}
+
+export async function planView(scriptPath: string, bindingPath: string, modules: Pkcs11ModuleAllowList): Promise<CeremonyPlanView> {
   const loaded = readScript(scriptPath);
   const binding = readBinding(bindingPath);
   const s = loaded.script;
@@ -36,14 +45,31 @@ export async function planView(scriptPath: string, bindingPath: string): Promise
     kind: s.kind,
     sha256: loaded.sha256,
     words: hashWords(loaded.sha256),
-    // Error correction M: the code is read from a screen by a phone across a table.
-    qrSvg: await QRCode.toString(loaded.sha256, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+    qrSvg: await qrSvg(loaded.sha256),
     participants: { administrator: s.participants.administrator, custodians: [...s.participants.custodians], witnesses: [...s.participants.witnesses] },
     requireNoNetwork: s.preflight.requireNoNetwork,
     summary: summaryOf(s),
     steps: s.steps.map((st) => stepPlan(s, st)),
     binding: tokenSummary(binding),
-    pinRequired: pinEnvName(binding) !== null,
+    pinRequired: pinTyped(binding),
+    bindingSha256: binding.sha256,
+    bindingWords: hashWords(binding.sha256),
+    bindingQrSvg: await qrSvg(binding.sha256),
+    bindingParts: bindingParts(binding).map((p) => ({ ...p })),
+    unattendedSources: {
+      allowed: binding.binding.allowUnattendedSources === true,
+      sources: unattendedSources(binding).map((u) => ({ at: u.at, line: u.line, kind: u.kind as 'file' | 'env', custodian: u.custodian, describe: u.describe })),
+    },
+    // Checked against the allow-list and the file rules; never loaded here.
+    modules: bindingModules(binding).map((m) => {
+      try {
+        checkPkcs11Module(m.path, modules);
+        return { ...m, allowed: true, problem: null };
+      } catch (e) {
+        if (!isHallmarkError(e)) throw e;
+        return { ...m, allowed: false, problem: `${e.code}: ${e.message}` };
+      }
+    }),
   };
 }
 
@@ -101,8 +127,8 @@ function tokenSummary(binding: LoadedBinding): CeremonyPlanView['binding'] {
   return b.module !== undefined && b.tokenSerial !== undefined && b.pinSource !== undefined ? { module: b.module, tokenSerial: b.tokenSerial, pinSource: b.pinSource } : null;
 }
 
-/** The environment variable the binding names as the token PIN's source, if it names one. */
-export function pinEnvName(binding: LoadedBinding): string | null {
+/** The administrator types the token PIN on the screen: a typed source, or an environment source the app does not hand over. */
+function pinTyped(binding: LoadedBinding): boolean {
   const pin = binding.binding.pkcs11?.pin;
-  return pin !== undefined && 'env' in pin ? pin.env : null;
+  return pin !== undefined && !('file' in pin);
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readMediaFile } from '../files/read-media-file.js';
 import type { CeremonyResultView } from '../../preload/api.js';
 import { hashWords } from '../ceremony/hash-words.js';
 import type { CeremonyResult } from '../ceremony/run-ceremony.js';
@@ -28,7 +28,7 @@ export function resultView(outDir: string, r: CeremonyResult): CeremonyResultVie
 function firstCertificate(outDir: string, files: readonly string[]) {
   for (const f of files.filter((n) => n.endsWith('.der'))) {
     try {
-      return certificateView(parseCertificate(readFileSync(join(outDir, f))));
+      return certificateView(parseCertificate(readMediaFile(join(outDir, f), 1024 * 1024, 'ceremony output')));
     } catch {
       // a CRL: not a certificate
     }

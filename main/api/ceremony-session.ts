@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { CeremonyAbortedView, CeremonyHashApprovalView, CeremonyRunView, Input } from '../../preload/api.js';
-import type { LoadedBinding } from '../ceremony/ceremony-binding.js';
+import { assertAttendedSources, assertBindingApproved, bindingModules, unattendedSources, type LoadedBinding } from '../ceremony/ceremony-binding.js';
 import { CeremonyError } from '../ceremony/ceremony-errors.js';
 import type { NotedException } from '../ceremony/ceremony-request.js';
 import type { LoadedScript } from '../ceremony/parse-ceremony-script.js';
-import { runCeremony, type RunCeremonyRequest } from '../ceremony/run-ceremony.js';
+import { auditedRefusal, runCeremony, type RunCeremonyRequest } from '../ceremony/run-ceremony.js';
 import { HallmarkError, isHallmarkError } from '../errors/hallmark-error.js';
+import { checkPkcs11Module, type Pkcs11ModuleAllowList } from '../keys/pkcs11/pkcs11-module-policy.js';
+import { pkcs11ModulesAllowed } from '../store/settings-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { AckGate } from './ceremony-ack-gate.js';
 import { readBinding, readScript } from './ceremony-plan.js';
@@ -23,6 +25,7 @@ interface Launch {
   readonly scriptPath: string;
   readonly binding: LoadedBinding;
   readonly approvedHash: string;
+  readonly approvedBindingHash: string;
   readonly outDir: string;
   /** an interrupted ceremony of the register, and how many of its steps it committed */
   readonly resume?: { readonly id: string; readonly committed: number };
@@ -35,16 +38,22 @@ interface Launch {
  * from an environment variable is typed on the screen by its owner at the step that needs
  * it (SecretGate) — and every change is published as a `ceremony.event`.
  *
- * Custodians' approvals of a script's hash are recorded in the audit log as they are
- * given and kept here, so `start` and `resume` can refuse to run a hash not every
- * custodian approved; a run uses them up, so the next run (a resume too) is approved anew.
+ * Custodians approve a script's hash and its binding's together; approvals are recorded
+ * in the audit log as they are given and kept here, so `start` and `resume` can refuse to
+ * run a script or binding not every custodian approved; a run uses them up, so the next
+ * run (a resume too) is approved anew. The run keeps the binding's bytes read at `start`,
+ * which must hash to the approved value.
+ *
+ * Every PIN and passphrase is typed on the screen at its step: a binding's `file:` and
+ * `env:` sources are refused (CEREMONY_SECRET_SOURCE_REFUSED) unless the binding says
+ * allowUnattendedSources: true; then only the variables it names are handed to the run.
  *
  * Witnesses' exceptions typed during the run wait in a queue that run-ceremony drains
  * after each step's acknowledgments, which is where the terminal asks for them.
  */
 export class CeremonySession {
   readonly #listeners = new Set<(e: CeremonyRunView) => void>();
-  /** "<script path>\0<sha256>" → custodians who approved it */
+  /** "<script path>\0<sha256>\0<binding path>\0<binding sha256>" → custodians who approved both */
   readonly #approvals = new Map<string, Set<string>>();
   #state: CeremonyRunState | null = null;
   #gate: AckGate | null = null;
@@ -55,7 +64,16 @@ export class CeremonySession {
   #exceptions: NotedException[] = [];
   #done: Promise<void> = Promise.resolve();
 
-  constructor(private readonly ws: Workspace) {}
+  constructor(
+    private readonly ws: Workspace,
+    /** the main process's environment: HALLMARK_PKCS11_MODULES, and variables an allowUnattendedSources binding names */
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** The PKCS#11 modules this workspace may load: the main process's HALLMARK_PKCS11_MODULES and the workspace's setting. */
+  pkcs11Modules(): Pkcs11ModuleAllowList {
+    return pkcs11ModulesAllowed(this.ws, this.env);
+  }
 
   onEvent(listener: (e: CeremonyRunView) => void): () => void {
     this.#listeners.add(listener);
@@ -65,25 +83,40 @@ export class CeremonySession {
   approveHash(req: Input<'ceremony.approveHash'>): CeremonyHashApprovalView {
     const loaded = readScript(req.scriptPath);
     if (loaded.sha256 !== req.sha256) throw mismatch(loaded.sha256, req.sha256);
+    const binding = readBinding(req.bindingPath);
+    if (binding.sha256 !== req.bindingSha256) {
+      throw new CeremonyError(
+        'CEREMONY_BINDING_CHANGED',
+        `the binding ${binding.path} now has SHA-256 ${binding.sha256}, not ${req.bindingSha256} as shown: it changed since it was loaded; load it again and compare its hash`,
+        'check',
+        { path: binding.path, actual: binding.sha256, approved: req.bindingSha256 },
+      );
+    }
     const name = req.name.trim();
     const custodians = loaded.script.participants.custodians;
     if (!custodians.includes(name)) {
       throw new HallmarkError('CEREMONY_ACK_INVALID', `"${name}" is not one of this script's custodians (${custodians.join(', ')}); type your name exactly as the script spells it`, 'input');
     }
     const time = new Date().toISOString();
-    this.ws.audit.append({ actor: name, action: 'ceremony.hash-approved', subject: loaded.script.name, details: { role: 'custodians', scriptSha256: loaded.sha256, time } });
-    const key = approvalKey(req.scriptPath, loaded.sha256);
+    this.ws.audit.append({
+      actor: name,
+      action: 'ceremony.hash-approved',
+      subject: loaded.script.name,
+      details: { role: 'custodians', scriptSha256: loaded.sha256, bindingSha256: binding.sha256, bindingPath: binding.path, time },
+    });
+    const key = approvalKey(req.scriptPath, loaded.sha256, req.bindingPath, binding.sha256);
     const set = this.#approvals.get(key) ?? new Set<string>();
     set.add(name);
     this.#approvals.set(key, set);
-    return { name, sha256: loaded.sha256, time };
+    return { name, sha256: loaded.sha256, bindingSha256: binding.sha256, time };
   }
 
-  async start(req: Input<'ceremony.start'>): Promise<CeremonyRunView> {
+  /** `outDir`: the folder the main process's dialog chose (ceremony-handlers.ts), never the window's. */
+  async start(req: Omit<Input<'ceremony.start'>, 'outDir'> & { outDir: string }): Promise<CeremonyRunView> {
     this.assertIdle();
     const script = readScript(req.scriptPath);
     const binding = readBinding(req.bindingPath);
-    return this.launch({ script, scriptPath: resolve(req.scriptPath), binding, approvedHash: req.approvedHash, outDir: resolve(req.outDir) });
+    return this.launch({ script, scriptPath: resolve(req.scriptPath), binding, approvedHash: req.approvedHash, approvedBindingHash: req.approvedBindingHash, outDir: resolve(req.outDir) });
   }
 
   /**
@@ -108,7 +141,15 @@ export class CeremonySession {
       );
     }
     const binding = readBinding(req.bindingPath);
-    return this.launch({ script, scriptPath: row.scriptPath, binding, approvedHash: req.approvedHash, outDir: row.outDir, resume: { id: row.id, committed: row.stepsDone } });
+    return this.launch({
+      script,
+      scriptPath: row.scriptPath,
+      binding,
+      approvedHash: req.approvedHash,
+      approvedBindingHash: req.approvedBindingHash,
+      outDir: row.outDir,
+      resume: { id: row.id, committed: row.stepsDone },
+    });
   }
 
   /** Closes an interrupted ceremony of the register, as `hallmark ceremony abort` does. */
@@ -189,10 +230,20 @@ export class CeremonySession {
 
   private async launch(l: Launch): Promise<CeremonyRunView> {
     const { script } = l;
-    const key = approvalKey(l.scriptPath, l.approvedHash);
+    // The binding read for this run is the approved one, and every secret in it is typed here (or its line was approved).
+    auditedRefusal(this.ws, script.script.participants.administrator, script.script.name, l.binding, () => {
+      assertBindingApproved(l.binding, l.approvedBindingHash, 'start');
+      assertAttendedSources(l.binding);
+      // Native code only from where the administrator put it, refused here with its own code (run-ceremony checks again).
+      const modules = this.pkcs11Modules();
+      for (const m of bindingModules(l.binding)) checkPkcs11Module(m.path, modules);
+    });
+    const key = approvalKey(l.scriptPath, l.approvedHash, l.binding.path, l.approvedBindingHash);
     const approved = this.#approvals.get(key) ?? new Set<string>();
     const missing = script.script.participants.custodians.filter((c) => !approved.has(c));
-    if (missing.length > 0) throw new HallmarkError('CEREMONY_NOT_APPROVED', `the hash ${l.approvedHash} has not been approved by ${missing.join(', ')}`, 'input');
+    if (missing.length > 0) {
+      throw new HallmarkError('CEREMONY_NOT_APPROVED', `the script hash ${l.approvedHash} with the binding hash ${l.approvedBindingHash} has not been approved by ${missing.join(', ')}`, 'input');
+    }
     this.#approvals.delete(key);
 
     const state = new CeremonyRunState(randomUUID(), script.script, script.sha256);
@@ -220,15 +271,19 @@ export class CeremonySession {
     this.#ceremonyId = l.resume?.id ?? null;
     this.#exceptions = [];
     const exceptions = this.#exceptions;
-    // The process environment is never handed over: every secret the binding takes from an
-    // environment variable is asked on the screen, at its step, of the person it belongs to.
+    // The process environment is never handed over, only the variables an approved
+    // allowUnattendedSources binding names; every other secret is asked on the screen, at
+    // its step, of the person it belongs to.
     const request: RunCeremonyRequest = {
       ws: this.ws,
       script,
       scriptPath: l.scriptPath,
       approvedHash: l.approvedHash,
+      approvedBindingHash: l.approvedBindingHash,
       binding: l.binding,
-      env: {},
+      env: this.unattendedEnv(l.binding),
+      secretsTypedOnly: true,
+      pkcs11Modules: this.pkcs11Modules(),
       outDir: l.outDir,
       acks: gate.source,
       secrets: secrets.prompt,
@@ -261,6 +316,14 @@ export class CeremonySession {
     return state.snapshot();
   }
 
+  /** The environment variables an approved allowUnattendedSources binding names, and nothing else. */
+  private unattendedEnv(binding: LoadedBinding): NodeJS.ProcessEnv {
+    if (binding.binding.allowUnattendedSources !== true) return {};
+    const env: NodeJS.ProcessEnv = {};
+    for (const { env: name } of unattendedSources(binding)) if (name !== null && this.env[name] !== undefined) env[name] = this.env[name];
+    return env;
+  }
+
   private current(runId: string): { state: CeremonyRunState; gate: AckGate } {
     const state = this.#state;
     const gate = this.#gate;
@@ -288,8 +351,8 @@ export class CeremonySession {
   }
 }
 
-function approvalKey(scriptPath: string, sha256: string): string {
-  return `${resolve(scriptPath)}\0${sha256}`;
+function approvalKey(scriptPath: string, sha256: string, bindingPath: string, bindingSha256: string): string {
+  return `${resolve(scriptPath)}\0${sha256}\0${resolve(bindingPath)}\0${bindingSha256}`;
 }
 
 function mismatch(actual: string, approved: string): CeremonyError {

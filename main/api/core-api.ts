@@ -1,8 +1,9 @@
 import type { Input, OperationName, Output } from '../../preload/api.js';
+import { OutputPathError } from '../files/output-path.js';
 import type { Workspace } from '../store/workspace.js';
 import { APP_VERSION } from '../app-version.js';
 import { createCeremonyHandlers } from './ceremony-handlers.js';
-import { createDialogHandlers, NO_FOLDER_PICKER, type FolderPicker } from './dialog-handlers.js';
+import { createDialogHandlers, NO_FOLDER_PICKER, NO_SAVE_PICKER, type FolderPicker, type SaveFilePicker } from './dialog-handlers.js';
 import { CeremonySession } from './ceremony-session.js';
 import { createInventoryHandlers } from './inventory-handlers.js';
 import { createQaHandlers } from './qa-handlers.js';
@@ -15,13 +16,16 @@ export type Handlers = { [Op in OperationName]: (input: Input<Op>, caller?: unkn
 /** What only a face can provide; the core asks through these and never imports Electron. */
 export interface CorePorts {
   readonly folders?: FolderPicker;
+  /** where qa.saveReport and ceremony.exportCalendar write: chosen in the main process, never sent by the renderer */
+  readonly saves?: SaveFilePicker;
 }
 
 /**
  * The contract's operations bound to an open workspace. Inputs arrive already validated
  * by dispatch(); this is the only place the renderer's requests meet the core. The
  * station and ceremony sessions are passed in by faces that forward its events (forwardCoreEvents);
- * a face without a native dialog leaves `ports.folders` out and the dialog operations say so.
+ * a face without a native dialog leaves `ports.folders` / `ports.saves` out and the
+ * operations that need one say so (DIALOG_UNAVAILABLE).
  */
 export function createCoreHandlers(
   workspace: Workspace,
@@ -29,15 +33,43 @@ export function createCoreHandlers(
   ceremony: CeremonySession = new CeremonySession(workspace),
   ports: CorePorts = {},
 ): Handlers {
-  return {
+  const handlers: Handlers = {
     'workspace.info': () => ({ ...workspace.info(), appVersion: APP_VERSION }),
     'audit.query': (q) => workspace.audit.query(q),
     'audit.facets': () => workspace.audit.facets(),
     'audit.verify': () => workspace.verifyAudit(),
     ...createStationHandlers(workspace, station),
-    ...createQaHandlers(),
+    ...createQaHandlers({ home: workspace.home, saves: ports.saves ?? NO_SAVE_PICKER }),
     ...createInventoryHandlers(workspace),
-    ...createCeremonyHandlers(workspace, ceremony),
+    ...createCeremonyHandlers(workspace, ceremony, { folders: ports.folders ?? NO_FOLDER_PICKER, saves: ports.saves ?? NO_SAVE_PICKER }),
     ...createDialogHandlers(ports.folders ?? NO_FOLDER_PICKER),
   };
+  for (const op of OUTPUT_OPERATIONS) auditOutputRefusals(workspace, handlers, op);
+  return handlers;
+}
+
+/** The operations that write a file or folder the user chose. */
+const OUTPUT_OPERATIONS = ['qa.saveReport', 'ceremony.exportCalendar', 'ceremony.start'] as const;
+
+/**
+ * An output refused for where it was going (a path sent by the window, a place inside the
+ * workspace) is recorded in the audit log as `output.refused`, then reported as it was.
+ */
+function auditOutputRefusals(workspace: Workspace, handlers: Handlers, op: (typeof OUTPUT_OPERATIONS)[number]): void {
+  const inner = handlers[op] as (input: unknown, caller?: unknown) => unknown;
+  const wrapped = async (input: unknown, caller?: unknown) => {
+    try {
+      return await inner(input, caller);
+    } catch (e) {
+      if (e instanceof OutputPathError && (e.code === 'OUTPUT_PATH_FROM_RENDERER' || e.code === 'OUTPUT_INSIDE_WORKSPACE')) {
+        try {
+          workspace.audit.append({ actor: 'app', action: 'output.refused', subject: e.path ?? op, details: { operation: op, code: e.code, message: e.message } });
+        } catch {
+          // the refusal is the error to report
+        }
+      }
+      throw e;
+    }
+  };
+  (handlers as Record<string, unknown>)[op] = wrapped;
 }

@@ -15,8 +15,35 @@ export type DialogHandlers = { [Op in DialogOp]: (input: Input<Op>, caller?: unk
  */
 export interface FolderPicker {
   /** the chosen folders, [] when cancelled; at most one unless `multiple` */
-  pickFolders(request: { purpose: FolderPurpose; multiple: boolean }, caller: unknown): Promise<string[]>;
+  pickFolders(request: { purpose: PickFolderPurpose; multiple: boolean }, caller: unknown): Promise<string[]>;
 }
+
+/**
+ * What a folder dialog is opened for: the contract's purposes (the renderer asks for them
+ * through dialog.openFolder(s)) and the ones only the core opens, for an output the main
+ * process writes (a ceremony's output medium: `ceremony.start` asks, the renderer cannot).
+ */
+export type PickFolderPurpose = FolderPurpose | 'ceremony-output';
+
+/** What a save dialog is opened for; each has its forced extension (OUTPUT_EXTENSIONS). */
+export type SavePurpose = 'qa-report' | 'ca-calendar';
+export const OUTPUT_EXTENSIONS: Record<SavePurpose, string> = { 'qa-report': 'html', 'ca-calendar': 'ics' };
+
+/**
+ * The face's native save dialog, the port behind every file the app writes for the user
+ * (qa.saveReport, ceremony.exportCalendar): the path is chosen in the main process and
+ * never sent by the renderer. `defaultName` is a suggestion; the core forces the
+ * extension and refuses a place inside the workspace (main/files/output-path.ts).
+ */
+export interface SaveFilePicker {
+  /** the chosen path, null when cancelled */
+  pickSaveFile(request: { purpose: SavePurpose; defaultName: string; extension: string }, caller: unknown): Promise<string | null>;
+}
+
+/** For faces without a window: asking is an error, never a hang. */
+export const NO_SAVE_PICKER: SaveFilePicker = {
+  pickSaveFile: () => Promise.reject(new HallmarkError('DIALOG_UNAVAILABLE', 'this Hallmark has no save dialog; use the CLI and name the file there', 'environment')),
+};
 
 /** The contract's bound on folders per import; a dialog selection past it is cut here, not refused later. */
 const MAX_FOLDERS = 64;

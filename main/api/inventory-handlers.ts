@@ -1,9 +1,8 @@
 import type { Input, InventoryImportResultView, OperationName, Output } from '../../preload/api.js';
-import { readInputFile } from '../files/read-input-file.js';
 import { isHallmarkError } from '../errors/hallmark-error.js';
 import { importManifestFolder } from '../inventory/import-manifest.js';
 import { InventoryError } from '../inventory/inventory-errors.js';
-import { readTrustAnchors } from '../manifest/verify/read-trust-anchors.js';
+import { readTrustAnchors, readTrustFile } from '../manifest/verify/read-trust-anchors.js';
 import { InventoryRepository } from '../store/inventory-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { parseCertificateFast } from '../x509/certificate-facts-fast.js';
@@ -14,7 +13,6 @@ import { inventoryStats } from './inventory-stats-query.js';
 type InventoryOp = Extract<OperationName, `inventory.${string}`>;
 export type InventoryHandlers = { [Op in InventoryOp]: (input: Input<Op>) => Output<Op> | Promise<Output<Op>> };
 
-const MAX_TRUST_BYTES = 1024 * 1024;
 
 /** "AB:CD:…" and upper case as people paste them; the index holds lower-case hex. */
 function normalizeFingerprint(raw: string): string {
@@ -31,7 +29,7 @@ function normalizeFingerprint(raw: string): string {
 export function createInventoryHandlers(ws: Workspace): InventoryHandlers {
   return {
     'inventory.import': ({ dirs, trustPem, operator }) => {
-      const anchors = readTrustAnchors(readInputFile(trustPem, MAX_TRUST_BYTES), trustPem);
+      const anchors = readTrustAnchors(readTrustFile(trustPem), trustPem);
       const results: InventoryImportResultView[] = [];
       for (const folder of dirs) {
         try {

@@ -1,28 +1,25 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { QA_MAX_DEVICE_SUMMARIES, type Input, type OperationName, type Output, type QaDeviceSummaryView, type QaReportView } from '../../preload/api.js';
 import { readInputFile } from '../files/read-input-file.js';
+import { outputFile, refuseRendererPath } from '../files/output-path.js';
+import { OUTPUT_EXTENSIONS, type SaveFilePicker } from './dialog-handlers.js';
 import type { DeviceEntry, ManifestDocument } from '../manifest/format/manifest-document.js';
 import { ManifestError } from '../manifest/manifest-errors.js';
 import type { VerificationReport } from '../manifest/verify/check-result.js';
 import { ExclusiveOutput } from '../manifest/write-exclusive.js';
 import { validateManifest } from '../manifest/verify/manifest-schema.js';
 import { readPlanCsv } from '../manifest/verify/plan-check.js';
-import { readTrustAnchors } from '../manifest/verify/read-trust-anchors.js';
+import { readTrustAnchors, readTrustFile } from '../manifest/verify/read-trust-anchors.js';
 import { reportHtml } from '../manifest/verify/report-html.js';
-import { MANIFEST_JSON, MANIFEST_P7S, verifyManifest } from '../manifest/verify/verify-manifest.js';
+import { MANIFEST_JSON, readManifestFolder, verifyManifest } from '../manifest/verify/verify-manifest.js';
 import { parseCertificateFast } from '../x509/certificate-facts-fast.js';
 import { certificateView } from './certificate-view.js';
 
 type QaOp = Extract<OperationName, `qa.${string}`>;
-export type QaHandlers = { [Op in QaOp]: (input: Input<Op>) => Output<Op> | Promise<Output<Op>> };
+export type QaHandlers = { [Op in QaOp]: (input: Input<Op>, caller?: unknown) => Output<Op> | Promise<Output<Op>> };
 
-const MAX_TRUST_BYTES = 1024 * 1024;
 const MAX_PLAN_BYTES = 16 * 1024 * 1024;
-/** V8 cannot hold a longer string to JSON.parse anyway; a bigger "manifest" is refused before it is read. */
-const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
-const MAX_P7S_BYTES = 1024 * 1024;
 
 interface VerifyRequest {
   readonly dir: string;
@@ -36,14 +33,14 @@ interface VerifyRequest {
  * no workspace state (the online side runs the same code), so these handlers only read
  * the named files, bounded, and write nothing but the report the engineer asks for.
  */
-export function createQaHandlers(): QaHandlers {
+export function createQaHandlers(outputs: { home: string; saves: SaveFilePicker }): QaHandlers {
   return {
     'qa.verify': (req) => {
       const { report, doc } = runVerifier(req);
       return reportView(report, doc);
     },
     'qa.device': ({ dir, index, manifestSha256 }) => {
-      const json = readPart(dir, MANIFEST_JSON, MAX_MANIFEST_BYTES);
+      const { json } = readManifestFolder(dir);
       if (manifestSha256 !== undefined && sha256(json) !== manifestSha256) {
         throw new ManifestError('MANIFEST_UNREADABLE', `${join(dir, MANIFEST_JSON)} changed since it was verified; verify it again`);
       }
@@ -74,23 +71,26 @@ export function createQaHandlers(): QaHandlers {
         certificateProblem,
       };
     },
-    'qa.saveReport': (req) => {
+    'qa.saveReport': async (req, caller) => {
+      if (req.out !== undefined) refuseRendererPath('out', 'the QA report');
       const { report } = runVerifier(req);
+      const chosen = await outputs.saves.pickSaveFile({ purpose: 'qa-report', defaultName: defaultReportPath(req.dir, new Date()), extension: OUTPUT_EXTENSIONS['qa-report'] }, caller);
+      if (chosen === null) return null;
+      const target = outputFile(chosen, { extension: OUTPUT_EXTENSIONS['qa-report'], home: outputs.home, what: 'a QA report' });
       // ExclusiveOutput creates with O_EXCL and fsyncs: a QA record is never overwritten.
-      const out = new ExclusiveOutput(dirname(req.out));
+      const out = new ExclusiveOutput(dirname(target));
       const html = reportHtml(report);
-      const path = out.write(basename(req.out), html);
+      const path = out.write(basename(target), html);
       return { path, bytes: Buffer.byteLength(html, 'utf8'), ok: report.ok };
     },
   };
 }
 
 function runVerifier(req: VerifyRequest): { report: VerificationReport; doc: ManifestDocument | null } {
-  const anchors = readTrustAnchors(readInputFile(req.trustPem, MAX_TRUST_BYTES), req.trustPem);
+  const anchors = readTrustAnchors(readTrustFile(req.trustPem), req.trustPem);
   const plan = req.planCsv !== undefined ? readPlanCsv(readInputFile(req.planCsv, MAX_PLAN_BYTES).toString('utf8')) : undefined;
   // Read once: the bytes verified are the bytes listed.
-  const json = readPart(req.dir, MANIFEST_JSON, MAX_MANIFEST_BYTES);
-  const p7s = readPart(req.dir, MANIFEST_P7S, MAX_P7S_BYTES);
+  const { json, p7s } = readManifestFolder(req.dir);
   const report = verifyManifest(json, p7s, req.dir, { anchors, ...(plan ? { plan } : {}), ...(req.previousDir !== undefined ? { previousDir: req.previousDir } : {}) });
   return { report, doc: parseDocument(json) };
 }
@@ -137,17 +137,18 @@ function parseDocument(json: Buffer): ManifestDocument | null {
   return r.ok ? r.document : null;
 }
 
-/** Sized first, then read whole (readInputFile would allocate its bound up front, far too much for a manifest). */
-function readPart(dir: string, name: string, max: number): Buffer {
-  const path = join(dir, name);
-  try {
-    const size = statSync(path).size;
-    if (size > max) throw new ManifestError('MANIFEST_UNREADABLE', `${path} is larger than ${max} bytes`);
-    return readFileSync(path);
-  } catch (e) {
-    if (e instanceof ManifestError) throw e;
-    throw new ManifestError('MANIFEST_UNREADABLE', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+/**
+ * Where the save dialog suggests the HTML report: beside the folder, named for it, never
+ * inside it (the folder is the signed record). The dialog's answer is what counts.
+ */
+export function defaultReportPath(dir: string, now: Date): string {
+  const trimmed = dir.replace(/[\\/]+$/, '');
+  const sep = trimmed.includes('\\') && !trimmed.includes('/') ? '\\' : '/';
+  const cut = trimmed.lastIndexOf(sep);
+  const parent = cut > 0 ? trimmed.slice(0, cut) : cut === 0 ? sep : '.';
+  const name = (cut >= 0 ? trimmed.slice(cut + 1) : trimmed) || 'manifest';
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  return `${parent === sep ? '' : parent}${sep}${name}-qa-report-${stamp}.html`;
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -7,6 +7,7 @@ import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { encodeName, formatName, type NameAttribute } from '../x509/distinguished-name.js';
 import { intermediateCaExtensions, rootCaExtensions, type IntermediateOptions } from '../x509/profiles/ca-profiles.js';
+import { matterPaaExtensions, matterPaiExtensions } from '../x509/profiles/matter-profiles.js';
 import { randomSerialNumber } from '../x509/serial-number.js';
 import type { TbsReviewer } from '../x509/sign-and-check.js';
 import { signCertificate, type SignedCertificate } from '../x509/sign-certificate.js';
@@ -34,6 +35,8 @@ export interface CreateRootRequest extends CreateCaRequest {
   /** the root's own key, registered in the workspace and unlocked: it signs itself */
   readonly key: SigningKey;
   readonly pathLen?: number;
+  /** 'matter-paa': a Matter Product Attestation Authority (the subject may carry a VendorID, never a ProductID) */
+  readonly profile?: 'root' | 'matter-paa';
 }
 
 export interface CreateIntermediateRequest extends CreateCaRequest {
@@ -43,6 +46,8 @@ export interface CreateIntermediateRequest extends CreateCaRequest {
   /** the parent CA's unlocked key */
   readonly parentKey: SigningKey;
   readonly options: IntermediateOptions;
+  /** 'matter-pai': a Matter Product Attestation Intermediate under a PAA (VendorID required, ProductID optional; pathLen 0) */
+  readonly profile?: 'intermediate' | 'matter-pai';
 }
 
 export async function createRootCa(ws: Workspace, req: CreateRootRequest): Promise<SignedCertificate> {
@@ -51,16 +56,17 @@ export async function createRootCa(ws: Workspace, req: CreateRootRequest): Promi
   assertRegisteredKey(ws, req.key);
   const subjectName = encodeName(req.subject);
   const notBefore = wholeSeconds(req.notBefore ?? new Date());
+  const profile = req.profile ?? 'root';
   const signed = await signCertificate({
     template: {
-      profile: 'root',
+      profile,
       serial: randomSerialNumber(),
       issuerName: subjectName,
       subjectName,
       notBefore,
       notAfter: new Date(notBefore.getTime() + req.validityDays * DAY),
       subjectSpki: req.key.spki,
-      extensions: rootCaExtensions(req.key.spki, req.pathLen),
+      extensions: profile === 'matter-paa' ? matterPaaExtensions(req.key.spki, req.pathLen) : rootCaExtensions(req.key.spki, req.pathLen),
     },
     signer: req.key,
     issuer: null,
@@ -68,7 +74,7 @@ export async function createRootCa(ws: Workspace, req: CreateRootRequest): Promi
     ...(req.maxValidityDays !== undefined ? { maxValidityDays: req.maxValidityDays } : {}),
     ...(req.review ? { review: req.review } : {}),
   });
-  commitCa(ws, req, signed, null);
+  commitCa(ws, req, signed, null, profile);
   return signed;
 }
 
@@ -79,24 +85,29 @@ export async function createIntermediateCa(ws: Workspace, req: CreateIntermediat
   const parent = loadCa(ws, req.parent);
   if (parent.key.label === req.key.label) throw new HallmarkError('KEY_REUSED', 'an intermediate CA must have its own key, not its parent\'s');
   const notBefore = wholeSeconds(req.notBefore ?? new Date());
+  const profile = req.profile ?? 'intermediate';
+  if (profile === 'matter-pai' && (req.options.nameConstraints || req.options.extendedKeyUsage?.length || (req.options.pathLen ?? 0) !== 0)) {
+    throw new HallmarkError('MATTER_RULE', '[matter.basic-constraints] a PAI has pathLen 0 and no name or EKU constraints', 'input', { rule: 'matter.basic-constraints' });
+  }
   const signed = await signCertificate({
     template: {
-      profile: 'intermediate',
+      profile,
       serial: randomSerialNumber(),
       issuerName: parent.certificate.subjectDer,
       subjectName: encodeName(req.subject),
       notBefore,
       notAfter: new Date(notBefore.getTime() + req.validityDays * DAY),
       subjectSpki: req.key.spki,
-      extensions: intermediateCaExtensions(req.key.spki, parent.certificate.spki, req.options),
+      extensions: profile === 'matter-pai' ? matterPaiExtensions(req.key.spki, parent.certificate.spki) : intermediateCaExtensions(req.key.spki, parent.certificate.spki, req.options),
     },
     signer: req.parentKey,
     issuer: parent.certificate,
+    issuerParents: parent.chain.slice(1),
     ...(req.skipLints ? { skipLints: req.skipLints } : {}),
     ...(req.maxValidityDays !== undefined ? { maxValidityDays: req.maxValidityDays } : {}),
     ...(req.review ? { review: req.review } : {}),
   });
-  commitCa(ws, req, signed, req.parent);
+  commitCa(ws, req, signed, req.parent, profile);
   return signed;
 }
 
@@ -105,12 +116,12 @@ function assertRegisteredKey(ws: Workspace, key: { label: string; spki: Buffer }
   if (!record.spki.equals(key.spki)) throw new HallmarkError('KEY_MISMATCH', `the unlocked key does not match key "${key.label}" in the workspace`);
 }
 
-function commitCa(ws: Workspace, req: CreateCaRequest & { key: { label: string; spki: Buffer } }, signed: SignedCertificate, parent: string | null): void {
+function commitCa(ws: Workspace, req: CreateCaRequest & { key: { label: string; spki: Buffer } }, signed: SignedCertificate, parent: string | null, certificateProfile: 'root' | 'intermediate' | 'matter-paa' | 'matter-pai'): void {
   ws.transact(() => {
     const issuerSpki = parent ? loadCa(ws, parent).certificate.spki : req.key.spki;
     const row = recordIssued(ws, {
       signed,
-      profile: parent ? 'intermediate' : 'root',
+      profile: certificateProfile,
       issuerCa: parent ?? req.name,
       issuerSpki,
       subject: formatName(req.subject),
@@ -121,7 +132,7 @@ function commitCa(ws: Workspace, req: CreateCaRequest & { key: { label: string; 
       actor: req.actor,
       action: 'ca.created',
       subject: req.name,
-      details: { profile: parent ? 'intermediate' : 'root', parent, keyLabel: req.key.label, certificateSha256: row.sha256, serial: row.serial },
+      details: { profile: parent ? 'intermediate' : 'root', ...(certificateProfile.startsWith('matter-') ? { certificateProfile } : {}), parent, keyLabel: req.key.label, certificateSha256: row.sha256, serial: row.serial },
     });
   });
 }

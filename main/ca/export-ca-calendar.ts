@@ -1,5 +1,5 @@
 import { NewFileError, writeNewFile } from '../files/write-new-file.js';
-import { resolve } from 'node:path';
+import { outputFile } from '../files/output-path.js';
 import { HallmarkError, type ErrorKind } from '../errors/hallmark-error.js';
 import type { Workspace } from '../store/workspace.js';
 import { caCalendar, type CalendarEvent } from './ca-calendar.js';
@@ -16,12 +16,14 @@ export class CalendarError extends HallmarkError {
 }
 
 /**
- * Writes the CA calendar as an .ics file, created with O_EXCL: a typed path that names
- * an existing file (another calendar, or anything else) is refused, never replaced.
+ * Writes the CA calendar as an .ics file, created with O_EXCL: a path that names an
+ * existing file (another calendar, or anything else) is refused, never replaced. The path
+ * is the save dialog's (app) or the `--ics` argument (CLI); `.ics` is forced, and a place
+ * inside the workspace is refused (OUTPUT_INSIDE_WORKSPACE).
  */
 export function exportCaCalendar(ws: Workspace, path: string, now: Date): { path: string; events: CalendarEvent[] } {
+  const full = outputFile(path, { extension: 'ics', home: ws.home, what: 'a calendar export' });
   const events = caCalendar(ws, now);
-  const full = resolve(path);
   const bytes = Buffer.from(toICalendar(events, now), 'utf8');
   try {
     writeNewFile(full, bytes);

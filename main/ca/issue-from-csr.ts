@@ -12,6 +12,7 @@ import type { SignedCertificate } from '../x509/sign-certificate.js';
 import { NO_WELL_DEFINED_EXPIRATION, wholeSeconds } from '../x509/validity.js';
 import { X509Error } from '../x509/x509-errors.js';
 import { loadCa } from './certificate-authority.js';
+import { matterDacSubject, type MatterIds } from '../x509/matter/matter-subject.js';
 import { recordIssued } from './record-issued.js';
 
 const DAY = 86_400_000;
@@ -34,6 +35,11 @@ export interface IssueFromCsrRequest {
   readonly idevid?: IdevidOptions;
   readonly intermediate?: IntermediateOptions;
   readonly skipLints?: readonly LintSkip[];
+  /**
+   * matter-dac: the VendorID and ProductID the DAC carries (4 uppercase hex digits each),
+   * added after the given subject (default CN "Matter DAC"); the CSR's subject is never used.
+   */
+  readonly matter?: MatterIds;
   readonly actor: string;
 }
 
@@ -53,6 +59,11 @@ export async function issueFromCsr(ws: Workspace, req: IssueFromCsrRequest): Pro
   if (req.profile === 'idevid' && !req.idevid) {
     throw new X509Error('PROFILE_INVALID', 'the idevid profile needs hardwareModuleName options (hwType, hwSerialNum)');
   }
+  if (req.profile === 'matter-dac' && !req.matter) {
+    throw new X509Error('MATTER_RULE', '[matter.vendor-id] the matter-dac profile needs a VendorID and ProductID', 'input', { rule: 'matter.vendor-id' });
+  }
+  if (req.profile !== 'matter-dac' && req.matter) throw new X509Error('PROFILE_INVALID', `a VendorID/ProductID is for the matter-dac profile, not ${req.profile}`);
+  const subject = req.matter ? matterDacSubject(req.subject ?? [{ type: 'CN', value: 'Matter DAC' }], req.matter) : req.subject;
   const { hardwareModuleName, ...idevidProfile } = req.idevid ?? {};
   const issuer = prepareIssuer({
     issuer: ca.certificate,
@@ -61,9 +72,10 @@ export async function issueFromCsr(ws: Workspace, req: IssueFromCsrRequest): Pro
     ...(req.profile === 'idevid' ? { idevid: idevidProfile } : {}),
     ...(req.profile === 'intermediate' ? { intermediate: req.intermediate ?? {} } : {}),
     ...(req.skipLints ? { skipLints: req.skipLints } : {}),
+    issuerParents: ca.chain.slice(1),
   });
-  if (req.validity === 'no-expiration' && req.profile !== 'idevid') {
-    throw new X509Error('VALIDITY_INVALID', '"no well-defined expiration" is for IDevID certificates only');
+  if (req.validity === 'no-expiration' && req.profile !== 'idevid' && req.profile !== 'matter-dac') {
+    throw new X509Error('VALIDITY_INVALID', '"no well-defined expiration" is for IDevID and Matter DAC certificates only');
   }
   if (req.validity !== 'no-expiration' && (!Number.isInteger(req.validity) || req.validity < 1)) {
     throw new X509Error('VALIDITY_INVALID', 'validity must be a whole number of days, at least 1');
@@ -72,7 +84,7 @@ export async function issueFromCsr(ws: Workspace, req: IssueFromCsrRequest): Pro
   const notAfter = req.validity === 'no-expiration' ? NO_WELL_DEFINED_EXPIRATION : new Date(notBefore.getTime() + req.validity * DAY);
   const signed = await issuer.issue({
     subjectKey: req.csr.publicKey,
-    subjectName: req.subject ? encodeName(req.subject) : req.csr.subjectDer,
+    subjectName: subject ? encodeName(subject) : req.csr.subjectDer,
     notBefore,
     notAfter,
     ...(req.profile === 'idevid' && hardwareModuleName ? { hardwareModuleName } : {}),
@@ -83,7 +95,7 @@ export async function issueFromCsr(ws: Workspace, req: IssueFromCsrRequest): Pro
       profile: req.profile,
       issuerCa: req.ca,
       issuerSpki,
-      subject: req.subject ? formatName(req.subject) : req.csr.subject,
+      subject: subject ? formatName(subject) : req.csr.subject,
       actor: req.actor,
       request: { csrSha256: createHash('sha256').update(req.csr.der).digest('hex'), ...(req.csr.allowances.length > 0 ? { csrAllowances: req.csr.allowances } : {}) },
     }),

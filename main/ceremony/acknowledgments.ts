@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { CeremonyError } from './ceremony-errors.js';
 import { ROLES, type CeremonyScript, type CeremonyStep, type Role } from './ceremony-script-schema.js';
+import { readMediaFile } from '../files/read-media-file.js';
 
 export interface Acknowledgment {
   readonly step: string;
@@ -36,7 +36,7 @@ export function membersOf(script: CeremonyScript, role: Role): readonly string[]
  */
 export function ackFileSource(path: string): AckSource {
   const listed = new Map<Role, Set<string>>();
-  const text = readFileSync(path, 'utf8');
+  const text = readMediaFile(path, 256 * 1024, 'ack file').toString('utf8');
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -7,6 +6,7 @@ import { membersOf, type Acknowledgment, type AckSource } from './acknowledgment
 import { CeremonyError } from './ceremony-errors.js';
 import type { NotedException, ShareTypeBackRequest } from './ceremony-request.js';
 import type { CeremonyScript, Role } from './ceremony-script-schema.js';
+import { MediaFileError, readMediaFile } from '../files/read-media-file.js';
 
 const MAX_NOTE = 2000;
 const person = z.string().min(1).max(64);
@@ -39,12 +39,16 @@ export interface LoadedAcksFile {
   readonly typeBack?: (request: ShareTypeBackRequest) => Promise<string>;
 }
 
+/** An acks file or a typed-back share text is a page of text. */
+const MAX_ACKS_FILE_BYTES = 256 * 1024;
+
 export function loadAcksFile(path: string): LoadedAcksFile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readMediaFile(path, MAX_ACKS_FILE_BYTES, 'acks file').toString('utf8');
   } catch (e) {
-    throw new CeremonyError('CEREMONY_ACK_INVALID', `cannot read the acks file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (!(e instanceof MediaFileError) || e.code !== 'FILE_UNREADABLE') throw e;
+    throw new CeremonyError('CEREMONY_ACK_INVALID', e.message, 'input', { path });
   }
   return parseAcksFile(text, path);
 }
@@ -116,9 +120,10 @@ export function parseAcksFile(text: string, path: string): LoadedAcksFile {
     }
     const full = isAbsolute(file) ? file : resolve(dirname(path), file);
     try {
-      return readFileSync(full, 'utf8');
+      return readMediaFile(full, MAX_ACKS_FILE_BYTES, 'share text').toString('utf8');
     } catch (e) {
-      throw new CeremonyError('CEREMONY_ACK_INVALID', `${at(['shareTexts', request.custodian])}: cannot read the share text of custodian "${request.custodian}" (${full}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if (!(e instanceof MediaFileError) || e.code !== 'FILE_UNREADABLE') throw e;
+      throw new CeremonyError('CEREMONY_ACK_INVALID', `${at(['shareTexts', request.custodian])}: cannot read the share text of custodian "${request.custodian}" (${full}): ${e.errno ?? 'unreadable'}`);
     }
   };
   return { source, exceptions, typeBack };

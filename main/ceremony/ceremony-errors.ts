@@ -3,6 +3,8 @@ import { HallmarkError, type ErrorKind } from '../errors/hallmark-error.js';
 export type CeremonyErrorCode =
   | 'CEREMONY_SCRIPT_INVALID'
   | 'CEREMONY_BINDING_INVALID'
+  | 'CEREMONY_BINDING_CHANGED'
+  | 'CEREMONY_SECRET_SOURCE_REFUSED'
   | 'CEREMONY_HASH_MISMATCH'
   | 'CEREMONY_PREFLIGHT_FAILED'
   | 'CEREMONY_ACK_MISSING'

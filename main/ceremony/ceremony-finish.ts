@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadCa, type LoadedCa } from '../ca/certificate-authority.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import { buildPublicationBundle, type PublicationBundleArgs } from './publication/build-publication-bundle.js';
@@ -60,7 +58,7 @@ async function writePublication(ctx: ActionContext, signer: SigningKey, ca: Load
   else if (script.kind === 'intermediate') {
     // An intermediate signed for a CSR is the online CA's: its certificate is a workspace certificate, not a CA here.
     const name = script.intermediate.ca;
-    args = { cas: [script.intermediate.parent], newCertificates: [], issued: [{ name, der: readFileSync(join(out.path, `${name}.der`)), issuer: script.intermediate.parent }] };
+    args = { cas: [script.intermediate.parent], newCertificates: [], issued: [{ name, der: out.read(`${name}.der`), issuer: script.intermediate.parent }] };
   } else return;
   const bundle = buildPublicationBundle(ws, args);
   const files = bundle.files.map((f) => ({ ...out.write(`${PUBLICATION_DIR}/${f.name}`, f.bytes), name: f.name }));
@@ -87,7 +85,7 @@ export async function finishCeremony(ctx: ActionContext, ceremonyId: string, ext
   const signer = ca ? await openCeremonyKey(ctx, ca.key) : null;
 
   if (signer && ca) await writePublication(ctx, signer, ca);
-  const records = readTranscriptChain(readFileSync(transcript.path)).records;
+  const records = readTranscriptChain(transcript.contents()).records;
   const html = out.write(TRANSCRIPT_HTML_FILE, renderTranscriptHtml(records, [...out.written]));
   const head = ws.audit.head();
   transcript.append({
@@ -100,8 +98,9 @@ export async function finishCeremony(ctx: ActionContext, ceremonyId: string, ext
     auditHead: head ? { seq: head.seq, hash: head.hash } : null,
     extra,
   });
+  // Read back through the transcript's own descriptor, not by path: the bytes signed are the bytes written.
+  const transcriptBytes = transcript.contents();
   transcript.close();
-  const transcriptBytes = readFileSync(join(out.path, TRANSCRIPT_FILE));
   const transcriptFile = out.note(TRANSCRIPT_FILE, transcriptBytes);
   const signature =
     signer && ca

@@ -1,3 +1,4 @@
+import type { Pkcs11ModuleAllowList } from '../keys/pkcs11/pkcs11-module-policy.js';
 import type { Workspace } from '../store/workspace.js';
 import type { AckSource } from './acknowledgments.js';
 import type { LoadedBinding } from './ceremony-binding.js';
@@ -35,7 +36,17 @@ export interface RunCeremonyRequest {
   readonly scriptPath: string;
   readonly approvedHash: string;
   readonly binding: LoadedBinding;
+  /** the binding's SHA-256 as the custodians approved it; the run refuses any other, at start and at pre-flight */
+  readonly approvedBindingHash: string;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * The app: every PIN and passphrase is typed at its step. `file:` and `env:` sources are
+   * refused unless the binding says allowUnattendedSources: true, and environment sources
+   * the (handed-over) environment lacks are asked for rather than refused.
+   */
+  readonly secretsTypedOnly?: boolean;
+  /** the PKCS#11 modules this run may load (default: HALLMARK_PKCS11_MODULES of this process and the workspace's setting) */
+  readonly pkcs11Modules?: Pkcs11ModuleAllowList;
   readonly outDir: string;
   readonly acks: AckSource;
   readonly actor: string;
@@ -51,7 +62,7 @@ export interface RunCeremonyRequest {
   readonly resume?: string;
   /** the workspace is a throw-away copy (`--dry-run`); recorded in the transcript */
   readonly dryRun?: boolean;
-  /** asks for a secret the binding sources from an environment variable the env lacks, at the step that needs it */
+  /** asks, at the step that needs it, for a secret the binding marks typed (and, in the app, an environment source the env lacks) */
   readonly secrets?: SecretPrompt;
   /**
    * Exceptions the witnesses want on the record, asked after every step's acknowledgments

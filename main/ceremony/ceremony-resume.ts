@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadCa } from '../ca/certificate-authority.js';
 import type { JsonValue } from '../encoding/canonical-json.js';
@@ -253,6 +253,7 @@ function listFiles(dir: string, base = dir): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    return statSync(p).isDirectory() ? (name.startsWith('interrupted-') ? [] : listFiles(p, base)) : [relative(base, p)];
+    // lstat: a symbolic link on the medium is listed as itself (and then refused when read), never followed.
+    return lstatSync(p).isDirectory() ? (name.startsWith('interrupted-') ? [] : listFiles(p, base)) : [relative(base, p)];
   });
 }

@@ -2,38 +2,46 @@ import { loadCa } from '../ca/certificate-authority.js';
 import type { KeyStoreKind } from '../keys/key-record.js';
 import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
-import type { LoadedBinding } from './ceremony-binding.js';
+import { secretKey, type LoadedBinding } from './ceremony-binding.js';
 import type { CeremonyScript } from './ceremony-script-schema.js';
 import type { SecretPrompt, SecretRequest } from './secret-request.js';
 
 type Needed = Omit<SecretRequest, 'id' | 'step'>;
 
 /**
- * The environment-sourced secrets this ceremony will read that the environment does not
- * hold: these are the ones a face with a SecretPrompt asks people for, at the step that
- * needs the key. Token PINs come first, then custodians in the script's order, so the
- * room hears the requests in the order people sit in the script.
+ * The secrets this ceremony will read that a face with a SecretPrompt asks people for, at
+ * the step that needs the key: every source the binding marks `typed: true`, and — when
+ * `askMissingEnv` (the app, which never hands its environment over) — environment sources
+ * the environment does not hold. Token PINs come first, then custodians in the script's
+ * order, so the room hears the requests in the order people sit in the script.
  */
-export function missingEnvSecrets(ws: Workspace, script: CeremonyScript, loaded: LoadedBinding, env: NodeJS.ProcessEnv): Needed[] {
+export function deferredSecrets(ws: Workspace, script: CeremonyScript, loaded: LoadedBinding, env: NodeJS.ProcessEnv, askMissingEnv: boolean): Needed[] {
   const b = loaded.binding;
   const needed: Needed[] = [];
-  const pin = (section: typeof b.pkcs11, what: string) => {
-    if (section && 'env' in section.pin) needed.push({ kind: 'pin', what, env: section.pin.env, custodian: null });
+  const ask = (at: string, kind: Needed['kind'], what: string, custodian: string | null) => {
+    const source = loaded.sources.find((s) => s.at === at);
+    if (!source || source.kind === 'file') return;
+    if (source.kind === 'env' && !askMissingEnv) return;
+    needed.push({ kind, what, env: secretKey(source), custodian });
+  };
+  const pin = (section: 'pkcs11' | 'intermediateToken', what: string) => {
+    if (b[section]) ask(`${section}.pin`, 'pin', what, null);
   };
   const custodians = (list: 'custodians' | 'newCustodians', names?: readonly string[]) => {
-    for (const c of b[list] ?? []) {
+    for (const [i, c] of (b[list] ?? []).entries()) {
       if (names && !names.includes(c.name)) continue;
-      if ('env' in c.passphrase) needed.push({ kind: 'passphrase', what: `custodian "${c.name}"'s passphrase${list === 'newCustodians' ? ' for the new share' : ''}`, env: c.passphrase.env, custodian: c.name });
+      ask(`${list}[${i}].passphrase`, 'passphrase', `custodian "${c.name}"'s passphrase${list === 'newCustodians' ? ' for the new share' : ''}`, c.name);
     }
   };
+  const tokenPin = () => pin('pkcs11', `the PIN of token serial ${b.pkcs11?.tokenSerial ?? '?'}`);
   const existing = (store: KeyStoreKind) => {
-    if (store === 'pkcs11') pin(b.pkcs11, `the PIN of token serial ${b.pkcs11?.tokenSerial ?? '?'}`);
+    if (store === 'pkcs11') tokenPin();
     else if (store === 'shares') custodians('custodians');
-    else if (b.software && 'env' in b.software.passphrase) needed.push({ kind: 'passphrase', what: "the CA's software key passphrase", env: b.software.passphrase.env, custodian: null });
+    else if (b.software) ask('software.passphrase', 'passphrase', "the CA's software key passphrase", null);
   };
   switch (script.kind) {
     case 'root':
-      if (script.key.store === 'pkcs11') pin(b.pkcs11, `the PIN of token serial ${b.pkcs11?.tokenSerial ?? '?'}`);
+      if (script.key.store === 'pkcs11') tokenPin();
       else custodians('custodians', script.key.custodians);
       break;
     case 'crl':
@@ -41,7 +49,7 @@ export function missingEnvSecrets(ws: Workspace, script: CeremonyScript, loaded:
       break;
     case 'intermediate':
       existing(loadCa(ws, script.intermediate.parent).key.store);
-      if (script.intermediate.key.source === 'pkcs11') pin(b.intermediateToken, `the PIN of the intermediate's token serial ${b.intermediateToken?.tokenSerial ?? '?'}`);
+      if (script.intermediate.key.source === 'pkcs11') pin('intermediateToken', `the PIN of the intermediate's token serial ${b.intermediateToken?.tokenSerial ?? '?'}`);
       break;
     case 'key-backup':
       if (new KeyRepository(ws).exists(script.backup.key)) custodians('custodians');
@@ -49,7 +57,7 @@ export function missingEnvSecrets(ws: Workspace, script: CeremonyScript, loaded:
       break;
     case 'key-restore':
       // The shares that rebuild the key, and the new token's PIN.
-      pin(b.pkcs11, `the PIN of token serial ${b.pkcs11?.tokenSerial ?? '?'}`);
+      tokenPin();
       custodians('custodians');
       break;
   }

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { MediaFileError, readMediaFile } from '../files/read-media-file.js';
 import { NewFileError, writeNewFile } from '../files/write-new-file.js';
 import { dirname, join } from 'node:path';
 import { CeremonyError } from './ceremony-errors.js';
+
+/** The largest ceremony output read back from the medium (certificates, CRLs, share files, sheets, transcripts). */
+export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 export interface OutputFile {
   readonly file: string;
@@ -48,7 +52,12 @@ export class OutputDir {
    * store writes its own share files and sheets), so it is hashed into the transcript too.
    */
   adopt(name: string): OutputFile {
-    return this.note(name, readFileSync(join(this.path, name)));
+    return this.note(name, this.read(name));
+  }
+
+  /** A file of this directory read back through the media reader (no symlinks, bounded, one descriptor). */
+  read(name: string): Buffer {
+    return readMediaFile(join(this.path, name), MAX_OUTPUT_BYTES, 'ceremony output');
   }
 
   /**
@@ -58,9 +67,10 @@ export class OutputDir {
   recall(expected: OutputFile): OutputFile {
     let buf: Buffer;
     try {
-      buf = readFileSync(join(this.path, expected.file));
+      buf = this.read(expected.file);
     } catch (e) {
-      throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${join(this.path, expected.file)}, written by a committed step, cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the ceremony cannot be resumed on this medium — abort it`, 'check');
+      if (!(e instanceof MediaFileError)) throw e;
+      throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${join(this.path, expected.file)}, written by a committed step, cannot be read (${e.code}: ${e.message}); the ceremony cannot be resumed on this medium — abort it`, 'check', { path: e.path });
     }
     const got = this.note(expected.file, buf);
     if (got.sha256 !== expected.sha256) {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import type { JsonValue } from '../encoding/canonical-json.js';
 import type { ParsedCsr } from '../x509/csr/parsed-csr.js';
 import { parseCsr } from '../x509/csr/parse-csr.js';
 import { CeremonyError } from './ceremony-errors.js';
 import { hashWords } from './hash-words.js';
+import { MediaFileError, readMediaFile } from '../files/read-media-file.js';
 
 /** A PKCS#10 request is a few hundred bytes (RSA-4096: under 2 KiB); anything far larger is not one. */
 const MAX_CSR_BYTES = 64 * 1024;
@@ -26,11 +26,11 @@ export interface CeremonyCsr {
 export function loadCeremonyCsr(path: string): CeremonyCsr {
   let bytes: Buffer;
   try {
-    if (statSync(path).size > MAX_CSR_BYTES) throw new CeremonyError('CEREMONY_BINDING_INVALID', `${path} is larger than ${MAX_CSR_BYTES} bytes; it is not a CSR`);
-    bytes = readFileSync(path);
+    // No symlinks, regular files only, bounded through one descriptor: the bytes hashed are the bytes parsed.
+    bytes = readMediaFile(path, MAX_CSR_BYTES, 'CSR', { tooLarge: (m) => new CeremonyError('CEREMONY_BINDING_INVALID', `${m}; it is not a CSR`) });
   } catch (e) {
-    if (e instanceof CeremonyError) throw e;
-    throw new CeremonyError('CEREMONY_BINDING_INVALID', `cannot read the CSR ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'environment');
+    if (e instanceof MediaFileError && e.code === 'FILE_UNREADABLE') throw new CeremonyError('CEREMONY_BINDING_INVALID', e.message, 'environment', { path });
+    throw e;
   }
   const csr = parseCsr(bytes);
   return { path, sha256: createHash('sha256').update(bytes).digest('hex'), bytes, csr };

@@ -2,8 +2,11 @@ import { networkInterfaces } from 'node:os';
 import { APP_VERSION } from '../app-version.js';
 import { isHallmarkError } from '../errors/hallmark-error.js';
 import { listPkcs11Tokens } from '../keys/pkcs11/pkcs11-key-store.js';
+import { checkPkcs11Module, pkcs11AllowList, type Pkcs11ModuleAllowList } from '../keys/pkcs11/pkcs11-module-policy.js';
+import { SYSTEM_ROOTS, type SystemRoots } from '../system/mounts.js';
 import { appCodeHash } from './app-code-hash.js';
 import { CeremonyError } from './ceremony-errors.js';
+import { coreDumpCheck, readCoreDumps, readSwap, swapCheck, type CoreDumpFacts, type SwapFacts } from './machine-checks.js';
 
 export interface PreflightToken {
   readonly label: string;
@@ -25,15 +28,20 @@ export interface PreflightResult {
   readonly token: PreflightToken | null;
   /** further tokens the ceremony uses (an intermediate's own token), only when there are any */
   readonly extraTokens?: readonly (PreflightToken & { readonly role: string })[];
+  /** what could put key material on a disk: swap and core dumps (warnings, not refusals) */
+  readonly machine: { readonly swap: SwapFacts; readonly coreDumps: CoreDumpFacts };
 }
 
-export type PreflightCheckName = 'clock' | 'app' | 'workspace' | 'token' | 'network';
+export type PreflightCheckName = 'clock' | 'app' | 'workspace' | 'token' | 'network' | 'swap' | 'core-dumps';
 
 export interface PreflightCheck {
   readonly name: PreflightCheckName;
-  readonly status: 'pass' | 'fail';
+  /** warn: shown with its fix, does not stop the ceremony */
+  readonly status: 'pass' | 'fail' | 'warn';
   /** one line for the people in the room */
   readonly summary: string;
+  /** the refusal's code, for a failed check that has one (PKCS11_MODULE_NOT_ALLOWED, …) */
+  readonly code?: string;
 }
 
 export interface PreflightArgs {
@@ -43,6 +51,10 @@ export interface PreflightArgs {
   readonly tokenSerial?: string;
   /** a second token the ceremony uses, e.g. the intermediate's own (binding.intermediateToken) */
   readonly extraTokens?: readonly { readonly modulePath: string; readonly tokenSerial: string; readonly role: string }[];
+  /** the modules this machine may load (default: HALLMARK_PKCS11_MODULES of this process); checked before a module is loaded */
+  readonly modules?: Pkcs11ModuleAllowList;
+  /** where /proc, /sys and /dev are (tests) */
+  readonly roots?: SystemRoots;
 }
 
 interface Failure {
@@ -73,7 +85,7 @@ export function runPreflight(args: PreflightArgs): PreflightResult {
     failures.map((f) => f.message).join('; '),
     // A network that must be unplugged is the operator's to fix (check); a missing token is the machine's (environment).
     failures.some((f) => f.kind === 'check') ? 'check' : 'environment',
-    { failed: outcome.checks.filter((c) => c.status === 'fail').map((c) => ({ name: c.name, summary: c.summary })), interfaces },
+    { failed: outcome.checks.filter((c) => c.status === 'fail').map((c) => ({ name: c.name, summary: c.summary, ...(c.code ? { code: c.code } : {}) })), interfaces },
   );
 }
 
@@ -102,16 +114,17 @@ function evaluate(args: PreflightArgs): {
     });
   }
 
+  const modules = args.modules ?? pkcs11AllowList(process.env);
   let token: PreflightToken | null = null;
   if (args.modulePath !== undefined) {
-    const t = findToken(args.modulePath, args.tokenSerial ?? '');
+    const t = findToken(args.modulePath, args.tokenSerial ?? '', modules);
     checks.push(tokenCheck(t, null));
     if ('token' in t) token = t.token;
     else failures.push({ message: t.problem, kind: 'environment' });
   }
   const extraTokens: (PreflightToken & { role: string })[] = [];
   for (const extra of args.extraTokens ?? []) {
-    const t = findToken(extra.modulePath, extra.tokenSerial);
+    const t = findToken(extra.modulePath, extra.tokenSerial, modules);
     checks.push(tokenCheck(t, extra.role));
     if ('token' in t) extraTokens.push({ role: extra.role, ...t.token });
     else failures.push({ message: `${extra.role}: ${t.problem}`, kind: 'environment' });
@@ -123,6 +136,12 @@ function evaluate(args: PreflightArgs): {
     status: networkFailed ? 'fail' : 'pass',
     summary: up.length === 0 ? 'no interface up but loopback' : `UP: ${addrs.join(', ')}${args.requireNoNetwork ? ' — the script requires none: disconnect them' : ' (the script allows it)'}`,
   });
+
+  // Where key material in memory could reach a disk: shown with the fix, never a refusal.
+  const roots = args.roots ?? SYSTEM_ROOTS;
+  const machine = { swap: readSwap(roots), coreDumps: readCoreDumps(roots) };
+  checks.push({ name: 'swap', ...swapCheck(machine.swap) });
+  checks.push({ name: 'core-dumps', ...coreDumpCheck(machine.coreDumps) });
 
   const result: PreflightResult | null =
     failures.length > 0
@@ -136,26 +155,29 @@ function evaluate(args: PreflightArgs): {
           requireNoNetwork: args.requireNoNetwork,
           token,
           ...(extraTokens.length > 0 ? { extraTokens } : {}),
+          machine,
         };
   return { outcome: { result, checks }, failures, interfaces: up };
 }
 
-function findToken(modulePath: string, serial: string): { token: PreflightToken } | { problem: string } {
+function findToken(modulePath: string, serial: string, modules: Pkcs11ModuleAllowList): { token: PreflightToken } | { problem: string; code: string } {
   let tokens;
   try {
+    // The allow-list and the module file rules first: a module that is not the administrator's is never loaded.
+    checkPkcs11Module(modulePath, modules);
     tokens = listPkcs11Tokens(modulePath).filter((t) => t.initialized);
   } catch (e) {
     // A module that does not load is a failed check to show, not a crash of the check list.
     if (!isHallmarkError(e)) throw e;
-    return { problem: `${e.code}: ${e.message}` };
+    return { problem: `${e.code}: ${e.message}`, code: e.code };
   }
   const t = tokens.find((x) => x.serial === serial);
-  if (!t) return { problem: `no initialized token with serial ${serial} (present: ${tokens.map((x) => `"${x.label}" serial ${x.serial}`).join(', ') || 'none'})` };
+  if (!t) return { problem: `no initialized token with serial ${serial} (present: ${tokens.map((x) => `"${x.label}" serial ${x.serial}`).join(', ') || 'none'})`, code: 'PKCS11_TOKEN_NOT_FOUND' };
   return { token: { label: t.label, serial: t.serial, manufacturer: t.manufacturer, model: t.model, slot: t.slot } };
 }
 
-function tokenCheck(t: { token: PreflightToken } | { problem: string }, role: string | null): PreflightCheck {
+function tokenCheck(t: { token: PreflightToken } | { problem: string; code: string }, role: string | null): PreflightCheck {
   const prefix = role === null ? '' : `${role}: `;
-  if ('problem' in t) return { name: 'token', status: 'fail', summary: `${prefix}${t.problem}` };
+  if ('problem' in t) return { name: 'token', status: 'fail', summary: `${prefix}${t.problem}`, code: t.code };
   return { name: 'token', status: 'pass', summary: `${prefix}"${t.token.label}" serial ${t.token.serial} (${t.token.manufacturer} ${t.token.model})` };
 }

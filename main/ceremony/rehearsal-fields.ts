@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { NewFileError, writeNewFile } from '../files/write-new-file.js';
 import { z } from 'zod';
 import type { Extension } from '../x509/extensions/extension.js';
 import { parseCertificateFast } from '../x509/certificate-facts-fast.js';
 import { OID } from '../x509/oids.js';
 import { CeremonyError } from './ceremony-errors.js';
+import { parseJsonText } from '../encoding/json-syntax.js';
+import { issueText } from '../encoding/schema-issue.js';
+import { MediaFileError, readMediaFile } from '../files/read-media-file.js';
 
 /*
  * A certificate as a rehearsal can predict it: everything but what must differ between the
@@ -80,23 +84,24 @@ export function formatComparison(name: string, rows: readonly FieldComparison[])
   return `comparison of "${name}" with the rehearsal (key, serial, signature, SKI/AKI and dates excluded):\n${lines.join('\n')}\n`;
 }
 
+/** A rehearsal record lists a few certificates' fields; far larger is not one. */
+const MAX_REHEARSAL_BYTES = 4 * 1024 * 1024;
+
 export function loadRehearsal(path: string): { record: RehearsalRecord; sha256: string } {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readMediaFile(path, MAX_REHEARSAL_BYTES, 'rehearsal record');
   } catch (e) {
-    throw new CeremonyError('CEREMONY_REHEARSAL_INVALID', `cannot read the rehearsal record ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'environment');
+    if (!(e instanceof MediaFileError) || e.code !== 'FILE_UNREADABLE') throw e;
+    throw new CeremonyError('CEREMONY_REHEARSAL_INVALID', e.message, 'environment', { path });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch (e) {
-    throw new CeremonyError('CEREMONY_REHEARSAL_INVALID', `${path} is not JSON: ${(e as Error).message}`);
-  }
+  const read = parseJsonText(bytes.toString('utf8'));
+  if (!read.ok) throw new CeremonyError('CEREMONY_REHEARSAL_INVALID', `${path} is not JSON: ${read.message}`);
+  const json = read.value;
   const parsed = rehearsalFile.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CeremonyError('CEREMONY_REHEARSAL_INVALID', `${path} is not a rehearsal record: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    throw new CeremonyError('CEREMONY_REHEARSAL_INVALID', `${path} is not a rehearsal record: ${issue ? issueText(issue, rehearsalFile, json) : 'invalid'}`);
   }
   return { record: parsed.data, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
@@ -109,10 +114,10 @@ export function assertRehearsalFree(path: string): void {
 export function saveRehearsal(path: string, record: RehearsalRecord): string {
   const bytes = Buffer.from(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
   try {
-    writeFileSync(path, bytes, { flag: 'wx', mode: 0o644 });
+    writeNewFile(path, bytes);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `cannot write the rehearsal record ${path}: ${code === 'EEXIST' ? 'it already exists' : (code ?? (e as Error).message)}`, code === 'EEXIST' ? 'input' : 'environment');
+    if (!(e instanceof NewFileError)) throw e;
+    throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `cannot write the rehearsal record ${path}: ${e.reason === 'exists' ? 'it already exists' : e.errno}`, e.reason === 'exists' ? 'input' : 'environment');
   }
   return createHash('sha256').update(bytes).digest('hex');
 }

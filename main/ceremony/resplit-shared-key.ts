@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { combine, split } from 'shamir-secret-sharing';
 import type { JsonValue } from '../encoding/canonical-json.js';
@@ -7,7 +6,7 @@ import type { KeyRecord } from '../keys/key-record.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import { shareDigest, type EncryptedShare } from '../keys/shares/encrypted-share.js';
 import { decryptShare, encryptShare } from '../keys/shares/share-cipher.js';
-import { parseShareFile, serializeShareFile, toShareFile } from '../keys/shares/share-file.js';
+import { parseShareFile, readShareFileText, serializeShareFile, toShareFile } from '../keys/shares/share-file.js';
 import { renderShareSheet } from '../keys/shares/share-sheet.js';
 import { formatShareText } from '../keys/shares/share-text.js';
 import { openSharedKey, shareFileNames, type CustodianSecret, type ShareEntry, type SharedKeyLocation, type ShareInput } from '../keys/shares/shared-key-store.js';
@@ -51,7 +50,7 @@ export async function resplitSharedKey(args: {
     let secret: Uint8Array | undefined;
     try {
       for (const input of args.oldShares) {
-        const { share } = parseShareFile(readFileSync(input.file!, 'utf8'));
+        const { share } = parseShareFile(readShareFileText(input.file!));
         const d = await decryptShare(share, input.passphrase, { label: record.label, index: share.index, threshold: share.threshold, total: share.total, spkiSha256 });
         plain.push(new Uint8Array(d));
         d.fill(0);

@@ -11,7 +11,9 @@ import type { Workspace } from '../store/workspace.js';
 import { parseSubject } from '../x509/distinguished-name.js';
 import { acknowledgeStep } from './acknowledge-step.js';
 import { KEY_ACTIONS, runAction, sharesKey, type RunState } from './ceremony-actions.js';
-import { bindingSummary, csrPath, resolveIntermediateToken, resolvePkcs11Binding, resolveShareInputs } from './ceremony-binding.js';
+import { checkPkcs11Module } from '../keys/pkcs11/pkcs11-module-policy.js';
+import { pkcs11ModulesAllowed } from '../store/settings-repository.js';
+import { assertAttendedSources, assertBindingApproved, bindingModules, type LoadedBinding, bindingRecord, bindingSummary, csrPath, resolveIntermediateToken, resolvePkcs11Binding, resolveShareInputs } from './ceremony-binding.js';
 import { CeremonyError } from './ceremony-errors.js';
 import { finishCeremony, transcriptCa } from './ceremony-finish.js';
 import { checkCrlNextUpdate, intermediateValidityBound, rootValidityBound } from './ceremony-guards.js';
@@ -19,10 +21,11 @@ import { accessForExistingKey, accessForNewKey, accessForResplit, type KeyAccess
 import type { CeremonyResult, RunCeremonyRequest } from './ceremony-request.js';
 import { adoptStep, openResume, type ResumePoint } from './ceremony-resume.js';
 import type { CeremonyScript, CeremonyStep } from './ceremony-script-schema.js';
-import { askForSecrets, missingEnvSecrets } from './deferred-secrets.js';
+import { askForSecrets, deferredSecrets } from './deferred-secrets.js';
 import { OutputDir } from './exclusive-output.js';
 import { hashWords } from './hash-words.js';
 import { csrFacts, describeCsr, loadCeremonyCsr } from './intermediate-csr.js';
+import { coreDumpCheck, swapCheck } from './machine-checks.js';
 import { runPreflight, type PreflightResult } from './preflight.js';
 import { assertRehearsalFree, loadRehearsal, REHEARSAL_FORMAT, saveRehearsal, signedFields } from './rehearsal-fields.js';
 import { scriptHashQrText } from './script-hash-qr.js';
@@ -31,6 +34,7 @@ import { assertTypeBackPossible } from './share-type-back.js';
 import { PUBLICATION_DIR } from './publication/publication-format.js';
 import { TranscriptWriter } from './transcript/transcript-chain.js';
 import { SUMS_FILE, TRANSCRIPT_FILE, TRANSCRIPT_FORMAT, TRANSCRIPT_HTML_FILE, TRANSCRIPT_SIGNATURE_FILE } from './transcript/transcript-format.js';
+import { assertOutsideHome } from '../files/output-path.js';
 
 export type { CeremonyResult, RunCeremonyRequest } from './ceremony-request.js';
 
@@ -50,8 +54,19 @@ export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResu
   const { ws, script: loaded, actor, say } = req;
   const script = loaded.script;
   assertApproved(loaded.sha256, req.approvedHash);
+  // The main process's environment, not the run's secrets environment (the app hands over none of it).
+  const modules = req.pkcs11Modules ?? pkcs11ModulesAllowed(ws, process.env);
+  auditedRefusal(ws, actor, script.name, req.binding, () => {
+    // The binding is approved with the script: the bytes this run loaded (and keeps) are the approved ones, and so is the file now.
+    assertBindingApproved(req.binding, req.approvedBindingHash, 'start');
+    if (req.secretsTypedOnly) assertAttendedSources(req.binding);
+    // Native code only from where the administrator put it: every module the binding names, before anything loads one.
+    for (const m of bindingModules(req.binding)) checkPkcs11Module(m.path, modules);
+  });
   // shares typed back from paper (issue 5): refused here, before anything is written, when nobody can be asked
   assertTypeBackPossible(req);
+  // The output medium is never the workspace (a ceremony output squatting keys/ or hallmark.db's names), by real path.
+  auditedRefusal(ws, actor, script.name, req.binding, () => assertOutsideHome(req.outDir, ws.home, "a ceremony's output"));
   const repo = new CeremonyRepository(ws);
   const out = new OutputDir(req.outDir);
   const planned = plannedOutputs(ws, script);
@@ -77,13 +92,14 @@ export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResu
     if (req.saveRehearsal !== undefined) assertRehearsalFree(req.saveRehearsal);
     const rehearsalRecord = req.compareRehearsal !== undefined ? { path: req.compareRehearsal, ...loadRehearsal(req.compareRehearsal) } : undefined;
 
-    // Secrets the app collects from people are asked at the step that needs them; all
-    // others (files, the environment) are read now, so a missing one stops the ceremony
-    // before anyone acknowledges anything.
-    const deferred = req.secrets ? missingEnvSecrets(ws, script, req.binding, req.env) : [];
+    // Secrets people type are asked at the step that needs them; all others (files, the
+    // environment) are read now, so a missing one stops the ceremony before anyone
+    // acknowledges anything.
+    const deferred = req.secrets ? deferredSecrets(ws, script, req.binding, req.env, req.secretsTypedOnly === true) : [];
     const access: KeyAccess | null = deferred.length === 0 ? resolveAccess(ws, script, req, req.env) : null;
 
-    const preflight = runPreflight({ workspace: ws.home, requireNoNetwork: script.preflight.requireNoNetwork, ...tokenArgs(req) });
+    auditedRefusal(ws, actor, script.name, req.binding, () => assertBindingApproved(req.binding, req.approvedBindingHash, 'pre-flight'));
+    const preflight = runPreflight({ workspace: ws.home, requireNoNetwork: script.preflight.requireNoNetwork, modules, ...tokenArgs(req) });
     say(describePreflight(preflight));
     // The CSR is checked and its hash shown before any step, so the witnesses' first acknowledgment covers it.
     const csr = script.kind === 'intermediate' && script.intermediate.key.source === 'csr' ? loadCeremonyCsr(csrPath(req.binding)) : undefined;
@@ -95,8 +111,11 @@ export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResu
     let writer: TranscriptWriter;
     if (resume) {
       writer = resume.writer;
-      ws.transact(() => ws.audit.append({ actor, action: 'ceremony.resumed', subject: script.name, details: { ceremonyId: id, committedSteps: resume!.committed.length, movedAside: [...resume!.movedAside] } }));
-      writer.append({ type: 'resumed', by: actor, committedSteps: resume.committed.length, movedAside: [...resume.movedAside] });
+      ws.transact(() =>
+        ws.audit.append({ actor, action: 'ceremony.resumed', subject: script.name, details: { ceremonyId: id, committedSteps: resume!.committed.length, movedAside: [...resume!.movedAside], bindingSha256: req.binding.sha256 } }),
+      );
+      // The binding of this run, approved again (it may differ from the first run's: another machine, another token reader).
+      writer.append({ type: 'resumed', by: actor, committedSteps: resume.committed.length, movedAside: [...resume.movedAside], binding: bindingRecord(req.binding, req.approvedBindingHash) as unknown as { [k: string]: JsonValue } });
       say(`resuming ceremony ${id} after step ${resume.committed.length}/${script.steps.length}${resume.movedAside.length ? `; files of the interrupted attempt moved to ${resume.movedAside.join(', ')}` : ''}\n`);
     } else {
       // The medium first: one that cannot take the transcript stops the ceremony before it is registered.
@@ -109,7 +128,7 @@ export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResu
             actor,
             action: 'ceremony.started',
             subject: script.name,
-            details: { ceremonyId: id, kind: script.kind, scriptSha256: loaded.sha256, rehearsal, dryRun: req.dryRun === true, outDir: out.path, preflight: preflight as unknown as JsonValue },
+            details: { ceremonyId: id, kind: script.kind, scriptSha256: loaded.sha256, bindingSha256: req.binding.sha256, rehearsal, dryRun: req.dryRun === true, outDir: out.path, preflight: preflight as unknown as JsonValue },
           });
         });
       } catch (e) {
@@ -127,7 +146,7 @@ export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResu
         rehearsal,
         dryRun: req.dryRun === true,
         script: { path: req.scriptPath, sha256: loaded.sha256, words: hashWords(loaded.sha256), qrText: scriptHashQrText(loaded.sha256), approvedHash: req.approvedHash.trim().toLowerCase() },
-        binding: bindingSummary(req.binding) as { [k: string]: JsonValue },
+        binding: bindingRecord(req.binding, req.approvedBindingHash) as unknown as { [k: string]: JsonValue },
         participants: script.participants,
         actor,
         steps: script.steps.map((s) => ({ id: s.id, action: s.action ?? null, acknowledge: s.acknowledge })),
@@ -151,7 +170,7 @@ interface StepsRun {
   readonly preflight: PreflightResult;
   readonly csr: ReturnType<typeof loadCeremonyCsr> | undefined;
   readonly rehearsalRecord: RunState['rehearsal'];
-  readonly deferred: ReturnType<typeof missingEnvSecrets>;
+  readonly deferred: ReturnType<typeof deferredSecrets>;
   /** resolved before pre-flight, or null while secrets wait to be asked at their step */
   readonly access: KeyAccess | null;
   readonly planned: readonly string[];
@@ -328,6 +347,26 @@ function rebuildState(ws: Workspace, script: CeremonyScript, resume: ResumePoint
   }
 }
 
+/**
+ * Runs a check of the binding (approved hash, secret sources, modules); a refusal is
+ * audited (`ceremony.refused`: code, message, the binding's path and SHA-256) before it
+ * is thrown. Nothing else has happened yet: no register row, no file on the medium.
+ */
+export function auditedRefusal(ws: Workspace, actor: string, ceremony: string, binding: LoadedBinding, check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    if (isHallmarkError(e)) {
+      try {
+        ws.audit.append({ actor, action: 'ceremony.refused', subject: ceremony, details: { code: e.code, message: e.message, bindingPath: binding.path, bindingSha256: binding.sha256 } });
+      } catch {
+        // the refusal is the error to report
+      }
+    }
+    throw e;
+  }
+}
+
 function assertApproved(actual: string, approved: string): void {
   const want = approved.trim().toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(want)) throw new CeremonyError('CEREMONY_HASH_MISMATCH', `--approved-hash must be 64 hex digits, got "${approved}"`);
@@ -407,6 +446,13 @@ function preconditions(ws: Workspace, script: CeremonyScript, now: Date): void {
   }
 }
 
+/** Swap and core dumps, with the fix when one is a risk (a warning: the ceremony goes on). */
+function machineLines(p: PreflightResult): string[] {
+  const swap = swapCheck(p.machine.swap);
+  const core = coreDumpCheck(p.machine.coreDumps);
+  return [`  swap             ${swap.status === 'warn' ? 'WARNING: ' : ''}${swap.summary}`, `  core dumps       ${core.status === 'warn' ? 'WARNING: ' : ''}${core.summary}`];
+}
+
 function describePreflight(p: PreflightResult): string {
   return [
     'pre-flight:',
@@ -416,6 +462,7 @@ function describePreflight(p: PreflightResult): string {
     p.token ? `  token            "${p.token.label}" serial ${p.token.serial} (${p.token.manufacturer} ${p.token.model})` : '  token            none (the key is not on a token)',
     ...(p.extraTokens ?? []).map((t) => `  ${`${t.role} token`.padEnd(17)}"${t.label}" serial ${t.serial} (${t.manufacturer} ${t.model})`),
     `  network          ${p.networkInterfaces.length === 0 ? 'no interface up but loopback' : `UP: ${p.networkInterfaces.map((n) => `${n.name} ${n.address}`).join(', ')}`}${p.requireNoNetwork ? '' : ' (the script allows it)'}`,
+    ...machineLines(p),
     '',
   ].join('\n');
 }

@@ -13,3 +13,13 @@ export function scriptHashQrText(sha256: string): string {
 export function scriptHashTerminalQr(sha256: string): Promise<string> {
   return QRCode.toString(scriptHashQrText(sha256), { type: 'terminal', small: true });
 }
+
+/** What the binding-hash QR code holds: the same form as the script's, with its own prefix. */
+export function bindingHashQrText(sha256: string): string {
+  return `hallmark-ceremony-binding-sha256:${sha256.toLowerCase()}`;
+}
+
+/** The binding hash's QR code as terminal text. */
+export function bindingHashTerminalQr(sha256: string): Promise<string> {
+  return QRCode.toString(bindingHashQrText(sha256), { type: 'terminal', small: true });
+}

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { shareDigest } from '../keys/shares/encrypted-share.js';
-import { parseShareFile } from '../keys/shares/share-file.js';
+import { parseShareFile, readShareFileText } from '../keys/shares/share-file.js';
 import { parseShareText } from '../keys/shares/share-text.js';
 import { isHallmarkError } from '../errors/hallmark-error.js';
 import type { Workspace } from '../store/workspace.js';
@@ -58,7 +57,7 @@ export async function typeBackShares(args: {
 }): Promise<Map<number, TypedBack>> {
   const done = new Map<number, TypedBack>();
   for (const s of args.shares) {
-    const { share } = parseShareFile(readFileSync(s.file, 'utf8'));
+    const { share } = parseShareFile(readShareFileText(s.file));
     const onMedium = shareDigest(share);
     let problem: string | undefined;
     for (let attempt = 1; ; attempt++) {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { JsonValue } from '../encoding/canonical-json.js';
 import type { KeyAlgorithm } from '../keys/key-algorithm.js';
@@ -6,7 +5,7 @@ import { KeyError } from '../keys/key-errors.js';
 import type { KeyRecord } from '../keys/key-record.js';
 import { shareDigest } from '../keys/shares/encrypted-share.js';
 import { decryptShare, ShareAuthenticationError } from '../keys/shares/share-cipher.js';
-import { parseShareFile } from '../keys/shares/share-file.js';
+import { parseShareFile, readShareFileText } from '../keys/shares/share-file.js';
 import { generateSharedKey, shareFileNames, type CustodianSecret, type SharedKeyLocation, type ShareInput } from '../keys/shares/shared-key-store.js';
 import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
@@ -86,7 +85,7 @@ export function withTypedBack(recorded: { [k: string]: JsonValue }[], typed: Rea
 }
 
 export async function verifyShare(path: string, passphrase: string, record: KeyRecord, digest: string, custodian: string): Promise<void> {
-  const { share } = parseShareFile(readFileSync(path, 'utf8'));
+  const { share } = parseShareFile(readShareFileText(path));
   if (shareDigest(share) !== digest) throw new KeyError('SHARE_CORRUPT', `the share of ${custodian} read back from ${path} is not the one just made`, 'check');
   try {
     const plain = await decryptShare(share, passphrase, { label: record.label, index: share.index, threshold: share.threshold, total: share.total, spkiSha256: record.spkiSha256 });

@@ -3,6 +3,8 @@ import { UsageError } from '../errors/hallmark-error.js';
 import type { KeyRecord } from '../keys/key-record.js';
 import type { KeyUnlock } from '../keys/open-signing-key.js';
 import type { Pkcs11Binding } from '../keys/pkcs11/pkcs11-key-store.js';
+import { checkPkcs11Module } from '../keys/pkcs11/pkcs11-module-policy.js';
+import { pkcs11ModulesAllowed } from '../store/settings-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { nonNegativeInteger, collect } from './option-parsers.js';
 import { readSecret } from './secret-input.js';
@@ -36,8 +38,14 @@ export function addKeyAccessOptions(cmd: Command): Command {
     .option('--share-passphrase-file <file>', "shares: the matching custodian's passphrase file (repeat, same order)", collect);
 }
 
-export async function pkcs11Binding(opts: KeyAccessOptions, env: NodeJS.ProcessEnv): Promise<Pkcs11Binding> {
+/**
+ * The token binding from the options. The module is checked against the allow-list
+ * (HALLMARK_PKCS11_MODULES and the workspace's setting) and its file rules before anything
+ * loads it: --pkcs11-module only names a module the administrator put there.
+ */
+export async function pkcs11Binding(opts: KeyAccessOptions, env: NodeJS.ProcessEnv, ws: Workspace): Promise<Pkcs11Binding> {
   if (!opts.pkcs11Module) throw new UsageError('a PKCS#11 key needs --pkcs11-module (or HALLMARK_PKCS11_MODULE)');
+  checkPkcs11Module(opts.pkcs11Module, pkcs11ModulesAllowed(ws, env));
   if (opts.tokenSerial === undefined && opts.tokenLabel === undefined && opts.slot === undefined) {
     throw new UsageError('choose the PKCS#11 token with --token-serial, --token-label or --slot');
   }
@@ -61,7 +69,7 @@ export async function keyUnlockFor(record: KeyRecord, opts: KeyAccessOptions, ws
         keysDir: ws.info().keysPath,
       };
     case 'pkcs11':
-      return { store: 'pkcs11', binding: await pkcs11Binding(opts, env) };
+      return { store: 'pkcs11', binding: await pkcs11Binding(opts, env, ws) };
     case 'shares': {
       const files = opts.share ?? [];
       const passFiles = opts.sharePassphraseFile ?? [];

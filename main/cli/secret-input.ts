@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { UsageError } from '../errors/hallmark-error.js';
+import { MediaFileError, readMediaFile } from '../files/read-media-file.js';
 
 /**
  * Where a secret (passphrase, PIN) comes from. Never a plain command-line argument: it
@@ -14,14 +14,18 @@ export interface SecretSource {
   readonly env?: string | undefined;
 }
 
+/** A passphrase or PIN file holds one line. */
+const MAX_SECRET_FILE_BYTES = 4096;
+
 export async function readSecret(what: string, source: SecretSource, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   let secret: string;
   if (source.file !== undefined) {
     try {
       // One trailing newline is the file's, not the secret's.
-      secret = readFileSync(source.file, 'utf8').replace(/\r?\n$/, '');
+      secret = readMediaFile(source.file, MAX_SECRET_FILE_BYTES, `${what} file`).toString('utf8').replace(/\r?\n$/, '');
     } catch (e) {
-      throw new UsageError(`cannot read the ${what} file ${source.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if (!(e instanceof MediaFileError) || e.code !== 'FILE_UNREADABLE') throw e;
+      throw new UsageError(e.message);
     }
   } else if (source.env !== undefined) {
     const value = env[source.env];
@@ -36,7 +40,8 @@ export async function readSecret(what: string, source: SecretSource, env: NodeJS
   return secret;
 }
 
-function promptHidden(prompt: string): Promise<string> {
+/** Asks on the terminal with echo off (the answer is never shown). */
+export function promptHidden(prompt: string): Promise<string> {
   return new Promise((resolve) => {
     let muted = false;
     const output = new Writable({

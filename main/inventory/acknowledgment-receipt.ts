@@ -2,6 +2,8 @@ import { NewFileError, writeNewFile } from '../files/write-new-file.js';
 import { z } from 'zod';
 import type { InventoryManifestRow } from '../store/inventory-repository.js';
 import { InventoryError } from './inventory-errors.js';
+import { parseJsonText } from '../encoding/json-syntax.js';
+import { issueText } from '../encoding/schema-issue.js';
 
 export const RECEIPT_FORMAT = 'hallmark-manifest-receipt';
 export const RECEIPT_FORMAT_VERSION = 1;
@@ -69,13 +71,10 @@ export function writeReceipt(path: string, receipt: AcknowledgmentReceipt): Buff
 }
 
 export function parseReceipt(bytes: Buffer, source: string): AcknowledgmentReceipt {
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch (e) {
-    throw new InventoryError('INVENTORY_RECEIPT_INVALID', `${source} is not JSON: ${(e as Error).message}`);
-  }
+  const read = parseJsonText(bytes.toString('utf8'));
+  if (!read.ok) throw new InventoryError('INVENTORY_RECEIPT_INVALID', `${source} is not JSON: ${read.message}`);
+  const value = read.value;
   const r = receiptSchema.safeParse(value);
-  if (!r.success) throw new InventoryError('INVENTORY_RECEIPT_INVALID', `${source} is not a Hallmark manifest receipt: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new InventoryError('INVENTORY_RECEIPT_INVALID', `${source} is not a Hallmark manifest receipt: ${r.error.issues.map((i) => issueText(i, receiptSchema, value)).join('; ')}`);
   return r.data as AcknowledgmentReceipt;
 }

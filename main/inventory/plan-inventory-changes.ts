@@ -1,5 +1,6 @@
 import type { DeviceEntry, ManifestDocument } from '../manifest/format/manifest-document.js';
-import { ACTIVE_STATUSES, type InventoryDeviceRow, type InventoryRepository, type NewInventoryDevice } from '../store/inventory-repository.js';
+import { ACTIVE_STATUSES, type InventoryDeviceRow, type NewInventoryDevice } from '../store/inventory-repository.js';
+import type { InventoryView } from '../store/inventory-store.js';
 
 export interface InventoryChanges {
   readonly inserts: NewInventoryDevice[];
@@ -26,7 +27,7 @@ const isActive = (status: string) => (ACTIVE_STATUSES as readonly string[]).incl
  *   active certificate, unless this manifest retires that one.
  * Entries without a certificate are counted on the manifest but are no identity to store.
  */
-export function planInventoryChanges(doc: ManifestDocument, manifestSha256: string, importedAt: string, repo: InventoryRepository): InventoryChanges {
+export function planInventoryChanges(doc: ManifestDocument, manifestSha256: string, importedAt: string, repo: InventoryView): InventoryChanges {
   const stationId = doc.station.workspaceId;
   const batchId = doc.workOrder.id;
   const inserts: NewInventoryDevice[] = [];

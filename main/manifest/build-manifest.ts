@@ -41,7 +41,7 @@ export function buildManifestDocument(ws: Workspace, batchId: string, position: 
       id: batch.id,
       model: batch.model,
       policySha256: batch.policySha256,
-      policy: { serialPattern: policy.serialPattern, hwType: policy.hardwareModuleName.hwType, subjectSerialNumber: policy.subject.serialNumber },
+      policy: { serialPattern: policy.serialPattern, hwType: policy.hardwareModuleName?.hwType ?? '', subjectSerialNumber: policy.subject.serialNumber },
       planSource: batch.planSource,
       planSha256: planSha256(repo.planSerials(batchId)),
       planned: batch.planned,

@@ -1,18 +1,35 @@
-import type { BaseWindow, Dialog, OpenDialogOptions } from 'electron';
-import type { FolderPurpose } from '../../preload/api.js';
-import type { FolderPicker } from '../api/dialog-handlers.js';
+import type { BaseWindow, Dialog, OpenDialogOptions, SaveDialogOptions } from 'electron';
+import type { FolderPicker, PickFolderPurpose, SaveFilePicker, SavePurpose } from '../api/dialog-handlers.js';
 
-const TITLES: Record<FolderPurpose, { title: string; buttonLabel: string }> = {
+const TITLES: Record<PickFolderPurpose, { title: string; buttonLabel: string }> = {
   manifest: { title: 'Open a manifest folder to verify', buttonLabel: 'Verify this folder' },
   'previous-manifest': { title: 'Open the previous manifest folder', buttonLabel: 'Use this folder' },
   'manifest-import': { title: 'Import manifest folders', buttonLabel: 'Import' },
+  'ceremony-output': { title: "Choose the ceremony's output medium", buttonLabel: 'Write the ceremony here' },
 };
 
-export function folderDialogOptions(purpose: FolderPurpose, multiple: boolean): OpenDialogOptions {
+const SAVE_TITLES: Record<SavePurpose, { title: string; buttonLabel: string; filter: string }> = {
+  'qa-report': { title: 'Save the QA report', buttonLabel: 'Save report', filter: 'HTML report' },
+  'ca-calendar': { title: 'Export the CA calendar', buttonLabel: 'Export', filter: 'iCalendar' },
+};
+
+export function folderDialogOptions(purpose: PickFolderPurpose, multiple: boolean): OpenDialogOptions {
+  // A ceremony's output medium may need a new folder on it; a manifest folder is opened as it is.
+  const properties: OpenDialogOptions['properties'] =
+    purpose === 'ceremony-output' ? ['openDirectory', 'createDirectory', 'dontAddToRecent'] : multiple ? ['openDirectory', 'multiSelections', 'dontAddToRecent'] : ['openDirectory', 'dontAddToRecent'];
+  // Folders only: a manifest is a folder (manifest.json + its signature), never a file.
+  return { ...TITLES[purpose], properties };
+}
+
+export function saveDialogOptions(purpose: SavePurpose, defaultName: string, extension: string): SaveDialogOptions {
+  const { title, buttonLabel, filter } = SAVE_TITLES[purpose];
   return {
-    ...TITLES[purpose],
-    // Folders only: a manifest is a folder (manifest.json + its signature), never a file.
-    properties: multiple ? ['openDirectory', 'multiSelections', 'dontAddToRecent'] : ['openDirectory', 'dontAddToRecent'],
+    title,
+    buttonLabel,
+    defaultPath: defaultName,
+    filters: [{ name: filter, extensions: [extension] }],
+    // Never overwritten anyway (O_EXCL): no "replace?" question that could only fail.
+    properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'],
   };
 }
 
@@ -30,6 +47,18 @@ export function electronFolderPicker(dialog: Pick<Dialog, 'showOpenDialog'>, win
       const r = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       if (r.canceled) return [];
       return multiple ? r.filePaths : r.filePaths.slice(0, 1);
+    },
+  };
+}
+
+/** The desktop shell's SaveFilePicker: Electron's save dialog, modal to the window that asked. */
+export function electronSaveFilePicker(dialog: Pick<Dialog, 'showSaveDialog'>, windowOf: (caller: unknown) => BaseWindow | null): SaveFilePicker {
+  return {
+    async pickSaveFile({ purpose, defaultName, extension }, caller) {
+      const options = saveDialogOptions(purpose, defaultName, extension);
+      const window = windowOf(caller);
+      const r = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? null : r.filePath;
     },
   };
 }

@@ -8,6 +8,7 @@ import { NO_WELL_DEFINED_EXPIRATION, wholeSeconds } from '../x509/validity.js';
 import type { ProductPolicy } from './product-policy-schema.js';
 import { StationError } from './station-errors.js';
 import { batchPolicy } from './work-orders.js';
+import { assertMatterIssuer } from './matter-issuer.js';
 
 const DAY = 86_400_000;
 
@@ -38,7 +39,10 @@ export function prepareBatch(ws: Workspace, batchId: string, caKey: SigningKey, 
   if (batch.status !== 'open') throw new StationError('BATCH_CLOSED', `work order "${batchId}" is closed; nothing more is issued under it`, 'input');
   const policy = batchPolicy(batch);
   const ca = loadCa(ws, batch.issuingCa);
-  const issuer = prepareIssuer({
+  if (policy.matter) assertMatterIssuer(policy.matter, ca.certificate);
+  const issuer = policy.matter
+    ? prepareIssuer({ issuer: ca.certificate, signer: caKey, profile: 'matter-dac', issuerParents: ca.chain.slice(1) })
+    : prepareIssuer({
     issuer: ca.certificate,
     signer: caKey,
     profile: 'idevid',

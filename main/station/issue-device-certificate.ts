@@ -46,7 +46,7 @@ export async function issueDeviceCertificate(ctx: BatchContext, port: string, de
       subjectName: encodeName(subject),
       notBefore,
       notAfter,
-      hardwareModuleName: deviceHardwareModuleName(ctx.policy, serial),
+      ...(ctx.policy.matter ? {} : { hardwareModuleName: deviceHardwareModuleName(ctx.policy, serial)! }),
     });
   } catch (e) {
     // The CA key itself is gone (token pulled, session or key handle invalid, key closed):
@@ -68,7 +68,7 @@ export async function issueDeviceCertificate(ctx: BatchContext, port: string, de
     const at = new Date().toISOString();
     const csrSha256 = createHash('sha256').update(csr.der).digest('hex');
     const csrFacts = { csrSha256, ...(csr.allowances.length > 0 ? { csrAllowances: [...csr.allowances] } : {}) };
-    const row = recordIssued(ctx.ws, { signed, profile: 'idevid', issuerCa: ctx.ca.row.name, issuerSpki: ctx.ca.certificate.spki, subject: subjectText, actor: ctx.actor, request: csrFacts });
+    const row = recordIssued(ctx.ws, { signed, profile: ctx.policy.matter ? 'matter-dac' : 'idevid', issuerCa: ctx.ca.row.name, issuerSpki: ctx.ca.certificate.spki, subject: subjectText, actor: ctx.actor, request: csrFacts });
     ctx.devices.addCertificate({ certificateId: row.id, deviceId: current.id, batchId: ctx.batch.id, spkiSha256: row.spkiSha256, csrSha256, csrAllowances: csr.allowances, at });
     ctx.devices.update(current.id, { state: 'issued', certificateId: row.id, spkiSha256: row.spkiSha256, lastPort: port, at });
     const rework = ctx.devices.openRework(current.id);

@@ -4,6 +4,7 @@ import { parseDer } from '../x509/der/der-reader.js';
 import { IA5_PATTERN } from '../x509/der/der-writer.js';
 import { OID } from '../x509/oids.js';
 import { CSR_ALLOWANCE_NAMES } from '../x509/csr/csr-allowances.js';
+import { MATTER_ID_PATTERN } from '../x509/matter/matter-ids.js';
 
 /** Dotted OID: first arc 0–2, second 0–39 under 0 and 1, no leading zeros. */
 const OID_PATTERN = /^(?:[01]\.(?:[0-9]|[1-3][0-9])|2\.(?:0|[1-9][0-9]*))(?:\.(?:0|[1-9][0-9]*))*$/;
@@ -81,7 +82,19 @@ export const productPolicySchema = z.strictObject({
     /** subject serialNumber = the hardware serial (802.1AR, BRSKI, AWS JITP read it) */
     serialNumber: z.boolean().default(true),
   }),
-  hardwareModuleName: z.strictObject({ hwType: oid }),
+  /** the SAN hardwareModuleName of an IDevID; required unless the product is a Matter product (DACs carry none) */
+  hardwareModuleName: z.strictObject({ hwType: oid }).optional(),
+  /**
+   * A Matter product: the station issues DACs (profile matter-dac) whose subject carries
+   * this VendorID and ProductID after the policy's attributes; the issuing CA must be a PAI
+   * with the same VendorID (and, when it carries one, the same ProductID).
+   */
+  matter: z
+    .strictObject({
+      vendorId: z.string().regex(MATTER_ID_PATTERN, '[matter.vendor-id] must be exactly 4 uppercase hex digits (e.g. FFF1)'),
+      productId: z.string().regex(MATTER_ID_PATTERN, '[matter.product-id] must be exactly 4 uppercase hex digits (e.g. 8000)'),
+    })
+    .optional(),
   masaUrl: z
     .string()
     .min(1)
@@ -102,6 +115,15 @@ export const productPolicySchema = z.strictObject({
       uniqueCommonName: z.boolean().default(false),
     })
     .default({ requireSubjectSerialNumber: false, uniqueCommonName: false }),
+}).superRefine((p, ctx) => {
+  if (!p.matter && !p.hardwareModuleName) ctx.addIssue({ code: 'custom', path: ['hardwareModuleName'], message: 'is required (an IDevID carries it); only a Matter product goes without' });
+  if (p.matter && p.hardwareModuleName) ctx.addIssue({ code: 'custom', path: ['hardwareModuleName'], message: 'a Matter DAC carries no hardwareModuleName; remove it' });
+  if (p.matter && (p.masaUrl !== undefined || p.keyAgreement || p.extensions.length > 0)) {
+    ctx.addIssue({ code: 'custom', path: ['matter'], message: '[matter.key-usage] a Matter DAC carries no MASA URL, keyAgreement or product extensions' });
+  }
+  if (p.matter && !p.keyAlgorithms.every((a) => a === 'ecdsa-p256')) {
+    ctx.addIssue({ code: 'custom', path: ['keyAlgorithms'], message: '[matter.public-key-p256] a Matter product accepts ecdsa-p256 keys only' });
+  }
 });
 
 export type ProductPolicy = z.output<typeof productPolicySchema>;

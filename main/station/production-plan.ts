@@ -15,7 +15,9 @@ export interface ProductionPlan {
 /**
  * A CSV of expected hardware serials: the serial is the first column; an optional header
  * row (`serial` or `hardware_serial`), blank lines and `#` comments are skipped. Every
- * serial must match the policy's format and appear once; problems name their line.
+ * serial must match the policy's format and appear once; problems name their line and
+ * column and what was expected there, never the text found (a "plan" that is really some
+ * other file must not have its lines copied into an error, a log or the UI).
  */
 export function parsePlanCsv(text: string, policy: Pick<ProductPolicy, 'serialPattern'>, source = 'plan'): ProductionPlan {
   const serials: string[] = [];
@@ -26,11 +28,12 @@ export function parsePlanCsv(text: string, policy: Pick<ProductPolicy, 'serialPa
     const line = i + 1;
     if (row.trim() === '' || row.trimStart().startsWith('#')) return;
     const cell = firstCell(row);
-    if (cell === undefined) return void problems.push(`line ${line}: unbalanced quotes`);
+    const at = `line ${line}, column ${row.length - row.trimStart().length + 1}`;
+    if (cell === undefined) return void problems.push(`${at}: unbalanced quotes: expected a closing '"' in the first field`);
     if (serials.length === 0 && problems.length === 0 && /^(hardware_)?serial$/i.test(cell)) return;
-    if (!serialMatchesPolicy(policy, cell)) return void problems.push(`line ${line}: "${preview(cell)}" does not match the serial pattern`);
+    if (!serialMatchesPolicy(policy, cell)) return void problems.push(`${at}: expected a serial matching the policy's serial pattern ${policy.serialPattern}`);
     const earlier = firstLine.get(cell);
-    if (earlier !== undefined) return void problems.push(`line ${line}: "${cell}" is already on line ${earlier}`);
+    if (earlier !== undefined) return void problems.push(`${at}: expected each serial once; this serial is already on line ${earlier}`);
     firstLine.set(cell, line);
     serials.push(cell);
   });
@@ -87,8 +90,4 @@ function firstCell(row: string): string | undefined {
     }
   }
   return undefined;
-}
-
-function preview(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }

@@ -11,7 +11,7 @@ import { issueDeviceCertificate } from './issue-device-certificate.js';
 import { claimSerial, type SerialClaim } from './serial-claims.js';
 import { StationError } from './station-errors.js';
 import type { StationStep } from './station-steps.js';
-import { deviceSubject, subjectText } from './subject-template.js';
+import { requestedSubject, subjectText } from './subject-template.js';
 
 export interface StepEvent {
   readonly port: string;
@@ -90,7 +90,7 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
     // device that dropped after the commit gets the same certificate again (drivers that
     // cannot keep a key, nRF91, make a new one and the device needs a rework).
     const keepExistingKey = checked.certificateId !== null;
-    const csr = await driver.requestCsr({ subject: subjectText(deviceSubject(ctx.policy, serial)), nonce, ...(keepExistingKey ? { keepExistingKey } : {}) });
+    const csr = await driver.requestCsr({ subject: subjectText(requestedSubject(ctx.policy, serial)), nonce, ...(keepExistingKey ? { keepExistingKey } : {}) });
     const parsed = checkCsr(ctx, identity, csr, nonce);
     const spkiSha256 = parsed.publicKey.spkiSha256;
     const decision = stationTransact(ctx, () => {

@@ -1,6 +1,7 @@
 import type { HardwareModuleName } from '../x509/extensions/subject-alt-name.js';
 import { validateName, type NameAttribute } from '../x509/distinguished-name.js';
 import type { ProductPolicy } from './product-policy-schema.js';
+import { matterDacSubject } from '../x509/matter/matter-subject.js';
 
 const ORDER = ['C', 'ST', 'L', 'O', 'OU', 'CN'] as const;
 
@@ -17,12 +18,19 @@ export function deviceSubject(policy: ProductPolicy, hardwareSerial: string): Na
     if (template !== undefined) attributes.push({ type, value: fill(template) });
   }
   if (policy.subject.serialNumber) attributes.push({ type: 'serialNumber', value: hardwareSerial });
+  if (policy.matter) return matterDacSubject(attributes, policy.matter);
   validateName(attributes);
   return attributes;
 }
 
+/** The subject as the device is asked to put in its CSR: without Matter's attributes, which device stacks do not parse. */
+export function requestedSubject(policy: ProductPolicy, hardwareSerial: string): NameAttribute[] {
+  return deviceSubject(policy, hardwareSerial).filter((a) => a.type !== 'matterVendorId' && a.type !== 'matterProductId');
+}
+
 /** The SAN hardwareModuleName: the policy's hwType, hwSerialNum = the serial's UTF-8 bytes. */
-export function deviceHardwareModuleName(policy: ProductPolicy, hardwareSerial: string): HardwareModuleName {
+export function deviceHardwareModuleName(policy: ProductPolicy, hardwareSerial: string): HardwareModuleName | undefined {
+  if (!policy.hardwareModuleName) return undefined;
   return { hwType: policy.hardwareModuleName.hwType, hwSerialNum: Buffer.from(hardwareSerial, 'utf8') };
 }
 

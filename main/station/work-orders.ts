@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { assertMatterIssuer } from './matter-issuer.js';
 import { loadCa } from '../ca/certificate-authority.js';
 import { StationBatchRepository, type BatchCounts, type BatchRow } from '../store/station-batch-repository.js';
 import type { Workspace } from '../store/workspace.js';
@@ -36,7 +37,8 @@ export function createBatch(ws: Workspace, req: CreateBatchRequest): BatchRow {
   }
   const policy = req.policy.policy;
   const ca = loadCa(ws, policy.issuingCa);
-  assertPolicyBuilds(policy, ca.certificate.spki);
+  if (policy.matter) assertMatterIssuer(policy.matter, ca.certificate);
+  else assertPolicyBuilds(policy, ca.certificate.spki);
   return ws.transact(() => {
     const row = batches.insert(
       {
@@ -95,7 +97,7 @@ export function batchPolicy(batch: BatchRow): ProductPolicy {
 function assertPolicyBuilds(policy: ProductPolicy, issuerSpki: Buffer): void {
   try {
     idevidExtensions(issuerSpki, issuerSpki, {
-      hardwareModuleName: deviceHardwareModuleName(policy, 'probe'),
+      hardwareModuleName: deviceHardwareModuleName(policy, 'probe')!,
       ...(policy.masaUrl !== undefined ? { masaUrl: policy.masaUrl } : {}),
       customExtensions: policy.extensions.map((e) => ({ oid: e.oid, critical: e.critical, value: Buffer.from(e.value, 'hex') })),
     });

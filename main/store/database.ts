@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { WorkspaceError } from './workspace-errors.js';
 
 export type Db = Database.Database;
@@ -17,6 +17,8 @@ export function openDatabase(path: string, options: { create: boolean }): Db {
     assertSqliteHeader(path, existing.size);
   } else if (!options.create) {
     throw new WorkspaceError('WORKSPACE_NOT_INITIALIZED', `no workspace database at ${path}; run \`hallmark init\` first`);
+  } else {
+    createPrivateFile(path);
   }
 
   let db: Db;
@@ -45,6 +47,23 @@ export function openDatabase(path: string, options: { create: boolean }): Db {
     db.close();
     throw translateSqliteError(e, path);
   }
+}
+
+/**
+ * A new database file is created 0600 before SQLite opens it (SQLite's own default is 0644
+ * less the umask); its -wal and -shm take the database file's mode. An empty file is what
+ * SQLite makes a new database of. Someone else creating it meanwhile is fine (O_EXCL fails,
+ * the open below reads theirs, and the workspace tightens its mode).
+ */
+function createPrivateFile(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw new WorkspaceError('WORKSPACE_NOT_WRITABLE', `cannot create ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  closeSync(fd);
 }
 
 function statOrNull(path: string) {

@@ -5,6 +5,7 @@ import { verifyAuditChain, type ChainStatus } from './audit/audit-verify.js';
 import { openDatabase, type Db } from './database.js';
 import { migrate, schemaVersion } from './migrate.js';
 import { WorkspaceError } from './workspace-errors.js';
+import { tightenWorkspacePermissions, type PermissionChange } from './workspace-permissions.js';
 
 export const DATABASE_FILE = 'hallmark.db';
 export const KEYS_DIR = 'keys';
@@ -42,9 +43,11 @@ export class Workspace {
       if (schemaVersion(db) === 0) {
         throw new WorkspaceError('WORKSPACE_NOT_INITIALIZED', `${join(home, DATABASE_FILE)} holds no Hallmark schema; run \`hallmark init\``);
       }
+      const tightened = tightenWorkspacePermissions(home, { database: DATABASE_FILE, keysDir: KEYS_DIR });
       migrate(db, ({ from, to }) => {
         ws.audit.append({ actor, action: 'workspace.migrated', subject: home, details: { from, to } });
       });
+      ws.recordTightened(actor, tightened);
       ws.audit.settlePending(true);
     } catch (e) {
       db.close();
@@ -64,6 +67,7 @@ export class Workspace {
     const ws = new Workspace(home, db);
     let created = false;
     try {
+      const tightened = tightenWorkspacePermissions(home, { database: DATABASE_FILE, keysDir: KEYS_DIR });
       if (schemaVersion(db) === 0) {
         migrate(db, () => {
           const id = crypto.randomUUID();
@@ -79,12 +83,24 @@ export class Workspace {
           ws.audit.append({ actor, action: 'workspace.migrated', subject: home, details: { from, to } });
         });
       }
+      ws.recordTightened(actor, tightened);
       ws.audit.settlePending(true);
     } catch (e) {
       db.close();
       throw e;
     }
     return { workspace: ws, created };
+  }
+
+  /** What tightenWorkspacePermissions changed, on the record (nothing when nothing was looser). */
+  private recordTightened(actor: string, changes: readonly PermissionChange[]): void {
+    if (changes.length === 0) return;
+    this.audit.append({
+      actor,
+      action: 'workspace.permissions-tightened',
+      subject: this.home,
+      details: { changes: changes.map((c) => ({ path: c.path, from: c.from, to: c.to })) },
+    });
   }
 
   /** Runs `fn` in one IMMEDIATE transaction; audit listeners hear of its entries only after commit. */

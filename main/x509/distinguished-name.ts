@@ -1,6 +1,7 @@
 import { PRINTABLE_PATTERN, oid, printableString, sequence, setOf, utf8String } from './der/der-writer.js';
 import { OID } from './oids.js';
 import { X509Error } from './x509-errors.js';
+import { assertMatterId } from './matter/matter-ids.js';
 
 /** One attribute of a subject or issuer name, in the order it is written. */
 export interface NameAttribute {
@@ -21,6 +22,9 @@ export const NAME_ATTRIBUTES = {
   OU: { oid: OID.organizationalUnitName, printable: false, max: 64 },
   CN: { oid: OID.commonName, printable: false, max: 64 },
   serialNumber: { oid: OID.serialNumber, printable: true, max: 64 },
+  /** Matter VendorID / ProductID: UTF8String of exactly 4 uppercase hex digits (main/x509/matter/) */
+  matterVendorId: { oid: OID.matterVendorId, printable: false, max: 64 },
+  matterProductId: { oid: OID.matterProductId, printable: false, max: 64 },
 } as const;
 
 /**
@@ -64,6 +68,8 @@ export function validateName(attributes: readonly NameAttribute[]): void {
   if (attributes.length === 0) throw new X509Error('SUBJECT_INVALID', 'the subject is empty');
   for (const a of attributes) {
     const spec = NAME_ATTRIBUTES[a.type];
+    if (a.type === 'matterVendorId') assertMatterId(a.value, 'matter.vendor-id', 'VendorID');
+    if (a.type === 'matterProductId') assertMatterId(a.value, 'matter.product-id', 'ProductID');
     if (a.value === '') throw new X509Error('SUBJECT_INVALID', `subject ${a.type} is empty`);
     if ([...a.value].length > spec.max) throw new X509Error('SUBJECT_INVALID', `subject ${a.type} is longer than ${spec.max} characters`);
     if (spec.printable && !PRINTABLE_PATTERN.test(a.value)) {
@@ -71,6 +77,12 @@ export function validateName(attributes: readonly NameAttribute[]): void {
     }
     if (a.type === 'C' && !/^[A-Z]{2}$/.test(a.value)) throw new X509Error('SUBJECT_INVALID', `subject C must be two capital letters (ISO 3166), got "${a.value}"`);
     if (/[\u0000-\u001f\u007f]/.test(a.value)) throw new X509Error('SUBJECT_INVALID', `subject ${a.type} contains control characters`);
+  }
+  for (const type of ['matterVendorId', 'matterProductId'] as const) {
+    if (attributes.filter((a) => a.type === type).length > 1) {
+      const rule = type === 'matterVendorId' ? 'matter.vendor-id' : 'matter.product-id';
+      throw new X509Error('MATTER_RULE', `[${rule}] the subject carries more than one ${type}`, 'input', { rule });
+    }
   }
 }
 

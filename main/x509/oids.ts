@@ -23,6 +23,9 @@ export const OID = {
   // BRSKI / 802.1AR
   masaUrl: '1.3.6.1.5.5.7.1.32',
   hardwareModuleName: '1.3.6.1.5.5.7.8.4',
+  // Matter (CSA enterprise arc 37244): DN attributes of PAA, PAI and DAC subjects
+  matterVendorId: '1.3.6.1.4.1.37244.2.1',
+  matterProductId: '1.3.6.1.4.1.37244.2.2',
   // extended key usages
   kpServerAuth: '1.3.6.1.5.5.7.3.1',
   kpClientAuth: '1.3.6.1.5.5.7.3.2',

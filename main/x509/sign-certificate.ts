@@ -15,6 +15,8 @@ export interface SignRequest {
   readonly signer: SigningKey;
   /** the issuing CA's certificate; null when the certificate is self-signed by `signer` */
   readonly issuer: CertificateFacts | null;
+  /** the issuer's own issuers up to the root, for chain lints (Matter) */
+  readonly issuerParents?: readonly CertificateFacts[];
   readonly skipLints?: readonly LintSkip[];
   readonly maxValidityDays?: number;
   /** a ceremony's people approve the linted TBS before the key signs (sign-and-check.ts) */
@@ -45,6 +47,7 @@ export async function signCertificate(req: SignRequest): Promise<SignedCertifica
     lintContext: {
       profile: req.template.profile,
       issuer: req.issuer,
+      ...(req.issuerParents ? { issuerParents: req.issuerParents } : {}),
       signerAlgorithm: req.signer.algorithm,
       ...(req.maxValidityDays !== undefined ? { maxValidityDays: req.maxValidityDays } : {}),
     },

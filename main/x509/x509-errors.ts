@@ -9,7 +9,9 @@ export type X509ErrorCode =
   | 'SIGNATURE_MISMATCH'
   | 'TBS_CHANGED'
   | 'CERTIFICATE_INVALID'
-  | 'CRL_INVALID';
+  | 'CRL_INVALID'
+  /** a Matter attestation rule (main/x509/matter/) refused the input; details.rule names it */
+  | 'MATTER_RULE';
 
 export class X509Error extends HallmarkError {
   declare readonly code: X509ErrorCode;

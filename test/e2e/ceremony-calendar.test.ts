@@ -60,8 +60,9 @@ describe('CA calendar on the Ceremonies screen', () => {
       const colour = (i: number) => rows.nth(i).locator('.status-chip').evaluate((el) => getComputedStyle(el).color);
       expect(await colour(0)).not.toBe(await colour(1));
 
+      // The save dialog of the main process names the file (answered by the test host); `.ics` is forced.
       const ics = join(dirs.path, 'acme-calendar.ics');
-      await page.getByTestId('ca-calendar-path').fill(ics);
+      host.dialogs.answerSave(join(dirs.path, 'acme-calendar'));
       await page.getByTestId('ca-calendar-export').click();
       await expect.poll(() => page.getByTestId('ca-calendar-exported').textContent()).toBe(`Wrote 3 event(s) to ${ics}`);
       const cal = readICalendar(readFileSync(ics));
@@ -71,6 +72,7 @@ describe('CA calendar on the Ceremonies screen', () => {
       await screenshot(page, 'ceremony-calendar');
 
       const first = readFileSync(ics);
+      host.dialogs.answerSave(ics);
       await page.getByTestId('ca-calendar-export').click();
       await expect.poll(() => page.getByTestId('error-banner').getAttribute('data-code')).toBe('CALENDAR_OUTPUT_EXISTS');
       expect(readFileSync(ics).equals(first)).toBe(true);

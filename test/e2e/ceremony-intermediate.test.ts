@@ -12,6 +12,7 @@ import { launchChromium, screenshot, watchErrors } from '../support/browser.js';
 import { acknowledgeStep, answerSecret, filesUnder, loadAndApprove, records } from '../support/ceremony-screen.js';
 import { REPO_ROOT } from '../support/run-cli.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
+import { typedSources } from '../support/ceremony-files.js';
 import { tempDir } from '../support/temp-dir.js';
 
 /**
@@ -57,6 +58,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: intermediate', () => {
         scriptPath: rootScript,
         approvedHash: loaded.sha256,
         binding: loadBinding(rootBinding),
+        approvedBindingHash: loadBinding(rootBinding).sha256,
         env: { HALLMARK_CEREMONY_PIN: PIN },
         outDir: rootOut,
         acks: ackFileSource(join(REPO_ROOT, 'resources/ceremonies/rehearsal.acks')),
@@ -69,7 +71,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: intermediate', () => {
       const csr = join(dirs.path, 'online.csr');
       execFileSync('openssl', ['req', '-new', '-key', join(dirs.path, 'online.key'), '-subj', '/CN=Acme Online CA request', '-out', csr], { stdio: 'pipe' });
       const script = file('intermediate.yaml', example('intermediate-csr.yaml'));
-      const binding = file('intermediate.binding.yaml', `version: 1\n${token}csr: online.csr\n`);
+      const binding = file('intermediate.binding.yaml', `version: 1\n${typedSources(token)}csr: online.csr\n`);
 
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors = watchErrors(page);
@@ -81,7 +83,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: intermediate', () => {
       await page.getByTestId('ceremony-preflight-run').click();
       await expect.poll(() => page.getByTestId('ceremony-preflight').getAttribute('data-state')).toBe('pass');
       const out = join(dirs.path, 'out');
-      await page.getByTestId('ceremony-out').fill(out);
+      host.dialogs.answerFolders([out]); // the main process's folder dialog for the output medium
       await page.getByTestId('ceremony-start').click();
       await page.getByTestId('ceremony-run').waitFor();
 

@@ -8,6 +8,7 @@ import { REPO_ROOT } from '../support/run-cli.js';
 import { launchChromium, screenshot, watchErrors } from '../support/browser.js';
 import { acknowledgeStep, answerSecret, approveLoaded, loadAndApprove, openPast, stepRow } from '../support/ceremony-screen.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
+import { fileSha256 } from '../support/ceremony-files.js';
 import { tempDir } from '../support/temp-dir.js';
 import { assertMediumVerifies, readTranscript } from '../support/transcript.js';
 
@@ -42,7 +43,7 @@ afterAll(async () => {
 
 function bindingFor(token: number): string {
   const path = join(dirs.path, `binding-${token}.yaml`);
-  writeFileSync(path, `version: 1\npkcs11:\n  module: ${hsm.modulePath}\n  tokenSerial: "${hsm.tokens[token]!.serial}"\n  pin:\n    env: HALLMARK_CEREMONY_PIN\n`);
+  writeFileSync(path, `version: 1\npkcs11:\n  module: ${hsm.modulePath}\n  tokenSerial: "${hsm.tokens[token]!.serial}"\n  pin:\n    typed: true\n`);
   return path;
 }
 
@@ -70,10 +71,10 @@ async function preflight(page: Page): Promise<void> {
 }
 
 /** Starts the ceremony and stops it at generate-key with a wrong PIN; returns its register id. */
-async function interruptAtGenerateKey(page: Page, script: string, binding: string, out: string): Promise<string> {
+async function interruptAtGenerateKey(host: TestHost, page: Page, script: string, binding: string, out: string): Promise<string> {
   await loadAndApprove(page, script, binding, CUSTODIANS);
   await preflight(page);
-  await page.getByTestId('ceremony-out').fill(out);
+  host.dialogs.answerFolders([out]); // the main process's folder dialog for the output medium
   await page.getByTestId('ceremony-start').click();
   await page.getByTestId('ceremony-run').waitFor();
   await acknowledgeStep(page, 'preflight-clock');
@@ -100,7 +101,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: interrupted ceremonies 
       writeFileSync(script, example);
       const binding = bindingFor(0);
       const out = join(dirs.path, 'out-resume');
-      const id = await interruptAtGenerateKey(page, script, binding, out);
+      const id = await interruptAtGenerateKey(host, page, script, binding, out);
       const sha256 = execFileSync('sha256sum', [script], { encoding: 'utf8' }).split(' ')[0]!;
 
       await openPast(page, id);
@@ -125,7 +126,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: interrupted ceremonies 
       await acknowledgeStep(page, 'preflight-clock');
       // While it runs, the list's buttons are not the way to stop it.
       expect((await call(host, 'ceremony.abortInterrupted', { id, reason: 'no' })).error?.code).toBe('CEREMONY_LIVE');
-      expect((await call(host, 'ceremony.resume', { id, bindingPath: binding, approvedHash: sha256 })).error?.code).toBe('CEREMONY_BUSY');
+      expect((await call(host, 'ceremony.resume', { id, bindingPath: binding, approvedHash: sha256, approvedBindingHash: fileSha256(binding) })).error?.code).toBe('CEREMONY_BUSY');
 
       const genKey = stepRow(page, 'generate-key');
       await expect.poll(() => genKey.getAttribute('data-state'), { timeout: 20_000 }).toBe('acknowledging');
@@ -188,7 +189,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: interrupted ceremonies 
       const script = join(dirs.path, 'root-abort.yaml');
       writeFileSync(script, example);
       const out = join(dirs.path, 'out-abort');
-      const id = await interruptAtGenerateKey(page, script, bindingFor(1), out);
+      const id = await interruptAtGenerateKey(host, page, script, bindingFor(1), out);
 
       await openPast(page, id);
       await page.getByTestId('ceremony-detail-abort').click();
@@ -212,7 +213,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: interrupted ceremonies 
       // Closed for good: neither a second abort nor a resume.
       expect((await call(host, 'ceremony.abortInterrupted', { id, reason: 'again' })).error?.code).toBe('CEREMONY_NOT_INTERRUPTED');
       const sha256 = execFileSync('sha256sum', [script], { encoding: 'utf8' }).split(' ')[0]!;
-      expect((await call(host, 'ceremony.resume', { id, bindingPath: bindingFor(1), approvedHash: sha256 })).error?.code).toBe('CEREMONY_NOT_INTERRUPTED');
+      expect((await call(host, 'ceremony.resume', { id, bindingPath: bindingFor(1), approvedHash: sha256, approvedBindingHash: fileSha256(bindingFor(1)) })).error?.code).toBe('CEREMONY_NOT_INTERRUPTED');
       expect(errors).toEqual([]);
       await page.close();
     } finally {

@@ -7,6 +7,7 @@ import { startTestHost } from '../host/test-host.js';
 import { REPO_ROOT } from '../support/run-cli.js';
 import { launchChromium, screenshot, watchErrors } from '../support/browser.js';
 import { acknowledgeStep, loadAndApprove, records } from '../support/ceremony-screen.js';
+import { typedSharesBinding } from '../support/ceremony-files.js';
 import { tempDir } from '../support/temp-dir.js';
 
 /**
@@ -48,11 +49,11 @@ describe('Ceremonies screen: shares typed back', () => {
           .replace('requireNoNetwork: true', 'requireNoNetwork: false')
           .replace('  custodians: [Bob Custodian, Carol Custodian, Erin Custodian]\ncertificate:', '  custodians: [Bob Custodian, Carol Custodian, Erin Custodian]\n  shareCheck: type-back\ncertificate:'),
       );
-      await loadAndApprove(page, script, join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml'), CUSTODIANS);
+      await loadAndApprove(page, script, typedSharesBinding(dirs.path), CUSTODIANS);
       await page.getByTestId('ceremony-preflight-run').click();
       await expect.poll(() => page.getByTestId('ceremony-preflight').getAttribute('data-state')).toBe('pass');
       const out = join(dirs.path, 'out');
-      await page.getByTestId('ceremony-out').fill(out);
+      host.dialogs.answerFolders([out]); // the main process's folder dialog for the output medium
       await page.getByTestId('ceremony-start').click();
       await page.getByTestId('ceremony-run').waitFor();
       await acknowledgeStep(page, 'preflight-clock');

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -8,6 +9,7 @@ import { REPO_ROOT } from '../support/run-cli.js';
 import { launchChromium, screenshot, watchErrors } from '../support/browser.js';
 import { acknowledgeStep, answerSecret, filesUnder, loadAndApprove, records, stepRow } from '../support/ceremony-screen.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
+import { typedSharesBinding } from '../support/ceremony-files.js';
 import { tempDir } from '../support/temp-dir.js';
 
 /**
@@ -26,7 +28,7 @@ const CUSTODIANS = ['Bob Custodian', 'Carol Custodian'];
 beforeAll(async () => {
   hsm = createSoftHsm([{ label: 'root-token', pin: PIN }]);
   binding = join(dirs.path, 'binding.yaml');
-  writeFileSync(binding, `version: 1\npkcs11:\n  module: ${hsm.modulePath}\n  tokenSerial: "${hsm.tokens[0]!.serial}"\n  pin:\n    env: HALLMARK_CEREMONY_PIN\n`);
+  writeFileSync(binding, `version: 1\npkcs11:\n  module: ${hsm.modulePath}\n  tokenSerial: "${hsm.tokens[0]!.serial}"\n  pin:\n    typed: true\n`);
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -43,10 +45,10 @@ async function open(host: TestHost): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
-async function preflightAndStart(page: Page, out: string): Promise<void> {
+async function preflightAndStart(host: TestHost, page: Page, out: string): Promise<void> {
   await page.getByTestId('ceremony-preflight-run').click();
   await expect.poll(() => page.getByTestId('ceremony-preflight').getAttribute('data-state')).toBe('pass');
-  await page.getByTestId('ceremony-out').fill(out);
+  host.dialogs.answerFolders([out]); // the main process's folder dialog for the output medium
   await page.getByTestId('ceremony-start').click();
   await page.getByTestId('ceremony-run').waitFor();
 }
@@ -65,21 +67,26 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen', () => {
       expect(await page.getByTestId('ceremony-hash-words').locator('li').count()).toBe(8);
       expect(await page.getByTestId('ceremony-hash-qr').getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
       expect(await page.getByTestId('ceremony-hash-qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      // The binding is approved with the script: its hash three ways, and every part of it.
+      const bindingSha = createHash('sha256').update(readFileSync(binding)).digest('hex');
+      expect(await page.getByTestId('ceremony-binding-hash').getAttribute('data-sha256')).toBe(bindingSha);
+      expect(await page.getByTestId('ceremony-binding-hash-words').locator('li').count()).toBe(8);
+      expect(await page.getByTestId('ceremony-binding-part').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')))).toEqual(['PKCS#11 module', 'Token serial', 'Token PIN']);
+      expect(await page.getByTestId('ceremony-binding-parts').innerText()).toContain(hsm.tokens[0]!.serial);
+      expect(await page.getByTestId('ceremony-binding-parts').innerText()).toContain('typed at the step that needs it');
       // No secret before the ceremony starts: the PIN is asked at the step that uses it.
       expect(await page.getByTestId('ceremony-pin').count()).toBe(0);
       await page.getByTestId('ceremony-preflight-run').click();
       await expect.poll(() => page.getByTestId('ceremony-preflight').getAttribute('data-state')).toBe('pass');
-      expect(await page.getByTestId('ceremony-preflight-check').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-check')}:${e.getAttribute('data-state')}`))).toEqual([
-        'clock:pass',
-        'app:pass',
-        'workspace:pass',
-        'token:pass',
-        'network:pass',
-      ]);
+      const rows = await page.getByTestId('ceremony-preflight-check').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-check')}:${e.getAttribute('data-state')}`));
+      expect(rows.slice(0, 6)).toEqual(['clock:pass', 'app:pass', 'workspace:pass', 'secrets:pass', 'token:pass', 'network:pass']);
+      // The machine's swap and core dumps: shown, a warning at most.
+      expect(rows.slice(6).map((r) => r.split(':')[0])).toEqual(['swap', 'core-dumps']);
+      expect(rows.slice(6).some((r) => r.endsWith(':fail'))).toBe(false);
       await screenshot(page, 'ceremony-approved');
 
       const out = join(dirs.path, 'out');
-      await page.getByTestId('ceremony-out').fill(out);
+      host.dialogs.answerFolders([out]); // the main process's folder dialog for the output medium
       await page.getByTestId('ceremony-start').click();
       await page.getByTestId('ceremony-run').waitFor();
 
@@ -160,9 +167,9 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen', () => {
       writeFileSync(script, readFileSync(join(REPO_ROOT, 'resources/ceremonies/root-shares.yaml'), 'utf8').replace('requireNoNetwork: true', 'requireNoNetwork: false'));
       const custodians = ['Bob Custodian', 'Carol Custodian', 'Erin Custodian'];
       const pass: Record<string, string> = { 'Bob Custodian': 'bob-passphrase-7a1c', 'Carol Custodian': 'carol-passphrase-2d9e', 'Erin Custodian': 'erin-passphrase-5f3b' };
-      await loadAndApprove(page, script, join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml'), custodians);
+      await loadAndApprove(page, script, typedSharesBinding(dirs.path), custodians);
       const out = join(dirs.path, 'out-shares');
-      await preflightAndStart(page, out);
+      await preflightAndStart(host, page, out);
       await acknowledgeStep(page, 'preflight-clock');
       await acknowledgeStep(page, 'preflight-confirmed');
       await acknowledgeStep(page, 'generate-and-split');
@@ -201,7 +208,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen', () => {
       const script = join(dirs.path, 'root-clock.yaml');
       writeFileSync(script, example);
       await loadAndApprove(page, script, binding, CUSTODIANS);
-      await preflightAndStart(page, join(dirs.path, 'out-clock'));
+      await preflightAndStart(host, page, join(dirs.path, 'out-clock'));
       await expect.poll(() => stepRow(page, 'preflight-clock').getAttribute('data-state'), { timeout: 20_000 }).toBe('acknowledging');
       await page.getByTestId('ceremony-clock-reject').click();
       const aborted = page.getByTestId('ceremony-aborted');
@@ -233,7 +240,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen', () => {
       await expect.poll(() => page.getByTestId('ceremony-preflight').getAttribute('data-state')).toBe('pass');
       writeFileSync(script, example.replace('validityDays: 7300', 'validityDays: 7301'));
       const out = join(dirs.path, 'out-changed');
-      await page.getByTestId('ceremony-out').fill(out);
+      host.dialogs.answerFolders([out]); // the main process's folder dialog for the output medium
       await page.getByTestId('ceremony-start').click();
       const aborted = page.getByTestId('ceremony-aborted');
       await aborted.waitFor();

@@ -59,12 +59,14 @@ describe('QA screen', () => {
       expect(await detail.textContent()).toContain(`serialNumber=${doc.devices[first]!.hardwareSerial}`);
       await screenshot(page, 'qa-verified');
 
-      // The HTML report is created once; a second save to the same path is refused.
+      // The HTML report goes where the main process's save dialog puts it, once; a second save to the same path is refused.
       const out = join(dirs.path, 'report.html');
-      await page.getByTestId('qa-report-out').fill(out);
+      host.dialogs.answerSave(out);
       await page.getByTestId('qa-save-report').click();
       await page.getByTestId('qa-saved').waitFor();
       expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>[\s\S]*PASS/);
+      expect(host.dialogs.saveRequests.at(-1)).toMatchObject({ purpose: 'qa-report', extension: 'html' });
+      host.dialogs.answerSave(out);
       await page.getByTestId('qa-save-report').click();
       await expect.poll(() => page.getByTestId('error-banner').getAttribute('data-code')).toBe('MANIFEST_OUTPUT_EXISTS');
 

@@ -48,7 +48,7 @@ export async function startTestHost(options: {
   const station = new StationSession(workspace, options.station);
   const ceremony = new CeremonySession(workspace);
   const dialogs = new TestDialogs();
-  const handlers = createCoreHandlers(workspace, station, ceremony, { folders: dialogs.picker });
+  const handlers = createCoreHandlers(workspace, station, ceremony, { folders: dialogs.picker, saves: dialogs.saver });
   const token = randomBytes(24).toString('hex');
   const shim = await bundleShim();
   const streams = new Set<ServerResponse>();
@@ -92,10 +92,11 @@ export async function startTestHost(options: {
       // For a person driving `npm run test-host` by hand: queue what the next dialog answers, map a dropped name.
       if (req.method !== 'POST') return send(res, 405, 'text/plain', 'POST only');
       if (!tokenMatches(req.headers['x-hallmark-token'], token)) return send(res, 403, 'text/plain', 'bad token');
-      const body = JSON.parse(await readBody(req)) as { folders?: unknown; dropped?: { name?: unknown; path?: unknown } };
+      const body = JSON.parse(await readBody(req)) as { folders?: unknown; save?: unknown; dropped?: { name?: unknown; path?: unknown } };
       if (Array.isArray(body.folders) && body.folders.every((f) => typeof f === 'string')) dialogs.answerFolders(body.folders as string[]);
+      else if (body.save === null || typeof body.save === 'string') dialogs.answerSave(body.save);
       else if (body.dropped && typeof body.dropped.name === 'string' && typeof body.dropped.path === 'string') dialogs.mapDroppedFile(body.dropped.name, body.dropped.path);
-      else return send(res, 400, 'text/plain', 'expected {"folders": [paths]} or {"dropped": {"name", "path"}}');
+      else return send(res, 400, 'text/plain', 'expected {"folders": [paths]}, {"save": path | null} or {"dropped": {"name", "path"}}');
       return sendJson(res, { ok: true });
     }
     if (url.pathname === '/__test-host/events') {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
 import { tempDir } from '../support/temp-dir.js';
-import { allowNetwork, ceremonyExample, fileWriter } from '../support/ceremony-files.js';
+import { allowNetwork, ceremonyExample, fileSha256, fileWriter } from '../support/ceremony-files.js';
 import { FINISHED_FILES, readTranscript } from '../support/transcript.js';
 
 /**
@@ -24,7 +24,8 @@ let script: string;
 let approved: string;
 
 const cliIn = (home: string, ...args: string[]) => runCli(['--home', home, '--actor', 'ceremony-admin', ...args]);
-const runIn = (home: string, out: string, ...more: string[]) => cliIn(home, 'ceremony', 'run', script, '--approved-hash', approved, '--out', join(tmp.path, out), ...more);
+const runIn = (home: string, out: string, ...more: string[]) =>
+  cliIn(home, 'ceremony', 'run', script, '--approved-hash', approved, '--approved-binding-hash', fileSha256(env), '--out', join(tmp.path, out), ...more);
 
 describe.skipIf(!softHsmAvailable())('hallmark ceremony run --env --acks', () => {
   beforeAll(async () => {

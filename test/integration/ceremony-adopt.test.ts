@@ -69,6 +69,7 @@ describe('resuming a step whose effect was recorded', () => {
         scriptPath,
         approvedHash: script.sha256,
         binding: loadBinding(join(tmp.path, 'binding.yaml')),
+        approvedBindingHash: loadBinding(join(tmp.path, 'binding.yaml')).sha256,
         env: {},
         outDir: out,
         acks: source,

@@ -31,7 +31,10 @@ describe.skipIf(!softHsmAvailable())('pre-flight checks', () => {
       tokenSerial: root!.serial,
       extraTokens: [{ modulePath: hsm!.modulePath, tokenSerial: factory!.serial, role: "intermediate's token" }],
     });
-    expect(checks.map((c) => `${c.name}:${c.status}`)).toEqual(['clock:pass', 'app:pass', 'workspace:pass', 'token:pass', 'token:pass', 'network:pass']);
+    expect(checks.map((c) => `${c.name}:${c.status}`).slice(0, 6)).toEqual(['clock:pass', 'app:pass', 'workspace:pass', 'token:pass', 'token:pass', 'network:pass']);
+    // The machine's swap and core dumps come last: warnings at most, never a failure.
+    expect(checks.slice(6).map((c) => c.name)).toEqual(['swap', 'core-dumps']);
+    expect(checks.slice(6).every((c) => c.status !== 'fail')).toBe(true);
     expect(checks[4]!.summary).toContain(`intermediate's token: "factory-token" serial ${factory!.serial}`);
     expect(result?.token?.serial).toBe(root!.serial);
     expect(result?.extraTokens).toEqual([expect.objectContaining({ role: "intermediate's token", label: 'factory-token', serial: factory!.serial })]);
@@ -66,7 +69,8 @@ describe.skipIf(!softHsmAvailable())('pre-flight checks', () => {
     const { result, checks } = checkPreflight({ workspace: dirs.path, requireNoNetwork: false });
     expect(result).toMatchObject({ token: null, workspace: dirs.path });
     expect(result).not.toHaveProperty('extraTokens');
-    expect(checks.map((c) => c.name)).toEqual(['clock', 'app', 'workspace', 'network']);
+    expect(checks.map((c) => c.name)).toEqual(['clock', 'app', 'workspace', 'network', 'swap', 'core-dumps']);
+    expect(result?.machine.swap).toEqual(expect.objectContaining({ areas: expect.any(Array), ok: expect.any(Boolean) }));
   });
 });
 

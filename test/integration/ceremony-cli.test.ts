@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
 import { tempDir } from '../support/temp-dir.js';
-import { allowNetwork, ceremonyExample, fileWriter } from '../support/ceremony-files.js';
+import { allowNetwork, ceremonyExample, fileWriter, fileSha256 } from '../support/ceremony-files.js';
 import { assertMediumVerifies, FINISHED_FILES, readTranscript } from '../support/transcript.js';
 
 /**
@@ -59,7 +59,7 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const approved = await hashOf(script);
     writeFileSync(script, readFileSync(script, 'utf8').replace('validityDays: 7300', 'validityDays: 7301'));
     const out = join(tmp.path, 'out-changed');
-    const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', approved, '--out', out, '--ack-file', acks);
+    const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out, '--ack-file', acks);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: CEREMONY_HASH_MISMATCH: the script's SHA-256 is [0-9a-f]{64}, not the approved/);
     expect(existsSync(out)).toBe(false);
@@ -71,12 +71,13 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const r = await cli('ceremony', 'hash', file('root-typo.yaml', text));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`error: CEREMONY_SCRIPT_INVALID:`);
-    expect(r.stderr).toContain(`line ${line}: certificate.pathlen: unknown key "pathlen"`);
+    expect(r.stderr).toContain(`line ${line}, column 3: certificate: unknown key: expected one of `);
+    expect(r.stderr).not.toContain('pathlen');
   });
 
   it.skipIf(Object.values(networkInterfaces()).flat().every((a) => a?.internal))('stops at pre-flight when the script requires no network and an interface is up', async () => {
     const script = file('root-airgap.yaml', example('root-pkcs11.yaml'));
-    const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', join(tmp.path, 'out-airgap'), '--ack-file', acks);
+    const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', join(tmp.path, 'out-airgap'), '--ack-file', acks);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: CEREMONY_PREFLIGHT_FAILED: the script requires no network/);
   });
@@ -84,7 +85,7 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
   it('runs a root ceremony: key on the token, root certificate, signed transcript, audited acknowledgments', async () => {
     const script = file('root-ok.yaml', relax(example('root-pkcs11.yaml')));
     const out = join(tmp.path, 'out-root');
-    const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks);
+    const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['acme-root-2026.der', 'acme-root-2026.pem', ...FINISHED_FILES].sort());
     const cert = join(out, 'acme-root-2026.pem');
@@ -95,7 +96,19 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const t = readTranscript(out);
     const begun = t.of('started')[0]!;
     expect(begun).toMatchObject({ format: 'hallmark-ceremony-transcript-v2', kind: 'root', rehearsal: true, dryRun: false, script: { sha256: sha256(script) } });
-    expect(begun.binding).toEqual({ module: hsm.modulePath, tokenSerial: hsm.tokens[0]!.serial, pinSource: `file ${join(tmp.path, 'pin')}` });
+    // The binding as approved: what it chose, its hash (hex, words, QR text) and each secret source's kind, never the PIN.
+    expect(begun.binding).toMatchObject({
+      module: hsm.modulePath,
+      tokenSerial: hsm.tokens[0]!.serial,
+      pinSource: `file ${join(tmp.path, 'pin')}`,
+      path: binding,
+      sha256: sha256(binding),
+      approvedHash: sha256(binding),
+      qrText: `hallmark-ceremony-binding-sha256:${sha256(binding)}`,
+      allowUnattendedSources: false,
+      secretSources: [{ at: 'pkcs11.pin', kind: 'file', custodian: null, line: 6 }],
+    });
+    expect((begun.binding as { words: string[] }).words).toHaveLength(32);
     expect(readFileSync(join(out, 'transcript.jsonl'), 'utf8')).not.toContain('731946');
     const preflight = t.of('preflight')[0]!.preflight as { token: unknown; appCode: { sha256: string } };
     expect(preflight).toMatchObject({ token: { label: 'root-token', serial: hsm.tokens[0]!.serial }, requireNoNetwork: false, workspace: home });
@@ -164,7 +177,7 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     expect((await runCli(['--home', home2, 'init'])).code).toBe(0);
     const script = file('root-again.yaml', relax(example('root-pkcs11.yaml')));
     const out = join(tmp.path, 'out-again');
-    const r = await runCli(['--home', home2, 'ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks]);
+    const r = await runCli(['--home', home2, 'ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: KEY_LABEL_EXISTS: a key labelled acme-root-2026-key already exists on token root-token/m);
     // Stopped at generate-key, before the token or the workspace changed: the medium holds
@@ -176,7 +189,7 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const open = (JSON.parse(list.stdout) as { ceremonies: { id: string; status: string; stepsDone: number }[] }).ceremonies;
     expect(open).toMatchObject([{ status: 'running', stepsDone: 1 }]);
     // Running the script again is refused until the administrator chooses: resume or abort.
-    const again = await runCli(['--home', home2, 'ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', join(tmp.path, 'out-again-2'), '--ack-file', acks]);
+    const again = await runCli(['--home', home2, 'ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', join(tmp.path, 'out-again-2'), '--ack-file', acks]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(`error: CEREMONY_INTERRUPTED: ceremony "acme-root-2026" (${open[0]!.id}) with this script was interrupted after 1 of 4 steps`);
     const aborted = await runCli(['--home', home2, 'ceremony', 'abort', open[0]!.id, '--reason', 'label taken on the token']);
@@ -190,7 +203,7 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
   it('runs a CRL ceremony signed by the root key on the token', async () => {
     const script = file('crl.yaml', relax(example('crl.yaml')));
     const out = join(tmp.path, 'out-crl');
-    const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks);
+    const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['acme-root-2026-crl-1.der', 'acme-root-2026-crl-1.pem', ...FINISHED_FILES].sort());
     const root = join(tmp.path, 'out-root', 'acme-root-2026.pem');
@@ -200,7 +213,7 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const verified = await cli('ceremony', 'verify-transcript', out, '--trust', root);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
     // Running the same CRL script into the same directory never overwrites it.
-    const again = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks);
+    const again = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/^error: CEREMONY_OUTPUT_EXISTS: .*acme-root-2026-crl-1\.der|^error: CEREMONY_OUTPUT_EXISTS: .*transcript\.jsonl/m);
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
 import { tempDir } from '../support/temp-dir.js';
-import { ceremonyExample, fileWriter } from '../support/ceremony-files.js';
+import { ceremonyExample, fileWriter, fileSha256 } from '../support/ceremony-files.js';
 import { assertMediumVerifies, FINISHED_FILES, readTranscript } from '../support/transcript.js';
 
 /**
@@ -30,7 +30,7 @@ const hashOf = async (scriptPath: string) => {
   return (JSON.parse(h.stdout) as { sha256: string }).sha256;
 };
 const run = async (scriptPath: string, binding: string, out: string, ...more: string[]) =>
-  cli('ceremony', 'run', scriptPath, '--binding', binding, '--approved-hash', await hashOf(scriptPath), '--out', out, '--ack-file', acks, ...more);
+  cli('ceremony', 'run', scriptPath, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(scriptPath), '--out', out, '--ack-file', acks, ...more);
 /** The workspace's register row of the ceremony that wrote to `out` (by its medium). */
 const ceremonyAt = async (out: string) => {
   const r = await cli('--json', 'ceremony', 'list');
@@ -87,7 +87,7 @@ describe('hallmark ceremony: intermediate', () => {
     const input = t.of('input').find((i) => i.name === 'csr')!;
     expect(input.facts).toMatchObject({ path: csr, sha256: sha256(csr), requestedSubject: 'CN=requested name' });
     expect(t.records.indexOf(input)).toBeLessThan(t.records.indexOf(t.of('step-started')[0]!));
-    expect(begun.binding).toEqual({ softwarePassphraseSource: `file ${join(tmp.path, 'root.pass')}`, csr });
+    expect(begun.binding).toMatchObject({ softwarePassphraseSource: `file ${join(tmp.path, 'root.pass')}`, csr, secretSources: [{ at: 'software.passphrase', kind: 'file', custodian: null }] });
     expect(t.of('action').find((a) => a.step === 'sign-intermediate')!.result).toMatchObject({ parent: 'lab-root', keySource: 'csr', tbsIdenticalToLinted: true });
     expect(t.records.at(-1)).toMatchObject({ type: 'completed', signedBy: { certificateSha256: sha256(join(tmp.path, 'root.der')) } });
     // The transcript is signed by the parent (the root), not by the intermediate it made.
@@ -123,7 +123,7 @@ describe('hallmark ceremony: intermediate', () => {
   it('keeps a rehearsal and compares the real run with it field by field before signing', async () => {
     const binding = join(tmp.path, 'csr.binding.yaml');
     const record = join(tmp.path, 'rehearsal.json');
-    const rehearsal = await cli('ceremony', 'run', file('int-reh.yaml', script()), '--binding', binding, '--approved-hash', await hashOf(join(tmp.path, 'int-reh.yaml')), '--out', join(tmp.path, 'out-reh'), '--ack-file', acks, '--save-rehearsal', record);
+    const rehearsal = await cli('ceremony', 'run', file('int-reh.yaml', script()), '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(join(tmp.path, 'int-reh.yaml')), '--out', join(tmp.path, 'out-reh'), '--ack-file', acks, '--save-rehearsal', record);
     expect(rehearsal.code, rehearsal.stderr).toBe(0);
     const saved = JSON.parse(readFileSync(record, 'utf8'));
     expect(saved).toMatchObject({ format: 'hallmark-ceremony-rehearsal-v1', certificates: [{ name: 'acme-online-ca-2026', validitySeconds: 1825 * 86400 }] });

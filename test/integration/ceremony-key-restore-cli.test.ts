@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
 import { tempDir } from '../support/temp-dir.js';
-import { allowNetwork, ceremonyExample, fileWriter } from '../support/ceremony-files.js';
+import { allowNetwork, ceremonyExample, fileWriter, fileSha256 } from '../support/ceremony-files.js';
 import { assertMediumVerifies, readTranscript } from '../support/transcript.js';
 
 /**
@@ -26,7 +26,7 @@ const cli = (...args: string[]) => runCli(['--home', home, '--actor', 'ceremony-
 const run = async (script: string, binding: string, out: string, acks: string) => {
   const h = await cli('--json', 'ceremony', 'hash', script);
   expect(h.code, h.stderr).toBe(0);
-  return cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', (JSON.parse(h.stdout) as { sha256: string }).sha256, '--out', out, '--ack-file', acks);
+  return cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', (JSON.parse(h.stdout) as { sha256: string }).sha256, '--out', out, '--ack-file', acks);
 };
 const acks = (name: string) => join(REPO_ROOT, 'resources/ceremonies', name);
 

@@ -9,7 +9,7 @@ import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { createSoftHsm, softHsmAvailable, type SoftHsm } from '../support/softhsm.js';
 import { makeReadOnly } from '../support/read-only-dir.js';
 import { tempDir } from '../support/temp-dir.js';
-import { allowNetwork, ceremonyExample, fileWriter } from '../support/ceremony-files.js';
+import { allowNetwork, ceremonyExample, fileWriter, fileSha256 } from '../support/ceremony-files.js';
 import { assertMediumVerifies, readTranscript } from '../support/transcript.js';
 
 /**
@@ -69,7 +69,7 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     const out = join(tmp.path, 'out-stop');
     // The custodians are not in the room yet: the clock and the first step are acknowledged, generate-key is not.
     const partial = file('no-custodians.acks', 'administrator Alice Admin\nwitnesses Dave Witness\n');
-    const first = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', approved, '--out', out, '--ack-file', partial);
+    const first = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out, '--ack-file', partial);
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/error: CEREMONY_ACK_MISSING: step "generate-key": custodians "Bob Custodian" did not acknowledge/);
     const id = readTranscript(out).of('started')[0]!.ceremonyId;
@@ -85,11 +85,11 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     expect(unfinished.stdout).toContain('STOPPED at step generate-key: CEREMONY_ACK_MISSING');
 
     // A resume must name the same medium and script.
-    const elsewhere = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', approved, '--out', join(tmp.path, 'other'), '--ack-file', fullAcks, '--resume', id);
+    const elsewhere = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', join(tmp.path, 'other'), '--ack-file', fullAcks, '--resume', id);
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.stderr).toContain(`error: CEREMONY_INTERRUPTED: ceremony ${id} writes to ${out}`);
 
-    const resumed = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', approved, '--out', out, '--ack-file', fullAcks, '--resume', id);
+    const resumed = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out, '--ack-file', fullAcks, '--resume', id);
     expect(resumed.code, resumed.stderr).toBe(0);
     const t = readTranscript(out);
     expect(t.records.map((r) => r.type).filter((x) => ['stopped', 'resumed', 'completed'].includes(x))).toEqual(['stopped', 'resumed', 'completed']);
@@ -104,7 +104,7 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     const verified = await cli('ceremony', 'verify-transcript', out, '--trust', cert);
     expect(verified.code, verified.stdout).toBe(0);
     expect(rows(home, 'SELECT status FROM ceremonies WHERE id = ?', id)).toEqual([{ status: 'completed' }]);
-    const resumedAgain = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', approved, '--out', out, '--ack-file', fullAcks, '--resume', id);
+    const resumedAgain = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out, '--ack-file', fullAcks, '--resume', id);
     expect(resumedAgain.code).toBe(2);
     expect(resumedAgain.stderr).toContain(`ceremony ${id} has completed; only an interrupted ceremony can be resumed`);
     expect((await cli('audit', 'verify')).code).toBe(0);
@@ -117,7 +117,7 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     const approved = await hashOf(cli, script);
     const out = join(tmp.path, 'out-kill');
     const bindingB = file('binding-b.yaml', readFileSync(binding, 'utf8').replace(hsm.tokens[0]!.serial, hsm.tokens[1]!.serial));
-    await killAtPrompt(home, ['ceremony', 'run', script, '--binding', bindingB, '--approved-hash', approved, '--out', out], 'sign-root');
+    await killAtPrompt(home, ['ceremony', 'run', script, '--binding', bindingB, '--approved-binding-hash', fileSha256(bindingB), '--approved-hash', approved, '--out', out], 'sign-root');
 
     const [open] = rows(home, "SELECT id, status FROM ceremonies") as { id: string; status: string }[];
     expect(open!.status).toBe('running');
@@ -127,7 +127,7 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     const list = JSON.parse((await cli('--json', 'ceremony', 'list')).stdout) as { ceremonies: { id: string; stepsDone: number }[] };
     expect(list.ceremonies).toMatchObject([{ id: open!.id, stepsDone: 2 }]);
 
-    const resumed = await cli('ceremony', 'run', script, '--binding', bindingB, '--approved-hash', approved, '--out', out, '--ack-file', fullAcks, '--resume', open!.id);
+    const resumed = await cli('ceremony', 'run', script, '--binding', bindingB, '--approved-binding-hash', fileSha256(bindingB), '--approved-hash', approved, '--out', out, '--ack-file', fullAcks, '--resume', open!.id);
     expect(resumed.code, resumed.stderr).toBe(0);
     // The witness's exception typed before the kill is on the record.
     expect(readTranscript(out).of('exception')).toMatchObject([{ step: 'preflight-confirmed', role: 'witnesses', by: 'Dave Witness', note: NOTE }]);
@@ -150,11 +150,11 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     const approved = await hashOf(cli, script);
     const binding = join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml');
     const out = join(tmp.path, 'out-shares-kill');
-    await killAtPrompt(home, ['ceremony', 'run', script, '--binding', binding, '--approved-hash', approved, '--out', out], 'sign-root', passphrases);
+    await killAtPrompt(home, ['ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out], 'sign-root', passphrases);
     const [open] = rows(home, 'SELECT id FROM ceremonies') as { id: string }[];
     expect(rows(home, 'SELECT step FROM ceremony_steps WHERE ceremony_id = ? ORDER BY idx', open!.id)).toEqual([{ step: 'preflight-confirmed' }, { step: 'generate-and-split' }]);
 
-    const resumed = await cli('ceremony', 'run', script, '--binding', binding, '--approved-hash', approved, '--out', out, '--ack-file', join(REPO_ROOT, 'resources/ceremonies/rehearsal-shares.acks'), '--resume', open!.id);
+    const resumed = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out, '--ack-file', join(REPO_ROOT, 'resources/ceremonies/rehearsal-shares.acks'), '--resume', open!.id);
     expect(resumed.code, resumed.stderr).toBe(0);
     const cert = join(out, 'acme-root-shares-2026.pem');
     const spki = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'DER'], { input: execFileSync('openssl', ['x509', '-in', cert, '-noout', '-pubkey']) });
@@ -174,7 +174,7 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     const undo = makeReadOnly(out);
     let r;
     try {
-      r = await cli('ceremony', 'run', script, '--binding', bindingD, '--approved-hash', await hashOf(cli, script), '--out', out, '--ack-file', fullAcks);
+      r = await cli('ceremony', 'run', script, '--binding', bindingD, '--approved-binding-hash', fileSha256(bindingD), '--approved-hash', await hashOf(cli, script), '--out', out, '--ack-file', fullAcks);
     } finally {
       undo();
     }
@@ -184,7 +184,7 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     expect(rows(home, 'SELECT COUNT(*) AS n FROM ceremonies')).toEqual([{ n: 0 }]);
     expect(rows(home, 'SELECT MAX(seq) AS seq FROM audit_log')).toEqual(before);
     expect(readdirSync(out)).toEqual([]);
-    const again = await cli('ceremony', 'run', script, '--binding', bindingD, '--approved-hash', await hashOf(cli, script), '--out', out, '--ack-file', fullAcks);
+    const again = await cli('ceremony', 'run', script, '--binding', bindingD, '--approved-binding-hash', fileSha256(bindingD), '--approved-hash', await hashOf(cli, script), '--out', out, '--ack-file', fullAcks);
     expect(again.code, again.stderr).toBe(0);
     assertMediumVerifies(out, join(out, 'acme-root-2026.pem'));
   });
@@ -198,7 +198,7 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     const script = file('root-dry.yaml', relax(example('root-pkcs11.yaml')));
     const bindingC = file('binding-c.yaml', readFileSync(binding, 'utf8').replace(hsm.tokens[0]!.serial, hsm.tokens[2]!.serial));
     const out = join(tmp.path, 'out-dry');
-    const r = await cli('ceremony', 'run', script, '--binding', bindingC, '--approved-hash', await hashOf(cli, script), '--out', out, '--ack-file', fullAcks, '--dry-run');
+    const r = await cli('ceremony', 'run', script, '--binding', bindingC, '--approved-binding-hash', fileSha256(bindingC), '--approved-hash', await hashOf(cli, script), '--out', out, '--ack-file', fullAcks, '--dry-run');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('dry run: nothing was recorded in the workspace');
     expect(readTranscript(out).of('started')[0]).toMatchObject({ dryRun: true });

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
-import { allowNetwork, ceremonyExample, fileWriter } from '../support/ceremony-files.js';
+import { allowNetwork, ceremonyExample, fileWriter, fileSha256 } from '../support/ceremony-files.js';
 import { assertMediumVerifies, readTranscript } from '../support/transcript.js';
 
 /**
@@ -119,7 +119,7 @@ describe('shares typed back from the printed sheet (shareCheck: type-back)', () 
   it('refuses the script before anything happens when the acknowledgments come from a file: nobody could type a share back', async () => {
     const script = file('root-type-back-acks.yaml', typeBackScript());
     const out = join(tmp.path, 'out-ack-file');
-    const r = await cli(['ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', out, '--ack-file', join(REPO_ROOT, 'resources/ceremonies/rehearsal-shares.acks')]);
+    const r = await cli(['ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out, '--ack-file', join(REPO_ROOT, 'resources/ceremonies/rehearsal-shares.acks')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: CEREMONY_TYPE_BACK_UNAVAILABLE: the script has each custodian type their share back/m);
     expect(existsSync(out)).toBe(false);
@@ -131,7 +131,7 @@ describe('shares typed back from the printed sheet (shareCheck: type-back)', () 
     const script = file('root-type-back.yaml', typeBackScript());
     const out = join(tmp.path, 'out');
     const typed: { custodian: string; index: number; attempt: number }[] = [];
-    const run = await runOnPty(['ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', out], (custodian, index, sheet, attempt) => {
+    const run = await runOnPty(['ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out], (custodian, index, sheet, attempt) => {
       typed.push({ custodian, index, attempt });
       const lines = sheetLines(join(out, sheet));
       expect(lines.length).toBeGreaterThan(2);
@@ -172,7 +172,7 @@ describe('shares typed back from the printed sheet (shareCheck: type-back)', () 
     const script = file('root-type-back-kill.yaml', typeBackScript().replaceAll('acme-root-shares-2026', 'acme-root-shares-2026-k'));
     const approved = await hashOf(script);
     const out = join(tmp.path, 'out-kill');
-    const args = ['ceremony', 'run', script, '--binding', binding, '--approved-hash', approved, '--out', out];
+    const args = ['ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out];
     const killed = await runOnPty(args, (custodian, index, sheet) => (custodian === 'Carol Custodian' ? 'kill' : sheetLines(join(out, sheet))));
     expect(killed.seen).toContain('custodian Carol Custodian: type share 2 of 3');
     const [open] = rows("SELECT id, status FROM ceremonies WHERE name = 'acme-root-shares-2026-k'") as { id: string; status: string }[];

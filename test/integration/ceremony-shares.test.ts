@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
-import { allowNetwork, ceremonyExample, fileWriter } from '../support/ceremony-files.js';
+import { allowNetwork, ceremonyExample, fileWriter, fileSha256 } from '../support/ceremony-files.js';
 import { assertMediumVerifies, FINISHED_FILES, readTranscript } from '../support/transcript.js';
 
 /**
@@ -29,7 +29,7 @@ const hashOf = async (script: string) => {
   return (JSON.parse(r.stdout) as { sha256: string }).sha256;
 };
 const run = async (script: string, binding: string, out: string, acks: string, e: NodeJS.ProcessEnv = env) =>
-  cli(['ceremony', 'run', script, '--binding', binding, '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks], e);
+  cli(['ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks], e);
 const sharesAcks = join(REPO_ROOT, 'resources/ceremonies/rehearsal-shares.acks');
 const rootOut = join(tmp.path, 'out-root');
 const label = 'acme-root-shares-2026-key';
@@ -112,6 +112,14 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
       { name: 'Bob Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_BOB' },
       { name: 'Carol Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_CAROL' },
       { name: 'Erin Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_ERIN' },
+    ]);
+    // Each custodian's source kind, never the passphrase; the binding's hash as approved.
+    const bindingFile = join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml');
+    expect(begun.binding).toMatchObject({ sha256: sha256(bindingFile), approvedHash: sha256(bindingFile), allowUnattendedSources: false });
+    expect((begun.binding as { secretSources: unknown }).secretSources).toEqual([
+      { at: 'custodians[0].passphrase', kind: 'env', custodian: 'Bob Custodian', line: expect.any(Number) },
+      { at: 'custodians[1].passphrase', kind: 'env', custodian: 'Carol Custodian', line: expect.any(Number) },
+      { at: 'custodians[2].passphrase', kind: 'env', custodian: 'Erin Custodian', line: expect.any(Number) },
     ]);
     const split = t.of('action').find((a) => a.action === 'generate-key')!.result as { shares: { custodian: string; index: number; fileSha256: string; shareSha256: string; verified: string }[] };
     expect(split).toMatchObject({ store: 'shares', threshold: 2, total: 3 });
@@ -236,7 +244,7 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['lab-root-crl-1.der', 'lab-root-crl-1.pem', ...FINISHED_FILES].sort());
     const t = readTranscript(out);
-    expect(t.of('started')[0]!.binding).toEqual({ softwarePassphraseSource: `file ${pass}` });
+    expect(t.of('started')[0]!.binding).toMatchObject({ softwarePassphraseSource: `file ${pass}`, secretSources: [{ at: 'software.passphrase', kind: 'file', custodian: null }] });
     for (const f of ['transcript.jsonl', 'transcript.html']) expect(readFileSync(join(out, f), 'utf8')).not.toContain('software-passphrase-9c4e');
     // Signed by lab-root's software key.
     assertMediumVerifies(out, file('lab-root.pem', (await cli(['ca', 'export', 'lab-root'])).stdout));

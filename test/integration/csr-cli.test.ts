@@ -81,16 +81,16 @@ describe('hallmark csr inspect', () => {
     expect(r.stderr).toMatch(/^error: CSR_SIGNATURE_INVALID: [^\n]+\n$/);
   });
 
-  it('refuses a 17 KiB file, and /dev/zero, without reading them whole', async () => {
+  it('refuses a 17 KiB file, and /dev/zero, without reading them', async () => {
     const big = join(dir.path, 'big.pem');
     writeFileSync(big, good.pem + ' '.repeat(17 * 1024));
     const r = await runCli(['csr', 'inspect', big], { HALLMARK_HOME: home });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: CSR_TOO_LARGE: [^\n]+\n$/);
-    // endless input: only a bounded read can finish
+    // endless input: not a regular file, refused before it is opened
     const zero = await runCli(['csr', 'inspect', '/dev/zero'], { HALLMARK_HOME: home });
     expect(zero.code).toBe(2);
-    expect(zero.stderr).toMatch(/^error: CSR_TOO_LARGE: /);
+    expect(zero.stderr).toMatch(/^error: FILE_NOT_REGULAR: .*\/dev\/zero/);
   });
 
   it('reports a missing file', async () => {

@@ -13,6 +13,7 @@ import { generatePkcs11Key, listPkcs11Tokens, openPkcs11Key, type Pkcs11Binding 
 import { planKeyGeneration, planSigning } from '../../main/keys/pkcs11/pkcs11-mechanisms.js';
 import { CKO, findObjects, readBooleans } from '../../main/keys/pkcs11/pkcs11-objects.js';
 import { Pkcs11TokenSession } from '../../main/keys/pkcs11/pkcs11-token-session.js';
+import { PKCS11_MODULES_ENV } from '../../main/keys/pkcs11/pkcs11-module-policy.js';
 import { createSoftHsm, type SoftHsm, type SoftHsmToken } from '../support/softhsm.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -197,12 +198,24 @@ describe('PKCS#11 key store on SoftHSM', () => {
     await expectKeyError(openPkcs11Key({ ...record, location: { ...record.location, id: '00'.repeat(16) } }, bindingFor(tokA)), 'PKCS11_KEY_NOT_FOUND');
   });
 
-  it('reports a bad module path as PKCS11_MODULE', async () => {
-    await expectKeyError(() => listPkcs11Tokens('/nonexistent/libpkcs11.so'), 'PKCS11_MODULE', /\/nonexistent\/libpkcs11\.so/);
+  it('refuses a module that is not on the allow-list before loading it, and reports a listed bad module path as PKCS11_MODULE', async () => {
+    await expectKeyError(() => listPkcs11Tokens('/nonexistent/libpkcs11.so'), 'PKCS11_MODULE_NOT_ALLOWED', /\/nonexistent\/libpkcs11\.so/);
     await expectKeyError(
       generatePkcs11Key({ label: 'x', algorithm: 'ecdsa-p256', binding: { modulePath: '/etc/hostname', tokenSerial: tokA.serial, pin: tokA.pin } }),
-      'PKCS11_MODULE',
+      'PKCS11_MODULE_NOT_ALLOWED',
     );
+    // Listed by the administrator (the environment's list), but not a module: found missing, or failing to load.
+    const before = process.env[PKCS11_MODULES_ENV];
+    process.env[PKCS11_MODULES_ENV] = `${before}:/nonexistent/libpkcs11.so:/etc/hostname`;
+    try {
+      await expectKeyError(() => listPkcs11Tokens('/nonexistent/libpkcs11.so'), 'PKCS11_MODULE', /\/nonexistent\/libpkcs11\.so/);
+      await expectKeyError(
+        generatePkcs11Key({ label: 'x', algorithm: 'ecdsa-p256', binding: { modulePath: '/etc/hostname', tokenSerial: tokA.serial, pin: tokA.pin } }),
+        'PKCS11_MODULE',
+      );
+    } finally {
+      process.env[PKCS11_MODULES_ENV] = before;
+    }
   });
 
   it('signs 200 messages concurrently, every signature valid', async () => {

@@ -6,17 +6,19 @@ import { dispatch } from '../../main/api/dispatch.js';
 import { Workspace } from '../../main/store/workspace.js';
 import { exportedBatch } from '../support/manifest-fixture.js';
 import { tempDir } from '../support/temp-dir.js';
+import { TestDialogs } from '../host/test-dialogs.js';
 
 const tmp = tempDir('hallmark-qa-api-');
 let dir: string;
 let rootPem: string;
 let ws: Workspace;
 let handlers: Handlers;
+const dialogs = new TestDialogs();
 
 beforeAll(async () => {
   ({ dir, rootPem } = await exportedBatch(tmp.path, 'WO-API1'));
   ws = Workspace.init(join(tmp.path, 'inventory'), 'test').workspace;
-  handlers = createCoreHandlers(ws);
+  handlers = createCoreHandlers(ws, undefined, undefined, { saves: dialogs.saver });
 });
 afterAll(() => {
   ws?.close();
@@ -46,12 +48,16 @@ describe('qa.* and inventory.* through dispatch', () => {
     expect(await call('qa.device', { dir, index: 0, manifestSha256: '0'.repeat(64) })).toMatchObject({ ok: false, error: { code: 'MANIFEST_UNREADABLE' } });
   });
 
-  it('qa.saveReport creates the file once and never overwrites it', async () => {
+  it('qa.saveReport writes where the save dialog says, once, and never overwrites', async () => {
     const out = join(tmp.path, 'r.html');
     writeFileSync(join(tmp.path, 'keep.html'), 'keep');
-    expect(await call('qa.saveReport', { dir, trustPem: rootPem, out })).toMatchObject({ ok: true, value: { ok: true } });
-    expect(await call('qa.saveReport', { dir, trustPem: rootPem, out: join(tmp.path, 'keep.html') })).toMatchObject({ ok: false, error: { code: 'MANIFEST_OUTPUT_EXISTS' } });
+    dialogs.answerSave(out);
+    expect(await call('qa.saveReport', { dir, trustPem: rootPem })).toMatchObject({ ok: true, value: { ok: true, path: out } });
+    dialogs.answerSave(join(tmp.path, 'keep.html'));
+    expect(await call('qa.saveReport', { dir, trustPem: rootPem })).toMatchObject({ ok: false, error: { code: 'MANIFEST_OUTPUT_EXISTS' } });
     expect(readFileSync(join(tmp.path, 'keep.html'), 'utf8')).toBe('keep');
+    dialogs.answerSave(null);
+    expect(await call('qa.saveReport', { dir, trustPem: rootPem })).toEqual({ ok: true, value: null });
   });
 
   it('imports, pages newest first with a total, and reports each folder on its own', async () => {

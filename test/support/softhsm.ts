@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PKCS11_MODULES_ENV } from '../../main/keys/pkcs11/pkcs11-module-policy.js';
 import { tempDir } from './temp-dir.js';
 
 /**
@@ -24,7 +25,7 @@ export interface SoftHsmToken {
 }
 
 export interface SoftHsm {
-  /** the SOFTHSM2_CONF file (also set in process.env while the fixture lives) */
+  /** the SOFTHSM2_CONF file (also set in process.env while the fixture lives, with the module on HALLMARK_PKCS11_MODULES) */
   readonly conf: string;
   readonly modulePath: string;
   readonly tokens: readonly SoftHsmToken[];
@@ -89,6 +90,10 @@ export function createSoftHsm(tokens: ReadonlyArray<{ label: string; pin?: strin
   }
 
   process.env.SOFTHSM2_CONF = conf;
+  // The administrator's allow-list of PKCS#11 modules (main/keys/pkcs11/pkcs11-module-policy.ts),
+  // as the main process's environment gives it: inherited by every CLI and test host this process starts.
+  const previousModules = process.env[PKCS11_MODULES_ENV];
+  process.env[PKCS11_MODULES_ENV] = [modulePath, ...(previousModules ?? '').split(':').filter((p) => p !== '' && p !== modulePath)].join(':');
   live = conf;
   let disposed = false;
   return {
@@ -101,6 +106,8 @@ export function createSoftHsm(tokens: ReadonlyArray<{ label: string; pin?: strin
       live = undefined;
       if (previous === undefined) delete process.env.SOFTHSM2_CONF;
       else process.env.SOFTHSM2_CONF = previous;
+      if (previousModules === undefined) delete process.env[PKCS11_MODULES_ENV];
+      else process.env[PKCS11_MODULES_ENV] = previousModules;
       dir.dispose();
     },
   };

@@ -66,3 +66,44 @@ export function importSynthetic(ws: Workspace, m: { doc: ManifestDocument; sha25
   const r = commitVerifiedManifest(ws, { doc: m.doc, sha256: m.sha256, signerSha256: hex('signer'), signingTime: null }, { folder: `bench/${m.doc.workOrder.id}`, actor: 'bench-clerk', now: new Date(START + day * DAY_MS + 3_600_000) });
   if (!r.created) throw new Error(`${m.doc.workOrder.id} was already imported`);
 }
+
+/**
+ * A pre-verified manifest of `station` (each station's certificates, serials and
+ * manifest hashes its own, unless `serialPrefix` makes two stations share devices):
+ * `devices` confirmed entries, or the `entries` given. For the store contract and
+ * concurrency tests.
+ */
+export function stationManifest(
+  station: string,
+  sequence: number,
+  devices: number,
+  previous: string | null,
+  opts: { serialPrefix?: string; entries?: DeviceEntry[]; salt?: string } = {},
+): { doc: ManifestDocument; sha256: string } {
+  const batch = `WO-${station}-${sequence}`;
+  const at = new Date(START + (sequence - 1) * DAY_MS).toISOString();
+  const list: DeviceEntry[] =
+    opts.entries ??
+    Array.from({ length: devices }, (_, i) => stationEntry(`${opts.serialPrefix ?? (sequence === 1 ? station : `${station}.${sequence}`)}-${String(i).padStart(6, '0')}`, 'confirmed', `${batch} ${opts.salt ?? ''}`, at));
+  const doc = { sequence, previousManifestSha256: previous, station: { workspaceId: station }, workOrder: { id: batch, model: MODEL }, devices: list } as unknown as ManifestDocument;
+  return { doc, sha256: hex(`manifest ${station} ${sequence} ${opts.salt ?? ''} ${list.map((d) => d.certificate?.sha256 ?? d.hardwareSerial).join(',')}`) };
+}
+
+/** One manifest entry with its own certificate (named by `tag`). */
+export function stationEntry(serial: string, status: DeviceEntry['status'], tag: string, at = new Date(START).toISOString()): DeviceEntry {
+  return {
+    hardwareSerial: serial,
+    model: MODEL,
+    status,
+    deviceState: status === 'failed' ? 'failed' : 'done',
+    certificate: { sha256: hex(`cert ${tag} ${serial}`), publicKeySha256: hex(`spki ${tag} ${serial}`), serial: hex(`serial ${tag} ${serial}`).slice(0, 32), der: DER, issuedAt: at },
+    revocation: status === 'revoked' || status === 'superseded' ? { reason: status === 'revoked' ? 'keyCompromise' : 'superseded', revokedAt: at } : null,
+    rework: null,
+    firstSeenAt: at,
+    lastChangeAt: at,
+    attempts: 1,
+    lastError: null,
+  } as DeviceEntry;
+}
+
+export const syntheticSigner = hex('signer');

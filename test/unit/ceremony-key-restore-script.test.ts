@@ -23,7 +23,7 @@ describe('key-restore scripts', () => {
 
   it('refuses unknown keys and missing values, naming their lines', () => {
     const extra = text.replace('  label: acme-root-shares-2026-token\n', '  label: acme-root-shares-2026-token\n  extractable: true\n');
-    expect(() => parse(extra)).toThrow(`line ${lineOf(extra, '  extractable: true')}: restore.extractable: unknown key "extractable"`);
+    expect(() => parse(extra)).toThrow(`line ${lineOf(extra, '  extractable: true')}, column 3: restore: unknown key: expected one of key, label`);
     const missing = text.replace('  key: acme-root-shares-2026-key\n', '');
     expect(() => parse(missing)).toThrow(/line \d+: restore\.key: is required/);
   });

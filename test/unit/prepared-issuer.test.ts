@@ -1,4 +1,5 @@
 import { generateKeyPairSync, verify } from 'node:crypto';
+import { matterDacExtensions, matterPaiExtensions } from '../../main/x509/profiles/matter-profiles.js';
 import { describe, expect, it } from 'vitest';
 import type { KeyAlgorithm } from '../../main/keys/key-algorithm.js';
 import type { SigningKey } from '../../main/keys/signing-key.js';
@@ -74,6 +75,10 @@ function profileExtensions(profile: IssuedProfile, spki: Buffer) {
       return manifestSignerExtensions(spki, caKey.spki);
     case 'crl-signer':
       return crlSignerExtensions(spki, caKey.spki);
+    case 'matter-pai':
+      return matterPaiExtensions(spki, caKey.spki);
+    case 'matter-dac':
+      return matterDacExtensions(spki, caKey.spki);
   }
 }
 

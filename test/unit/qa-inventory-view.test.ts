@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { QaCheckView, QaReportView } from '../../preload/api.js';
 import { filterKey, parseSearchText, searchFields } from '../../renderer/src/inventory/search-text.js';
-import { countStates, defaultReportPath, verdictOf } from '../../renderer/src/qa/qa-verdict.js';
+import { defaultReportPath } from '../../main/api/qa-handlers.js';
+import { countStates, verdictOf } from '../../renderer/src/qa/qa-verdict.js';
 
 const check = (name: string, status: QaCheckView['status']): QaCheckView => ({ name, status, summary: '', details: [] });
 const report = (ok: boolean, checks: QaCheckView[]): QaReportView => ({

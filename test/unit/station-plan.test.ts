@@ -11,15 +11,15 @@ describe('production plan', () => {
 
   it('names the line of a bad or repeated serial', () => {
     expect(() => parsePlanCsv('HM-SIM1-0001\nHM-SIM1-01\nHM-SIM1-0001\n', policy)).toThrow(
-      /line 2: "HM-SIM1-01" does not match the serial pattern; line 3: "HM-SIM1-0001" is already on line 1/,
+      /line 2, column 1: expected a serial matching the policy's serial pattern HM-SIM1-\[0-9\]\{4\}; line 3, column 1: expected each serial once; this serial is already on line 1$/,
     );
     expect(() => parsePlanCsv('serial\n', policy)).toThrow(/lists no serials/);
-    expect(() => parsePlanCsv('"HM-SIM1-0001\n', policy)).toThrow(/line 1: unbalanced quotes/);
+    expect(() => parsePlanCsv('"HM-SIM1-0001\n', policy)).toThrow(/line 1, column 1: unbalanced quotes/);
   });
 
   it('anchors the serial pattern: a serial with extra text is not in the format', () => {
-    expect(() => parsePlanCsv('HM-SIM1-00010\n', policy)).toThrow(/does not match/);
-    expect(() => parsePlanCsv('xHM-SIM1-0001\n', policy)).toThrow(/does not match/);
+    expect(() => parsePlanCsv('HM-SIM1-00010\n', policy)).toThrow(/expected a serial matching/);
+    expect(() => parsePlanCsv('xHM-SIM1-0001\n', policy)).toThrow(/expected a serial matching/);
   });
 
   it('expands a range, keeping the width', () => {

@@ -1,5 +1,6 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { MediaFileError, readMediaFile } from '../../files/read-media-file.js';
 import { join } from 'node:path';
 import { checkPath, describe } from '../../manifest/verify/certificate-path.js';
 import { certificateSignedBy, publicKeyOf, SIGNATURE_HASH, signatureVerifies } from '../../x509/signature-check.js';
@@ -10,6 +11,7 @@ import { parseCertificateFast } from '../../x509/certificate-facts-fast.js';
 import { parseDer, type DerNode } from '../../x509/der/der-reader.js';
 import { nameToString } from '../../x509/describe-certificate.js';
 import { OID } from '../../x509/oids.js';
+import { parseJsonText } from '../../encoding/json-syntax.js';
 import {
   PUBLICATION_CHAIN,
   PUBLICATION_FORMAT,
@@ -124,7 +126,9 @@ export function verifyPublicationBundle(dir: string, options: { trust: readonly 
   if (!json) fail('description', listed.has(PUBLICATION_JSON) ? `${PUBLICATION_JSON} could not be checked` : `${PUBLICATION_JSON} is not listed in SHA256SUMS`, PUBLICATION_JSON);
   else {
     try {
-      const parsed = JSON.parse(json.toString('utf8')) as PublicationDocument;
+      const read = parseJsonText(json.toString('utf8'));
+      if (!read.ok) throw new Error(`not JSON: ${read.message}`);
+      const parsed = read.value as PublicationDocument;
       if (parsed?.format !== PUBLICATION_FORMAT || !Array.isArray(parsed.cas) || !Array.isArray(parsed.crls) || !Array.isArray(parsed.chain)) throw new Error(`not a ${PUBLICATION_FORMAT} description`);
       document = parsed;
       pass('description', `${PUBLICATION_FORMAT}: ${parsed.cas.length} CA(s), ${parsed.crls.length} CRL(s)`, PUBLICATION_JSON);
@@ -182,12 +186,14 @@ export function verifyPublicationBundle(dir: string, options: { trust: readonly 
 function readPart(dir: string, name: string): Buffer | string {
   const path = join(dir, name);
   try {
-    const st = lstatSync(path);
-    if (!st.isFile()) return `${name} is not a regular file`;
-    if (st.size > MAX_FILE_BYTES) return `${name} is larger than ${MAX_FILE_BYTES} bytes`;
-    return readFileSync(path);
+    return readMediaFile(path, MAX_FILE_BYTES, 'bundle file');
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? `${name} is missing` : `${name} cannot be read: ${(e as Error).message}`;
+    if (!(e instanceof MediaFileError)) throw e;
+    if (e.code === 'FILE_SYMLINK_REFUSED') return `${name} is a symbolic link, not a regular file`;
+    if (e.code === 'FILE_NOT_REGULAR') return `${name} is not a regular file`;
+    if (e.code === 'FILE_TOO_LARGE') return `${name} is larger than ${MAX_FILE_BYTES} bytes`;
+    if (e.code === 'FILE_CHANGED_WHILE_OPENING') return `${name} changed while it was being opened`;
+    return e.errno === 'ENOENT' ? `${name} is missing` : `${name} cannot be read (${e.errno ?? 'unknown error'})`;
   }
 }
 

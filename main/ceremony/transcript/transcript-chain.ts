@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fdatasyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { MediaFileError, openMediaFile, readFd } from '../../files/read-media-file.js';
 import { canonicalJson } from '../../encoding/canonical-json.js';
 import { CeremonyError } from '../ceremony-errors.js';
 import { GENESIS_PREV } from './transcript-format.js';
@@ -18,6 +19,9 @@ export interface ChainReading {
   /** SHA-256 of the last good line, the `prev` of the next record */
   readonly head: string;
 }
+
+/** A transcript is a few hundred records; one this large is not a transcript this app wrote. */
+export const MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024;
 
 export function lineHash(line: string): string {
   return createHash('sha256').update(line, 'utf8').digest('hex');
@@ -86,11 +90,15 @@ export class TranscriptWriter {
     this.#head = head;
   }
 
-  /** A new transcript; an existing file is never overwritten. */
+  /**
+   * A new transcript; an existing file is never overwritten. Opened for reading too, so
+   * the finished transcript is read back through this descriptor (`contents()`), never
+   * again by path.
+   */
   static create(path: string): TranscriptWriter {
     let fd: number;
     try {
-      fd = openSync(path, 'wx', 0o644);
+      fd = openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `${path} already exists; outputs are never overwritten`);
@@ -99,20 +107,52 @@ export class TranscriptWriter {
     return new TranscriptWriter(path, fd, 0, GENESIS_PREV);
   }
 
-  /** An interrupted ceremony's transcript, continued; refused when its chain is broken. */
+  /**
+   * An interrupted ceremony's transcript, continued; refused when its chain is broken.
+   * Opened once (no symlink, a regular file, the one that was lstat'ed), read through that
+   * descriptor and continued through it: what was checked is what is appended to.
+   */
   static resume(path: string): { writer: TranscriptWriter; records: TranscriptRecord[] } {
+    let fd: number;
     let bytes: Buffer;
     try {
-      bytes = readFileSync(path);
+      const opened = openMediaFile(path, "the interrupted ceremony's transcript", 'append');
+      fd = opened.fd;
+      try {
+        if (opened.stat.size > MAX_TRANSCRIPT_BYTES) throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${path} is larger than ${MAX_TRANSCRIPT_BYTES} bytes; it is not a transcript this app wrote`, 'check');
+        bytes = readFd(fd, MAX_TRANSCRIPT_BYTES + 1, path, 'transcript');
+        if (bytes.length > MAX_TRANSCRIPT_BYTES) throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${path} grew past ${MAX_TRANSCRIPT_BYTES} bytes while being read`, 'check');
+      } catch (e) {
+        closeSync(fd);
+        throw e;
+      }
     } catch (e) {
-      throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `cannot read the interrupted ceremony's transcript ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'environment');
+      if (e instanceof MediaFileError && e.code === 'FILE_UNREADABLE') {
+        throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${e.message}; the interrupted ceremony cannot be resumed from it`, 'environment', { path });
+      }
+      throw e;
     }
     const reading = readTranscriptChain(bytes);
     if (reading.problem) {
+      closeSync(fd);
       throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${path}: line ${reading.problem.line}: ${reading.problem.problem}; the interrupted ceremony cannot be resumed on a broken record — abort it`, 'check');
     }
-    const fd = openSync(path, 'a');
     return { writer: new TranscriptWriter(path, fd, reading.records.length, reading.head), records: reading.records };
+  }
+
+  /** Everything written so far, read back through the open descriptor (not by path). */
+  contents(): Buffer {
+    if (this.#fd === null) throw new Error(`transcript ${this.path} is closed`);
+    const size = fstatSync(this.#fd).size;
+    if (size > MAX_TRANSCRIPT_BYTES) throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${this.path} is larger than ${MAX_TRANSCRIPT_BYTES} bytes`, 'check');
+    const buf = Buffer.alloc(size);
+    let n = 0;
+    while (n < size) {
+      const got = readSync(this.#fd, buf, n, size - n, n);
+      if (got === 0) break;
+      n += got;
+    }
+    return buf.subarray(0, n);
   }
 
   get head(): string {

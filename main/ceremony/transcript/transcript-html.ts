@@ -52,6 +52,15 @@ export function renderTranscriptHtml(records: readonly TranscriptRecord[], outpu
     body.push('</section>');
 
     body.push('<section><h2>Binding</h2>');
+    // Approved with the script since issue 18: its own fingerprint, when the record has it.
+    const b = started.binding as { sha256?: unknown; words?: unknown; path?: unknown; approvedHash?: unknown };
+    if (typeof b === 'object' && b !== null && typeof b.sha256 === 'string' && /^[0-9a-f]{64}$/.test(b.sha256)) {
+      body.push(table([
+        ['path', code(String(b.path ?? '—'))],
+        ['approved hash', code(String(b.approvedHash ?? '—'))],
+      ]));
+      body.push(fingerprint('binding SHA-256', b.sha256, Array.isArray(b.words) && b.words.every((w) => typeof w === 'string') ? (b.words as string[]) : undefined));
+    }
     body.push(jsonValue(started.binding));
     body.push('<h3>Steps planned</h3>');
     body.push(rows(['#', 'step', 'action', 'acknowledged by'], started.steps.map((s, i) => [String(i + 1), code(s.id), esc(s.action ?? '—'), esc(s.acknowledge.join(', ') || '—')])));

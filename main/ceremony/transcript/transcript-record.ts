@@ -29,6 +29,7 @@ export type TranscriptEvent =
       /** run against a throw-away copy of the workspace */
       readonly dryRun: boolean;
       readonly script: { readonly path: string; readonly sha256: string; readonly words: readonly string[]; readonly qrText: string; readonly approvedHash: string };
+      /** what the binding chose (no secret), its path, SHA-256 (hex, words, QR text), the approved hash and each secret source's kind */
       readonly binding: Json;
       readonly participants: { readonly administrator: string; readonly custodians: readonly string[]; readonly witnesses: readonly string[] };
       readonly actor: string;
@@ -56,7 +57,7 @@ export type TranscriptEvent =
   /** the step is committed in the workspace (ceremony_steps row and audit entry) */
   | { readonly type: 'step-completed'; readonly step: string; readonly index: number }
   /** a later run picked up an interrupted ceremony after its last committed step */
-  | { readonly type: 'resumed'; readonly by: string; readonly committedSteps: number; readonly movedAside: readonly string[] }
+  | { readonly type: 'resumed'; readonly by: string; readonly committedSteps: number; readonly movedAside: readonly string[]; readonly binding?: Json }
   /**
    * The run stopped at a step (wrong PIN, pulled token, a refused check) without finishing
    * it: the ceremony stays open in the register, to be resumed or aborted.

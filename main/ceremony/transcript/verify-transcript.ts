@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyDetachedCms } from '../../cms/verify-detached-cms.js';
 import { checkPath } from '../../manifest/verify/certificate-path.js';
@@ -11,6 +11,7 @@ import { nameProblem, parseSha256Sums } from './sha256-sums.js';
 import { readTranscriptChain } from './transcript-chain.js';
 import { SUMS_FILE, TRANSCRIPT_FILE, TRANSCRIPT_HTML_FILE, TRANSCRIPT_SIGNATURE_FILE } from './transcript-format.js';
 import type { TranscriptOutput, TranscriptRecord } from './transcript-record.js';
+import { MediaFileError, readMediaFile } from '../../files/read-media-file.js';
 
 export const TRANSCRIPT_CHECKS = ['chain', 'complete', 'outputs', 'sums', 'signature', 'trust', 'extra-files'] as const;
 export type TranscriptCheckName = (typeof TRANSCRIPT_CHECKS)[number];
@@ -270,15 +271,15 @@ class FileReader {
     if (bad) return { ok: false, problem: `refused as a file name: ${bad}` };
     const path = join(this.dir, name);
     try {
-      const st = lstatSync(path);
-      if (st.isSymbolicLink()) return { ok: false, problem: 'is a symbolic link, not a file' };
-      if (!st.isFile()) return { ok: false, problem: 'is not a regular file' };
-      if (st.size > MAX_FILE_BYTES) return { ok: false, problem: `is larger than ${MAX_FILE_BYTES} bytes` };
-      const bytes = readFileSync(path);
+      const bytes = readMediaFile(path, MAX_FILE_BYTES, 'transcript file');
       return { ok: true, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return { ok: false, problem: code === 'ENOENT' ? 'MISSING' : `cannot be read (${code ?? (e as Error).message})` };
+      if (!(e instanceof MediaFileError)) throw e;
+      if (e.code === 'FILE_SYMLINK_REFUSED') return { ok: false, problem: 'is a symbolic link, not a file' };
+      if (e.code === 'FILE_NOT_REGULAR') return { ok: false, problem: 'is not a regular file' };
+      if (e.code === 'FILE_TOO_LARGE') return { ok: false, problem: `is larger than ${MAX_FILE_BYTES} bytes` };
+      if (e.code === 'FILE_CHANGED_WHILE_OPENING') return { ok: false, problem: 'changed while it was being opened' };
+      return { ok: false, problem: e.errno === 'ENOENT' ? 'MISSING' : `cannot be read (${e.errno ?? 'unknown error'})` };
     }
   }
 

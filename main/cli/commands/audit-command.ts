@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { AuditEntry } from '../../store/audit/audit-entry.js';
+import type { ChainStatus } from '../../store/audit/audit-verify.js';
+import { openInventoryStore } from '../../store/open-inventory-store.js';
 import { HallmarkError } from '../../errors/hallmark-error.js';
 import type { CliContext } from '../cli-context.js';
 import { nonNegativeInteger, positiveInteger } from '../option-parsers.js';
@@ -26,10 +28,10 @@ export function registerAudit(program: Command, ctx: () => CliContext): void {
   audit
     .command('verify')
     .description('recompute the whole hash chain; exit 0 and print the head if it holds, exit 1 naming the first bad seq if not')
-    .action(async () => {
+    .option('--db <url>', "verify the audit log of the PostgreSQL inventory at this postgres:// URL instead of the workspace's")
+    .action(async (opts: { db?: string }) => {
       const c = ctx();
-      await c.withWorkspace((ws) => {
-        const status = ws.verifyAudit();
+      const report = (status: ChainStatus) => {
         if (c.json) c.printJson(status);
         if (status.ok) {
           if (!c.json) {
@@ -49,7 +51,16 @@ export function registerAudit(program: Command, ctx: () => CliContext): void {
           'check',
           { status },
         );
-      });
+      };
+      if (opts.db !== undefined) {
+        const store = await openInventoryStore(opts.db, { actor: c.actor });
+        try {
+          return report(await store.verifyAudit());
+        } finally {
+          await store.close();
+        }
+      }
+      await c.withWorkspace((ws) => report(ws.verifyAudit()));
     });
 
   audit

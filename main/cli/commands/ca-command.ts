@@ -17,7 +17,7 @@ import { printIssued } from './print-issued.js';
 
 interface CreateOptions extends KeyAccessOptions {
   name: string;
-  profile: 'root' | 'intermediate';
+  profile: 'root' | 'intermediate' | 'matter-paa' | 'matter-pai';
   key: string;
   subject: string;
   parent?: string;
@@ -40,7 +40,7 @@ export function registerCa(program: Command, ctx: () => CliContext): void {
       .command('create')
       .description('create a root CA (self-signed) or an intermediate CA signed by --parent; credentials unlock the signing key (the root\'s own, or the parent\'s)')
       .requiredOption('--name <name>', 'the CA name in this workspace')
-      .addOption(new Option('--profile <profile>', 'root or intermediate').choices(['root', 'intermediate']).makeOptionMandatory())
+      .addOption(new Option('--profile <profile>', 'root or intermediate; matter-paa / matter-pai for Matter attestation (subject e.g. "CN=Acme PAA,matterVendorId=FFF1")').choices(['root', 'intermediate', 'matter-paa', 'matter-pai']).makeOptionMandatory())
       .requiredOption('--key <label>', "the new CA's key (generate it first with `hallmark key generate`)")
       .requiredOption('--subject <dn>', 'the subject, e.g. "C=DE,O=Acme,CN=Acme Root CA"')
       .option('--parent <name>', 'intermediate: the CA that signs it')
@@ -66,12 +66,12 @@ export function registerCa(program: Command, ctx: () => CliContext): void {
         ...(opts.maxValidityDays !== undefined ? { maxValidityDays: opts.maxValidityDays } : {}),
       };
       let signed;
-      if (opts.profile === 'root') {
+      if (opts.profile === 'root' || opts.profile === 'matter-paa') {
         if (opts.parent) throw new UsageError('a root CA has no --parent');
         new CaRepository(ws).assertFree(opts.name);
         const key = await openSigningKey(record, await keyUnlockFor(record, opts, ws, c.io.env));
         try {
-          signed = await createRootCa(ws, { ...common, key, ...(opts.pathLen !== undefined ? { pathLen: opts.pathLen } : {}) });
+          signed = await createRootCa(ws, { ...common, key, profile: opts.profile, ...(opts.pathLen !== undefined ? { pathLen: opts.pathLen } : {}) });
         } finally {
           key.close();
         }
@@ -88,6 +88,7 @@ export function registerCa(program: Command, ctx: () => CliContext): void {
             key: record,
             parent: opts.parent,
             parentKey,
+            profile: opts.profile,
             options: {
               ...(opts.pathLen !== undefined ? { pathLen: opts.pathLen } : {}),
               ...(permitted || excluded ? { nameConstraints: { ...(permitted ? { permitted } : {}), ...(excluded ? { excluded } : {}) } } : {}),

@@ -1,26 +1,31 @@
-import { readFileSync } from 'node:fs';
+import { MediaFileError, readMediaFile } from '../../files/read-media-file.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors/hallmark-error.js';
 import { ackFileSource, terminalSource } from '../../ceremony/acknowledgments.js';
 import { loadAcksFile } from '../../ceremony/acks-file.js';
-import { loadBinding } from '../../ceremony/ceremony-binding.js';
+import { bindingParts, loadBinding } from '../../ceremony/ceremony-binding.js';
+import type { SecretRequest } from '../../ceremony/secret-request.js';
+import { promptHidden } from '../secret-input.js';
 import { formatHashWords, hashWords } from '../../ceremony/hash-words.js';
-import { parseCeremonyScript, type LoadedScript } from '../../ceremony/parse-ceremony-script.js';
+import { MAX_SCRIPT_BYTES, parseCeremonyScript, type LoadedScript } from '../../ceremony/parse-ceremony-script.js';
 import { runCeremony } from '../../ceremony/run-ceremony.js';
 import { terminalExceptions } from '../../ceremony/terminal-exceptions.js';
 import { terminalShareTypeBack } from '../../ceremony/terminal-share-type-back.js';
-import { scriptHashQrText, scriptHashTerminalQr } from '../../ceremony/script-hash-qr.js';
+import { bindingHashQrText, bindingHashTerminalQr, scriptHashQrText, scriptHashTerminalQr } from '../../ceremony/script-hash-qr.js';
 import type { CliContext } from '../cli-context.js';
 import { registerCeremonyVerifyTranscript } from './ceremony-verify-command.js';
 import { registerCeremonyPublication } from './ceremony-publication-command.js';
 import { registerCeremonyRegister } from './ceremony-register-command.js';
+import { pkcs11ModulesAllowed } from '../../store/settings-repository.js';
 import { snapshotWorkspace } from '../../store/workspace-snapshot.js';
+import { CeremonyError } from '../../ceremony/ceremony-errors.js';
 
 interface RunOptions {
   binding?: string;
   env?: string;
   approvedHash: string;
+  approvedBindingHash: string;
   out: string;
   ackFile?: string;
   acks?: string;
@@ -37,16 +42,32 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
 
   ceremony
     .command('hash')
-    .description("print a script's SHA-256 in hex and as words, for the custodians to compare aloud and approve")
+    .description("print a script's SHA-256 (and its binding's) in hex and as words, for the custodians to compare aloud and approve")
     .argument('<script>', 'the ceremony script (YAML)')
-    .option('--qr', 'also print the hash as a QR code on the terminal (the transcript records the same text)')
-    .action(async (scriptPath: string, opts: { qr?: boolean }) => {
+    .option('--binding <file>', "also the environment binding's SHA-256 and what it chooses: the custodians approve both")
+    .option('--qr', 'also print the hashes as QR codes on the terminal (the transcript records the same text)')
+    .action(async (scriptPath: string, opts: { qr?: boolean; binding?: string }) => {
       const c = ctx();
       const loaded = loadScript(scriptPath);
       const qrText = scriptHashQrText(loaded.sha256);
-      if (c.json) return c.printJson({ sha256: loaded.sha256, words: hashWords(loaded.sha256), qrText, kind: loaded.script.kind, name: loaded.script.name });
-      c.io.out(`${loaded.sha256}\n${formatHashWords(loaded.sha256)}\n`);
+      const binding = opts.binding !== undefined ? loadBinding(opts.binding) : null;
+      if (c.json) {
+        return c.printJson({
+          sha256: loaded.sha256,
+          words: hashWords(loaded.sha256),
+          qrText,
+          kind: loaded.script.kind,
+          name: loaded.script.name,
+          ...(binding ? { binding: { path: binding.path, sha256: binding.sha256, words: hashWords(binding.sha256), qrText: bindingHashQrText(binding.sha256), parts: bindingParts(binding) } } : {}),
+        });
+      }
+      c.io.out(`${binding ? 'script  ' : ''}${loaded.sha256}\n${formatHashWords(loaded.sha256)}\n`);
       if (opts.qr) c.io.out(`${await scriptHashTerminalQr(loaded.sha256)}\n${qrText}\n`);
+      if (binding) {
+        c.io.out(`\nbinding ${binding.sha256}  (${binding.path})\n${formatHashWords(binding.sha256)}\n`);
+        if (opts.qr) c.io.out(`${await bindingHashTerminalQr(binding.sha256)}\n${bindingHashQrText(binding.sha256)}\n`);
+        c.io.out(`\nthe binding chooses:\n${bindingParts(binding).map((p) => `  ${p.label.padEnd(34)} ${p.value}${p.attention ? '   <-- ' + p.attention : ''}`).join('\n')}\n`);
+      }
     });
 
   ceremony
@@ -56,6 +77,7 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
     .option('--env <file>', 'the environment binding (YAML): PKCS#11 module, token serial, PIN source (give this or --binding)')
     .option('--binding <file>', 'the same as --env')
     .requiredOption('--approved-hash <hex>', "the script's SHA-256 as the custodians approved it (`hallmark ceremony hash`)")
+    .requiredOption('--approved-binding-hash <hex>', "the binding's SHA-256 as the custodians approved it (`hallmark ceremony hash SCRIPT --binding FILE`)")
     .requiredOption('--out <dir>', 'output directory (removable medium); existing files are never overwritten')
     .option('--acks <file>', "REHEARSALS AND TESTS ONLY: acknowledgments, witnesses' exceptions and typed-back share texts as YAML instead of typed at the terminal (recorded as such)")
     .option('--ack-file <file>', 'REHEARSALS AND TESTS ONLY: acknowledgments as "ROLE NAME" lines instead of typed at the terminal (recorded as such)')
@@ -83,7 +105,9 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
           script,
           scriptPath: resolve(scriptPath),
           approvedHash: opts.approvedHash,
+          approvedBindingHash: opts.approvedBindingHash,
           binding,
+          pkcs11Modules: pkcs11ModulesAllowed(ws, c.io.env),
           env: c.io.env,
           outDir: resolve(opts.out),
           acks,
@@ -95,6 +119,8 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
           ...(opts.acceptRehearsalDifferences ? { acceptRehearsalDifferences: true } : {}),
           ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
           ...(dry ? { dryRun: true } : {}),
+          // A source the binding marks typed is asked at the terminal, echo off, at the step that needs it.
+          ...(process.stdin.isTTY ? { secrets: (r: SecretRequest) => promptHidden(`${r.custodian ?? 'administrator'}: type ${r.what} (step "${r.step}"): `) } : {}),
           ...(acksFile ? { exceptions: acksFile.exceptions } : opts.ackFile ? {} : { exceptions: terminalExceptions(script.script) }),
           ...(acksFile?.typeBack ? { typeBack: acksFile.typeBack } : acksFile || opts.ackFile ? {} : { typeBack: terminalShareTypeBack() }),
         }).finally(() => dry?.dispose());
@@ -111,9 +137,11 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
 function loadScript(path: string): LoadedScript {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    // From the medium: no symlink, a regular file, bounded as the app's ceremony.load is.
+    bytes = readMediaFile(path, MAX_SCRIPT_BYTES, 'ceremony script', { tooLarge: (m) => new CeremonyError('CEREMONY_SCRIPT_INVALID', m) });
   } catch (e) {
-    throw new UsageError(`cannot read the ceremony script ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (!(e instanceof MediaFileError) || e.code !== 'FILE_UNREADABLE') throw e;
+    throw new UsageError(e.message);
   }
   return parseCeremonyScript(bytes, path);
 }

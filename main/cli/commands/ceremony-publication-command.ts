@@ -6,10 +6,9 @@ import { PublicationError } from '../../ceremony/publication/publication-format.
 import { verifyPublicationBundle } from '../../ceremony/publication/verify-publication-bundle.js';
 import type { CliContext } from '../cli-context.js';
 import { collect } from '../option-parsers.js';
-import { readInputFile } from '../../files/read-input-file.js';
+import { readTrustFile } from '../../manifest/verify/read-trust-anchors.js';
 
 /** A trust file is a few root certificates. */
-const MAX_TRUST_BYTES = 1024 * 1024;
 
 /** `ceremony verify-publication` (the online side's import check) and `ceremony calendar`. */
 export function registerCeremonyPublication(ceremony: Command, ctx: () => CliContext): void {
@@ -20,7 +19,7 @@ export function registerCeremonyPublication(ceremony: Command, ctx: () => CliCon
     .requiredOption('--trust <file>', 'trusted root certificate(s), PEM or DER (repeat for more files)', collect)
     .action((dir: string, opts: { trust: string[] }) => {
       const c = ctx();
-      const trust = opts.trust.map((t) => readInputFile(t, MAX_TRUST_BYTES));
+      const trust = opts.trust.map((t) => readTrustFile(t));
       const report = verifyPublicationBundle(resolve(dir), { trust });
       if (c.json) c.printJson({ ok: report.ok, dir: report.dir, signer: report.signer ?? null, checks: report.checks, document: report.document ?? null });
       else for (const ch of report.checks) c.io.out(`${ch.ok ? 'ok  ' : 'FAIL'}  ${ch.check.padEnd(11)} ${ch.detail}\n`);
@@ -33,16 +32,17 @@ export function registerCeremonyPublication(ceremony: Command, ctx: () => CliCon
   ceremony
     .command('calendar')
     .description("the CAs' calendar: when each CRL must be re-signed and each CA certificate renewed or expires")
-    .option('--ics <file>', 'also write the calendar as an iCalendar file (never overwrites)')
+    .option('--ics <file>', 'also write the calendar as an iCalendar file (.ics forced; never overwrites; never inside the workspace)')
     .action(async (opts: { ics?: string }) => {
       const c = ctx();
       await c.withWorkspace((ws) => {
         const now = new Date();
-        const events = opts.ics !== undefined ? exportCaCalendar(ws, opts.ics, now).events : caCalendar(ws, now);
-        if (c.json) return c.printJson({ events: events.map(calendarEventRecord), ...(opts.ics !== undefined ? { ics: resolve(opts.ics) } : {}) });
+        const exported = opts.ics !== undefined ? exportCaCalendar(ws, opts.ics, now) : undefined;
+        const events = exported?.events ?? caCalendar(ws, now);
+        if (c.json) return c.printJson({ events: events.map(calendarEventRecord), ...(exported ? { ics: exported.path } : {}) });
         for (const e of events) c.io.out(`${e.date.toISOString().slice(0, 10)}  ${e.state.padEnd(8)}  ${e.ca.padEnd(20)}  ${e.summary}\n`);
         if (events.length === 0) c.io.err('no CA in this workspace\n');
-        if (opts.ics !== undefined) c.io.err(`wrote ${events.length} event(s) to ${resolve(opts.ics)}\n`);
+        if (exported) c.io.err(`wrote ${events.length} event(s) to ${exported.path}\n`);
       });
     });
 }

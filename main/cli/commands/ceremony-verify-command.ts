@@ -4,9 +4,8 @@ import { CeremonyError } from '../../ceremony/ceremony-errors.js';
 import { formatTranscriptVerification } from '../../ceremony/transcript/format-transcript-verification.js';
 import { verifyTranscript } from '../../ceremony/transcript/verify-transcript.js';
 import type { CliContext } from '../cli-context.js';
-import { readInputFile } from '../../files/read-input-file.js';
+import { readTrustFile } from '../../manifest/verify/read-trust-anchors.js';
 
-const MAX_TRUST_BYTES = 1024 * 1024;
 
 /** `hallmark ceremony verify-transcript DIR`: checks a ceremony's output directory from its files alone (no workspace). */
 export function registerCeremonyVerifyTranscript(ceremony: Command, ctx: () => CliContext): void {
@@ -17,7 +16,7 @@ export function registerCeremonyVerifyTranscript(ceremony: Command, ctx: () => C
     .option('--trust <file>', 'a trusted root certificate (PEM or DER); repeat for several. The signer must chain to one of them', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action((dir: string, opts: { trust: string[] }) => {
       const c = ctx();
-      const trust = opts.trust.length > 0 ? opts.trust.flatMap((f) => certificatesIn(readInputFile(f, MAX_TRUST_BYTES), f)) : undefined;
+      const trust = opts.trust.length > 0 ? opts.trust.flatMap((f) => certificatesIn(readTrustFile(f), f)) : undefined;
       const v = verifyTranscript(dir, trust ? { trust } : {});
       if (c.json) c.printJson(v);
       else c.io.out(formatTranscriptVerification(v));

@@ -33,6 +33,8 @@ interface IssueOptions extends KeyAccessOptions {
   keyAgreement?: boolean;
   pathLen?: number;
   skipLint?: string[];
+  vid?: string;
+  pid?: string;
 }
 
 
@@ -46,7 +48,7 @@ export function registerCert(program: Command, ctx: () => CliContext): void {
       .requiredOption('--ca <name>', 'the issuing CA')
       .requiredOption('--csr <file>', 'the CSR (PEM or DER)')
       .option('--csr-allow <names>', 'accept these named CSR deviations, comma-separated (hallmark csr inspect lists what a CSR needs); recorded in the audit entry')
-      .addOption(new Option('--profile <profile>', 'certificate profile').choices(['idevid', 'intermediate', 'manifest-signer', 'crl-signer']).makeOptionMandatory())
+      .addOption(new Option('--profile <profile>', 'certificate profile').choices(['idevid', 'intermediate', 'manifest-signer', 'crl-signer', 'matter-dac']).makeOptionMandatory())
       .option('--subject <dn>', "the certificate's subject (default: the CSR's)")
       .option('--days <n>', 'validity in days', positiveInteger)
       .option('--never-expires', "IDevID: 802.1AR's 'no well-defined expiration', notAfter 99991231235959Z")
@@ -55,6 +57,8 @@ export function registerCert(program: Command, ctx: () => CliContext): void {
       .option('--masa-url <url>', 'IDevID: BRSKI MASA URL')
       .option('--key-agreement', 'IDevID: also allow keyAgreement')
       .option('--path-len <n>', 'intermediate: pathLenConstraint', positiveInteger)
+      .option('--vid <hex>', 'matter-dac: VendorID, 4 uppercase hex digits (e.g. FFF1)')
+      .option('--pid <hex>', 'matter-dac: ProductID, 4 uppercase hex digits (e.g. 8000)')
       .option('--skip-lint <rule=reason>', 'skip one lint rule, with a written reason recorded in the audit log (repeat)', collect),
   ).action(async (opts: IssueOptions) => {
     const c = ctx();
@@ -64,6 +68,8 @@ export function registerCert(program: Command, ctx: () => CliContext): void {
     if (opts.neverExpires && opts.days !== undefined) throw new UsageError('give --days or --never-expires, not both');
     const validity = opts.neverExpires ? 'no-expiration' : (opts.days ?? 365);
     if (opts.profile === 'idevid' && !opts.hwSerial) throw new UsageError('the idevid profile needs --hw-serial');
+    if (opts.profile === 'matter-dac' && (!opts.vid || !opts.pid)) throw new UsageError('the matter-dac profile needs --vid and --pid');
+    if (opts.profile !== 'matter-dac' && (opts.vid || opts.pid)) throw new UsageError('--vid and --pid are for the matter-dac profile');
     await c.withWorkspace(async (ws) => {
       const ca = loadCa(ws, opts.ca);
       const caKey = await openSigningKey(ca.key, await keyUnlockFor(ca.key, opts, ws, c.io.env));
@@ -77,6 +83,7 @@ export function registerCert(program: Command, ctx: () => CliContext): void {
           validity,
           actor: c.actor,
           ...(opts.subject ? { subject: parseSubject(opts.subject) } : {}),
+          ...(opts.profile === 'matter-dac' ? { matter: { vendorId: opts.vid!, productId: opts.pid! } } : {}),
           ...(skipLints.length ? { skipLints } : {}),
           ...(opts.profile === 'idevid'
             ? {

@@ -4,10 +4,14 @@ import type { Command } from 'commander';
 import { isHallmarkError, UsageError, type HallmarkError } from '../../errors/hallmark-error.js';
 import { acknowledgeReceipt } from '../../inventory/acknowledge-receipt.js';
 import { buildReceipt, writeReceipt } from '../../inventory/acknowledgment-receipt.js';
-import { importManifestFolder, type ImportResult } from '../../inventory/import-manifest.js';
+import { importManifestFolderInto, type ImportResult } from '../../inventory/import-manifest.js';
 import { InventoryError } from '../../inventory/inventory-errors.js';
-import { readTrustAnchors } from '../../manifest/verify/read-trust-anchors.js';
+import { readTrustAnchors, readTrustFile } from '../../manifest/verify/read-trust-anchors.js';
 import { InventoryRepository, type InventoryStatus } from '../../store/inventory-repository.js';
+import type { InventoryStore } from '../../store/inventory-store.js';
+import { inventoryDbUrl, openInventoryStore } from '../../store/open-inventory-store.js';
+import { SqliteInventoryStore } from '../../store/sqlite-inventory-store.js';
+import type { Workspace } from '../../store/workspace.js';
 import type { CliContext } from '../cli-context.js';
 import { positiveInteger } from '../option-parsers.js';
 import { readInputFile } from '../../files/read-input-file.js';
@@ -15,6 +19,7 @@ import { readInputFile } from '../../files/read-input-file.js';
 interface ImportOptions {
   trust: string;
   receipt?: string;
+  db?: string;
 }
 
 interface SearchOptions {
@@ -24,11 +29,28 @@ interface SearchOptions {
   status?: string;
   limit: number;
   after?: number;
+  db?: string;
 }
 
-const MAX_TRUST_BYTES = 1024 * 1024;
 const MAX_RECEIPT_BYTES = 64 * 1024;
 const STATUSES: readonly InventoryStatus[] = ['confirmed', 'failed', 'superseded', 'revoked'];
+const DB_OPTION = ['--db <url>', 'the inventory database: postgres://… (default: $HALLMARK_INVENTORY_DB, else the workspace\'s own SQLite)'] as const;
+
+/**
+ * Runs `fn` against the configured inventory: PostgreSQL when --db or
+ * HALLMARK_INVENTORY_DB names one (no workspace needed), else the workspace's SQLite
+ * (then `ws` is the workspace too, for the factory-side views). Always closed after.
+ */
+export async function withInventory<T>(c: CliContext, db: string | undefined, fn: (store: InventoryStore, ws: Workspace | null) => T | Promise<T>): Promise<T> {
+  const url = inventoryDbUrl(db, c.io.env);
+  if (url === undefined) return c.withWorkspace((ws) => fn(new SqliteInventoryStore(ws), ws));
+  const store = await openInventoryStore(url, { actor: c.actor });
+  try {
+    return await fn(store, null);
+  } finally {
+    await store.close();
+  }
+}
 
 /** `hallmark inventory …`: import verified manifests, hand back receipts, acknowledge them at the factory, search. */
 export function registerInventory(program: Command, ctx: () => CliContext): void {
@@ -40,19 +62,20 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
     .argument('<dir...>', 'manifest folders (manifest.json + manifest.json.p7s)')
     .requiredOption('--trust <file>', 'the trusted root certificate(s), PEM')
     .option('--receipt <out>', 'write an acknowledgment receipt for the factory (a file for one folder; an existing directory for several); never overwrites')
+    .option(...DB_OPTION)
     .action(async (dirs: string[], opts: ImportOptions) => {
       const c = ctx();
-      const anchors = readTrustAnchors(readInputFile(opts.trust, MAX_TRUST_BYTES), opts.trust);
+      const anchors = readTrustAnchors(readTrustFile(opts.trust), opts.trust);
       const receiptDir = opts.receipt !== undefined && isDirectory(opts.receipt);
       if (opts.receipt !== undefined && dirs.length > 1 && !receiptDir) throw new UsageError(`--receipt ${opts.receipt} must be an existing directory when importing ${dirs.length} folders`);
-      await c.withWorkspace((ws) => {
-        const receiver = { workspaceId: ws.info().workspaceId, actor: c.actor };
+      await withInventory(c, opts.db, async (store) => {
+        const receiver = { workspaceId: await store.receiverId(), actor: c.actor };
         const results: (ImportResult & { receipt: string | null })[] = [];
         const failures: { folder: string; error: HallmarkError }[] = [];
         for (const dir of dirs) {
           let result: ImportResult;
           try {
-            result = importManifestFolder(ws, dir, { anchors, actor: c.actor });
+            result = await importManifestFolderInto(store, dir, { anchors, actor: c.actor });
           } catch (e) {
             if (!isHallmarkError(e)) throw e;
             failures.push({ folder: dir, error: e });
@@ -64,7 +87,7 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
             const m = result.manifest;
             receipt = receiptDir ? join(opts.receipt, `${m.batchId}-${m.sequence}.receipt.json`) : opts.receipt;
             writeReceipt(receipt, buildReceipt(m, receiver, new Date()));
-            ws.audit.append({ actor: c.actor, action: 'inventory.receipt-written', subject: `${m.stationId}/${m.batchId}`, details: { sha256: m.sha256, path: receipt } });
+            await store.appendAudit({ actor: c.actor, action: 'inventory.receipt-written', subject: `${m.stationId}/${m.batchId}`, details: { sha256: m.sha256, path: receipt } });
           }
           results.push({ ...result, receipt });
           if (!c.json) {
@@ -121,15 +144,16 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
     .option('--status <s>', `one of ${STATUSES.join(', ')}`)
     .option('--limit <n>', 'at most this many rows', positiveInteger, 100)
     .option('--after <id>', 'rows after this inventory id (paging)', positiveInteger)
+    .option(...DB_OPTION)
     .action(async (opts: SearchOptions) => {
       const c = ctx();
       if (opts.status !== undefined && !(STATUSES as readonly string[]).includes(opts.status)) throw new InventoryError('INVENTORY_SEARCH_INVALID', `unknown status "${opts.status}" (use ${STATUSES.join(', ')})`);
       const fingerprint = opts.fingerprint?.replace(/:/g, '').toLowerCase();
       if (fingerprint !== undefined && !/^[0-9a-f]{64}$/.test(fingerprint)) throw new InventoryError('INVENTORY_SEARCH_INVALID', `--fingerprint wants a SHA-256 in hex (64 digits), got "${opts.fingerprint}"`);
-      await c.withWorkspace((ws) => {
-        const rows = new InventoryRepository(ws)
-          .search({ serial: opts.serial, fingerprint, batch: opts.batch, status: opts.status as InventoryStatus | undefined, afterId: opts.after, limit: opts.limit })
-          .map(({ der: _der, ...rest }) => rest);
+      await withInventory(c, opts.db, async (store) => {
+        const rows = (await store.search({ serial: opts.serial, fingerprint, batch: opts.batch, status: opts.status as InventoryStatus | undefined, afterId: opts.after, limit: opts.limit })).map(
+          ({ der: _der, ...rest }) => rest,
+        );
         if (c.json) return c.printJson(rows);
         if (rows.length === 0) return c.io.out('no matching certificate\n');
         for (const r of rows) c.io.out(`#${r.id}  ${r.hardwareSerial}  ${r.model}  ${r.status}  ${r.batchId}  cert ${r.certificateSha256}  serial ${r.certificateSerial}  issued ${r.issuedAt}\n`);
@@ -139,12 +163,13 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
   inventory
     .command('batches')
     .description('imported batches with their counts; and this workspace\'s exported manifests with their sync status (exported / acknowledged)')
-    .action(async () => {
+    .option(...DB_OPTION)
+    .action(async (opts: { db?: string }) => {
       const c = ctx();
-      await c.withWorkspace((ws) => {
-        const repo = new InventoryRepository(ws);
-        const imported = repo.manifests();
-        const exported = repo.exportedManifests();
+      await withInventory(c, opts.db, async (store, ws) => {
+        const imported = await store.manifests();
+        // the factory side (exported manifests) is the workspace's; a PostgreSQL inventory has none
+        const exported = ws ? new InventoryRepository(ws).exportedManifests() : [];
         if (c.json) return c.printJson({ imported, exported });
         if (imported.length === 0 && exported.length === 0) return c.io.out('no imported or exported manifest\n');
         if (imported.length > 0) c.io.out('imported:\n');

@@ -89,7 +89,7 @@ async function generate(ws: Workspace, opts: GenerateOptions, env: NodeJS.Proces
       return { record: { ...base, store: 'software', spki, location }, files: [join(keysDir, location.file)] };
     }
     case 'pkcs11': {
-      const { spki, location } = await generatePkcs11Key({ ...base, binding: await pkcs11Binding(opts, env) });
+      const { spki, location } = await generatePkcs11Key({ ...base, binding: await pkcs11Binding(opts, env, ws) });
       return { record: { ...base, store: 'pkcs11', spki, location: { ...location } }, files: [] };
     }
     case 'shares': {

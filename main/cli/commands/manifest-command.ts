@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors/hallmark-error.js';
 import { loadCa } from '../../ca/certificate-authority.js';
@@ -8,7 +8,7 @@ import { EXPORT_FORMATS, exportBatch, type ExportFormat } from '../../manifest/e
 import { ManifestError } from '../../manifest/manifest-errors.js';
 import { createManifestSigner, DEFAULT_SIGNER_DAYS } from '../../manifest/manifest-signer.js';
 import { readPlanCsv } from '../../manifest/verify/plan-check.js';
-import { readTrustAnchors } from '../../manifest/verify/read-trust-anchors.js';
+import { readTrustAnchors, readTrustFile } from '../../manifest/verify/read-trust-anchors.js';
 import { reportHtml } from '../../manifest/verify/report-html.js';
 import { reportText } from '../../manifest/verify/report-text.js';
 import { verifyManifestFolder } from '../../manifest/verify/verify-manifest.js';
@@ -21,6 +21,8 @@ import type { CliContext } from '../cli-context.js';
 import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
 import { positiveInteger } from '../option-parsers.js';
 import { readInputFile } from '../../files/read-input-file.js';
+import { outputFile } from '../../files/output-path.js';
+import { ExclusiveOutput } from '../../manifest/write-exclusive.js';
 
 interface SignerCreateOptions extends KeyAccessOptions {
   ca: string;
@@ -51,7 +53,6 @@ interface VerifyOptions {
   html?: string;
 }
 
-const MAX_TRUST_BYTES = 1024 * 1024;
 const MAX_PLAN_BYTES = 16 * 1024 * 1024;
 
 /** `hallmark manifest …`: the station's manifest signer, signed batch manifests and their exports, and QA verification. */
@@ -158,18 +159,15 @@ export function registerManifest(program: Command, ctx: () => CliContext): void 
     .requiredOption('--trust <file>', 'the trusted root certificate(s), PEM')
     .option('--plan <file>', 'the production plan CSV the work order was approved with')
     .option('--previous <dir>', "the folder of this station's previous manifest")
-    .option('--html <file>', 'also write a self-contained HTML report (never overwrites)')
+    .option('--html <file>', 'also write a self-contained HTML report (.html forced; never overwrites; never inside the workspace)')
     .action(async (dir: string, opts: VerifyOptions) => {
       const c = ctx();
-      const anchors = readTrustAnchors(readInputFile(opts.trust, MAX_TRUST_BYTES), opts.trust);
+      const anchors = readTrustAnchors(readTrustFile(opts.trust), opts.trust);
       const plan = opts.plan !== undefined ? readPlanCsv(readInputFile(opts.plan, MAX_PLAN_BYTES).toString('utf8')) : undefined;
       const report = verifyManifestFolder(dir, { anchors, ...(plan ? { plan } : {}), ...(opts.previous !== undefined ? { previousDir: opts.previous } : {}) });
       if (opts.html) {
-        try {
-          writeFileSync(opts.html, reportHtml(report), { flag: 'wx' });
-        } catch (e) {
-          throw new ManifestError('MANIFEST_OUTPUT_UNWRITABLE', `cannot write ${opts.html}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists' : (e as Error).message}`, 'environment');
-        }
+        const target = outputFile(opts.html, { extension: 'html', home: c.home, what: 'a QA report' });
+        new ExclusiveOutput(dirname(target)).write(basename(target), reportHtml(report));
       }
       if (c.json) c.printJson(report);
       else c.io.out(reportText(report));

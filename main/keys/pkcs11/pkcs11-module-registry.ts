@@ -5,6 +5,7 @@ import pkcs11js from 'pkcs11js';
 import type { PKCS11 } from 'pkcs11js';
 import { KeyError } from '../key-errors.js';
 import { isCkr, toPkcs11KeyError } from './pkcs11-errors.js';
+import { assertLoadablePkcs11Module } from './pkcs11-module-policy.js';
 
 export type Pkcs11 = PKCS11;
 export type Pkcs11Handle = Buffer;
@@ -104,6 +105,8 @@ export function acquirePkcs11Module(modulePath: string): Pkcs11ModuleLease {
   const key = registryKey(modulePath);
   let entry = entries.get(key);
   if (!entry) {
+    // Nothing is dlopen'ed that the allow-list and the file rules do not admit (pkcs11-module-policy.ts).
+    assertLoadablePkcs11Module(modulePath);
     entry = load(modulePath, key);
     entries.set(key, entry);
   }

@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../key-algorithm.js';
 import { MAX_SHARES, ShareFormatError, assertShareShape, type EncryptedShare } from './encrypted-share.js';
+import { parseJsonText } from '../../encoding/json-syntax.js';
+import { issueText } from '../../encoding/schema-issue.js';
+import { readMediaFile } from '../../files/read-media-file.js';
 
 export const SHARE_FILE_FORMAT = 'hallmark-share/1';
+/** A share file is a few kilobytes; anything bigger on a custodian's medium is refused unread. */
+export const MAX_SHARE_FILE_BYTES = 64 * 1024;
+
+/** A share file's text from its medium, through the media reader (no symlinks, bounded, one descriptor). */
+export function readShareFileText(path: string): string {
+  return readMediaFile(path, MAX_SHARE_FILE_BYTES, 'share file').toString('utf8');
+}
 
 /**
  * The share as a file: the same encrypted share as the text form, plus the context a
@@ -65,16 +75,13 @@ export function serializeShareFile(file: ShareFile): string {
 
 /** Strict parse; throws ShareFormatError saying which field is wrong. */
 export function parseShareFile(text: string): { file: ShareFile; share: EncryptedShare } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ShareFormatError(`not JSON (${(e as Error).message})`);
-  }
+  const read = parseJsonText(text);
+  if (!read.ok) throw new ShareFormatError(`not JSON (${read.message})`);
+  const json = read.value;
   const parsed = shareFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ShareFormatError(`field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    throw new ShareFormatError(issue ? `field ${issueText(issue, shareFileSchema, json)}` : 'invalid');
   }
   const file: ShareFile = parsed.data;
   const share: EncryptedShare = {

@@ -1,5 +1,5 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { combine, split } from 'shamir-secret-sharing';
 import { isKeyAlgorithm, type KeyAlgorithm } from '../key-algorithm.js';
@@ -12,10 +12,11 @@ import { KeyObjectSigningKey, privateKeyForRecord } from '../software/key-object
 import { writeFileExclusive } from '../software/write-exclusive.js';
 import { ShareFormatError, shareDigest, type EncryptedShare } from './encrypted-share.js';
 import { ShareAuthenticationError, decryptShare, encryptShare, type ShareBinding } from './share-cipher.js';
-import { parseShareFile, serializeShareFile, toShareFile } from './share-file.js';
+import { parseShareFile, readShareFileText, serializeShareFile, toShareFile } from './share-file.js';
 import { assertSharePlan, type CustodianSecret } from './share-plan.js';
 import { renderShareSheet } from './share-sheet.js';
 import { formatShareText, parseShareText } from './share-text.js';
+import { MediaFileError } from '../../files/read-media-file.js';
 
 export type { CustodianSecret } from './share-plan.js';
 
@@ -211,9 +212,11 @@ function readOffered(record: KeyRecord, input: ShareInput, name: string): Encryp
   const path = input.file!;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readShareFileText(path);
   } catch (e) {
-    throw new KeyError('SHARES_INVALID', `${name}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'environment');
+    // A link, a device or an oversized file keeps the media reader's code, with the path named.
+    if (e instanceof MediaFileError && e.code !== 'FILE_UNREADABLE') throw e;
+    throw new KeyError('SHARES_INVALID', `${name}: ${e instanceof MediaFileError ? e.message : `cannot read ${path}`}`, 'environment');
   }
   try {
     const { file, share } = parseShareFile(text);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MANIFEST_FORMAT, type ManifestDocument } from '../format/manifest-document.js';
+import { issueText } from '../../encoding/schema-issue.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
 const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'standard base64');
@@ -91,5 +92,5 @@ export function validateManifest(parsed: unknown): ManifestShape {
   }
   const r = manifestSchema.safeParse(parsed);
   if (r.success) return { ok: true, document: r.data as ManifestDocument };
-  return { ok: false, issues: r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
+  return { ok: false, issues: r.error.issues.map((i) => issueText(i, manifestSchema, parsed)) };
 }

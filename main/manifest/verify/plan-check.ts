@@ -15,7 +15,7 @@ export function readPlanCsv(text: string): string[] {
     const row = raw.trim();
     if (row === '' || row.startsWith('#')) continue;
     const cell = firstCell(row);
-    if (cell === undefined) throw new ManifestError('MANIFEST_PLAN_INVALID', `plan line ${i + 1}: unbalanced quotes`);
+    if (cell === undefined) throw new ManifestError('MANIFEST_PLAN_INVALID', `plan line ${i + 1}, column ${raw.length - raw.trimStart().length + 1}: unbalanced quotes: expected a closing '"' in the first field`);
     if (serials.length === 0 && /^(hardware_)?serial$/i.test(cell)) continue;
     serials.push(cell);
   }

@@ -1,6 +1,15 @@
 import type { ParsedCertificate } from '../../x509/certificate-facts.js';
 import { parseCertificateFast } from '../../x509/certificate-facts-fast.js';
+import { readMediaFile } from '../../files/read-media-file.js';
 import { ManifestError } from '../manifest-errors.js';
+
+/** A trust file (PEM bundle of CA certificates, or one DER certificate) is never larger than this. */
+export const MAX_TRUST_BYTES = 1024 * 1024;
+
+/** The bytes of a trust file, through the media reader (bounded, no symlinks). */
+export function readTrustFile(path: string): Buffer {
+  return readMediaFile(path, MAX_TRUST_BYTES, 'trust file');
+}
 
 /** The trusted roots: every CERTIFICATE block of a PEM file (or one DER certificate). */
 export function readTrustAnchors(input: Buffer, source = 'the trust file'): ParsedCertificate[] {

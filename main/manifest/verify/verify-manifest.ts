@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { listMediaFolder, MediaFileError, readMediaFile } from '../../files/read-media-file.js';
 import type { ParsedCertificate } from '../../x509/certificate-facts.js';
 import { parseCertificateFast } from '../../x509/certificate-facts-fast.js';
 import { nameToString } from '../../x509/describe-certificate.js';
@@ -15,10 +15,14 @@ import { validateManifest } from './manifest-schema.js';
 import { PlanCheck } from './plan-check.js';
 import { checkSequence, type PreviousManifest } from './sequence-check.js';
 import { verifyDetachedCms } from '../../cms/verify-detached-cms.js';
+import { parseJsonText } from '../../encoding/json-syntax.js';
 
 /** The file names of a manifest folder (the exporter writes the same names). */
 export const MANIFEST_JSON = 'manifest.json';
 export const MANIFEST_P7S = 'manifest.json.p7s';
+/** V8 cannot hold a longer string to JSON.parse anyway; a bigger "manifest" is refused before it is read. */
+export const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
+export const MAX_MANIFEST_P7S_BYTES = 1024 * 1024;
 
 export interface VerifyOptions {
   /** the trusted roots */
@@ -36,7 +40,7 @@ export interface VerifyOptions {
  * and Node — no workspace, database, device or Electron (the online side runs it as is).
  */
 export function verifyManifestFolder(dir: string, options: VerifyOptions): VerificationReport {
-  const { json, p7s } = readFolder(dir);
+  const { json, p7s } = readManifestFolder(dir);
   return verifyManifest(json, p7s, dir, options);
 }
 
@@ -54,11 +58,9 @@ export function verifyManifest(json: Buffer, p7s: Buffer, folder: string, option
   // --- the document ---
   let doc: ManifestDocument | null = null;
   let parsed: unknown;
-  try {
-    parsed = JSON.parse(json.toString('utf8'));
-  } catch (e) {
-    put(verdict('format', [`manifest.json is not JSON: ${(e as Error).message}`], '', () => 'not a manifest'));
-  }
+  const read = parseJsonText(json.toString('utf8'));
+  if (read.ok) parsed = read.value;
+  else put(verdict('format', [`manifest.json is not JSON: ${read.message}`], '', () => 'not a manifest'));
   if (parsed !== undefined) {
     const r = validateManifest(parsed);
     if (r.ok) {
@@ -126,7 +128,7 @@ export function verifyManifest(json: Buffer, p7s: Buffer, folder: string, option
     let previous: PreviousManifest | null = null;
     let previousIdentities = null;
     if (options.previousDir !== undefined) {
-      const prev = readFolder(options.previousDir);
+      const prev = readManifestFolder(options.previousDir);
       const prevSigned = verifySignedFolder(prev.json, prev.p7s, options.anchors, now);
       const prevParsed = validateManifest(safeJson(prev.json));
       if (!prevParsed.ok) throw new ManifestError('MANIFEST_UNREADABLE', `${options.previousDir}/${MANIFEST_JSON} is not a Hallmark manifest`);
@@ -210,15 +212,32 @@ function verifySignedFolder(json: Buffer, p7s: Buffer, anchors: readonly ParsedC
   return { signature, chain, eku, signer, signingTime };
 }
 
-function readFolder(dir: string): { json: Buffer; p7s: Buffer } {
-  const read = (name: string) => {
+/**
+ * Reads a manifest folder from media, once: the folder and every entry in it are listed
+ * without following symbolic links (a symlinked manifest.json, signature or neighbour is
+ * refused with its path named), and both files are read bounded through one descriptor
+ * each. A file that cannot be read at all is MANIFEST_UNREADABLE; a link, a non-regular or
+ * oversized file keeps the media reader's code (FILE_SYMLINK_REFUSED, FILE_NOT_REGULAR, FILE_TOO_LARGE).
+ */
+export function readManifestFolder(dir: string): { json: Buffer; p7s: Buffer } {
+  const read = (name: string, max: number) => {
     try {
-      return readFileSync(join(dir, name));
+      return readMediaFile(join(dir, name), max, 'manifest file');
     } catch (e) {
-      throw new ManifestError('MANIFEST_UNREADABLE', `cannot read ${join(dir, name)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw manifestReadError(e);
     }
   };
-  return { json: read(MANIFEST_JSON), p7s: read(MANIFEST_P7S) };
+  try {
+    listMediaFolder(dir, 'manifest folder', true);
+  } catch (e) {
+    throw manifestReadError(e);
+  }
+  return { json: read(MANIFEST_JSON, MAX_MANIFEST_BYTES), p7s: read(MANIFEST_P7S, MAX_MANIFEST_P7S_BYTES) };
+}
+
+function manifestReadError(e: unknown): unknown {
+  if (e instanceof MediaFileError && e.code === 'FILE_UNREADABLE') return new ManifestError('MANIFEST_UNREADABLE', e.message, 'input', { path: e.path });
+  return e;
 }
 
 function safeJson(b: Buffer): unknown {

@@ -179,7 +179,8 @@ export function rowToEntry(row: Row): AuditEntry {
   };
 }
 
-function validateEvent(event: AuditEvent): void {
+/** The checks every appended event passes (shared with the PostgreSQL inventory's log). */
+export function validateEvent(event: AuditEvent): void {
   if (typeof event.actor !== 'string' || event.actor.trim() === '' || event.actor.length > 200) {
     throw new AuditEventError('audit actor must be a non-empty name of at most 200 characters');
   }

@@ -7,6 +7,7 @@ import m006 from './006-inventory.js';
 import m007 from './007-ceremonies.js';
 import m008 from './008-restored-keys.js';
 import m009 from './009-csr-allowances.js';
+import m010 from './010-settings.js';
 
 /**
  * Ordered schema migrations; the database's `PRAGMA user_version` is the number of the
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'ceremonies', sql: m007 },
   { version: 8, name: 'restored-keys', sql: m008 },
   { version: 9, name: 'csr-allowances', sql: m009 },
+  { version: 10, name: 'settings', sql: m010 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -12,6 +12,7 @@ import type { LintContext } from '../lint/lint-types.js';
 import { OID } from '../oids.js';
 import { crlSignerExtensions, intermediateCaExtensions, manifestSignerExtensions, type IntermediateOptions } from '../profiles/ca-profiles.js';
 import { idevidExtensions, type IdevidOptions } from '../profiles/idevid-profile.js';
+import { matterDacExtensions, matterPaiExtensions } from '../profiles/matter-profiles.js';
 import { randomSerialNumber } from '../serial-number.js';
 import { signAndCheck, type SignedCertificate, type TbsReviewer } from '../sign-and-check.js';
 import { signatureAlgorithmFor } from '../signature-algorithm.js';
@@ -19,7 +20,7 @@ import { encodeValidity } from '../validity.js';
 import { X509Error } from '../x509-errors.js';
 import { cachedOid, encodeExtensionCached, hardwareModuleNameSan, planExtensions, type ExtensionPlan, type ProfileExtensions } from './extension-plan.js';
 
-export type IssuedProfile = Exclude<ProfileName, 'root'>;
+export type IssuedProfile = Exclude<ProfileName, 'root' | 'matter-paa'>;
 
 /** IdevidOptions without the per-device part. */
 export type IdevidProfileOptions = Omit<IdevidOptions, 'hardwareModuleName'>;
@@ -34,6 +35,8 @@ export interface IssuerSetup {
   readonly intermediate?: IntermediateOptions;
   readonly skipLints?: readonly LintSkip[];
   readonly maxValidityDays?: number;
+  /** the issuer's own issuers up to the root (loadCa's chain after the first): Matter's chain lints read them */
+  readonly issuerParents?: readonly CertificateFacts[];
 }
 
 export interface IssueRequest {
@@ -44,7 +47,7 @@ export interface IssueRequest {
   readonly notBefore: Date;
   readonly notAfter: Date;
   /** the device's hardwareModuleName (IDevID only) */
-  readonly hardwareModuleName?: HardwareModuleName;
+  readonly hardwareModuleName?: HardwareModuleName | undefined;
   /** default: a fresh random serial */
   readonly serial?: Buffer;
   /** approval of the linted TBS before the signature (a ceremony's review step) */
@@ -83,6 +86,7 @@ export function prepareIssuer(setup: IssuerSetup): PreparedIssuer {
     issuer: setup.issuer,
     signerAlgorithm: signer.algorithm,
     ...(setup.maxValidityDays !== undefined ? { maxValidityDays: setup.maxValidityDays } : {}),
+    ...(setup.issuerParents ? { issuerParents: setup.issuerParents } : {}),
   };
   const validity = lastValidityMemo();
 
@@ -132,6 +136,10 @@ function profileExtensions(setup: IssuerSetup): ProfileExtensions {
       return (spki) => manifestSignerExtensions(spki, issuerSpki);
     case 'crl-signer':
       return (spki) => crlSignerExtensions(spki, issuerSpki);
+    case 'matter-pai':
+      return (spki) => matterPaiExtensions(spki, issuerSpki);
+    case 'matter-dac':
+      return (spki) => matterDacExtensions(spki, issuerSpki);
   }
 }
 

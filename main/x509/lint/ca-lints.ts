@@ -1,7 +1,7 @@
 import { NO_WELL_DEFINED_EXPIRATION } from '../validity.js';
 import { error, warning, type Lint } from './lint-types.js';
 
-const CA_PROFILES = new Set(['root', 'intermediate']);
+const CA_PROFILES = new Set(['root', 'intermediate', 'matter-paa', 'matter-pai']);
 const DAY = 86_400_000;
 
 export const caLints: Lint[] = [
@@ -92,19 +92,24 @@ export const caLints: Lint[] = [
       if (c.notBefore < ctx.issuer.notBefore) out.push(error('validity.within-issuer', `notBefore ${c.notBefore.toISOString()} is before the issuer's ${ctx.issuer.notBefore.toISOString()}`));
       if (c.notAfter > ctx.issuer.notAfter) {
         // 802.1AR's "no well-defined expiration" outlives any issuing CA by design; say so, don't block.
-        const noExpiry = ctx.profile === 'idevid' && c.notAfter.getTime() === NO_WELL_DEFINED_EXPIRATION.getTime();
+        // Matter allows the same 99991231235959Z for PAA, PAI and DAC and verifies a chain as of the DAC's notBefore.
+        const noExpiry = (ctx.profile === 'idevid' || ctx.profile.startsWith('matter-')) && c.notAfter.getTime() === NO_WELL_DEFINED_EXPIRATION.getTime();
         const message = `notAfter ${c.notAfter.toISOString()} is after the issuer's ${ctx.issuer.notAfter.toISOString()}`;
-        out.push(noExpiry ? warning('validity.within-issuer', `${message} (802.1AR no well-defined expiration)`) : error('validity.within-issuer', message));
+        out.push(noExpiry ? warning('validity.within-issuer', `${message} (no well-defined expiration)`) : error('validity.within-issuer', message));
       }
       return out;
     },
   },
   {
     rule: 'validity.maximum',
-    description: 'root CAs at most 25 years, intermediates at most 8, unless the caller set another bound',
+    description: 'root CAs (and PAAs) at most 25 years, intermediates (and PAIs) at most 8, unless the caller set another bound',
     check: (c, ctx) => {
-      const limitDays = ctx.maxValidityDays ?? (ctx.profile === 'root' ? 25 * 365 + 6 : ctx.profile === 'intermediate' ? 8 * 365 + 2 : undefined);
+      const rootLike = ctx.profile === 'root' || ctx.profile === 'matter-paa';
+      const intermediateLike = ctx.profile === 'intermediate' || ctx.profile === 'matter-pai';
+      const limitDays = ctx.maxValidityDays ?? (rootLike ? 25 * 365 + 6 : intermediateLike ? 8 * 365 + 2 : undefined);
       if (limitDays === undefined) return [];
+      // Matter's 99991231235959Z is a deliberate "no expiry", not a long validity.
+      if (ctx.profile.startsWith('matter-') && c.notAfter.getTime() === NO_WELL_DEFINED_EXPIRATION.getTime()) return [];
       const days = (c.notAfter.getTime() - c.notBefore.getTime()) / DAY;
       return days > limitDays ? [error('validity.maximum', `a ${ctx.profile} certificate valid for ${Math.round(days)} days exceeds the ${limitDays}-day limit`)] : [];
     },

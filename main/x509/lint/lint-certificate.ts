@@ -3,9 +3,10 @@ import { X509Error } from '../x509-errors.js';
 import { caLints } from './ca-lints.js';
 import { encodingLints } from './encoding-lints.js';
 import { entityLints } from './entity-lints.js';
+import { matterLints } from './matter-lints.js';
 import type { Lint, LintContext, LintFinding } from './lint-types.js';
 
-export const ALL_LINTS: readonly Lint[] = [...encodingLints, ...caLints, ...entityLints];
+export const ALL_LINTS: readonly Lint[] = [...encodingLints, ...caLints, ...entityLints, ...matterLints];
 export const LINT_RULES: ReadonlySet<string> = new Set(ALL_LINTS.map((l) => l.rule));
 
 /** A rule the caller chose not to apply, with the written reason that goes into the record. */

@@ -16,6 +16,8 @@ export interface LintContext {
   readonly profile: ProfileName;
   /** the issuing CA's certificate facts; null for a self-signed certificate */
   readonly issuer: CertificateFacts | null;
+  /** the issuer's own issuers up to the root (Matter: the PAA above a DAC's PAI), when known */
+  readonly issuerParents?: readonly CertificateFacts[];
   /** the algorithm of the key that will sign */
   readonly signerAlgorithm: KeyAlgorithm;
   /** the longest validity the caller allows for this profile, in days (ceremony guards) */

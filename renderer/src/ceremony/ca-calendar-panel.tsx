@@ -8,11 +8,11 @@ const STATE_TEXT: Record<CaCalendarEventView['state'], string> = { ok: 'ok', 'du
  * The CAs' calendar: when each CRL must be re-signed (an offline root's only at a
  * ceremony, so it shows with its lead time) and when each CA is renewed and expires.
  * Loaded when the screen opens and after each export, so states reflect today; the
- * export path is typed (no native dialog yet) and an existing file is refused by the core.
+ * export goes where the main process's save dialog puts it (the window never names a
+ * path), `.ics` forced, and an existing file or a place inside the workspace is refused.
  */
 export function CaCalendarPanel({ onError }: { onError: (f: ApiFailure) => void }) {
   const [events, setEvents] = useState<CaCalendarEventView[] | null>(null);
-  const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
   const [exported, setExported] = useState<{ path: string; count: number } | null>(null);
 
@@ -30,13 +30,14 @@ export function CaCalendarPanel({ onError }: { onError: (f: ApiFailure) => void 
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (path.trim() === '') return;
     setBusy(true);
     setExported(null);
     try {
-      const r = await invoke('ceremony.exportCalendar', { path: path.trim() });
-      setEvents(r.events);
-      setExported({ path: r.path, count: r.events.length });
+      const r = await invoke('ceremony.exportCalendar', {});
+      if (r) {
+        setEvents(r.events);
+        setExported({ path: r.path, count: r.events.length });
+      }
     } catch (err) {
       onError(toFailure(err));
     } finally {
@@ -76,13 +77,9 @@ export function CaCalendarPanel({ onError }: { onError: (f: ApiFailure) => void 
         </table>
       ) : null}
       <form className="qa-form" onSubmit={(e) => void submit(e)} aria-label="Export the calendar">
-        <label className="field qa-form__field" htmlFor="ca-calendar-path">
-          <span className="field__label">Export .ics to (a new file)</span>
-          <input id="ca-calendar-path" className="input input--wide" data-testid="ca-calendar-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/media/usb/acme-ca-calendar.ics" spellCheck={false} />
-        </label>
         <div className="qa-form__actions">
-          <button type="submit" className="button" data-testid="ca-calendar-export" disabled={busy || path.trim() === ''}>
-            Export .ics
+          <button type="submit" className="button" data-testid="ca-calendar-export" disabled={busy}>
+            Export .ics…
           </button>
           {exported ? (
             <span className="hint" data-testid="ca-calendar-exported">

@@ -1,24 +1,22 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 
 /**
- * Where the outputs go. No PIN or passphrase here: each is asked at the step that needs
- * it, of the person it belongs to, so nobody types a secret long before it is used.
+ * Starts the ceremony. The output folder (the removable medium) is chosen in the main
+ * process's folder dialog, which Start opens: the window never names a path, and a folder
+ * inside the workspace is refused. No PIN or passphrase here either: each is asked at the
+ * step that needs it, of the person it belongs to, so nobody types a secret long before it is used.
  */
-export function StartForm({ enabled, busy, onStart }: { enabled: boolean; busy: boolean; onStart: (outDir: string) => Promise<void> }) {
-  const [outDir, setOutDir] = useState('');
-  const ready = enabled && !busy && outDir.trim() !== '';
+export function StartForm({ enabled, busy, onStart }: { enabled: boolean; busy: boolean; onStart: () => Promise<void> }) {
+  const ready = enabled && !busy;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (ready) void onStart(outDir.trim());
+    if (ready) void onStart();
   };
   return (
     <form className="ceremony-start" onSubmit={submit} aria-label="Start the ceremony">
-      <label className="field" htmlFor="ceremony-out-input">
-        <span className="field__label">Output folder (removable medium)</span>
-        <input id="ceremony-out-input" className="input input--wide" data-testid="ceremony-out" value={outDir} onChange={(e) => setOutDir(e.target.value)} placeholder="/media/usb/ceremony" spellCheck={false} />
-      </label>
+      <span className="hint">Start asks for the output folder on the removable medium.</span>
       <button type="submit" className="button button--primary button--big" data-testid="ceremony-start" disabled={!ready}>
-        Start ceremony
+        Choose the output folder and start…
       </button>
     </form>
   );

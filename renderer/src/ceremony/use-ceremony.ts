@@ -14,7 +14,8 @@ export interface CeremonyControl {
   load(scriptPath: string, bindingPath: string): Promise<void>;
   approve(name: string): Promise<boolean>;
   checkPreflight(): Promise<void>;
-  start(outDir: string): Promise<void>;
+  /** the main process asks for the output folder in its own dialog, then starts */
+  start(): Promise<void>;
   acknowledge(step: string, role: CeremonyRole, name: string): Promise<boolean>;
   provideSecret(requestId: string, secret: string): Promise<boolean>;
   /** a custodian's share as typed back from the printed sheet */
@@ -93,7 +94,8 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
   const approve = useCallback(
     async (name: string) => {
       if (!plan) return false;
-      const a = await call(() => invoke('ceremony.approveHash', { scriptPath: plan.scriptPath, sha256: plan.sha256, name }));
+      // One approval covers both hashes: the script's and the binding's, as shown.
+      const a = await call(() => invoke('ceremony.approveHash', { scriptPath: plan.scriptPath, sha256: plan.sha256, bindingPath: plan.bindingPath, bindingSha256: plan.bindingSha256, name }));
       if (!a) return false;
       setApprovals((prev) => [...prev.filter((x) => x.name !== a.name), a]);
       return true;
@@ -103,14 +105,15 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
 
   const checkPreflight = useCallback(async () => {
     if (!plan) return;
-    const r = await call(() => invoke('ceremony.preflight', { scriptPath: plan.scriptPath, bindingPath: plan.bindingPath }));
+    const r = await call(() => invoke('ceremony.preflight', { scriptPath: plan.scriptPath, bindingPath: plan.bindingPath, bindingSha256: plan.bindingSha256 }));
     if (r) setPreflight(r);
   }, [call, plan]);
 
   const start = useCallback(
-    async (outDir: string) => {
+    async () => {
       if (!plan) return;
-      const r = await call(() => invoke('ceremony.start', { scriptPath: plan.scriptPath, bindingPath: plan.bindingPath, approvedHash: plan.sha256, outDir }));
+      // No outDir: the main process opens its folder dialog for the output medium (a path from the window is refused).
+      const r = await call(() => invoke('ceremony.start', { scriptPath: plan.scriptPath, bindingPath: plan.bindingPath, approvedHash: plan.sha256, approvedBindingHash: plan.bindingSha256 }));
       if (!r) return;
       runId.current = r.runId;
       showRun(r);
@@ -192,7 +195,7 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
   const resume = useCallback(
     async (id: string) => {
       if (!plan) return;
-      const r = await call(() => invoke('ceremony.resume', { id, bindingPath: plan.bindingPath, approvedHash: plan.sha256 }));
+      const r = await call(() => invoke('ceremony.resume', { id, bindingPath: plan.bindingPath, approvedHash: plan.sha256, approvedBindingHash: plan.bindingSha256 }));
       if (!r) return;
       runId.current = r.runId;
       showRun(r);

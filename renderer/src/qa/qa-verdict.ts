@@ -26,14 +26,3 @@ export function countStates(checks: readonly QaCheckView[]): Record<QaCheckView[
   for (const c of checks) counts[c.status]++;
   return counts;
 }
-
-/** Where the HTML report goes by default: beside the folder, named for it, never inside it (the folder is the signed record). */
-export function defaultReportPath(dir: string, now: Date): string {
-  const trimmed = dir.replace(/[\\/]+$/, '');
-  const sep = trimmed.includes('\\') && !trimmed.includes('/') ? '\\' : '/';
-  const cut = trimmed.lastIndexOf(sep);
-  const parent = cut > 0 ? trimmed.slice(0, cut) : cut === 0 ? sep : '.';
-  const name = (cut >= 0 ? trimmed.slice(cut + 1) : trimmed) || 'manifest';
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  return `${parent === sep ? '' : parent}${sep}${name}-qa-report-${stamp}.html`;
-}

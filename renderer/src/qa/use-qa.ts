@@ -72,12 +72,13 @@ export function useQa(onError: (f: ApiFailure) => void) {
     [report, verifiedPaths, onError],
   );
 
+  /** The main process opens its save dialog and writes there; null: cancelled, nothing written. */
   const saveReport = useCallback(
-    async (out: string) => {
+    async () => {
       if (!verifiedPaths) return;
       try {
-        const r = await invoke('qa.saveReport', { ...verifyInput(verifiedPaths), out: out.trim() });
-        setSaved({ path: r.path, bytes: r.bytes });
+        const r = await invoke('qa.saveReport', verifyInput(verifiedPaths));
+        if (r) setSaved({ path: r.path, bytes: r.bytes });
       } catch (e) {
         onError(toFailure(e));
       }

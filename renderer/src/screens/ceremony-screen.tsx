@@ -2,6 +2,7 @@ import { useCallback, useState, type FormEvent } from 'react';
 import type { CeremonyDetailView } from '../../../preload/api.js';
 import type { ApiFailure } from '../api/hallmark.js';
 import { CeremonyDetail } from '../ceremony/ceremony-detail.js';
+import { BindingPlan } from '../ceremony/binding-plan.js';
 import { CaCalendarPanel } from '../ceremony/ca-calendar-panel.js';
 import { HashDisplay } from '../ceremony/hash-display.js';
 import { NameSignOff } from '../ceremony/name-sign-off.js';
@@ -32,7 +33,7 @@ export function CeremonyScreen() {
   const [scriptPath, setScriptPath] = useState('');
   const [bindingPath, setBindingPath] = useState('');
   const plan = c.plan;
-  const approvedBy = new Map(c.approvals.filter((a) => a.sha256 === plan?.sha256).map((a) => [a.name, a.time]));
+  const approvedBy = new Map(c.approvals.filter((a) => a.sha256 === plan?.sha256 && a.bindingSha256 === plan?.bindingSha256).map((a) => [a.name, a.time]));
   const allApproved = plan !== null && plan.participants.custodians.every((n) => approvedBy.has(n));
   const running = c.run !== null;
   const [composing, setComposing] = useState(false);
@@ -147,8 +148,12 @@ export function CeremonyScreen() {
                 ]}
               />
             </section>
+            <section className="ceremony-panel" aria-label="Binding">
+              <h2 className="section-title">1b. The binding's SHA-256 — this machine's module, token and secret sources</h2>
+              <BindingPlan plan={plan} />
+            </section>
             <section className="ceremony-panel" aria-label="Hash approval">
-              <h2 className="section-title">2. Custodians approve this hash</h2>
+              <h2 className="section-title">2. Custodians approve both hashes: the script's and the binding's</h2>
               {plan.participants.custodians.map((n) => (
                 <NameSignOff key={n} role="custodian" name={n} time={approvedBy.get(n) ?? null} verb="approved" disabled={c.busy} testId="ceremony-approval" onSign={c.approve} />
               ))}

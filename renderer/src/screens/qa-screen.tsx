@@ -8,7 +8,7 @@ import { VirtualTable } from '../components/virtual-table.js';
 import { QaCheckList } from '../qa/qa-check-list.js';
 import { QA_DEVICE_COLUMNS } from '../qa/qa-device-columns.js';
 import { QaDeviceDetail } from '../qa/qa-device-detail.js';
-import { defaultReportPath, verdictOf } from '../qa/qa-verdict.js';
+import { verdictOf } from '../qa/qa-verdict.js';
 import { useQa, type QaPaths } from '../qa/use-qa.js';
 
 const ROW_HEIGHT = 28;
@@ -24,12 +24,11 @@ export function QaScreen() {
   const onError = useCallback((f: ApiFailure) => report('QA', f), [report]);
   const qa = useQa(onError);
   const [paths, setPaths] = useState<QaPaths>({ dir: '', trustPem: '', planCsv: '', previousDir: '' });
-  const [out, setOut] = useState('');
   const set = (k: keyof QaPaths) => (e: { target: { value: string } }) => setPaths((p) => ({ ...p, [k]: e.target.value }));
   const canVerify = paths.dir.trim() !== '' && paths.trustPem.trim() !== '' && !qa.running;
   const [needTrust, setNeedTrust] = useState(false);
 
-  const run = (p: QaPaths) => void qa.verify(p).then(() => setOut((o) => (o.trim() === '' ? defaultReportPath(p.dir.trim(), new Date()) : o)));
+  const run = (p: QaPaths) => void qa.verify(p);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -111,18 +110,16 @@ export function QaScreen() {
             </dl>
             <QaCheckList checks={r.checks} />
             <div className="qa-save">
-              <label className="field" htmlFor="qa-report-out">
-                <span className="field__label">HTML report to</span>
-                <input id="qa-report-out" className="input input--wide" data-testid="qa-report-out" value={out} onChange={(e) => setOut(e.target.value)} />
-              </label>
-              <button type="button" className="button" data-testid="qa-save-report" disabled={out.trim() === ''} onClick={() => void qa.saveReport(out)}>
-                Save HTML report
+              <button type="button" className="button" data-testid="qa-save-report" onClick={() => void qa.saveReport()}>
+                Save HTML report…
               </button>
               {qa.saved ? (
                 <span className="hint" data-testid="qa-saved">
                   Saved {qa.saved.path} ({qa.saved.bytes} bytes); an existing file is never overwritten.
                 </span>
-              ) : null}
+              ) : (
+                <span className="hint">Choose where in the dialog: on the QA medium, never inside the workspace.</span>
+              )}
             </div>
             <div className="qa-devices">
               <div className="qa-devices__list" {...activation}>

@@ -1,0 +1,135 @@
+import type { PoolClient } from 'pg';
+import { canonicalJson, type JsonValue } from '../../encoding/canonical-json.js';
+import { auditHash } from '../audit/audit-hash.js';
+import { GENESIS_HASH, type AuditEntry, type AuditEvent, type AuditHead } from '../audit/audit-entry.js';
+import { validateEvent } from '../audit/audit-log.js';
+import type { ChainProblem, ChainStatus } from '../audit/audit-verify.js';
+import { PG_AUDIT_PROTECTION_TRIGGERS } from './migrations/index.js';
+
+export interface PgAuditRow {
+  seq: number;
+  time: string;
+  actor: string;
+  action: string;
+  subject: string;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * Appends one entry inside the caller's transaction. The head row is locked first
+ * (FOR UPDATE), so concurrent appenders from any number of machines queue on it and each
+ * extends the head the previous one committed: the chain cannot fork. The hash is the
+ * workspace log's (`auditHash`, hallmark-audit-v1), byte for byte.
+ */
+export async function appendAuditIn(client: PoolClient, event: AuditEvent, now: Date = new Date()): Promise<AuditEntry> {
+  validateEvent(event);
+  const head = (await client.query<{ seq: number; hash: string }>('SELECT seq, hash FROM inventory_audit_head WHERE id = 1 FOR UPDATE')).rows[0];
+  if (!head) throw Object.assign(new Error('the inventory audit head row is missing'), { code: 'HM001' });
+  const unsigned = {
+    seq: head.seq + 1,
+    time: now.toISOString(),
+    actor: event.actor,
+    action: event.action,
+    subject: event.subject,
+    details: (event.details ?? {}) as { [key: string]: JsonValue },
+    prevHash: head.hash,
+  };
+  const entry: AuditEntry = { ...unsigned, hash: auditHash(unsigned) };
+  await client.query('INSERT INTO inventory_audit_log (seq, time, actor, action, subject, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+    entry.seq,
+    entry.time,
+    entry.actor,
+    entry.action,
+    entry.subject,
+    canonicalJson(entry.details),
+    entry.prevHash,
+    entry.hash,
+  ]);
+  return entry;
+}
+
+export function pgRowToEntry(row: PgAuditRow): AuditEntry {
+  return { seq: row.seq, time: row.time, actor: row.actor, action: row.action, subject: row.subject, details: JSON.parse(row.details) as AuditEntry['details'], prevHash: row.prev_hash, hash: row.hash };
+}
+
+const PAGE = 10_000;
+
+/**
+ * The workspace verifier's walk (audit-verify.ts) over the PostgreSQL log: every hash
+ * recomputed from seq 1, the recorded head compared, the protection triggers required
+ * present and enabled. Runs in one REPEATABLE READ, read-only transaction (one snapshot,
+ * so concurrent appends cannot make a sound log look broken), paging by seq.
+ */
+export async function verifyPgAuditChain(client: PoolClient): Promise<ChainStatus> {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    const status = await walk(client);
+    await client.query('COMMIT');
+    return status;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+async function walk(client: PoolClient): Promise<ChainStatus> {
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let lastGood: AuditHead | null = null;
+  let count = 0;
+  const fail = (problem: ChainProblem, firstBadSeq: number | null, message: string): ChainStatus => ({ ok: false, count, lastGood, firstBadSeq, problem, message });
+
+  let after = 0;
+  for (;;) {
+    const rows = (await client.query<PgAuditRow>('SELECT * FROM inventory_audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PAGE])).rows;
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      count++;
+      if (row.seq !== expectedSeq) {
+        // seq is the primary key and the rows come in seq order, so only a gap is possible here
+        return fail('ENTRY_MISSING', expectedSeq, `entry ${expectedSeq} is missing: the log jumps from ${expectedSeq - 1} to ${row.seq}`);
+      }
+      let details: AuditEntry['details'];
+      try {
+        details = JSON.parse(row.details) as AuditEntry['details'];
+      } catch {
+        return fail('ENTRY_UNREADABLE', row.seq, `entry ${row.seq} has details that are not valid JSON`);
+      }
+      if (row.prev_hash !== prevHash) return fail('CHAIN_BROKEN', row.seq, `entry ${row.seq} does not link to entry ${row.seq - 1}: its previous hash differs`);
+      let recomputed: string;
+      try {
+        recomputed = auditHash({ seq: row.seq, time: row.time, actor: row.actor, action: row.action, subject: row.subject, details, prevHash: row.prev_hash });
+      } catch {
+        return fail('ENTRY_UNREADABLE', row.seq, `entry ${row.seq} has details that cannot be hashed`);
+      }
+      if (recomputed !== row.hash) return fail('ENTRY_ALTERED', row.seq, `entry ${row.seq} was altered: its contents no longer match its hash`);
+      lastGood = { seq: row.seq, hash: row.hash };
+      prevHash = row.hash;
+      expectedSeq++;
+    }
+    after = rows[rows.length - 1]!.seq;
+  }
+
+  const recorded = (await client.query<AuditHead>('SELECT seq, hash FROM inventory_audit_head WHERE id = 1')).rows[0];
+  if (!recorded) return fail('PROTECTION_MISSING', null, 'the audit head row was removed');
+  if (recorded.seq > (lastGood?.seq ?? 0)) {
+    return fail('TAIL_TRUNCATED', (lastGood?.seq ?? 0) + 1, `entries ${(lastGood?.seq ?? 0) + 1} to ${recorded.seq} were deleted from the end of the log`);
+  }
+  if (lastGood && recorded.seq === lastGood.seq && recorded.hash !== lastGood.hash) return fail('ENTRY_ALTERED', lastGood.seq, `entry ${lastGood.seq} differs from the recorded chain head`);
+  if (lastGood && recorded.seq < lastGood.seq) return fail('CHAIN_BROKEN', recorded.seq + 1, `entries after ${recorded.seq} were added without moving the recorded head`);
+
+  const present = new Set(
+    (
+      await client.query<{ tgname: string }>(
+        `SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+          WHERE c.relname IN ('inventory_audit_log', 'inventory_audit_head') AND c.relnamespace = current_schema()::regnamespace
+            AND NOT t.tgisinternal AND t.tgenabled IN ('O', 'A')`,
+      )
+    ).rows.map((r) => r.tgname),
+  );
+  const missing = PG_AUDIT_PROTECTION_TRIGGERS.filter((t) => !present.has(t));
+  if (missing.length > 0) return fail('PROTECTION_MISSING', null, `the audit log's append-only protection was removed or disabled (missing: ${missing.join(', ')})`);
+  return { ok: true, count, head: lastGood };
+}

@@ -1,0 +1,57 @@
+import { pkcs11AllowList, type Pkcs11ModuleAllowList } from '../keys/pkcs11/pkcs11-module-policy.js';
+import type { Workspace } from './workspace.js';
+
+const PKCS11_MODULES = 'pkcs11.allowedModules';
+
+/**
+ * The workspace's settings (table `settings`, migration 010). Changes are audited in the
+ * same transaction; reads never fail on a missing row (the default applies).
+ */
+export class SettingsRepository {
+  constructor(private readonly ws: Workspace) {}
+
+  /** The PKCS#11 modules this workspace may load, besides HALLMARK_PKCS11_MODULES (absolute paths). */
+  pkcs11Modules(): string[] {
+    const v = this.get(PKCS11_MODULES);
+    return Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : [];
+  }
+
+  /** Adds a module to the list; false when it was listed already. The caller checks the file first. */
+  allowPkcs11Module(path: string, actor: string): boolean {
+    return this.ws.transact(() => {
+      const list = this.pkcs11Modules();
+      if (list.includes(path)) return false;
+      this.put(PKCS11_MODULES, [...list, path], actor);
+      this.ws.audit.append({ actor, action: 'settings.pkcs11-module-allowed', subject: path, details: { modules: [...list, path] } });
+      return true;
+    });
+  }
+
+  /** Removes a module from the list; false when it was not listed. */
+  removePkcs11Module(path: string, actor: string): boolean {
+    return this.ws.transact(() => {
+      const list = this.pkcs11Modules();
+      if (!list.includes(path)) return false;
+      const rest = list.filter((p) => p !== path);
+      this.put(PKCS11_MODULES, rest, actor);
+      this.ws.audit.append({ actor, action: 'settings.pkcs11-module-removed', subject: path, details: { modules: rest } });
+      return true;
+    });
+  }
+
+  private get(key: string): unknown {
+    const row = this.ws.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as unknown) : undefined;
+  }
+
+  private put(key: string, value: unknown, actor: string): void {
+    this.ws.db
+      .prepare('INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by')
+      .run(key, JSON.stringify(value), new Date().toISOString(), actor);
+  }
+}
+
+/** The modules a loader in this workspace may load: the main process's HALLMARK_PKCS11_MODULES, then the workspace's setting. */
+export function pkcs11ModulesAllowed(ws: Workspace, env: NodeJS.ProcessEnv): Pkcs11ModuleAllowList {
+  return pkcs11AllowList(env, new SettingsRepository(ws).pkcs11Modules());
+}
