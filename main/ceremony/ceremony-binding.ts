@@ -205,17 +205,22 @@ export function typedKey(at: string): string {
 }
 
 /** The key a source's secret is found under in the run's environment. */
+/** The 1-based line where the YAML node at `path` starts, for showing a binding part by its line. */
+function yamlLineLocator(text: string): (path: (string | number)[]) => number | null {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  return (path) => {
+    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? lines.linePos(node.range[0]).line : null;
+  };
+}
+
 export function secretKey(source: BindingSecretSource): string {
   return source.env ?? typedKey(source.at);
 }
 
 function secretSources(loaded: Omit<LoadedBinding, 'sources'>, text: string): BindingSecretSource[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  const lineOf = (path: (string | number)[]): number | null => {
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    return node?.range ? lines.linePos(node.range[0]).line : null;
-  };
+  const lineOf = yamlLineLocator(text);
   const b = loaded.binding;
   const out: BindingSecretSource[] = [];
   const add = (path: (string | number)[], source: SecretSource, custodian: string | null) =>
@@ -422,12 +427,7 @@ export interface BindingPart {
  */
 export function bindingParts(loaded: LoadedBinding): BindingPart[] {
   const text = loaded.bytes.toString('utf8');
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  const lineOf = (path: (string | number)[]): number | null => {
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    return node?.range ? lines.linePos(node.range[0]).line : null;
-  };
+  const lineOf = yamlLineLocator(text);
   const b = loaded.binding;
   const parts: BindingPart[] = [];
   const part = (label: string, value: string, path: (string | number)[], attention: string | null = null) => parts.push({ label, value, line: lineOf(path), attention });

@@ -1,6 +1,6 @@
 import type { Db } from '../database.js';
-import { auditHash } from './audit-hash.js';
-import { GENESIS_HASH, type AuditEntry, type AuditHead } from './audit-entry.js';
+import { AuditChainWalk, type AuditRow } from './audit-chain-walk.js';
+import type { AuditHead } from './audit-entry.js';
 import { AUDIT_PROTECTION_TRIGGERS } from './audit-trigger-names.js';
 
 export type ChainProblem =
@@ -30,17 +30,6 @@ export type ChainStatus =
       readonly message: string;
     };
 
-interface RawRow {
-  seq: number;
-  time: string;
-  actor: string;
-  action: string;
-  subject: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
 /**
  * Walks the whole log from seq 1, recomputing every hash. Reads run in one transaction so
  * a concurrent append cannot make a consistent log look broken.
@@ -50,77 +39,14 @@ export function verifyAuditChain(db: Db): ChainStatus {
 }
 
 function walk(db: Db): ChainStatus {
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let lastGood: AuditHead | null = null;
-  let count = 0;
-  const fail = (problem: ChainProblem, firstBadSeq: number | null, message: string): ChainStatus => ({
-    ok: false,
-    count,
-    lastGood,
-    firstBadSeq,
-    problem,
-    message,
-  });
-
-  const rows = db.prepare('SELECT * FROM audit_log ORDER BY rowid').iterate() as IterableIterator<RawRow>;
-  for (const row of rows) {
-    count++;
-    if (row.seq !== expectedSeq) {
-      if (row.seq > expectedSeq) {
-        return fail('ENTRY_MISSING', expectedSeq, `entry ${expectedSeq} is missing: the log jumps from ${expectedSeq - 1} to ${row.seq}`);
-      }
-      return fail('CHAIN_BROKEN', row.seq, `entry ${row.seq} is out of order (expected ${expectedSeq})`);
-    }
-    let details: AuditEntry['details'];
-    try {
-      details = JSON.parse(row.details) as AuditEntry['details'];
-    } catch {
-      return fail('ENTRY_UNREADABLE', row.seq, `entry ${row.seq} has details that are not valid JSON`);
-    }
-    if (row.prev_hash !== prevHash) {
-      return fail('CHAIN_BROKEN', row.seq, `entry ${row.seq} does not link to entry ${row.seq - 1}: its previous hash differs`);
-    }
-    let recomputed: string;
-    try {
-      recomputed = auditHash({
-        seq: row.seq,
-        time: row.time,
-        actor: row.actor,
-        action: row.action,
-        subject: row.subject,
-        details,
-        prevHash: row.prev_hash,
-      });
-    } catch {
-      return fail('ENTRY_UNREADABLE', row.seq, `entry ${row.seq} has details that cannot be hashed`);
-    }
-    if (recomputed !== row.hash) {
-      return fail('ENTRY_ALTERED', row.seq, `entry ${row.seq} was altered: its contents no longer match its hash`);
-    }
-    lastGood = { seq: row.seq, hash: row.hash };
-    prevHash = row.hash;
-    expectedSeq++;
+  const walk = new AuditChainWalk();
+  for (const row of db.prepare('SELECT * FROM audit_log ORDER BY rowid').iterate() as IterableIterator<AuditRow>) {
+    const failed = walk.row(row);
+    if (failed) return failed;
   }
-
   const recorded = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as AuditHead | undefined;
-  if (recorded && (recorded.seq > (lastGood?.seq ?? 0))) {
-    return fail(
-      'TAIL_TRUNCATED',
-      (lastGood?.seq ?? 0) + 1,
-      `entries ${(lastGood?.seq ?? 0) + 1} to ${recorded.seq} were deleted from the end of the log`,
-    );
-  }
-  if (recorded && lastGood && recorded.seq === lastGood.seq && recorded.hash !== lastGood.hash) {
-    return fail('ENTRY_ALTERED', lastGood.seq, `entry ${lastGood.seq} differs from the recorded chain head`);
-  }
-
-  const present = new Set(
-    db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[],
-  );
-  const missing = AUDIT_PROTECTION_TRIGGERS.filter((t) => !present.has(t));
-  if (missing.length > 0) {
-    return fail('PROTECTION_MISSING', null, `the audit log's append-only protection was removed (missing: ${missing.join(', ')})`);
-  }
-  return { ok: true, count, head: lastGood };
+  const headFailed = recorded ? walk.head(recorded) : null;
+  if (headFailed) return headFailed;
+  const present = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[]);
+  return walk.protection(AUDIT_PROTECTION_TRIGGERS.filter((t) => !present.has(t))) ?? walk.done();
 }

@@ -1,21 +1,13 @@
 import type { PoolClient } from 'pg';
 import { canonicalJson, type JsonValue } from '../../encoding/canonical-json.js';
 import { auditHash } from '../audit/audit-hash.js';
-import { GENESIS_HASH, type AuditEntry, type AuditEvent, type AuditHead } from '../audit/audit-entry.js';
+import type { AuditEntry, AuditEvent, AuditHead } from '../audit/audit-entry.js';
 import { validateEvent } from '../audit/audit-log.js';
-import type { ChainProblem, ChainStatus } from '../audit/audit-verify.js';
+import type { ChainStatus } from '../audit/audit-verify.js';
+import { AuditChainWalk, type AuditRow } from '../audit/audit-chain-walk.js';
 import { PG_AUDIT_PROTECTION_TRIGGERS } from './migrations/index.js';
 
-export interface PgAuditRow {
-  seq: number;
-  time: string;
-  actor: string;
-  action: string;
-  subject: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
+export type PgAuditRow = AuditRow;
 
 /**
  * Appends one entry inside the caller's transaction. The head row is locked first
@@ -75,50 +67,25 @@ export async function verifyPgAuditChain(client: PoolClient): Promise<ChainStatu
 }
 
 async function walk(client: PoolClient): Promise<ChainStatus> {
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let lastGood: AuditHead | null = null;
-  let count = 0;
-  const fail = (problem: ChainProblem, firstBadSeq: number | null, message: string): ChainStatus => ({ ok: false, count, lastGood, firstBadSeq, problem, message });
-
+  const walk = new AuditChainWalk();
   let after = 0;
   for (;;) {
     const rows = (await client.query<PgAuditRow>('SELECT * FROM inventory_audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PAGE])).rows;
     if (rows.length === 0) break;
     for (const row of rows) {
-      count++;
-      if (row.seq !== expectedSeq) {
-        // seq is the primary key and the rows come in seq order, so only a gap is possible here
-        return fail('ENTRY_MISSING', expectedSeq, `entry ${expectedSeq} is missing: the log jumps from ${expectedSeq - 1} to ${row.seq}`);
-      }
-      let details: AuditEntry['details'];
-      try {
-        details = JSON.parse(row.details) as AuditEntry['details'];
-      } catch {
-        return fail('ENTRY_UNREADABLE', row.seq, `entry ${row.seq} has details that are not valid JSON`);
-      }
-      if (row.prev_hash !== prevHash) return fail('CHAIN_BROKEN', row.seq, `entry ${row.seq} does not link to entry ${row.seq - 1}: its previous hash differs`);
-      let recomputed: string;
-      try {
-        recomputed = auditHash({ seq: row.seq, time: row.time, actor: row.actor, action: row.action, subject: row.subject, details, prevHash: row.prev_hash });
-      } catch {
-        return fail('ENTRY_UNREADABLE', row.seq, `entry ${row.seq} has details that cannot be hashed`);
-      }
-      if (recomputed !== row.hash) return fail('ENTRY_ALTERED', row.seq, `entry ${row.seq} was altered: its contents no longer match its hash`);
-      lastGood = { seq: row.seq, hash: row.hash };
-      prevHash = row.hash;
-      expectedSeq++;
+      const failed = walk.row(row);
+      if (failed) return failed;
     }
     after = rows[rows.length - 1]!.seq;
   }
 
   const recorded = (await client.query<AuditHead>('SELECT seq, hash FROM inventory_audit_head WHERE id = 1')).rows[0];
-  if (!recorded) return fail('PROTECTION_MISSING', null, 'the audit head row was removed');
-  if (recorded.seq > (lastGood?.seq ?? 0)) {
-    return fail('TAIL_TRUNCATED', (lastGood?.seq ?? 0) + 1, `entries ${(lastGood?.seq ?? 0) + 1} to ${recorded.seq} were deleted from the end of the log`);
-  }
-  if (lastGood && recorded.seq === lastGood.seq && recorded.hash !== lastGood.hash) return fail('ENTRY_ALTERED', lastGood.seq, `entry ${lastGood.seq} differs from the recorded chain head`);
-  if (lastGood && recorded.seq < lastGood.seq) return fail('CHAIN_BROKEN', recorded.seq + 1, `entries after ${recorded.seq} were added without moving the recorded head`);
+  if (!recorded) return walk.fail('PROTECTION_MISSING', null, 'the audit head row was removed');
+  const headFailed = walk.head(recorded);
+  if (headFailed) return headFailed;
+  const last = walk.lastVerified;
+  // Without SQLite's head trigger, rows appended around the head are caught here.
+  if (last && recorded.seq < last.seq) return walk.fail('CHAIN_BROKEN', recorded.seq + 1, `entries after ${recorded.seq} were added without moving the recorded head`);
 
   const present = new Set(
     (
@@ -129,7 +96,5 @@ async function walk(client: PoolClient): Promise<ChainStatus> {
       )
     ).rows.map((r) => r.tgname),
   );
-  const missing = PG_AUDIT_PROTECTION_TRIGGERS.filter((t) => !present.has(t));
-  if (missing.length > 0) return fail('PROTECTION_MISSING', null, `the audit log's append-only protection was removed or disabled (missing: ${missing.join(', ')})`);
-  return { ok: true, count, head: lastGood };
+  return walk.protection(PG_AUDIT_PROTECTION_TRIGGERS.filter((t) => !present.has(t)), 'removed or disabled') ?? walk.done();
 }
