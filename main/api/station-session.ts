@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { Input, StationEventView, StationLogEntryView, StationStatusView } from '../../preload/api.js';
 import { loadCa } from '../ca/certificate-authority.js';
-import { HallmarkError } from '../errors/hallmark-error.js';
+import { HallmarkError, isHallmarkError } from '../errors/hallmark-error.js';
 import { openSigningKey } from '../keys/open-signing-key.js';
 import type { DeviceOpener } from '../station/open-device.js';
 import { startStation, type StationRun } from '../station/start-station.js';
@@ -62,7 +62,17 @@ export class StationSession {
     const ca = loadCa(this.ws, batch.issuingCa);
     // The unlock (with the typed secret) lives only in this frame: once the key is open,
     // nothing keeps a reference to it.
-    const caKey = await openSigningKey(ca.key, caKeyUnlock(ca.key, req.unlock, this.ws, this.options.env ?? process.env));
+    let unlock: ReturnType<typeof caKeyUnlock>;
+    try {
+      unlock = caKeyUnlock(ca.key, req.unlock, this.ws, this.options.env ?? process.env);
+    } catch (e) {
+      // A module refused before it was loaded is a security decision: it goes into the log.
+      if (isHallmarkError(e) && (e.code === 'PKCS11_MODULE_NOT_ALLOWED' || e.code === 'PKCS11_MODULE_UNSAFE')) {
+        this.ws.audit.append({ actor: operator, action: 'station.refused', subject: batch.id, details: { code: e.code, module: String(e.details?.['path'] ?? e.details?.['module'] ?? '') } });
+      }
+      throw e;
+    }
+    const caKey = await openSigningKey(ca.key, unlock);
     if (this.running) {
       caKey.close();
       throw new HallmarkError('STATION_BUSY', 'another run started while the key was being opened', 'input');

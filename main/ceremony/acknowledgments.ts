@@ -54,7 +54,7 @@ export function ackFileSource(path: string): AckSource {
     async collect(step, script, say) {
       for (const [role, names] of listed) {
         for (const n of names) {
-          if (!membersOf(script, role).includes(n)) throw new CeremonyError('CEREMONY_ACK_INVALID', `${path}: "${n}" is not one of the script's ${role}`);
+          if (!membersOf(script, role).includes(n)) throw new CeremonyError('CEREMONY_ACK_INVALID', `${path}: a name that is not one of the script's ${role} (${membersOf(script, role).join(', ')})`);
         }
       }
       const out: Acknowledgment[] = [];

@@ -74,13 +74,13 @@ export function parseAcksFile(text: string, path: string): LoadedAcksFile {
   // format does; every later collect repeats the cheap check rather than keep state.
   const check = (script: CeremonyScript) => {
     const notIn = (yamlPath: (string | number)[], name: string, role: Role) => {
-      if (!membersOf(script, role).includes(name)) throw new CeremonyError('CEREMONY_ACK_INVALID', `${at(yamlPath)}: "${name}" is not one of the script's ${role}`);
+      if (!membersOf(script, role).includes(name)) throw new CeremonyError('CEREMONY_ACK_INVALID', `${at(yamlPath)}: that name is not one of the script's ${role} (${membersOf(script, role).join(', ')})`);
     };
     if (acks.acknowledge.administrator !== undefined) notIn(['acknowledge', 'administrator'], acks.acknowledge.administrator, 'administrator');
     for (const role of ['custodians', 'witnesses'] as const) (acks.acknowledge[role] ?? []).forEach((n, i) => notIn(['acknowledge', role, i], n, role));
     const steps = new Set(script.steps.map((s) => s.id));
     (acks.exceptions ?? []).forEach((x, i) => {
-      if (!steps.has(x.step)) throw new CeremonyError('CEREMONY_ACK_INVALID', `${at(['exceptions', i, 'step'])}: the script has no step "${x.step}"`);
+      if (!steps.has(x.step)) throw new CeremonyError('CEREMONY_ACK_INVALID', `${at(['exceptions', i, 'step'])}: names a step the script does not have (its steps: ${[...steps].join(', ')})`);
       notIn(['exceptions', i, 'witness'], x.witness, 'witnesses');
     });
     for (const n of Object.keys(acks.shareTexts ?? {})) notIn(['shareTexts', n], n, 'custodians');

@@ -155,6 +155,9 @@ describe.skipIf(!gccAvailable())('a PKCS#11 module brought on the medium', () =>
       expect(r).toMatchObject({ ok: false, error: { code: 'PKCS11_MODULE_NOT_ALLOWED', message: expect.stringContaining(m.lib.path) } });
       expect(m.lib.loaded()).toBe(false);
       expect(station.status().run).toBeNull();
+      expect(ws.audit.query({ action: 'station.refused' }).entries.map((e) => [e.actor, e.subject, e.details])).toEqual([
+        ['Tina Tech', 'WO-TOKEN', { code: 'PKCS11_MODULE_NOT_ALLOWED', module: m.lib.path }],
+      ]);
       await station.dispose();
     } finally {
       ws.close();

@@ -59,7 +59,7 @@ describe('--acks YAML file', () => {
   it('refuses a name that is not a participant in that role when the run starts', async () => {
     const acks = parseAcksFile(base.replace('custodians: [Bob Custodian, Carol Custodian]', 'custodians: [Bob Custodian, Dave Witness]'), 'a.yaml');
     const r = await refusal(() => acks.source.collect(step('preflight-confirmed'), script, say));
-    expect(r).toEqual({ code: 'CEREMONY_ACK_INVALID', message: `a.yaml: line 4: "Dave Witness" is not one of the script's custodians` });
+    expect(r).toEqual({ code: 'CEREMONY_ACK_INVALID', message: `a.yaml: line 4: that name is not one of the script's custodians (Bob Custodian, Carol Custodian)` });
   });
 
   it('stops at the step whose participant is not listed', async () => {
@@ -73,13 +73,13 @@ describe('--acks YAML file', () => {
     const text = `${base}exceptions:\n  - step: generate-key\n    witness: Dave Witness\n    note: fine\n  - step: generate-keys\n    witness: Dave Witness\n    note: typo\n`;
     const acks = parseAcksFile(text, 'a.yaml');
     const r = await refusal(() => acks.source.collect(step('preflight-confirmed'), script, say));
-    expect(r).toEqual({ code: 'CEREMONY_ACK_INVALID', message: 'a.yaml: line 10: the script has no step "generate-keys"' });
+    expect(r).toEqual({ code: 'CEREMONY_ACK_INVALID', message: 'a.yaml: line 10: names a step the script does not have (its steps: preflight-confirmed, generate-key, sign-root, outputs-read-aloud)' });
   });
 
   it('refuses an exception by someone who is not a witness', async () => {
     const acks = parseAcksFile(`${base}exceptions:\n  - step: sign-root\n    witness: Bob Custodian\n    note: n\n`, 'a.yaml');
     const r = await refusal(() => acks.source.collect(step('preflight-confirmed'), script, say));
-    expect(r).toEqual({ code: 'CEREMONY_ACK_INVALID', message: `a.yaml: line 8: "Bob Custodian" is not one of the script's witnesses` });
+    expect(r).toEqual({ code: 'CEREMONY_ACK_INVALID', message: `a.yaml: line 8: that name is not one of the script's witnesses (Dave Witness)` });
   });
 
   it("types back each custodian's share text from the file next to the acks file", async () => {
