@@ -7,6 +7,10 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Two files at a time: most integration files wait on child processes (the CLI, openssl,
+    // socat, agents, PostgreSQL), so two workers on 2 cores keep both busy; one left the
+    // suite at 500+ s. e2e files still run one at a time (below).
+    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 60_000 } },
