@@ -1,5 +1,6 @@
 import type { Input, OperationName, Output } from '../../preload/api.js';
 import { OutputPathError } from '../files/output-path.js';
+import { MediaFileError } from '../files/read-media-file.js';
 import type { Workspace } from '../store/workspace.js';
 import { APP_VERSION } from '../app-version.js';
 import { createCeremonyHandlers } from './ceremony-handlers.js';
@@ -44,32 +45,48 @@ export function createCoreHandlers(
     ...createCeremonyHandlers(workspace, ceremony, { folders: ports.folders ?? NO_FOLDER_PICKER, saves: ports.saves ?? NO_SAVE_PICKER }),
     ...createDialogHandlers(ports.folders ?? NO_FOLDER_PICKER),
   };
-  for (const op of OUTPUT_OPERATIONS) auditOutputRefusals(workspace, handlers, op);
+  for (const op of Object.keys(handlers) as OperationName[]) auditRefusals(workspace, handlers, op);
   return handlers;
 }
 
-/** The operations that write a file or folder the user chose. */
-const OUTPUT_OPERATIONS = ['qa.saveReport', 'ceremony.exportCalendar', 'ceremony.start'] as const;
+/** Media refusals that say someone prepared the file (a link, a device, a swap under us, a size no honest file has). */
+const MEDIA_REFUSALS = new Set(['FILE_SYMLINK_REFUSED', 'FILE_NOT_REGULAR', 'FILE_CHANGED_WHILE_OPENING', 'FILE_TOO_LARGE']);
+
+/** The audit action for a refusal the log must hold, or null for an ordinary error. */
+function refusalAction(e: unknown): { action: string; path: string | null; code: string; message: string } | null {
+  if (e instanceof OutputPathError && (e.code === 'OUTPUT_PATH_FROM_RENDERER' || e.code === 'OUTPUT_INSIDE_WORKSPACE')) return { action: 'output.refused', path: e.path ?? null, code: e.code, message: e.message };
+  if (e instanceof MediaFileError && MEDIA_REFUSALS.has(e.code)) return { action: 'media.refused', path: e.path, code: e.code, message: e.message };
+  return null;
+}
 
 /**
  * An output refused for where it was going (a path sent by the window, a place inside the
- * workspace) is recorded in the audit log as `output.refused`, then reported as it was.
+ * workspace) is recorded in the audit log as `output.refused`, and a file on a medium
+ * refused for what it is (a symlink, a FIFO, a file changed while opening, an impossible
+ * size) as `media.refused`; then the error is reported as it was.
  */
-function auditOutputRefusals(workspace: Workspace, handlers: Handlers, op: (typeof OUTPUT_OPERATIONS)[number]): void {
+function auditRefusals(workspace: Workspace, handlers: Handlers, op: OperationName): void {
   const inner = handlers[op] as (input: unknown, caller?: unknown) => unknown;
-  const wrapped = async (input: unknown, caller?: unknown) => {
-    try {
-      return await inner(input, caller);
-    } catch (e) {
-      if (e instanceof OutputPathError && (e.code === 'OUTPUT_PATH_FROM_RENDERER' || e.code === 'OUTPUT_INSIDE_WORKSPACE')) {
-        try {
-          workspace.audit.append({ actor: 'app', action: 'output.refused', subject: e.path ?? op, details: { operation: op, code: e.code, message: e.message } });
-        } catch {
-          // the refusal is the error to report
-        }
+  const record = (e: unknown): never => {
+    const refusal = refusalAction(e);
+    if (refusal !== null) {
+      try {
+        workspace.audit.append({ actor: 'app', action: refusal.action, subject: refusal.path ?? op, details: { operation: op, code: refusal.code, message: refusal.message } });
+      } catch {
+        // the refusal is the error to report
       }
-      throw e;
     }
+    throw e;
+  };
+  // Synchronous handlers stay synchronous: only a returned promise gets the catch.
+  const wrapped = (input: unknown, caller?: unknown) => {
+    let out: unknown;
+    try {
+      out = inner(input, caller);
+    } catch (e) {
+      return record(e);
+    }
+    return out instanceof Promise ? out.catch(record) : out;
   };
   (handlers as Record<string, unknown>)[op] = wrapped;
 }
