@@ -1,6 +1,6 @@
 import type { Input, OperationName, Output } from '../../preload/api.js';
 import { OutputPathError } from '../files/output-path.js';
-import { MediaFileError } from '../files/read-media-file.js';
+import { MEDIA_TAMPERING_CODES, MediaFileError } from '../files/read-media-file.js';
 import type { Workspace } from '../store/workspace.js';
 import { APP_VERSION } from '../app-version.js';
 import { createCeremonyHandlers } from './ceremony-handlers.js';
@@ -49,13 +49,10 @@ export function createCoreHandlers(
   return handlers;
 }
 
-/** Media refusals that say someone prepared the file (a link, a device, a swap under us, a size no honest file has). */
-const MEDIA_REFUSALS = new Set(['FILE_SYMLINK_REFUSED', 'FILE_NOT_REGULAR', 'FILE_CHANGED_WHILE_OPENING', 'FILE_TOO_LARGE']);
-
 /** The audit action for a refusal the log must hold, or null for an ordinary error. */
 function refusalAction(e: unknown): { action: string; path: string | null; code: string; message: string } | null {
   if (e instanceof OutputPathError && (e.code === 'OUTPUT_PATH_FROM_RENDERER' || e.code === 'OUTPUT_INSIDE_WORKSPACE')) return { action: 'output.refused', path: e.path ?? null, code: e.code, message: e.message };
-  if (e instanceof MediaFileError && MEDIA_REFUSALS.has(e.code)) return { action: 'media.refused', path: e.path, code: e.code, message: e.message };
+  if (e instanceof MediaFileError && MEDIA_TAMPERING_CODES.has(e.code)) return { action: 'media.refused', path: e.path, code: e.code, message: e.message };
   return null;
 }
 

@@ -1,3 +1,4 @@
+import { MEDIA_TAMPERING_CODES, MediaFileError } from '../files/read-media-file.js';
 import type { Input, InventoryImportResultView, OperationName, Output } from '../../preload/api.js';
 import { isHallmarkError } from '../errors/hallmark-error.js';
 import { importManifestFolder } from '../inventory/import-manifest.js';
@@ -38,6 +39,10 @@ export function createInventoryHandlers(ws: Workspace): InventoryHandlers {
           results.push({ folder, ok: true, created: r.created, batchId: m.batchId, sequence: m.sequence, entries: m.entries, added: m.added, unchanged: m.unchanged, retired: m.retired, notes: r.notes });
         } catch (e) {
           if (!isHallmarkError(e)) throw e;
+          // One folder's refusal does not stop the others, so core-api's wrapper never sees it: audit it here.
+          if (e instanceof MediaFileError && MEDIA_TAMPERING_CODES.has(e.code)) {
+            ws.audit.append({ actor: operator.trim(), action: 'media.refused', subject: e.path, details: { operation: 'inventory.import', code: e.code, message: e.message } });
+          }
           results.push({ folder, ok: false, code: e.code, message: e.message });
         }
       }

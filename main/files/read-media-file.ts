@@ -23,6 +23,9 @@ export type MediaFileCode =
   | 'FILE_CHANGED_WHILE_OPENING'
   | 'FILE_UNREADABLE';
 
+/** Refusals that say someone prepared the file (a link, a device, a swap under us, a size no honest file has): audited where a log exists. */
+export const MEDIA_TAMPERING_CODES: ReadonlySet<string> = new Set(['FILE_SYMLINK_REFUSED', 'FILE_NOT_REGULAR', 'FILE_CHANGED_WHILE_OPENING', 'FILE_TOO_LARGE']);
+
 export class MediaFileError extends HallmarkError {
   constructor(
     code: MediaFileCode,

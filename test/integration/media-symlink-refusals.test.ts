@@ -55,10 +55,13 @@ describe('a symlinked manifest.json', () => {
     const qa = await dispatch(handlers, 'qa.verify', { dir: folder, trustPem: rootPem });
     expect(qa).toMatchObject({ ok: false, error: { code: 'FILE_SYMLINK_REFUSED' } });
     expect(!qa.ok && qa.error.message).toContain(link);
-    expect(ws.audit.query({ action: 'media.refused' }).entries.map((e) => [e.subject, e.details['operation'], e.details['code']])).toEqual([[link, 'qa.verify', 'FILE_SYMLINK_REFUSED']]);
     const imported = await dispatch(handlers, 'inventory.import', { dirs: [folder], trustPem: rootPem, operator: 'clerk' });
     expect(imported).toMatchObject({ ok: true, value: { results: [{ ok: false, code: 'FILE_SYMLINK_REFUSED' }] } });
     expect(ws.audit.query({ offset: 0, limit: 10, action: 'inventory.imported' }).entries).toEqual([]);
+    expect(ws.audit.query({ action: 'media.refused' }).entries.map((e) => [e.actor, e.subject, e.details['operation'], e.details['code']])).toEqual([
+      ['app', link, 'qa.verify', 'FILE_SYMLINK_REFUSED'],
+      ['clerk', link, 'inventory.import', 'FILE_SYMLINK_REFUSED'],
+    ]);
     const cli = await runCli(['manifest', 'verify', folder, '--trust', rootPem]);
     expect(cli.code).toBe(2);
     expect(cli.stderr).toMatch(new RegExp(`^error: FILE_SYMLINK_REFUSED: .*${link.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
