@@ -1,18 +1,7 @@
 import { auditHash } from './audit-hash.js';
 import { GENESIS_HASH, type AuditEntry, type AuditHead } from './audit-entry.js';
+import type { AuditRow } from './audit-row.js';
 import type { ChainProblem, ChainStatus } from './audit-verify.js';
-
-/** An audit row as both engines store it (details as canonical JSON text). */
-export interface AuditRow {
-  seq: number;
-  time: string;
-  actor: string;
-  action: string;
-  subject: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
 
 /**
  * The verifier's walk over an audit log, one row at a time in seq order, whatever engine

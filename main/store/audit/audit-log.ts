@@ -1,8 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../database.js';
-import { canonicalJson, type JsonValue } from '../../encoding/canonical-json.js';
-import { auditHash } from './audit-hash.js';
-import { GENESIS_HASH, type AuditEntry, type AuditEvent, type AuditHead } from './audit-entry.js';
+import { canonicalJson } from '../../encoding/canonical-json.js';
+import type { AuditEntry, AuditEvent, AuditHead } from './audit-entry.js';
+import { chainedEntry, entryColumns, rowToEntry, type AuditRow } from './audit-row.js';
 import { AuditEventError } from './audit-errors.js';
 
 export interface AuditQuery {
@@ -22,17 +22,6 @@ export interface AuditPage {
 }
 
 export type AuditListener = (entry: AuditEntry) => void;
-
-interface Row {
-  seq: number;
-  time: string;
-  actor: string;
-  action: string;
-  subject: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
 
 const ACTION_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 const MAX_DETAILS_BYTES = 64 * 1024;
@@ -112,7 +101,7 @@ export class AuditLog {
     const limit = q.limit ?? -1;
     const rows = this.db
       .prepare(`SELECT * FROM audit_log ${clause} ORDER BY seq ${order} LIMIT ? OFFSET ?`)
-      .all(...params, limit, q.offset ?? 0) as Row[];
+      .all(...params, limit, q.offset ?? 0) as AuditRow[];
     return { total, entries: rows.map(rowToEntry) };
   }
 
@@ -128,28 +117,8 @@ export class AuditLog {
   }
 
   private appendInTransaction(event: AuditEvent): AuditEntry {
-    const head = this.head();
-    const details = (event.details ?? {}) as { [key: string]: JsonValue };
-    const unsigned = {
-      seq: (head?.seq ?? 0) + 1,
-      time: this.clock().toISOString(),
-      actor: event.actor,
-      action: event.action,
-      subject: event.subject,
-      details,
-      prevHash: head?.hash ?? GENESIS_HASH,
-    };
-    const entry: AuditEntry = { ...unsigned, hash: auditHash(unsigned) };
-    this.sql.insert.run(
-      entry.seq,
-      entry.time,
-      entry.actor,
-      entry.action,
-      entry.subject,
-      canonicalJson(entry.details),
-      entry.prevHash,
-      entry.hash,
-    );
+    const entry = chainedEntry(this.head(), event, this.clock());
+    this.sql.insert.run(...entryColumns(entry));
     return entry;
   }
 
@@ -164,19 +133,6 @@ export class AuditLog {
       }
     }
   }
-}
-
-export function rowToEntry(row: Row): AuditEntry {
-  return {
-    seq: row.seq,
-    time: row.time,
-    actor: row.actor,
-    action: row.action,
-    subject: row.subject,
-    details: JSON.parse(row.details) as AuditEntry['details'],
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
 }
 
 /** The checks every appended event passes (shared with the PostgreSQL inventory's log). */

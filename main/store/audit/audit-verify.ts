@@ -1,5 +1,6 @@
 import type { Db } from '../database.js';
-import { AuditChainWalk, type AuditRow } from './audit-chain-walk.js';
+import { AuditChainWalk } from './audit-chain-walk.js';
+import type { AuditRow } from './audit-row.js';
 import type { AuditHead } from './audit-entry.js';
 import { AUDIT_PROTECTION_TRIGGERS } from './audit-trigger-names.js';
 

@@ -1,49 +1,24 @@
 import type { PoolClient } from 'pg';
-import { canonicalJson, type JsonValue } from '../../encoding/canonical-json.js';
-import { auditHash } from '../audit/audit-hash.js';
 import type { AuditEntry, AuditEvent, AuditHead } from '../audit/audit-entry.js';
 import { validateEvent } from '../audit/audit-log.js';
 import type { ChainStatus } from '../audit/audit-verify.js';
-import { AuditChainWalk, type AuditRow } from '../audit/audit-chain-walk.js';
+import { AuditChainWalk } from '../audit/audit-chain-walk.js';
+import { chainedEntry, entryColumns, type AuditRow } from '../audit/audit-row.js';
 import { PG_AUDIT_PROTECTION_TRIGGERS } from './migrations/index.js';
-
-export type PgAuditRow = AuditRow;
 
 /**
  * Appends one entry inside the caller's transaction. The head row is locked first
  * (FOR UPDATE), so concurrent appenders from any number of machines queue on it and each
  * extends the head the previous one committed: the chain cannot fork. The hash is the
- * workspace log's (`auditHash`, hallmark-audit-v1), byte for byte.
+ * workspace log's (`chainedEntry`: auditHash, hallmark-audit-v1), byte for byte.
  */
 export async function appendAuditIn(client: PoolClient, event: AuditEvent, now: Date = new Date()): Promise<AuditEntry> {
   validateEvent(event);
   const head = (await client.query<{ seq: number; hash: string }>('SELECT seq, hash FROM inventory_audit_head WHERE id = 1 FOR UPDATE')).rows[0];
   if (!head) throw Object.assign(new Error('the inventory audit head row is missing'), { code: 'HM001' });
-  const unsigned = {
-    seq: head.seq + 1,
-    time: now.toISOString(),
-    actor: event.actor,
-    action: event.action,
-    subject: event.subject,
-    details: (event.details ?? {}) as { [key: string]: JsonValue },
-    prevHash: head.hash,
-  };
-  const entry: AuditEntry = { ...unsigned, hash: auditHash(unsigned) };
-  await client.query('INSERT INTO inventory_audit_log (seq, time, actor, action, subject, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-    entry.seq,
-    entry.time,
-    entry.actor,
-    entry.action,
-    entry.subject,
-    canonicalJson(entry.details),
-    entry.prevHash,
-    entry.hash,
-  ]);
+  const entry = chainedEntry(head, event, now);
+  await client.query('INSERT INTO inventory_audit_log (seq, time, actor, action, subject, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', entryColumns(entry));
   return entry;
-}
-
-export function pgRowToEntry(row: PgAuditRow): AuditEntry {
-  return { seq: row.seq, time: row.time, actor: row.actor, action: row.action, subject: row.subject, details: JSON.parse(row.details) as AuditEntry['details'], prevHash: row.prev_hash, hash: row.hash };
 }
 
 const PAGE = 10_000;
@@ -70,7 +45,7 @@ async function walk(client: PoolClient): Promise<ChainStatus> {
   const walk = new AuditChainWalk();
   let after = 0;
   for (;;) {
-    const rows = (await client.query<PgAuditRow>('SELECT * FROM inventory_audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PAGE])).rows;
+    const rows = (await client.query<AuditRow>('SELECT * FROM inventory_audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PAGE])).rows;
     if (rows.length === 0) break;
     for (const row of rows) {
       const failed = walk.row(row);

@@ -3,7 +3,8 @@ import type { AuditEntry, AuditEvent } from '../audit/audit-entry.js';
 import type { ChainStatus } from '../audit/audit-verify.js';
 import type { InventoryDeviceRow, InventoryManifestRow, InventorySearch, NewInventoryDevice } from '../inventory-repository.js';
 import type { ImportDecision, InventoryStore, InventoryView, ManifestKeys, Retirement } from '../inventory-store.js';
-import { appendAuditIn, pgRowToEntry, verifyPgAuditChain, type PgAuditRow } from './pg-audit.js';
+import { rowToEntry, type AuditRow } from '../audit/audit-row.js';
+import { appendAuditIn, verifyPgAuditChain } from './pg-audit.js';
 import { InventoryDbError, isRetryable, pgFailure } from './pg-errors.js';
 import { migratePg } from './pg-migrate.js';
 
@@ -249,7 +250,7 @@ export class PgInventoryStore implements InventoryStore {
   }
 
   async auditEntries(sinceSeq = 0): Promise<AuditEntry[]> {
-    return (await this.query<PgAuditRow>('reading the audit log', 'SELECT * FROM inventory_audit_log WHERE seq > $1 ORDER BY seq', [sinceSeq])).map(pgRowToEntry);
+    return (await this.query<AuditRow>('reading the audit log', 'SELECT * FROM inventory_audit_log WHERE seq > $1 ORDER BY seq', [sinceSeq])).map(rowToEntry);
   }
 
   async verifyAudit(): Promise<ChainStatus> {
