@@ -16,6 +16,8 @@ export interface Transition {
   readonly message?: string;
   /** small: digests and serials, never certificates */
   readonly details?: { readonly [key: string]: JsonValue };
+  /** the named CSR allowances the device's CSR needed, on the steps that accepted it: the event's column and its audit entry */
+  readonly csrAllowances?: readonly string[];
 }
 
 /**
@@ -23,6 +25,7 @@ export interface Transition {
  * run inside Workspace.transact(), with whatever state change the transition is.
  */
 export function logTransition(ctx: BatchContext, t: Transition, at: string): void {
+  const csrAllowances = t.csrAllowances !== undefined && t.csrAllowances.length > 0 ? [...t.csrAllowances] : null;
   ctx.devices.addEvent({
     batchId: ctx.batch.id,
     deviceId: t.device?.id ?? null,
@@ -34,7 +37,7 @@ export function logTransition(ctx: BatchContext, t: Transition, at: string): voi
     code: t.code ?? null,
     message: t.message === undefined ? null : t.message.slice(0, 500),
     time: at,
-    csrAllowances: Array.isArray(t.details?.['csrAllowances']) ? (t.details['csrAllowances'] as string[]) : null,
+    csrAllowances,
   });
   ctx.ws.audit.append({
     actor: ctx.actor,
@@ -46,6 +49,7 @@ export function logTransition(ctx: BatchContext, t: Transition, at: string): voi
       ...(t.code !== undefined ? { code: t.code } : {}),
       ...(t.message !== undefined ? { message: t.message.slice(0, 200) } : {}),
       ...t.details,
+      ...(csrAllowances !== null ? { csrAllowances } : {}),
     },
   });
 }

@@ -81,7 +81,8 @@ export async function issueDeviceCertificate(ctx: BatchContext, port: string, de
         serial,
         device: current,
         toState: 'issued',
-        details: { certificateSerial: row.serial, certificateSha256: row.sha256, ...csrFacts, ...(rework ? { rework: rework.id } : {}) },
+        details: { certificateSerial: row.serial, certificateSha256: row.sha256, csrSha256, ...(rework ? { rework: rework.id } : {}) },
+        csrAllowances: csr.allowances,
       },
       at,
     );

@@ -99,7 +99,7 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
       const d = decideKey(ctx, before, spkiSha256, at, identity.protocol);
       const toState: DeviceState = d.kind === 'resend' ? before.state : 'csr-accepted';
       ctx.devices.update(before.id, { state: toState, ...(d.kind === 'issue' ? { spkiSha256 } : {}), at });
-      logTransition(ctx, { port, serial, device: before, toState, step: 'csr-accepted', details: { spkiSha256, algorithm: parsed.publicKey.algorithm, ...(parsed.allowances.length > 0 ? { csrAllowances: [...parsed.allowances] } : {}) } }, at);
+      logTransition(ctx, { port, serial, device: before, toState, step: 'csr-accepted', details: { spkiSha256, algorithm: parsed.publicKey.algorithm }, csrAllowances: parsed.allowances }, at);
       device = ctx.devices.byId(before.id);
       return d;
     });
