@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from './app-version.js';
 import { isHallmarkError } from './errors/hallmark-error.js';
 import { CliContext, type CliIo, type GlobalOptions } from './cli/cli-context.js';
+import { recordCliRefusal } from './cli/record-refusal.js';
 import { registerAudit } from './cli/commands/audit-command.js';
 import { registerCsr } from './cli/commands/csr-command.js';
 import { registerInfo } from './cli/commands/info-command.js';
@@ -79,6 +80,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   let program: Command;
   const getContext = () => new CliContext(program.opts<GlobalOptions>(), io);
   program = buildProgram(io, getContext);
+  let command = 'hallmark';
+  program.hook('preAction', (_program, action) => {
+    command = commandPath(action);
+  });
   if (argv.length === 0) {
     io.out(program.helpInformation());
     return EXIT_USAGE;
@@ -94,6 +99,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return EXIT_USAGE;
     }
     if (isHallmarkError(e)) {
+      recordCliRefusal(e, command, getContext());
       io.err(`error: ${e.code}: ${e.message}\n`);
       if (debug && e.stack) io.err(`${e.stack}\n`);
       return e.kind === 'check' ? EXIT_CHECK_FAILED : EXIT_USAGE;
@@ -102,6 +108,13 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     if (debug && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
     return EXIT_USAGE;
   }
+}
+
+/** `inventory import`, `ceremony run`: the words that name a subcommand. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c !== null && c.parent !== null; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 function defaultIo(): CliIo {

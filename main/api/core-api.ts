@@ -1,6 +1,5 @@
 import type { Input, OperationName, Output } from '../../preload/api.js';
-import { OutputPathError } from '../files/output-path.js';
-import { MEDIA_TAMPERING_CODES, MediaFileError } from '../files/read-media-file.js';
+import { refusalOf, refusalRecorded } from '../files/refusal-audit.js';
 import type { Workspace } from '../store/workspace.js';
 import { APP_VERSION } from '../app-version.js';
 import { createCeremonyHandlers } from './ceremony-handlers.js';
@@ -49,24 +48,15 @@ export function createCoreHandlers(
   return handlers;
 }
 
-/** The audit action for a refusal the log must hold, or null for an ordinary error. */
-function refusalAction(e: unknown): { action: string; path: string | null; code: string; message: string } | null {
-  if (e instanceof OutputPathError && (e.code === 'OUTPUT_PATH_FROM_RENDERER' || e.code === 'OUTPUT_INSIDE_WORKSPACE')) return { action: 'output.refused', path: e.path ?? null, code: e.code, message: e.message };
-  if (e instanceof MediaFileError && MEDIA_TAMPERING_CODES.has(e.code)) return { action: 'media.refused', path: e.path, code: e.code, message: e.message };
-  return null;
-}
-
 /**
- * An output refused for where it was going (a path sent by the window, a place inside the
- * workspace) is recorded in the audit log as `output.refused`, and a file on a medium
- * refused for what it is (a symlink, a FIFO, a file changed while opening, an impossible
- * size) as `media.refused`; then the error is reported as it was.
+ * A refusal the audit log must hold (files/refusal-audit.ts: `output.refused`,
+ * `media.refused`) is recorded; then the error is reported as it was.
  */
 function auditRefusals(workspace: Workspace, handlers: Handlers, op: OperationName): void {
   const inner = handlers[op] as (input: unknown, caller?: unknown) => unknown;
   const record = (e: unknown): never => {
-    const refusal = refusalAction(e);
-    if (refusal !== null) {
+    const refusal = refusalOf(e);
+    if (refusal !== null && !refusalRecorded(e)) {
       try {
         workspace.audit.append({ actor: 'app', action: refusal.action, subject: refusal.path ?? op, details: { operation: op, code: refusal.code, message: refusal.message } });
       } catch {
