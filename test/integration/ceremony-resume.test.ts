@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -251,6 +251,11 @@ async function killAtPrompt(home: string, args: string[], stopAt: string, env: N
       resolve();
     });
   });
-  await new Promise((r) => setTimeout(r, 300));
+  // `script` may exit before the killed ceremony is reaped: wait until no process carries the marker.
+  const deadline = Date.now() + 10_000;
+  while (spawnSync('pgrep', ['-f', marker]).status === 0) {
+    if (Date.now() > deadline) throw new Error(`the killed ceremony (${marker}) is still running`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
   expect(seen).toContain(`step "${stopAt}"`);
 }

@@ -113,11 +113,10 @@ describe('hallmark sim as a separate process', () => {
     const paths = firstLine.split(' ');
     expect(paths).toHaveLength(2);
     for (const p of paths) expect(existsSync(p)).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
+    // The serials are printed after the paths: wait for them, then stop.
+    await waitFor('both serials printed', () => output().includes('HM-WX9-0041') && output().includes('HM-WX9-0042'));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(output()).toContain('HM-WX9-0041');
-    expect(output()).toContain('HM-WX9-0042');
     for (const p of paths) expect(existsSync(p)).toBe(false);
     expect(socatPidsMentioning(dirname(paths[0]!))).toEqual([]);
   });
@@ -128,8 +127,7 @@ describe('hallmark sim as a separate process', () => {
     expect(socatPidsMentioning(dir)).toHaveLength(2);
     child.kill('SIGKILL');
     await exited;
-    for (let i = 0; i < 50 && socatPidsMentioning(dir).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(socatPidsMentioning(dir)).toEqual([]);
+    await waitFor('the orphaned socat processes to exit', () => socatPidsMentioning(dir).length === 0);
     rmSync(dir, { recursive: true, force: true }); // nobody was left to remove the links
   });
 
@@ -152,3 +150,11 @@ describe('hallmark sim as a separate process', () => {
     expect(missing.stderr).toMatch(/^error: LINK_OPEN_FAILED: /);
   });
 });
+
+async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { requiredTool } from './required-tool.js';
 
 /**
  * A shared library compiled at test time (gcc) whose constructor writes a marker file: if
@@ -14,13 +15,15 @@ export interface MarkerLibrary {
   loaded(): boolean;
 }
 
+/** gcc is installed; under CI=true its absence throws (required-tool.ts). */
 export function gccAvailable(): boolean {
+  let present = true;
   try {
     execFileSync('gcc', ['--version'], { stdio: 'ignore' });
-    return true;
   } catch {
-    return false;
+    present = false;
   }
+  return requiredTool(present, 'gcc', 'gcc');
 }
 
 export function buildMarkerLibrary(dir: string, name = 'libpkcs11-medium.so'): MarkerLibrary {

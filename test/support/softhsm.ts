@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PKCS11_MODULES_ENV } from '../../main/keys/pkcs11/pkcs11-module-policy.js';
 import { tempDir } from './temp-dir.js';
+import { requiredTool } from './required-tool.js';
 
 /**
  * A throw-away SoftHSM2 with freshly initialized tokens, for tests and benchmarks.
@@ -42,19 +43,22 @@ const MODULE_CANDIDATES = [
   '/opt/homebrew/lib/softhsm/libsofthsm2.so',
 ];
 
-/** The SoftHSM2 library, or undefined when SoftHSM is not installed (tests then skip). */
+/** The SoftHSM2 library, or undefined when SoftHSM is not installed. */
 export function findSoftHsmModule(): string | undefined {
   return MODULE_CANDIDATES.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
 }
 
+/** SoftHSM2 is installed; under CI=true its absence throws (required-tool.ts). */
 export function softHsmAvailable(): boolean {
-  if (!findSoftHsmModule()) return false;
-  try {
-    execFileSync('softhsm2-util', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+  let present = findSoftHsmModule() !== undefined;
+  if (present) {
+    try {
+      execFileSync('softhsm2-util', ['--version'], { stdio: 'ignore' });
+    } catch {
+      present = false;
+    }
   }
+  return requiredTool(present, 'SoftHSM2 (libsofthsm2.so and softhsm2-util)', 'softhsm2');
 }
 
 let live: string | undefined;

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isHallmarkError } from '../../main/errors/hallmark-error.js';
 import { checkPkcs11Module, pkcs11AllowList, pkcs11ModulesFromEnv } from '../../main/keys/pkcs11/pkcs11-module-policy.js';
 import { blockDeviceRemovable, pathOnRemovableMedia, type SystemRoots } from '../../main/system/mounts.js';
-import { findSoftHsmModule } from '../support/softhsm.js';
+import { findSoftHsmModule, softHsmAvailable } from '../support/softhsm.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const tmp = tempDir('hallmark-module-policy-');
@@ -44,7 +44,7 @@ describe('the PKCS#11 module allow-list', () => {
     expect(r.message).toMatch(/owned by uid \d+, not root|writable by/);
   });
 
-  it.skipIf(!findSoftHsmModule())('admits a root-owned module on a fixed disk, also named through a symbolic link to the listed file', () => {
+  it.skipIf(!softHsmAvailable())('admits a root-owned module on a fixed disk, also named through a symbolic link to the listed file', () => {
     const module = findSoftHsmModule()!;
     const real = checkPkcs11Module(module, pkcs11AllowList({ HALLMARK_PKCS11_MODULES: module }));
     expect(real).toMatch(/libsofthsm2\.so$/);
