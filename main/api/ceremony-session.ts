@@ -304,7 +304,7 @@ export class CeremonySession {
     this.#done = runCeremony(request).then(
       (r) => this.publish(() => state.completed(resultView(outDir, r))),
       (e: unknown) => {
-        if (!isHallmarkError(e)) console.error('[hallmark] ceremony failed', e);
+        if (!isHallmarkError(e)) this.ws.log.error('ceremony', 'the ceremony failed', e);
         const code = isHallmarkError(e) ? e.code : 'INTERNAL';
         const message = isHallmarkError(e) ? e.message : 'the ceremony stopped unexpectedly; see the application log';
         this.publish(() => state.aborted(code, message));
@@ -341,7 +341,7 @@ export class CeremonySession {
       try {
         l(snap);
       } catch (err) {
-        console.error('[hallmark] ceremony event listener failed', err);
+        this.ws.log.error('ceremony', 'a ceremony event listener failed', err);
       }
     }
   }

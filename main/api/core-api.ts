@@ -1,5 +1,6 @@
 import type { Input, OperationName, Output } from '../../preload/api.js';
 import { refusalOf, refusalRecorded } from '../files/refusal-audit.js';
+import { bindHandlerLog } from './handler-log.js';
 import type { Workspace } from '../store/workspace.js';
 import { APP_VERSION } from '../app-version.js';
 import { createCeremonyHandlers } from './ceremony-handlers.js';
@@ -45,6 +46,7 @@ export function createCoreHandlers(
     ...createDialogHandlers(ports.folders ?? NO_FOLDER_PICKER),
   };
   for (const op of Object.keys(handlers) as OperationName[]) auditRefusals(workspace, handlers, op);
+  bindHandlerLog(handlers, workspace.log);
   return handlers;
 }
 

@@ -1,6 +1,7 @@
 import { inputSchemas, type Envelope, type OperationName } from '../../preload/api.js';
 import { isHallmarkError } from '../errors/hallmark-error.js';
 import type { Handlers } from './core-api.js';
+import { handlerLog } from './handler-log.js';
 
 /**
  * Validates one request against the contract and runs it, always answering with an
@@ -25,8 +26,10 @@ export async function dispatch(handlers: Handlers, op: unknown, input: unknown, 
     return { ok: true, value: await handler(parsed.data, caller) };
   } catch (e) {
     if (isHallmarkError(e)) return { ok: false, error: { code: e.code, message: e.message } };
-    // An unexpected failure is a bug; keep its detail in the main process log only.
-    console.error(`[hallmark] ${name} failed`, e);
-    return { ok: false, error: { code: 'INTERNAL', message: `${name} failed unexpectedly; see the application log` } };
+    // An unexpected failure is a bug; its detail goes to the application log only.
+    const log = handlerLog(handlers);
+    if (log) log.error(name, `${name} failed unexpectedly`, e);
+    else console.error(`[hallmark] ${name} failed`, e);
+    return { ok: false, error: { code: 'INTERNAL', message: `${name} failed unexpectedly; the detail is in the application log${log ? ` (${log.path})` : ''}` } };
   }
 }

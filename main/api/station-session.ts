@@ -102,7 +102,7 @@ export class StationSession {
       () => undefined,
       (e: unknown) => {
         // The core resolves `done` for every ending; a rejection is a bug, shown as the run's end.
-        console.error('[hallmark] station run failed', e);
+        this.ws.log.error('station', 'the station run failed', e);
         this.publish(tracker.abort('the station stopped unexpectedly; see the application log'));
       },
     ).finally(() => caKey.close());
@@ -145,7 +145,7 @@ export class StationSession {
       try {
         l(e);
       } catch (err) {
-        console.error('[hallmark] station event listener failed', err);
+        this.ws.log.error('station', 'a station event listener failed', err);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { RotatingLog } from '../logging/rotating-log.js';
 import { AuditLog } from './audit/audit-log.js';
 import { verifyAuditChain, type ChainStatus } from './audit/audit-verify.js';
 import { openDatabase, type Db } from './database.js';
@@ -9,6 +10,8 @@ import { tightenWorkspacePermissions, type PermissionChange } from './workspace-
 
 export const DATABASE_FILE = 'hallmark.db';
 export const KEYS_DIR = 'keys';
+/** the application log (logging/rotating-log.ts): `logs/hallmark.log`, rotated */
+export const LOG_FILE = join('logs', 'hallmark.log');
 
 export interface WorkspaceInfo {
   readonly home: string;
@@ -25,12 +28,15 @@ export interface WorkspaceInfo {
  */
 export class Workspace {
   readonly audit: AuditLog;
+  /** where unexpected failures are detailed; what the window and the CLI point users to */
+  readonly log: RotatingLog;
 
   private constructor(
     readonly home: string,
     readonly db: Db,
   ) {
     this.audit = new AuditLog(db);
+    this.log = new RotatingLog(join(home, LOG_FILE));
   }
 
   /** Opens an existing workspace, applying pending migrations (recorded in the audit log). */
