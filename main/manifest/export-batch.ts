@@ -1,5 +1,6 @@
 import { issueCrl } from '../ca/issue-crl.js';
 import type { SigningKey } from '../keys/signing-key.js';
+import { CaRepository } from '../store/ca-repository.js';
 import { CertificateRepository } from '../store/certificate-repository.js';
 import { KeyRepository } from '../store/key-repository.js';
 import { ManifestRepository } from '../store/manifest-repository.js';
@@ -78,7 +79,7 @@ export async function exportBatch(ws: Workspace, req: ExportRequest): Promise<Ex
   let crlNumber: number | undefined;
   if (withCrl) {
     const caName = doc.workOrder.issuingCa;
-    const ca = ws.db.prepare('SELECT key_label FROM cas WHERE name = ?').pluck().get(caName) as string | undefined;
+    const ca = new CaRepository(ws).list().find((c) => c.name === caName)?.keyLabel;
     if (ca === undefined) throw new ManifestError('MANIFEST_UNREADABLE', `the issuing CA "${caName}" is not in this workspace`);
     const caKey = await req.crl!.caKey(ca);
     const crl = await issueCrl(ws, { ca: caName, caKey, nextUpdateDays: req.crl!.nextUpdateDays, actor: req.actor });

@@ -1,3 +1,4 @@
+import { certificatesWithCommonName, unindexedCertificatesMentioning } from '../store/certificate-common-names.js';
 import type { Workspace } from '../store/workspace.js';
 
 /**
@@ -7,15 +8,11 @@ import type { Workspace } from '../store/workspace.js';
  */
 export function commonNameClash(ws: Workspace, commonName: string, ownCertificateIds: readonly number[]): string | undefined {
   const own = new Set(ownCertificateIds);
-  const indexed = ws.db.prepare('SELECT id, serial FROM certificates WHERE common_name = ?').all(commonName) as { id: number; serial: string }[];
-  const clash = indexed.find((r) => !own.has(r.id));
+  const clash = certificatesWithCommonName(ws, commonName).find((r) => !own.has(r.id));
   if (clash) return clash.serial;
   // Certificates recorded before the common_name column existed are matched by subject.
   const needle = `CN=${escapeValue(commonName)}`;
-  const rows = ws.db
-    .prepare('SELECT id, serial, subject FROM certificates WHERE common_name IS NULL AND instr(subject, ?) > 0')
-    .all(needle) as { id: number; serial: string; subject: string }[];
-  for (const r of rows) {
+  for (const r of unindexedCertificatesMentioning(ws, needle)) {
     if (own.has(r.id)) continue;
     if (splitFormattedName(r.subject).some((part) => part === needle)) return r.serial;
   }

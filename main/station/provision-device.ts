@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DeviceDriver, DeviceIdentity } from '../devices/line-link.js';
-import type { CertificateRow } from '../store/certificate-repository.js';
+import { CertificateRepository, type CertificateRow } from '../store/certificate-repository.js';
 import type { DeviceChange, DeviceRow, DeviceState } from '../store/station-device-repository.js';
 import type { BatchContext } from './batch-context.js';
 import { checkCsr, decideKey } from './accept-csr.js';
@@ -168,7 +168,7 @@ async function finishLocked(
   if (device.certificateId === null || last !== 'chain-written') {
     throw new StationError('DEVICE_LOCKED', `${identity.hardwareSerial} is locked, but this workspace never confirmed a chain on it`);
   }
-  const cert = ctx.ws.db.prepare('SELECT serial FROM certificates WHERE id = ?').get(device.certificateId) as { serial: string };
+  const cert = new CertificateRepository(ctx.ws).byId(device.certificateId);
   record({ step: 'done', toState: 'done', details: { certificateSerial: cert.serial, resumed: true } }, { state: 'done' });
   return { port, serial: identity.hardwareSerial, result: 'done', code: null, message: null, remedy: null, certificateSerial: cert.serial, resent: true, transient: false, fatal: false };
 }
