@@ -138,14 +138,21 @@ describe('hallmark station run --auto', () => {
         if (driver === undefined) throw new Error(`nothing more to open on ${port}`);
         return { driver, close: async () => undefined };
       };
-      const run = startAutoStation({ workspace: ws, batchId: 'WO-AUTO-USB', listUsbPorts: async () => listing, openDevice, pollIntervalMs: 10, untilDone: { kind: 'devices', count: 1 }, caKey, actor: 'tech-usb' });
+      let polls = 0;
+      const listUsbPorts = async () => {
+        polls += 1;
+        return listing;
+      };
+      const run = startAutoStation({ workspace: ws, batchId: 'WO-AUTO-USB', listUsbPorts, openDevice, pollIntervalMs: 10, untilDone: { kind: 'devices', count: 1 }, caKey, actor: 'tech-usb' });
       const events: StationEvent[] = [];
       run.on('event', (e: StationEvent) => events.push(e));
       await until('the first machine', () => opened.length === 1);
       // Another adapter on the same path (its USB serial differs): removed + added while the first machine still runs.
       listing = [fixturePort('adapter-2')];
       await until('the swap', () => events.filter((e) => e.type === 'port').length === 3);
-      await new Promise((r) => setTimeout(r, 50));
+      // A few more polls with the new adapter in place: still not started a second time.
+      const after = polls;
+      await until('three more polls', () => polls >= after + 3);
       expect(opened).toEqual(['/dev/ttyACM0']); // not started twice
       pull();
       const summary = await run.done;
