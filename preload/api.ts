@@ -8,6 +8,10 @@
  * types only, no Node or Electron imports.
  */
 import { z } from 'zod';
+import type { CertificateDescriptionView } from './api-certificate.js';
+export type { AlgorithmWordsView, CertificateDescriptionView, ExtensionDescriptionView } from './api-certificate.js';
+import { authoritiesInputSchemas, type AuthoritiesOutputs } from './api-authorities.js';
+export type { AuthorityCrlView, AuthorityKeyView, AuthorityView } from './api-authorities.js';
 
 const auditName = z.string().min(1).max(200);
 
@@ -164,6 +168,7 @@ export const inputSchemas = {
    * else is named as a problem. The renderer cannot stat a path; this is the one place that does.
    */
   'dialog.droppedFolders': z.strictObject({ paths: z.array(filePath).min(1).max(64) }),
+  ...authoritiesInputSchemas,
 } as const;
 
 export type OperationName = keyof typeof inputSchemas;
@@ -314,7 +319,7 @@ export interface StationStatusView {
   recent: StationLogEntryView[];
 }
 
-export interface Outputs {
+export interface Outputs extends AuthoritiesOutputs {
   'workspace.info': WorkspaceInfoView;
   'audit.query': { total: number; entries: AuditEntryView[] };
   'audit.facets': { actions: string[]; actors: string[] };
@@ -637,6 +642,10 @@ export interface CertificateView {
   } | null;
   masaUrl: string | null;
   extensions: { oid: string; critical: boolean }[];
+  /** the same in words, every extension by name with its decoded value (certificate-details.tsx shows this) */
+  description: CertificateDescriptionView;
+  /** the SHA-256 as words, one per byte (main/ceremony/hash-words.ts) */
+  sha256Words: string[];
 }
 
 /** One named check of the standalone verifier; `skip` = nothing to run on (no plan) or its input failed earlier. */

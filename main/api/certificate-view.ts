@@ -1,9 +1,14 @@
 import type { CertificateView } from '../../preload/api.js';
+import { hashWords } from '../ceremony/hash-words.js';
 import type { ParsedCertificate } from '../x509/certificate-facts.js';
 import { describeCertificate } from '../x509/describe-certificate.js';
+import { describeForPeople } from '../x509/describe/certificate-description.js';
 
-/** describeCertificate's plain JSON, copied field by field so the contract's type is checked against it. */
-export function certificateView(c: ParsedCertificate): CertificateView {
+/**
+ * describeCertificate's plain JSON, copied field by field so the contract's type is
+ * checked against it, and the certificate in words (`issuerSpki` names the signature's curve when known).
+ */
+export function certificateView(c: ParsedCertificate, issuerSpki?: Buffer): CertificateView {
   const d = describeCertificate(c);
   return {
     subject: d.subject,
@@ -24,5 +29,7 @@ export function certificateView(c: ParsedCertificate): CertificateView {
       : null,
     masaUrl: d.masaUrl,
     extensions: d.extensions,
+    description: describeForPeople(c, issuerSpki),
+    sha256Words: hashWords(c.sha256),
   };
 }

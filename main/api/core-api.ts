@@ -3,6 +3,7 @@ import { refusalOf, refusalRecorded } from '../files/refusal-audit.js';
 import { bindHandlerLog } from './handler-log.js';
 import type { Workspace } from '../store/workspace.js';
 import { APP_VERSION } from '../app-version.js';
+import { createAuthoritiesHandlers } from './authorities-handlers.js';
 import { createCeremonyHandlers } from './ceremony-handlers.js';
 import { createDialogHandlers, NO_FOLDER_PICKER, NO_SAVE_PICKER, type FolderPicker, type SaveFilePicker } from './dialog-handlers.js';
 import { CeremonySession } from './ceremony-session.js';
@@ -44,6 +45,7 @@ export function createCoreHandlers(
     ...createInventoryHandlers(workspace),
     ...createCeremonyHandlers(workspace, ceremony, { folders: ports.folders ?? NO_FOLDER_PICKER, saves: ports.saves ?? NO_SAVE_PICKER }),
     ...createDialogHandlers(ports.folders ?? NO_FOLDER_PICKER),
+    ...createAuthoritiesHandlers(workspace, { saves: ports.saves ?? NO_SAVE_PICKER }),
   };
   for (const op of Object.keys(handlers) as OperationName[]) auditRefusals(workspace, handlers, op);
   bindHandlerLog(handlers, workspace.log);

@@ -15,6 +15,7 @@ import { encodeName, parseSubject } from '../x509/distinguished-name.js';
 import { intermediateCaExtensions, rootCaExtensions } from '../x509/profiles/ca-profiles.js';
 import type { SignedCertificate, TbsReviewer } from '../x509/sign-and-check.js';
 import { describeFacts } from '../x509/describe-certificate.js';
+import { describeForPeople, descriptionLines, labelColumn, type CertificateDescription } from '../x509/describe/certificate-description.js';
 import { acknowledgeStep } from './acknowledge-step.js';
 import { unlockFor, type KeyAccess } from './ceremony-key-access.js';
 import { CeremonyError } from './ceremony-errors.js';
@@ -277,7 +278,7 @@ async function signIntermediateStep(script: IntermediateScript, ctx: ActionConte
     extensions: intermediateCaExtensions(subjectSpki, parent.certificate.spki, intermediateOptions(script)),
   });
   const comparison = await compareWithRehearsal(planned, step, ctx);
-  const signed = await signIntermediate({ ws: req.ws, script, parentKey: key, subjectKey, maxValidityDays: bound, actor: req.actor, review: tbsReview(step, ctx) });
+  const signed = await signIntermediate({ ws: req.ws, script, parentKey: key, subjectKey, maxValidityDays: bound, actor: req.actor, review: tbsReview(step, ctx, key.spki) });
   const recorded = recordSignedCertificate(i.ca, signed, script, ctx, planned, comparison);
   // The request that was signed goes back onto the medium with its certificate, byte for byte.
   if (state.csr) ctx.out.write(`${i.ca}.csr`, state.csr.bytes);
@@ -312,13 +313,13 @@ const COMPARISON_ROLES: readonly Role[] = ['administrator', 'witnesses'];
  * and put on the record; the administrator and witnesses acknowledge it, or the
  * signature is not made.
  */
-function tbsReview(step: CeremonyStep, ctx: ActionContext): TbsReviewer {
+function tbsReview(step: CeremonyStep, ctx: ActionContext, signerSpki?: Buffer): TbsReviewer {
   return async ({ facts, findings, skipped }) => {
     const { req } = ctx;
     const certificate = describeFacts(facts) as unknown as { [k: string]: JsonValue };
     const spkiSha256 = createHash('sha256').update(facts.spki).digest('hex');
     const lints = { warnings: findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })), skipped: skipped.map((k) => ({ rule: k.rule, reason: k.reason })) };
-    const shown = formatTbs(certificate, spkiSha256, lints);
+    const shown = formatTbs(describeForPeople(facts, signerSpki), spkiSha256, lints);
     req.say(shown);
     ctx.transcript.append({ type: 'review', step: step.id, certificate, spkiSha256, lints });
     const reviewStep: CeremonyStep = {
@@ -331,22 +332,14 @@ function tbsReview(step: CeremonyStep, ctx: ActionContext): TbsReviewer {
   };
 }
 
-function formatTbs(c: { [k: string]: JsonValue }, spkiSha256: string, lints: { warnings: { rule: string; message: string }[]; skipped: { rule: string; reason: string }[] }): string {
-  const line = (label: string, value: JsonValue | undefined) => `  ${label.padEnd(20)}${typeof value === 'string' ? value : JSON.stringify(value)}\n`;
+/** The TBS in words (main/x509/describe/), every extension by name with its decoded value and code. */
+function formatTbs(d: CertificateDescription, spkiSha256: string, lints: { warnings: { rule: string; message: string }[]; skipped: { rule: string; reason: string }[] }): string {
   return [
     '\nto be signed:\n',
-    line('subject', c.subject),
-    line('issuer', c.issuer),
-    line('serial', c.serial),
-    line('not before (UTC)', c.notBefore),
-    line('not after (UTC)', c.notAfter),
-    line('key', `${String(c.publicKeyAlgorithm)}, SPKI SHA-256 ${spkiSha256}`),
-    line('basic constraints', c.basicConstraints),
-    line('key usage', c.keyUsage),
-    ...(c.extendedKeyUsage !== null ? [line('extended key usage', c.extendedKeyUsage)] : []),
-    line('extensions', (c.extensions as { oid: string; critical: boolean }[]).map((e) => `${e.oid}${e.critical ? ' (critical)' : ''}`).join(', ')),
-    `  lints               ${lints.warnings.length === 0 ? 'no warnings' : lints.warnings.map((w) => `[${w.rule}] ${w.message}`).join('; ')}\n`,
-    ...(lints.skipped.length ? [`  lints skipped       ${lints.skipped.map((k) => `${k.rule}: ${k.reason}`).join('; ')}\n`] : []),
+    ...descriptionLines(d, '  ').map((l) => `${l}\n`),
+    `  ${labelColumn('key SPKI SHA-256')}${spkiSha256}\n`,
+    `  ${labelColumn('lints')}${lints.warnings.length === 0 ? 'no warnings' : lints.warnings.map((w) => `[${w.rule}] ${w.message}`).join('; ')}\n`,
+    ...(lints.skipped.length ? [`  ${labelColumn('lints skipped')}${lints.skipped.map((k) => `${k.rule}: ${k.reason}`).join('; ')}\n`] : []),
   ].join('');
 }
 

@@ -11,6 +11,8 @@ const TITLES: Record<PickFolderPurpose, { title: string; buttonLabel: string }> 
 const SAVE_TITLES: Record<SavePurpose, { title: string; buttonLabel: string; filter: string }> = {
   'qa-report': { title: 'Save the QA report', buttonLabel: 'Save report', filter: 'HTML report' },
   'ca-calendar': { title: 'Export the CA calendar', buttonLabel: 'Export', filter: 'iCalendar' },
+  'authority-pem': { title: 'Export the certificate (PEM)', buttonLabel: 'Export', filter: 'PEM certificate' },
+  'authority-der': { title: 'Export the certificate (DER)', buttonLabel: 'Export', filter: 'DER certificate' },
 };
 
 export function folderDialogOptions(purpose: PickFolderPurpose, multiple: boolean): OpenDialogOptions {

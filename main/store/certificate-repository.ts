@@ -119,6 +119,20 @@ export class CertificateRepository {
     return row ? toRow(row) : undefined;
   }
 
+  /** How many certificates the workspace CA `issuerCa` has issued (revoked ones included; a root's own not counted). */
+  issuedCount(issuerCa: string): number {
+    return (
+      this.workspace.db
+        .prepare('SELECT COUNT(*) AS n FROM certificates WHERE issuer_ca = ? AND id NOT IN (SELECT certificate_id FROM cas WHERE name = ?)')
+        .get(issuerCa, issuerCa) as { n: number }
+    ).n;
+  }
+
+  /** Every certificate of one profile (the Authorities screen's signers), oldest first. */
+  withProfile(profile: ProfileName): CertificateRow[] {
+    return (this.workspace.db.prepare('SELECT * FROM certificates WHERE profile = ? ORDER BY id').all(profile) as Row[]).map(toRow);
+  }
+
   revokedBy(issuerCa: string): CertificateRow[] {
     return (this.workspace.db.prepare("SELECT * FROM certificates WHERE issuer_ca = ? AND status = 'revoked' ORDER BY id").all(issuerCa) as Row[]).map(toRow);
   }

@@ -7,6 +7,7 @@ import { ErrorBannerSlot, useReportError } from './components/error-reporter.js'
 import { SideNav } from './components/side-nav.js';
 import { useHashRoute } from './routing/use-hash-route.js';
 import { AuditScreen } from './screens/audit-screen.js';
+import { AuthoritiesScreen } from './screens/authorities-screen.js';
 import { CeremonyScreen } from './screens/ceremony-screen.js';
 import { InventoryScreen } from './screens/inventory-screen.js';
 import { PlannedSection } from './screens/planned-section.js';
@@ -38,6 +39,7 @@ export function App() {
 }
 
 function Screen({ route, section }: { route: string; section: (typeof SECTIONS)[number] | undefined }) {
+  if (route === 'authorities') return <AuthoritiesScreen />;
   if (route === 'ceremonies') return <CeremonyScreen />;
   if (route === 'station') return <StationScreen />;
   if (route === 'qa') return <QaScreen />;

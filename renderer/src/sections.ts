@@ -11,6 +11,12 @@ export interface Section {
 
 export const SECTIONS: readonly Section[] = [
   {
+    route: 'authorities',
+    label: 'Authorities',
+    summary: 'Every CA of the workspace as a tree: where each key lives, validity, constraints, CRLs and fingerprints; export certificates, sign CRLs.',
+    planned: null,
+  },
+  {
     route: 'ceremonies',
     label: 'Ceremonies',
     summary:

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { UsageError } from '../../errors/hallmark-error.js';
+import { HallmarkError, UsageError } from '../../errors/hallmark-error.js';
 import { loadCa } from '../../ca/certificate-authority.js';
 import { createIntermediateCa, createRootCa } from '../../ca/create-ca.js';
 import { openSigningKey } from '../../keys/open-signing-key.js';
@@ -21,7 +21,7 @@ interface CreateOptions extends KeyAccessOptions {
   key: string;
   subject: string;
   parent?: string;
-  days: number;
+  days?: number;
   pathLen?: number;
   permitDns?: string[];
   excludeDns?: string[];
@@ -44,7 +44,7 @@ export function registerCa(program: Command, ctx: () => CliContext): void {
       .requiredOption('--key <label>', "the new CA's key (generate it first with `hallmark key generate`)")
       .requiredOption('--subject <dn>', 'the subject, e.g. "C=DE,O=Acme,CN=Acme Root CA"')
       .option('--parent <name>', 'intermediate: the CA that signs it')
-      .option('--days <n>', 'validity in days', positiveInteger, 3650)
+      .option('--days <n>', `validity in days (default: a root ${DEFAULT_ROOT_DAYS}; an intermediate ${DEFAULT_INTERMEDIATE_DAYS}, or less so that it ends inside its parent's)`, positiveInteger)
       .option('--path-len <n>', 'basicConstraints pathLenConstraint (intermediate default 0)', nonNegativeInteger)
       .option('--permit-dns <name>', 'intermediate: permitted dNSName subtree (repeat)', collect)
       .option('--exclude-dns <name>', 'intermediate: excluded dNSName subtree (repeat)', collect)
@@ -60,7 +60,7 @@ export function registerCa(program: Command, ctx: () => CliContext): void {
       const common = {
         name: opts.name,
         subject,
-        validityDays: opts.days,
+        validityDays: opts.days ?? DEFAULT_ROOT_DAYS,
         actor: c.actor,
         ...(skipLints.length ? { skipLints } : {}),
         ...(opts.maxValidityDays !== undefined ? { maxValidityDays: opts.maxValidityDays } : {}),
@@ -79,12 +79,14 @@ export function registerCa(program: Command, ctx: () => CliContext): void {
         if (!opts.parent) throw new UsageError('an intermediate CA needs --parent');
         new CaRepository(ws).assertFree(opts.name);
         const parent = loadCa(ws, opts.parent);
+        const validityDays = opts.days ?? defaultIntermediateDays(parent.certificate.notAfter, new Date());
         const parentKey = await openSigningKey(parent.key, await keyUnlockFor(parent.key, opts, ws, c.io.env));
         try {
           const permitted = opts.permitDns?.length ? { dns: opts.permitDns } : undefined;
           const excluded = opts.excludeDns?.length ? { dns: opts.excludeDns } : undefined;
           signed = await createIntermediateCa(ws, {
             ...common,
+            validityDays,
             key: record,
             parent: opts.parent,
             parentKey,
@@ -135,6 +137,21 @@ export function registerCa(program: Command, ctx: () => CliContext): void {
         } else c.io.out(text);
       });
     });
+}
+
+export const DEFAULT_ROOT_DAYS = 3650;
+export const DEFAULT_INTERMEDIATE_DAYS = 1825;
+const DAY = 86_400_000;
+
+/**
+ * An intermediate's default validity: DEFAULT_INTERMEDIATE_DAYS, cut to whole days that
+ * end inside its parent's validity (validity.within-issuer), so `ca create` with the
+ * defaults right after the root's makes a hierarchy that lints clean.
+ */
+export function defaultIntermediateDays(parentNotAfter: Date, now: Date): number {
+  const left = Math.floor((parentNotAfter.getTime() - now.getTime()) / DAY);
+  if (left < 1) throw new HallmarkError('CA_PARENT_EXPIRING', `the parent CA's certificate ends ${parentNotAfter.toISOString()}, less than a day from now: renew it before signing an intermediate under it`, 'check');
+  return Math.min(DEFAULT_INTERMEDIATE_DAYS, left);
 }
 
 function ekuOid(name: string): string {

@@ -10,6 +10,7 @@ import { MAX_CSR_INPUT_BYTES } from '../../x509/csr/csr-pem.js';
 import { allowanceList } from '../csr-allowance-option.js';
 import { parseCsr } from '../../x509/csr/parse-csr.js';
 import { describeCertificate } from '../../x509/describe-certificate.js';
+import { describeForPeople, descriptionLines } from '../../x509/describe/certificate-description.js';
 import { parseSubject } from '../../x509/distinguished-name.js';
 import { HW_TYPE_TPM2 } from '../../x509/profiles/idevid-profile.js';
 import type { CliContext } from '../cli-context.js';
@@ -18,6 +19,7 @@ import { positiveInteger, collect } from '../option-parsers.js';
 import { readInputFile } from '../../files/read-input-file.js';
 import { parseSkips } from './ca-command.js';
 import { printIssued } from './print-issued.js';
+import { registerCertQueries } from './cert-query-command.js';
 
 interface IssueOptions extends KeyAccessOptions {
   ca: string;
@@ -40,6 +42,7 @@ interface IssueOptions extends KeyAccessOptions {
 
 export function registerCert(program: Command, ctx: () => CliContext): void {
   const cert = program.command('cert').description('issue and inspect certificates');
+  registerCertQueries(cert, ctx);
 
   addKeyAccessOptions(
     cert
@@ -109,27 +112,9 @@ export function registerCert(program: Command, ctx: () => CliContext): void {
     .argument('<file>', 'the certificate')
     .action(async (file: string) => {
       const c = ctx();
-      const info = describeCertificate(parseCertificate(certificateDer(readInputFile(file, 64 * 1024))));
-      if (c.json) return c.printJson(info);
-      const lines = [
-        `subject        ${info.subject}`,
-        `issuer         ${info.issuer}`,
-        `serial         ${info.serial}`,
-        `validity       ${info.notBefore} → ${info.notAfter}`,
-        `signature      ${info.signatureAlgorithm}`,
-        `public key     ${info.publicKeyAlgorithm}`,
-        `SHA-256        ${info.sha256}`,
-        `basic constr.  ${info.basicConstraints ? `cA=${info.basicConstraints.ca}${info.basicConstraints.pathLen !== undefined ? ` pathLen=${info.basicConstraints.pathLen}` : ''}` : '—'}`,
-        `key usage      ${info.keyUsage?.join(', ') ?? '—'}`,
-        `ext. key usage ${info.extendedKeyUsage?.join(', ') ?? '—'}`,
-        ...(info.subjectAltName?.hardwareModuleNames.map((h) => `hw module      ${h.hwType} / ${h.hwSerialNumText ?? h.hwSerialNum}`) ?? []),
-        ...(info.subjectAltName?.dns.map((d) => `dNSName        ${d}`) ?? []),
-        ...(info.masaUrl ? [`MASA URL       ${info.masaUrl}`] : []),
-        `SKI            ${info.subjectKeyId ?? '—'}`,
-        `AKI            ${info.authorityKeyId ?? '—'}`,
-        `extensions     ${info.extensions.map((e) => `${e.oid}${e.critical ? ' (critical)' : ''}`).join(', ')}`,
-        '',
-      ];
-      c.io.out(lines.join('\n'));
+      const parsed = parseCertificate(certificateDer(readInputFile(file, 64 * 1024)));
+      const description = describeForPeople(parsed);
+      if (c.json) return c.printJson({ ...describeCertificate(parsed), description });
+      c.io.out([...descriptionLines(description), ''].join('\n'));
     });
 }

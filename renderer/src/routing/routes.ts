@@ -1,4 +1,4 @@
-export const ROUTES = ['ceremonies', 'station', 'qa', 'inventory', 'audit'] as const;
+export const ROUTES = ['authorities', 'ceremonies', 'station', 'qa', 'inventory', 'audit'] as const;
 export type Route = (typeof ROUTES)[number];
 
 /** Audit is the one working screen, so junk or empty hashes land there. */
