@@ -54,12 +54,12 @@ describe('dispatch (the IPC boundary)', () => {
     };
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     const r = await dispatch(failing, 'audit.facets', {});
-    // The detail goes to the main-process log, never to the renderer.
+    // Handlers built by hand have no workspace log: the detail goes to stderr, never to the renderer.
     expect(log).toHaveBeenCalledWith('[hallmark] audit.facets failed', expect.objectContaining({ message: 'secret internal detail /home/x' }));
     log.mockRestore();
     expect(r).toEqual({
       ok: false,
-      error: { code: 'INTERNAL', message: 'audit.facets failed unexpectedly; see the application log' },
+      error: { code: 'INTERNAL', message: 'audit.facets failed unexpectedly; the detail is in the application log' },
     });
   });
 
