@@ -14,8 +14,6 @@ export interface StationOptions extends PortRunOptions {
   readonly caKey: SigningKey;
   /** the operator: who the audit log names */
   readonly actor: string;
-  /** a Matter work order: where each device's label sheet is written (outside the workspace home) */
-  readonly matterLabelDir?: string;
 }
 
 /**
@@ -79,7 +77,7 @@ export class StationRun extends EventEmitter {
  * here, before any port is opened.
  */
 export function startStation(options: StationOptions): StationRun {
-  const ctx = prepareBatch(options.workspace, options.batchId, options.caKey, options.actor, options.matterLabelDir !== undefined ? { matterLabelDir: options.matterLabelDir } : {});
+  const ctx = prepareBatch(options.workspace, options.batchId, options.caKey, options.actor);
   const run = new StationRun();
   const started = Date.now();
   run.done = (async () => {

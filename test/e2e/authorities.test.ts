@@ -140,7 +140,5 @@ describe.skipIf(!present)('Authorities screen', () => {
 
 async function keyId(host: TestHost): Promise<string> {
   const { KeyRepository } = await import('../../main/store/key-repository.js');
-  const id = new KeyRepository(host.workspace).get('token-root-key').location['id'];
-  if (typeof id !== 'string') throw new Error('the token key record has no id');
-  return id;
+  return String(new KeyRepository(host.workspace).get('token-root-key').location['id']);
 }

@@ -27,7 +27,7 @@ function corruptLines(text: string): number[] {
     parseShareText(text);
   } catch (e) {
     expect(e).toMatchObject({ code: 'SHARE_CORRUPT' });
-    return (e as { details?: { lines?: number[] } }).details?.lines ?? [];
+    return ((e as { details?: { lines?: number[] } }).details?.lines ?? []) as number[];
   }
   throw new Error('expected SHARE_CORRUPT');
 }

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChainStatusView } from '../../../preload/api.js';
 import { invoke, toFailure, type ApiFailure } from '../api/hallmark.js';
-import { useLatestRef } from '../components/use-latest-ref.js';
 
 export type ChainCheck =
   | { readonly state: 'checking'; readonly previous: ChainStatusView | null }
@@ -11,11 +10,12 @@ export type ChainCheck =
 export function useChainStatus(onError: (failure: ApiFailure) => void): { check: ChainCheck; verify: () => void } {
   const [check, setCheck] = useState<ChainCheck>({ state: 'checking', previous: null });
   const latest = useRef(0);
-  const onErrorRef = useLatestRef(onError);
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
 
-  // Only the newest answer counts; an older, slower one must not overwrite it.
-  const request = useCallback(() => {
+  const verify = useCallback(() => {
     const ticket = ++latest.current;
+    setCheck((prev) => ({ state: 'checking', previous: 'view' in prev ? prev.view : prev.state === 'checking' ? prev.previous : null }));
     invoke('audit.verify', {}).then(
       (view) => {
         if (ticket === latest.current) setCheck({ state: view.ok ? 'verified' : 'broken', view });
@@ -27,15 +27,9 @@ export function useChainStatus(onError: (failure: ApiFailure) => void): { check:
         onErrorRef.current(failure);
       },
     );
-  }, [onErrorRef]);
+  }, []);
 
-  const verify = useCallback(() => {
-    setCheck((prev) => ({ state: 'checking', previous: 'view' in prev ? prev.view : prev.state === 'checking' ? prev.previous : null }));
-    request();
-  }, [request]);
-
-  // The first check needs no 'checking' state set: it is the initial one.
-  useEffect(request, [request]);
+  useEffect(verify, [verify]);
   return { check, verify };
 }
 

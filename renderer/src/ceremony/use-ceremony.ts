@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CeremonyDetailView, CeremonyHashApprovalView, CeremonyPlanView, CeremonyPreflightView, CeremonyRole, CeremonyRunView, CeremonySummaryView } from '../../../preload/api.js';
 import { invoke, subscribe, toFailure, type ApiFailure } from '../api/hallmark.js';
-import { useLatestRef } from '../components/use-latest-ref.js';
 
 export interface CeremonyControl {
   readonly plan: CeremonyPlanView | null;
@@ -12,24 +11,24 @@ export interface CeremonyControl {
   /** the workspace's ceremony register, newest first; null until first read */
   readonly past: readonly CeremonySummaryView[] | null;
   readonly detail: CeremonyDetailView | null;
-  readonly load: (scriptPath: string, bindingPath: string) => Promise<void>;
-  readonly approve: (name: string) => Promise<boolean>;
-  readonly checkPreflight: () => Promise<void>;
+  load(scriptPath: string, bindingPath: string): Promise<void>;
+  approve(name: string): Promise<boolean>;
+  checkPreflight(): Promise<void>;
   /** the main process asks for the output folder in its own dialog, then starts */
-  readonly start: () => Promise<void>;
-  readonly acknowledge: (step: string, role: CeremonyRole, name: string) => Promise<boolean>;
-  readonly provideSecret: (requestId: string, secret: string) => Promise<boolean>;
+  start(): Promise<void>;
+  acknowledge(step: string, role: CeremonyRole, name: string): Promise<boolean>;
+  provideSecret(requestId: string, secret: string): Promise<boolean>;
   /** a custodian's share as typed back from the printed sheet */
-  readonly provideShareText: (requestId: string, text: string) => Promise<boolean>;
-  readonly abort: (reason: string) => Promise<void>;
-  readonly reset: () => void;
-  readonly refreshPast: () => Promise<void>;
-  readonly showPast: (id: string | null) => Promise<void>;
+  provideShareText(requestId: string, text: string): Promise<boolean>;
+  abort(reason: string): Promise<void>;
+  reset(): void;
+  refreshPast(): Promise<void>;
+  showPast(id: string | null): Promise<void>;
   /** continues the interrupted ceremony `id` with the loaded plan (its register's script, a binding typed here) */
-  readonly resume: (id: string) => Promise<void>;
+  resume(id: string): Promise<void>;
   /** closes an interrupted ceremony; what happened to its transcript, or undefined when refused */
-  readonly abortInterrupted: (id: string, reason: string) => Promise<string | undefined>;
-  readonly noteException: (name: string, note: string) => Promise<boolean>;
+  abortInterrupted(id: string, reason: string): Promise<string | undefined>;
+  noteException(name: string, note: string): Promise<boolean>;
 }
 
 /** The Ceremonies screen's state: the loaded plan, who approved its hash, pre-flight, and the live run. */
@@ -41,7 +40,8 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
   const [busy, setBusy] = useState(false);
   const [past, setPast] = useState<CeremonySummaryView[] | null>(null);
   const [detail, setDetail] = useState<CeremonyDetailView | null>(null);
-  const onErrorRef = useLatestRef(onError);
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
   const runId = useRef<string | null>(null);
   const showRun = useCallback((r: CeremonyRunView) => setRun((prev) => (prev && prev.runId === r.runId && prev.revision > r.revision ? prev : r)), []);
 
@@ -63,7 +63,7 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
       },
       (e: unknown) => onErrorRef.current(toFailure(e)),
     );
-  }, [showRun, onErrorRef]);
+  }, [showRun]);
 
   const call = useCallback(async <T,>(f: () => Promise<T>): Promise<T | undefined> => {
     setBusy(true);
@@ -75,7 +75,7 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     } finally {
       setBusy(false);
     }
-  }, [onErrorRef]);
+  }, []);
 
   const load = useCallback(
     async (scriptPath: string, bindingPath: string) => {
@@ -172,14 +172,13 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     runId.current = null;
   }, []);
 
-  const refreshPast = useCallback(
-    () =>
-      invoke('ceremony.list', {}).then(
-        (r) => setPast(r.ceremonies),
-        (e: unknown) => onErrorRef.current(toFailure(e)),
-      ),
-    [onErrorRef],
-  );
+  const refreshPast = useCallback(async () => {
+    try {
+      setPast((await invoke('ceremony.list', {})).ceremonies);
+    } catch (e) {
+      onErrorRef.current(toFailure(e));
+    }
+  }, []);
 
   const showPast = useCallback(
     async (id: string | null) => {
