@@ -1,5 +1,5 @@
 import type { Input, OperationName, Output } from '../../preload/api.js';
-import { refusalOf, refusalRecorded } from '../files/refusal-audit.js';
+import { refusalOf } from '../files/refusal-audit.js';
 import { bindHandlerLog } from './handler-log.js';
 import type { Workspace } from '../store/workspace.js';
 import { APP_VERSION } from '../app-version.js';
@@ -60,7 +60,7 @@ function auditRefusals(workspace: Workspace, handlers: Handlers, op: OperationNa
   const inner = handlers[op] as (input: unknown, caller?: unknown) => unknown;
   const record = (e: unknown): never => {
     const refusal = refusalOf(e);
-    if (refusal !== null && !refusalRecorded(e)) {
+    if (refusal !== null) {
       try {
         workspace.audit.append({ actor: 'app', action: refusal.action, subject: refusal.path ?? op, details: { operation: op, code: refusal.code, message: refusal.message } });
       } catch {

@@ -1,4 +1,4 @@
-import { MEDIA_TAMPERING_CODES, MediaFileError } from '../files/read-media-file.js';
+import { refusalOf } from '../files/refusal-audit.js';
 import type { Input, InventoryImportResultView, OperationName, Output } from '../../preload/api.js';
 import { isHallmarkError } from '../errors/hallmark-error.js';
 import { importManifestFolder } from '../inventory/import-manifest.js';
@@ -40,8 +40,9 @@ export function createInventoryHandlers(ws: Workspace): InventoryHandlers {
         } catch (e) {
           if (!isHallmarkError(e)) throw e;
           // One folder's refusal does not stop the others, so core-api's wrapper never sees it: audit it here.
-          if (e instanceof MediaFileError && MEDIA_TAMPERING_CODES.has(e.code)) {
-            ws.audit.append({ actor: operator.trim(), action: 'media.refused', subject: e.path, details: { operation: 'inventory.import', code: e.code, message: e.message } });
+          const refusal = refusalOf(e);
+          if (refusal !== null) {
+            ws.audit.append({ actor: operator.trim(), action: refusal.action, subject: refusal.path ?? folder, details: { operation: 'inventory.import', code: refusal.code, message: refusal.message } });
           }
           results.push({ folder, ok: false, code: e.code, message: e.message });
         }

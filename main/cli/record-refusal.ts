@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { refusalOf, refusalRecorded } from '../files/refusal-audit.js';
+import { refusalOf } from '../files/refusal-audit.js';
 import { DATABASE_FILE, Workspace } from '../store/workspace.js';
 import type { CliContext } from './cli-context.js';
 
@@ -13,7 +13,7 @@ import type { CliContext } from './cli-context.js';
  */
 export function recordCliRefusal(e: unknown, command: string, context: CliContext): void {
   const refusal = refusalOf(e);
-  if (refusal === null || refusalRecorded(e)) return;
+  if (refusal === null) return;
   try {
     const home = context.home;
     if (!existsSync(join(home, DATABASE_FILE))) return;

@@ -22,15 +22,3 @@ export function refusalOf(e: unknown): Refusal | null {
   if (e instanceof MediaFileError && MEDIA_TAMPERING_CODES.has(e.code)) return { action: 'media.refused', path: e.path, code: e.code, message: e.message };
   return null;
 }
-
-// An error already written to a log where it happened (the inventory's, per folder) is not
-// written again by the face that finally reports it.
-const recorded = new WeakSet<object>();
-
-export function markRefusalRecorded(e: unknown): void {
-  if (typeof e === 'object' && e !== null) recorded.add(e);
-}
-
-export function refusalRecorded(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && recorded.has(e);
-}

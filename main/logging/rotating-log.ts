@@ -52,7 +52,8 @@ export class RotatingLog {
     try {
       mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
       let fd = openSync(this.path, 'a', 0o600);
-      if (fstatSync(fd).size > 0 && fstatSync(fd).size + Buffer.byteLength(line) > this.#maxBytes) {
+      const size = fstatSync(fd).size;
+      if (size > 0 && size + Buffer.byteLength(line) > this.#maxBytes) {
         closeSync(fd);
         this.#rotate();
         fd = openSync(this.path, 'a', 0o600);
