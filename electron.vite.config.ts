@@ -14,7 +14,8 @@ export default defineConfig({
       // Native modules (better-sqlite3, serialport) and the rest of node_modules stay
       // external: electron-builder ships them unpacked from the asar.
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'main/index.ts') } },
+      // core-worker: the worker_threads entry of main/workers/ (worker-script.ts finds it beside index.js)
+      rollupOptions: { input: { index: resolve(__dirname, 'main/index.ts'), 'core-worker': resolve(__dirname, 'main/workers/core-worker.ts') } },
     },
   },
   preload: {

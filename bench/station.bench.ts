@@ -18,6 +18,7 @@ import { parseDer } from '../main/x509/der/der-reader.js';
 import { encodeName } from '../main/x509/distinguished-name.js';
 import { FakeDevice } from '../test/support/station-fixture.js';
 import { defineBenchmarks, sharedFixture } from './bench-case.js';
+import { tpmIssuanceCases } from './station-tpm-issuance.js';
 import { BENCH_POLICY_NO_CN_LINT, benchSerial, benchStation, countingLink, fixtureSockets, wireMs, type BenchStation, type FixtureSockets, type WireCount } from './station-fixture.js';
 
 /**
@@ -30,6 +31,8 @@ import { BENCH_POLICY_NO_CN_LINT, benchSerial, benchStation, countingLink, fixtu
  *  3. station-pipeline: certificates per second through the station's pipeline (plan and
  *     CSR checks, key decision, sign, commit to SQLite), against the raw signature rate of
  *     the same CA key in the same run.
+ *  4. station-issuance-tpm: the station's issuance with the CA key on a TPM 2.0 (swtpm and
+ *     tpm2-pkcs11), against the same issuance with a software key (station-tpm-issuance.ts).
  */
 
 const BAUD = 115200;
@@ -371,4 +374,5 @@ export default defineBenchmarks([
       }
     },
   },
+  ...tpmIssuanceCases,
 ]);

@@ -20,6 +20,7 @@ import { registerManifest } from './cli/commands/manifest-command.js';
 import { registerInventory } from './cli/commands/inventory-command.js';
 import { registerCeremony } from './cli/commands/ceremony-command.js';
 import { registerPkcs11Module } from './cli/commands/pkcs11-module-command.js';
+import { registerAccount } from './cli/commands/account-command.js';
 
 /** Exit statuses shared by every command. */
 export const EXIT_OK = 0;
@@ -62,6 +63,7 @@ function buildProgram(io: CliIo, getContext: () => CliContext): Command {
   registerInventory(program, getContext);
   registerCeremony(program, getContext);
   registerPkcs11Module(program, getContext);
+  registerAccount(program, getContext);
   for (const cmd of allCommands(program)) {
     cmd.exitOverride();
     cmd.allowUnknownOption(false);
@@ -77,9 +79,8 @@ function allCommands(cmd: Command): Command[] {
 
 /** Runs the CLI and returns the exit status; never throws. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
-  let program: Command;
   const getContext = () => new CliContext(program.opts<GlobalOptions>(), io);
-  program = buildProgram(io, getContext);
+  const program = buildProgram(io, getContext);
   let command = 'hallmark';
   program.hook('preAction', (_program, action) => {
     command = commandPath(action);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createCoreHandlers } from './api/core-api.js';
 import { forwardCoreEvents } from './api/core-events.js';
 import { CeremonySession } from './api/ceremony-session.js';
+import { QaSession } from './api/qa-session.js';
 import { StationSession } from './api/station-session.js';
 import { registerIpc, sendEvent } from './ipc.js';
 import { applicationMenuTemplate } from './shell/application-menu.js';
@@ -40,19 +41,21 @@ app.whenReady().then(() => {
   serveRenderer(session.defaultSession, rendererDir);
   const station = new StationSession(workspace);
   const ceremony = new CeremonySession(workspace);
+  const qa = new QaSession();
   // registerIpc passes the IPC sender as dispatch()'s caller.
   const windowOf = (caller: unknown) => (caller ? BrowserWindow.fromWebContents(caller as WebContents) : null);
   const folders = electronFolderPicker(dialog, windowOf);
   const saves = electronSaveFilePicker(dialog, windowOf);
-  const unregister = registerIpc(ipcMain, createCoreHandlers(workspace, station, ceremony, { folders, saves }), allowedOrigins);
+  const unregister = registerIpc(ipcMain, createCoreHandlers(workspace, station, ceremony, { folders, saves }, qa), allowedOrigins);
 
   const win = new BrowserWindow(mainWindowOptions({ preloadPath, isPackaged: app.isPackaged }));
-  const stopEvents = forwardCoreEvents(workspace, station, (event, payload) => sendEvent(win.webContents, event, payload), ceremony);
+  const stopEvents = forwardCoreEvents(workspace, station, (event, payload) => sendEvent(win.webContents, event, payload), ceremony, qa);
   void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
 
   app.on('window-all-closed', () => {
     stopEvents();
     unregister();
+    qa.dispose();
     // A running station finishes the devices past their commit before the database closes.
     void Promise.all([station.dispose(), ceremony.dispose()]).finally(() => {
       workspace.close();

@@ -75,6 +75,8 @@ export const inputSchemas = {
     ports: z.array(filePath).min(1).max(64),
     operator: operatorName,
     unlock: caUnlock,
+    /** the workspace's audit key, when given: checkpoints during the run and at its stop (docs/audit.md) */
+    auditUnlock: caUnlock.optional(),
   }),
   'station.stop': z.strictObject({ operator: operatorName }),
   /** the run's batch, or `batchId`'s counters when no run is on it */
@@ -89,6 +91,8 @@ export const inputSchemas = {
    * `out` is refused (OUTPUT_PATH_FROM_RENDERER): the window never names an output path.
    */
   'qa.saveReport': z.strictObject({ dir: filePath, trustPem: filePath, planCsv: filePath.optional(), previousDir: filePath.optional(), out: filePath.optional() }),
+  /** stops every qa.verify / qa.saveReport verification in flight: each fails with OPERATION_CANCELLED */
+  'qa.cancel': z.strictObject({}),
   'inventory.import': z.strictObject({ dirs: z.array(filePath).min(1).max(64), trustPem: filePath, operator: operatorName }),
   'inventory.batches': z.strictObject({}),
   'inventory.search': z.strictObject({
@@ -102,6 +106,10 @@ export const inputSchemas = {
   }),
   'inventory.device': z.strictObject({ fingerprint: sha256Hex }),
   'inventory.stats': z.strictObject({}),
+  /** per station its manifest chain with gaps; public keys on more than one device */
+  'inventory.fleet': z.strictObject({}),
+  /** which inventory the section reads (the workspace's SQLite or a PostgreSQL server) and why; set only outside the window */
+  'inventory.source': z.strictObject({}),
   /** paths are typed for now; the app's native open dialog will fill the same fields */
   'ceremony.load': z.strictObject({ scriptPath: filePath, bindingPath: filePath }),
   /**
@@ -192,7 +200,7 @@ export interface AuditHeadView {
   hash: string;
 }
 
-export type ChainStatusView =
+export type ChainStatusView = (
   | { ok: true; count: number; head: AuditHeadView | null }
   | {
       ok: false;
@@ -201,7 +209,22 @@ export type ChainStatusView =
       firstBadSeq: number | null;
       problem: string;
       message: string;
-    };
+    }
+) & {
+  /** the signed checkpoints, checked against the workspace's own audit certificates (docs/audit.md); null: no audit key */
+  checkpoints: CheckpointStatusView | null;
+};
+
+export interface CheckpointRefView {
+  seq: number;
+  signedSeq: number;
+  time: string;
+  reason: string;
+}
+
+export type CheckpointStatusView =
+  | { ok: true; verified: number; last: CheckpointRefView | null; uncheckpointed: number }
+  | { ok: false; verified: number; last: CheckpointRefView | null; firstBadCheckpointSeq: number; problem: string; message: string; uncheckpointed: number };
 
 export interface WorkspaceInfoView {
   home: string;
@@ -334,11 +357,14 @@ export interface Outputs extends AuthoritiesOutputs {
   'qa.device': QaDeviceDetailView;
   /** null: the save dialog was cancelled, nothing written */
   'qa.saveReport': { path: string; bytes: number; ok: boolean } | null;
+  'qa.cancel': { cancelled: number };
   'inventory.import': { results: InventoryImportResultView[] };
   'inventory.batches': { batches: InventoryBatchView[] };
   'inventory.search': { total: number; rows: InventoryRowView[] };
   'inventory.device': InventoryDeviceDetailView;
   'inventory.stats': { batches: InventoryStatsBatchView[] };
+  'inventory.fleet': InventoryFleetView;
+  'inventory.source': InventorySourceView;
   'ceremony.load': CeremonyPlanView;
   'ceremony.approveHash': CeremonyHashApprovalView;
   'ceremony.preflight': CeremonyPreflightView;
@@ -700,6 +726,8 @@ export interface QaDeviceDetailView extends QaDeviceSummaryView {
   certificate: CertificateView | null;
   /** why the certificate could not be decoded */
   certificateProblem: string | null;
+  /** a Matter work order's entry: VID/PID, the PAI's SHA-256 and the factory data's verifier digest (never a passcode) */
+  matter?: { vendorId: string; productId: string; paiSha256: string; verifierSha256: string | null; discriminator: number | null; iterations: number | null } | null;
 }
 
 export type InventoryImportResultView =
@@ -752,6 +780,39 @@ export interface InventoryStatsBatchView {
   revoked: number;
 }
 
+/** Each station's manifest sequence numbers as imported, with the missing ones (a stick that never arrived). */
+export interface InventoryStationChainView {
+  stationId: string;
+  manifests: { sequence: number; batchId: string; sha256: string; importedAt: string }[];
+  gaps: { from: number; to: number }[];
+  missing: number;
+}
+
+/** One certificate carrying a public key that another device's certificate also carries. */
+export interface InventorySharedKeyCertificateView {
+  certificateSha256: string;
+  hardwareSerial: string;
+  model: string;
+  status: DeviceEntryStatusView;
+  stationId: string;
+  batchId: string;
+}
+
+export interface InventoryFleetView {
+  stations: InventoryStationChainView[];
+  sharedKeys: { publicKeySha256: string; certificates: InventorySharedKeyCertificateView[] }[];
+  /** more keys are shared than listed */
+  sharedKeysTruncated: boolean;
+}
+
+export interface InventorySourceView {
+  backend: 'sqlite' | 'postgres';
+  /** environment: HALLMARK_INVENTORY_DB of the main process; setting: the workspace's inventory.db; workspace: its own database */
+  from: 'environment' | 'setting' | 'workspace';
+  /** the server's URL without a password, or the workspace folder */
+  location: string;
+}
+
 export interface InventoryDeviceDetailView extends InventoryRowView {
   publicKeySha256: string;
   deviceState: string;
@@ -774,9 +835,18 @@ export interface Events {
   'station.event': StationEventView;
   /** the ceremony run after any change (a step, an acknowledgment, its end) */
   'ceremony.event': CeremonyRunView;
+  /** a QA verification's progress, every ~100 ms while it runs (it runs off the window's process) */
+  'qa.progress': QaProgressView;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['audit.appended', 'station.event', 'ceremony.event'];
+export const EVENT_NAMES: EventName[] = ['audit.appended', 'station.event', 'ceremony.event', 'qa.progress'];
+
+/** entries fully checked (their signature too) of all entries in the manifest at `dir`; total 0 until it is parsed */
+export interface QaProgressView {
+  dir: string;
+  checked: number;
+  total: number;
+}
 
 export interface StationEventView {
   runId: string;

@@ -23,6 +23,7 @@ const api: HallmarkApi = {
   invoke: (op, input) =>
     client.invoke(op, input).catch((e: unknown) => {
       const { code, message } = e as { code?: unknown; message?: unknown };
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the plain object is the point, see above
       return Promise.reject({ code: typeof code === 'string' ? code : 'ERROR', message: String(message ?? e) });
     }),
   on: (event, listener) => client.on(event, listener),

@@ -49,6 +49,10 @@ static void load_state(hm_agent *agent)
         hm_agent_logf(agent, "storage: the stored key does not load; answering STORAGE");
         return;
     }
+    if (agent->cfg.matter && hm_matter_load(&agent->matter, agent->scratch, sizeof agent->scratch) != HM_OK) {
+        hm_agent_logf(agent, "storage: the Matter factory record cannot be read; answering STORAGE");
+        return;
+    }
     agent->store_ok = 1;
 }
 

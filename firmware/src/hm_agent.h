@@ -18,6 +18,7 @@
 #include "hm_limits.h"
 #include "hm_line.h"
 #include "hm_rng.h"
+#include "hm_matter.h"
 #include "hm_store.h"
 
 typedef struct {
@@ -29,10 +30,15 @@ typedef struct {
     size_t trust_len;
     /** the key algorithms this device's secure element makes (HM_ALG_BIT mask); 0: all */
     unsigned algs;
+    /** Matter mode: takes a factory record (HM+MATTER), reports matter=1, locks only with one stored */
+    int matter;
 } hm_config;
+
+typedef enum { HM_XFER_CHAIN = 0, HM_XFER_MATTER = 1 } hm_xfer_kind;
 
 typedef struct {
     int active;
+    hm_xfer_kind kind;
     size_t total;
     uint8_t sha256[32];
     unsigned next_seq;
@@ -49,6 +55,7 @@ typedef struct {
     hm_meta meta; /* what storage holds (updated only after a successful save) */
     int store_ok; /* 0: the store could not be read at boot: every command but SYNC answers STORAGE */
     hm_transfer xfer;
+    hm_matter matter; /* Matter mode: the stored factory record's digests */
     mbedtls_x509_crt trust;
     int trust_ok;
     int link_lost;
@@ -96,6 +103,17 @@ hm_status hm_cmd_csr(hm_agent *agent, char *arg);
 hm_status hm_cmd_chain(hm_agent *agent, char *arg);
 hm_status hm_cmd_readback(hm_agent *agent, char *arg);
 hm_status hm_cmd_lock(hm_agent *agent, char *arg);
+hm_status hm_cmd_matter(hm_agent *agent, char *arg);
+hm_status hm_cmd_matter_query(hm_agent *agent, char *arg);
+
+/**
+ * The transfer framing HM+CHAIN and HM+MATTER share: BEGIN,<length>,<sha256> (at most
+ * `max` bytes; discards any unfinished transfer of either kind) and DATA,<seq>,<b64>.
+ * END is each command's own; hm_transfer_end checks the length and digest.
+ */
+hm_status hm_transfer_begin(hm_transfer *x, hm_xfer_kind kind, size_t max, char **rest, int n);
+hm_status hm_transfer_data(hm_transfer *x, hm_xfer_kind kind, char **rest, int n);
+hm_status hm_transfer_end(hm_transfer *x, hm_xfer_kind kind, int n);
 
 /** Splits `s` in place at `sep`: up to `max` parts; returns the count (max + 1 when there are more). */
 int hm_split(char *s, char sep, char **parts, int max);

@@ -13,8 +13,8 @@ hm_status hm_cmd_ident(hm_agent *agent, char *arg)
     hm_meta_wipe(&stored);
     if (st != HM_OK) return st;
     char line[96 + 2 * HM_MAX_IDENT_VALUE];
-    snprintf(line, sizeof line, "+IDENT: model=%s,serial=%s,fw=%s,proto=%s,state=%s", agent->cfg.model, agent->cfg.serial,
-             HM_FW_VERSION, HM_PROTOCOL_VERSION, state);
+    snprintf(line, sizeof line, "+IDENT: model=%s,serial=%s,fw=%s,proto=%s,state=%s%s", agent->cfg.model, agent->cfg.serial,
+             HM_FW_VERSION, HM_PROTOCOL_VERSION, state, agent->cfg.matter ? ",matter=1" : "");
     hm_agent_send(agent, line);
     return HM_OK;
 }

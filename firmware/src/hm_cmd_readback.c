@@ -29,6 +29,8 @@ hm_status hm_cmd_lock(hm_agent *agent, char *arg)
     if (arg != 0) return HM_E_SYNTAX;
     if (agent->meta.active_slot == 0) return HM_E_NO_CHAIN;
     if (agent->meta.locked) return HM_OK;
+    /* a Matter device is not finished without its factory record */
+    if (agent->cfg.matter && !agent->matter.present) return HM_E_NO_FACTORY_DATA;
     agent->meta.locked = 1;
     if (hm_store_save_meta(&agent->meta) != HM_OK) {
         agent->meta.locked = 0;

@@ -11,6 +11,7 @@ static const struct {
 } COMMANDS[] = {
     {"HM+IDENT", hm_cmd_ident},   {"HM+SYNC", hm_cmd_sync},          {"HM+KEYGEN", hm_cmd_keygen}, {"HM+CSR", hm_cmd_csr},
     {"HM+CHAIN", hm_cmd_chain},   {"HM+READBACK?", hm_cmd_readback}, {"HM+LOCK", hm_cmd_lock},
+    {"HM+MATTER", hm_cmd_matter}, {"HM+MATTER?", hm_cmd_matter_query},
 };
 
 void hm_agent_handle_line(hm_agent *agent, char *line)
@@ -31,7 +32,7 @@ void hm_agent_handle_line(hm_agent *agent, char *line)
     memcpy(label, line, n);
     label[n] = '\0';
     if (fn == 0) strcpy(label, "(unknown command)");
-    if (fn != 0 && arg != 0 && fn != hm_cmd_csr) {
+    if (fn != 0 && arg != 0 && fn != hm_cmd_csr && fn != hm_cmd_matter) {
         size_t k = 0, commas = 0;
         label[n++] = '=';
         while (arg[k] != '\0' && k < 20 && !(arg[k] == ',' && ++commas == 2)) label[n++] = arg[k++];

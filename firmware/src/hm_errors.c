@@ -20,6 +20,8 @@ static const char *const NAMES[HM_E_COUNT] = {
     [HM_E_NO_CHAIN] = "NO_CHAIN",
     [HM_E_LOCKED] = "LOCKED",
     [HM_E_INTERNAL] = "INTERNAL",
+    [HM_E_NO_FACTORY_DATA] = "NO_FACTORY_DATA",
+    [HM_E_BAD_RECORD] = "BAD_RECORD",
 };
 
 const char *hm_error_name(hm_status status)

@@ -20,6 +20,8 @@ typedef enum {
     HM_E_NO_CHAIN,
     HM_E_LOCKED,
     HM_E_INTERNAL,
+    HM_E_NO_FACTORY_DATA,
+    HM_E_BAD_RECORD,
     HM_E_COUNT
 } hm_status;
 

@@ -7,6 +7,11 @@
 /** The firmware version IDENT and +BOOT report; the Makefile may override it. */
 #ifndef HM_FW_VERSION
 #define HM_FW_VERSION "0.9.0-ref"
+/** Matter mode (docs/device-protocol.md §8): the factory record and the Certification Declaration in it. */
+#define HM_MATTER_MAX_CD 2048
+#define HM_MATTER_VERIFIER_BYTES 97
+#define HM_MATTER_MAX_RECORD (14 + 1 + 32 + HM_MATTER_VERIFIER_BYTES + 1 + 32 + 2 + HM_MATTER_MAX_CD)
+
 #endif
 
 /** A line may be 1024 bytes including CR LF: at most 1022 bytes of text. */
@@ -32,5 +37,10 @@
 
 /** CSR DER bound: subject 512 + SPKI (RSA-2048: 294) + attribute + signature (RSA: 256) + headers */
 #define HM_MAX_CSR_DER 1400
+
+/** Matter mode (docs/device-protocol.md §8): the factory record and the Certification Declaration in it. */
+#define HM_MATTER_MAX_CD 2048
+#define HM_MATTER_VERIFIER_BYTES 97
+#define HM_MATTER_MAX_RECORD (14 + 1 + 32 + HM_MATTER_VERIFIER_BYTES + 1 + 32 + 2 + HM_MATTER_MAX_CD)
 
 #endif

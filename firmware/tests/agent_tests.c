@@ -463,6 +463,7 @@ static void directive(char *d)
     } else if (!strcmp(d, "config")) {
         for (char *tok = strtok(arg, " "); tok; tok = strtok(0, " ")) {
             if (!strncmp(tok, "trust=", 6)) set_trust(tok + 6);
+            else if (!strcmp(tok, "matter=1")) cfg.matter = 1;
             else if (!strncmp(tok, "algs=", 5)) {
                 cfg.algs = 0;
                 snprintf(algs_text, sizeof algs_text, "%s", tok + 5);

@@ -57,6 +57,11 @@ static const char *BASE[] = {
     "HM+LOCK",
     "AT+CGSN",
     "HM+CHAIN=DATA,2,AAAA",
+    /* Matter mode: a whole valid factory record (tests/suites/matter.data) and its query */
+    "HM+MATTER?",
+    "HM+MATTER=BEGIN,150,efd2c7abb180c1fbdd5e5ec2fb945fd95f309bcbc1333a0f29dd0595afddd036",
+    "HM+MATTER=DATA,1,SE1GMQE0QiUPAAAAA+gQU1BBS0UyUCBLZXkgU2FsdLlhcKroAzRohHJP6aOyh8MDMMKmYDddF7sgWozxrss1BFf4q3nuJTq2qORrsJ5UOuQic23lAePbN9RB/jRJINCVSOTBgkBjDE/0kTxTUTg5t8B/zAYnobhXOhSfzR+kZs8Qq6urq6urq6urq6urq6urqwADMAEA",
+    "HM+MATTER=END",
 };
 
 static int chain_first, chain_count;
@@ -187,6 +192,7 @@ int main(int argc, char **argv)
     cfg.trust = pki.root;
     cfg.trust_len = pki.root_len;
     cfg.algs = HM_ALG_BIT(HM_ALG_P256) | HM_ALG_BIT(HM_ALG_P384);
+    cfg.matter = 1;
     memset(&agent, 0, sizeof agent);
     if (hm_agent_init(&agent, &cfg) != HM_OK) return 1;
     hm_agent_boot(&agent);

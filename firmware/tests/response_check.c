@@ -42,7 +42,7 @@ static int kv_ok(const char *s, const char *const *required)
 
 static int info_ok(const char *line)
 {
-    static const char *const ident_keys[] = {"model", "serial", "fw", "proto", "state", 0};
+    static const char *const ident_keys[] = {"model", "serial", "fw", "proto", "state", "matter", 0};
     static const char *const boot_keys[] = {"model", "fw", "proto", 0};
     if (!strncmp(line, "+IDENT: ", 8)) {
         const char *s = line + 8;
@@ -56,6 +56,7 @@ static int info_ok(const char *line)
     }
     if (!strncmp(line, "+KEYGEN: ", 9)) return strlen(line + 9) == 64 && is_hex64(line + 9);
     if (!strncmp(line, "+READBACK: ", 11)) return strlen(line + 11) == 129 && is_hex64(line + 11) && line[75] == ',' && is_hex64(line + 76);
+    if (!strncmp(line, "+MATTER: ", 9)) return strlen(line + 9) == 129 && is_hex64(line + 9) && line[73] == ',' && is_hex64(line + 74);
     if (!strncmp(line, "+CSR: ", 6)) {
         int i, n, off = 0;
         if (sscanf(line + 6, "%2d/%2d,%n", &i, &n, &off) != 2 || off == 0 || i < 1 || i > n || n > 16) return 0;

@@ -1,7 +1,7 @@
 import type { CeremonyPreflightCheckView, CeremonyPreflightView } from '../../preload/api.js';
 import { assertBindingApproved, bindingSummary, unattendedSources, type LoadedBinding } from '../ceremony/ceremony-binding.js';
 import { checkPreflight } from '../ceremony/preflight.js';
-import { auditedRefusal } from '../ceremony/run-ceremony.js';
+import { auditedRefusal, preflightTokenOf } from '../ceremony/run-ceremony.js';
 import type { Pkcs11ModuleAllowList } from '../keys/pkcs11/pkcs11-module-policy.js';
 import type { Workspace } from '../store/workspace.js';
 import { readBinding, readScript } from './ceremony-plan.js';
@@ -22,8 +22,10 @@ export function preflightView(ws: Workspace, scriptPath: string, bindingPath: st
     workspace: ws.home,
     requireNoNetwork: script.preflight.requireNoNetwork,
     modules,
-    ...(b.module !== undefined && b.tokenSerial !== undefined ? { modulePath: b.module, tokenSerial: b.tokenSerial } : {}),
-    ...(b.intermediateToken ? { extraTokens: [{ modulePath: b.intermediateToken.module, tokenSerial: b.intermediateToken.tokenSerial, role: "intermediate's token" }] } : {}),
+    ...(b.module !== undefined && b.tokenSerial !== undefined ? { modulePath: b.module, ...preflightTokenOf({ ...b, tokenSerial: b.tokenSerial }) } : {}),
+    // A root key generated on the token: whether the token can hold it is shown here too.
+    ...(script.kind === 'root' && script.key.store === 'pkcs11' ? { keyAlgorithm: script.key.algorithm } : {}),
+    ...(b.intermediateToken ? { extraTokens: [{ modulePath: b.intermediateToken.module, ...preflightTokenOf(b.intermediateToken), role: "intermediate's token" }] } : {}),
   });
   const rows: CeremonyPreflightCheckView[] = checks.map((c) => ({ ...c }));
   const secrets = secretsCheck(loaded);

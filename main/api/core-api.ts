@@ -9,8 +9,10 @@ import { createDialogHandlers, NO_FOLDER_PICKER, NO_SAVE_PICKER, type FolderPick
 import { CeremonySession } from './ceremony-session.js';
 import { createInventoryHandlers } from './inventory-handlers.js';
 import { createQaHandlers } from './qa-handlers.js';
+import { QaSession } from './qa-session.js';
 import { createStationHandlers } from './station-handlers.js';
 import { StationSession } from './station-session.js';
+import { verifyWorkspaceAudit } from '../store/audit/verify-audit-checkpoints.js';
 
 /** `caller` is the face's opaque handle on who asked (see dispatch()); only the face's own ports look at it. */
 export type Handlers = { [Op in OperationName]: (input: Input<Op>, caller?: unknown) => Output<Op> | Promise<Output<Op>> };
@@ -34,14 +36,15 @@ export function createCoreHandlers(
   station: StationSession = new StationSession(workspace),
   ceremony: CeremonySession = new CeremonySession(workspace),
   ports: CorePorts = {},
+  qa: QaSession = new QaSession(),
 ): Handlers {
   const handlers: Handlers = {
     'workspace.info': () => ({ ...workspace.info(), appVersion: APP_VERSION }),
     'audit.query': (q) => workspace.audit.query(q),
     'audit.facets': () => workspace.audit.facets(),
-    'audit.verify': () => workspace.verifyAudit(),
+    'audit.verify': () => verifyWorkspaceAudit(workspace),
     ...createStationHandlers(workspace, station),
-    ...createQaHandlers({ home: workspace.home, saves: ports.saves ?? NO_SAVE_PICKER }),
+    ...createQaHandlers({ home: workspace.home, saves: ports.saves ?? NO_SAVE_PICKER }, qa),
     ...createInventoryHandlers(workspace),
     ...createCeremonyHandlers(workspace, ceremony, { folders: ports.folders ?? NO_FOLDER_PICKER, saves: ports.saves ?? NO_SAVE_PICKER }),
     ...createDialogHandlers(ports.folders ?? NO_FOLDER_PICKER),

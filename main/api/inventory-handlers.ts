@@ -1,19 +1,25 @@
 import { refusalOf } from '../files/refusal-audit.js';
 import type { Input, InventoryImportResultView, OperationName, Output } from '../../preload/api.js';
 import { isHallmarkError } from '../errors/hallmark-error.js';
-import { importManifestFolder } from '../inventory/import-manifest.js';
+import { importManifestFolderInto } from '../inventory/import-manifest.js';
 import { InventoryError } from '../inventory/inventory-errors.js';
+import { stationChains } from '../inventory/station-chains.js';
 import { readTrustAnchors, readTrustFile } from '../manifest/verify/read-trust-anchors.js';
-import { InventoryRepository } from '../store/inventory-repository.js';
+import { inventorySource } from '../store/inventory-db-setting.js';
+import type { InventoryStore } from '../store/inventory-store.js';
+import { openInventoryStore } from '../store/open-inventory-store.js';
+import { redactUrl } from '../store/postgres/pg-inventory-store.js';
+import { SettingsRepository } from '../store/settings-repository.js';
+import { SqliteInventoryStore } from '../store/sqlite-inventory-store.js';
 import type { Workspace } from '../store/workspace.js';
 import { parseCertificateFast } from '../x509/certificate-facts-fast.js';
 import { certificateView } from './certificate-view.js';
-import { activeByManifest, inventoryPage } from './inventory-page-query.js';
-import { inventoryStats } from './inventory-stats-query.js';
 
 type InventoryOp = Extract<OperationName, `inventory.${string}`>;
 export type InventoryHandlers = { [Op in InventoryOp]: (input: Input<Op>) => Output<Op> | Promise<Output<Op>> };
 
+/** Shared keys listed on the screen; more are counted as truncated (the CLI and SQL see them all). */
+const MAX_SHARED_KEYS = 200;
 
 /** "AB:CD:…" and upper case as people paste them; the index holds lower-case hex. */
 function normalizeFingerprint(raw: string): string {
@@ -23,23 +29,65 @@ function normalizeFingerprint(raw: string): string {
 }
 
 /**
- * The Inventory section: the same import, listing and search as `hallmark inventory`.
- * Each folder is imported or refused on its own (as the CLI does), so one bad stick does
- * not hide the result of the others; the operator named is who the audit log names.
+ * The inventory the section uses, resolved on every call (the CLI may change the setting
+ * while the app runs): the main process's HALLMARK_INVENTORY_DB, else the workspace's
+ * `inventory.db` setting, else the workspace's SQLite. A PostgreSQL store is opened once
+ * per URL and kept; one that failed to open is not kept, so the next call tries again
+ * (the server may be back).
  */
-export function createInventoryHandlers(ws: Workspace): InventoryHandlers {
+class InventorySourceResolver {
+  private readonly sqlite: SqliteInventoryStore;
+  private pg: { url: string; store: Promise<InventoryStore> } | undefined;
+
+  constructor(
+    private readonly ws: Workspace,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    this.sqlite = new SqliteInventoryStore(ws);
+  }
+
+  source() {
+    return inventorySource(this.env, new SettingsRepository(this.ws).inventoryDb());
+  }
+
+  async store(): Promise<InventoryStore> {
+    const src = this.source();
+    if (src.backend === 'sqlite') return this.sqlite;
+    if (this.pg?.url !== src.url) {
+      const old = this.pg;
+      const store = openInventoryStore(src.url, { actor: 'app' });
+      this.pg = { url: src.url, store };
+      store.catch(() => {
+        if (this.pg?.store === store) this.pg = undefined;
+      });
+      void old?.store.then((s) => s.close(), () => undefined);
+    }
+    return this.pg.store;
+  }
+}
+
+/**
+ * The Inventory section: the same import, listing and search as `hallmark inventory`,
+ * through the InventoryStore interface, so the section works the same on the workspace's
+ * SQLite and on a shared PostgreSQL inventory. Each folder is imported or refused on its
+ * own (as the CLI does), so one bad stick does not hide the result of the others; the
+ * operator named is who the audit log names.
+ */
+export function createInventoryHandlers(ws: Workspace, env: NodeJS.ProcessEnv = process.env): InventoryHandlers {
+  const inventory = new InventorySourceResolver(ws, env);
   return {
-    'inventory.import': ({ dirs, trustPem, operator }) => {
+    'inventory.import': async ({ dirs, trustPem, operator }) => {
       const anchors = readTrustAnchors(readTrustFile(trustPem), trustPem);
+      const store = await inventory.store();
       const results: InventoryImportResultView[] = [];
       for (const folder of dirs) {
         try {
-          const r = importManifestFolder(ws, folder, { anchors, actor: operator.trim() });
+          const r = await importManifestFolderInto(store, folder, { anchors, actor: operator.trim() });
           const m = r.manifest;
           results.push({ folder, ok: true, created: r.created, batchId: m.batchId, sequence: m.sequence, entries: m.entries, added: m.added, unchanged: m.unchanged, retired: m.retired, notes: r.notes });
         } catch (e) {
           if (!isHallmarkError(e)) throw e;
-          // One folder's refusal does not stop the others, so core-api's wrapper never sees it: audit it here.
+          // One folder's refusal does not stop the others, so core-api's wrapper never sees it: audit it here (this machine's log: the medium was here).
           const refusal = refusalOf(e);
           if (refusal !== null) {
             ws.audit.append({ actor: operator.trim(), action: refusal.action, subject: refusal.path ?? folder, details: { operation: 'inventory.import', code: refusal.code, message: refusal.message } });
@@ -49,11 +97,12 @@ export function createInventoryHandlers(ws: Workspace): InventoryHandlers {
       }
       return { results };
     },
-    'inventory.batches': () => {
-      const active = activeByManifest(ws);
+    'inventory.batches': async () => {
+      const store = await inventory.store();
+      // Active now = what the manifest added minus what later manifests retired: from the chart's counts, no GROUP BY over every row.
+      const active = new Map((await store.statusCounts()).map((b) => [b.manifestSha256, b.confirmed + b.failed]));
       return {
-        batches: new InventoryRepository(ws)
-          .manifests()
+        batches: (await store.manifests())
           .map((m) => ({
             manifestSha256: m.sha256,
             stationId: m.stationId,
@@ -75,18 +124,34 @@ export function createInventoryHandlers(ws: Workspace): InventoryHandlers {
           .reverse(),
       };
     },
-    'inventory.search': (q) =>
-      inventoryPage(ws, {
+    'inventory.search': async (q) =>
+      (await inventory.store()).page({
         offset: q.offset,
         limit: q.limit,
         serial: q.serial?.trim() || undefined,
         fingerprint: q.fingerprint !== undefined ? normalizeFingerprint(q.fingerprint) : undefined,
         batch: q.batch,
         status: q.status,
-      }),
-    'inventory.stats': () => ({ batches: inventoryStats(ws) }),
-    'inventory.device': ({ fingerprint }) => {
-      const d = new InventoryRepository(ws).byCertificate(fingerprint);
+      }) as Promise<Output<'inventory.search'>>,
+    'inventory.stats': async () => ({ batches: await (await inventory.store()).statusCounts() }),
+    'inventory.fleet': async () => {
+      const store = await inventory.store();
+      const shared = await store.sharedPublicKeys(MAX_SHARED_KEYS);
+      return {
+        stations: stationChains(await store.manifests()) as Output<'inventory.fleet'>['stations'],
+        sharedKeys: shared.keys.map((certs) => ({
+          publicKeySha256: certs[0]!.publicKeySha256,
+          certificates: certs.map((c) => ({ certificateSha256: c.certificateSha256, hardwareSerial: c.hardwareSerial, model: c.model, status: c.status, stationId: c.stationId, batchId: c.batchId })),
+        })),
+        sharedKeysTruncated: shared.truncated,
+      };
+    },
+    'inventory.source': () => {
+      const src = inventory.source();
+      return src.backend === 'sqlite' ? { backend: 'sqlite', from: 'workspace', location: ws.home } : { backend: 'postgres', from: src.from, location: redactUrl(src.url) };
+    },
+    'inventory.device': async ({ fingerprint }) => {
+      const d = await (await inventory.store()).byCertificate(fingerprint);
       if (!d) throw new InventoryError('INVENTORY_SEARCH_INVALID', `no certificate ${fingerprint} in the inventory`);
       return {
         id: d.id,

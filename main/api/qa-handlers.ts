@@ -1,53 +1,36 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { QA_MAX_DEVICE_SUMMARIES, type Input, type OperationName, type Output, type QaDeviceSummaryView, type QaReportView } from '../../preload/api.js';
-import { readInputFile } from '../files/read-input-file.js';
+import type { Input, OperationName, Output, QaReportView } from '../../preload/api.js';
 import { outputFile, refuseRendererPath } from '../files/output-path.js';
 import { OUTPUT_EXTENSIONS, type SaveFilePicker } from './dialog-handlers.js';
 import type { DeviceEntry, ManifestDocument } from '../manifest/format/manifest-document.js';
 import { ManifestError } from '../manifest/manifest-errors.js';
-import type { VerificationReport } from '../manifest/verify/check-result.js';
 import { ExclusiveOutput } from '../manifest/write-exclusive.js';
 import { validateManifest } from '../manifest/verify/manifest-schema.js';
-import { readPlanCsv } from '../manifest/verify/plan-check.js';
-import { readTrustAnchors, readTrustFile } from '../manifest/verify/read-trust-anchors.js';
 import { reportHtml } from '../manifest/verify/report-html.js';
-import { MANIFEST_JSON, readManifestFolder, verifyManifest } from '../manifest/verify/verify-manifest.js';
+import { MANIFEST_JSON, readManifestFolder } from '../manifest/verify/verify-manifest.js';
+import type { ManifestVerifyOutput } from '../workers/tasks/manifest-verify-task.js';
+import { qaEntrySummary } from '../workers/tasks/qa-entry-summary.js';
+import { QaSession } from './qa-session.js';
 import { parseCertificateFast } from '../x509/certificate-facts-fast.js';
 import { certificateView } from './certificate-view.js';
 
 type QaOp = Extract<OperationName, `qa.${string}`>;
 export type QaHandlers = { [Op in QaOp]: (input: Input<Op>, caller?: unknown) => Output<Op> | Promise<Output<Op>> };
 
-const MAX_PLAN_BYTES = 16 * 1024 * 1024;
-
-interface VerifyRequest {
-  readonly dir: string;
-  readonly trustPem: string;
-  readonly planCsv?: string | undefined;
-  readonly previousDir?: string | undefined;
-}
-
 /**
  * The QA section: the standalone verifier run on a folder the QA engineer names. It needs
  * no workspace state (the online side runs the same code), so these handlers only read
  * the named files, bounded, and write nothing but the report the engineer asks for.
  */
-export function createQaHandlers(outputs: { home: string; saves: SaveFilePicker }): QaHandlers {
+export function createQaHandlers(outputs: { home: string; saves: SaveFilePicker }, session: QaSession = new QaSession()): QaHandlers {
   return {
-    'qa.verify': (req) => {
-      const { report, doc } = runVerifier(req);
-      return reportView(report, doc);
-    },
+    // Off this thread, on the core worker pool: progress as qa.progress events, qa.cancel stops it.
+    'qa.verify': async (req) => reportView(await session.verify(req)),
+    'qa.cancel': () => ({ cancelled: session.cancel() }),
     'qa.device': ({ dir, index, manifestSha256 }) => {
-      const { json } = readManifestFolder(dir);
-      if (manifestSha256 !== undefined && sha256(json) !== manifestSha256) {
-        throw new ManifestError('MANIFEST_UNREADABLE', `${join(dir, MANIFEST_JSON)} changed since it was verified; verify it again`);
-      }
-      const doc = parseDocument(json);
-      if (!doc) throw new ManifestError('MANIFEST_UNREADABLE', `${join(dir, MANIFEST_JSON)} is not a Hallmark manifest`);
-      const entry = doc.devices[index];
-      if (!entry) throw new ManifestError('MANIFEST_UNREADABLE', `the manifest has ${doc.devices.length} entries; there is no entry ${index}`);
+      // The entries kept from the verification that showed this list: no re-read, no re-parse.
+      const entry = session.verifiedEntry(dir, manifestSha256, index) ?? readEntry(dir, index, manifestSha256);
       let certificate = null;
       let certificateProblem: string | null = null;
       if (entry.certificate) {
@@ -58,7 +41,7 @@ export function createQaHandlers(outputs: { home: string; saves: SaveFilePicker 
         }
       }
       return {
-        ...summary(entry, index),
+        ...qaEntrySummary(entry, index),
         firstSeenAt: entry.firstSeenAt,
         lastChangeAt: entry.lastChangeAt,
         attempts: entry.attempts,
@@ -69,11 +52,14 @@ export function createQaHandlers(outputs: { home: string; saves: SaveFilePicker 
         lastError: entry.lastError ? { ...entry.lastError } : null,
         certificate,
         certificateProblem,
+        matter: entry.matter
+          ? { vendorId: entry.matter.vendorId, productId: entry.matter.productId, paiSha256: entry.matter.paiSha256, verifierSha256: entry.matter.factoryData?.verifierSha256 ?? null, discriminator: entry.matter.factoryData?.discriminator ?? null, iterations: entry.matter.factoryData?.iterations ?? null }
+          : null,
       };
     },
     'qa.saveReport': async (req, caller) => {
       if (req.out !== undefined) refuseRendererPath('out', 'the QA report');
-      const { report } = runVerifier(req);
+      const { report } = await session.verify(req);
       const chosen = await outputs.saves.pickSaveFile({ purpose: 'qa-report', defaultName: defaultReportPath(req.dir, new Date()), extension: OUTPUT_EXTENSIONS['qa-report'] }, caller);
       if (chosen === null) return null;
       const target = outputFile(chosen, { extension: OUTPUT_EXTENSIONS['qa-report'], home: outputs.home, what: 'a QA report' });
@@ -86,17 +72,8 @@ export function createQaHandlers(outputs: { home: string; saves: SaveFilePicker 
   };
 }
 
-function runVerifier(req: VerifyRequest): { report: VerificationReport; doc: ManifestDocument | null } {
-  const anchors = readTrustAnchors(readTrustFile(req.trustPem), req.trustPem);
-  const plan = req.planCsv !== undefined ? readPlanCsv(readInputFile(req.planCsv, MAX_PLAN_BYTES).toString('utf8')) : undefined;
-  // Read once: the bytes verified are the bytes listed.
-  const { json, p7s } = readManifestFolder(req.dir);
-  const report = verifyManifest(json, p7s, req.dir, { anchors, ...(plan ? { plan } : {}), ...(req.previousDir !== undefined ? { previousDir: req.previousDir } : {}) });
-  return { report, doc: parseDocument(json) };
-}
-
-function reportView(r: VerificationReport, doc: ManifestDocument | null): QaReportView {
-  const entries = doc?.devices ?? [];
+function reportView(out: ManifestVerifyOutput): QaReportView {
+  const r = out.report;
   return {
     ok: r.ok,
     folder: r.folder,
@@ -108,21 +85,22 @@ function reportView(r: VerificationReport, doc: ManifestDocument | null): QaRepo
     signingTime: r.signingTime,
     verifiedAt: r.verifiedAt,
     checks: r.checks.map((c) => ({ name: c.name, status: c.status, summary: c.summary, details: [...c.details] })),
-    deviceList: entries.slice(0, QA_MAX_DEVICE_SUMMARIES).map(summary),
-    deviceListTruncated: entries.length > QA_MAX_DEVICE_SUMMARIES,
+    deviceList: out.deviceList,
+    deviceListTruncated: (r.devices ?? 0) > out.deviceList.length,
   };
 }
 
-function summary(e: DeviceEntry, index: number): QaDeviceSummaryView {
-  return {
-    index,
-    hardwareSerial: e.hardwareSerial,
-    model: e.model,
-    status: e.status,
-    deviceState: e.deviceState,
-    certificateSerial: e.certificate?.serial ?? null,
-    certificateSha256: e.certificate?.sha256 ?? null,
-  };
+/** Entry `index` read from the folder again: a drill-down without a kept verification (an older one, or none). */
+function readEntry(dir: string, index: number, manifestSha256: string | undefined): DeviceEntry {
+  const { json } = readManifestFolder(dir);
+  if (manifestSha256 !== undefined && sha256(json) !== manifestSha256) {
+    throw new ManifestError('MANIFEST_UNREADABLE', `${join(dir, MANIFEST_JSON)} changed since it was verified; verify it again`);
+  }
+  const doc = parseDocument(json);
+  if (!doc) throw new ManifestError('MANIFEST_UNREADABLE', `${join(dir, MANIFEST_JSON)} is not a Hallmark manifest`);
+  const entry = doc.devices[index];
+  if (!entry) throw new ManifestError('MANIFEST_UNREADABLE', `the manifest has ${doc.devices.length} entries; there is no entry ${index}`);
+  return entry;
 }
 
 /** The document when it matches the schema; a malformed one is the verifier's `format` failure, not an error here. */

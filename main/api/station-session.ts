@@ -9,6 +9,8 @@ import { startStation, type StationRun } from '../station/start-station.js';
 import { StationBatchRepository } from '../store/station-batch-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { caKeyUnlock } from './station-unlock.js';
+import { openStationCheckpointer } from './station-audit-key.js';
+import type { AuditCheckpointer } from '../store/audit/audit-checkpointer.js';
 import { StationRunTracker } from './station-run-tracker.js';
 import { countsView } from './station-views.js';
 
@@ -72,9 +74,26 @@ export class StationSession {
       }
       throw e;
     }
-    const caKey = await openSigningKey(ca.key, unlock);
+    let caKey: Awaited<ReturnType<typeof openSigningKey>>;
+    try {
+      caKey = await openSigningKey(ca.key, unlock);
+    } catch (e) {
+      // A locked PIN or a TPM in dictionary-attack lockout means wrong PINs were tried: the log keeps it.
+      if (isHallmarkError(e) && (e.code === 'PKCS11_TPM_LOCKOUT' || e.code === 'PKCS11_PIN_LOCKED')) {
+        this.ws.audit.append({ actor: operator, action: 'station.refused', subject: batch.id, details: { code: e.code, key: ca.key.label } });
+      }
+      throw e;
+    }
+    let checkpoints: AuditCheckpointer | null = null;
+    try {
+      if (req.auditUnlock) checkpoints = await openStationCheckpointer(this.ws, req.auditUnlock, operator, this.options.env ?? process.env);
+    } catch (e) {
+      caKey.close();
+      throw e;
+    }
     if (this.running) {
       caKey.close();
+      void checkpoints?.close();
       throw new HallmarkError('STATION_BUSY', 'another run started while the key was being opened', 'input');
     }
     let run: StationRun;
@@ -91,6 +110,7 @@ export class StationSession {
       });
     } catch (e) {
       caKey.close();
+      void checkpoints?.close();
       throw e;
     }
     const tracker = new StationRunTracker(randomUUID(), batch.id, operator, ports, new Date(), () => ++this.#seq);
@@ -105,7 +125,10 @@ export class StationSession {
         this.ws.log.error('station', 'the station run failed', e);
         this.publish(tracker.abort('the station stopped unexpectedly; see the application log'));
       },
-    ).finally(() => caKey.close());
+    ).finally(async () => {
+      caKey.close();
+      await checkpoints?.finish('station-stop', (e) => this.ws.log.warn('station', 'the station-stop audit checkpoint was refused (it is in the audit log)', e));
+    });
     return this.status();
   }
 

@@ -3,6 +3,7 @@ import { HallmarkError } from '../errors/hallmark-error.js';
 import type { KeyRecord } from '../keys/key-record.js';
 import type { KeyUnlock } from '../keys/open-signing-key.js';
 import { parsePkcs11KeyLocation } from '../keys/pkcs11/pkcs11-binding.js';
+import { checkLibraryParameters } from '../keys/pkcs11/pkcs11-library-parameters.js';
 import { checkPkcs11Module } from '../keys/pkcs11/pkcs11-module-policy.js';
 import { pkcs11ModulesAllowed } from '../store/settings-repository.js';
 import type { Workspace } from '../store/workspace.js';
@@ -19,7 +20,9 @@ export type CaUnlockInput = Input<'station.start'>['unlock'];
  * (HALLMARK_PKCS11_MODULE, as for the CLI), never from the renderer — loading a module is
  * running its code — and it must be on the allow-list (HALLMARK_PKCS11_MODULES or the
  * workspace's setting) and pass the module file rules (pkcs11-module-policy.ts), checked
- * here before anything loads it. The token is the one the key record names.
+ * here before anything loads it. The token is the one the key record names. A module that
+ * needs C_Initialize parameters (NSS softokn) gets them from HALLMARK_PKCS11_LIBRARY_PARAMETERS
+ * of the same environment, validated before the module is loaded.
  */
 export function caKeyUnlock(record: KeyRecord, given: CaUnlockInput, ws: Workspace, env: NodeJS.ProcessEnv): KeyUnlock {
   switch (record.store) {
@@ -33,7 +36,9 @@ export function caKeyUnlock(record: KeyRecord, given: CaUnlockInput, ws: Workspa
         throw new HallmarkError('PKCS11_MODULE', 'no PKCS#11 module is configured for this station: start Hallmark with HALLMARK_PKCS11_MODULE set', 'environment');
       }
       checkPkcs11Module(modulePath, pkcs11ModulesAllowed(ws, env));
-      return { store: 'pkcs11', binding: { modulePath, tokenSerial: parsePkcs11KeyLocation(record).tokenSerial, pin: given.pin } };
+      const parameters = env['HALLMARK_PKCS11_LIBRARY_PARAMETERS'];
+      const libraryParameters = parameters === undefined || parameters === '' ? undefined : checkLibraryParameters(parameters, 'HALLMARK_PKCS11_LIBRARY_PARAMETERS');
+      return { store: 'pkcs11', binding: { modulePath, ...(libraryParameters !== undefined ? { libraryParameters } : {}), tokenSerial: parsePkcs11KeyLocation(record).tokenSerial, pin: given.pin } };
     }
     case 'shares':
       throw new HallmarkError(

@@ -2,7 +2,6 @@ import { HallmarkError } from '../errors/hallmark-error.js';
 import type { KeyRecord } from '../keys/key-record.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import { CaRepository } from '../store/ca-repository.js';
-import { CertificateRepository } from '../store/certificate-repository.js';
 import { KeyRepository } from '../store/key-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { encodeName, formatName, type NameAttribute } from '../x509/distinguished-name.js';

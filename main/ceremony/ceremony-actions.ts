@@ -88,7 +88,7 @@ export async function runAction(step: CeremonyStep, ctx: ActionContext): Promise
     case undefined:
       return {};
     default:
-      throw new CeremonyError('CEREMONY_UNSUPPORTED', `step "${step.id}": action ${step.action} is not built into this version`);
+      throw new CeremonyError('CEREMONY_UNSUPPORTED', `step "${step.id}": action ${(step as { readonly action: string }).action} is not built into this version`);
   }
 }
 

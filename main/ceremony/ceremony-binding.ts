@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { isHallmarkError } from '../errors/hallmark-error.js';
 import { readMediaFile } from '../files/read-media-file.js';
 import type { Pkcs11Binding } from '../keys/pkcs11/pkcs11-key-store.js';
+import { libraryParametersSchema } from '../keys/pkcs11/pkcs11-library-parameters.js';
 import type { CustodianSecret, ShareInput } from '../keys/shares/shared-key-store.js';
 import { CeremonyError } from './ceremony-errors.js';
 import { hashWords } from './hash-words.js';
@@ -32,6 +33,10 @@ const pkcs11Section = z.strictObject({
   /** an absolute path on this machine's allow-list (never resolved against the binding's folder) */
   module: z.string().min(1),
   tokenSerial: z.string().min(1).max(32),
+  /** only where serials repeat (every NSS softokn and tpm2-pkcs11 token reports 0000000000000000) */
+  tokenLabel: z.string().min(1).max(32).optional(),
+  /** C_Initialize's parameters, for modules that need them (NSS softokn: its database directory) */
+  libraryParameters: libraryParametersSchema.optional(),
   pin: secretSource,
 });
 
@@ -263,7 +268,7 @@ export function resolvePkcs11Binding(loaded: LoadedBinding, env: NodeJS.ProcessE
   const { pkcs11 } = loaded.binding;
   if (!pkcs11) throw new CeremonyError('CEREMONY_BINDING_INVALID', `${loaded.path}: this ceremony uses a PKCS#11 token; the binding needs a pkcs11 section (module, tokenSerial, pin)`);
   const pin = readSecret(loaded, env, 'pkcs11.pin', 'the PKCS#11 PIN');
-  return { modulePath: pkcs11.module, tokenSerial: pkcs11.tokenSerial, pin };
+  return { modulePath: pkcs11.module, tokenSerial: pkcs11.tokenSerial, ...tokenExtras(pkcs11), pin };
 }
 
 /** The second token of an intermediate ceremony, where the intermediate's own key is made. */
@@ -274,7 +279,11 @@ export function resolveIntermediateToken(loaded: LoadedBinding, env: NodeJS.Proc
   if (loaded.binding.pkcs11?.tokenSerial === t.tokenSerial) {
     throw new CeremonyError('CEREMONY_BINDING_INVALID', `${loaded.path}: intermediateToken is the root's token (serial ${t.tokenSerial}); the intermediate's key needs its own`);
   }
-  return { modulePath: t.module, tokenSerial: t.tokenSerial, pin };
+  return { modulePath: t.module, tokenSerial: t.tokenSerial, ...tokenExtras(t), pin };
+}
+
+function tokenExtras(t: { tokenLabel?: string | undefined; libraryParameters?: string | undefined }): { tokenLabel?: string; libraryParameters?: string } {
+  return { ...(t.tokenLabel !== undefined ? { tokenLabel: t.tokenLabel } : {}), ...(t.libraryParameters !== undefined ? { libraryParameters: t.libraryParameters } : {}) };
 }
 
 /** The CSR file named by the binding, resolved against the binding's directory. */
@@ -327,26 +336,28 @@ function custodianEntries(loaded: LoadedBinding, wanted: readonly string[], list
 export interface BindingSummary {
   module?: string;
   tokenSerial?: string;
+  tokenLabel?: string;
+  libraryParameters?: string;
   pinSource?: string;
   custodians?: { name: string; passphraseSource: string; share?: string }[];
   softwarePassphraseSource?: string;
   newCustodians?: { name: string; passphraseSource: string }[];
   csr?: string;
-  intermediateToken?: { module: string; tokenSerial: string; pinSource: string };
+  intermediateToken?: { module: string; tokenSerial: string; tokenLabel?: string; libraryParameters?: string; pinSource: string };
 }
 
 /** What the binding chooses, without the secrets: module paths, serials, files, each secret's source. */
 export function bindingSummary(loaded: LoadedBinding): BindingSummary {
   const { pkcs11, custodians, software, csr, intermediateToken: t, newCustodians } = loaded.binding;
   return {
-    ...(pkcs11 ? { module: pkcs11.module, tokenSerial: pkcs11.tokenSerial, pinSource: describeSource(loaded, pkcs11.pin) } : {}),
+    ...(pkcs11 ? { module: pkcs11.module, tokenSerial: pkcs11.tokenSerial, ...tokenExtras(pkcs11), pinSource: describeSource(loaded, pkcs11.pin) } : {}),
     ...(custodians
       ? { custodians: custodians.map((c) => ({ name: c.name, passphraseSource: describeSource(loaded, c.passphrase), ...(c.share !== undefined ? { share: relativeTo(loaded.path, c.share) } : {}) })) }
       : {}),
     ...(software ? { softwarePassphraseSource: describeSource(loaded, software.passphrase) } : {}),
     ...(newCustodians ? { newCustodians: newCustodians.map((c) => ({ name: c.name, passphraseSource: describeSource(loaded, c.passphrase) })) } : {}),
     ...(csr !== undefined ? { csr: relativeTo(loaded.path, csr) } : {}),
-    ...(t ? { intermediateToken: { module: t.module, tokenSerial: t.tokenSerial, pinSource: describeSource(loaded, t.pin) } } : {}),
+    ...(t ? { intermediateToken: { module: t.module, tokenSerial: t.tokenSerial, ...tokenExtras(t), pinSource: describeSource(loaded, t.pin) } } : {}),
   };
 }
 
@@ -443,6 +454,8 @@ export function bindingParts(loaded: LoadedBinding): BindingPart[] {
     if (!t) return;
     part(`${prefix}PKCS#11 module`, t.module, [section, 'module']);
     part(`${prefix}token serial`, t.tokenSerial, [section, 'tokenSerial']);
+    if (t.tokenLabel !== undefined) part(`${prefix}token label`, t.tokenLabel, [section, 'tokenLabel']);
+    if (t.libraryParameters !== undefined) part(`${prefix}PKCS#11 library parameters`, t.libraryParameters, [section, 'libraryParameters']);
     secret(`${prefix}token PIN`, `${section}.pin`, [section, 'pin']);
   };
   token('pkcs11', '');

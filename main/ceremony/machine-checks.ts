@@ -81,7 +81,7 @@ function swapProtection(device: string, type: string, roots: SystemRoots, mounts
 function encrypted(name: string, roots: SystemRoots, depth: number): boolean {
   if (depth > 8) return false;
   if (isDmCrypt(name, roots)) return true;
-  let slaves: string[] = [];
+  let slaves: string[];
   try {
     slaves = readdirSync(join(roots.sys, 'block', name, 'slaves'));
   } catch {

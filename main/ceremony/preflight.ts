@@ -1,7 +1,8 @@
 import { networkInterfaces } from 'node:os';
 import { APP_VERSION } from '../app-version.js';
 import { isHallmarkError } from '../errors/hallmark-error.js';
-import { listPkcs11Tokens } from '../keys/pkcs11/pkcs11-key-store.js';
+import type { KeyAlgorithm } from '../keys/key-algorithm.js';
+import { assertTokenCanGenerate, listPkcs11Tokens } from '../keys/pkcs11/pkcs11-key-store.js';
 import { checkPkcs11Module, pkcs11AllowList, type Pkcs11ModuleAllowList } from '../keys/pkcs11/pkcs11-module-policy.js';
 import { SYSTEM_ROOTS, type SystemRoots } from '../system/mounts.js';
 import { appCodeHash } from './app-code-hash.js';
@@ -49,8 +50,14 @@ export interface PreflightArgs {
   readonly requireNoNetwork: boolean;
   readonly modulePath?: string;
   readonly tokenSerial?: string;
+  /** where serials repeat (NSS softokn, tpm2-pkcs11): the label that tells the tokens apart */
+  readonly tokenLabel?: string;
+  /** C_Initialize's parameters for the module (NSS softokn) */
+  readonly libraryParameters?: string;
+  /** the key the ceremony generates on the token: its mechanisms and size are checked here, before any acknowledgment */
+  readonly keyAlgorithm?: KeyAlgorithm;
   /** a second token the ceremony uses, e.g. the intermediate's own (binding.intermediateToken) */
-  readonly extraTokens?: readonly { readonly modulePath: string; readonly tokenSerial: string; readonly role: string }[];
+  readonly extraTokens?: readonly { readonly modulePath: string; readonly tokenSerial: string; readonly tokenLabel?: string; readonly libraryParameters?: string; readonly keyAlgorithm?: KeyAlgorithm; readonly role: string }[];
   /** the modules this machine may load (default: HALLMARK_PKCS11_MODULES of this process); checked before a module is loaded */
   readonly modules?: Pkcs11ModuleAllowList;
   /** where /proc, /sys and /dev are (tests) */
@@ -117,14 +124,14 @@ function evaluate(args: PreflightArgs): {
   const modules = args.modules ?? pkcs11AllowList(process.env);
   let token: PreflightToken | null = null;
   if (args.modulePath !== undefined) {
-    const t = findToken(args.modulePath, args.tokenSerial ?? '', modules);
+    const t = findToken(args.modulePath, args.tokenSerial ?? '', modules, args.libraryParameters, args.tokenLabel, args.keyAlgorithm);
     checks.push(tokenCheck(t, null));
     if ('token' in t) token = t.token;
     else failures.push({ message: t.problem, kind: 'environment' });
   }
   const extraTokens: (PreflightToken & { role: string })[] = [];
   for (const extra of args.extraTokens ?? []) {
-    const t = findToken(extra.modulePath, extra.tokenSerial, modules);
+    const t = findToken(extra.modulePath, extra.tokenSerial, modules, extra.libraryParameters, extra.tokenLabel, extra.keyAlgorithm);
     checks.push(tokenCheck(t, extra.role));
     if ('token' in t) extraTokens.push({ role: extra.role, ...t.token });
     else failures.push({ message: `${extra.role}: ${t.problem}`, kind: 'environment' });
@@ -160,19 +167,39 @@ function evaluate(args: PreflightArgs): {
   return { outcome: { result, checks }, failures, interfaces: up };
 }
 
-function findToken(modulePath: string, serial: string, modules: Pkcs11ModuleAllowList): { token: PreflightToken } | { problem: string; code: string } {
+function findToken(
+  modulePath: string,
+  serial: string,
+  modules: Pkcs11ModuleAllowList,
+  libraryParameters?: string,
+  label?: string,
+  keyAlgorithm?: KeyAlgorithm,
+): { token: PreflightToken } | { problem: string; code: string } {
   let tokens;
   try {
     // The allow-list and the module file rules first: a module that is not the administrator's is never loaded.
     checkPkcs11Module(modulePath, modules);
-    tokens = listPkcs11Tokens(modulePath).filter((t) => t.initialized);
+    tokens = listPkcs11Tokens(modulePath, libraryParameters).filter((t) => t.initialized);
   } catch (e) {
     // A module that does not load is a failed check to show, not a crash of the check list.
     if (!isHallmarkError(e)) throw e;
     return { problem: `${e.code}: ${e.message}`, code: e.code };
   }
-  const t = tokens.find((x) => x.serial === serial);
-  if (!t) return { problem: `no initialized token with serial ${serial} (present: ${tokens.map((x) => `"${x.label}" serial ${x.serial}`).join(', ') || 'none'})`, code: 'PKCS11_TOKEN_NOT_FOUND' };
+  // Serials repeat on some implementations (every NSS and tpm2-pkcs11 token reports 0000000000000000).
+  const matching = tokens.filter((x) => x.serial === serial && (label === undefined || x.label === label));
+  if (matching.length > 1) {
+    return { problem: `the serial ${serial} is shared by ${matching.map((x) => `"${x.label}" in slot ${x.slot}`).join(' and ')}; the binding must name the tokenLabel as well`, code: 'PKCS11_TOKEN_NOT_FOUND' };
+  }
+  const t = matching[0];
+  if (!t) return { problem: `no initialized token with serial ${serial}${label !== undefined ? ` labelled "${label}"` : ''} (present: ${tokens.map((x) => `"${x.label}" serial ${x.serial}`).join(', ') || 'none'})`, code: 'PKCS11_TOKEN_NOT_FOUND' };
+  if (keyAlgorithm !== undefined) {
+    try {
+      assertTokenCanGenerate({ modulePath, tokenSerial: serial, tokenLabel: t.label, ...(libraryParameters !== undefined ? { libraryParameters } : {}) }, keyAlgorithm);
+    } catch (e) {
+      if (!isHallmarkError(e)) throw e;
+      return { problem: `${e.code}: ${e.message}`, code: e.code };
+    }
+  }
   return { token: { label: t.label, serial: t.serial, manufacturer: t.manufacturer, model: t.model, slot: t.slot } };
 }
 

@@ -87,10 +87,10 @@ export async function resplitSharedKey(args: {
     if (args.check) withTypedBack(recorded, await args.check(onMedium));
 
     const location: SharedKeyLocation = { threshold, total, shares: entries };
-    new KeyRepository(ws).relocate(record.label, location as unknown as KeyRecord['location'], args.actor, 'key.resplit', {
+    new KeyRepository(ws).relocate(record.label, location, args.actor, 'key.resplit', {
       spkiSha256,
-      old: oldLocation as unknown as JsonValue,
-      new: location as unknown as JsonValue,
+      old: oldLocation,
+      new: location,
     });
     return {
       signer,

@@ -1,7 +1,7 @@
 import type { JsonValue } from '../encoding/canonical-json.js';
 import { HallmarkError } from '../errors/hallmark-error.js';
 import type { KeyRecord } from '../keys/key-record.js';
-import { destroyImportedKey, importKeyToToken, type ImportedPkcs11Key, type Pkcs11Binding } from '../keys/pkcs11/pkcs11-key-store.js';
+import { assertTokenAcceptsKeyImport, destroyImportedKey, importKeyToToken, type ImportedPkcs11Key, type Pkcs11Binding } from '../keys/pkcs11/pkcs11-key-store.js';
 import { withReassembledSharedKey, type ShareInput } from '../keys/shares/shared-key-store.js';
 import { CaRepository } from '../store/ca-repository.js';
 import { KeyRepository } from '../store/key-repository.js';
@@ -45,6 +45,8 @@ export async function restoreSharedKey(args: {
   const keys = new KeyRepository(ws);
   // Before any share is opened: a taken workspace label would otherwise be found only after the import.
   keys.assertFree(label);
+  // A token that cannot take an imported key (a TPM) is refused before the shares are opened.
+  assertTokenAcceptsKeyImport(binding);
   const cas = new CaRepository(ws);
 
   const imported: ImportedPkcs11Key = await withReassembledSharedKey(record, [...args.shares], (pkcs8) =>

@@ -26,7 +26,7 @@ import { OutputDir } from './exclusive-output.js';
 import { hashWords } from './hash-words.js';
 import { csrFacts, describeCsr, loadCeremonyCsr } from './intermediate-csr.js';
 import { coreDumpCheck, swapCheck } from './machine-checks.js';
-import { runPreflight, type PreflightResult } from './preflight.js';
+import { runPreflight, type PreflightArgs, type PreflightResult } from './preflight.js';
 import { assertRehearsalFree, loadRehearsal, REHEARSAL_FORMAT, saveRehearsal, signedFields } from './rehearsal-fields.js';
 import { scriptHashQrText } from './script-hash-qr.js';
 import { plannedShareOutputs } from './split-root-key.js';
@@ -112,7 +112,7 @@ export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResu
     if (resume) {
       writer = resume.writer;
       ws.transact(() =>
-        ws.audit.append({ actor, action: 'ceremony.resumed', subject: script.name, details: { ceremonyId: id, committedSteps: resume!.committed.length, movedAside: [...resume!.movedAside], bindingSha256: req.binding.sha256 } }),
+        ws.audit.append({ actor, action: 'ceremony.resumed', subject: script.name, details: { ceremonyId: id, committedSteps: resume.committed.length, movedAside: [...resume.movedAside], bindingSha256: req.binding.sha256 } }),
       );
       // The binding of this run, approved again (it may differ from the first run's: another machine, another token reader).
       writer.append({ type: 'resumed', by: actor, committedSteps: resume.committed.length, movedAside: [...resume.movedAside], binding: bindingRecord(req.binding, req.approvedBindingHash) as unknown as { [k: string]: JsonValue } });
@@ -193,7 +193,7 @@ async function runSteps(run: StepsRun): Promise<CeremonyResult> {
   let current: CeremonyStep | null = null;
   try {
     writer.append({ type: 'preflight', preflight: preflight as unknown as { [k: string]: JsonValue } });
-    if (csr) writer.append({ type: 'input', name: 'csr', facts: csrFacts(csr) as unknown as { [k: string]: JsonValue } });
+    if (csr) writer.append({ type: 'input', name: 'csr', facts: csrFacts(csr) });
     await confirmClock(req, writer, preflight);
     const from = resume?.committed.length ?? 0;
     if (resume) rebuildState(ws, script, resume, state);
@@ -340,7 +340,8 @@ function rebuildState(ws: Workspace, script: CeremonyScript, resume: ResumePoint
       if (script.kind === 'intermediate' && script.intermediate.key.source === 'pkcs11') state.intermediateKey = keys.get(script.intermediate.key.label);
     }
     if (s.action === 'sign-root' || s.action === 'sign-intermediate') {
-      const ca = String(s.result.ca);
+      // The step committed the CA's name; anything else names no CA, and loadCa refuses it.
+      const ca = typeof s.result.ca === 'string' ? s.result.ca : '';
       state.produced.push(signedFields(ca, loadCa(ws, ca).certificate.der));
     }
     if (s.action === 're-split') state.oldShares = (s.result.oldShares ?? []) as unknown as NonNullable<RunState['oldShares']>;
@@ -394,7 +395,7 @@ function resolveAccess(ws: Workspace, script: CeremonyScript, req: RunCeremonyRe
 }
 
 /** The tokens pre-flight checks: the CA's, and an intermediate's own. */
-function tokenArgs(req: RunCeremonyRequest): { modulePath?: string; tokenSerial?: string; extraTokens?: { modulePath: string; tokenSerial: string; role: string }[] } {
+function tokenArgs(req: RunCeremonyRequest): Pick<PreflightArgs, 'modulePath' | 'tokenSerial' | 'tokenLabel' | 'libraryParameters' | 'extraTokens'> {
   const summary = bindingSummary(req.binding);
   const script = req.script.script;
   const usesToken =
@@ -403,8 +404,16 @@ function tokenArgs(req: RunCeremonyRequest): { modulePath?: string; tokenSerial?
     ((script.kind === 'crl' || script.kind === 'intermediate') && summary.module !== undefined);
   const own = summary.intermediateToken;
   // An intermediate whose key is made here has its own token: checked and recorded as well.
-  const extra = script.kind === 'intermediate' && script.intermediate.key.source === 'pkcs11' && own ? { extraTokens: [{ modulePath: own.module, tokenSerial: own.tokenSerial, role: 'intermediate' }] } : {};
-  return { ...(usesToken && summary.module !== undefined && summary.tokenSerial !== undefined ? { modulePath: summary.module, tokenSerial: summary.tokenSerial } : {}), ...extra };
+  const ownKey = script.kind === 'intermediate' && script.intermediate.key.source === 'pkcs11' ? script.intermediate.key : undefined;
+  const extra = ownKey && own ? { extraTokens: [{ modulePath: own.module, ...preflightTokenOf(own), keyAlgorithm: ownKey.algorithm, role: 'intermediate' }] } : {};
+  // A root generated on the token: whether the token can hold its key is a pre-flight check.
+  const generated = script.kind === 'root' && script.key.store === 'pkcs11' ? { keyAlgorithm: script.key.algorithm } : {};
+  return { ...(usesToken && summary.module !== undefined && summary.tokenSerial !== undefined ? { modulePath: summary.module, ...preflightTokenOf({ ...summary, tokenSerial: summary.tokenSerial }), ...generated } : {}), ...extra };
+}
+
+/** The token selectors pre-flight needs from a binding summary's token: serial, and label and library parameters when given. */
+export function preflightTokenOf(t: { tokenSerial: string; tokenLabel?: string; libraryParameters?: string }): { tokenSerial: string; tokenLabel?: string; libraryParameters?: string } {
+  return { tokenSerial: t.tokenSerial, ...(t.tokenLabel !== undefined ? { tokenLabel: t.tokenLabel } : {}), ...(t.libraryParameters !== undefined ? { libraryParameters: t.libraryParameters } : {}) };
 }
 
 function plannedOutputs(ws: Workspace, script: CeremonyScript): string[] {

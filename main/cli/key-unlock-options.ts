@@ -3,6 +3,7 @@ import { UsageError } from '../errors/hallmark-error.js';
 import type { KeyRecord } from '../keys/key-record.js';
 import type { KeyUnlock } from '../keys/open-signing-key.js';
 import type { Pkcs11Binding } from '../keys/pkcs11/pkcs11-key-store.js';
+import { checkLibraryParameters } from '../keys/pkcs11/pkcs11-library-parameters.js';
 import { checkPkcs11Module } from '../keys/pkcs11/pkcs11-module-policy.js';
 import { pkcs11ModulesAllowed } from '../store/settings-repository.js';
 import type { Workspace } from '../store/workspace.js';
@@ -14,6 +15,7 @@ export interface KeyAccessOptions {
   passphraseFile?: string;
   passphraseEnv?: string;
   pkcs11Module?: string;
+  pkcs11LibraryParameters?: string;
   tokenSerial?: string;
   tokenLabel?: string;
   slot?: number;
@@ -29,6 +31,7 @@ export function addKeyAccessOptions(cmd: Command): Command {
     .option('--passphrase-file <file>', 'software key: file holding the passphrase')
     .option('--passphrase-env <name>', 'software key: environment variable holding the passphrase')
     .addOption(new Option('--pkcs11-module <path>', 'PKCS#11 module (.so/.dll/.dylib)').env('HALLMARK_PKCS11_MODULE'))
+    .addOption(new Option('--pkcs11-library-parameters <text>', "the module's C_Initialize parameters (NSS softokn: configdir='sql:/dir' …)").env('HALLMARK_PKCS11_LIBRARY_PARAMETERS'))
     .option('--token-serial <serial>', 'PKCS#11 token serial number (preferred over label)')
     .option('--token-label <label>', 'PKCS#11 token label')
     .option('--slot <n>', 'PKCS#11 slot id', nonNegativeInteger)
@@ -49,9 +52,11 @@ export async function pkcs11Binding(opts: KeyAccessOptions, env: NodeJS.ProcessE
   if (opts.tokenSerial === undefined && opts.tokenLabel === undefined && opts.slot === undefined) {
     throw new UsageError('choose the PKCS#11 token with --token-serial, --token-label or --slot');
   }
+  const libraryParameters = opts.pkcs11LibraryParameters === undefined ? undefined : checkLibraryParameters(opts.pkcs11LibraryParameters, '--pkcs11-library-parameters');
   const pin = await readSecret('PKCS#11 user PIN', { file: opts.pinFile, env: opts.pinEnv }, env);
   return {
     modulePath: opts.pkcs11Module,
+    ...(libraryParameters !== undefined ? { libraryParameters } : {}),
     pin,
     ...(opts.tokenSerial !== undefined ? { tokenSerial: opts.tokenSerial } : {}),
     ...(opts.tokenLabel !== undefined ? { tokenLabel: opts.tokenLabel } : {}),

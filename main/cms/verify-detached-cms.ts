@@ -25,7 +25,7 @@ export type CmsVerification = (CmsParts & { readonly ok: true; readonly signerCe
 export function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array): CmsVerification {
   let signedData: pkijs.SignedData;
   try {
-    const info = pkijs.ContentInfo.fromBER(p7s.buffer.slice(p7s.byteOffset, p7s.byteOffset + p7s.byteLength) as ArrayBuffer);
+    const info = pkijs.ContentInfo.fromBER(new Uint8Array(p7s)); // a copy of exactly these bytes, not the Buffer's whole pool
     if (info.contentType !== CMS_OID.signedData) return fail(`the .p7s holds ${info.contentType}, not SignedData`);
     signedData = new pkijs.SignedData({ schema: info.content });
   } catch (e) {
@@ -51,7 +51,8 @@ export function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array): CmsVeri
   parts.digest = digest;
   const attrs = si.signedAttrs;
   if (!attrs || attrs.attributes.length === 0) return failWith('the SignerInfo has no signed attributes');
-  const one = (type: string) => {
+  // asn1js types an attribute's values as any: what they are is decided below by instanceof.
+  const one = (type: string): unknown => {
     const found = attrs.attributes.filter((a) => a.type === type);
     return found.length === 1 && found[0]!.values.length === 1 ? found[0]!.values[0] : undefined;
   };

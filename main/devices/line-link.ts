@@ -1,3 +1,5 @@
+import type { MatterFactoryRecord, MatterReadback } from './hallmark/matter-factory-record.js';
+
 /**
  * A line-oriented link over a serial port (or anything byte-stream shaped). Both the
  * station-side drivers and the simulated devices talk through it: CRLF-terminated text
@@ -29,6 +31,8 @@ export interface DeviceIdentity {
   /** Hallmark protocol version; absent for AT devices */
   readonly protocolVersion?: string;
   readonly provisioningState?: 'blank' | 'keyed' | 'provisioned' | 'locked';
+  /** the device runs a Matter mode: it takes a Matter factory record (Hallmark `matter=1` in +IDENT) */
+  readonly matter?: boolean;
 }
 
 /** A CSR as the device produced it, before the station's checks (parseCsr runs in the driver; policy in the station). */
@@ -69,4 +73,11 @@ export interface DeviceDriver {
   writeChain(chain: ChainToWrite): Promise<void>;
   /** Ends provisioning (Hallmark: LOCK; nRF91: no lock, resolves after a final read-back). */
   lock(): Promise<void>;
+  /**
+   * Matter devices only (Hallmark `HM+MATTER`): writes the factory record and verifies the
+   * device's read-back of exactly those bytes.
+   */
+  writeMatterFactoryData?(record: MatterFactoryRecord): Promise<void>;
+  /** What factory record the device holds (its digests), or null when it holds none. */
+  readMatterFactoryData?(): Promise<MatterReadback | null>;
 }

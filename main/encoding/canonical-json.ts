@@ -27,12 +27,12 @@ function encode(value: unknown, seen: Set<object>): string {
     default:
       throw new TypeError(`canonical JSON cannot encode a value of type ${typeof value}`);
   }
-  const obj = value as object;
+  const obj = value;
   if (seen.has(obj)) throw new TypeError('canonical JSON cannot encode a cyclic value');
   seen.add(obj);
   try {
     if (Array.isArray(obj)) return `[${obj.map((v) => encode(v, seen)).join(',')}]`;
-    const proto = Object.getPrototypeOf(obj);
+    const proto: unknown = Object.getPrototypeOf(obj);
     if (proto !== Object.prototype && proto !== null) {
       throw new TypeError(`canonical JSON cannot encode a ${obj.constructor?.name ?? 'non-plain'} object`);
     }

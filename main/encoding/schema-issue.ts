@@ -90,9 +90,3 @@ function objectsAt(schema: z.ZodType, path: readonly (string | number)[], depth:
       return [];
   }
 }
-
-function messageOf(issue: z.core.$ZodIssue, docsHint: string | undefined): string {
-  if (issue.code === 'invalid_union') return `is not any of the accepted forms${docsHint ? ` (see ${docsHint})` : ''}`;
-  if (issue.code === 'invalid_value' && 'values' in issue) return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  return issue.message.replace(/^Invalid input: /, '');
-}

@@ -76,5 +76,5 @@ export function parseReceipt(bytes: Buffer, source: string): AcknowledgmentRecei
   const value = read.value;
   const r = receiptSchema.safeParse(value);
   if (!r.success) throw new InventoryError('INVENTORY_RECEIPT_INVALID', `${source} is not a Hallmark manifest receipt: ${r.error.issues.map((i) => issueText(i, receiptSchema, value)).join('; ')}`);
-  return r.data as AcknowledgmentReceipt;
+  return r.data;
 }

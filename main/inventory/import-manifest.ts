@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { ManifestDocument } from '../manifest/format/manifest-document.js';
-import { ManifestError } from '../manifest/manifest-errors.js';
 import type { VerificationReport } from '../manifest/verify/check-result.js';
 import { readManifestFolder, verifyManifest } from '../manifest/verify/verify-manifest.js';
 import type { ParsedCertificate } from '../x509/certificate-facts.js';

@@ -5,14 +5,16 @@ import { StationBatchRepository } from '../store/station-batch-repository.js';
 import { StationDeviceRepository, type ReworkRow } from '../store/station-device-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { compareDeviceEntries, devicesSha256, planSha256 } from './format/manifest-digests.js';
-import { MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type DeviceEntry, type DeviceEntryStatus, type ManifestDocument } from './format/manifest-document.js';
+import { MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type DeviceEntry, type DeviceEntryStatus, type ManifestAuditCheckpoint, type ManifestDocument } from './format/manifest-document.js';
 import { ManifestError } from './manifest-errors.js';
+import { matterManifestParts, type MatterManifestParts } from './matter-entries.js';
 
 export interface ManifestPosition {
   readonly sequence: number;
   readonly previousSha256: string | null;
   readonly exportedAt: Date;
   readonly auditHead: { readonly seq: number; readonly hash: string };
+  readonly auditCheckpoint?: ManifestAuditCheckpoint;
 }
 
 /**
@@ -29,7 +31,9 @@ export function buildManifestDocument(ws: Workspace, batchId: string, position: 
   const repo = new ManifestRepository(ws);
   const reworks = new Map<number, ReworkRow>(new StationDeviceRepository(ws).reworksOf(batchId).map((r) => [r.oldCertificateId, r]));
   const certificates = repo.batchCertificates(batchId);
-  const devices = [...certificates.map((c) => certificateEntry(c, reworks.get(c.certificateId))), ...repo.uncertifiedDevices(batchId).map(uncertifiedEntry)].sort(compareDeviceEntries);
+  const caChain = loadCa(ws, batch.issuingCa).chain;
+  const matter = matterManifestParts(ws, batchId, policy, caChain[0]!.der);
+  const devices = [...certificates.map((c) => certificateEntry(c, reworks.get(c.certificateId), matter)), ...repo.uncertifiedDevices(batchId).map(uncertifiedEntry)].sort(compareDeviceEntries);
   const issuedTimes = certificates.map((c) => c.issuedAt).sort();
   return {
     format: MANIFEST_FORMAT,
@@ -41,7 +45,7 @@ export function buildManifestDocument(ws: Workspace, batchId: string, position: 
       id: batch.id,
       model: batch.model,
       policySha256: batch.policySha256,
-      policy: { serialPattern: policy.serialPattern, hwType: policy.hardwareModuleName?.hwType ?? '', subjectSerialNumber: policy.subject.serialNumber },
+      policy: { serialPattern: policy.serialPattern, hwType: policy.hardwareModuleName?.hwType ?? '', subjectSerialNumber: policy.subject.serialNumber, ...(matter ? { matter: matter.policy } : {}) },
       planSource: batch.planSource,
       planSha256: planSha256(repo.planSerials(batchId)),
       planned: batch.planned,
@@ -58,15 +62,16 @@ export function buildManifestDocument(ws: Workspace, batchId: string, position: 
       lastIssuedAt: issuedTimes[issuedTimes.length - 1] ?? null,
       exportedAt: position.exportedAt.toISOString(),
     },
-    issuingCaChain: loadCa(ws, batch.issuingCa).chain.map((c) => c.der.toString('base64')),
+    issuingCaChain: caChain.map((c) => c.der.toString('base64')),
     counters: { ...batch.finalCounts },
     devices,
     devicesSha256: devicesSha256(devices),
     auditHead: { seq: position.auditHead.seq, hash: position.auditHead.hash },
+    ...(position.auditCheckpoint ? { auditCheckpoint: position.auditCheckpoint } : {}),
   };
 }
 
-function certificateEntry(c: BatchCertificateRow, rework: ReworkRow | undefined): DeviceEntry {
+function certificateEntry(c: BatchCertificateRow, rework: ReworkRow | undefined, matter: MatterManifestParts | null): DeviceEntry {
   const status: DeviceEntryStatus = c.supersededByRework !== null ? 'superseded' : c.status === 'revoked' ? 'revoked' : c.deviceState === 'done' ? 'confirmed' : 'failed';
   return {
     ...deviceFields(c),
@@ -81,6 +86,7 @@ function certificateEntry(c: BatchCertificateRow, rework: ReworkRow | undefined)
     },
     revocation: c.status === 'revoked' ? { reason: c.revocationReason ?? 'unspecified', revokedAt: c.revokedAt ?? '' } : null,
     rework: rework ? { reason: rework.reasonCode, revocationReason: rework.revocationReason, operator: rework.operator, approvedAt: rework.createdAt, note: rework.note } : null,
+    ...(matter ? { matter: matter.entry(c, status) } : {}),
   };
 }
 

@@ -81,8 +81,8 @@ export async function exportBatch(ws: Workspace, req: ExportRequest): Promise<Ex
     const caName = doc.workOrder.issuingCa;
     const ca = new CaRepository(ws).list().find((c) => c.name === caName)?.keyLabel;
     if (ca === undefined) throw new ManifestError('MANIFEST_UNREADABLE', `the issuing CA "${caName}" is not in this workspace`);
-    const caKey = await req.crl!.caKey(ca);
-    const crl = await issueCrl(ws, { ca: caName, caKey, nextUpdateDays: req.crl!.nextUpdateDays, actor: req.actor });
+    const caKey = await req.crl.caKey(ca);
+    const crl = await issueCrl(ws, { ca: caName, caKey, nextUpdateDays: req.crl.nextUpdateDays, actor: req.actor });
     crlNumber = crl.crlNumber;
     files.push({ name: REVOCATION_CRL_FILE, data: pem(crl.der, 'X509 CRL') });
   }

@@ -7,6 +7,8 @@ import { CmsError } from '../cms/cms-errors.js';
 import { signDetachedCms } from '../cms/sign-detached-cms.js';
 import { sha256Hex } from './format/manifest-digests.js';
 import { serializeManifest } from './format/serialize-manifest.js';
+import type { ManifestAuditCheckpoint } from './format/manifest-document.js';
+import { CHECKPOINT_ACTION, parseCheckpointDetails } from '../store/audit/audit-checkpoint-claim.js';
 import { ManifestError } from './manifest-errors.js';
 import { loadCurrentSigner } from './manifest-signer.js';
 
@@ -34,7 +36,8 @@ export async function recordBatchManifest(ws: Workspace, req: RecordManifestRequ
   const head = repo.head();
   const auditHead = ws.audit.head();
   if (!auditHead) throw new ManifestError('MANIFEST_UNREADABLE', 'the workspace audit log is empty');
-  const position = { sequence: (head?.sequence ?? 0) + 1, previousSha256: head?.sha256 ?? null, exportedAt, auditHead };
+  const auditCheckpoint = latestCheckpoint(ws);
+  const position = { sequence: (head?.sequence ?? 0) + 1, previousSha256: head?.sha256 ?? null, exportedAt, auditHead, ...(auditCheckpoint ? { auditCheckpoint } : {}) };
   const document = buildManifestDocument(ws, req.batchId, position);
   const json = serializeManifest(document);
 
@@ -79,4 +82,11 @@ export async function recordBatchManifest(ws: Workspace, req: RecordManifestRequ
     });
   });
   return { row, created: true };
+}
+
+/** The log's newest checkpoint, as the manifest carries it (the chain since is the next checkpoint's to vouch for). */
+function latestCheckpoint(ws: Workspace): ManifestAuditCheckpoint | null {
+  const [entry] = ws.audit.query({ action: CHECKPOINT_ACTION, newestFirst: true, limit: 1 }).entries;
+  const cp = entry ? parseCheckpointDetails(entry.details) : null;
+  return entry && cp ? { entrySeq: entry.seq, ...cp } : null;
 }

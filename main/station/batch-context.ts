@@ -9,6 +9,7 @@ import type { ProductPolicy } from './product-policy-schema.js';
 import { StationError } from './station-errors.js';
 import { batchPolicy } from './work-orders.js';
 import { assertMatterIssuer } from './matter-issuer.js';
+import { prepareMatterRun, type MatterRun } from './matter-run.js';
 
 const DAY = 86_400_000;
 
@@ -30,16 +31,24 @@ export interface BatchContext {
   readonly actor: string;
   readonly batches: StationBatchRepository;
   readonly devices: StationDeviceRepository;
+  /** a Matter work order: its CD, the label output and the factory-data records; null otherwise */
+  readonly matter: MatterRun | null;
   validity(now: Date): { notBefore: Date; notAfter: Date };
 }
 
-export function prepareBatch(ws: Workspace, batchId: string, caKey: SigningKey, actor: string): BatchContext {
+export interface PrepareBatchOptions {
+  /** a Matter work order's label output folder (outside the workspace home) */
+  readonly matterLabelDir?: string;
+}
+
+export function prepareBatch(ws: Workspace, batchId: string, caKey: SigningKey, actor: string, options: PrepareBatchOptions = {}): BatchContext {
   const batches = new StationBatchRepository(ws);
   const batch = batches.get(batchId);
   if (batch.status !== 'open') throw new StationError('BATCH_CLOSED', `work order "${batchId}" is closed; nothing more is issued under it`, 'input');
   const policy = batchPolicy(batch);
   const ca = loadCa(ws, batch.issuingCa);
   if (policy.matter) assertMatterIssuer(policy.matter, ca.certificate);
+  const matter = policy.matter ? prepareMatterRun(ws, batch.id, policy.matter, options.matterLabelDir) : null;
   const issuer = policy.matter
     ? prepareIssuer({ issuer: ca.certificate, signer: caKey, profile: 'matter-dac', issuerParents: ca.chain.slice(1) })
     : prepareIssuer({
@@ -63,6 +72,7 @@ export function prepareBatch(ws: Workspace, batchId: string, caKey: SigningKey, 
     actor,
     batches,
     devices: new StationDeviceRepository(ws),
+    matter,
     validity(now) {
       const notBefore = wholeSeconds(now);
       return { notBefore, notAfter: validity === 'no-expiration' ? NO_WELL_DEFINED_EXPIRATION : new Date(notBefore.getTime() + validity.days * DAY) };

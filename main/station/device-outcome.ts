@@ -39,6 +39,7 @@ export const REFUSAL_CODES: ReadonlySet<string> = new Set([
   'DEVICE_LOCKED',
   'LINT_SUBJECT_SERIAL_MISSING',
   'LINT_CN_NOT_UNIQUE',
+  'MATTER_NOT_SUPPORTED',
 ]);
 
 /** Link faults that the simulator (and real lines) show once: worth another attempt from identify. */

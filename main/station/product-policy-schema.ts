@@ -93,6 +93,8 @@ export const productPolicySchema = z.strictObject({
     .strictObject({
       vendorId: z.string().regex(MATTER_ID_PATTERN, '[matter.vendor-id] must be exactly 4 uppercase hex digits (e.g. FFF1)'),
       productId: z.string().regex(MATTER_ID_PATTERN, '[matter.product-id] must be exactly 4 uppercase hex digits (e.g. 8000)'),
+      /** PBKDF2 iterations of each device's SPAKE2+ verifier (Matter: 1,000–100,000) */
+      spake2pIterations: z.number().int().min(1000, '[matter.spake2p-iterations] at least 1,000').max(100_000, '[matter.spake2p-iterations] at most 100,000').default(10_000),
     })
     .optional(),
   masaUrl: z

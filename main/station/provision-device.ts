@@ -12,6 +12,7 @@ import { claimSerial, type SerialClaim } from './serial-claims.js';
 import { StationError } from './station-errors.js';
 import type { StationStep } from './station-steps.js';
 import { requestedSubject, subjectText } from './subject-template.js';
+import { assertMatterDevice, factoryDataWritten, provisionFactoryData } from './matter-factory-data.js';
 
 export interface StepEvent {
   readonly port: string;
@@ -80,6 +81,7 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
     device = checked;
     hooks.onStep?.({ port, serial, step: 'checked', state: checked.state });
 
+    if (ctx.matter) assertMatterDevice(driver, identity);
     if (identity.provisioningState === 'locked') return await finishLocked(ctx, identity, checked, record, port);
 
     if (hooks.shouldStop?.()) throw new StationError('STATION_STOPPED', 'the station was stopped before this device made its key', 'environment');
@@ -121,6 +123,8 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
     // Only now, with the certificate committed, does any byte of it leave the process.
     await driver.writeChain({ deviceCertificate: certificate.der, caCertificates: ctx.caChainDer });
     record({ step: 'chain-written', toState: 'chain-written' }, { state: 'chain-written' });
+    // A Matter device: its factory data, committed before it is written (matter-factory-data.ts).
+    if (ctx.matter) await provisionFactoryData(ctx, driver, device!, certificate.id, port);
     await driver.lock();
     record({ step: 'done', toState: 'done', details: { certificateSerial: certificate.serial } }, { state: 'done' });
     return { port, serial, result: 'done', code: null, message: null, remedy: null, certificateSerial: certificate.serial, resent, transient: false, fatal: false };
@@ -165,7 +169,7 @@ async function finishLocked(
 ): Promise<DeviceOutcome> {
   // Where the last attempt got to: the chain read back correctly after the last (re)issue.
   const last = ctx.devices.lastStep(device.id, ['issued', 'certificate-resent', 'chain-written']);
-  if (device.certificateId === null || last !== 'chain-written') {
+  if (device.certificateId === null || last !== 'chain-written' || !factoryDataWritten(ctx, device)) {
     throw new StationError('DEVICE_LOCKED', `${identity.hardwareSerial} is locked, but this workspace never confirmed a chain on it`);
   }
   const cert = new CertificateRepository(ctx.ws).byId(device.certificateId);

@@ -3,6 +3,8 @@ import { StationBatchRepository } from '../store/station-batch-repository.js';
 import { StationDeviceRepository, type ReworkRow } from '../store/station-device-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { StationError } from './station-errors.js';
+import { actingOperator } from '../operators/acting-operator.js';
+import type { VerifiedOperator } from '../operators/verified-operator.js';
 import { batchPolicy } from './work-orders.js';
 
 /** Why a device comes back, and the revocation reason each implies unless the operator says otherwise. */
@@ -25,6 +27,8 @@ export interface ReworkRequest {
   readonly revocationReason?: 'superseded' | 'keyCompromise';
   readonly note?: string;
   readonly actor: string;
+  /** the supervisor whose credential was entered for this rework; required once the workspace has accounts (docs/operators.md) */
+  readonly approvedBy?: VerifiedOperator;
 }
 
 /**
@@ -39,6 +43,8 @@ export function reworkDevice(ws: Workspace, req: ReworkRequest): ReworkRow {
   }
   const reason = req.reason as ReworkReason;
   const revocationReason = req.revocationReason ?? REWORK_REASONS[reason];
+  // Checked (and a refusal audited) before the transaction, which would roll its entry back.
+  const actor = actingOperator(ws, { verified: req.approvedBy, typed: req.actor, role: 'supervisor', fresh: true, action: 'approve a rework' });
   const batches = new StationBatchRepository(ws);
   const devices = new StationDeviceRepository(ws);
   const certs = new CertificateRepository(ws);
@@ -46,8 +52,9 @@ export function reworkDevice(ws: Workspace, req: ReworkRequest): ReworkRow {
     const batch = batches.get(req.batchId);
     if (batch.status !== 'open') throw new StationError('REWORK_NOT_POSSIBLE', `work order ${batch.id} is closed; rework the device under an open one`, 'input');
     const allowed = batchPolicy(batch).reworkOperators;
-    if (allowed !== undefined && !allowed.includes(req.actor)) {
-      throw new StationError('REWORK_NOT_ALLOWED', `${req.actor} may not approve reworks for ${batch.model} (allowed: ${allowed.join(', ')})`, 'check');
+    // With accounts, the policy may name the account or one of its roles.
+    if (allowed !== undefined && !allowed.includes(actor) && !(req.approvedBy?.roles.some((r) => allowed.includes(r)) ?? false)) {
+      throw new StationError('REWORK_NOT_ALLOWED', `${actor} may not approve reworks for ${batch.model} (allowed: ${allowed.join(', ')})`, 'check');
     }
     const device = devices.byModelSerial(batch.model, req.serial);
     if (device === undefined || device.batchId !== batch.id) throw new StationError('REWORK_NOT_POSSIBLE', `${req.serial} is not a device of work order ${batch.id}`, 'input');
@@ -60,7 +67,7 @@ export function reworkDevice(ws: Workspace, req: ReworkRequest): ReworkRow {
     const iso = at.toISOString();
     if (old.status === 'active') {
       certs.markRevoked(old.id, at, revocationReason);
-      ws.audit.append({ actor: req.actor, action: 'certificate.revoked', subject: old.serial, details: { ca: old.issuerCa, reason: revocationReason, sha256: old.sha256 } });
+      ws.audit.append({ actor, action: 'certificate.revoked', subject: old.serial, details: { ca: old.issuerCa, reason: revocationReason, sha256: old.sha256 } });
     }
     const rework = devices.insertRework({
       deviceId: device.id,
@@ -68,7 +75,7 @@ export function reworkDevice(ws: Workspace, req: ReworkRequest): ReworkRow {
       reasonCode: reason,
       revocationReason,
       oldCertificateId: old.id,
-      operator: req.actor,
+      operator: actor,
       note: req.note ?? null,
       createdAt: iso,
     });
@@ -87,7 +94,7 @@ export function reworkDevice(ws: Workspace, req: ReworkRequest): ReworkRow {
       time: iso,
     });
     ws.audit.append({
-      actor: req.actor,
+      actor,
       action: 'device.reworked',
       subject: `${batch.id}/${device.hardwareSerial}`,
       details: { rework: rework.id, reason, revocationReason, oldCertificateSerial: old.serial, ...(req.note ? { note: req.note.slice(0, 200) } : {}) },

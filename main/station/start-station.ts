@@ -14,6 +14,8 @@ export interface StationOptions extends PortRunOptions {
   readonly caKey: SigningKey;
   /** the operator: who the audit log names */
   readonly actor: string;
+  /** a Matter work order: where each device's label sheet is written (outside the workspace home) */
+  readonly matterLabelDir?: string;
 }
 
 /**
@@ -77,7 +79,7 @@ export class StationRun extends EventEmitter {
  * here, before any port is opened.
  */
 export function startStation(options: StationOptions): StationRun {
-  const ctx = prepareBatch(options.workspace, options.batchId, options.caKey, options.actor);
+  const ctx = prepareBatch(options.workspace, options.batchId, options.caKey, options.actor, options.matterLabelDir !== undefined ? { matterLabelDir: options.matterLabelDir } : {});
   const run = new StationRun();
   const started = Date.now();
   run.done = (async () => {

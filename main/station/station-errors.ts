@@ -74,5 +74,8 @@ export const REMEDY: Partial<Record<string, string>> = {
   DEVICE_CSR_INVALID: 'The device produced an invalid request: send it to repair.',
   DEVICE_LOCKED: 'The device is locked with an identity this station did not confirm: send it to QA.',
   STORE_WRITE_FAILED: 'The station could not record: stop the line and check the disk.',
+  MATTER_NOT_SUPPORTED: 'Wrong firmware for this work order: the device has no Matter mode. Flash the Matter firmware and run it again.',
+  MATTER_READBACK_MISMATCH: 'The device stored other factory data than was written: send it to repair.',
+  MATTER_LABEL_WRITE_FAILED: 'The label sheet could not be written: check the label output folder, then run the device again (it gets fresh factory data).',
   CA_KEY_UNAVAILABLE: 'The CA token cannot sign (removed or failed): stop the line, re-seat the token and start the station again.',
 };

@@ -9,6 +9,9 @@ import type { ProductPolicy } from './product-policy-schema.js';
 import type { ProductionPlan } from './production-plan.js';
 import { StationError } from './station-errors.js';
 import { deviceHardwareModuleName } from './subject-template.js';
+import { checkedDeclaration, recordDeclaration } from './matter-declaration.js';
+import { actingOperator } from '../operators/acting-operator.js';
+import type { VerifiedOperator } from '../operators/verified-operator.js';
 
 const BATCH_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -18,6 +21,10 @@ export interface CreateBatchRequest {
   readonly quantity: number;
   readonly id?: string;
   readonly actor: string;
+  /** the signed-in operator; required once the workspace has accounts (docs/operators.md) */
+  readonly operator?: VerifiedOperator;
+  /** a Matter product's Certification Declaration as the CSA issued it (DER CMS); required for a Matter policy */
+  readonly certificationDeclaration?: Buffer;
 }
 
 /**
@@ -28,6 +35,7 @@ export interface CreateBatchRequest {
  */
 export function createBatch(ws: Workspace, req: CreateBatchRequest): BatchRow {
   const batches = new StationBatchRepository(ws);
+  const actor = actingOperator(ws, { verified: req.operator, typed: req.actor, action: 'open a work order' });
   const id = req.id ?? defaultBatchId();
   if (!BATCH_ID_PATTERN.test(id)) throw new StationError('BATCH_ID_INVALID', `work order id "${id}" must be 1–64 letters, digits, ".", "_" or "-"`, 'input');
   if (batches.exists(id)) throw new StationError('BATCH_EXISTS', `a work order "${id}" already exists`, 'input');
@@ -39,6 +47,7 @@ export function createBatch(ws: Workspace, req: CreateBatchRequest): BatchRow {
   const ca = loadCa(ws, policy.issuingCa);
   if (policy.matter) assertMatterIssuer(policy.matter, ca.certificate);
   else assertPolicyBuilds(policy, ca.certificate.spki);
+  const cd = checkedDeclaration(policy, req.certificationDeclaration);
   return ws.transact(() => {
     const row = batches.insert(
       {
@@ -51,23 +60,28 @@ export function createBatch(ws: Workspace, req: CreateBatchRequest): BatchRow {
         planKind: req.plan.kind,
         planSource: req.plan.source,
         createdAt: new Date().toISOString(),
-        createdBy: req.actor,
+        createdBy: actor,
       },
       req.plan.serials,
     );
     ws.audit.append({
-      actor: req.actor,
+      actor,
       action: 'batch.created',
       subject: id,
-      details: { model: policy.model, policySha256: req.policy.sha256, issuingCa: policy.issuingCa, quantity: req.quantity, plan: req.plan.source, planned: req.plan.serials.length },
+      details: { model: policy.model, policySha256: req.policy.sha256, issuingCa: policy.issuingCa, quantity: req.quantity, plan: req.plan.source, planned: req.plan.serials.length, ...(cd ? { certificationDeclarationSha256: cd.sha256 } : {}) },
     });
+    if (cd) recordDeclaration(ws, id, cd);
     return row;
   });
 }
 
-/** Closes a work order: its counters are frozen into the row and the audit entry; it never reopens. */
-export function closeBatch(ws: Workspace, id: string, actor: string): BatchRow {
+/**
+ * Closes a work order: its counters are frozen into the row and the audit entry; it never
+ * reopens. Once the workspace has accounts, a supervisor's credential entered for the close.
+ */
+export function closeBatch(ws: Workspace, id: string, typedActor: string, approvedBy?: VerifiedOperator): BatchRow {
   const batches = new StationBatchRepository(ws);
+  const actor = actingOperator(ws, { verified: approvedBy, typed: typedActor, role: 'supervisor', fresh: true, action: 'close a work order' });
   return ws.transact(() => {
     const batch = batches.get(id);
     if (batch.status === 'closed') throw new StationError('BATCH_CLOSED', `work order "${id}" was already closed on ${batch.closedAt} by ${batch.closedBy}`, 'input');

@@ -217,11 +217,15 @@ export class InventoryRepository {
 function searchSql(q: InventorySearch): { sql: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (q.serial !== undefined) (where.push('hardware_serial = ?'), args.push(q.serial));
-  if (q.fingerprint !== undefined) (where.push('(certificate_sha256 = ? OR public_key_sha256 = ?)'), args.push(q.fingerprint, q.fingerprint));
-  if (q.batch !== undefined) (where.push('batch_id = ?'), args.push(q.batch));
-  if (q.status !== undefined) (where.push(where.length > 0 ? '+status = ?' : 'status = ?'), args.push(q.status));
-  if (q.afterId !== undefined) (where.push('id > ?'), args.push(q.afterId));
+  const filter = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    args.push(...values);
+  };
+  if (q.serial !== undefined) filter('hardware_serial = ?', q.serial);
+  if (q.fingerprint !== undefined) filter('(certificate_sha256 = ? OR public_key_sha256 = ?)', q.fingerprint, q.fingerprint);
+  if (q.batch !== undefined) filter('batch_id = ?', q.batch);
+  if (q.status !== undefined) filter(where.length > 0 ? '+status = ?' : 'status = ?', q.status);
+  if (q.afterId !== undefined) filter('id > ?', q.afterId);
   args.push(q.limit);
   return { sql: `SELECT id, ${DEVICE_COLUMNS} FROM inventory_devices ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`, args };
 }

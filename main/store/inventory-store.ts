@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditEvent } from './audit/audit-entry.js';
 import type { ChainStatus } from './audit/audit-verify.js';
-import type { InventoryDeviceRow, InventoryManifestRow, InventorySearch, NewInventoryDevice } from './inventory-repository.js';
+import type { InventoryDeviceRow, InventoryManifestRow, InventorySearch, InventoryStatus, NewInventoryDevice } from './inventory-repository.js';
 
 /**
  * What the import's decision reads, synchronously, inside the import transaction. The
@@ -46,6 +46,61 @@ export type ImportDecision =
 
 export type InventoryBackend = 'sqlite' | 'postgres';
 
+/** An offset page for the screen's virtual table: newest import first, with the filter's total. */
+export interface InventoryPageQuery {
+  readonly offset: number;
+  readonly limit: number;
+  readonly serial?: string | undefined;
+  readonly fingerprint?: string | undefined;
+  readonly batch?: string | undefined;
+  readonly status?: InventoryStatus | undefined;
+}
+
+export interface InventoryPageRow {
+  readonly id: number;
+  readonly hardwareSerial: string;
+  readonly model: string;
+  readonly status: InventoryStatus;
+  readonly certificateSerial: string;
+  readonly certificateSha256: string;
+  readonly batchId: string;
+  readonly issuedAt: string;
+}
+
+/** Certificates first imported by one manifest, by their status now (the chart's bars). */
+export interface ManifestStatusCounts {
+  readonly manifestSha256: string;
+  readonly batchId: string;
+  readonly model: string;
+  readonly stationId: string;
+  readonly sequence: number;
+  readonly signedAt: string | null;
+  readonly importedAt: string;
+  readonly confirmed: number;
+  readonly failed: number;
+  readonly superseded: number;
+  readonly revoked: number;
+}
+
+/** A certificate whose public key another device's certificate also carries. */
+export interface SharedKeyCertificate {
+  readonly publicKeySha256: string;
+  readonly certificateSha256: string;
+  readonly hardwareSerial: string;
+  readonly model: string;
+  readonly status: InventoryStatus;
+  readonly stationId: string;
+  readonly batchId: string;
+  readonly manifestSha256: string;
+}
+
+/** Public keys on more than one device (model + hardware serial), each with every certificate carrying it, in id order. */
+export interface SharedPublicKeys {
+  readonly keys: readonly (readonly SharedKeyCertificate[])[];
+  /** more keys are shared than `maxKeys` returned */
+  readonly truncated: boolean;
+}
+
 /**
  * The receiving inventory, on the workspace's SQLite database or on a shared PostgreSQL
  * server. One interface, async because PostgreSQL is; the rules (chain, plan, conflicts)
@@ -71,6 +126,12 @@ export interface InventoryStore {
   /** filters combine with AND; rows in import (id) order, keyset-paged by `afterId` */
   search(q: InventorySearch): Promise<InventoryDeviceRow[]>;
   countDevices(): Promise<number>;
+  /** the screen's offset pages at constant cost whatever the depth (a checkpoint index per filter, cached per database version) */
+  page(q: InventoryPageQuery): Promise<{ total: number; rows: InventoryPageRow[] }>;
+  /** per imported manifest, oldest import first, its certificates by status now */
+  statusCounts(): Promise<ManifestStatusCounts[]>;
+  /** the fleet view's duplicate keys: public keys on more than one device, at most `maxKeys` of them */
+  sharedPublicKeys(maxKeys: number): Promise<SharedPublicKeys>;
   /** appends to this inventory's audit log (its own transaction) */
   appendAudit(event: AuditEvent): Promise<AuditEntry>;
   /** every audit entry, oldest first, with seq > sinceSeq */

@@ -40,15 +40,19 @@ export interface IssuedCertificateRow {
 export function queryIssuedCertificates(ws: Workspace, f: IssuedCertificateFilter): IssuedCertificateRow[] {
   const where: string[] = [];
   const args: (string | number)[] = [];
-  if (f.ca !== undefined) (where.push('c.issuer_ca = ?'), args.push(f.ca));
-  if (f.workOrder !== undefined) (where.push('dc.batch_id = ?'), args.push(f.workOrder));
-  if (f.hardwareSerial !== undefined) (where.push('d.hardware_serial = ?'), args.push(f.hardwareSerial));
-  if (f.serial !== undefined) (where.push('c.serial = ?'), args.push(f.serial));
+  const filter = (clause: string, ...values: (string | number)[]) => {
+    where.push(clause);
+    args.push(...values);
+  };
+  if (f.ca !== undefined) filter('c.issuer_ca = ?', f.ca);
+  if (f.workOrder !== undefined) filter('dc.batch_id = ?', f.workOrder);
+  if (f.hardwareSerial !== undefined) filter('d.hardware_serial = ?', f.hardwareSerial);
+  if (f.serial !== undefined) filter('c.serial = ?', f.serial);
   const now = (f.now ?? new Date()).toISOString();
-  if (f.status === 'active' || f.status === 'revoked') (where.push('c.status = ?'), args.push(f.status));
+  if (f.status === 'active' || f.status === 'revoked') filter('c.status = ?', f.status);
   // ISO 8601 UTC strings of one format compare as their instants.
-  if (f.status === 'expired') (where.push("c.status = 'active' AND c.not_after < ?"), args.push(now));
-  if (f.status === 'valid') (where.push("c.status = 'active' AND c.not_before <= ? AND c.not_after >= ?"), args.push(now, now));
+  if (f.status === 'expired') filter("c.status = 'active' AND c.not_after < ?", now);
+  if (f.status === 'valid') filter("c.status = 'active' AND c.not_before <= ? AND c.not_after >= ?", now, now);
   const sql = `SELECT c.id, c.serial, c.issuer_ca, c.profile, c.subject, c.not_before, c.not_after, c.status, c.revoked_at, c.revocation_reason, c.sha256, c.created_at,
                       dc.batch_id AS work_order, d.hardware_serial
                FROM certificates c

@@ -1,7 +1,10 @@
 import { pkcs11AllowList, type Pkcs11ModuleAllowList } from '../keys/pkcs11/pkcs11-module-policy.js';
+import { parseInventoryDbSetting } from './inventory-db-setting.js';
+import { redactUrl } from './postgres/pg-inventory-store.js';
 import type { Workspace } from './workspace.js';
 
 const PKCS11_MODULES = 'pkcs11.allowedModules';
+const INVENTORY_DB = 'inventory.db';
 
 /**
  * The workspace's settings (table `settings`, migration 010). Changes are audited in the
@@ -35,6 +38,24 @@ export class SettingsRepository {
       const rest = list.filter((p) => p !== path);
       this.put(PKCS11_MODULES, rest, actor);
       this.ws.audit.append({ actor, action: 'settings.pkcs11-module-removed', subject: path, details: { modules: rest } });
+      return true;
+    });
+  }
+
+  /** The PostgreSQL inventory the app's Inventory section uses; undefined: the workspace's own. A stored value that no longer parses is refused, not ignored. */
+  inventoryDb(): string | undefined {
+    const v = this.get(INVENTORY_DB);
+    return v === undefined || v === null ? undefined : parseInventoryDbSetting(v);
+  }
+
+  /** Points the app's Inventory at `url` (checked: no password), or back at the workspace (null); false when nothing changed. */
+  setInventoryDb(url: string | null, actor: string): boolean {
+    const value = url === null ? null : parseInventoryDbSetting(url);
+    return this.ws.transact(() => {
+      const before = this.get(INVENTORY_DB) ?? null;
+      if (before === value) return false;
+      this.put(INVENTORY_DB, value, actor);
+      this.ws.audit.append({ actor, action: 'settings.inventory-db-set', subject: value === null ? 'workspace' : redactUrl(value), details: { from: before === null ? null : redactUrl(String(before)), to: value === null ? null : redactUrl(value) } });
       return true;
     });
   }

@@ -1,7 +1,10 @@
 import type { AuditEntry, AuditEvent } from './audit/audit-entry.js';
 import type { ChainStatus } from './audit/audit-verify.js';
 import { InventoryRepository, type InventoryDeviceRow, type InventoryManifestRow, type InventorySearch } from './inventory-repository.js';
-import type { ImportDecision, InventoryStore, InventoryView, ManifestKeys } from './inventory-store.js';
+import type { ImportDecision, InventoryPageQuery, InventoryPageRow, InventoryStore, InventoryView, ManifestKeys, ManifestStatusCounts, SharedPublicKeys } from './inventory-store.js';
+import { inventoryPage } from './sqlite-inventory-page-query.js';
+import { inventoryStats } from './sqlite-inventory-stats.js';
+import { sqliteSharedPublicKeys } from './sqlite-shared-public-keys.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -66,6 +69,18 @@ export class SqliteInventoryStore implements InventoryStore {
 
   async countDevices(): Promise<number> {
     return this.repo.countDevices();
+  }
+
+  async page(q: InventoryPageQuery): Promise<{ total: number; rows: InventoryPageRow[] }> {
+    return inventoryPage(this.workspace, q);
+  }
+
+  async statusCounts(): Promise<ManifestStatusCounts[]> {
+    return inventoryStats(this.workspace);
+  }
+
+  async sharedPublicKeys(maxKeys: number): Promise<SharedPublicKeys> {
+    return sqliteSharedPublicKeys(this.workspace, maxKeys);
   }
 
   async appendAudit(event: AuditEvent): Promise<AuditEntry> {

@@ -82,7 +82,7 @@ export function blockDeviceRemovable(name: string, roots: SystemRoots = SYSTEM_R
   if (depth > 8) return { removable: true, why: `block device ${name}: too many layers to follow` };
   const node = join(roots.sys, 'class/block', name);
   let disk = name;
-  let devicePath = node;
+  let devicePath: string;
   try {
     devicePath = realpathSync(node);
     // A partition's sysfs directory sits inside its disk's.

@@ -38,6 +38,8 @@ export const OID = {
    * (UUID d0fe9d0a-c219-478d-a053-9029ce46bcad).
    */
   kpHallmarkManifestSigning: '2.25.277801451715990399187933793438021369005',
+  /** the workspace audit key's certificate: it signs audit checkpoints and nothing else */
+  kpHallmarkAuditSigning: '2.25.3147142320185124312162152537154128746',
   // algorithms
   ecPublicKey: '1.2.840.10045.2.1',
   prime256v1: '1.2.840.10045.3.1.7',

@@ -140,5 +140,7 @@ describe.skipIf(!present)('Authorities screen', () => {
 
 async function keyId(host: TestHost): Promise<string> {
   const { KeyRepository } = await import('../../main/store/key-repository.js');
-  return String(new KeyRepository(host.workspace).get('token-root-key').location['id']);
+  const id = new KeyRepository(host.workspace).get('token-root-key').location['id'];
+  if (typeof id !== 'string') throw new Error('the token key record has no id');
+  return id;
 }

@@ -123,7 +123,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: intermediate', () => {
       await rows.first().click();
       const detail = page.getByTestId('ceremony-detail');
       await detail.waitFor();
-      expect(await page.getByTestId('ceremony-detail-file').evaluateAll((els) => els.map((e) => e.textContent!.split(' ')[0]))).toEqual(
+      expect(await page.getByTestId('ceremony-detail-file').evaluateAll((els) => els.map((e) => e.textContent.split(' ')[0]))).toEqual(
         ['transcript.jsonl', 'transcript.html', 'transcript.jsonl.p7s', 'SHA256SUMS'].map((f) => join(out, f)),
       );
       expect(await page.getByTestId('ceremony-detail-output').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')).sort())).toEqual(['acme-online-ca-2026.csr', 'acme-online-ca-2026.der', 'acme-online-ca-2026.pem']);

@@ -8,6 +8,7 @@ import { EVENT_NAMES } from '../../preload/api.js';
 import { createCoreHandlers } from '../../main/api/core-api.js';
 import { forwardCoreEvents } from '../../main/api/core-events.js';
 import { CeremonySession } from '../../main/api/ceremony-session.js';
+import { QaSession } from '../../main/api/qa-session.js';
 import { StationSession, type StationSessionOptions } from '../../main/api/station-session.js';
 import { dispatch } from '../../main/api/dispatch.js';
 import { mimeTypeFor } from '../../main/shell/app-asset.js';
@@ -47,15 +48,16 @@ export async function startTestHost(options: {
   const { workspace } = Workspace.init(options.home, options.actor ?? 'test-host');
   const station = new StationSession(workspace, options.station);
   const ceremony = new CeremonySession(workspace);
+  const qa = new QaSession();
   const dialogs = new TestDialogs();
-  const handlers = createCoreHandlers(workspace, station, ceremony, { folders: dialogs.picker, saves: dialogs.saver });
+  const handlers = createCoreHandlers(workspace, station, ceremony, { folders: dialogs.picker, saves: dialogs.saver }, qa);
   const token = randomBytes(24).toString('hex');
   const shim = await bundleShim();
   const streams = new Set<ServerResponse>();
   const stopEvents = forwardCoreEvents(workspace, station, (event, payload) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
     for (const s of streams) s.write(frame);
-  }, ceremony);
+  }, ceremony, qa);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -144,6 +146,7 @@ export async function startTestHost(options: {
     async close() {
       await station.dispose();
       await ceremony.dispose();
+      qa.dispose();
       stopEvents();
       for (const s of streams) s.end();
       server.closeAllConnections();

@@ -159,12 +159,12 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
       const head = db.prepare("SELECT seq, hash FROM audit_log WHERE seq = ?").get(completed.auditHead!.seq) as { hash: string };
       expect(head.hash).toBe(completed.auditHead!.hash);
       const done = db.prepare("SELECT details FROM audit_log WHERE action = 'ceremony.completed'").get() as { details: string };
-      expect(JSON.parse(done.details).transcriptSha256).toBe(sha256(join(out, 'transcript.jsonl')));
+      expect((JSON.parse(done.details) as { transcriptSha256: string }).transcriptSha256).toBe(sha256(join(out, 'transcript.jsonl')));
       const row = db.prepare('SELECT status, transcript_sha256 FROM ceremonies WHERE id = ?').get(begun.ceremonyId) as { status: string; transcript_sha256: string };
       expect(row).toEqual({ status: 'completed', transcript_sha256: sha256(join(out, 'transcript.jsonl')) });
       expect(db.prepare('SELECT COUNT(*) AS n FROM ceremony_steps WHERE ceremony_id = ?').get(begun.ceremonyId)).toEqual({ n: 4 });
       const started = db.prepare("SELECT details FROM audit_log WHERE action = 'ceremony.started'").get() as { details: string };
-      expect(JSON.parse(started.details).preflight.token.serial).toBe(hsm.tokens[0]!.serial);
+      expect((JSON.parse(started.details) as { preflight: { token: { serial: string } } }).preflight.token.serial).toBe(hsm.tokens[0]!.serial);
     } finally {
       db.close();
     }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/run-cli.js';
@@ -125,9 +125,9 @@ describe('hallmark ceremony: intermediate', () => {
     const record = join(tmp.path, 'rehearsal.json');
     const rehearsal = await cli('ceremony', 'run', file('int-reh.yaml', script()), '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(join(tmp.path, 'int-reh.yaml')), '--out', join(tmp.path, 'out-reh'), '--ack-file', acks, '--save-rehearsal', record);
     expect(rehearsal.code, rehearsal.stderr).toBe(0);
-    const saved = JSON.parse(readFileSync(record, 'utf8'));
+    const saved = JSON.parse(readFileSync(record, 'utf8')) as { certificates: { extensions: { oid: string }[] }[] };
     expect(saved).toMatchObject({ format: 'hallmark-ceremony-rehearsal-v1', certificates: [{ name: 'acme-online-ca-2026', validitySeconds: 1825 * 86400 }] });
-    expect(saved.certificates[0].extensions.map((e: { oid: string }) => e.oid)).not.toContain('2.5.29.14');
+    expect(saved.certificates[0]!.extensions.map((e) => e.oid)).not.toContain('2.5.29.14');
     expect(JSON.stringify(saved)).not.toMatch(/serial|signature|notBefore/i);
     expect(readTranscript(join(tmp.path, 'out-reh')).of('completed')[0]!.extra.rehearsalSaved).toEqual({ path: record, sha256: sha256(record) });
 

@@ -48,7 +48,7 @@ describe('hallmark csr inspect', () => {
     for (const args of [['csr', 'inspect', derPath, '--json'], ['--json', 'csr', 'inspect', good.path]]) {
       const r = await runCli(args, { HALLMARK_HOME: home });
       expect(r.code).toBe(0);
-      const out = JSON.parse(r.stdout);
+      const out = JSON.parse(r.stdout) as { requestedExtensions: unknown[]; attributes: { name: string }[] };
       expect(out).toMatchObject({
         subject: 'CN=dev-0042,O=Acme,C=DE',
         publicKey: { family: 'ec', algorithm: 'ecdsa-p256', curve: 'P-256', spkiSha256 },
@@ -59,7 +59,7 @@ describe('hallmark csr inspect', () => {
         expect.objectContaining({ oid: '2.5.29.17', name: 'subjectAltName', critical: false }),
         { oid: '2.5.29.15', name: 'keyUsage', critical: true, value: '03020780' },
       ]);
-      expect(out.attributes.map((a: { name: string }) => a.name)).toEqual(['challengePassword', 'extensionRequest']);
+      expect(out.attributes.map((a) => a.name)).toEqual(['challengePassword', 'extensionRequest']);
     }
   });
 

@@ -149,7 +149,7 @@ describe('the Hallmark protocol between the station driver and a simulated devic
     const driver = await driverFor(sim.devices[0]!.path);
     const err = await failure(provision(driver));
     expect(err.code).toBe(code);
-    const command = String(err.details?.command ?? '');
+    const command = err.details?.command;
     expect({ csr: ['HM+KEYGEN', 'HM+CSR'], chain: ['HM+CHAIN', 'HM+READBACK?'], identify: ['HM+IDENT'] }[at]).toContain(command);
   });
 

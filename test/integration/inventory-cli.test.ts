@@ -43,7 +43,7 @@ describe('hallmark inventory (CLI)', () => {
     expect(again.stderr).toMatch(/INVENTORY_RECEIPT_EXISTS/);
     const twice = await inv('--json', 'inventory', 'import', dir1, '--trust', rootPem);
     expect(twice.code).toBe(0);
-    expect(JSON.parse(twice.stdout).imported[0]).toMatchObject({ created: false, manifest: { added: 6 } });
+    expect((JSON.parse(twice.stdout) as { imported: unknown[] }).imported[0]).toMatchObject({ created: false, manifest: { added: 6 } });
 
     const bad = join(tmp.path, 'tampered');
     cpSync(dir2, bad, { recursive: true });
@@ -59,14 +59,14 @@ describe('hallmark inventory (CLI)', () => {
     const ack = await fac('inventory', 'ack', receipt);
     expect(ack.stderr).toBe('');
     expect(ack.stdout).toMatch(/work order WO-C1: manifest [0-9a-f]{64} acknowledged by inventory/);
-    const batches = JSON.parse((await fac('--json', 'inventory', 'batches')).stdout);
-    expect(batches.exported.map((b: { batchId: string; status: string }) => `${b.batchId}:${b.status}`)).toEqual(['WO-C1:acknowledged', 'WO-C2:exported']);
-    const imported = JSON.parse((await inv('--json', 'inventory', 'batches')).stdout);
-    expect(imported.imported.map((b: { batchId: string; entries: number }) => `${b.batchId}:${b.entries}`)).toEqual(['WO-C1:7', 'WO-C2:7']);
+    const batches = JSON.parse((await fac('--json', 'inventory', 'batches')).stdout) as { exported: { batchId: string; status: string }[] };
+    expect(batches.exported.map((b) => `${b.batchId}:${b.status}`)).toEqual(['WO-C1:acknowledged', 'WO-C2:exported']);
+    const imported = JSON.parse((await inv('--json', 'inventory', 'batches')).stdout) as { imported: { batchId: string; entries: number }[] };
+    expect(imported.imported.map((b) => `${b.batchId}:${b.entries}`)).toEqual(['WO-C1:7', 'WO-C2:7']);
 
-    const found = JSON.parse((await inv('--json', 'inventory', 'search', '--serial', 'HM-SIM1-0004')).stdout);
-    expect(found.map((d: { status: string }) => d.status)).toEqual(['superseded', 'confirmed']);
-    const byFp = await inv('inventory', 'search', '--fingerprint', found[1].certificateSha256.toUpperCase());
+    const found = JSON.parse((await inv('--json', 'inventory', 'search', '--serial', 'HM-SIM1-0004')).stdout) as { status: string; certificateSha256: string }[];
+    expect(found.map((d) => d.status)).toEqual(['superseded', 'confirmed']);
+    const byFp = await inv('inventory', 'search', '--fingerprint', found[1]!.certificateSha256.toUpperCase());
     expect(byFp.stdout).toMatch(/HM-SIM1-0004 {2}SIM1 {2}confirmed {2}WO-C1/);
     const byBatch = JSON.parse((await inv('--json', 'inventory', 'search', '--batch', 'WO-C2', '--status', 'confirmed', '--limit', '3')).stdout);
     expect(byBatch).toHaveLength(3);

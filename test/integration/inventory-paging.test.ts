@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inventoryPage, filterClause, type InventoryPageQuery } from '../../main/api/inventory-page-query.js';
-import { inventoryStats } from '../../main/api/inventory-stats-query.js';
+import { inventoryPage, filterClause, type InventoryPageQuery } from '../../main/store/sqlite-inventory-page-query.js';
+import { inventoryStats } from '../../main/store/sqlite-inventory-stats.js';
 import type { DeviceEntry } from '../../main/manifest/format/manifest-document.js';
 import { Workspace } from '../../main/store/workspace.js';
 import { importSynthetic, syntheticManifest } from '../support/synthetic-inventory.js';

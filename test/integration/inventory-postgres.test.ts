@@ -186,8 +186,9 @@ describe.runIf(withPg)('PostgreSQL inventory', () => {
     expect([p1.code, p2.code, p1.stderr, p2.stderr]).toEqual([0, 0, '', '']);
     const created = [p1, p2].map((p) => (JSON.parse(p.stdout) as { imported: { created: boolean }[] }).imported[0]!.created).sort();
     expect(created).toEqual([false, true]);
-    const r1 = JSON.parse(readFileSync(join(tmp.path, 'r1.json'), 'utf8'));
-    const r2 = JSON.parse(readFileSync(join(tmp.path, 'r2.json'), 'utf8'));
+    type Receipt = { counts: { certificates: number }; receivedBy: { workspaceId: string } };
+    const r1 = JSON.parse(readFileSync(join(tmp.path, 'r1.json'), 'utf8')) as Receipt;
+    const r2 = JSON.parse(readFileSync(join(tmp.path, 'r2.json'), 'utf8')) as Receipt;
     expect(r1.counts).toEqual(r2.counts);
     expect(r1.receivedBy.workspaceId).toBe(r2.receivedBy.workspaceId);
     const [meta] = await cluster.sql<{ value: string }>('cli', "SELECT value FROM inventory_meta WHERE key = 'inventory_id'");

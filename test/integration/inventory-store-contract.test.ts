@@ -9,6 +9,7 @@ import { Workspace } from '../../main/store/workspace.js';
 import { postgresAvailable, startPostgres, type PgCluster } from '../support/postgres.js';
 import { stationEntry, stationManifest, syntheticSigner } from '../support/synthetic-inventory.js';
 import { tempDir } from '../support/temp-dir.js';
+import { stationChains } from '../../main/inventory/station-chains.js';
 
 /**
  * One contract, two stores: every rule of the inventory (verify-then-import is the
@@ -192,6 +193,82 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || withPg))('inventory 
       after = page.at(-1)!.id;
     }
     expect(pages).toEqual(all.filter((d) => d.status === 'confirmed').map((d) => d.id));
+  });
+
+  it('pages newest first at any depth, with the filter\'s total, across ids a refused import burnt', async () => {
+    const store = await fresh();
+    const m1 = stationManifest('ST-G', 1, 1800, null);
+    await commit(store, m1);
+    // a refused manifest (a certificate already there under another serial) consumes ids on PostgreSQL and leaves nothing
+    const refused = stationManifest('ST-G', 2, 0, m1.sha256, { entries: [stationEntry('G-NEW', 'confirmed', 'g'), { ...stationEntry('G-X', 'confirmed', 'g'), certificate: m1.doc.devices[0]!.certificate }] });
+    await expect(commit(store, refused)).rejects.toMatchObject({ code: 'INVENTORY_CONFLICT' });
+    const m2 = stationManifest('ST-G', 2, 0, m1.sha256, { entries: Array.from({ length: 700 }, (_, i) => stationEntry(`G2-${i}`, i % 7 === 0 ? 'failed' : 'confirmed', 'g2')) });
+    await commit(store, m2);
+    const newestFirst = (await store.search({ limit: 5000 })).reverse();
+    expect(newestFirst).toHaveLength(2500);
+    for (const offset of [0, 999, 1000, 1777, 2495]) {
+      const p = await store.page({ offset, limit: 10 });
+      expect(p.total).toBe(2500);
+      expect(p.rows.map((r) => r.id)).toEqual(newestFirst.slice(offset, offset + 10).map((r) => r.id));
+    }
+    expect((await store.page({ offset: 2500, limit: 10 })).rows).toEqual([]);
+    const failed = newestFirst.filter((r) => r.status === 'failed');
+    const fp = await store.page({ offset: 50, limit: 20, status: 'failed' });
+    expect(fp).toEqual({ total: failed.length, rows: failed.slice(50, 70).map(({ id, hardwareSerial, model, status, certificateSerial, certificateSha256, batchId, issuedAt }) => ({ id, hardwareSerial, model, status, certificateSerial, certificateSha256, batchId, issuedAt })) });
+    const batch = await store.page({ offset: 1500, limit: 5, batch: m1.doc.workOrder.id });
+    expect(batch.total).toBe(1800);
+    expect(batch.rows.map((r) => r.hardwareSerial)).toEqual(newestFirst.filter((r) => r.batchId === m1.doc.workOrder.id).slice(1500, 1505).map((r) => r.hardwareSerial));
+    expect((await store.page({ offset: 0, limit: 5, serial: 'G2-14' })).rows.map((r) => r.status)).toEqual(['failed']);
+    // a page after another import sees it (the index is rebuilt for the new version)
+    await commit(store, stationManifest('ST-H', 1, 3, null));
+    expect((await store.page({ offset: 0, limit: 3 })).rows.map((r) => r.hardwareSerial)).toEqual(['ST-H-000002', 'ST-H-000001', 'ST-H-000000']);
+
+    const counts = await store.statusCounts();
+    expect(counts.map((c) => [c.batchId, c.confirmed, c.failed, c.superseded, c.revoked])).toEqual([
+      [m1.doc.workOrder.id, 1800, 0, 0, 0],
+      [m2.doc.workOrder.id, 600, 100, 0, 0],
+      ['WO-ST-H-1', 3, 0, 0, 0],
+    ]);
+  });
+
+  it('shows each station\'s chain with its gaps, and every public key on more than one device', async () => {
+    const store = await fresh();
+    const f1 = stationManifest('ST-F', 1, 2, null);
+    const f2 = stationManifest('ST-F', 2, 2, f1.sha256);
+    const f5 = stationManifest('ST-F', 5, 0, 'a'.repeat(64), { entries: [stationEntry('F5-1', 'confirmed', 'f5')] });
+    for (const m of [f1, f2, f5]) await commit(store, m);
+    // another station, another factory: a device whose key is F5-1's (a cloned secure element); and one re-certified with its own key
+    const cloned = { ...stationEntry('K-9', 'confirmed', 'k'), certificate: { ...stationEntry('K-9', 'confirmed', 'k').certificate!, publicKeySha256: f5.doc.devices[0]!.certificate!.publicKeySha256 } };
+    const k3 = stationManifest('ST-K', 3, 0, 'b'.repeat(64), { entries: [cloned, stationEntry('K-1', 'confirmed', 'k')] });
+    await commit(store, k3);
+    const own = stationEntry('K-1', 'confirmed', 'k');
+    const reissued = { ...stationEntry('K-1', 'confirmed', 'k-new'), certificate: { ...stationEntry('K-1', 'confirmed', 'k-new').certificate!, publicKeySha256: own.certificate!.publicKeySha256 } };
+    await commit(store, stationManifest('ST-K', 4, 0, k3.sha256, { entries: [stationEntry('K-1', 'superseded', 'k'), reissued] }));
+
+    const chains = stationChains(await store.manifests());
+    expect(chains.map((c) => [c.stationId, c.manifests.map((m) => m.sequence), c.gaps, c.missing])).toEqual([
+      ['ST-F', [1, 2, 5], [{ from: 3, to: 4 }], 2],
+      ['ST-K', [3, 4], [{ from: 1, to: 2 }], 2],
+    ]);
+
+    const shared = await store.sharedPublicKeys(10);
+    expect(shared.truncated).toBe(false);
+    expect(shared.keys.map((k) => k.map((c) => [c.hardwareSerial, c.stationId, c.batchId]))).toEqual([
+      [
+        ['F5-1', 'ST-F', 'WO-ST-F-5'],
+        ['K-9', 'ST-K', 'WO-ST-K-3'],
+      ],
+    ]);
+    expect(shared.keys[0]![0]!.publicKeySha256).toBe(f5.doc.devices[0]!.certificate!.publicKeySha256);
+    expect((await store.sharedPublicKeys(0)).truncated).toBe(true);
+  });
+
+  it('stores serials with quotes, backslashes, commas, braces and NULL-looking text exactly', async () => {
+    const store = await fresh();
+    const odd = ['Q"1', 'B\\2', 'C,3', '{D}', 'NULL', ' sp ', 'é-✓'];
+    await commit(store, stationManifest('ST-Q', 1, 0, null, { entries: odd.map((s) => stationEntry(s, 'confirmed', 'q')) }));
+    for (const s of odd) expect((await store.search({ serial: s, limit: 5 })).map((d) => d.hardwareSerial)).toEqual([s]);
+    expect((await store.search({ limit: 10 }))[1]!.der.equals((await store.search({ limit: 10 }))[0]!.der)).toBe(true);
   });
 
   it('keeps a verifiable audit chain and names tampering', async () => {

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
-import { closedBatch, type ManifestWorkspace } from '../support/manifest-fixture.js';
+import { closedBatch } from '../support/manifest-fixture.js';
 import { newSoftwareKey, TEST_PASSPHRASE } from '../support/software-keys.js';
 import { stationWorkspace } from '../support/station-fixture.js';
 import { toPem } from '../support/pem.js';
@@ -18,7 +18,7 @@ beforeAll(async () => {
   // A closed work order made by the station core; the signer is then made through the CLI.
   const { ws, caKey, caChain } = await stationWorkspace(home);
   const signerKey = await newSoftwareKey(ws, 'signer-key', 'ecdsa-p256');
-  await closedBatch({ ws, caKey, signerKey, caChain, rootPem } as ManifestWorkspace, 'WO-CLI');
+  await closedBatch({ ws, caKey, signerKey, caChain, rootPem }, 'WO-CLI');
   ws.close();
   writeFileSync(pass, `${TEST_PASSPHRASE}\n`);
   writeFileSync(rootPem, toPem(caChain[1]!));

@@ -126,7 +126,8 @@ describe('manifest verify (standalone verifier)', () => {
     const r = verifyManifestFolder(dir2, { anchors: anchors(), plan, previousDir: dir1 });
     expect(failing(r)).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(r.checks.every((c) => c.status === 'pass')).toBe(true);
+    // an IDevID work order: devices.matter-dac has nothing to run on
+    expect(r.checks.filter((c) => c.status !== 'pass').map((c) => [c.name, c.status])).toEqual([['devices.matter-dac', 'skip']]);
     expect(r.checks.find((c) => c.name === 'plan')!.details.join()).toMatch(/2 planned serial\(s\) without a confirmed device, within the 2 the quota leaves out: HM-SIM1-0106, HM-SIM1-0107/);
   });
 

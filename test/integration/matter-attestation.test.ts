@@ -18,6 +18,10 @@ import { parseCsr } from '../../main/x509/csr/parse-csr.js';
 import { encodeName, parseSubject } from '../../main/x509/distinguished-name.js';
 import { MATTER_CERTIFICATE_RULES } from '../../main/x509/matter/matter-rules.js';
 import { verifyAttestationChain } from '../../main/x509/matter/verify-attestation-chain.js';
+import { createBatch } from '../../main/station/work-orders.js';
+import { parseSerialRange } from '../../main/station/production-plan.js';
+import { makeCertificationDeclaration } from '../support/matter-cd.js';
+import { MatterFakeDevice } from '../support/matter-station.js';
 import { makeBatch, FakeDevice } from '../support/station-fixture.js';
 import { newSoftwareKey } from '../support/software-keys.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -166,10 +170,16 @@ matter:
 validity: no-expiration
 issuingCa: pai
 `;
+  const matterBatch = (id: string, range: string) => {
+    const policy = parseProductPolicy(POLICY.replace('model: LIGHT1', 'model: SIM1'));
+    return createBatch(ws, { id, policy, plan: parseSerialRange(range, policy.policy), quantity: 2, actor: 'planner', certificationDeclaration: makeCertificationDeclaration(tmp.path, { vendorId: 0xfff1, productIds: [0x8000] }, id) });
+  };
+  const labelOptions = () => ({ matterLabelDir: tmp.path });
+
   it('issues a DAC per device from the on-device CSR, commits it, writes DAC + PAI + PAA', async () => {
-    makeBatch(ws, 'WO-M', 'HM-SIM1-0001..HM-SIM1-0002', 2, POLICY.replace('model: LIGHT1', 'model: SIM1'));
-    const ctx = prepareBatch(ws, 'WO-M', paiKey, 'line-1');
-    const device = new FakeDevice('HM-SIM1-0001');
+    matterBatch('WO-M', 'HM-SIM1-0001..HM-SIM1-0002');
+    const ctx = prepareBatch(ws, 'WO-M', paiKey, 'line-1', labelOptions());
+    const device = new MatterFakeDevice('HM-SIM1-0001');
     const outcome = await provisionDevice(ctx, device, '/dev/fake0');
     expect(outcome).toMatchObject({ result: 'done', code: null });
     const dac = parseCertificate(device.stored!.deviceCertificate);
@@ -183,9 +193,9 @@ issuingCa: pai
   });
 
   it('refuses a P-384 device key with the rule named and records no certificate', async () => {
-    makeBatch(ws, 'WO-M2', 'HM-SIM1-0003..HM-SIM1-0004', 2, POLICY.replace('model: LIGHT1', 'model: SIM1'));
+    matterBatch('WO-M2', 'HM-SIM1-0003..HM-SIM1-0004');
     const before = countRows();
-    const outcome = await provisionDevice(prepareBatch(ws, 'WO-M2', paiKey, 'line-1'), new FakeDevice('HM-SIM1-0003', { curve: 'secp384r1' }), '/dev/fake0');
+    const outcome = await provisionDevice(prepareBatch(ws, 'WO-M2', paiKey, 'line-1', labelOptions()), new MatterFakeDevice('HM-SIM1-0003', { curve: 'secp384r1' }), '/dev/fake0');
     expect(outcome.result).not.toBe('done');
     expect(countRows()).toBe(before);
   });

@@ -7,7 +7,7 @@ import type { ChainToWrite, LineLink } from '../../main/devices/line-link.js';
 import { verifyCoseSign1, decodeCoseSign1 } from '../../main/devices/nrf91/cose-sign1.js';
 import { isValidImei, makeImei } from '../../main/devices/nrf91/imei.js';
 import { Nrf91Driver, type Nrf91Csr, type Nrf91DriverOptions } from '../../main/devices/nrf91/nrf91-driver.js';
-import { DEFAULT_NRF91_TAC, Nrf91Personality, type Nrf91PersonalityOptions } from '../../main/devices/nrf91/nrf91-personality.js';
+import { DEFAULT_NRF91_TAC, Nrf91Personality } from '../../main/devices/nrf91/nrf91-personality.js';
 import { openSerialLineLink, type SerialLineLink } from '../../main/devices/serial/serial-line-link.js';
 import type { DeviceIo, DevicePersonality, FaultMode, PersonalityContext } from '../../main/devices/simulator/device-personality.js';
 import type { FaultSpec } from '../../main/devices/simulator/fault-spec.js';

@@ -129,7 +129,7 @@ describe('PKCS#11 key store on SoftHSM', () => {
     const { record } = await makeKey('secret-p256', 'ecdsa-p256');
     const ts = Pkcs11TokenSession.open(bindingFor(tokA), false);
     try {
-      const id = Buffer.from(String(record.location.id), 'hex');
+      const id = Buffer.from(record.location.id as string, 'hex');
       const [priv] = findObjects(ts.pkcs11, ts.session, [{ type: pkcs11js.CKA_CLASS, value: CKO.privateKey }, { type: pkcs11js.CKA_ID, value: id }], ts.name);
       expect(priv).toBeDefined();
       const flags = readBooleans(

@@ -258,8 +258,8 @@ describe('the reference device agent (firmware/)', () => {
             const m = /ACCEPT 127\.0\.0\.1:(\d+)/.exec(out);
             if (m) resolve(Number(m[1]));
           };
-          child.stdout!.on('data', onData);
-          child.stderr!.on('data', onData);
+          child.stdout.on('data', onData);
+          child.stderr.on('data', onData);
           child.once('exit', () => reject(new Error(`openssl s_server exited: ${out}`)));
         });
         return { port, output: () => out, exited };

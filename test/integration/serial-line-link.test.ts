@@ -13,7 +13,7 @@ afterAll(async () => {
   expect(socatPidsMentioning(ptys.dir)).toEqual([]);
 });
 
-async function connected(maxLineBytes = 64): Promise<{ station: SerialLineLink; device: SerialLineLink; dispose(): Promise<void> }> {
+async function connected(maxLineBytes = 64): Promise<{ station: SerialLineLink; device: SerialLineLink; dispose: () => Promise<void> }> {
   const pair = await ptys.pair();
   const station = await openSerialLineLink(pair.stationPath, { baudRate: 115200, maxLineBytes });
   const device = await openSerialLineLink(pair.devicePath, { baudRate: 115200, maxLineBytes });

@@ -100,7 +100,7 @@ describe('software key store', () => {
       expect(opensslVerifies(algorithm, keyFile, Buffer.from(syncSig.map((b, i) => (i === 10 ? b ^ 1 : b))), `${label}-bad`)).toBe(false);
 
       key.close();
-      expect(() => key.signSync(MESSAGE)).toThrow(expect.objectContaining({ code: 'KEY_CLOSED' }) as unknown as Error);
+      expect(() => key.signSync(MESSAGE)).toThrow(expect.objectContaining({ code: 'KEY_CLOSED' }) as unknown);
       await expectKeyError(key.sign(MESSAGE), 'KEY_CLOSED');
     });
   });

@@ -99,7 +99,7 @@ describe('hallmark station run --auto', () => {
 
       expect(summary.stopped).toBe('done: 5 devices provisioned');
       expect(events.at(-1)!.type).toBe('finished');
-      const results = Object.fromEntries(summary.outcomes.map((o) => [o.serial, o.code ?? o.result]));
+      const results = Object.fromEntries(summary.outcomes.map((o) => [String(o.serial), o.code ?? o.result] as const));
       expect(results).toEqual({ 'HM-SIM1-0301': 'done', 'HM-SIM1-0302': 'done', 'HM-SIM1-0303': 'done', 'HM-SIM1-0304': 'done', 'HM-SIM1-0305': 'LINK_CLOSED', 'HM-SIM1-0306': 'done' });
       const done = summary.outcomes.filter((o) => o.result === 'done').map((o) => o.serial);
       // Exactly one machine per device: one identify per serial, one certificate per done device.

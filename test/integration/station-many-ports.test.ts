@@ -84,7 +84,6 @@ describe('32 ports at once on a 2-core machine', () => {
 
     expect(recordsConsistent(ws, 'WO-32')).toMatchObject({ orphans: 0, doubleActive: 0 });
     expect(ws.verifyAudit().ok).toBe(true);
-    // eslint-disable-next-line no-console
     console.log(`32 ports: 26 good devices done by ${lastGood} ms; slow ${slowOnes.map(at).join('/')} ms; stalled ${at(stalled)} ms; whole run ${summary.elapsedMs} ms`);
   });
 });

@@ -15,7 +15,7 @@ afterEach(() => {
 });
 function dir(): string {
   const d = tempDir();
-  cleanups.push(d.dispose);
+  cleanups.push(() => d.dispose());
   return d.path;
 }
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

@@ -112,7 +112,7 @@ export async function buildWriterCorpus(dir: string): Promise<WriterCorpus> {
         printed = await jobs[writer](out);
       } catch (e) {
         const err = e as Error & { stderr?: string };
-        throw new Error(`CSR writer ${writer} failed: ${err.message}${err.stderr ? `\n${err.stderr}` : ''}`);
+        throw new Error(`CSR writer ${writer} failed: ${err.message}${err.stderr ? `\n${err.stderr}` : ''}`, { cause: e });
       }
       versions[writer] = printed.trim();
       for (const f of readdirSync(out).filter((n) => n.endsWith('.der')).sort()) {

@@ -80,7 +80,7 @@ function clusterRoot(): string {
  * Durability is traded for speed (fsync off): a crash of the *server* (stop('immediate'))
  * still recovers from WAL; only an OS crash would lose data, and the dir is thrown away.
  */
-export async function startPostgres(): Promise<PgCluster> {
+export async function startPostgres(opts: { settings?: Readonly<Record<string, string>> } = {}): Promise<PgCluster> {
   const bin = postgresBinDir();
   if (bin === null) throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/pg_ctl)');
   const { prefix, uid } = asServerUser();
@@ -117,6 +117,8 @@ export async function startPostgres(): Promise<PgCluster> {
     '-c full_page_writes=off',
     '-c max_connections=60',
     '-c shared_buffers=64MB',
+    // the benchmarks size the server like one (shared_buffers, max_wal_size…); later settings win
+    ...Object.entries(opts.settings ?? {}).map(([k, v]) => `-c ${k}=${v}`),
   ].join(' ');
   let running = false;
   const start = async () => {

@@ -34,6 +34,8 @@ export interface ReferenceAgentOptions {
   readonly baud?: number;
   /** how long to wait for the PTY links and the +BOOT banner */
   readonly readyTimeoutMs?: number;
+  /** the agent runs its Matter mode (`--matter`) */
+  readonly matter?: boolean;
 }
 
 export interface ReferenceAgent {
@@ -74,6 +76,7 @@ export async function startReferenceAgent(options: ReferenceAgentOptions): Promi
     }
     const args = ['--tty', pair.devicePath, '--serial', options.serial, '--model', options.model ?? 'SIM1', '--store', options.storePath, '--trust', trustPath];
     if (options.baud) args.push('--baud', String(options.baud));
+    if (options.matter) args.push('--matter');
     const start = log.length;
     // With a parent-death signal (as socat in pty-pair.ts) an agent never outlives a killed test worker; setpriv execs, so the pid is the agent's.
     const [command, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'KILL', '--', binary, ...args]] : [binary, args];
@@ -187,10 +190,19 @@ export interface AgentStoreInfo {
   readonly chainBytes: number;
   /** the committed chain's certificates, DER, device first */
   readonly certificates: Buffer[];
+  /** the Matter factory record, as the device stores it (null without one) */
+  readonly matter: { passcode: number; discriminator: number; iterations: number; salt: Buffer; verifier: Buffer; uniqueId: Buffer; cd: Buffer; recordSha256: string } | null;
 }
 
 export async function agentStoreInfo(storePath: string): Promise<AgentStoreInfo> {
   const { stdout } = await promisify(execFile)(requireFirmwareBinary(), ['store-info', '--store', storePath], { encoding: 'utf8' });
-  const raw = JSON.parse(stdout) as Omit<AgentStoreInfo, 'certificates'> & { certificates: string[] };
-  return { ...raw, certificates: raw.certificates.map((b) => Buffer.from(b, 'base64')) };
+  type RawMatter = { passcode: number; discriminator: number; iterations: number; salt: string; verifier: string; uniqueId: string; cd: string; recordSha256: string };
+  const raw = JSON.parse(stdout) as Omit<AgentStoreInfo, 'certificates' | 'matter'> & { certificates: string[]; matter?: RawMatter | null };
+  const m = raw.matter ?? null;
+  const b = (s: string) => Buffer.from(s, 'base64');
+  return {
+    ...raw,
+    certificates: raw.certificates.map(b),
+    matter: m === null ? null : { ...m, salt: b(m.salt), verifier: b(m.verifier), uniqueId: b(m.uniqueId), cd: b(m.cd) },
+  };
 }

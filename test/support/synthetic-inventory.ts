@@ -103,7 +103,7 @@ export function stationEntry(serial: string, status: DeviceEntry['status'], tag:
     lastChangeAt: at,
     attempts: 1,
     lastError: null,
-  } as DeviceEntry;
+  };
 }
 
 export const syntheticSigner = hex('signer');

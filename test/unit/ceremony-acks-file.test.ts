@@ -96,7 +96,7 @@ describe('--acks YAML file', () => {
       const unlisted = await refusal(() => acks.typeBack!(req('Erin Custodian')));
       expect(unlisted).toEqual({ code: 'CEREMONY_ACK_MISSING', message: `step "generate-key": custodian "Erin Custodian" has no share text to type back (no shareTexts entry in ${path})` });
       // The same file read again after a refusal would loop: a retry stops instead.
-      const retried = await refusal(() => acks.typeBack!({ ...req('Bob Custodian'), problem: 'checksum' } as ShareTypeBackRequest));
+      const retried = await refusal(() => acks.typeBack!({ ...req('Bob Custodian'), problem: 'checksum' }));
       expect(retried.code).toBe('CEREMONY_SHARE_MISMATCH');
     } finally {
       tmp.dispose();

@@ -13,7 +13,7 @@ describe('key-backup scripts', () => {
   it('needs the old shares destroyed in front of custodians and witnesses', () => {
     const weak = text.replace('acknowledge: [administrator, custodians, witnesses]\n    action: old-shares-destroyed', 'acknowledge: [administrator]\n    action: old-shares-destroyed');
     expect(() => parse(weak)).toThrow(/steps\.2\.acknowledge: the destruction of the old shares is acknowledged by the custodians and the witnesses/);
-    const missing = text.replace(/  - id: old-shares-destroyed[\s\S]*$/, '');
+    const missing = text.replace(/ {2}- id: old-shares-destroyed[\s\S]*$/, '');
     expect(() => parse(missing)).toThrow(/needs steps with the actions re-split, then old-shares-destroyed/);
   });
   it('refuses new custodians who are not participants, and a threshold above them', () => {

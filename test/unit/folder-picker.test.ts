@@ -10,7 +10,7 @@ import { tempDir } from '../support/temp-dir.js';
 function fakeDialog(answer: OpenDialogReturnValue) {
   const calls: { window: BaseWindow | null; options: OpenDialogOptions }[] = [];
   const showOpenDialog = ((a: BaseWindow | OpenDialogOptions, b?: OpenDialogOptions) => {
-    calls.push(b === undefined ? { window: null, options: a as OpenDialogOptions } : { window: a as BaseWindow, options: b });
+    calls.push(b === undefined ? { window: null, options: a } : { window: a as BaseWindow, options: b });
     return Promise.resolve(answer);
   }) as Dialog['showOpenDialog'];
   return { dialog: { showOpenDialog }, calls };

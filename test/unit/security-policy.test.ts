@@ -57,7 +57,7 @@ describe('permissions and CSP', () => {
     const directives = Object.fromEntries(
       CONTENT_SECURITY_POLICY.split(';').map((d) => {
         const [name, ...values] = d.trim().split(/\s+/);
-        return [name, values];
+        return [name ?? '', values] as const;
       }),
     );
     expect(directives['default-src']).toEqual(["'none'"]);

@@ -27,7 +27,7 @@ function corruptLines(text: string): number[] {
     parseShareText(text);
   } catch (e) {
     expect(e).toMatchObject({ code: 'SHARE_CORRUPT' });
-    return ((e as { details?: { lines?: number[] } }).details?.lines ?? []) as number[];
+    return (e as { details?: { lines?: number[] } }).details?.lines ?? [];
   }
   throw new Error('expected SHARE_CORRUPT');
 }

@@ -2,7 +2,7 @@
  * hallmark-agent: the reference device agent on POSIX.
  *
  *   hallmark-agent [--tty PATH | --stdio] --serial S --model M --store FILE --trust ROOT.pem
- *                  [--baud N] [--algs p256,p384,rsa2048] [--quiet]
+ *                  [--baud N] [--algs p256,p384,rsa2048] [--matter] [--quiet]
  *   hallmark-agent tls-client --store FILE --server-ca CA.pem --connect HOST:PORT
  *                  [--tls1.2 | --tls1.3] [--server-name NAME] [--send TEXT]
  *   hallmark-agent store-info --store FILE
@@ -35,7 +35,7 @@ static int usage(const char *why)
     if (why) fprintf(stderr, "hallmark-agent: %s\n", why);
     fprintf(stderr,
             "usage: hallmark-agent [--tty PATH | --stdio] --serial S --model M --store FILE --trust ROOT.pem\n"
-            "                      [--baud N] [--algs p256,p384,rsa2048] [--quiet]\n"
+            "                      [--baud N] [--algs p256,p384,rsa2048] [--matter] [--quiet]\n"
             "       hallmark-agent tls-client --store FILE --server-ca CA.pem --connect HOST:PORT\n"
             "                      [--tls1.2 | --tls1.3] [--server-name NAME] [--send TEXT]\n"
             "       hallmark-agent store-info --store FILE\n"
@@ -66,7 +66,7 @@ static int parse_algs(const char *list, unsigned *mask)
 static int serve(int argc, char **argv)
 {
     const char *tty = 0, *serial = 0, *model = 0, *store = 0, *trust = 0;
-    int use_stdio = 0, quiet = 0;
+    int use_stdio = 0, quiet = 0, matter = 0;
     unsigned long baud = 0;
     unsigned algs = 0;
     for (int i = 1; i < argc; i++) {
@@ -79,6 +79,8 @@ static int serve(int argc, char **argv)
             use_stdio = 1;
         } else if (!strcmp(a, "--quiet")) {
             quiet = 1;
+        } else if (!strcmp(a, "--matter")) {
+            matter = 1;
         } else if (!strcmp(a, "--baud")) {
             const char *v = value(argc, argv, &i);
             char *end;
@@ -121,7 +123,7 @@ static int serve(int argc, char **argv)
     }
 
     static hm_agent agent;
-    hm_config cfg = {.model = model, .serial = serial, .trust = trust_bytes, .trust_len = trust_len, .algs = algs};
+    hm_config cfg = {.model = model, .serial = serial, .trust = trust_bytes, .trust_len = trust_len, .algs = algs, .matter = matter};
     if (hm_agent_init(&agent, &cfg) != HM_OK) {
         free(trust_bytes);
         return 1;
@@ -132,6 +134,38 @@ static int serve(int argc, char **argv)
     return 0;
 }
 
+
+/**
+ * The Matter factory record as a commissioner's view of the device would show it (the
+ * passcode included: this is the device's own storage), or null.
+ */
+static void print_matter(uint8_t *buf, size_t cap, char *b64)
+{
+    size_t len = 0;
+    hm_matter_record r;
+    printf(",\"matter\":");
+    if (hal_storage_load(HM_BLOB_MATTER, buf, cap, &len) != HAL_OK || hm_matter_parse(buf, len, &r) != HM_OK) {
+        printf("null");
+        return;
+    }
+    char hex[65];
+    printf("{\"passcode\":%lu,\"discriminator\":%u,\"iterations\":%lu,\"salt\":", (unsigned long)r.passcode, (unsigned)r.discriminator, (unsigned long)r.iterations);
+    hm_b64_encode(r.salt, r.salt_len, b64);
+    json_out_string(b64);
+    printf(",\"verifier\":");
+    hm_b64_encode(r.verifier, HM_MATTER_VERIFIER_BYTES, b64);
+    json_out_string(b64);
+    printf(",\"uniqueId\":");
+    hm_b64_encode(r.unique_id, r.unique_id_len, b64);
+    json_out_string(b64);
+    printf(",\"cd\":");
+    hm_b64_encode(r.cd, r.cd_len, b64);
+    json_out_string(b64);
+    uint8_t d[32];
+    mbedtls_sha256_ret(buf, len, d, 0);
+    hm_hex_encode(d, 32, hex);
+    printf(",\"recordSha256\":\"%s\"}", hex);
+}
 
 static int store_info(int argc, char **argv)
 {
@@ -189,6 +223,7 @@ static int store_info(int argc, char **argv)
     } else {
         printf(",\"chainSha256\":null,\"chainBytes\":0,\"certificates\":[]");
     }
+    print_matter(chain, sizeof chain, b64);
     printf("}\n");
     hm_key_free(&key);
     hm_meta_wipe(&meta);

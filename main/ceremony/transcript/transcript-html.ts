@@ -56,10 +56,10 @@ export function renderTranscriptHtml(records: readonly TranscriptRecord[], outpu
     const b = started.binding as { sha256?: unknown; words?: unknown; path?: unknown; approvedHash?: unknown };
     if (typeof b === 'object' && b !== null && typeof b.sha256 === 'string' && /^[0-9a-f]{64}$/.test(b.sha256)) {
       body.push(table([
-        ['path', code(String(b.path ?? '—'))],
-        ['approved hash', code(String(b.approvedHash ?? '—'))],
+        ['path', code(typeof b.path === 'string' ? b.path : '—')],
+        ['approved hash', code(typeof b.approvedHash === 'string' ? b.approvedHash : '—')],
       ]));
-      body.push(fingerprint('binding SHA-256', b.sha256, Array.isArray(b.words) && b.words.every((w) => typeof w === 'string') ? (b.words as string[]) : undefined));
+      body.push(fingerprint('binding SHA-256', b.sha256, Array.isArray(b.words) && b.words.every((w) => typeof w === 'string') ? b.words : undefined));
     }
     body.push(jsonValue(started.binding));
     body.push('<h3>Steps planned</h3>');
@@ -100,7 +100,7 @@ export function renderTranscriptHtml(records: readonly TranscriptRecord[], outpu
   }
   if (last) {
     body.push(
-      `<p class="chain">This printout was made from records 1–${last.seq} of ${esc(TRANSCRIPT_FILE)}; the SHA-256 of line ${last.seq} is <span class="hex">${groupedHex(lineHash(canonicalJson(last as unknown as JsonValue)))}</span>. ` +
+      `<p class="chain">This printout was made from records 1–${last.seq} of ${esc(TRANSCRIPT_FILE)}; the SHA-256 of line ${last.seq} is <span class="hex">${groupedHex(lineHash(canonicalJson(last)))}</span>. ` +
         `Check the file with <code>hallmark ceremony verify-transcript</code>.</p>`,
     );
   }
@@ -269,7 +269,7 @@ function timeline(records: readonly TranscriptRecord[]): string {
         break;
       default:
         close();
-        out.push(`<div class="event"><h3>Record ${(r as TranscriptRecord).seq}</h3>${jsonValue(r as unknown as JsonValue)}</div>`);
+        out.push(`<div class="event"><h3>Record ${(r as TranscriptRecord).seq}</h3>${jsonValue(r)}</div>`);
     }
   }
   close();
@@ -308,7 +308,7 @@ function jsonValue(v: JsonValue | undefined, key?: string): string {
   const parts: string[] = [];
   const sha = typeof v.sha256 === 'string' && /^[0-9a-f]{64}$/.test(v.sha256) ? v.sha256 : null;
   if (sha) {
-    const words = Array.isArray(v.sha256Words) && v.sha256Words.every((w) => typeof w === 'string') ? (v.sha256Words as string[]) : undefined;
+    const words = Array.isArray(v.sha256Words) && v.sha256Words.every((w) => typeof w === 'string') ? v.sha256Words : undefined;
     const what = typeof v.crlNumber === 'number' ? `CRL number ${v.crlNumber} SHA-256` : typeof v.serial === 'string' ? 'certificate SHA-256' : 'SHA-256';
     parts.push(fingerprint(typeof v.ca === 'string' ? `${v.ca}: ${what}` : key !== undefined ? `${key} ${what}` : what, sha, words));
   }

@@ -105,7 +105,7 @@ function completeCheck(records: readonly TranscriptRecord[], brokenAt: number | 
   if (aborted && last === aborted) return { name: 'complete', ok: false, detail: `ABORTED at step ${aborted.step ?? '(before the first step)'} by ${aborted.by}: ${aborted.code}: ${aborted.message}${suffix}` };
   if (last.type === 'stopped') return { name: 'complete', ok: false, detail: `STOPPED at step ${last.step ?? '(before the first step)'}: ${last.code}: ${last.message}; the ceremony is open (resume or abort it)${suffix}` };
   const step = [...records].reverse().find((r): r is Rec<'step-started'> => r.type === 'step-started');
-  const done = new Set(records.filter((r) => r.type === 'step-completed').map((r) => (r as Rec<'step-completed'>).step));
+  const done = new Set(records.filter((r) => r.type === 'step-completed').map((r) => r.step));
   const where = step ? (done.has(step.step) ? `after step ${step.index + 1} "${step.step}" was committed` : `during step ${step.index + 1} "${step.step}" (not committed)`) : 'before the first step';
   return { name: 'complete', ok: false, detail: `interrupted ${where}: the last record is line ${last.seq} ("${last.type}", ${last.time}), not "completed"${suffix}` };
 }

@@ -8,7 +8,11 @@ import { StationBatchRepository, type BatchCounts } from '../../store/station-ba
 import { StationDeviceRepository } from '../../store/station-device-repository.js';
 import type { CliContext } from '../cli-context.js';
 import { positiveInteger } from '../option-parsers.js';
+import { addAuditKeyOptions, checkpointAfter, type AuditKeyOptions } from '../audit-key-options.js';
 import { readInputFile } from '../../files/read-input-file.js';
+import { MAX_CD_BYTES } from '../../matter/certification-declaration.js';
+import { MatterError } from '../../matter/matter-errors.js';
+import { addCredentialOptions, credentialFor, type CredentialOptions } from '../operator-credential-options.js';
 
 interface CreateOptions {
   product: string;
@@ -16,6 +20,7 @@ interface CreateOptions {
   planCsv?: string;
   serialRange?: string;
   id?: string;
+  matterCd?: string;
 }
 
 const MAX_PLAN_CSV_BYTES = 16 * 1024 * 1024;
@@ -24,7 +29,7 @@ const MAX_PLAN_CSV_BYTES = 16 * 1024 * 1024;
 export function registerBatch(program: Command, ctx: () => CliContext): void {
   const batch = program.command('batch').description('work orders: a product policy, a quantity and a production plan');
 
-  batch
+  addCredentialOptions(batch
     .command('create')
     .description('open a work order; the policy text and the plan are copied into the workspace')
     .requiredOption('--product <file>', 'the product policy (YAML)')
@@ -32,15 +37,19 @@ export function registerBatch(program: Command, ctx: () => CliContext): void {
     .option('--plan-csv <file>', 'the expected hardware serials, one per line (first CSV column)')
     .option('--serial-range <A..B>', 'the expected hardware serials as a range, e.g. HM-SIM1-0001..HM-SIM1-0500')
     .option('--id <id>', 'the work order id (default: WO-<date>-<random>)')
-    .action(async (opts: CreateOptions) => {
+    .option('--matter-cd <file>', 'a Matter product: the Certification Declaration the CSA issued (DER CMS), written to every device as given'),
+    'operator',
+  ).action(async (opts: CreateOptions & CredentialOptions) => {
       const c = ctx();
       if ((opts.planCsv === undefined) === (opts.serialRange === undefined)) throw new UsageError('give the plan as --plan-csv FILE or --serial-range A..B (one of them)');
       const policy = parseProductPolicy(readInputFile(opts.product, MAX_POLICY_BYTES).toString('utf8'), opts.product);
       const plan = opts.planCsv !== undefined
         ? parsePlanCsv(readInputFile(opts.planCsv, MAX_PLAN_CSV_BYTES).toString('utf8'), policy.policy, opts.planCsv)
         : parseSerialRange(opts.serialRange!, policy.policy);
-      await c.withWorkspace((ws) => {
-        const row = createBatch(ws, { policy, plan, quantity: opts.quantity, actor: c.actor, ...(opts.id !== undefined ? { id: opts.id } : {}) });
+      await c.withWorkspace(async (ws) => {
+        const operator = await credentialFor(c, ws, opts, 'operator', 'open a work order');
+        const certificationDeclaration = opts.matterCd === undefined ? undefined : readInputFile(opts.matterCd, MAX_CD_BYTES, (m) => new MatterError('MATTER_CD_INVALID', `[matter.certification-declaration] ${m}`, 'input', { rule: 'matter.certification-declaration' }));
+        const row = createBatch(ws, { policy, plan, quantity: opts.quantity, actor: operator?.name ?? opts.operator ?? c.actor, ...(operator ? { operator } : {}), ...(opts.id !== undefined ? { id: opts.id } : {}), ...(certificationDeclaration ? { certificationDeclaration } : {}) });
         if (c.json) return c.printJson(batchSummary(ws, row.id));
         c.io.out(`work order ${row.id} opened: ${row.model}, ${row.quantity} of ${row.planned} planned serials, CA ${row.issuingCa}, policy sha256 ${row.policySha256}\n`);
       });
@@ -89,35 +98,43 @@ export function registerBatch(program: Command, ctx: () => CliContext): void {
       });
     });
 
-  batch
-    .command('close')
-    .description('close a work order: nothing more is issued under it and its counters are frozen')
-    .argument('<id>', 'the work order')
-    .action(async (id: string) => {
+  addCredentialOptions(addAuditKeyOptions(
+    batch
+      .command('close')
+      .description("close a work order: nothing more is issued under it and its counters are frozen; with the audit key given, the close is checkpointed. Needs a supervisor's credential once the workspace has accounts")
+      .argument('<id>', 'the work order'),
+  ), 'supervisor').action(async (id: string, opts: AuditKeyOptions & CredentialOptions) => {
       const c = ctx();
-      await c.withWorkspace((ws) => {
-        const row = closeBatch(ws, id, c.actor);
-        if (c.json) return c.printJson(batchSummary(ws, id));
-        c.io.out(`work order ${id} closed: ${formatCounts(row.finalCounts!)}\n`);
+      await c.withWorkspace(async (ws) => {
+        const supervisor = await credentialFor(c, ws, opts, 'supervisor', 'close a work order', 'supervisor');
+        return checkpointAfter(c, ws, opts, 'work-order-close', async () => {
+          const row = closeBatch(ws, id, opts.supervisor ?? c.actor, supervisor);
+          if (c.json) return c.printJson(batchSummary(ws, id));
+          c.io.out(`work order ${id} closed: ${formatCounts(row.finalCounts!)}\n`);
+        });
       });
     });
 
-  batch
+  addCredentialOptions(batch
     .command('rework')
     .description("approve a device's new certificate: its current one is revoked and superseded, one new issuance is allowed")
     .requiredOption('--batch <id>', 'the work order the device belongs to')
     .requiredOption('--serial <serial>', 'the hardware serial')
     .addOption(new Option('--reason <code>', 'why the device came back').choices(Object.keys(REWORK_REASONS)).makeOptionMandatory())
     .addOption(new Option('--revocation-reason <reason>', 'override the revocation reason the code implies').choices(['superseded', 'keyCompromise']))
-    .option('--note <text>', 'a short note for the record (e.g. the RMA number)')
-    .action(async (opts: { batch: string; serial: string; reason: string; revocationReason?: 'superseded' | 'keyCompromise'; note?: string }) => {
+    .option('--note <text>', 'a short note for the record (e.g. the RMA number)'),
+    'supervisor',
+  ).action(async (opts: CredentialOptions & { batch: string; serial: string; reason: string; revocationReason?: 'superseded' | 'keyCompromise'; note?: string }) => {
       const c = ctx();
-      await c.withWorkspace((ws) => {
+      await c.withWorkspace(async (ws) => {
+        // A supervisor's credential entered for this rework, once the workspace has accounts.
+        const supervisor = await credentialFor(c, ws, opts, 'supervisor', 'approve a rework', 'supervisor');
         const rework = reworkDevice(ws, {
           batchId: opts.batch,
           serial: opts.serial,
           reason: opts.reason,
-          actor: c.actor,
+          actor: opts.supervisor ?? c.actor,
+          ...(supervisor ? { approvedBy: supervisor } : {}),
           ...(opts.revocationReason ? { revocationReason: opts.revocationReason } : {}),
           ...(opts.note !== undefined ? { note: opts.note } : {}),
         });

@@ -20,8 +20,9 @@ import { registerCeremonyRegister } from './ceremony-register-command.js';
 import { pkcs11ModulesAllowed } from '../../store/settings-repository.js';
 import { snapshotWorkspace } from '../../store/workspace-snapshot.js';
 import { CeremonyError } from '../../ceremony/ceremony-errors.js';
+import { addAuditKeyOptions, checkpointNow, type AuditKeyOptions } from '../audit-key-options.js';
 
-interface RunOptions {
+interface RunOptions extends AuditKeyOptions {
   binding?: string;
   env?: string;
   approvedHash: string;
@@ -70,7 +71,7 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
       }
     });
 
-  ceremony
+  addAuditKeyOptions(ceremony
     .command('run')
     .description('run an approved ceremony script against this machine\'s binding (token, PIN source)')
     .argument('<script>', 'the ceremony script (YAML), byte-identical to the approved one')
@@ -85,7 +86,7 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
     .option('--compare-rehearsal <file>', 'before each certificate signature, show a field-by-field comparison with this rehearsal record; administrator and witnesses acknowledge it')
     .option('--accept-rehearsal-differences', 'let the ceremony go on when the comparison finds differences (their acknowledgment then covers them)')
     .option('--resume <id>', 'continue this interrupted ceremony after its last committed step (hallmark ceremony list)')
-    .option('--dry-run', 'rehearse against a throw-away copy of the workspace: nothing is recorded in it (outputs still go to --out; keys are still made on the bound token, so bind a rehearsal token)')
+    .option('--dry-run', 'rehearse against a throw-away copy of the workspace: nothing is recorded in it (outputs still go to --out; keys are still made on the bound token, so bind a rehearsal token)'))
     .action(async (scriptPath: string, opts: RunOptions) => {
       const c = ctx();
       const script = loadScript(scriptPath);
@@ -124,6 +125,8 @@ export function registerCeremony(program: Command, ctx: () => CliContext): void 
           ...(acksFile ? { exceptions: acksFile.exceptions } : opts.ackFile ? {} : { exceptions: terminalExceptions(script.script) }),
           ...(acksFile?.typeBack ? { typeBack: acksFile.typeBack } : acksFile || opts.ackFile ? {} : { typeBack: terminalShareTypeBack() }),
         }).finally(() => dry?.dispose());
+        // A software audit key only: the ceremony's token is the binding's, not the CLI's options.
+        if (!dry) await checkpointNow(c, real, opts, 'ceremony-end');
         if (c.json) return c.printJson(result);
         for (const o of [...result.outputs, result.transcriptHtml, result.transcript, ...(result.signature ? [result.signature] : []), result.sums]) c.io.out(`${o.sha256}  ${o.file}\n`);
         c.io.out(`ceremony ${result.ceremonyId}${dry ? ' (dry run: nothing was recorded in the workspace)' : ''}\n`);

@@ -11,6 +11,10 @@ import { InventoryRepository, type InventoryStatus } from '../../store/inventory
 import type { InventoryStore } from '../../store/inventory-store.js';
 import { inventoryDbUrl, openInventoryStore } from '../../store/open-inventory-store.js';
 import { SqliteInventoryStore } from '../../store/sqlite-inventory-store.js';
+import { SettingsRepository } from '../../store/settings-repository.js';
+import { INVENTORY_DB_ENV } from '../../store/inventory-db-setting.js';
+import { redactUrl } from '../../store/postgres/pg-inventory-store.js';
+import { stationChains } from '../../inventory/station-chains.js';
 import type { Workspace } from '../../store/workspace.js';
 import type { CliContext } from '../cli-context.js';
 import { positiveInteger } from '../option-parsers.js';
@@ -178,6 +182,50 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
         }
         if (exported.length > 0) c.io.out('exported:\n');
         for (const m of exported) c.io.out(`  ${m.batchId}  #${m.sequence}  ${m.devices} entries  ${m.status}${m.acknowledgedAt ? ` ${m.acknowledgedAt} by ${m.acknowledgedBy.join(', ')}` : ''}  sha256 ${m.sha256}\n`);
+      });
+    });
+
+  registerInventoryFleet(inventory, ctx);
+}
+
+/** The fleet view and the app's inventory setting. */
+function registerInventoryFleet(inventory: Command, ctx: () => CliContext): void {
+  inventory
+    .command('fleet')
+    .description('per station, its imported manifest sequence numbers with the missing ones; public keys seen on more than one device')
+    .option('--max-keys <n>', 'list at most this many shared keys', positiveInteger, 1000)
+    .option(...DB_OPTION)
+    .action(async (opts: { db?: string; maxKeys: number }) => {
+      const c = ctx();
+      await withInventory(c, opts.db, async (store) => {
+        const stations = stationChains(await store.manifests());
+        const shared = await store.sharedPublicKeys(opts.maxKeys);
+        if (c.json) return c.printJson({ stations, sharedKeys: shared.keys, sharedKeysTruncated: shared.truncated });
+        for (const s of stations) {
+          const gaps = s.gaps.map((g) => (g.from === g.to ? `${g.from}` : `${g.from}–${g.to}`)).join(', ');
+          c.io.out(`station ${s.stationId}: ${s.manifests.length} manifest(s), ${s.manifests.map((m) => m.sequence).join(', ')}${s.missing ? `; MISSING ${gaps}` : ''}\n`);
+        }
+        for (const k of shared.keys) c.io.out(`public key ${k[0]!.publicKeySha256} on ${k.map((d) => `${d.hardwareSerial} (${d.model}, ${d.batchId}, station ${d.stationId})`).join(' and ')}\n`);
+        if (shared.truncated) c.io.out(`… more shared keys (raise --max-keys)\n`);
+        if (stations.length === 0) c.io.out('no imported manifest\n');
+      });
+    });
+
+  inventory
+    .command('use-db')
+    .description(`the inventory the desktop app's Inventory section uses: a postgres:// URL without a password (${INVENTORY_DB_ENV} in the app's environment wins), or --workspace for this workspace's own`)
+    .argument('[url]', 'postgres://… (peer authentication, ~/.pgpass or a client certificate supply the credentials)')
+    .option('--workspace', "back to the workspace's own database")
+    .action(async (url: string | undefined, opts: { workspace?: boolean }) => {
+      const c = ctx();
+      if (url !== undefined && opts.workspace) throw new UsageError('give a URL or --workspace, not both');
+      await c.withWorkspace((ws) => {
+        const settings = new SettingsRepository(ws);
+        const changed = url !== undefined || opts.workspace ? settings.setInventoryDb(opts.workspace ? null : url!, c.actor) : false;
+        const now = settings.inventoryDb();
+        const shown = now === undefined ? 'workspace' : redactUrl(now);
+        if (c.json) return c.printJson({ inventoryDb: now === undefined ? null : redactUrl(now), changed, environmentOverrides: Boolean(c.io.env[INVENTORY_DB_ENV]?.trim()) });
+        c.io.out(`${changed ? 'the app\'s Inventory now uses' : 'the app\'s Inventory uses'} ${shown}${c.io.env[INVENTORY_DB_ENV]?.trim() ? ` (but ${INVENTORY_DB_ENV} is set here, and wins where it is set)` : ''}\n`);
       });
     });
 }

@@ -11,7 +11,8 @@ import { readPlanCsv } from '../../manifest/verify/plan-check.js';
 import { readTrustAnchors, readTrustFile } from '../../manifest/verify/read-trust-anchors.js';
 import { reportHtml } from '../../manifest/verify/report-html.js';
 import { reportText } from '../../manifest/verify/report-text.js';
-import { verifyManifestFolder } from '../../manifest/verify/verify-manifest.js';
+import { corePool } from '../../workers/core-pool.js';
+import { verifyFolderOnPool } from '../../workers/verify-folder-on-pool.js';
 import { CertificateRepository } from '../../store/certificate-repository.js';
 import { KeyRepository } from '../../store/key-repository.js';
 import { ManifestRepository } from '../../store/manifest-repository.js';
@@ -19,6 +20,7 @@ import type { Workspace } from '../../store/workspace.js';
 import { parseSubject } from '../../x509/distinguished-name.js';
 import type { CliContext } from '../cli-context.js';
 import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
+import { addAuditKeyOptions, checkpointNow, type AuditKeyOptions } from '../audit-key-options.js';
 import { positiveInteger } from '../option-parsers.js';
 import { readInputFile } from '../../files/read-input-file.js';
 import { outputFile } from '../../files/output-path.js';
@@ -106,7 +108,7 @@ export function registerManifest(program: Command, ctx: () => CliContext): void 
       });
     });
 
-  addKeyAccessOptions(
+  addAuditKeyOptions(addKeyAccessOptions(
     manifest
       .command('export')
       .description('write the signed manifest of a closed work order and the online formats; the key options unlock the manifest signer key')
@@ -120,7 +122,7 @@ export function registerManifest(program: Command, ctx: () => CliContext): void 
       .option('--nrf-sub-type <text>', 'nRF Cloud CSV: the subType column')
       .option('--nrf-tags <a|b>', 'nRF Cloud CSV: tags, separated by |')
       .option('--nrf-fw-types <a|b>', 'nRF Cloud CSV: firmware types, separated by |', 'APP|MODEM'),
-  ).action(async (opts: ExportOptions) => {
+  )).action(async (opts: ExportOptions & AuditKeyOptions) => {
     const c = ctx();
     const formats = [...new Set(opts.format ?? ['manifest'])].map((f) => f.trim());
     for (const f of formats) if (!(EXPORT_FORMATS as readonly string[]).includes(f)) throw new ManifestError('MANIFEST_FORMAT_UNKNOWN', `unknown format "${f}" (use ${EXPORT_FORMATS.join(', ')})`);
@@ -129,6 +131,8 @@ export function registerManifest(program: Command, ctx: () => CliContext): void 
       const signerKeys = keyProvider(ws, opts, c.io.env);
       const caKeys = keyProvider(ws, { ...opts, passphraseFile: opts.caPassphraseFile, passphraseEnv: opts.caPassphraseEnv } as KeyAccessOptions, c.io.env);
       try {
+        // Before the manifest is built, so it carries a checkpoint of the log up to its export.
+        await checkpointNow(c, ws, opts, 'manifest-export');
         const result = await exportBatch(ws, {
           batchId: opts.batch,
           outDir: opts.out,
@@ -164,7 +168,8 @@ export function registerManifest(program: Command, ctx: () => CliContext): void 
       const c = ctx();
       const anchors = readTrustAnchors(readTrustFile(opts.trust), opts.trust);
       const plan = opts.plan !== undefined ? readPlanCsv(readInputFile(opts.plan, MAX_PLAN_BYTES).toString('utf8')) : undefined;
-      const report = verifyManifestFolder(dir, { anchors, ...(plan ? { plan } : {}), ...(opts.previous !== undefined ? { previousDir: opts.previous } : {}) });
+      // the device signatures on every core (main/workers/); the same report as the reference verifier
+      const report = await verifyFolderOnPool(corePool(), dir, { anchors, ...(plan ? { plan } : {}), ...(opts.previous !== undefined ? { previousDir: opts.previous } : {}) });
       if (opts.html) {
         const target = outputFile(opts.html, { extension: 'html', home: c.home, what: 'a QA report' });
         new ExclusiveOutput(dirname(target)).write(basename(target), reportHtml(report));

@@ -26,6 +26,7 @@ interface SimOptions {
   baud: number;
   bogusSerial?: string;
   csrQuirk?: CsrQuirk;
+  matter?: boolean;
   agent?: string | true;
   agentTrust?: string;
   agentStore?: string;
@@ -56,6 +57,7 @@ export function registerSim(program: Command, ctx: () => CliContext): void {
     .option('--stall <ms>', 'how long the stall fault stays silent', positiveInteger, 60_000)
     .option('--baud <rate>', 'pace device output as at this baud rate (0: no pacing)', nonNegativeInteger, 115200)
     .option('--bogus-serial <serial>', 'the serial the bogus-serial fault reports')
+    .option('--matter', 'Hallmark devices run their Matter mode: they take a factory record (HM+MATTER) and report matter=1')
     .addOption(new Option('--csr-quirk <stack>', 'Hallmark devices write CSRs as this firmware stack does (mbedtls-2: NULL ECDSA parameters; wolfssl: version 2)').choices([...CSR_QUIRKS]))
     .option('--agent [path]', `run the reference device agents (firmware/, C on mbedTLS) instead of simulated devices (default path ${DEFAULT_AGENT_PATH})`)
     .option('--agent-trust <file>', 'with --agent: the root certificate the agents trust (PEM or DER), as firmware has it built in')
@@ -80,6 +82,7 @@ export function registerSim(program: Command, ctx: () => CliContext): void {
           ...(opts.keyAlg !== undefined ? { keyAlgorithm: opts.keyAlg } : {}),
           ...(opts.bogusSerial !== undefined ? { bogusSerial: opts.bogusSerial } : {}),
           ...(opts.csrQuirk !== undefined ? { csrQuirk: opts.csrQuirk } : {}),
+          ...(opts.matter ? { matter: true } : {}),
           onError: (n, e) => c.io.err(`warning: device ${n}: ${(e as Error)?.message ?? String(e)}\n`),
         });
         try {
@@ -117,6 +120,7 @@ async function startAgents(opts: SimOptions, dir: string) {
     baudRate: opts.baud,
     ...(opts.agentStore !== undefined ? { storeDir: resolve(opts.agentStore) } : {}),
     ...(opts.model !== undefined ? { model: opts.model } : {}),
+    ...(opts.matter ? { matter: true } : {}),
   });
   return { devices: running.devices.map((d) => ({ ...d, faults: [] as string[] })), stop: () => running.stop() };
 }

@@ -10,10 +10,14 @@ import { UsageError } from '../../errors/hallmark-error.js';
 import { StationBatchRepository } from '../../store/station-batch-repository.js';
 import type { CliContext } from '../cli-context.js';
 import { addKeyAccessOptions, keyUnlockFor, type KeyAccessOptions } from '../key-unlock-options.js';
+import { addAuditKeyOptions, openAuditKeyIfGiven, type AuditKeyOptions } from '../audit-key-options.js';
+import { AuditCheckpointer } from '../../store/audit/audit-checkpointer.js';
 import { collect, nonNegativeInteger, positiveInteger } from '../option-parsers.js';
 import { formatCounts } from './batch-command.js';
+import { addCredentialOptions, credentialFor, type CredentialOptions } from '../operator-credential-options.js';
+import { actingOperator } from '../../operators/acting-operator.js';
 
-interface RunOptions extends KeyAccessOptions {
+interface RunOptions extends KeyAccessOptions, AuditKeyOptions, CredentialOptions {
   batch: string;
   port?: string[];
   auto?: boolean;
@@ -24,6 +28,7 @@ interface RunOptions extends KeyAccessOptions {
   baud: number;
   stepTimeout?: number;
   maxAttempts: number;
+  labelDir?: string;
 }
 
 /**
@@ -39,7 +44,7 @@ interface RunOptions extends KeyAccessOptions {
 export function registerStation(program: Command, ctx: () => CliContext): void {
   const station = program.command('station').description('the factory station: provision devices on serial ports for a work order');
 
-  addKeyAccessOptions(
+  addCredentialOptions(addAuditKeyOptions(addKeyAccessOptions(
     station
       .command('run')
       .description('provision the device on each port (one state machine per port, all at once) until every port is done; or --auto: each device plugged into the fixture, until interrupted')
@@ -52,19 +57,26 @@ export function registerStation(program: Command, ctx: () => CliContext): void {
       .option('--operator <name>', 'the technician the audit log names (default: --actor)')
       .option('--baud <rate>', 'serial line speed', positiveInteger, 115200)
       .option('--step-timeout <ms>', "one bound for every device exchange (default: each protocol's own)", positiveInteger)
-      .option('--max-attempts <n>', 'attempts per port after a transient link fault', nonNegativeInteger, 3),
-  ).action(async (opts: RunOptions) => {
+      .option('--max-attempts <n>', 'attempts per port after a transient link fault', nonNegativeInteger, 3)
+      .option('--label-dir <dir>', "a Matter work order: the folder each device's label sheet (QR code, manual pairing code) is written to; never inside the workspace"),
+  )), 'operator', false).action(async (opts: RunOptions) => {
     const c = ctx();
     checkPortChoice(opts);
-    const actor = opts.operator ?? c.actor;
     await c.withWorkspace(async (ws) => {
+      // Once the workspace has accounts, the operator signs in (before the CA key is unlocked) and the log names the account.
+      const signedIn = await credentialFor(c, ws, opts, 'operator', 'run the station');
+      const actor = actingOperator(ws, { verified: signedIn, typed: opts.operator ?? c.actor, action: 'run the station' });
       const batch = new StationBatchRepository(ws).get(opts.batch);
       const ca = loadCa(ws, batch.issuingCa);
       // Unlocked once for the whole run: every device is signed with this one handle.
       const caKey = await openSigningKey(ca.key, await keyUnlockFor(ca.key, opts, ws, c.io.env));
       const onSignal = () => run.stop('interrupted');
       let run: ReturnType<typeof startStation>;
+      // The audit key, when given, checkpoints every N entries of the run and once at its stop.
+      let checkpoints: AuditCheckpointer | null = null;
       try {
+        const auditKey = await openAuditKeyIfGiven(ws, opts, c.io.env);
+        checkpoints = auditKey ? new AuditCheckpointer(ws, auditKey, actor, undefined, () => auditKey.close()).watch() : null;
         const common = {
           workspace: ws,
           batchId: opts.batch,
@@ -73,6 +85,7 @@ export function registerStation(program: Command, ctx: () => CliContext): void {
           baudRate: opts.baud,
           maxAttempts: Math.max(1, opts.maxAttempts),
           ...(opts.stepTimeout !== undefined ? { stepTimeoutMs: opts.stepTimeout } : {}),
+          ...(opts.labelDir !== undefined ? { matterLabelDir: opts.labelDir } : {}),
         };
         run = opts.auto
           ? startAutoStation({
@@ -104,6 +117,7 @@ export function registerStation(program: Command, ctx: () => CliContext): void {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        await checkpoints?.finish('station-stop', (e) => c.io.err(`warning: the station-stop checkpoint was refused: ${e.message}\n`));
         caKey.close();
       }
     });

@@ -7,6 +7,7 @@ import { encodeName, parseSubject } from '../../x509/distinguished-name.js';
 import { DeviceError } from '../device-errors.js';
 import type { ChainToWrite, DeviceCsr, DeviceDriver, DeviceIdentity, LineLink } from '../line-link.js';
 import { HallmarkExchange } from './hallmark-exchange.js';
+import { encodeMatterRecord, MATTER_MAX_RECORD_BYTES, sha256Hex, type MatterFactoryRecord, type MatterReadback } from './matter-factory-record.js';
 import {
   decodeBase64Strict,
   HALLMARK_PROTOCOL_VERSION,
@@ -201,6 +202,46 @@ export class HallmarkProtocolDriver implements DeviceDriver {
     });
   }
 
+  /**
+   * HM+MATTER=BEGIN / DATA… / END with the factory record, then HM+MATTER? must report the
+   * SHA-256 of exactly those bytes, read back from the device's storage.
+   */
+  writeMatterFactoryData(record: MatterFactoryRecord): Promise<void> {
+    return coded(async () => {
+      const bytes = encodeMatterRecord(record);
+      if (bytes.length > MATTER_MAX_RECORD_BYTES) throw new InvalidInputError(`the factory record is ${bytes.length} bytes; the protocol carries at most ${MATTER_MAX_RECORD_BYTES}`);
+      const digest = sha256Hex(bytes);
+      const t = this.#timeouts.chainMs;
+      await this.#exchange.run({ command: `HM+MATTER=BEGIN,${bytes.length},${digest}`, name: 'MATTER', timeoutMs: t, maxInfoLines: 0 });
+      for (let offset = 0, seq = 1; offset < bytes.length; offset += HM_CHUNK_BYTES, seq++) {
+        const chunk = bytes.subarray(offset, offset + HM_CHUNK_BYTES).toString('base64');
+        await this.#exchange.run({ command: `HM+MATTER=DATA,${seq},${chunk}`, name: 'MATTER', timeoutMs: t, maxInfoLines: 0 });
+      }
+      await this.#exchange.run({ command: 'HM+MATTER=END', name: 'MATTER', timeoutMs: t, maxInfoLines: 0 });
+      const readback = await this.#matterReadback();
+      if (readback?.recordSha256 !== digest) {
+        throw new DeviceError('DEVICE_READBACK_MISMATCH', 'HM+MATTER?: the device stored another factory record than the one written', { command: 'HM+MATTER?', expected: digest, got: readback?.recordSha256 ?? null });
+      }
+    });
+  }
+
+  readMatterFactoryData(): Promise<MatterReadback | null> {
+    return coded(() => this.#matterReadback());
+  }
+
+  async #matterReadback(): Promise<MatterReadback | null> {
+    let info: string | undefined;
+    try {
+      [info] = await this.#exchange.run({ command: 'HM+MATTER?', name: 'MATTER', timeoutMs: this.#timeouts.readbackMs, maxInfoLines: 1 });
+    } catch (e) {
+      if (e instanceof DeviceError && e.code === 'DEVICE_ERROR_RESPONSE' && e.details?.deviceCode === 'NO_FACTORY_DATA') return null;
+      throw e;
+    }
+    const m = info === undefined ? null : /^([0-9a-f]{64}),([0-9a-f]{64})$/.exec(info);
+    if (!m) throw new DeviceError('DEVICE_BAD_PAYLOAD', 'HM+MATTER?: expected +MATTER: <record SHA-256>,<verifier SHA-256>', { command: 'HM+MATTER?' });
+    return { recordSha256: m[1]!, verifierSha256: m[2]! };
+  }
+
   lock(): Promise<void> {
     return coded(async () => {
       await this.#exchange.run({ command: 'HM+LOCK', name: 'LOCK', timeoutMs: this.#timeouts.lockMs, maxInfoLines: 0 });
@@ -241,6 +282,7 @@ function parseIdent(info: string): DeviceIdentity {
     firmware: fw,
     protocolVersion: proto,
     provisioningState: state as HallmarkProvisioningState,
+    ...(kv!.get('matter') === '1' ? { matter: true } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { generateKeyObjectPair, spkiDer } from '../../keys/software/generate-key-pair.js';
 import type { DeviceIo, DevicePersonality, PersonalityContext, PersonalityDescriptor, SimulatedKey } from '../simulator/device-personality.js';
 import { makeSimulatedCsr } from '../simulator/simulated-csr.js';
+import { decodeMatterRecord, MATTER_MAX_RECORD_BYTES, sha256Hex as digestOf, type MatterFactoryRecord } from './matter-factory-record.js';
 import {
   decodeBase64Strict,
   HALLMARK_PROTOCOL_VERSION,
@@ -39,6 +40,9 @@ export class HallmarkPersonality implements DevicePersonality {
   #key: SimulatedKey;
   #spkiSha256: string;
   #keygens = 0;
+  /** Matter mode: the committed factory record, and one being transferred */
+  #matter: Buffer | undefined;
+  #matterPending: { total: number; sha256: string; seq: number; parts: Buffer[]; received: number } | undefined;
 
   constructor(private readonly ctx: PersonalityContext) {
     this.#key = ctx.key;
@@ -48,6 +52,11 @@ export class HallmarkPersonality implements DevicePersonality {
   /** SHA-256 of the SubjectPublicKeyInfo of the key the device holds now (for tests). */
   get spkiSha256(): string {
     return this.#spkiSha256;
+  }
+
+  /** The Matter factory record the device stores (for tests: what a commissioner would find on it). */
+  get matterRecord(): MatterFactoryRecord | undefined {
+    return this.#matter === undefined ? undefined : decodeMatterRecord(this.#matter);
   }
 
   get #state(): HallmarkProvisioningState {
@@ -77,8 +86,17 @@ export class HallmarkPersonality implements DevicePersonality {
         if (!this.#chain) return error(io, 'NO_CHAIN');
         await io.writeLine(`+READBACK: ${sha256(this.#chain)},${this.#spkiSha256}`);
         return io.writeLine('OK');
+      case 'HM+MATTER':
+        if (!this.ctx.matter) return error(io, 'UNKNOWN_COMMAND');
+        return this.#matterStep(arg, io);
+      case 'HM+MATTER?':
+        if (!this.ctx.matter) return error(io, 'UNKNOWN_COMMAND');
+        if (!this.#matter) return error(io, 'NO_FACTORY_DATA');
+        await io.writeLine(`+MATTER: ${digestOf(this.#matter)},${digestOf(decodeMatterRecord(this.#matter)!.verifier)}`);
+        return io.writeLine('OK');
       case 'HM+LOCK':
         if (!this.#chain) return error(io, 'NO_CHAIN');
+        if (this.ctx.matter && !this.#matter) return error(io, 'NO_FACTORY_DATA');
         this.#locked = true;
         return io.writeLine('OK');
       default:
@@ -93,6 +111,7 @@ export class HallmarkPersonality implements DevicePersonality {
   onReset(): void {
     // Key, chain and lock live in the secure element and flash; a chain half-written does not.
     this.#pending = undefined;
+    this.#matterPending = undefined;
   }
 
   #once(fault: 'garbage' | 'reset' | 'stall'): boolean {
@@ -109,7 +128,7 @@ export class HallmarkPersonality implements DevicePersonality {
       return;
     }
     const serial = this.ctx.faults.has('bogus-serial') ? this.ctx.bogusSerial : this.ctx.serial;
-    await io.writeLine(`+IDENT: model=${this.ctx.model},serial=${serial},fw=${FIRMWARE},proto=${HALLMARK_PROTOCOL_VERSION},state=${this.#state}`);
+    await io.writeLine(`+IDENT: model=${this.ctx.model},serial=${serial},fw=${FIRMWARE},proto=${HALLMARK_PROTOCOL_VERSION},state=${this.#state}${this.ctx.matter ? ',matter=1' : ''}`);
     await io.writeLine('OK');
   }
 
@@ -220,6 +239,43 @@ export class HallmarkPersonality implements DevicePersonality {
       default:
         return error(io, 'SYNTAX');
     }
+  }
+
+  /** HM+MATTER=BEGIN/DATA/END: the chain transfer's rules for the factory record, then a check that it is one record. */
+  async #matterStep(arg: string, io: DeviceIo): Promise<void> {
+    if (this.#locked) return error(io, 'LOCKED');
+    const [step, ...rest] = arg.split(',');
+    if (step === 'BEGIN') {
+      const [total, digest] = rest;
+      if (rest.length !== 2 || !/^[1-9]\d{0,5}$/.test(total ?? '') || !isLowerHex(digest ?? '', 32)) return error(io, 'SYNTAX');
+      if (Number(total) > MATTER_MAX_RECORD_BYTES) return error(io, 'TOO_LARGE');
+      this.#matterPending = { total: Number(total), sha256: digest!, seq: 0, parts: [], received: 0 };
+      return io.writeLine('OK');
+    }
+    const pending = this.#matterPending;
+    if (step === 'DATA') {
+      if (!pending) return error(io, 'SEQUENCE');
+      const [seq, b64] = rest;
+      if (rest.length !== 2 || !/^\d{1,5}$/.test(seq ?? '') || (b64 ?? '').length > HM_CHUNK_CHARS) return error(io, 'SYNTAX');
+      if (Number(seq) !== pending.seq + 1) return error(io, 'SEQUENCE');
+      const bytes = decodeBase64Strict(b64!);
+      if (bytes === undefined || bytes.length === 0) return error(io, 'SYNTAX');
+      if (pending.received + bytes.length > pending.total) return error(io, 'TOO_LARGE');
+      pending.seq++;
+      pending.parts.push(bytes);
+      pending.received += bytes.length;
+      return io.writeLine('OK');
+    }
+    if (step === 'END') {
+      if (!pending || rest.length !== 0) return error(io, pending ? 'SYNTAX' : 'SEQUENCE');
+      this.#matterPending = undefined;
+      const record = Buffer.concat(pending.parts);
+      if (record.length !== pending.total || sha256(record) !== pending.sha256) return error(io, 'DIGEST');
+      if (decodeMatterRecord(record) === undefined) return error(io, 'BAD_RECORD');
+      this.#matter = record;
+      return io.writeLine('OK');
+    }
+    return error(io, 'SYNTAX');
   }
 }
 

@@ -60,6 +60,9 @@ export const HM_ERROR_CODES = [
   'STORAGE',
   'NO_CHAIN',
   'LOCKED',
+  /** Matter mode: HM+MATTER? or HM+LOCK before a factory record was stored; BAD_RECORD: the record is malformed */
+  'NO_FACTORY_DATA',
+  'BAD_RECORD',
   'INTERNAL',
 ] as const;
 export type HallmarkErrorCode = (typeof HM_ERROR_CODES)[number];

@@ -21,12 +21,25 @@ export interface SerialPortInfo {
   readonly pnpId?: string;
 }
 
-type RawPortInfo = Awaited<ReturnType<typeof SerialPort.list>>[number];
+/**
+ * What SerialPort.list() reports per port. Its own type (PortInfo of
+ * @serialport/bindings-interface) does not resolve under the Bundler module resolution:
+ * that package's exports carry no types condition.
+ */
+interface RawPortInfo {
+  readonly path: string;
+  readonly manufacturer?: string | undefined;
+  readonly serialNumber?: string | undefined;
+  readonly pnpId?: string | undefined;
+  readonly locationId?: string | undefined;
+  readonly productId?: string | undefined;
+  readonly vendorId?: string | undefined;
+}
 
 export async function listSerialPorts(): Promise<SerialPortInfo[]> {
   let raw: RawPortInfo[];
   try {
-    raw = await SerialPort.list();
+    raw = (await SerialPort.list()) as RawPortInfo[];
   } catch (e) {
     // serialport lists Linux ports through udevadm, which machines without udev lack.
     if (process.platform === 'linux' && (e as NodeJS.ErrnoException).code === 'ENOENT') return listSysfsPorts().sort((a, b) => a.path.localeCompare(b.path));

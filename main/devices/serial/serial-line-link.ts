@@ -42,6 +42,16 @@ export async function openSerialLineLink(path: string, options: SerialLineLinkOp
   return link;
 }
 
+/**
+ * The part of the open port's binding the hang-up watch uses. serialport's own type for it
+ * (@serialport/bindings-interface) does not resolve under the Bundler module resolution:
+ * that package's exports carry no types condition.
+ */
+interface OpenBinding {
+  readonly isOpen: boolean;
+  getBaudRate(): Promise<{ baudRate: number }>;
+}
+
 interface Waiter {
   resolve(line: string): void;
   reject(err: DeviceError): void;
@@ -134,7 +144,7 @@ export class SerialLineLink implements LineLink {
    */
   startHangupWatch(): void {
     const check = () => {
-      const binding = this.#port.port;
+      const binding = this.#port.port as OpenBinding | undefined;
       if (this.#closedReason !== undefined || binding === undefined || !binding.isOpen) return;
       binding.getBaudRate().then(
         () => {

@@ -46,6 +46,8 @@ export interface PersonalityContext {
   readonly random: () => number;
   /** the CSR encoding of a real firmware stack to imitate (Hallmark protocol devices) */
   readonly csrQuirk?: CsrQuirk;
+  /** Hallmark protocol devices: a Matter device (takes HM+MATTER factory records, reports matter=1) */
+  readonly matter?: boolean;
 }
 
 export interface SimulatedKey {

@@ -30,6 +30,8 @@ export interface ReferenceAgentOptions {
   readonly baudRate?: number;
   /** key algorithms the agent's element makes (default its own: p256, p384) */
   readonly algorithms?: readonly ('p256' | 'p384' | 'rsa2048')[];
+  /** the agents run their Matter mode (`--matter`) */
+  readonly matter?: boolean;
 }
 
 export interface ReferenceAgentInfo {
@@ -86,6 +88,7 @@ export async function startReferenceAgents(options: ReferenceAgentOptions): Prom
         trustPath: options.trustPath,
         baudRate: options.baudRate ?? 115200,
         ...(options.algorithms ? { algorithms: options.algorithms } : {}),
+        ...(options.matter ? { matter: true } : {}),
       });
       agents.push(agent);
       await agent.start();
@@ -111,6 +114,7 @@ interface AgentConfig {
   readonly trustPath: string;
   readonly baudRate: number;
   readonly algorithms?: readonly string[];
+  readonly matter?: boolean;
 }
 
 class AgentProcess implements ReferenceAgent {
@@ -152,6 +156,7 @@ class AgentProcess implements ReferenceAgent {
     const c = this.config;
     const args = ['--tty', this.pair.devicePath, '--serial', c.serial, '--model', c.model, '--store', c.store, '--trust', c.trustPath, '--baud', String(c.baudRate)];
     if (c.algorithms) args.push('--algs', c.algorithms.join(','));
+    if (c.matter) args.push('--matter');
     // As socat in pty-pair.ts: with a parent-death signal, an agent never outlives a killed simulator.
     const [command, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'KILL', '--', c.agentPath, ...args]] : [c.agentPath, args];
     const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'] });

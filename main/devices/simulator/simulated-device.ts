@@ -50,6 +50,11 @@ export class SimulatedDevice {
     }
   }
 
+  /** The device's personality (tests look at what it stored). */
+  get personality(): DevicePersonality {
+    return this.options.personality;
+  }
+
   /** The path a station opens. */
   get stationPath(): string {
     return this.pty.stationPath;

@@ -25,6 +25,8 @@ export interface SimulatorOptions {
   readonly bogusSerial?: string;
   /** Hallmark protocol devices write their CSRs as this firmware stack does */
   readonly csrQuirk?: CsrQuirk;
+  /** Hallmark protocol devices run their Matter mode (docs/device-protocol.md §8) */
+  readonly matter?: boolean;
   readonly onError?: (device: number, err: unknown) => void;
 }
 
@@ -86,6 +88,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         timing,
         random: seededRandom((seed ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0),
         ...(options.csrQuirk !== undefined ? { csrQuirk: options.csrQuirk } : {}),
+        ...(options.matter ? { matter: true } : {}),
       });
       const device = await SimulatedDevice.start({
         dir: options.dir,

@@ -9,6 +9,11 @@ import { KeyError } from '../key-errors.js';
  */
 export interface Pkcs11Binding {
   modulePath: string;
+  /**
+   * C_Initialize's libraryParameters, for modules that need them (NSS softokn: its database
+   * directory). Checked by checkLibraryParameters where the binding is read.
+   */
+  libraryParameters?: string;
   tokenSerial?: string;
   tokenLabel?: string;
   slot?: number;

@@ -1,14 +1,61 @@
 import { randomBytes } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
 import type { Template } from 'pkcs11js';
-import { KEY_ALGORITHM_INFO, type KeyAlgorithm } from '../key-algorithm.js';
+import { KEY_ALGORITHM_INFO, type KeyAlgorithm, type KeyFamily } from '../key-algorithm.js';
 import { KeyError } from '../key-errors.js';
 import type { Pkcs11Binding, Pkcs11KeyLocation } from './pkcs11-binding.js';
 import { toPkcs11KeyError } from './pkcs11-errors.js';
+import type { Pkcs11LibraryInfo } from './pkcs11-implementation.js';
 import { planKeyGeneration } from './pkcs11-mechanisms.js';
 import { destroyQuietly, findObjects, readBooleans, SIGN_ONLY_PRIVATE_KEY } from './pkcs11-objects.js';
 import { ecParamsFor, readPublicKeySpki } from './pkcs11-public-key.js';
+import { acquirePkcs11Module } from './pkcs11-module-registry.js';
+import { describeTokenModel, selectToken } from './pkcs11-token.js';
 import { Pkcs11TokenSession } from './pkcs11-token-session.js';
+
+/** PKCS#11 2.40 values pkcs11js may not name. */
+const CKM_ECDH1_DERIVE = 0x1050;
+const CKM_ECDH1_COFACTOR_DERIVE = 0x1051;
+
+/**
+ * tpm2-pkcs11 refuses an EC private-key template with CKA_DECRYPT false (CKR_GENERAL_ERROR,
+ * "attr mismatch 0x105") and then reports CKA_DECRYPT true, since the TPM object carries
+ * its decrypt bit. For an EC key that grants nothing while the token offers no ECDH
+ * mechanism, so there, and only there, the attribute is left out; an RSA key keeps it,
+ * because RSA decryption with a CA key would be a signing oracle.
+ */
+function signOnlyTemplate(library: Pkcs11LibraryInfo, family: KeyFamily, mechanisms: readonly number[]): Template {
+  const ecOnTpm = library.implementation === 'tpm2-pkcs11' && family === 'ec' && !mechanisms.includes(CKM_ECDH1_DERIVE) && !mechanisms.includes(CKM_ECDH1_COFACTOR_DERIVE);
+  return ecOnTpm ? SIGN_ONLY_PRIVATE_KEY.filter((a) => a.type !== pkcs11js.CKA_DECRYPT) : SIGN_ONLY_PRIVATE_KEY;
+}
+
+/**
+ * Whether the token the binding selects can make an `algorithm` key (its mechanisms and key
+ * sizes), asked without logging in: for a ceremony's pre-flight, so a token that cannot
+ * hold the key is refused before anyone acknowledges the generation step.
+ */
+export function assertTokenCanGenerate(binding: Omit<Pkcs11Binding, 'pin'>, algorithm: KeyAlgorithm): void {
+  const lease = acquirePkcs11Module(binding.modulePath, binding.libraryParameters);
+  try {
+    const { slotHandle, info } = selectToken(lease.pkcs11, { ...binding, pin: '' });
+    let mechanisms: number[];
+    try {
+      mechanisms = lease.pkcs11.C_GetMechanismList(slotHandle);
+    } catch (e) {
+      throw toPkcs11KeyError(e, 'listing mechanisms', describeTokenModel(info));
+    }
+    planKeyGeneration(algorithm, mechanisms, describeTokenModel(info), (m) => {
+      try {
+        const r = lease.pkcs11.C_GetMechanismInfo(slotHandle, m);
+        return { min: r.minKeySize, max: r.maxKeySize };
+      } catch {
+        return undefined;
+      }
+    });
+  } finally {
+    lease.release();
+  }
+}
 
 export interface GeneratedPkcs11Key {
   spki: Buffer;
@@ -28,7 +75,7 @@ export async function generatePkcs11Key(args: { label: string; algorithm: KeyAlg
   try {
     const { pkcs11, session, name } = ts;
     const mechanisms = ts.mechanisms();
-    const plan = planKeyGeneration(algorithm, mechanisms, name);
+    const plan = planKeyGeneration(algorithm, mechanisms, ts.nameWithModel, (m) => ts.keySizes(m));
 
     // Any object, not only keys: a certificate or data object with this label would make
     // later lookups by label ambiguous for other tools on the same token.
@@ -53,10 +100,7 @@ export async function generatePkcs11Key(args: { label: string; algorithm: KeyAlg
     } else {
       publicTemplate.push({ type: pkcs11js.CKA_EC_PARAMS, value: ecParamsFor(algorithm) });
     }
-    const privateTemplate: Template = [
-      ...common,
-      ...SIGN_ONLY_PRIVATE_KEY,
-    ];
+    const privateTemplate: Template = [...common, ...signOnlyTemplate(ts.library, info.family, mechanisms)];
 
     let pair: { publicKey: Buffer; privateKey: Buffer };
     try {

@@ -7,7 +7,9 @@ import { DerError, readChildren, readElement, TAG } from '../software/der-lite.j
 import type { Pkcs11Binding, Pkcs11KeyLocation } from './pkcs11-binding.js';
 import { isCkr, toPkcs11KeyError } from './pkcs11-errors.js';
 import { CKK_EC_EDWARDS, planSigning } from './pkcs11-mechanisms.js';
-import type { Pkcs11, Pkcs11Handle } from './pkcs11-module-registry.js';
+import { acquirePkcs11Module, type Pkcs11, type Pkcs11Handle } from './pkcs11-module-registry.js';
+import type { Pkcs11LibraryInfo } from './pkcs11-implementation.js';
+import { describeTokenModel, selectToken, type Pkcs11TokenInfo } from './pkcs11-token.js';
 import { destroyQuietly, findObjects, readBooleans, SIGN_ONLY_PRIVATE_KEY } from './pkcs11-objects.js';
 import { ecParamsFor, readPublicKeySpki } from './pkcs11-public-key.js';
 import { Pkcs11TokenSession } from './pkcs11-token-session.js';
@@ -54,7 +56,7 @@ export async function importKeyToToken(args: { binding: Pkcs11Binding; label: st
     if (label === '') throw new KeyError('KEY_LABEL_INVALID', 'a PKCS#11 key needs a non-empty label');
     const privateFields = privateKeyFields(pkcs8, algorithm);
     const publicFields = publicKeyFields(spki, algorithm);
-    const ts = Pkcs11TokenSession.open(binding, true);
+    const ts = Pkcs11TokenSession.open(binding, true, refuseTokenWithoutImport);
     try {
       const { pkcs11, session, name } = ts;
       // Asked before anything is created: a token that cannot sign with the key must not receive it.
@@ -117,6 +119,33 @@ export async function importKeyToToken(args: { binding: Pkcs11Binding; label: st
     }
   } finally {
     pkcs8.fill(0);
+  }
+}
+
+/**
+ * A TPM holds only keys it generated: tpm2-pkcs11 refuses C_CreateObject for a private key
+ * (CKR_ATTRIBUTE_VALUE_INVALID), and its own import tool marks what it imports extractable.
+ * So restoring a key onto one is refused by name, before any share is opened.
+ */
+function refuseTokenWithoutImport(token: Pkcs11TokenInfo, library: Pkcs11LibraryInfo): void {
+  if (library.implementation !== 'tpm2-pkcs11') return;
+  throw new KeyError(
+    'PKCS11_IMPORT_UNSUPPORTED',
+    `token ${describeTokenModel(token)} is a TPM (${library.description}), and a TPM cannot take an imported private key: it only holds keys it generated itself. Restore the key onto an HSM or another token that accepts imported keys; nothing was opened or changed`,
+    'environment',
+  );
+}
+
+/**
+ * Refuses, without logging in, a token that cannot receive an imported private key (a
+ * TPM): for a key restore to call before the custodians' shares are opened.
+ */
+export function assertTokenAcceptsKeyImport(binding: Pkcs11Binding): void {
+  const lease = acquirePkcs11Module(binding.modulePath, binding.libraryParameters);
+  try {
+    refuseTokenWithoutImport(selectToken(lease.pkcs11, binding).info, lease.library);
+  } finally {
+    lease.release();
   }
 }
 

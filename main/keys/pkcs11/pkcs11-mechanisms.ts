@@ -42,20 +42,52 @@ export function mechanismName(mechanism: number): string {
 }
 
 function unsupported(algorithm: KeyAlgorithm, token: string, missing: string): KeyError {
-  return new KeyError('PKCS11_MECHANISM_UNSUPPORTED', `token ${token} cannot hold ${algorithm} keys: it does not offer ${missing}`, 'environment', {
+  return new KeyError('PKCS11_MECHANISM_UNSUPPORTED', `token ${token} cannot hold ${algorithm} keys: it does not offer ${missing}; refused before anything was made or changed`, 'environment', {
     algorithm,
   });
 }
 
-export function planKeyGeneration(algorithm: KeyAlgorithm, mechanisms: readonly number[], token: string): KeyGenPlan {
+/** C_GetMechanismInfo's key sizes (bits), or undefined when the token does not say. */
+export type KeySizeLookup = (mechanism: number) => { min: number; max: number } | undefined;
+
+/** Bits as PKCS#11 counts them for the key-pair mechanism: the modulus for RSA, the field for EC. */
+function keyBits(algorithm: KeyAlgorithm): number | undefined {
+  const info = KEY_ALGORITHM_INFO[algorithm];
+  if (info.family === 'rsa') return info.modulusBits;
+  if (info.family === 'ec') return info.curve === 'prime256v1' ? 256 : 384;
+  return undefined;
+}
+
+/**
+ * Everything is refused here, before a key pair is asked for: the mechanisms the token
+ * lists, and the key size against what it reports for the generation mechanism (a TPM
+ * makes RSA up to 3072 bits; asking it for 4096 would fail only after the ceremony's
+ * acknowledgments, with a bare CKR_* code). A token that reports no sizes (0) is not held
+ * to them.
+ */
+export function planKeyGeneration(algorithm: KeyAlgorithm, mechanisms: readonly number[], token: string, keySizes?: KeySizeLookup): KeyGenPlan {
   const info = KEY_ALGORITHM_INFO[algorithm];
   const need = (m: number): void => {
     if (!mechanisms.includes(m)) throw unsupported(algorithm, token, mechanismName(m));
+  };
+  const sized = (m: number): void => {
+    const bits = keyBits(algorithm);
+    const range = keySizes?.(m);
+    if (bits === undefined || range === undefined) return;
+    if ((range.max > 0 && bits > range.max) || (range.min > 0 && bits < range.min)) {
+      throw new KeyError(
+        'PKCS11_MECHANISM_UNSUPPORTED',
+        `token ${token} cannot hold ${algorithm} keys: its ${mechanismName(m)} makes ${range.min}–${range.max}-bit keys, not ${bits}-bit; nothing was generated`,
+        'environment',
+        { algorithm, minKeySize: range.min, maxKeySize: range.max },
+      );
+    }
   };
   switch (info.family) {
     case 'ec':
       need(pkcs11js.CKM_EC_KEY_PAIR_GEN);
       need(pkcs11js.CKM_ECDSA);
+      sized(pkcs11js.CKM_EC_KEY_PAIR_GEN);
       return { mechanism: pkcs11js.CKM_EC_KEY_PAIR_GEN, keyType: pkcs11js.CKK_EC };
     case 'ed25519':
       need(CKM_EC_EDWARDS_KEY_PAIR_GEN);
@@ -66,6 +98,7 @@ export function planKeyGeneration(algorithm: KeyAlgorithm, mechanisms: readonly 
       if (!mechanisms.includes(pkcs11js.CKM_SHA256_RSA_PKCS) && !mechanisms.includes(pkcs11js.CKM_RSA_PKCS)) {
         throw unsupported(algorithm, token, 'CKM_SHA256_RSA_PKCS or CKM_RSA_PKCS');
       }
+      sized(pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN);
       return { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN, keyType: pkcs11js.CKK_RSA };
   }
 }

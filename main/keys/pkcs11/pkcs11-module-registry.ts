@@ -5,6 +5,7 @@ import pkcs11js from 'pkcs11js';
 import type { PKCS11 } from 'pkcs11js';
 import { KeyError } from '../key-errors.js';
 import { isCkr, toPkcs11KeyError } from './pkcs11-errors.js';
+import { identifyImplementation, type Pkcs11LibraryInfo } from './pkcs11-implementation.js';
 import { assertLoadablePkcs11Module } from './pkcs11-module-policy.js';
 
 export type Pkcs11 = PKCS11;
@@ -21,6 +22,13 @@ export type Pkcs11Handle = Buffer;
  *
  * CKF_OS_LOCKING_OK matters: pkcs11js runs C_SignAsync on libuv worker threads, and
  * SoftHSM without a locking model crashes when two of them sign at once.
+ *
+ * Library parameters (NSS softokn's database directory) are part of the initialization, and
+ * a library is initialized once per process: the same .so asked for with other parameters
+ * while it is loaded would silently be the first configuration's library (a second
+ * C_Initialize answers CKR_CRYPTOKI_ALREADY_INITIALIZED). So the registry stays keyed by
+ * the module file, remembers the parameters it initialized with, and refuses different
+ * ones (PKCS11_MODULE_IN_USE) until the last holder lets go.
  */
 
 interface Login {
@@ -32,6 +40,9 @@ interface Login {
 interface Entry {
   readonly path: string;
   readonly pkcs11: Pkcs11;
+  /** what C_Initialize was given; undefined for none */
+  readonly libraryParameters: string | undefined;
+  readonly library: Pkcs11LibraryInfo;
   /** false when the library was already initialized by someone else: then we must not finalize it */
   readonly ownsInitialize: boolean;
   refs: number;
@@ -44,6 +55,8 @@ const pinKey = randomBytes(32);
 export interface Pkcs11ModuleLease {
   readonly path: string;
   readonly pkcs11: Pkcs11;
+  /** the module's C_GetInfo and which implementation it is */
+  readonly library: Pkcs11LibraryInfo;
   /**
    * Logs the user in to the token in `slot` through `session`, or joins an existing login
    * by this process if `pin` is the PIN it was made with. Pair with `logout`.
@@ -64,7 +77,7 @@ function registryKey(modulePath: string): string {
   }
 }
 
-function load(path: string, key: string): Entry {
+function load(path: string, key: string, libraryParameters: string | undefined): Entry {
   const pkcs11 = new pkcs11js.PKCS11();
   try {
     pkcs11.load(key);
@@ -73,9 +86,11 @@ function load(path: string, key: string): Entry {
   }
   let ownsInitialize = true;
   try {
-    pkcs11.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+    pkcs11.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK, ...(libraryParameters !== undefined ? { libraryParameters } : {}) });
   } catch (e) {
-    if (isCkr(e, 'CKR_CRYPTOKI_ALREADY_INITIALIZED')) {
+    // Initialized by someone else in this process: usable only when no parameters had to be
+    // given, because which configuration that initialization used cannot be asked.
+    if (isCkr(e, 'CKR_CRYPTOKI_ALREADY_INITIALIZED') && libraryParameters === undefined) {
       ownsInitialize = false;
     } else {
       try {
@@ -83,10 +98,19 @@ function load(path: string, key: string): Entry {
       } catch {
         // already failing; the initialize error is the one to report
       }
+      if (isCkr(e, 'CKR_CRYPTOKI_ALREADY_INITIALIZED')) {
+        throw new KeyError('PKCS11_MODULE_IN_USE', `the PKCS#11 module ${path} is already initialized in this process by other code, so the library parameters given for it cannot take effect`, 'environment');
+      }
       throw new KeyError('PKCS11_MODULE', `the PKCS#11 module ${path} loaded but failed to initialize: ${(e as Error).message}`, 'environment');
     }
   }
-  return { path, pkcs11, ownsInitialize, refs: 0, logins: new Map() };
+  let library: Pkcs11LibraryInfo;
+  try {
+    library = identifyImplementation(pkcs11.C_GetInfo());
+  } catch {
+    library = { manufacturer: '', description: '', implementation: 'other' };
+  }
+  return { path, pkcs11, libraryParameters, library, ownsInitialize, refs: 0, logins: new Map() };
 }
 
 function unload(entry: Entry): void {
@@ -101,14 +125,20 @@ function digestPin(pin: string): Buffer {
   return createHmac('sha256', pinKey).update(pin, 'utf8').digest();
 }
 
-export function acquirePkcs11Module(modulePath: string): Pkcs11ModuleLease {
+export function acquirePkcs11Module(modulePath: string, libraryParameters?: string): Pkcs11ModuleLease {
   const key = registryKey(modulePath);
   let entry = entries.get(key);
   if (!entry) {
     // Nothing is dlopen'ed that the allow-list and the file rules do not admit (pkcs11-module-policy.ts).
     assertLoadablePkcs11Module(modulePath);
-    entry = load(modulePath, key);
+    entry = load(modulePath, key, libraryParameters);
     entries.set(key, entry);
+  } else if (entry.libraryParameters !== libraryParameters) {
+    throw new KeyError(
+      'PKCS11_MODULE_IN_USE',
+      `the PKCS#11 module ${modulePath} is open in this process with ${entry.libraryParameters === undefined ? 'no library parameters' : 'other library parameters'}; a library is initialized once per process, so close what uses it before opening it with ${libraryParameters === undefined ? 'none' : 'these'}`,
+      'environment',
+    );
   }
   entry.refs++;
   const e = entry;
@@ -116,6 +146,7 @@ export function acquirePkcs11Module(modulePath: string): Pkcs11ModuleLease {
   return {
     path: modulePath,
     pkcs11: e.pkcs11,
+    library: e.library,
     login(slot, session, pin, token) {
       const slotKey = slot.toString('hex');
       const digest = digestPin(pin);
@@ -129,6 +160,8 @@ export function acquirePkcs11Module(modulePath: string): Pkcs11ModuleLease {
       try {
         e.pkcs11.C_Login(session, pkcs11js.CKU_USER, pin);
       } catch (err) {
+        // A TPM counts wrong PINs against the whole chip (dictionary-attack protection), not the token's PIN.
+        if (e.library.implementation === 'tpm2-pkcs11' && isCkr(err, 'CKR_PIN_LOCKED')) throw tpmLockout(token);
         throw toPkcs11KeyError(err, 'logging in', token);
       }
       e.logins.set(slotKey, { holders: 1, pinDigest: digest });
@@ -156,9 +189,17 @@ export function acquirePkcs11Module(modulePath: string): Pkcs11ModuleLease {
   };
 }
 
+function tpmLockout(token: string): KeyError {
+  return new KeyError(
+    'PKCS11_TPM_LOCKOUT',
+    `the TPM behind token ${token} is in dictionary-attack lockout after too many wrong PINs: it refuses every PIN, the right one included, until its recovery time has passed or its owner clears the lockout (tpm2_dictionarylockout --clear-lockout); further attempts only prolong it`,
+    'environment',
+  );
+}
+
 /** Runs `fn` with the module loaded, releasing it afterwards (for one-shot calls such as listing tokens). */
-export function withPkcs11Module<T>(modulePath: string, fn: (lease: Pkcs11ModuleLease) => T): T {
-  const lease = acquirePkcs11Module(modulePath);
+export function withPkcs11Module<T>(modulePath: string, fn: (lease: Pkcs11ModuleLease) => T, libraryParameters?: string): T {
+  const lease = acquirePkcs11Module(modulePath, libraryParameters);
   try {
     return fn(lease);
   } finally {

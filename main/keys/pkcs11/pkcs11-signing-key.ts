@@ -96,7 +96,7 @@ export async function openPkcs11Key(record: KeyRecord, binding: Pkcs11Binding): 
         `key ${record.label} lives on token serial ${loc.tokenSerial}; the binding chose token ${JSON.stringify(token.label)} (serial ${token.serial})`,
       );
     }
-  });
+  }, loc.tokenLabel);
   let pool: Pkcs11SessionPool | undefined;
   try {
     const { pkcs11, session, name } = ts;

@@ -1,8 +1,9 @@
 import pkcs11js from 'pkcs11js';
 import type { Pkcs11Binding } from './pkcs11-binding.js';
 import { toPkcs11KeyError } from './pkcs11-errors.js';
+import type { Pkcs11LibraryInfo } from './pkcs11-implementation.js';
 import { acquirePkcs11Module, type Pkcs11, type Pkcs11Handle, type Pkcs11ModuleLease } from './pkcs11-module-registry.js';
-import { describeToken, selectToken, type Pkcs11TokenInfo } from './pkcs11-token.js';
+import { describeToken, describeTokenModel, selectToken, type Pkcs11TokenInfo } from './pkcs11-token.js';
 
 /**
  * A logged-in session on the token a binding selects, holding its share of the module
@@ -18,6 +19,9 @@ export class Pkcs11TokenSession {
   readonly session: Pkcs11Handle;
   /** `"label" (serial S)` for messages */
   readonly name: string;
+  /** `"label" (serial S, manufacturer model)`, for refusals about what the token can hold */
+  readonly nameWithModel: string;
+  readonly library: Pkcs11LibraryInfo;
   private closed = false;
 
   private constructor(
@@ -31,19 +35,22 @@ export class Pkcs11TokenSession {
     this.token = token;
     this.session = session;
     this.name = describeToken(token);
+    this.nameWithModel = describeTokenModel(token);
+    this.library = lease.library;
   }
 
   /**
    * @param readWrite true to create or destroy objects; signing needs only read-only
    * @param checkToken runs before login, so a token the caller will refuse anyway never
    *   sees the PIN (and never counts a wrong attempt against its retry limit)
+   * @param labelHint the label to tell apart tokens that share the binding's serial (a key record's token label)
    */
-  static open(binding: Pkcs11Binding, readWrite: boolean, checkToken?: (token: Pkcs11TokenInfo) => void): Pkcs11TokenSession {
-    const lease = acquirePkcs11Module(binding.modulePath);
+  static open(binding: Pkcs11Binding, readWrite: boolean, checkToken?: (token: Pkcs11TokenInfo, library: Pkcs11LibraryInfo) => void, labelHint?: string): Pkcs11TokenSession {
+    const lease = acquirePkcs11Module(binding.modulePath, binding.libraryParameters);
     let session: Pkcs11Handle | undefined;
     try {
-      const { slotHandle, info } = selectToken(lease.pkcs11, binding);
-      checkToken?.(info);
+      const { slotHandle, info } = selectToken(lease.pkcs11, binding, labelHint);
+      checkToken?.(info, lease.library);
       const name = describeToken(info);
       session = openSession(lease.pkcs11, slotHandle, readWrite, name);
       lease.login(slotHandle, session, binding.pin, name);
@@ -55,7 +62,6 @@ export class Pkcs11TokenSession {
     }
   }
 
-  /** Another session on the same token; it shares the login (PKCS#11 logins are per application). */
   /** The token's mechanisms, as it reports them (what it can do is asked, never assumed). */
   mechanisms(): number[] {
     try {
@@ -65,6 +71,17 @@ export class Pkcs11TokenSession {
     }
   }
 
+  /** C_GetMechanismInfo's key sizes, or undefined when the token does not answer for the mechanism. */
+  keySizes(mechanism: number): { min: number; max: number } | undefined {
+    try {
+      const info = this.pkcs11.C_GetMechanismInfo(this.slotHandle, mechanism);
+      return { min: info.minKeySize, max: info.maxKeySize };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Another session on the same token; it shares the login (PKCS#11 logins are per application). */
   openExtraSession(readWrite = false): Pkcs11Handle {
     return openSession(this.pkcs11, this.slotHandle, readWrite, this.name);
   }

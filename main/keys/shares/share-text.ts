@@ -80,7 +80,7 @@ export function parseShareText(text: string): EncryptedShare {
   rawLines[0] = first.slice(SHARE_TEXT_PREFIX.length);
   const width = SYMBOLS_PER_LINE + CHECK_SYMBOLS;
   // One long line is the text with its line breaks lost (a QR reader, a paste): cut it back.
-  const lines = rawLines.length === 1 && rawLines[0]!.length > width ? (rawLines[0]!.match(new RegExp(`.{1,${width}}`, 'g')) ?? []) : rawLines;
+  const lines = rawLines.length === 1 && rawLines[0].length > width ? (rawLines[0].match(new RegExp(`.{1,${width}}`, 'g')) ?? []) : rawLines;
 
   const problems: LineProblem[] = [];
   const data: string[] = [];

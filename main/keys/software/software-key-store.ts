@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { JsonValue } from '../../encoding/canonical-json.js';
 import { isKeyAlgorithm, type KeyAlgorithm } from '../key-algorithm.js';
 import { KeyError } from '../key-errors.js';
 import type { KeyRecord } from '../key-record.js';
@@ -67,7 +68,7 @@ export async function openSoftwareKey(record: KeyRecord, args: { passphrase: str
   const loc = record.location;
   assertPlainFileName(loc['file'], label);
   if (loc['format'] !== SOFTWARE_KEY_FORMAT || loc['cipher'] !== CIPHER_NAME) {
-    throw new KeyError('KEY_FILE_INVALID', `key "${label}" is recorded in format ${String(loc['format'])}/${String(loc['cipher'])}, which this version does not read`);
+    throw new KeyError('KEY_FILE_INVALID', `key "${label}" is recorded in format ${recorded(loc['format'])}/${recorded(loc['cipher'])}, which this version does not read`);
   }
   const path = join(args.keysDir, loc['file']);
   let text: string;
@@ -92,4 +93,9 @@ export async function openSoftwareKey(record: KeyRecord, args: { passphrase: str
   } finally {
     pkcs8.fill(0);
   }
+}
+
+/** A field of the key's record as an error names it: a string as it is, anything else as JSON. */
+function recorded(value: JsonValue | undefined): string {
+  return typeof value === 'string' ? value : String(JSON.stringify(value));
 }

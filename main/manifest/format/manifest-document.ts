@@ -31,6 +31,26 @@ export interface ManifestCertificate {
   readonly request?: { readonly csrSha256: string | null; readonly allowances: readonly string[] };
 }
 
+/**
+ * What a Matter device's entry adds (a Matter work order only): its VendorID and ProductID,
+ * the PAI its DAC was issued by (issuingCaChain[0], named by its SHA-256), and the
+ * factory data it holds — the SPAKE2+ verifier's SHA-256, never the passcode.
+ */
+export interface ManifestMatter {
+  readonly vendorId: string;
+  readonly productId: string;
+  /** hex SHA-256 of the PAI's DER */
+  readonly paiSha256: string;
+  /** the device's factory data (on the entry of its current certificate), null when none was written */
+  readonly factoryData: {
+    readonly verifierSha256: string;
+    readonly discriminator: number;
+    readonly iterations: number;
+    readonly saltBytes: number;
+    readonly certificationDeclarationSha256: string;
+  } | null;
+}
+
 export interface ManifestRework {
   readonly reason: string;
   readonly revocationReason: 'superseded' | 'keyCompromise';
@@ -53,6 +73,8 @@ export interface DeviceEntry {
   readonly lastChangeAt: string;
   readonly attempts: number;
   readonly lastError: { readonly code: string; readonly message: string | null } | null;
+  /** Matter work orders: on every entry with a certificate (a DAC) */
+  readonly matter?: ManifestMatter;
 }
 
 export interface ManifestCounters {
@@ -81,7 +103,13 @@ export interface ManifestDocument {
     readonly model: string;
     readonly policySha256: string;
     /** the product rules the verifier checks devices against, taken from the frozen policy */
-    readonly policy: { readonly serialPattern: string; readonly hwType: string; readonly subjectSerialNumber: boolean };
+    readonly policy: {
+      readonly serialPattern: string;
+      readonly hwType: string;
+      readonly subjectSerialNumber: boolean;
+      /** a Matter product: its VendorID and ProductID and the SHA-256 of its Certification Declaration */
+      readonly matter?: { readonly vendorId: string; readonly productId: string; readonly certificationDeclarationSha256: string };
+    };
     readonly planSource: string;
     /** hex SHA-256 of the canonical JSON array of the planned serials, sorted */
     readonly planSha256: string;
@@ -106,4 +134,21 @@ export interface ManifestDocument {
   /** hex SHA-256 of the canonical JSON of `devices` (which is sorted, see compareDeviceEntries) */
   readonly devicesSha256: string;
   readonly auditHead: { readonly seq: number; readonly hash: string };
+  /** the workspace's latest signed audit checkpoint when the manifest was recorded (docs/audit.md); absent when it had none */
+  readonly auditCheckpoint?: ManifestAuditCheckpoint;
+}
+
+/** A signed audit checkpoint as its audit entry holds it, and that entry's seq. */
+export interface ManifestAuditCheckpoint {
+  readonly entrySeq: number;
+  readonly format: string;
+  readonly workspaceId: string;
+  /** the last entry it vouches for, and that entry's hash */
+  readonly seq: number;
+  readonly headHash: string;
+  readonly time: string;
+  readonly reason: string;
+  readonly keySha256: string;
+  /** base64, by the audit key whose certificate is the AUDIT-CERT */
+  readonly signature: string;
 }

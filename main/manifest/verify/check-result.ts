@@ -9,6 +9,7 @@ export const CHECK_NAMES = [
   'devices.digests',
   'devices.list-digest',
   'devices.802-1ar',
+  'devices.matter-dac',
   'devices.no-duplicates',
   'counters',
   'plan',

@@ -27,6 +27,8 @@ export interface DecodedEntry {
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const labelOf = (hardwareSerial: string, certificateSerial: string | null) => `${hardwareSerial}${certificateSerial !== null ? ` (certificate ${certificateSerial})` : ''}`;
 const label = (e: DeviceEntry) => labelOf(e.hardwareSerial, e.certificate ? e.certificate.serial : null);
+/** How problems name an entry: its hardware serial and certificate serial. */
+export const entryLabel = label;
 
 export function decodeEntry(entry: DeviceEntry): DecodedEntry {
   if (entry.certificate === null) return { entry, certificate: null, problem: null, sha256: null, spkiSha256: null };

@@ -30,6 +30,14 @@ export const deviceEntrySchema = z.strictObject({
   lastChangeAt: z.string(),
   attempts: count,
   lastError: z.strictObject({ code: z.string(), message: z.string().nullable() }).nullable(),
+  matter: z
+    .strictObject({
+      vendorId: z.string(),
+      productId: z.string(),
+      paiSha256: hex64,
+      factoryData: z.strictObject({ verifierSha256: hex64, discriminator: count, iterations: count, saltBytes: count, certificationDeclarationSha256: hex64 }).nullable(),
+    })
+    .optional(),
 });
 
 /**
@@ -47,7 +55,12 @@ export const manifestSchema = z.strictObject({
     id: z.string().min(1),
     model: z.string(),
     policySha256: z.string(),
-    policy: z.strictObject({ serialPattern: z.string(), hwType: z.string(), subjectSerialNumber: z.boolean() }),
+    policy: z.strictObject({
+      serialPattern: z.string(),
+      hwType: z.string(),
+      subjectSerialNumber: z.boolean(),
+      matter: z.strictObject({ vendorId: z.string(), productId: z.string(), certificationDeclarationSha256: hex64 }).optional(),
+    }),
     planSource: z.string(),
     planSha256: z.string(),
     planned: count,
@@ -69,6 +82,9 @@ export const manifestSchema = z.strictObject({
   devices: z.array(deviceEntrySchema),
   devicesSha256: z.string(),
   auditHead: z.strictObject({ seq: count, hash: z.string() }),
+  auditCheckpoint: z
+    .strictObject({ entrySeq: count, format: z.string(), workspaceId: z.string(), seq: count, headHash: z.string(), time: z.string(), reason: z.string(), keySha256: z.string(), signature: base64 })
+    .optional(),
 });
 
 /**

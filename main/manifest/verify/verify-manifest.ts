@@ -10,8 +10,9 @@ import { ManifestError } from '../manifest-errors.js';
 import { checkPath, describe, validAt } from './certificate-path.js';
 import { CHECK_NAMES, skipped, verdict, type CheckName, type CheckResult, type VerificationReport } from './check-result.js';
 import { CounterCheck } from './counter-check.js';
-import { decodeEntry, DeviceChainCheck, DeviceDigestsCheck, DeviceSignatureCheck, identitiesOf, IdevidFieldsCheck, ListDigestCheck, NoDuplicatesCheck } from './device-checks.js';
+import { decodeEntry, DeviceChainCheck, DeviceDigestsCheck, DeviceSignatureCheck, entryLabel, identitiesOf, IdevidFieldsCheck, ListDigestCheck, NoDuplicatesCheck, type DecodedEntry } from './device-checks.js';
 import { validateManifest } from './manifest-schema.js';
+import { MatterDacCheck } from './matter-dac-check.js';
 import { PlanCheck } from './plan-check.js';
 import { checkSequence, type PreviousManifest } from './sequence-check.js';
 import { verifyDetachedCms } from '../../cms/verify-detached-cms.js';
@@ -32,6 +33,8 @@ export interface VerifyOptions {
   /** the folder of this station's previous manifest */
   readonly previousDir?: string;
   readonly now?: Date;
+  /** sees each entry as the pass checks it, in order (the QA drill-down keeps them; the pass itself drops them) */
+  readonly onEntry?: (entry: DeviceEntry, index: number) => void;
 }
 
 /**
@@ -44,7 +47,51 @@ export function verifyManifestFolder(dir: string, options: VerifyOptions): Verif
   return verifyManifest(json, p7s, dir, options);
 }
 
+/**
+ * The reference verifier: one thread, every check in one pass. verifyManifestPooled
+ * (verify-manifest-pooled.ts) runs the same pass with the signatures spread over a
+ * worker pool, and must report exactly what this reports.
+ */
 export function verifyManifest(json: Buffer, p7s: Buffer, folder: string, options: VerifyOptions): VerificationReport {
+  const pass = verificationPass(json, p7s, folder, options, (ca) => {
+    const check = new DeviceSignatureCheck(ca);
+    return { add: (d) => check.add(d), result: () => check.result() };
+  });
+  let step = pass.next();
+  while (!step.done) step = pass.next();
+  const { signatures, complete } = step.value;
+  return complete(signatures ? signatures.result() : null);
+}
+
+/** The devices.certificate-signature check as the pass feeds it; its result may come later (pooled). */
+export interface SignatureCheckSink<R> {
+  add(d: DecodedEntry, index: number, label: string): void;
+  result(): R;
+}
+
+/** Where the pass is, reported at each pause. */
+export interface PassPosition {
+  /** entries through the pass */
+  readonly passed: number;
+  /** entries in the manifest (0 until it is parsed) */
+  readonly total: number;
+}
+
+/** The pass done: the signature check (null when it could not run) and how to finish the report with its result. */
+export interface PassDone<R> {
+  readonly signatures: SignatureCheckSink<R> | null;
+  complete(signatureResult: CheckResult | null): VerificationReport;
+}
+
+/** entries between two pauses of the pass, where a pooled driver lets answers in */
+export const PASS_PAUSE_EVERY = 256;
+
+/**
+ * Every check but the signatures' verdict, as a generator that pauses every
+ * PASS_PAUSE_EVERY entries: the reference driver runs straight through, the pooled one
+ * yields to its event loop there so the workers' answers are taken in.
+ */
+export function* verificationPass<R>(json: Buffer, p7s: Buffer, folder: string, options: VerifyOptions, makeSignatures: (ca: ParsedCertificate) => SignatureCheckSink<R>): Generator<PassPosition, PassDone<R>, void> {
   const now = options.now ?? new Date();
   const results = new Map<CheckName, CheckResult>();
   const put = (r: CheckResult) => results.set(r.name, r);
@@ -70,8 +117,10 @@ export function verifyManifest(json: Buffer, p7s: Buffer, folder: string, option
       put(verdict('format', r.issues, '', (n) => `${n} format problem(s)`));
     }
   }
+  parsed = undefined;
 
   let entryCount: number | null = null;
+  let signatures: SignatureCheckSink<R> | null = null;
   if (doc) {
     entryCount = doc.devices.length;
     const caChain: ParsedCertificate[] = [];
@@ -84,46 +133,57 @@ export function verifyManifest(json: Buffer, p7s: Buffer, folder: string, option
       }
     });
     const at = signed.signingTime ?? now;
-    let signatures: DeviceSignatureCheck | null = null;
     let chain: DeviceChainCheck | null = null;
     if (caProblems.length > 0 || caChain.length === 0) {
       put(verdict('devices.chain', caProblems.length ? caProblems : ['no issuing CA certificate'], '', (n) => `${n} chain problem(s)`));
       put(skipped('devices.certificate-signature', 'the issuing CA certificate cannot be read'));
     } else {
-      signatures = new DeviceSignatureCheck(caChain[0]!);
+      signatures = makeSignatures(caChain[0]!);
       chain = new DeviceChainCheck(caChain, options.anchors, at);
     }
     const digests = new DeviceDigestsCheck();
     const list = new ListDigestCheck();
-    const idevid = new IdevidFieldsCheck(doc.workOrder);
+    // A Matter work order's DACs carry no 802.1AR fields: devices.matter-dac checks them instead.
+    const idevid = doc.workOrder.policy.matter === undefined ? new IdevidFieldsCheck(doc.workOrder) : null;
     const duplicates = new NoDuplicatesCheck(options.previousDir !== undefined);
     const counters = new CounterCheck();
     const plan = options.plan ? new PlanCheck(doc.workOrder, options.plan) : null;
+    let matter: MatterDacCheck | null = null;
+    if (doc.workOrder.policy.matter === undefined) put(skipped('devices.matter-dac', 'not a Matter work order'));
+    else if (caChain.length === 0) put(skipped('devices.matter-dac', 'the PAI (issuingCaChain[0]) cannot be read'));
+    else {
+      const path = checkPath(caChain[0]!, caChain.slice(1), options.anchors, at);
+      if (path.ok) matter = new MatterDacCheck(doc.workOrder, caChain[0]!, path.path[path.path.length - 1]!);
+      else put(verdict('devices.matter-dac', [`the PAI does not chain to a trusted PAA: ${path.problem}`], '', (n) => `${n} Matter problem(s)`));
+    }
 
     // One pass: each certificate is decoded, checked by every check and dropped, and each
     // entry is released from the document once checked (no check looks back at it), so
     // the parsed manifest shrinks while the signatures are verified.
     const devices = doc.devices as (DeviceEntry | undefined)[];
-    for (let i = 0; i < devices.length; i++) {
+    const total = devices.length;
+    for (let i = 0; i < total; i++) {
+      if (i % PASS_PAUSE_EVERY === 0) yield { passed: i, total };
       const entry = devices[i]!;
       devices[i] = undefined;
+      options.onEntry?.(entry, i);
       const d = decodeEntry(entry);
-      signatures?.add(d);
+      signatures?.add(d, i, entryLabel(entry));
       chain?.add(d);
       digests.add(d);
       list.add(entry);
-      idevid.add(d);
+      idevid?.add(d);
       duplicates.add(d);
       counters.add(entry);
       plan?.add(entry);
+      matter?.add(d);
     }
-    if (signatures && chain) {
-      put(signatures.result());
-      put(chain.result());
-    }
+    yield { passed: total, total };
+    if (chain) put(chain.result());
+    if (matter) put(matter.result());
     put(digests.result());
     put(list.result(doc.devicesSha256));
-    put(idevid.result());
+    put(idevid ? idevid.result() : skipped('devices.802-1ar', 'a Matter work order: DACs carry no 802.1AR fields (see devices.matter-dac)'));
 
     let previous: PreviousManifest | null = null;
     let previousIdentities = null;
@@ -145,18 +205,25 @@ export function verifyManifest(json: Buffer, p7s: Buffer, folder: string, option
     for (const name of CHECK_NAMES) if (!results.has(name)) put(skipped(name, 'manifest.json could not be read (see format)'));
   }
 
-  const checks = CHECK_NAMES.map((n) => results.get(n)!);
+  const summary = { workOrder: doc?.workOrder.id ?? null, sequence: doc?.sequence ?? null };
   return {
-    ok: checks.every((c) => c.status !== 'fail') && checks.some((c) => c.status === 'pass'),
-    folder,
-    manifestSha256: createHash('sha256').update(json).digest('hex'),
-    workOrder: doc?.workOrder.id ?? null,
-    sequence: doc?.sequence ?? null,
-    devices: entryCount,
-    signer: signed.signer ? { subject: nameToString(signed.signer.subject), sha256: signed.signer.sha256 } : null,
-    signingTime: signed.signingTime?.toISOString() ?? null,
-    verifiedAt: now.toISOString(),
-    checks,
+    signatures,
+    complete(signatureResult) {
+      if (signatureResult) put(signatureResult);
+      const checks = CHECK_NAMES.map((n) => results.get(n)!);
+      return {
+        ok: checks.every((c) => c.status !== 'fail') && checks.some((c) => c.status === 'pass'),
+        folder,
+        manifestSha256: createHash('sha256').update(json).digest('hex'),
+        workOrder: summary.workOrder,
+        sequence: summary.sequence,
+        devices: entryCount,
+        signer: signed.signer ? { subject: nameToString(signed.signer.subject), sha256: signed.signer.sha256 } : null,
+        signingTime: signed.signingTime?.toISOString() ?? null,
+        verifiedAt: now.toISOString(),
+        checks,
+      };
+    },
   };
 }
 

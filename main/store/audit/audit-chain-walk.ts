@@ -15,6 +15,15 @@ export class AuditChainWalk {
   private lastGood: AuditHead | null = null;
   private count = 0;
 
+  /** `after`: begin past this entry, taken as verified (a checkpoint's incremental check). */
+  constructor(after: AuditHead | null = null) {
+    if (after) {
+      this.expectedSeq = after.seq + 1;
+      this.prevHash = after.hash;
+      this.lastGood = after;
+    }
+  }
+
   fail(problem: ChainProblem, firstBadSeq: number | null, message: string): ChainStatus {
     return { ok: false, count: this.count, lastGood: this.lastGood, firstBadSeq, problem, message };
   }

@@ -1,4 +1,4 @@
-import { canonicalJson, type JsonValue } from '../../encoding/canonical-json.js';
+import { canonicalJson } from '../../encoding/canonical-json.js';
 import { auditHash } from './audit-hash.js';
 import { GENESIS_HASH, type AuditEntry, type AuditEvent, type AuditHead } from './audit-entry.js';
 
@@ -35,7 +35,7 @@ export function chainedEntry(head: AuditHead | null, event: AuditEvent, time: Da
     actor: event.actor,
     action: event.action,
     subject: event.subject,
-    details: (event.details ?? {}) as { [key: string]: JsonValue },
+    details: event.details ?? {},
     prevHash: head?.hash ?? GENESIS_HASH,
   };
   return { ...unsigned, hash: auditHash(unsigned) };

@@ -35,15 +35,27 @@ export type ChainStatus =
  * Walks the whole log from seq 1, recomputing every hash. Reads run in one transaction so
  * a concurrent append cannot make a consistent log look broken.
  */
-export function verifyAuditChain(db: Db): ChainStatus {
-  return db.transaction(() => walk(db))();
+export function verifyAuditChain(db: Db, options: ChainWalkOptions = {}): ChainStatus {
+  return db.transaction(() => walk(db, options))();
 }
 
-function walk(db: Db): ChainStatus {
-  const walk = new AuditChainWalk();
-  for (const row of db.prepare('SELECT * FROM audit_log ORDER BY rowid').iterate() as IterableIterator<AuditRow>) {
+export interface ChainWalkOptions {
+  /** begin past this entry, as stored (it is taken as verified): a checkpoint's incremental check */
+  readonly after?: AuditHead;
+  /** sees every row that verified, in order (the checkpoint check rides on the same walk) */
+  readonly onRow?: (row: AuditRow) => void;
+}
+
+function walk(db: Db, options: ChainWalkOptions): ChainStatus {
+  const walk = new AuditChainWalk(options.after ?? null);
+  // The whole walk takes every row, so even a seq below 1 is seen and refused.
+  const rows = (options.after
+    ? db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY rowid').iterate(options.after.seq)
+    : db.prepare('SELECT * FROM audit_log ORDER BY rowid').iterate()) as IterableIterator<AuditRow>;
+  for (const row of rows) {
     const failed = walk.row(row);
     if (failed) return failed;
+    options.onRow?.(row);
   }
   const recorded = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as AuditHead | undefined;
   const headFailed = recorded ? walk.head(recorded) : null;

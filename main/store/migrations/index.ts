@@ -8,6 +8,9 @@ import m007 from './007-ceremonies.js';
 import m008 from './008-restored-keys.js';
 import m009 from './009-csr-allowances.js';
 import m010 from './010-settings.js';
+import m011 from './011-audit-keys.js';
+import m012 from './012-operator-accounts.js';
+import m013 from './013-matter-factory-data.js';
 
 /**
  * Ordered schema migrations; the database's `PRAGMA user_version` is the number of the
@@ -30,6 +33,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'restored-keys', sql: m008 },
   { version: 9, name: 'csr-allowances', sql: m009 },
   { version: 10, name: 'settings', sql: m010 },
+  { version: 11, name: 'audit-keys', sql: m011 },
+  { version: 12, name: 'operator-accounts', sql: m012 },
+  { version: 13, name: 'matter-factory-data', sql: m013 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

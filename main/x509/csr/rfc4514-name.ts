@@ -60,6 +60,7 @@ export function formatName(name: DerNode, ledger?: AllowanceLedger): string {
   return rdns.reverse().join(',');
 }
 
+// eslint-disable-next-line no-control-regex -- RFC 4514 escapes control characters in a value
 const NEEDS_ESCAPE = /[",+;<>\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 export function escapeValue(value: string): string {

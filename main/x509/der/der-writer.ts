@@ -36,7 +36,7 @@ export const sequence = (...items: Buffer[]): Buffer => tlv(TAG.SEQUENCE, Buffer
 
 /** A SET OF, sorted by encoding as DER requires. */
 export function setOf(...items: Buffer[]): Buffer {
-  return tlv(TAG.SET, Buffer.concat([...items].sort(Buffer.compare)));
+  return tlv(TAG.SET, Buffer.concat([...items].sort((a, b) => Buffer.compare(a, b))));
 }
 
 export const octetString = (content: Buffer): Buffer => tlv(TAG.OCTET_STRING, content);
@@ -94,4 +94,4 @@ export const printableString = (s: string): Buffer => tlv(TAG.PRINTABLE_STRING, 
 
 /** PrintableString's alphabet (X.680): the lint and the name encoder share it. */
 export const PRINTABLE_PATTERN = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
-export const IA5_PATTERN = /^[\x00-\x7f]*$/;
+export const IA5_PATTERN = /^\p{ASCII}*$/u;

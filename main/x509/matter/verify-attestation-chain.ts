@@ -74,7 +74,7 @@ function signatureProblem(cert: ParsedCertificate, issuer: ParsedCertificate, se
   }
   if (!isP256Spki(issuer.spki)) return `${what}: the issuer key is not P-256, the signature cannot be Matter's`;
   if (cert.outerSignatureAlgorithm !== cert.signatureAlgorithm) return 'the outer signature algorithm differs from the TBS signature algorithm';
-  let ok = false;
+  let ok: boolean;
   try {
     ok = verifyX509Signature('ecdsa-p256', issuer.spki, cert.tbsDer, cert.signature);
   } catch {

@@ -45,6 +45,15 @@ export function manifestSignerExtensions(spki: Buffer, issuerSpki: Buffer): Exte
   ];
 }
 
+/**
+ * The workspace's audit key (store/audit/create-audit-key.ts): self-signed, an end entity
+ * with digitalSignature and Hallmark's audit-signing EKU only, so a verifier given it as
+ * AUDIT-CERT trusts it for checkpoints and it can never pass for a CA or a manifest signer.
+ */
+export function auditSignerExtensions(spki: Buffer): Extension[] {
+  return [basicConstraints(false), keyUsage(['digitalSignature']), extendedKeyUsage([OID.kpHallmarkAuditSigning]), subjectKeyIdentifier(spki)];
+}
+
 /** A separate CRL signer: cRLSign only. */
 export function crlSignerExtensions(spki: Buffer, issuerSpki: Buffer): Extension[] {
   return [

@@ -9,6 +9,7 @@ export interface ApiFailure {
 
 export function invoke<Op extends OperationName>(op: Op, input: Input<Op>): Promise<Output<Op>> {
   const api = window.hallmark;
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejects with the same plain { code, message } the preload rejects with
   if (!api) return Promise.reject(bridgeMissing());
   return api.invoke(op, input);
 }
@@ -34,6 +35,7 @@ export function toFailure(error: unknown): ApiFailure {
     const { code, message } = error as { code?: unknown; message?: unknown };
     return {
       code: typeof code === 'string' && code !== '' ? code : 'ERROR',
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an Error without a message still names itself by its toString; of other objects nothing better is known
       message: typeof message === 'string' && message !== '' ? message : String(error),
     };
   }

@@ -1,5 +1,6 @@
 import type { ChainStatusView } from '../../../preload/api.js';
 import type { ChainCheck } from './use-chain-status.js';
+import { CheckpointNote } from './checkpoint-note.js';
 
 interface Props {
   check: ChainCheck;
@@ -29,6 +30,7 @@ export function ChainStatusPanel({ check, logSize, onVerify }: Props) {
           {behind} newer {behind === 1 ? 'entry' : 'entries'} not yet checked
         </span>
       ) : null}
+      {view?.checkpoints ? <CheckpointNote status={view.checkpoints} /> : null}
       <button type="button" className="button" data-testid="audit-verify" onClick={onVerify} disabled={check.state === 'checking'}>
         Verify again
       </button>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { invoke, toFailure, type ApiFailure } from '../api/hallmark.js';
+import { useLatestRef } from '../components/use-latest-ref.js';
 
 export interface AuditFacets {
   readonly actions: readonly string[];
@@ -11,8 +12,7 @@ const NONE: AuditFacets = { actions: [], actors: [] };
 export function useAuditFacets(onError: (failure: ApiFailure) => void): { facets: AuditFacets; reload: () => void } {
   const [facets, setFacets] = useState<AuditFacets>(NONE);
   const latest = useRef(0);
-  const onErrorRef = useRef(onError);
-  onErrorRef.current = onError;
+  const onErrorRef = useLatestRef(onError);
 
   const reload = useCallback(() => {
     // Only the newest answer counts; an older, slower one must not overwrite it.
@@ -23,7 +23,7 @@ export function useAuditFacets(onError: (failure: ApiFailure) => void): { facets
       },
       (error: unknown) => onErrorRef.current(toFailure(error)),
     );
-  }, []);
+  }, [onErrorRef]);
 
   useEffect(reload, [reload]);
   return { facets, reload };

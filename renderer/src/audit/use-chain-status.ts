@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChainStatusView } from '../../../preload/api.js';
 import { invoke, toFailure, type ApiFailure } from '../api/hallmark.js';
+import { useLatestRef } from '../components/use-latest-ref.js';
 
 export type ChainCheck =
   | { readonly state: 'checking'; readonly previous: ChainStatusView | null }
@@ -10,12 +11,11 @@ export type ChainCheck =
 export function useChainStatus(onError: (failure: ApiFailure) => void): { check: ChainCheck; verify: () => void } {
   const [check, setCheck] = useState<ChainCheck>({ state: 'checking', previous: null });
   const latest = useRef(0);
-  const onErrorRef = useRef(onError);
-  onErrorRef.current = onError;
+  const onErrorRef = useLatestRef(onError);
 
-  const verify = useCallback(() => {
+  // Only the newest answer counts; an older, slower one must not overwrite it.
+  const request = useCallback(() => {
     const ticket = ++latest.current;
-    setCheck((prev) => ({ state: 'checking', previous: 'view' in prev ? prev.view : prev.state === 'checking' ? prev.previous : null }));
     invoke('audit.verify', {}).then(
       (view) => {
         if (ticket === latest.current) setCheck({ state: view.ok ? 'verified' : 'broken', view });
@@ -27,9 +27,15 @@ export function useChainStatus(onError: (failure: ApiFailure) => void): { check:
         onErrorRef.current(failure);
       },
     );
-  }, []);
+  }, [onErrorRef]);
 
-  useEffect(verify, [verify]);
+  const verify = useCallback(() => {
+    setCheck((prev) => ({ state: 'checking', previous: 'view' in prev ? prev.view : prev.state === 'checking' ? prev.previous : null }));
+    request();
+  }, [request]);
+
+  // The first check needs no 'checking' state set: it is the initial one.
+  useEffect(request, [request]);
   return { check, verify };
 }
 

@@ -46,7 +46,7 @@ export function CrlSignForm({ authority: a, onSigned, onError }: { authority: Au
     );
   }
   return (
-    <form className="authority-crl-form" data-testid="authority-crl-form" onSubmit={submit}>
+    <form className="authority-crl-form" data-testid="authority-crl-form" onSubmit={(e) => void submit(e)}>
       <label className="field">
         <span className="field__label">{what}</span>
         <input className="input" type="password" autoComplete="off" data-testid="authority-crl-secret" value={secret} onChange={(e) => setSecret(e.target.value)} autoFocus />

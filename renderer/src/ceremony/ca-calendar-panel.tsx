@@ -16,13 +16,14 @@ export function CaCalendarPanel({ onError }: { onError: (f: ApiFailure) => void 
   const [busy, setBusy] = useState(false);
   const [exported, setExported] = useState<{ path: string; count: number } | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setEvents((await invoke('ceremony.calendar', {})).events);
-    } catch (e) {
-      onError(toFailure(e));
-    }
-  }, [onError]);
+  const load = useCallback(
+    () =>
+      invoke('ceremony.calendar', {}).then(
+        (r) => setEvents(r.events),
+        (e: unknown) => onError(toFailure(e)),
+      ),
+    [onError],
+  );
 
   useEffect(() => {
     void load();

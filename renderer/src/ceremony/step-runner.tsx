@@ -34,7 +34,10 @@ export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onProvid
   const typeBack = typing ? <ShareTypeBackPrompt key={`${typing.step}/${typing.index}`} request={typing} busy={busy} onProvide={onProvideShareText} /> : null;
   const typingRow = typing ? run.steps.findIndex((s) => s.id === typing.step && s.kind === 'script') : -1;
   const prompt = secret ? <SecretPrompt key={secret.id} request={secret} busy={busy} onProvide={onProvideSecret} /> : null;
-  let n = 0;
+  // Script steps are numbered 1, 2, …; the steps the app adds are not.
+  const numbers: (number | null)[] = [];
+  let count = 0;
+  for (const s of run.steps) numbers.push(s.kind === 'script' ? ++count : null);
   return (
     <div className="step-runner" data-testid="ceremony-run" data-phase={run.phase}>
       <div className="step-runner__progress">
@@ -46,12 +49,11 @@ export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onProvid
       <ol className="step-runner__steps">
         {run.steps.map((s, i) => {
           const extra = s.kind !== 'script';
-          if (!extra) n += 1;
           const active = s.state === 'acknowledging' && run.phase === 'running';
           return (
             <li key={s.id} className={`run-step run-step--${s.state}${extra ? ' run-step--extra' : ''}`} data-testid="ceremony-step" data-step={s.id} data-state={s.state} data-kind={s.kind}>
               <div className="run-step__head">
-                <span className="run-step__n">{extra ? '·' : n}</span>
+                <span className="run-step__n">{numbers[i] ?? '·'}</span>
                 <span className="run-step__id mono">{s.id}</span>
                 {extra ? <span className="run-step__extra">{EXTRA_LABEL[s.kind as Exclude<CeremonyStepRunView['kind'], 'script'>]}</span> : null}
                 {s.action ? <span className="run-step__action">action: {s.action}</span> : null}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CeremonyDetailView, CeremonyHashApprovalView, CeremonyPlanView, CeremonyPreflightView, CeremonyRole, CeremonyRunView, CeremonySummaryView } from '../../../preload/api.js';
 import { invoke, subscribe, toFailure, type ApiFailure } from '../api/hallmark.js';
+import { useLatestRef } from '../components/use-latest-ref.js';
 
 export interface CeremonyControl {
   readonly plan: CeremonyPlanView | null;
@@ -11,24 +12,24 @@ export interface CeremonyControl {
   /** the workspace's ceremony register, newest first; null until first read */
   readonly past: readonly CeremonySummaryView[] | null;
   readonly detail: CeremonyDetailView | null;
-  load(scriptPath: string, bindingPath: string): Promise<void>;
-  approve(name: string): Promise<boolean>;
-  checkPreflight(): Promise<void>;
+  readonly load: (scriptPath: string, bindingPath: string) => Promise<void>;
+  readonly approve: (name: string) => Promise<boolean>;
+  readonly checkPreflight: () => Promise<void>;
   /** the main process asks for the output folder in its own dialog, then starts */
-  start(): Promise<void>;
-  acknowledge(step: string, role: CeremonyRole, name: string): Promise<boolean>;
-  provideSecret(requestId: string, secret: string): Promise<boolean>;
+  readonly start: () => Promise<void>;
+  readonly acknowledge: (step: string, role: CeremonyRole, name: string) => Promise<boolean>;
+  readonly provideSecret: (requestId: string, secret: string) => Promise<boolean>;
   /** a custodian's share as typed back from the printed sheet */
-  provideShareText(requestId: string, text: string): Promise<boolean>;
-  abort(reason: string): Promise<void>;
-  reset(): void;
-  refreshPast(): Promise<void>;
-  showPast(id: string | null): Promise<void>;
+  readonly provideShareText: (requestId: string, text: string) => Promise<boolean>;
+  readonly abort: (reason: string) => Promise<void>;
+  readonly reset: () => void;
+  readonly refreshPast: () => Promise<void>;
+  readonly showPast: (id: string | null) => Promise<void>;
   /** continues the interrupted ceremony `id` with the loaded plan (its register's script, a binding typed here) */
-  resume(id: string): Promise<void>;
+  readonly resume: (id: string) => Promise<void>;
   /** closes an interrupted ceremony; what happened to its transcript, or undefined when refused */
-  abortInterrupted(id: string, reason: string): Promise<string | undefined>;
-  noteException(name: string, note: string): Promise<boolean>;
+  readonly abortInterrupted: (id: string, reason: string) => Promise<string | undefined>;
+  readonly noteException: (name: string, note: string) => Promise<boolean>;
 }
 
 /** The Ceremonies screen's state: the loaded plan, who approved its hash, pre-flight, and the live run. */
@@ -40,8 +41,7 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
   const [busy, setBusy] = useState(false);
   const [past, setPast] = useState<CeremonySummaryView[] | null>(null);
   const [detail, setDetail] = useState<CeremonyDetailView | null>(null);
-  const onErrorRef = useRef(onError);
-  onErrorRef.current = onError;
+  const onErrorRef = useLatestRef(onError);
   const runId = useRef<string | null>(null);
   const showRun = useCallback((r: CeremonyRunView) => setRun((prev) => (prev && prev.runId === r.runId && prev.revision > r.revision ? prev : r)), []);
 
@@ -63,7 +63,7 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
       },
       (e: unknown) => onErrorRef.current(toFailure(e)),
     );
-  }, [showRun]);
+  }, [showRun, onErrorRef]);
 
   const call = useCallback(async <T,>(f: () => Promise<T>): Promise<T | undefined> => {
     setBusy(true);
@@ -75,7 +75,7 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     } finally {
       setBusy(false);
     }
-  }, []);
+  }, [onErrorRef]);
 
   const load = useCallback(
     async (scriptPath: string, bindingPath: string) => {
@@ -172,13 +172,14 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     runId.current = null;
   }, []);
 
-  const refreshPast = useCallback(async () => {
-    try {
-      setPast((await invoke('ceremony.list', {})).ceremonies);
-    } catch (e) {
-      onErrorRef.current(toFailure(e));
-    }
-  }, []);
+  const refreshPast = useCallback(
+    () =>
+      invoke('ceremony.list', {}).then(
+        (r) => setPast(r.ceremonies),
+        (e: unknown) => onErrorRef.current(toFailure(e)),
+      ),
+    [onErrorRef],
+  );
 
   const showPast = useCallback(
     async (id: string | null) => {

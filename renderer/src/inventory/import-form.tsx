@@ -56,7 +56,7 @@ export function ImportForm({ onImport, onError }: Props) {
   };
 
   return (
-    <form className="inventory-import" data-testid="inventory-import" onSubmit={submit} aria-label="Import manifests">
+    <form className="inventory-import" data-testid="inventory-import" onSubmit={(e) => void submit(e)} aria-label="Import manifests">
       <FolderDropZone testId="inventory-import-drop" multiple onFolders={addFolders}>
         <button type="button" className="button" data-testid="inventory-import-pick" onClick={pickFolders} disabled={busy}>
           Import folders…

@@ -16,6 +16,10 @@ export function QaDeviceDetail({ detail: d, onClose }: { detail: QaDeviceDetailV
   ];
   if (d.revocation) rows.push(['Revocation', `${d.revocation.reason} at ${d.revocation.revokedAt}`]);
   if (d.rework) rows.push(['Rework', `${d.rework.reason} (${d.rework.revocationReason}) by ${d.rework.operator} at ${d.rework.approvedAt}${d.rework.note ? ` — ${d.rework.note}` : ''}`]);
+  if (d.matter) {
+    rows.push(['Matter VID / PID', `${d.matter.vendorId} / ${d.matter.productId}`], ['PAI SHA-256', d.matter.paiSha256]);
+    rows.push(['SPAKE2+ verifier SHA-256', d.matter.verifierSha256 ?? 'no factory data written'], ['Discriminator', d.matter.discriminator === null ? '—' : String(d.matter.discriminator)]);
+  }
   if (d.lastError) rows.push(['Last error', `${d.lastError.code}${d.lastError.message ? `: ${d.lastError.message}` : ''}`]);
   return (
     <aside className="detail-panel" data-testid="qa-device-detail" aria-label={`Entry ${d.index + 1}: ${d.hardwareSerial}`}>

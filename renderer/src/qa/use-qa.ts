@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
-import type { QaDeviceDetailView, QaReportView } from '../../../preload/api.js';
-import { invoke, toFailure, type ApiFailure } from '../api/hallmark.js';
+import type { QaDeviceDetailView, QaProgressView, QaReportView } from '../../../preload/api.js';
+import { invoke, subscribe, toFailure, type ApiFailure } from '../api/hallmark.js';
 
 export interface QaPaths {
   readonly dir: string;
@@ -30,26 +30,42 @@ export function useQa(onError: (f: ApiFailure) => void) {
   const [running, setRunning] = useState(false);
   const [detail, setDetail] = useState<QaDeviceDetailView | null>(null);
   const [saved, setSaved] = useState<{ path: string; bytes: number } | null>(null);
+  const [progress, setProgress] = useState<QaProgressView | null>(null);
+  const [cancelled, setCancelled] = useState(false);
   const run = useRef(0);
 
   const verify = useCallback(
     async (paths: QaPaths) => {
       const mine = ++run.current;
+      const input = verifyInput(paths);
       setRunning(true);
       setDetail(null);
       setSaved(null);
+      setCancelled(false);
+      setProgress({ dir: input.dir, checked: 0, total: 0 });
+      // The verification runs off the window's process; it tells how far it is as it goes.
+      const stop = subscribe('qa.progress', (p) => {
+        if (mine === run.current && p.dir === input.dir) setProgress(p);
+      });
       try {
-        const r = await invoke('qa.verify', verifyInput(paths));
+        const r = await invoke('qa.verify', input);
         if (mine !== run.current) return;
         setReport(r);
         setVerifiedPaths(paths);
       } catch (e) {
         if (mine === run.current) {
           setReport(null);
-          onError(toFailure(e));
+          const f = toFailure(e);
+          // a cancel the engineer asked for is not an error to report
+          if (f.code === 'OPERATION_CANCELLED') setCancelled(true);
+          else onError(f);
         }
       } finally {
-        if (mine === run.current) setRunning(false);
+        stop();
+        if (mine === run.current) {
+          setRunning(false);
+          setProgress(null);
+        }
       }
     },
     [onError],
@@ -72,6 +88,15 @@ export function useQa(onError: (f: ApiFailure) => void) {
     [report, verifiedPaths, onError],
   );
 
+  /** Stops the verification in flight; its qa.verify then fails with OPERATION_CANCELLED. */
+  const cancel = useCallback(async () => {
+    try {
+      await invoke('qa.cancel', {});
+    } catch (e) {
+      onError(toFailure(e));
+    }
+  }, [onError]);
+
   /** The main process opens its save dialog and writes there; null: cancelled, nothing written. */
   const saveReport = useCallback(
     async () => {
@@ -86,5 +111,5 @@ export function useQa(onError: (f: ApiFailure) => void) {
     [verifiedPaths, onError],
   );
 
-  return { report, running, detail, saved, verify, openDevice, saveReport, closeDevice: () => setDetail(null) };
+  return { report, running, progress, cancelled, detail, saved, verify, cancel, openDevice, saveReport, closeDevice: () => setDetail(null) };
 }

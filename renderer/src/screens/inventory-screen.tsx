@@ -14,6 +14,8 @@ import { STATUSES, type InventoryFilter, type StatusFilter } from '../inventory/
 import { useInventoryBatches } from '../inventory/use-inventory-batches.js';
 import { useInventoryPages } from '../inventory/use-inventory-pages.js';
 import { useInventoryStats } from '../inventory/use-inventory-stats.js';
+import { FleetPanel } from '../inventory/fleet-panel.js';
+import { useInventoryFleet } from '../inventory/use-inventory-fleet.js';
 
 const ROW_HEIGHT = 28;
 /** Typing a serial should not ask the core on every keystroke. */
@@ -25,6 +27,7 @@ export function InventoryScreen() {
   const onError = useCallback((f: ApiFailure) => report('Inventory', f), [report]);
   const { batches, reload: reloadBatches } = useInventoryBatches(onError);
   const { stats, reload: reloadStats } = useInventoryStats(onError);
+  const { fleet, source, reload: reloadFleet } = useInventoryFleet(onError);
   const [text, setText] = useState('');
   const [filter, setFilter] = useState<InventoryFilter>({ text: '', status: '', batch: '' });
   const { cache, showRange, refresh, key } = useInventoryPages(filter, onError);
@@ -41,6 +44,7 @@ export function InventoryScreen() {
         const r = await invoke('inventory.import', req);
         reloadBatches();
         reloadStats();
+        reloadFleet();
         refresh();
         return r.results;
       } catch (e) {
@@ -48,7 +52,7 @@ export function InventoryScreen() {
         return null;
       }
     },
-    [reloadBatches, reloadStats, refresh, onError],
+    [reloadBatches, reloadStats, reloadFleet, refresh, onError],
   );
 
   const openCertificate = useCallback(
@@ -73,12 +77,18 @@ export function InventoryScreen() {
           <span className="count" data-testid="inventory-total" data-total={cache.total ?? ''} aria-live="polite">
             {cache.total === null ? 'Loading…' : `${count.toLocaleString('en-US')} ${filtered ? 'matching ' : ''}certificate${count === 1 ? '' : 's'}`}
           </span>
+          {source ? (
+            <span className="inventory-source" data-testid="inventory-source" data-backend={source.backend} title={source.from === 'workspace' ? 'this workspace\'s own database' : `set by ${source.from === 'environment' ? 'HALLMARK_INVENTORY_DB of the app' : 'the workspace setting inventory.db (hallmark inventory use-db)'}`}>
+              {source.backend === 'postgres' ? `PostgreSQL: ${source.location}` : 'this workspace (SQLite)'}
+            </span>
+          ) : null}
         </div>
         <ImportForm onImport={onImport} onError={onError} />
         <div className="inventory__batches">
           <BatchList batches={batches} selected={filter.batch} onSelect={(batch) => setFilter((f) => ({ ...f, batch }))} />
         </div>
         <BatchStatusChart stats={stats} selected={filter.batch} onSelect={(batch) => setFilter((f) => ({ ...f, batch }))} />
+        <FleetPanel fleet={fleet} />
         <div className="toolbar">
           <div className="filters" role="group" aria-label="Find certificates">
             <label className="field" htmlFor="inventory-search">

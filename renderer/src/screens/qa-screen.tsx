@@ -8,6 +8,7 @@ import { VirtualTable } from '../components/virtual-table.js';
 import { QaCheckList } from '../qa/qa-check-list.js';
 import { QA_DEVICE_COLUMNS } from '../qa/qa-device-columns.js';
 import { QaDeviceDetail } from '../qa/qa-device-detail.js';
+import { QaProgress } from '../qa/qa-progress.js';
 import { verdictOf } from '../qa/qa-verdict.js';
 import { useQa, type QaPaths } from '../qa/use-qa.js';
 
@@ -96,6 +97,12 @@ export function QaScreen() {
             <span className="hint">Or type the paths on this computer.</span>
           </div>
         </form>
+        {qa.running && qa.progress ? <QaProgress progress={qa.progress} onCancel={() => void qa.cancel()} /> : null}
+        {qa.cancelled && !qa.running ? (
+          <p className="hint" data-testid="qa-cancelled">
+            Verification cancelled; nothing was written.
+          </p>
+        ) : null}
       </header>
       <div className="qa__body">
         {r ? (

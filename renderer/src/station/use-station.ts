@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Input } from '../../../preload/api.js';
 import { invoke, subscribe, toFailure, type ApiFailure } from '../api/hallmark.js';
+import { useLatestRef } from '../components/use-latest-ref.js';
 import { applyEvent, EMPTY_VIEW, reconcile, type StationViewState } from './station-view-state.js';
 
 /** Events keep tiles live; the snapshot catches anything missed (a dropped event, another window). */
@@ -9,27 +10,25 @@ const RECONCILE_MS = 2000;
 export interface StationControl {
   readonly view: StationViewState;
   readonly busy: boolean;
-  start(req: Input<'station.start'>): Promise<boolean>;
-  stop(operator: string): Promise<void>;
-  refresh(): void;
+  readonly start: (req: Input<'station.start'>) => Promise<boolean>;
+  readonly stop: (operator: string) => Promise<void>;
+  readonly refresh: () => void;
 }
 
 export function useStation(shownBatch: string | null, onError: (f: ApiFailure) => void): StationControl {
   const [view, setView] = useState<StationViewState>(EMPTY_VIEW);
   const [busy, setBusy] = useState(false);
-  const shown = useRef(shownBatch);
-  shown.current = shownBatch;
-  const onErrorRef = useRef(onError);
-  onErrorRef.current = onError;
+  const shownRef = useLatestRef(shownBatch);
+  const onErrorRef = useLatestRef(onError);
   const pollFailed = useRef(false);
 
   const refresh = useCallback(() => {
-    const batchId = shown.current;
+    const batchId = shownRef.current;
     invoke('station.status', batchId === null ? {} : { batchId }).then(
       (status) => {
         pollFailed.current = false;
         // A snapshot for a batch no longer on screen would show the wrong counters.
-        if (shown.current === batchId) setView((prev) => reconcile(prev, status));
+        if (shownRef.current === batchId) setView((prev) => reconcile(prev, status));
       },
       (e: unknown) => {
         // Report a failing poll once, not every tick.
@@ -37,9 +36,9 @@ export function useStation(shownBatch: string | null, onError: (f: ApiFailure) =
         pollFailed.current = true;
       },
     );
-  }, []);
+  }, [onErrorRef, shownRef]);
 
-  useEffect(() => subscribe('station.event', (e) => setView((prev) => applyEvent(prev, e, shown.current))), []);
+  useEffect(() => subscribe('station.event', (e) => setView((prev) => applyEvent(prev, e, shownRef.current))), [shownRef]);
 
   useEffect(() => {
     refresh();
@@ -63,7 +62,7 @@ export function useStation(shownBatch: string | null, onError: (f: ApiFailure) =
     } finally {
       setBusy(false);
     }
-  }, []);
+  }, [onErrorRef]);
 
   const stop = useCallback(async (operator: string) => {
     try {
@@ -72,7 +71,7 @@ export function useStation(shownBatch: string | null, onError: (f: ApiFailure) =
     } catch (e) {
       onErrorRef.current(toFailure(e));
     }
-  }, []);
+  }, [onErrorRef]);
 
   return { view, busy, start, stop, refresh };
 }

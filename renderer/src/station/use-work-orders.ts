@@ -1,25 +1,25 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Input, StationBatchView } from '../../../preload/api.js';
 import { invoke, toFailure, type ApiFailure } from '../api/hallmark.js';
+import { useLatestRef } from '../components/use-latest-ref.js';
 
 export interface WorkOrders {
   readonly batches: readonly StationBatchView[] | null;
-  reload(): void;
-  create(req: Input<'station.createBatch'>): Promise<StationBatchView | null>;
+  readonly reload: () => void;
+  readonly create: (req: Input<'station.createBatch'>) => Promise<StationBatchView | null>;
 }
 
 /** The open work orders, for the picker. */
 export function useWorkOrders(onError: (f: ApiFailure) => void): WorkOrders {
   const [batches, setBatches] = useState<StationBatchView[] | null>(null);
-  const onErrorRef = useRef(onError);
-  onErrorRef.current = onError;
+  const onErrorRef = useLatestRef(onError);
 
   const reload = useCallback(() => {
     invoke('station.batches', {}).then(
       (r) => setBatches(r.batches),
       (e: unknown) => onErrorRef.current(toFailure(e)),
     );
-  }, []);
+  }, [onErrorRef]);
   useEffect(reload, [reload]);
 
   const create = useCallback(
@@ -33,7 +33,7 @@ export function useWorkOrders(onError: (f: ApiFailure) => void): WorkOrders {
         return null;
       }
     },
-    [reload],
+    [reload, onErrorRef],
   );
   return { batches, reload, create };
 }

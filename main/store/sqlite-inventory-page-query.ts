@@ -1,17 +1,10 @@
-import type { InventoryRowView } from '../../preload/api.js';
-import type { InventoryStatus } from '../store/inventory-repository.js';
-import type { Workspace } from '../store/workspace.js';
-import { databaseVersion, pageIndex, seek } from './inventory-page-index.js';
-import { inventoryStats } from './inventory-stats-query.js';
+import type { InventoryStatus } from './inventory-repository.js';
+import type { InventoryPageQuery, InventoryPageRow } from './inventory-store.js';
+import type { Workspace } from './workspace.js';
+import { databaseVersion, pageIndex, seek } from './sqlite-inventory-page-index.js';
+import { inventoryStats } from './sqlite-inventory-stats.js';
 
-export interface InventoryPageQuery {
-  readonly offset: number;
-  readonly limit: number;
-  readonly serial?: string | undefined;
-  readonly fingerprint?: string | undefined;
-  readonly batch?: string | undefined;
-  readonly status?: InventoryStatus | undefined;
-}
+export type { InventoryPageQuery };
 
 const ROW_COLUMNS = 'id, hardware_serial, model, status, certificate_serial, certificate_sha256, batch_id, issued_at';
 
@@ -27,7 +20,7 @@ const ROW_COLUMNS = 'id, hardware_serial, model, status, certificate_serial, cer
  * InventoryRepository's search, including demoting status when a more selective key is
  * given.
  */
-export function inventoryPage(ws: Workspace, q: InventoryPageQuery): { total: number; rows: InventoryRowView[] } {
+export function inventoryPage(ws: Workspace, q: InventoryPageQuery): { total: number; rows: InventoryPageRow[] } {
   const { clause, args } = filterClause(q);
   return ws.db.transaction(() => {
     // One read transaction: the version, the index, the total and the page see the same snapshot.
@@ -43,7 +36,7 @@ export function inventoryPage(ws: Workspace, q: InventoryPageQuery): { total: nu
 
 type PageRow = { id: number; hardware_serial: string; model: string; status: InventoryStatus; certificate_serial: string; certificate_sha256: string; batch_id: string; issued_at: string };
 
-function toView(r: PageRow): InventoryRowView {
+function toView(r: PageRow): InventoryPageRow {
   return {
     id: r.id,
     hardwareSerial: r.hardware_serial,

@@ -1,4 +1,4 @@
-import type { Workspace } from '../store/workspace.js';
+import type { Workspace } from './workspace.js';
 
 /** One checkpoint per this many rows: a page skips fewer than this many index entries. */
 export const CHECKPOINT_STRIDE = 1000;

@@ -1,8 +1,8 @@
-import type { InventoryStatsBatchView } from '../../preload/api.js';
-import type { Workspace } from '../store/workspace.js';
-import { databaseVersion } from './inventory-page-index.js';
+import type { ManifestStatusCounts } from './inventory-store.js';
+import type { Workspace } from './workspace.js';
+import { databaseVersion } from './sqlite-inventory-page-index.js';
 
-const cache = new WeakMap<Workspace, { version: string; batches: InventoryStatsBatchView[] }>();
+const cache = new WeakMap<Workspace, { version: string; batches: ManifestStatusCounts[] }>();
 
 /**
  * Certificates per imported manifest by their status now, oldest import first (the
@@ -12,7 +12,7 @@ const cache = new WeakMap<Workspace, { version: string; batches: InventoryStatsB
  * only move between these four statuses, so the sum is exact. Cached until the database
  * changes.
  */
-export function inventoryStats(ws: Workspace): InventoryStatsBatchView[] {
+export function inventoryStats(ws: Workspace): ManifestStatusCounts[] {
   return ws.db.transaction(() => {
     const version = databaseVersion(ws);
     const hit = cache.get(ws);
@@ -29,7 +29,7 @@ export function inventoryStats(ws: Workspace): InventoryStatsBatchView[] {
     const manifests = ws.db
       .prepare('SELECT sha256, batch_id, model, station_id, sequence, added, signed_at, imported_at FROM inventory_manifests ORDER BY imported_at, station_id, sequence')
       .all() as { sha256: string; batch_id: string; model: string; station_id: string; sequence: number; added: number; signed_at: string | null; imported_at: string }[];
-    const batches = manifests.map((m): InventoryStatsBatchView => {
+    const batches = manifests.map((m): ManifestStatusCounts => {
       const c = counts.get(m.sha256) ?? { failed: 0, superseded: 0, revoked: 0 };
       return {
         manifestSha256: m.sha256,
