@@ -22,6 +22,10 @@ export default defineConfig({
           hookTimeout: 90_000,
           // One Chromium at a time on a 2-core machine.
           fileParallelism: false,
+          // Verification runs on a worker; from TypeScript sources (the test host) that worker
+          // loads through tsx, which takes 1-3 s on a loaded 2-core machine before the first
+          // verdict. The packaged app's worker is bundled JS (main/workers/worker-script.ts).
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],

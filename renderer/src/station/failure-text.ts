@@ -53,6 +53,10 @@ export const FAILURE_TEXT: Readonly<Record<string, FailureText>> = {
   LINK_GARBAGE: { reason: 'The cable or port gave garbled data.', action: 'Check the cable and the fixture contacts, then start the port again.' },
   LINK_LINE_TOO_LONG: { reason: 'The cable or port gave garbled data.', action: 'Check the cable and the fixture contacts, then start the port again.' },
   LINK_OPEN_FAILED: { reason: 'The station could not open this port.', action: 'Check that the fixture is plugged in, then pick the port again.' },
+  // Matter work orders
+  MATTER_NOT_SUPPORTED: { reason: 'This device’s firmware has no Matter mode, and this is a Matter work order.', action: 'Flash the Matter firmware, then run the device again.' },
+  MATTER_READBACK_MISMATCH: { reason: 'The device stored other Matter factory data than it was sent.', action: SEND_TO_REPAIR },
+  MATTER_LABEL_WRITE_FAILED: { reason: 'The station could not write this device’s Matter label sheet.', action: 'Check the label output folder, then run the device again (it gets fresh factory data).' },
   // the station itself
   STATION_STOPPED: { reason: 'The station was stopped before this device got its certificate.', action: 'Leave the device in place and start again.' },
   STORE_WRITE_FAILED: { reason: 'The station could not save its records.', action: 'Stop the line and call the supervisor: the disk may be full.' },
