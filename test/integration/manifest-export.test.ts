@@ -62,7 +62,7 @@ function openssl(args: string[]) {
 describe('manifest export', () => {
   it('writes manifest.json with every entry, chained by sequence, recorded and audited', () => {
     const doc = docOf(dir1);
-    expect(doc).toMatchObject({ format: 'hallmark-batch-manifest', formatVersion: 2, sequence: 1, previousManifestSha256: null, workOrder: { id: 'WO-M1', model: 'SIM1', planned: 7, quantity: 5 } });
+    expect(doc).toMatchObject({ format: 'hallmark-batch-manifest', formatVersion: 3, sequence: 1, previousManifestSha256: null, workOrder: { id: 'WO-M1', model: 'SIM1', planned: 7, quantity: 5 } });
     expect(doc.counters).toEqual({ planned: 7, quantity: 5, issued: 6, devicesIssued: 5, confirmed: 5, failed: 1, reworked: 1, refused: 0 });
     expect(doc.devices.map((d) => `${d.hardwareSerial}:${d.status}`)).toEqual([
       'HM-SIM1-0001:confirmed',

@@ -6,8 +6,13 @@
  */
 
 export const MANIFEST_FORMAT = 'hallmark-batch-manifest';
-/** 2 adds each certificate's `request` (its CSR's SHA-256 and the CSR allowances it needed); verifiers read 1 and 2. */
-export const MANIFEST_FORMAT_VERSION = 2;
+/**
+ * 2 adds each certificate's `request` (its CSR's SHA-256 and the CSR allowances it needed);
+ * 3 adds `auditCheckpoint` and the Matter members (`workOrder.policy.matter`, each entry's
+ * `matter`). Verifiers read 1 to 3. Bumped so that a verifier of an older version refuses a
+ * newer manifest by its version, not by a member it has never heard of.
+ */
+export const MANIFEST_FORMAT_VERSION = 3;
 
 /** What became of one certificate (or, with `certificate: null`, of a device that never got one). */
 export type DeviceEntryStatus = 'confirmed' | 'failed' | 'superseded' | 'revoked';

@@ -47,7 +47,7 @@ export const deviceEntrySchema = z.strictObject({
  */
 export const manifestSchema = z.strictObject({
   format: z.literal(MANIFEST_FORMAT),
-  formatVersion: z.union([z.literal(1), z.literal(2)]),
+  formatVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   sequence: z.number().int().positive(),
   previousManifestSha256: hex64.nullable(),
   station: z.strictObject({ workspaceId: z.string() }),
@@ -104,9 +104,25 @@ export type ManifestShape = { readonly ok: true; readonly document: ManifestDocu
 export function validateManifest(parsed: unknown): ManifestShape {
   if (manifestHeaderSchema.safeParse(parsed).success) {
     const devices = (parsed as { devices: unknown[] }).devices;
-    if (devices.every((e) => deviceEntrySchema.safeParse(e).success)) return { ok: true, document: parsed as ManifestDocument };
+    if (devices.every((e) => deviceEntrySchema.safeParse(e).success)) {
+      const late = membersNewerThan(parsed as ManifestDocument);
+      if (late.length > 0) return { ok: false, issues: late };
+      return { ok: true, document: parsed as ManifestDocument };
+    }
   }
   const r = manifestSchema.safeParse(parsed);
   if (r.success) return { ok: true, document: r.data as ManifestDocument };
   return { ok: false, issues: r.error.issues.map((i) => issueText(i, manifestSchema, parsed)) };
+}
+
+/** Members a document uses that its own formatVersion does not have (a version-2 manifest with a checkpoint is not one any writer made). */
+function membersNewerThan(doc: ManifestDocument): string[] {
+  if (doc.formatVersion >= 3) return [];
+  const issues: string[] = [];
+  const v = `format version ${doc.formatVersion}`;
+  if (doc.auditCheckpoint !== undefined) issues.push(`auditCheckpoint: new in format version 3, but the manifest says ${v}`);
+  if (doc.workOrder.policy.matter !== undefined) issues.push(`workOrder.policy.matter: new in format version 3, but the manifest says ${v}`);
+  const i = doc.devices.findIndex((e) => e.matter !== undefined);
+  if (i >= 0) issues.push(`devices[${i}].matter: new in format version 3, but the manifest says ${v}`);
+  return issues;
 }
