@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueFromCsr } from '../../main/ca/issue-from-csr.js';
@@ -109,7 +111,7 @@ describe('the Hallmark protocol between the station driver and a simulated devic
     ['ecdsa-p384', 'p384'],
     ['rsa-2048', 'rsa2048'],
   ] as const)('works with a %s device key, paced at a baud rate (an RSA CSR spans several +CSR chunks)', async (algorithm, wire) => {
-    const sim = await startSimulator({ dir: tmp.path, count: 1, protocol: 'hallmark', timing: FAST_TIMING, baudRate: 460_800, keyAlgorithm: algorithm });
+    const sim = await startSimulator({ dir: mkdtempSync(join(tmp.path, 'sim-')), count: 1, protocol: 'hallmark', timing: FAST_TIMING, baudRate: 460_800, keyAlgorithm: algorithm });
     simulators.push(sim);
     const link = await openSerialLineLink(sim.devices[0]!.path, { baudRate: 460_800 });
     links.push(link);

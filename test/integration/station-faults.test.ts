@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_NRF91_MODEL } from '../../main/devices/nrf91/nrf91-personality.js';
 import { parseFaultSpec } from '../../main/devices/simulator/fault-spec.js';
@@ -29,7 +31,7 @@ afterAll(async () => {
 });
 
 async function simulate(options: Omit<SimulatorOptions, 'dir'>): Promise<RunningSimulator> {
-  const sim = await startSimulator({ dir: tmp.path, baudRate: 0, seed: 7, timing: { keygenMinMs: 20, keygenMaxMs: 80, stallMs: 1200 }, ...options });
+  const sim = await startSimulator({ dir: mkdtempSync(join(tmp.path, 'sim-')), baudRate: 0, seed: 7, timing: { keygenMinMs: 20, keygenMaxMs: 80, stallMs: 1200 }, ...options });
   simulators.push(sim);
   return sim;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../main/devices/simulator/simulator.js';
@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 async function simulate(count: number, faults: string[], serialStart = 1): Promise<RunningSimulator> {
-  const sim = await startSimulator({ dir: tmp.path, count, protocol: 'hallmark', faults: faults.map(parseFaultSpec), timing: FAST, baudRate: 0, seed: 3, serialStart, bogusSerial: 'HM-SIM1-0999' });
+  const sim = await startSimulator({ dir: mkdtempSync(join(tmp.path, 'sim-')), count, protocol: 'hallmark', faults: faults.map(parseFaultSpec), timing: FAST, baudRate: 0, seed: 3, serialStart, bogusSerial: 'HM-SIM1-0999' });
   simulators.push(sim);
   return sim;
 }
@@ -119,7 +119,7 @@ describe('hallmark station run', () => {
     const ws = Workspace.open(home, 'test');
     try {
       makeBatch(ws, 'WO-STOP', 'HM-SIM1-0201..HM-SIM1-0204', 4);
-      const sim = await startSimulator({ dir: tmp.path, count: 4, protocol: 'hallmark', timing: { keygenMinMs: 10, keygenMaxMs: 400, stallMs: 1000 }, baudRate: 0, seed: 5, serialStart: 201 });
+      const sim = await startSimulator({ dir: mkdtempSync(join(tmp.path, 'sim-')), count: 4, protocol: 'hallmark', timing: { keygenMinMs: 10, keygenMaxMs: 400, stallMs: 1000 }, baudRate: 0, seed: 5, serialStart: 201 });
       simulators.push(sim);
       const caKey = await openSoftwareKey(new KeyRepository(ws).get('mfg-key'), { passphrase: TEST_PASSPHRASE, keysDir: ws.info().keysPath });
       const run = startStation({ workspace: ws, batchId: 'WO-STOP', ports: sim.devices.map((d) => d.path), caKey, actor: 'tech-ben', stepTimeoutMs: 3000 });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeviceError } from '../device-errors.js';
 
@@ -38,9 +38,16 @@ function installExitHook(): void {
   });
 }
 
-function linkTarget(path: string): string | null {
+/**
+ * Which symlink sits at `path`: its inode and change time, not its target. PTY numbers are
+ * recycled at once, so a pair made under the same name right after this one's socat exited
+ * can point at the very same /dev/pts/N; comparing targets once made a late dispose remove
+ * that new pair's links (a test then saw LINK_OPEN_FAILED).
+ */
+function linkIdentity(path: string): string | null {
   try {
-    return readlinkSync(path);
+    const st = lstatSync(path, { bigint: true });
+    return st.isSymbolicLink() ? `${st.dev}:${st.ino}:${st.ctimeNs}` : null;
   } catch {
     return null;
   }
@@ -75,7 +82,7 @@ export async function createPtyPair(dir: string, name: string, options: { readyT
     live.delete(child);
   });
 
-  /** the PTY each link of this pair points to, once both exist */
+  /** the identity of each link of this pair (linkIdentity), once both exist */
   const targets = new Map<string, string | null>();
   const dispose = async (): Promise<void> => {
     if (!exited) {
@@ -86,24 +93,25 @@ export async function createPtyPair(dir: string, name: string, options: { readyT
     }
     // Only our own links: a device re-plugged under the same name may already have a new
     // socat whose links sit at these paths, and removing those would unplug it.
-    for (const [p, target] of targets) if (linkTarget(p) === target) rmSync(p, { force: true });
+    for (const [p, id] of targets) if (id !== null && linkIdentity(p) === id) rmSync(p, { force: true });
   };
 
   // socat announces its PTYs on stderr, but the links are what we use: wait for both.
   const deadline = Date.now() + (options.readyTimeoutMs ?? 5000);
   while (!(existsSync(devicePath) && existsSync(stationPath))) {
     if (spawnError !== undefined || exited || Date.now() > deadline) {
+      // Said before dispose(), which makes `exited` true: a timeout is not socat's exit.
+      const why = spawnError?.message ?? (exited ? `socat exited: ${stderr.trim()}` : `socat did not create the PTY links within ${options.readyTimeoutMs ?? 5000} ms`);
       // Whatever this socat managed to link is its own: removed with it.
-      for (const p of [devicePath, stationPath]) targets.set(p, linkTarget(p));
+      for (const p of [devicePath, stationPath]) targets.set(p, linkIdentity(p));
       await dispose();
-      const why = spawnError?.message ?? (exited ? `socat exited: ${stderr.trim()}` : 'socat did not create the PTY links in time');
       throw new DeviceError('LINK_OPEN_FAILED', `cannot create a PTY pair in ${dir}: ${why}`, { dir, name });
     }
     await new Promise((r) => setTimeout(r, 10));
   }
 
-  targets.set(devicePath, linkTarget(devicePath));
-  targets.set(stationPath, linkTarget(stationPath));
+  targets.set(devicePath, linkIdentity(devicePath));
+  targets.set(stationPath, linkIdentity(stationPath));
   return {
     devicePath,
     stationPath,
