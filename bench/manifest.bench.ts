@@ -56,7 +56,7 @@ const setupRaw = async () => {
 };
 const opensslVerify = () => {
   const r = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(f.dir, 'manifest.json.p7s'), '-content', join(f.dir, 'manifest.json'), '-CAfile', f.m.rootPem, '-purpose', 'any', '-out', '/dev/null']);
-  if (r.status !== 0) throw new Error(`openssl cms -verify failed: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`openssl cms -verify failed: ${r.stderr.toString()}`);
 };
 const verifyOptions = () => ({ anchors: readTrustAnchors(readFileSync(f.m.rootPem)), plan: f.plan });
 const failures = (r: { checks: readonly { status: string; name: string; details: readonly string[] }[] }) =>

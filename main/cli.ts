@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from './app-version.js';
+import { catalogueEntry } from './errors/error-catalogue.js';
 import { isHallmarkError } from './errors/hallmark-error.js';
 import { CliContext, type CliIo, type GlobalOptions } from './cli/cli-context.js';
 import { recordCliRefusal } from './cli/record-refusal.js';
@@ -102,6 +103,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     if (isHallmarkError(e)) {
       recordCliRefusal(e, command, getContext());
       io.err(`error: ${e.code}: ${e.message}\n`);
+      const remedy = io.errIsTerminal === true ? catalogueEntry(e.code)?.remedy : undefined;
+      if (remedy !== undefined) io.err(`hint: ${remedy}\n`);
       if (debug && e.stack) io.err(`${e.stack}\n`);
       return e.kind === 'check' ? EXIT_CHECK_FAILED : EXIT_USAGE;
     }
@@ -123,5 +126,6 @@ function defaultIo(): CliIo {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     env: process.env,
+    errIsTerminal: process.stderr.isTTY === true,
   };
 }

@@ -62,4 +62,8 @@ app.whenReady().then(() => {
       app.quit();
     });
   });
+}).catch((e: unknown) => {
+  // A failure while the window is being set up ends the app saying so, not as an unhandled rejection behind no window.
+  dialog.showErrorBox('Hallmark could not start', e instanceof Error ? e.message : String(e));
+  app.exit(2);
 });

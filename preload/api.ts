@@ -12,6 +12,11 @@ import type { CertificateDescriptionView } from './api-certificate.js';
 export type { AlgorithmWordsView, CertificateDescriptionView, ExtensionDescriptionView } from './api-certificate.js';
 import { authoritiesInputSchemas, type AuthoritiesOutputs } from './api-authorities.js';
 export type { AuthorityCrlView, AuthorityKeyView, AuthorityView } from './api-authorities.js';
+import { inventoryHealthInputSchemas, type InventoryHealthOutputs } from './api-inventory-health.js';
+export type { InventoryHealthView, ReconcileReportView, ReconcileUnlistedView } from './api-inventory-health.js';
+export { RECONCILE_MAX_LISTED } from './api-inventory-health.js';
+import { operatorsInputSchemas, type OperatorsOutputs } from './api-operators.js';
+export type { OperatorSessionView, OperatorStatusView } from './api-operators.js';
 
 const auditName = z.string().min(1).max(200);
 
@@ -22,16 +27,18 @@ const operatorName = z
   .string()
   .max(100)
   .refine((s) => s.trim().length > 0, 'the operator name is required')
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 const batchId = z.string().min(1).max(64);
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
 /** a ceremony participant's name as the script spells it (ceremony-script-schema.ts) */
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const participantName = z.string().min(1).max(64).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
 const ceremonyIdent = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/);
 const ceremonyRole = z.enum(['administrator', 'custodians', 'witnesses']);
 const inventoryStatus = z.enum(['confirmed', 'failed', 'superseded', 'revoked']);
 /** what a native folder dialog is opened for: the face titles it, the core never sees a window */
-const folderPurpose = z.enum(['manifest', 'previous-manifest', 'manifest-import']);
+const folderPurpose = z.enum(['manifest', 'previous-manifest', 'manifest-import', 'registry-export']);
 export type FolderPurpose = z.infer<typeof folderPurpose>;
 
 /**
@@ -67,18 +74,20 @@ export const inputSchemas = {
       z.strictObject({ kind: z.literal('csv'), path: filePath }),
     ]),
     id: batchId.optional(),
-    operator: operatorName,
+    /** typed: only while the workspace has no accounts; with accounts the signed-in one is recorded */
+    operator: operatorName.optional(),
   }),
   'station.ports': z.strictObject({}),
   'station.start': z.strictObject({
     batchId,
     ports: z.array(filePath).min(1).max(64),
-    operator: operatorName,
+    /** typed: only while the workspace has no accounts; with accounts the signed-in one is recorded */
+    operator: operatorName.optional(),
     unlock: caUnlock,
     /** the workspace's audit key, when given: checkpoints during the run and at its stop (docs/audit.md) */
     auditUnlock: caUnlock.optional(),
   }),
-  'station.stop': z.strictObject({ operator: operatorName }),
+  'station.stop': z.strictObject({ operator: operatorName.optional() }),
   /** the run's batch, or `batchId`'s counters when no run is on it */
   'station.status': z.strictObject({ batchId: batchId.optional() }),
   /** `dir` typed, from dialog.openFolder or from a drop (dialog.droppedFolders); the others typed */
@@ -93,7 +102,8 @@ export const inputSchemas = {
   'qa.saveReport': z.strictObject({ dir: filePath, trustPem: filePath, planCsv: filePath.optional(), previousDir: filePath.optional(), out: filePath.optional() }),
   /** stops every qa.verify / qa.saveReport verification in flight: each fails with OPERATION_CANCELLED */
   'qa.cancel': z.strictObject({}),
-  'inventory.import': z.strictObject({ dirs: z.array(filePath).min(1).max(64), trustPem: filePath, operator: operatorName }),
+  /** `operator` typed: only while the workspace has no accounts; with accounts the signed-in one is recorded */
+  'inventory.import': z.strictObject({ dirs: z.array(filePath).min(1).max(64), trustPem: filePath, operator: operatorName.optional() }),
   'inventory.batches': z.strictObject({}),
   'inventory.search': z.strictObject({
     offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
@@ -145,7 +155,14 @@ export const inputSchemas = {
   'ceremony.list': z.strictObject({}),
   'ceremony.show': z.strictObject({ id: z.string().uuid() }),
   /** the person typed their own name; it must be the participant the step waits for */
-  'ceremony.acknowledge': z.strictObject({ runId: z.string().uuid(), step: ceremonyIdent, role: ceremonyRole, name: participantName }),
+  'ceremony.acknowledge': z.strictObject({
+    runId: z.string().uuid(),
+    step: ceremonyIdent,
+    role: ceremonyRole,
+    name: participantName,
+    /** a custodian's own passphrase or PIN, once the workspace has accounts (docs/operators.md): checked and dropped, never stored */
+    credential: z.string().min(1).max(1024).optional(),
+  }),
   'ceremony.abort': z.strictObject({ runId: z.string().uuid(), reason: z.string().trim().min(1).max(500) }),
   'ceremony.status': z.strictObject({}),
   /**
@@ -177,6 +194,8 @@ export const inputSchemas = {
    */
   'dialog.droppedFolders': z.strictObject({ paths: z.array(filePath).min(1).max(64) }),
   ...authoritiesInputSchemas,
+  ...inventoryHealthInputSchemas,
+  ...operatorsInputSchemas,
 } as const;
 
 export type OperationName = keyof typeof inputSchemas;
@@ -342,7 +361,7 @@ export interface StationStatusView {
   recent: StationLogEntryView[];
 }
 
-export interface Outputs extends AuthoritiesOutputs {
+export interface Outputs extends AuthoritiesOutputs, InventoryHealthOutputs, OperatorsOutputs {
   'workspace.info': WorkspaceInfoView;
   'audit.query': { total: number; entries: AuditEntryView[] };
   'audit.facets': { actions: string[]; actors: string[] };

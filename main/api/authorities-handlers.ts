@@ -11,6 +11,12 @@ import type { Workspace } from '../store/workspace.js';
 import { listAuthorities } from './authorities-view.js';
 import { OUTPUT_EXTENSIONS, type SaveFilePicker } from './dialog-handlers.js';
 import { caKeyUnlock } from './station-unlock.js';
+import { actingCallerOf, type ActingCallerOf } from './acting-caller.js';
+import { OperatorSessions } from '../operators/operator-sessions.js';
+import type { OperatorRole } from '../operators/operator-roles.js';
+
+/** Who may sign a CRL from the Authorities screen once the workspace has accounts (docs/operators.md). */
+export const CRL_SIGNER_ROLES: readonly OperatorRole[] = ['ca-admin', 'custodian'];
 
 type AuthoritiesOp = Extract<OperationName, `authorities.${string}`>;
 export type AuthoritiesHandlers = { [Op in AuthoritiesOp]: (input: Input<Op>, caller?: unknown) => Output<Op> | Promise<Output<Op>> };
@@ -21,10 +27,13 @@ export interface AuthoritiesPorts {
   readonly env?: NodeJS.ProcessEnv;
   /** the clock the CRL states and validity bars are judged by (tests) */
   readonly now?: () => Date;
+  /** who the caller's window acts as (core-api.ts); without it nobody is signed in, so a workspace with accounts refuses */
+  readonly acting?: ActingCallerOf;
 }
 
 export function createAuthoritiesHandlers(ws: Workspace, ports: AuthoritiesPorts): AuthoritiesHandlers {
   const now = ports.now ?? (() => new Date());
+  const acting = ports.acting ?? actingCallerOf(ws, new OperatorSessions());
   return {
     'authorities.list': async () => {
       const at = now();
@@ -34,6 +43,7 @@ export function createAuthoritiesHandlers(ws: Workspace, ports: AuthoritiesPorts
     'authorities.export': async (req, caller) => {
       if (req.path !== undefined) refuseRendererPath('path', 'an exported certificate');
       if (req.what === 'chain' && req.format === 'der') throw new HallmarkError('EXPORT_CHAIN_NOT_DER', 'a chain is exported as PEM: DER holds one certificate');
+      const by = acting(caller, { action: 'export a certificate', untypedName: 'app' });
       const { name, ders } = certificatesOf(ws, req.id, req.what);
       const purpose = req.format === 'pem' ? 'authority-pem' : 'authority-der';
       const extension = OUTPUT_EXTENSIONS[purpose];
@@ -49,11 +59,13 @@ export function createAuthoritiesHandlers(ws: Workspace, ports: AuthoritiesPorts
         }
         throw e;
       }
-      ws.audit.append({ actor: 'app', action: 'certificate.exported', subject: req.id, details: { what: req.what, format: req.format, path: target, bytes: bytes.length } });
+      ws.audit.append({ actor: by.name, action: 'certificate.exported', subject: req.id, details: { what: req.what, format: req.format, path: target, bytes: bytes.length } });
       return { path: target, bytes: bytes.length };
     },
 
-    'authorities.signCrl': async (req) => {
+    'authorities.signCrl': async (req, caller) => {
+      // Before the key is opened: a refusal unlocks nothing.
+      const by = acting(caller, { action: 'sign a CRL', untypedName: 'app', anyOf: CRL_SIGNER_ROLES });
       const ca = loadCa(ws, req.ca);
       if (ca.key.store === 'shares') {
         throw new HallmarkError('CRL_NEEDS_CEREMONY', `the key of CA "${req.ca}" is split into custodian shares: sign its CRL at a CRL ceremony (Ceremonies, kind crl)`);
@@ -62,7 +74,7 @@ export function createAuthoritiesHandlers(ws: Workspace, ports: AuthoritiesPorts
       const key = await openSigningKey(ca.key, unlock);
       let crlNumber: number;
       try {
-        ({ crlNumber } = await issueCrl(ws, { ca: req.ca, caKey: key, nextUpdateDays: req.nextUpdateDays, actor: 'app', thisUpdate: now() }));
+        ({ crlNumber } = await issueCrl(ws, { ca: req.ca, caKey: key, nextUpdateDays: req.nextUpdateDays, actor: by.name, thisUpdate: now() }));
       } finally {
         key.close();
       }

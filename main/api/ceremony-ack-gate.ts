@@ -41,8 +41,23 @@ export class AckGate {
     },
   };
 
+  /** Refuses as acknowledge() would, without recording: checked before a custodian's credential is. */
+  expects(stepId: string, role: CeremonyRole, typed: string): void {
+    this.#awaited(stepId, role, typed);
+  }
+
   /** The typed name must be exactly a participant this step still waits for in that role. */
   acknowledge(stepId: string, role: CeremonyRole, typed: string): void {
+    const { p, ack } = this.#awaited(stepId, role, typed);
+    ack.time = new Date().toISOString();
+    this.hooks.acknowledged(stepId, p.acks);
+    if (p.acks.every((a) => a.time !== null)) {
+      this.#pending = null;
+      p.resolve(p.acks.map((a) => ({ step: stepId, role: a.role, name: a.name, time: a.time!, via: 'app' })));
+    }
+  }
+
+  #awaited(stepId: string, role: CeremonyRole, typed: string): { p: Pending; ack: CeremonyAckView } {
     const p = this.#pending;
     if (!p || p.step !== stepId) throw new HallmarkError('CEREMONY_ACK_INVALID', `the ceremony is not waiting for acknowledgments of step "${stepId}"`, 'input');
     const name = typed.trim();
@@ -52,12 +67,7 @@ export class AckGate {
       throw new HallmarkError('CEREMONY_ACK_INVALID', `"${name}" is not one of the ${role} of this ceremony (${want.join(', ') || 'none needed for this step'}); type your name exactly as the script spells it`, 'input');
     }
     if (ack.time !== null) throw new HallmarkError('CEREMONY_ACK_INVALID', `${role} ${name} already acknowledged step "${stepId}" at ${ack.time}`, 'input');
-    ack.time = new Date().toISOString();
-    this.hooks.acknowledged(stepId, p.acks);
-    if (p.acks.every((a) => a.time !== null)) {
-      this.#pending = null;
-      p.resolve(p.acks.map((a) => ({ step: stepId, role: a.role, name: a.name, time: a.time!, via: 'app' })));
-    }
+    return { p, ack };
   }
 
   /** Stops the ceremony at the step waiting now, or at the next one if an action is running. */

@@ -11,6 +11,7 @@ import { checkPkcs11Module, type Pkcs11ModuleAllowList } from '../keys/pkcs11/pk
 import { pkcs11ModulesAllowed } from '../store/settings-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { AckGate } from './ceremony-ack-gate.js';
+import { checkCustodianAcknowledgment } from './ceremony-custodian-ack.js';
 import { readBinding, readScript } from './ceremony-plan.js';
 import { abortInterrupted, interruptedRow } from './ceremony-register.js';
 import { resultView } from './ceremony-result.js';
@@ -171,8 +172,12 @@ export class CeremonySession {
     return state.snapshot();
   }
 
-  acknowledge(req: Input<'ceremony.acknowledge'>): CeremonyRunView {
+  async acknowledge(req: Input<'ceremony.acknowledge'>): Promise<CeremonyRunView> {
     const { state, gate } = this.current(req.runId);
+    if (!state.running) throw new HallmarkError('CEREMONY_FINISHED', `ceremony "${state.view.name}" has ${state.view.phase}`, 'input');
+    // The step must wait for this person before their credential is checked (a wrong row costs no attempt).
+    gate.expects(req.step, req.role, req.name);
+    await checkCustodianAcknowledgment(this.ws, req);
     if (!state.running) throw new HallmarkError('CEREMONY_FINISHED', `ceremony "${state.view.name}" has ${state.view.phase}`, 'input');
     gate.acknowledge(req.step, req.role, req.name);
     return state.snapshot();

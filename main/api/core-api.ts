@@ -8,10 +8,13 @@ import { createCeremonyHandlers } from './ceremony-handlers.js';
 import { createDialogHandlers, NO_FOLDER_PICKER, NO_SAVE_PICKER, type FolderPicker, type SaveFilePicker } from './dialog-handlers.js';
 import { CeremonySession } from './ceremony-session.js';
 import { createInventoryHandlers } from './inventory-handlers.js';
+import { createInventoryHealthHandlers } from './inventory-health-handlers.js';
 import { createQaHandlers } from './qa-handlers.js';
 import { QaSession } from './qa-session.js';
 import { createStationHandlers } from './station-handlers.js';
+import { createOperatorHandlers, workspaceOperatorSessions } from './operator-handlers.js';
 import { StationSession } from './station-session.js';
+import { actingCallerOf } from './acting-caller.js';
 import { verifyWorkspaceAudit } from '../store/audit/verify-audit-checkpoints.js';
 
 /** `caller` is the face's opaque handle on who asked (see dispatch()); only the face's own ports look at it. */
@@ -38,17 +41,23 @@ export function createCoreHandlers(
   ports: CorePorts = {},
   qa: QaSession = new QaSession(),
 ): Handlers {
+  // Sign-in sessions per window, main process only (docs/operators.md).
+  const operators = workspaceOperatorSessions(workspace);
+  // Who each section's action is recorded under, decided once (acting-caller.ts).
+  const acting = actingCallerOf(workspace, operators);
   const handlers: Handlers = {
     'workspace.info': () => ({ ...workspace.info(), appVersion: APP_VERSION }),
     'audit.query': (q) => workspace.audit.query(q),
     'audit.facets': () => workspace.audit.facets(),
     'audit.verify': () => verifyWorkspaceAudit(workspace),
-    ...createStationHandlers(workspace, station),
-    ...createQaHandlers({ home: workspace.home, saves: ports.saves ?? NO_SAVE_PICKER }, qa),
-    ...createInventoryHandlers(workspace),
-    ...createCeremonyHandlers(workspace, ceremony, { folders: ports.folders ?? NO_FOLDER_PICKER, saves: ports.saves ?? NO_SAVE_PICKER }),
+    ...createStationHandlers(workspace, station, operators),
+    ...createOperatorHandlers(workspace, operators),
+    ...createQaHandlers({ home: workspace.home, saves: ports.saves ?? NO_SAVE_PICKER }, qa, acting),
+    ...createInventoryHandlers(workspace, process.env, acting),
+    ...createInventoryHealthHandlers(workspace, { saves: ports.saves ?? NO_SAVE_PICKER }),
+    ...createCeremonyHandlers(workspace, ceremony, { folders: ports.folders ?? NO_FOLDER_PICKER, saves: ports.saves ?? NO_SAVE_PICKER }, acting),
     ...createDialogHandlers(ports.folders ?? NO_FOLDER_PICKER),
-    ...createAuthoritiesHandlers(workspace, { saves: ports.saves ?? NO_SAVE_PICKER }),
+    ...createAuthoritiesHandlers(workspace, { saves: ports.saves ?? NO_SAVE_PICKER, acting }),
   };
   for (const op of Object.keys(handlers) as OperationName[]) auditRefusals(workspace, handlers, op);
   bindHandlerLog(handlers, workspace.log);

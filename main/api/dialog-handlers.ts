@@ -26,8 +26,8 @@ export interface FolderPicker {
 export type PickFolderPurpose = FolderPurpose | 'ceremony-output';
 
 /** What a save dialog is opened for; each has its forced extension (OUTPUT_EXTENSIONS). */
-export type SavePurpose = 'qa-report' | 'ca-calendar' | 'authority-pem' | 'authority-der';
-export const OUTPUT_EXTENSIONS: Record<SavePurpose, string> = { 'qa-report': 'html', 'ca-calendar': 'ics', 'authority-pem': 'pem', 'authority-der': 'der' };
+export type SavePurpose = 'qa-report' | 'ca-calendar' | 'authority-pem' | 'authority-der' | 'reconcile-report';
+export const OUTPUT_EXTENSIONS: Record<SavePurpose, string> = { 'qa-report': 'html', 'ca-calendar': 'ics', 'authority-pem': 'pem', 'authority-der': 'der', 'reconcile-report': 'html' };
 
 /**
  * The face's native save dialog, the port behind every file the app writes for the user

@@ -1,5 +1,6 @@
 import { refusalOf } from '../files/refusal-audit.js';
 import type { Input, InventoryImportResultView, OperationName, Output } from '../../preload/api.js';
+import type { InventoryHealthOperation } from '../../preload/api-inventory-health.js';
 import { isHallmarkError } from '../errors/hallmark-error.js';
 import { importManifestFolderInto } from '../inventory/import-manifest.js';
 import { InventoryError } from '../inventory/inventory-errors.js';
@@ -14,9 +15,12 @@ import { SqliteInventoryStore } from '../store/sqlite-inventory-store.js';
 import type { Workspace } from '../store/workspace.js';
 import { parseCertificateFast } from '../x509/certificate-facts-fast.js';
 import { certificateView } from './certificate-view.js';
+import { actingCallerOf, type ActingCallerOf } from './acting-caller.js';
+import { OperatorSessions } from '../operators/operator-sessions.js';
 
-type InventoryOp = Extract<OperationName, `inventory.${string}`>;
-export type InventoryHandlers = { [Op in InventoryOp]: (input: Input<Op>) => Output<Op> | Promise<Output<Op>> };
+// health and reconcile have their own handlers (inventory-health-handlers.ts)
+type InventoryOp = Exclude<Extract<OperationName, `inventory.${string}`>, InventoryHealthOperation>;
+export type InventoryHandlers = { [Op in InventoryOp]: (input: Input<Op>, caller?: unknown) => Output<Op> | Promise<Output<Op>> };
 
 /** Shared keys listed on the screen; more are counted as truncated (the CLI and SQL see them all). */
 const MAX_SHARED_KEYS = 200;
@@ -35,7 +39,7 @@ function normalizeFingerprint(raw: string): string {
  * per URL and kept; one that failed to open is not kept, so the next call tries again
  * (the server may be back).
  */
-class InventorySourceResolver {
+export class InventorySourceResolver {
   private readonly sqlite: SqliteInventoryStore;
   private pg: { url: string; store: Promise<InventoryStore> } | undefined;
 
@@ -71,18 +75,21 @@ class InventorySourceResolver {
  * through the InventoryStore interface, so the section works the same on the workspace's
  * SQLite and on a shared PostgreSQL inventory. Each folder is imported or refused on its
  * own (as the CLI does), so one bad stick does not hide the result of the others; the
- * operator named is who the audit log names.
+ * audit log names the account signed in at the caller's window, or the typed operator while
+ * the workspace has no accounts (acting-caller.ts).
  */
-export function createInventoryHandlers(ws: Workspace, env: NodeJS.ProcessEnv = process.env): InventoryHandlers {
+export function createInventoryHandlers(ws: Workspace, env: NodeJS.ProcessEnv = process.env, acting: ActingCallerOf = actingCallerOf(ws, new OperatorSessions())): InventoryHandlers {
   const inventory = new InventorySourceResolver(ws, env);
   return {
-    'inventory.import': async ({ dirs, trustPem, operator }) => {
+    'inventory.import': async ({ dirs, trustPem, operator: typed }, caller) => {
+      // Before the trust file or any folder is read: a refusal reads nothing.
+      const operator = acting(caller, { typed, action: 'import manifests' }).name;
       const anchors = readTrustAnchors(readTrustFile(trustPem), trustPem);
       const store = await inventory.store();
       const results: InventoryImportResultView[] = [];
       for (const folder of dirs) {
         try {
-          const r = await importManifestFolderInto(store, folder, { anchors, actor: operator.trim() });
+          const r = await importManifestFolderInto(store, folder, { anchors, actor: operator });
           const m = r.manifest;
           results.push({ folder, ok: true, created: r.created, batchId: m.batchId, sequence: m.sequence, entries: m.entries, added: m.added, unchanged: m.unchanged, retired: m.retired, notes: r.notes });
         } catch (e) {
@@ -90,7 +97,7 @@ export function createInventoryHandlers(ws: Workspace, env: NodeJS.ProcessEnv = 
           // One folder's refusal does not stop the others, so core-api's wrapper never sees it: audit it here (this machine's log: the medium was here).
           const refusal = refusalOf(e);
           if (refusal !== null) {
-            ws.audit.append({ actor: operator.trim(), action: refusal.action, subject: refusal.path ?? folder, details: { operation: 'inventory.import', code: refusal.code, message: refusal.message } });
+            ws.audit.append({ actor: operator, action: refusal.action, subject: refusal.path ?? folder, details: { operation: 'inventory.import', code: refusal.code, message: refusal.message } });
           }
           results.push({ folder, ok: false, code: e.code, message: e.message });
         }
@@ -132,7 +139,7 @@ export function createInventoryHandlers(ws: Workspace, env: NodeJS.ProcessEnv = 
         fingerprint: q.fingerprint !== undefined ? normalizeFingerprint(q.fingerprint) : undefined,
         batch: q.batch,
         status: q.status,
-      }) as Promise<Output<'inventory.search'>>,
+      }),
     'inventory.stats': async () => ({ batches: await (await inventory.store()).statusCounts() }),
     'inventory.fleet': async () => {
       const store = await inventory.store();

@@ -11,9 +11,14 @@ import { reportHtml } from '../manifest/verify/report-html.js';
 import { MANIFEST_JSON, readManifestFolder } from '../manifest/verify/verify-manifest.js';
 import type { ManifestVerifyOutput } from '../workers/tasks/manifest-verify-task.js';
 import { qaEntrySummary } from '../workers/tasks/qa-entry-summary.js';
-import { QaSession } from './qa-session.js';
+import type { QaSession } from './qa-session.js';
 import { parseCertificateFast } from '../x509/certificate-facts-fast.js';
 import { certificateView } from './certificate-view.js';
+import type { ActingCallerOf } from './acting-caller.js';
+import type { OperatorRole } from '../operators/operator-roles.js';
+
+/** Who may verify in the app once the workspace has accounts (docs/operators.md): QA, or a supervisor standing in. */
+export const QA_ROLES: readonly OperatorRole[] = ['qa', 'supervisor'];
 
 type QaOp = Extract<OperationName, `qa.${string}`>;
 export type QaHandlers = { [Op in QaOp]: (input: Input<Op>, caller?: unknown) => Output<Op> | Promise<Output<Op>> };
@@ -23,12 +28,18 @@ export type QaHandlers = { [Op in QaOp]: (input: Input<Op>, caller?: unknown) =>
  * no workspace state (the online side runs the same code), so these handlers only read
  * the named files, bounded, and write nothing but the report the engineer asks for.
  */
-export function createQaHandlers(outputs: { home: string; saves: SaveFilePicker }, session: QaSession = new QaSession()): QaHandlers {
+export function createQaHandlers(outputs: { home: string; saves: SaveFilePicker }, session: QaSession, acting: ActingCallerOf): QaHandlers {
+  // Nothing is recorded, but once there are accounts only QA (or a supervisor) verifies; an account-less workspace is as before.
+  const qaOnly = (caller: unknown, action: string) => acting(caller, { action, untypedName: 'app', anyOf: QA_ROLES });
   return {
     // Off this thread, on the core worker pool: progress as qa.progress events, qa.cancel stops it.
-    'qa.verify': async (req) => reportView(await session.verify(req)),
+    'qa.verify': async (req, caller) => {
+      qaOnly(caller, 'verify a manifest');
+      return reportView(await session.verify(req));
+    },
     'qa.cancel': () => ({ cancelled: session.cancel() }),
-    'qa.device': ({ dir, index, manifestSha256 }) => {
+    'qa.device': ({ dir, index, manifestSha256 }, caller) => {
+      qaOnly(caller, "look at a manifest's device");
       // The entries kept from the verification that showed this list: no re-read, no re-parse.
       const entry = session.verifiedEntry(dir, manifestSha256, index) ?? readEntry(dir, index, manifestSha256);
       let certificate = null;
@@ -59,6 +70,7 @@ export function createQaHandlers(outputs: { home: string; saves: SaveFilePicker 
     },
     'qa.saveReport': async (req, caller) => {
       if (req.out !== undefined) refuseRendererPath('out', 'the QA report');
+      qaOnly(caller, 'save a QA report');
       const { report } = await session.verify(req);
       const chosen = await outputs.saves.pickSaveFile({ purpose: 'qa-report', defaultName: defaultReportPath(req.dir, new Date()), extension: OUTPUT_EXTENSIONS['qa-report'] }, caller);
       if (chosen === null) return null;

@@ -54,7 +54,8 @@ export class StationSession {
     return this.#tracker !== null && this.#tracker.phase !== 'finished';
   }
 
-  async start(req: Input<'station.start'>): Promise<StationStatusView> {
+  /** `operator`: who the run is recorded under, already decided (station-operator.ts for the app). */
+  async start(req: Input<'station.start'> & { operator: string }): Promise<StationStatusView> {
     if (this.running) throw new HallmarkError('STATION_BUSY', `the station is already running work order ${this.#tracker!.batchId}; stop it first`, 'input');
     const operator = req.operator.trim();
     const ports = [...new Set(req.ports)];
@@ -70,7 +71,8 @@ export class StationSession {
     } catch (e) {
       // A module refused before it was loaded is a security decision: it goes into the log.
       if (isHallmarkError(e) && (e.code === 'PKCS11_MODULE_NOT_ALLOWED' || e.code === 'PKCS11_MODULE_UNSAFE')) {
-        this.ws.audit.append({ actor: operator, action: 'station.refused', subject: batch.id, details: { code: e.code, module: String(e.details?.['path'] ?? e.details?.['module'] ?? '') } });
+        const module = e.details?.['path'];
+        this.ws.audit.append({ actor: operator, action: 'station.refused', subject: batch.id, details: { code: e.code, module: typeof module === 'string' ? module : '' } });
       }
       throw e;
     }
@@ -179,7 +181,7 @@ export class StationSession {
  * must not make the station write protocol lines into an ordinary file.
  */
 function assertSerialDevice(port: string): void {
-  let isDevice = false;
+  let isDevice: boolean;
   try {
     isDevice = statSync(port).isCharacterDevice();
   } catch {

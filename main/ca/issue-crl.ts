@@ -4,6 +4,7 @@ import { CaRepository } from '../store/ca-repository.js';
 import { CertificateRepository, sha256Hex } from '../store/certificate-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { REVOCATION_REASONS, signCrl, type RevocationReason } from '../x509/crl.js';
+import { wholeSeconds } from '../x509/validity.js';
 import { loadCa } from './certificate-authority.js';
 
 export interface Revocation {
@@ -19,6 +20,8 @@ export interface IssueCrlRequest {
   readonly nextUpdateDays: number;
   readonly thisUpdate?: Date;
   readonly actor: string;
+  /** the inventory's revocation request these revocations answer (main/revocation), named in the audit entries */
+  readonly fromRequest?: { readonly sha256: string; readonly requestId: string; readonly workspaceId: string };
 }
 
 /**
@@ -29,7 +32,8 @@ export interface IssueCrlRequest {
 export async function issueCrl(ws: Workspace, req: IssueCrlRequest): Promise<{ der: Buffer; crlNumber: number }> {
   const ca = loadCa(ws, req.ca);
   const certs = new CertificateRepository(ws);
-  const now = req.thisUpdate ?? new Date();
+  // whole seconds, as the CRL encodes them: the row and a publication bundle's description must name the CRL's own dates
+  const now = wholeSeconds(req.thisUpdate ?? new Date());
   const toRevoke = (req.revoke ?? []).map((r) => {
     if (!Object.hasOwn(REVOCATION_REASONS, r.reason)) throw new HallmarkError('REVOCATION_REASON_INVALID', `unknown revocation reason "${r.reason}" (use ${Object.keys(REVOCATION_REASONS).join(', ')})`);
     const serial = r.serialHex.toLowerCase().replace(/^0x/, '').replace(/:/g, '');
@@ -52,14 +56,14 @@ export async function issueCrl(ws: Workspace, req: IssueCrlRequest): Promise<{ d
     if (taken !== crlNumber) throw new HallmarkError('CRL_NUMBER_RACE', `another CRL for "${req.ca}" was issued meanwhile; run again`);
     for (const r of toRevoke) {
       certs.markRevoked(r.row.id, now, r.reason);
-      ws.audit.append({ actor: req.actor, action: 'certificate.revoked', subject: r.row.serial, details: { ca: req.ca, reason: r.reason, sha256: r.row.sha256 } });
+      ws.audit.append({ actor: req.actor, action: 'certificate.revoked', subject: r.row.serial, details: { ca: req.ca, reason: r.reason, sha256: r.row.sha256, ...(req.fromRequest ? { request: req.fromRequest.sha256 } : {}) } });
     }
     cas.insertCrl({ caName: req.ca, crlNumber, thisUpdate: now, nextUpdate, sha256: sha256Hex(der), der });
     ws.audit.append({
       actor: req.actor,
       action: 'crl.issued',
       subject: req.ca,
-      details: { crlNumber, entries: entries.length, sha256: sha256Hex(der), nextUpdate: nextUpdate.toISOString() },
+      details: { crlNumber, entries: entries.length, sha256: sha256Hex(der), nextUpdate: nextUpdate.toISOString(), ...(req.fromRequest ? { revocationRequest: { ...req.fromRequest } } : {}) },
     });
   });
   return { der, crlNumber };

@@ -14,6 +14,8 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** stderr is a person's terminal: an error is followed by its remedy (scripts see one line) */
+  errIsTerminal?: boolean;
 }
 
 export class CliContext {

@@ -15,7 +15,10 @@ export type OperatorErrorCode =
   | 'OPERATOR_ROLE_MISSING'
   /** the workspace has accounts: a typed name is not an operator, a credential is needed */
   | 'OPERATOR_CREDENTIAL_REQUIRED'
-  | 'OPERATOR_NOT_SIGNED_IN';
+  | 'OPERATOR_NOT_SIGNED_IN'
+  /** an account-less workspace: the station action still needs the typed operator name */
+  | 'OPERATOR_NAME_REQUIRED'
+  | 'OPERATOR_IDLE_LOCK_INVALID';
 
 /** Refusals of sign-in and of actions a role does not cover; the codes the UI and CLI show. */
 export class OperatorError extends HallmarkError {

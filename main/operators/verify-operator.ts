@@ -54,7 +54,7 @@ export async function verifyOperator(ws: Workspace, req: VerifyRequest): Promise
     if (lockedNow !== null) throw locked(account.name, lockedNow);
     throw wrongCredential();
   }
-  if (req.role !== undefined && !(account.roles as readonly string[]).includes(req.role)) {
+  if (req.role !== undefined && !account.roles.includes(req.role)) {
     refuse(ws, account.name, req.action, 'OPERATOR_ROLE_MISSING', { role: req.role });
     throw new OperatorError('OPERATOR_ROLE_MISSING', `${account.name} (${account.roles.join(', ')}) may not ${req.action}: it needs the ${req.role} role`);
   }

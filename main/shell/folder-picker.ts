@@ -5,6 +5,7 @@ const TITLES: Record<PickFolderPurpose, { title: string; buttonLabel: string }> 
   manifest: { title: 'Open a manifest folder to verify', buttonLabel: 'Verify this folder' },
   'previous-manifest': { title: 'Open the previous manifest folder', buttonLabel: 'Use this folder' },
   'manifest-import': { title: 'Import manifest folders', buttonLabel: 'Import' },
+  'registry-export': { title: "Open a cloud registry's exported certificates", buttonLabel: 'Reconcile this folder' },
   'ceremony-output': { title: "Choose the ceremony's output medium", buttonLabel: 'Write the ceremony here' },
 };
 
@@ -13,6 +14,7 @@ const SAVE_TITLES: Record<SavePurpose, { title: string; buttonLabel: string; fil
   'ca-calendar': { title: 'Export the CA calendar', buttonLabel: 'Export', filter: 'iCalendar' },
   'authority-pem': { title: 'Export the certificate (PEM)', buttonLabel: 'Export', filter: 'PEM certificate' },
   'authority-der': { title: 'Export the certificate (DER)', buttonLabel: 'Export', filter: 'DER certificate' },
+  'reconcile-report': { title: 'Save the reconcile report', buttonLabel: 'Save report', filter: 'HTML report' },
 };
 
 export function folderDialogOptions(purpose: PickFolderPurpose, multiple: boolean): OpenDialogOptions {

@@ -7,7 +7,8 @@ import type { ProductPolicy } from './product-policy-schema.js';
 
 export interface DeviceSession {
   readonly driver: DeviceDriver;
-  close(): Promise<void>;
+  /** a plain function, not a method: callers take it apart from the session */
+  readonly close: () => Promise<void>;
 }
 
 export interface OpenDeviceOptions {

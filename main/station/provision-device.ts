@@ -115,7 +115,7 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
       record({ step: 'certificate-resent', toState: 'issued', details: { certificateSerial: certificate.serial } }, { state: 'issued' });
     } else {
       if (hooks.shouldStop?.()) throw new StationError('STATION_STOPPED', 'the station was stopped before this device\'s certificate was signed', 'environment');
-      certificate = await issueDeviceCertificate(ctx, port, device!, parsed, identity);
+      certificate = await issueDeviceCertificate(ctx, port, device, parsed, identity);
       device = ctx.devices.byId(checked.id);
       hooks.onStep?.({ port, serial, step: 'issued', state: 'issued' });
     }

@@ -23,7 +23,7 @@ export interface StationOptions extends PortRunOptions {
  * the same events from the start; `done` resolves with the summary once every port has
  * finished (or the run was stopped and in-flight devices finished their commits).
  */
-export class StationRun extends EventEmitter {
+export class StationRun extends EventEmitter<{ event: [StationEvent] }> {
   readonly #history: StationEvent[] = [];
   readonly #waiters = new Set<() => void>();
   #finished = false;

@@ -1,3 +1,4 @@
+import { ERROR_CATALOGUE } from '../errors/error-catalogue.js';
 import { HallmarkError, type ErrorKind } from '../errors/hallmark-error.js';
 
 /**
@@ -54,28 +55,8 @@ export class StationError extends HallmarkError {
   }
 }
 
-/** What a technician should do about a refusal, in plain words (the UI's second line). */
-export const REMEDY: Partial<Record<string, string>> = {
-  NOT_IN_PLAN: 'Set the device aside: its serial is not in this work order. Check the label and the plan.',
-  PLANNED_IN_OTHER_BATCH: 'The serial belongs to another work order; run it there.',
-  ALREADY_PROVISIONED: 'This device already has its certificate. If it came back for repair, ask for a rework.',
-  SERIAL_IN_PROGRESS: 'Set this device aside: another port is provisioning a device with the same serial. Check both labels and the serial programming.',
-  QUOTA_REACHED: 'The work order has issued all its certificates. Close it or start a new one.',
-  DUPLICATE_KEY: 'Quarantine the device: its key was already seen on another device (bad RNG or cloned secure element).',
-  REWORK_REQUIRED: 'The device made a new key but already has a certificate. An operator must approve a rework.',
-  MODEL_MISMATCH: 'Wrong product on this fixture: check the work order.',
-  SERIAL_FORMAT: 'The device reports a serial that is not in the product format: check its firmware.',
-  KEY_ALGORITHM_NOT_ALLOWED: 'The device made a key type the product policy does not allow.',
-  CSR_ALLOWANCE_REQUIRED: 'Stop this product: its firmware writes requests the product policy does not accept. The product engineer decides whether to add the named allowance to csrAllowances.',
-  LINK_CLOSED: 'The device disconnected. Re-seat it and run the port again.',
-  LINK_TIMEOUT: 'The device stopped answering. Re-seat it and run the port again.',
-  DEVICE_READBACK_MISMATCH: 'The device stored something else than was written: send it to repair.',
-  DEVICE_NONCE_MISMATCH: 'The device answered with an old request: power-cycle it and retry.',
-  DEVICE_CSR_INVALID: 'The device produced an invalid request: send it to repair.',
-  DEVICE_LOCKED: 'The device is locked with an identity this station did not confirm: send it to QA.',
-  STORE_WRITE_FAILED: 'The station could not record: stop the line and check the disk.',
-  MATTER_NOT_SUPPORTED: 'Wrong firmware for this work order: the device has no Matter mode. Flash the Matter firmware and run it again.',
-  MATTER_READBACK_MISMATCH: 'The device stored other factory data than was written: send it to repair.',
-  MATTER_LABEL_WRITE_FAILED: 'The label sheet could not be written: check the label output folder, then run the device again (it gets fresh factory data).',
-  CA_KEY_UNAVAILABLE: 'The CA token cannot sign (removed or failed): stop the line, re-seat the token and start the station again.',
-};
+/**
+ * What a technician should do, in plain words (the UI's second line): the catalogue's
+ * remedy (main/errors/error-catalogue.ts), so the wording exists once.
+ */
+export const REMEDY: Partial<Record<string, string>> = Object.fromEntries(Object.entries(ERROR_CATALOGUE).map(([code, e]) => [code, e.remedy]));

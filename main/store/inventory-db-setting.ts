@@ -17,6 +17,7 @@ const settingSchema = z
   .min(1)
   .max(2000)
   .regex(/^postgres(ql)?:\/\//i, 'must be a postgres:// URL')
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   .refine((url) => !/[\s\u0000-\u001f\u007f]/.test(url), 'must not contain spaces or control characters')
   // user:password@ before the host (which may be empty: a Unix socket in ?host=), or a password= parameter
   .refine((url) => !/^postgres(ql)?:\/\/[^/?#@]*:[^/?#@]*@/i.test(url) && !/[?&]password=/i.test(url), 'must not hold a password (use ~/.pgpass, PGPASSFILE, a Unix socket with peer authentication or a client certificate)');

@@ -1,5 +1,7 @@
 import type { AuditEntry, AuditEvent } from './audit/audit-entry.js';
 import type { ChainStatus } from './audit/audit-verify.js';
+import type { InventoryCertificateScanRow } from './inventory-certificate-scan.js';
+import type { InventoryRevocations } from './inventory-revocations.js';
 import type { InventoryDeviceRow, InventoryManifestRow, InventorySearch, InventoryStatus, NewInventoryDevice } from './inventory-repository.js';
 
 /**
@@ -132,10 +134,14 @@ export interface InventoryStore {
   statusCounts(): Promise<ManifestStatusCounts[]>;
   /** the fleet view's duplicate keys: public keys on more than one device, at most `maxKeys` of them */
   sharedPublicKeys(maxKeys: number): Promise<SharedPublicKeys>;
+  /** every certificate with id > `afterId`, in id order, at most `limit` (fleet health and reconcile walk the rows with it) */
+  scanCertificates(afterId: number, limit: number): Promise<InventoryCertificateScanRow[]>;
   /** appends to this inventory's audit log (its own transaction) */
   appendAudit(event: AuditEvent): Promise<AuditEntry>;
   /** every audit entry, oldest first, with seq > sinceSeq */
   auditEntries(sinceSeq?: number): Promise<AuditEntry[]>;
   verifyAudit(): Promise<ChainStatus>;
+  /** the field-revocation state (docs/revocation.md), in this inventory's database */
+  revocations(): InventoryRevocations;
   close(): Promise<void>;
 }

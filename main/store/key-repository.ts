@@ -107,6 +107,15 @@ export class KeyRepository {
   list(): KeyRecord[] {
     return (this.workspace.db.prepare('SELECT * FROM keys ORDER BY created_at, label').all() as Row[]).map(toRecord);
   }
+
+  /** What already signs with key `label` ("CA mfg", "manifest signer #2"), or null: for roles that need a key of their own. */
+  signingRoleOf(label: string): string | null {
+    const what = this.workspace.db
+      .prepare("SELECT 'CA ' || name AS what FROM cas WHERE key_label = ? UNION ALL SELECT 'manifest signer #' || id FROM manifest_signers WHERE key_label = ? LIMIT 1")
+      .pluck()
+      .get(label, label) as string | undefined;
+    return what ?? null;
+  }
 }
 
 function toRecord(row: Row): KeyRecord {

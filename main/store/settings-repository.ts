@@ -5,6 +5,7 @@ import type { Workspace } from './workspace.js';
 
 const PKCS11_MODULES = 'pkcs11.allowedModules';
 const INVENTORY_DB = 'inventory.db';
+const IDLE_LOCK = 'operators.idleLockSeconds';
 
 /**
  * The workspace's settings (table `settings`, migration 010). Changes are audited in the
@@ -55,7 +56,23 @@ export class SettingsRepository {
       const before = this.get(INVENTORY_DB) ?? null;
       if (before === value) return false;
       this.put(INVENTORY_DB, value, actor);
-      this.ws.audit.append({ actor, action: 'settings.inventory-db-set', subject: value === null ? 'workspace' : redactUrl(value), details: { from: before === null ? null : redactUrl(String(before)), to: value === null ? null : redactUrl(value) } });
+      this.ws.audit.append({ actor, action: 'settings.inventory-db-set', subject: value === null ? 'workspace' : redactUrl(value), details: { from: before === null ? null : typeof before === 'string' ? redactUrl(before) : '(not a URL)', to: value === null ? null : redactUrl(value) } });
+      return true;
+    });
+  }
+
+  /** The operator screen's idle lock in seconds as stored (main/operators/idle-lock.ts checks its range); undefined: the default. */
+  idleLockSeconds(): unknown {
+    return this.get(IDLE_LOCK);
+  }
+
+  /** Sets the idle lock (the caller checked the range and the CA administrator); false when nothing changed. */
+  setIdleLockSeconds(seconds: number, actor: string): boolean {
+    return this.ws.transact(() => {
+      const before = this.get(IDLE_LOCK) ?? null;
+      if (before === seconds) return false;
+      this.put(IDLE_LOCK, seconds, actor);
+      this.ws.audit.append({ actor, action: 'settings.idle-lock-set', subject: 'operators', details: { from: typeof before === 'number' ? before : null, to: seconds } });
       return true;
     });
   }

@@ -37,7 +37,7 @@ export function databaseVersion(ws: Workspace): string {
  */
 export function pageIndex(ws: Workspace, clause: string, args: readonly unknown[], version: string): PageIndex {
   let cache = caches.get(ws);
-  if (!cache) caches.set(ws, (cache = new Map()));
+  if (!cache) caches.set(ws, (cache = new Map<string, PageIndex>()));
   const key = `${clause}\u0000${JSON.stringify(args)}`;
   const hit = cache.get(key);
   if (hit && hit.version === version) {

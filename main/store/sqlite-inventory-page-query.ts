@@ -53,10 +53,14 @@ function toView(r: PageRow): InventoryPageRow {
 export function filterClause(q: Omit<InventoryPageQuery, 'offset' | 'limit'>): { clause: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (q.serial !== undefined) (where.push('hardware_serial = ?'), args.push(q.serial));
-  if (q.fingerprint !== undefined) (where.push('(certificate_sha256 = ? OR public_key_sha256 = ?)'), args.push(q.fingerprint, q.fingerprint));
-  if (q.batch !== undefined) (where.push('batch_id = ?'), args.push(q.batch));
-  if (q.status !== undefined) (where.push(where.length > 0 ? '+status = ?' : 'status = ?'), args.push(q.status));
+  const add = (condition: string, ...values: unknown[]) => {
+    where.push(condition);
+    args.push(...values);
+  };
+  if (q.serial !== undefined) add('hardware_serial = ?', q.serial);
+  if (q.fingerprint !== undefined) add('(certificate_sha256 = ? OR public_key_sha256 = ?)', q.fingerprint, q.fingerprint);
+  if (q.batch !== undefined) add('batch_id = ?', q.batch);
+  if (q.status !== undefined) add(where.length > 0 ? '+status = ?' : 'status = ?', q.status);
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
 

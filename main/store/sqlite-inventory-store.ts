@@ -1,6 +1,9 @@
 import type { AuditEntry, AuditEvent } from './audit/audit-entry.js';
 import type { ChainStatus } from './audit/audit-verify.js';
+import { SCAN_COLUMNS, type InventoryCertificateScanRow } from './inventory-certificate-scan.js';
 import { InventoryRepository, type InventoryDeviceRow, type InventoryManifestRow, type InventorySearch } from './inventory-repository.js';
+import type { InventoryRevocations } from './inventory-revocations.js';
+import { SqliteInventoryRevocations } from './sqlite-inventory-revocations.js';
 import type { ImportDecision, InventoryPageQuery, InventoryPageRow, InventoryStore, InventoryView, ManifestKeys, ManifestStatusCounts, SharedPublicKeys } from './inventory-store.js';
 import { inventoryPage } from './sqlite-inventory-page-query.js';
 import { inventoryStats } from './sqlite-inventory-stats.js';
@@ -83,6 +86,10 @@ export class SqliteInventoryStore implements InventoryStore {
     return sqliteSharedPublicKeys(this.workspace, maxKeys);
   }
 
+  async scanCertificates(afterId: number, limit: number): Promise<InventoryCertificateScanRow[]> {
+    return this.workspace.db.prepare(`SELECT ${SCAN_COLUMNS} FROM inventory_devices WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as InventoryCertificateScanRow[];
+  }
+
   async appendAudit(event: AuditEvent): Promise<AuditEntry> {
     return this.workspace.audit.append(event);
   }
@@ -93,6 +100,10 @@ export class SqliteInventoryStore implements InventoryStore {
 
   async verifyAudit(): Promise<ChainStatus> {
     return this.workspace.verifyAudit();
+  }
+
+  revocations(): InventoryRevocations {
+    return new SqliteInventoryRevocations(this.workspace, this.repo);
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ export function detectProfile(c: CertificateFacts): ProfileName {
   if (c.basicConstraints?.ca) return c.issuerDer.equals(c.subjectDer) ? 'root' : 'intermediate';
   if (c.extendedKeyUsage?.includes(OID.kpHallmarkManifestSigning)) return 'manifest-signer';
   if (c.extendedKeyUsage?.includes(OID.kpHallmarkAuditSigning)) return 'audit-signer';
+  if (c.extendedKeyUsage?.includes(OID.kpHallmarkRevocationRequestSigning)) return 'revocation-requester';
   if (c.san?.hardwareModuleNames.length) return 'idevid';
   if (c.keyUsage?.has('cRLSign')) return 'crl-signer';
   return 'idevid';

@@ -40,6 +40,8 @@ export const OID = {
   kpHallmarkManifestSigning: '2.25.277801451715990399187933793438021369005',
   /** the workspace audit key's certificate: it signs audit checkpoints and nothing else */
   kpHallmarkAuditSigning: '2.25.3147142320185124312162152537154128746',
+  /** the inventory key's certificate: it signs field revocation requests and nothing else (UUID c1d454a5-1774-42a9-b08a-888d6f002c9a) */
+  kpHallmarkRevocationRequestSigning: '2.25.257643486922810373948989524016690637978',
   // algorithms
   ecPublicKey: '1.2.840.10045.2.1',
   prime256v1: '1.2.840.10045.3.1.7',

@@ -14,27 +14,35 @@ import { PlannedSection } from './screens/planned-section.js';
 import { QaScreen } from './screens/qa-screen.js';
 import { StationScreen } from './screens/station-screen.js';
 import { SECTIONS } from './sections.js';
+import { OperatorSessionProvider } from './operators/operator-session.js';
+import { SignedInOperator } from './operators/signed-in-operator.js';
+import { AppSignInGate } from './operators/app-sign-in-gate.js';
 
 export function App() {
   const route = useHashRoute();
   const report = useReportError();
   const onInfoError = useCallback((failure: ApiFailure) => report('Workspace', failure), [report]);
   const info = useWorkspaceInfo(onInfoError);
+  const onOperatorError = useCallback((failure: ApiFailure) => report('Sign-in', failure), [report]);
   const section = SECTIONS.find((s) => s.route === route);
 
   return (
-    <div className="app">
-      <AppHeader info={info} />
-      <div className="app__body">
-        <SideNav current={route} />
-        <main className="app__main">
-          <ErrorBannerSlot />
-          <ErrorBoundary resetKey={route}>
-            <Screen route={route} section={section} />
-          </ErrorBoundary>
-        </main>
+    <OperatorSessionProvider onError={onOperatorError}>
+      <div className="app">
+        <AppHeader info={info} operator={<SignedInOperator />} />
+        <div className="app__body">
+          <SideNav current={route} />
+          <main className="app__main">
+            <ErrorBannerSlot />
+            <AppSignInGate route={route}>
+              <ErrorBoundary resetKey={route}>
+                <Screen route={route} section={section} />
+              </ErrorBoundary>
+            </AppSignInGate>
+          </main>
+        </div>
       </div>
-    </div>
+    </OperatorSessionProvider>
   );
 }
 

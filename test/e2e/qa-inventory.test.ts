@@ -34,7 +34,7 @@ async function open(host: TestHost, route: string, testId: string): Promise<{ pa
 }
 
 const checkStates = (page: Page) =>
-  page.getByTestId('qa-check').evaluateAll((rows) => Object.fromEntries(rows.map((r) => [r.getAttribute('data-check'), r.getAttribute('data-state')])));
+  page.getByTestId('qa-check').evaluateAll((rows) => Object.fromEntries(rows.map((r): [string, string | null] => [r.getAttribute('data-check') ?? '', r.getAttribute('data-state')])));
 
 describe('QA screen', () => {
   it('verifies a real manifest check by check, drills into a device, saves the report, and fails a tampered copy', async () => {

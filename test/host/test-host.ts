@@ -83,7 +83,10 @@ export async function startTestHost(options: {
       } catch {
         return sendJson(res, { ok: false, error: { code: 'INVALID_INPUT', message: 'request body is not JSON' } });
       }
-      return sendJson(res, await dispatch(handlers, op, input));
+      // The caller is the browser page (web-preload.ts's id), as Electron's is the window's WebContents.
+      const page = req.headers['x-hallmark-page'];
+      const caller = typeof page === 'string' && /^[0-9a-f-]{36}$/.test(page) ? `page:${page}` : undefined;
+      return sendJson(res, await dispatch(handlers, op, input, caller));
     }
     if (url.pathname === '/__test-host/dropped-path') {
       // web-preload.ts's pathForFile: the stand-in for webUtils.getPathForFile.
@@ -95,7 +98,7 @@ export async function startTestHost(options: {
       if (req.method !== 'POST') return send(res, 405, 'text/plain', 'POST only');
       if (!tokenMatches(req.headers['x-hallmark-token'], token)) return send(res, 403, 'text/plain', 'bad token');
       const body = JSON.parse(await readBody(req)) as { folders?: unknown; save?: unknown; dropped?: { name?: unknown; path?: unknown } };
-      if (Array.isArray(body.folders) && body.folders.every((f) => typeof f === 'string')) dialogs.answerFolders(body.folders as string[]);
+      if (Array.isArray(body.folders) && body.folders.every((f) => typeof f === 'string')) dialogs.answerFolders(body.folders);
       else if (body.save === null || typeof body.save === 'string') dialogs.answerSave(body.save);
       else if (body.dropped && typeof body.dropped.name === 'string' && typeof body.dropped.path === 'string') dialogs.mapDroppedFile(body.dropped.name, body.dropped.path);
       else return send(res, 400, 'text/plain', 'expected {"folders": [paths]}, {"save": path | null} or {"dropped": {"name", "path"}}');

@@ -9,6 +9,10 @@ import { createClient } from '../../preload/client.js';
 import type { Envelope, EventName, HallmarkApi } from '../../preload/api.js';
 
 const token = new URLSearchParams(window.location.search).get('token') ?? '';
+// The page's identity for the main process's per-window state (operator sign-in), as a
+// WebContents is in the app: kept across a reload of the tab, new for each tab.
+const pageId = sessionStorage.getItem('hallmark-test-page') ?? crypto.randomUUID();
+sessionStorage.setItem('hallmark-test-page', pageId);
 let source: EventSource | null = null;
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
@@ -22,7 +26,7 @@ const client = createClient({
   async invoke(op, input) {
     const res = await fetch(`/__test-host/invoke/${encodeURIComponent(op)}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hallmark-token': token },
+      headers: { 'content-type': 'application/json', 'x-hallmark-token': token, 'x-hallmark-page': pageId },
       body: JSON.stringify({ input }),
     });
     return (await res.json()) as Envelope<unknown>;

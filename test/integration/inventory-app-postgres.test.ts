@@ -72,6 +72,10 @@ describe.runIf(withPg)('the Inventory section on PostgreSQL, by the workspace se
       const fleetCli = await cli('--json', 'inventory', 'fleet', '--db', url);
       expect(fleetCli.stderr).toBe('');
       expect(JSON.parse(fleetCli.stdout)).toMatchObject({ stations: [{ manifests: [{ sequence: 1, batchId: 'WO-PG1' }], missing: 0 }], sharedKeys: [], sharedKeysTruncated: false });
+      // Without --db the CLI follows the same setting as the section: the server's six devices, none in the workspace's SQLite.
+      const searchCli = await cli('--json', 'inventory', 'search', '--batch', 'WO-PG1');
+      expect(searchCli.stderr).toBe('');
+      expect(JSON.parse(searchCli.stdout)).toHaveLength(6);
 
       // the server gone (a socket that does not exist): a coded error, and the section recovers when the setting is fixed
       new SettingsRepository(ws).setInventoryDb(url.replace(encodeURIComponent(cluster!.socketDir), encodeURIComponent(join(tmp.path, 'no-server'))), 'admin');
@@ -83,6 +87,7 @@ describe.runIf(withPg)('the Inventory section on PostgreSQL, by the workspace se
       expect(back.stdout).toMatch(/now uses workspace/);
       expect(await call('inventory.source')).toEqual({ backend: 'sqlite', from: 'workspace', location: home });
       expect(((await call('inventory.search', { offset: 0, limit: 2 })) as { total: number }).total).toBe(0);
+      expect(JSON.parse((await cli('--json', 'inventory', 'search', '--batch', 'WO-PG1')).stdout)).toHaveLength(0);
     } finally {
       ws.close();
     }

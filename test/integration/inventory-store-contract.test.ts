@@ -69,7 +69,7 @@ async function chain(store: InventoryStore, station: string, count: number): Pro
   }
 }
 const state = async (store: InventoryStore) => ({ manifests: (await store.manifests()).length, devices: await store.countDevices(), audit: (await store.auditEntries()).length });
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code ?? String(e));
+const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e as { code?: string }).code ?? (e instanceof Error ? e.message : 'no code'));
 
 describe.each(backends.filter((b) => b.name === 'sqlite' || withPg))('inventory store contract: $name', (backend) => {
   let o: Opened;

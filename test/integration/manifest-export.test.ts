@@ -256,7 +256,7 @@ describe('exports for the online side', () => {
     expect(entries.map((e) => e.header.uniqueId)).toEqual(['HM-SIM1-0001', 'HM-SIM1-0002', 'HM-SIM1-0003', 'HM-SIM1-0004', 'HM-SIM1-0005']);
     const signerKeyPem = { key: m.signerKey.spki, format: 'der' as const, type: 'spki' as const };
     for (const e of entries) {
-      const header = JSON.parse(Buffer.from(e.protected, 'base64url').toString());
+      const header = JSON.parse(Buffer.from(e.protected, 'base64url').toString()) as Record<string, unknown>;
       expect(header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
       expect(header['x5t#S256']).toBe(createHash('sha256').update(signerCert).digest('base64url'));
       const signature = Buffer.from(e.signature, 'base64url');
@@ -264,11 +264,11 @@ describe('exports for the online side', () => {
       const v = createVerify('sha256');
       v.update(`${e.protected}.${e.payload}`);
       expect(v.verify({ ...signerKeyPem, dsaEncoding: 'ieee-p1363' } as never, signature)).toBe(true);
-      const payload = JSON.parse(Buffer.from(e.payload, 'base64url').toString());
+      const payload = JSON.parse(Buffer.from(e.payload, 'base64url').toString()) as { publicKeySet: { keys: { x5c: string[] }[] }; provisioningTimestamp: string };
       expect(payload).toMatchObject({ version: 1, model: 'SIM1', uniqueId: e.header.uniqueId, groupId: 'WO-M1', manufacturer: { organizationName: 'Acme Devices GmbH' } });
-      const key = payload.publicKeySet.keys[0];
+      const key = payload.publicKeySet.keys[0]!;
       expect(key).toMatchObject({ kty: 'EC', crv: 'P-256' });
-      expect(Buffer.from(key.x5c[1], 'base64')).toEqual(signerCert);
+      expect(Buffer.from(key.x5c[1]!, 'base64')).toEqual(signerCert);
       expect(payload.provisioningTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     }
   });
@@ -278,10 +278,10 @@ describe('exports for the online side', () => {
     expect(files).toEqual(['devices.jsonl', 'devices.microchip.json', 'manifest.json', 'manifest.json.p7s', 'nrfcloud-onboarding-001.csv', 'revocations.json']);
     const csv = readFileSync(join(dir1, 'nrfcloud-onboarding-001.csv'), 'utf8');
     expect(csv.startsWith('HM-SIM1-0001,,,APP|MODEM,"-----BEGIN CERTIFICATE-----\n')).toBe(true);
-    const lines = readFileSync(join(dir1, 'devices.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir1, 'devices.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
     expect(lines).toHaveLength(7);
     expect(lines[0]).toMatchObject({ workOrder: 'WO-M1', manifestSequence: 1, hardwareSerial: 'HM-SIM1-0001' });
-    const revocations = JSON.parse(readFileSync(join(dir1, 'revocations.json'), 'utf8'));
+    const revocations = JSON.parse(readFileSync(join(dir1, 'revocations.json'), 'utf8')) as { revoked: unknown[] };
     expect(revocations.revoked).toEqual([expect.objectContaining({ hardwareSerial: 'HM-SIM1-0004', status: 'superseded', reason: 'superseded', reworkReason: 'SECURE_ELEMENT_REPLACED' })]);
   });
 
@@ -292,7 +292,7 @@ describe('exports for the online side', () => {
     expect(r.crlNumber).toBeGreaterThan(0);
     expect(existsSync(join(out, 'revocations.crl.pem'))).toBe(true);
     const text = execFileSync('openssl', ['crl', '-in', join(out, 'revocations.crl.pem'), '-noout', '-text'], { encoding: 'utf8' });
-    const revoked = JSON.parse(readFileSync(join(out, 'revocations.json'), 'utf8')).revoked[0].certificateSerial as string;
+    const revoked = (JSON.parse(readFileSync(join(out, 'revocations.json'), 'utf8')) as { revoked: { certificateSerial: string }[] }).revoked[0]!.certificateSerial;
     expect(text.toUpperCase().replace(/:/g, '')).toContain(revoked.toUpperCase().replace(/^0+/, ''));
   });
 });

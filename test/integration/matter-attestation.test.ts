@@ -22,7 +22,7 @@ import { createBatch } from '../../main/station/work-orders.js';
 import { parseSerialRange } from '../../main/station/production-plan.js';
 import { makeCertificationDeclaration } from '../support/matter-cd.js';
 import { MatterFakeDevice } from '../support/matter-station.js';
-import { makeBatch, FakeDevice } from '../support/station-fixture.js';
+import { makeBatch } from '../support/station-fixture.js';
 import { newSoftwareKey } from '../support/software-keys.js';
 import { tempDir } from '../support/temp-dir.js';
 

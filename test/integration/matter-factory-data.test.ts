@@ -184,7 +184,7 @@ describe('Matter factory data at the station', () => {
         expect(states.map((r) => r.state)).toEqual(['abandoned', 'written']);
         assertAgree(record, states[1]!, readFileSync(states[1]!.label_path, 'utf8'));
         const abandoned = m.ws.db.prepare("SELECT details FROM audit_log WHERE action = 'matter.factory-data-abandoned'").all() as { details: string }[];
-        expect(abandoned.map((a) => JSON.parse(a.details))).toEqual([expect.objectContaining({ record: states[0]!.id, reason: 'the device holds no factory data', destroyLabel: states[0]!.label_path })]);
+        expect(abandoned.map((a) => JSON.parse(a.details) as unknown)).toEqual([expect.objectContaining({ record: states[0]!.id, reason: 'the device holds no factory data', destroyLabel: states[0]!.label_path })]);
       } else {
         // after: the device holds the committed record, so it is the device's; no new passcode, no new label
         expect(states.map((r) => r.state)).toEqual(['written']);

@@ -7,6 +7,7 @@ import { dispatch } from '../../main/api/dispatch.js';
 import { Workspace } from '../../main/store/workspace.js';
 import { toPem } from '../support/pem.js';
 import { exportBatch } from '../../main/manifest/export-batch.js';
+import type { ManifestDocument } from '../../main/manifest/format/manifest-document.js';
 import { createManifestSigner } from '../../main/manifest/manifest-signer.js';
 import { verifyManifestFolder } from '../../main/manifest/verify/verify-manifest.js';
 import { prepareBatch } from '../../main/station/batch-context.js';
@@ -61,14 +62,14 @@ const check = (folder: string, name: string) => verifyManifestFolder(folder, { a
 describe('Matter entries in the batch manifest', () => {
   it('carries VID/PID, the DAC, the PAI digest and the verifier digest, no passcode; every check passes and devices.matter-dac runs', () => {
     const text = readFileSync(join(dir, 'manifest.json'), 'utf8');
-    const doc = JSON.parse(text);
+    const doc = JSON.parse(text) as ManifestDocument;
     expect(doc.workOrder.policy.matter).toEqual({ vendorId: 'FFF1', productId: '8000', certificationDeclarationSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const withCerts = doc.devices.filter((d: { certificate: unknown }) => d.certificate !== null);
     expect(withCerts).toHaveLength(2);
     for (const e of withCerts) {
-      expect(e.matter).toEqual({ vendorId: 'FFF1', productId: '8000', paiSha256: expect.any(String), factoryData: { verifierSha256: expect.stringMatching(/^[0-9a-f]{64}$/), discriminator: expect.any(Number), iterations: 1000, saltBytes: 32, certificationDeclarationSha256: doc.workOrder.policy.matter.certificationDeclarationSha256 } });
+      expect(e.matter).toEqual({ vendorId: 'FFF1', productId: '8000', paiSha256: expect.any(String), factoryData: { verifierSha256: expect.stringMatching(/^[0-9a-f]{64}$/), discriminator: expect.any(Number), iterations: 1000, saltBytes: 32, certificationDeclarationSha256: doc.workOrder.policy.matter?.certificationDeclarationSha256 } });
     }
-    expect(Buffer.from(doc.issuingCaChain[0], 'base64').equals(m.pai)).toBe(true);
+    expect(Buffer.from(doc.issuingCaChain[0]!, 'base64').equals(m.pai)).toBe(true);
     for (const d of devices) {
       const p = d.record!.passcode;
       expect(text.includes(String(p)) || text.includes(String(p).padStart(8, '0'))).toBe(false);
@@ -102,10 +103,11 @@ print(json.dumps(out))
   });
 
   it('devices.matter-dac fails on a tampered VendorID (entry and work order), naming the device', () => {
-    const tamper = (name: string, edit: (doc: { workOrder: { policy: { matter: { vendorId: string } } }; devices: { matter?: { vendorId: string } }[] }) => void) => {
+    type Editable = { workOrder: { policy: { matter: { vendorId: string } } }; devices: { matter?: { vendorId: string } }[] };
+    const tamper = (name: string, edit: (doc: Editable) => void) => {
       const to = join(tmp.path, name);
       cpSync(dir, to, { recursive: true });
-      const doc = JSON.parse(readFileSync(join(to, 'manifest.json'), 'utf8'));
+      const doc = JSON.parse(readFileSync(join(to, 'manifest.json'), 'utf8')) as Editable;
       edit(doc);
       writeFileSync(join(to, 'manifest.json'), JSON.stringify(doc));
       return to;
@@ -131,8 +133,9 @@ print(json.dumps(out))
       expect(report.checks.find((c) => c.name === 'devices.matter-dac')).toMatchObject({ status: 'pass' });
       const entry = report.deviceList.find((d) => d.certificateSha256 !== null)!;
       const d = await dispatch(handlers, 'qa.device', { dir, index: entry.index, manifestSha256: report.manifestSha256 });
-      const doc = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-      expect(d).toMatchObject({ ok: true, value: { matter: { vendorId: 'FFF1', productId: '8000', paiSha256: doc.devices[entry.index].matter.paiSha256, verifierSha256: doc.devices[entry.index].matter.factoryData.verifierSha256 } } });
+      const doc = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ManifestDocument;
+      const matter = doc.devices[entry.index]!.matter!;
+      expect(d).toMatchObject({ ok: true, value: { matter: { vendorId: 'FFF1', productId: '8000', paiSha256: matter.paiSha256, verifierSha256: matter.factoryData?.verifierSha256 } } });
     } finally {
       qa.close();
     }

@@ -114,7 +114,7 @@ describe('kill -9 between the factory-data commit and the device write', () => {
     const rows = readDb((db) => db.prepare('SELECT id, state, label_path AS labelPath FROM matter_factory_data ORDER BY id').all() as { id: number; state: string; labelPath: string }[]);
     expect(rows.map((r) => r.state)).toEqual(['abandoned', 'written']);
     const abandoned = readDb((db) => db.prepare("SELECT actor, details FROM audit_log WHERE action = 'matter.factory-data-abandoned'").all() as { actor: string; details: string }[]);
-    expect(abandoned.map((a) => JSON.parse(a.details))).toEqual([expect.objectContaining({ record: rows[0]!.id, reason: 'the device holds no factory data', destroyLabel: rows[0]!.labelPath })]);
+    expect(abandoned.map((a) => JSON.parse(a.details) as unknown)).toEqual([expect.objectContaining({ record: rows[0]!.id, reason: 'the device holds no factory data', destroyLabel: rows[0]!.labelPath })]);
     const record = personality.matterRecord!;
     expect(readFileSync(rows[1]!.labelPath, 'utf8')).toContain(manualPairingCode({ discriminator: record.discriminator, passcode: record.passcode }));
     expect(readFileSync(rows[0]!.labelPath, 'utf8')).not.toContain(manualPairingCode({ discriminator: record.discriminator, passcode: record.passcode }));

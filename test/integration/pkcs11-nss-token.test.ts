@@ -7,6 +7,7 @@ import { caKeyUnlock } from '../../main/api/station-unlock.js';
 import { startSimulator, type RunningSimulator } from '../../main/devices/simulator/simulator.js';
 import type { KeyRecord } from '../../main/keys/key-record.js';
 import { checkLibraryParameters, generatePkcs11Key, importKeyToToken, listPkcs11Tokens, openPkcs11Key, type Pkcs11Binding } from '../../main/keys/pkcs11/pkcs11-key-store.js';
+import { parsePkcs11KeyLocation } from '../../main/keys/pkcs11/pkcs11-binding.js';
 import { CKO, findObjects, readBooleans } from '../../main/keys/pkcs11/pkcs11-objects.js';
 import { Pkcs11TokenSession } from '../../main/keys/pkcs11/pkcs11-token-session.js';
 import { Workspace } from '../../main/store/workspace.js';
@@ -30,7 +31,7 @@ let sim: RunningSimulator | undefined;
 function privateFlags(record: KeyRecord, types: number[]): boolean[] {
   const ts = Pkcs11TokenSession.open(binding, false);
   try {
-    const [priv] = findObjects(ts.pkcs11, ts.session, [{ type: pkcs11js.CKA_CLASS, value: CKO.privateKey }, { type: pkcs11js.CKA_ID, value: Buffer.from(String(record.location.id), 'hex') }], ts.name);
+    const [priv] = findObjects(ts.pkcs11, ts.session, [{ type: pkcs11js.CKA_CLASS, value: CKO.privateKey }, { type: pkcs11js.CKA_ID, value: Buffer.from(parsePkcs11KeyLocation(record).id, 'hex') }], ts.name);
     return readBooleans(ts.pkcs11, ts.session, priv!, types, ts.name);
   } finally {
     ts.close();

@@ -94,7 +94,7 @@ export async function startPostgres(opts: { settings?: Readonly<Record<string, s
       return await run(cmd!, rest, { cwd: dir, timeout: 60_000, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
     } catch (e) {
       const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-20).join('\n') : '';
-      throw new Error(`${tool} ${args.join(' ')} failed: ${(e as Error).message}\n${tail}`);
+      throw new Error(`${tool} ${args.join(' ')} failed: ${(e as Error).message}\n${tail}`, { cause: e });
     }
   };
 

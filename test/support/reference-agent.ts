@@ -97,7 +97,7 @@ export async function startReferenceAgent(options: ReferenceAgentOptions): Promi
         resolve();
       });
     });
-    proc.stderr!.on('data', (b: Buffer) => {
+    proc.stderr.on('data', (b: Buffer) => {
       log += b.toString();
       for (const wake of watchers) wake();
     });
@@ -112,17 +112,17 @@ export async function startReferenceAgent(options: ReferenceAgentOptions): Promi
   /** resolves when `check` is true, re-checked whenever the agent logs or exits (no polling sleeps) */
   const until = (check: () => boolean, timeoutMs: number, timeoutMessage: () => string): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const finish = (e?: unknown) => {
+      const finish = (e?: Error) => {
         watchers.delete(wake);
         clearTimeout(timer);
         if (e === undefined) resolve();
-        else reject(e instanceof Error ? e : new Error(String(e)));
+        else reject(e);
       };
       const wake = () => {
         try {
           if (check()) finish();
         } catch (e) {
-          finish(e);
+          finish(e instanceof Error ? e : new Error('the readiness check failed', { cause: e }));
         }
       };
       const timer = setTimeout(() => finish(new Error(timeoutMessage())), timeoutMs);

@@ -7,7 +7,8 @@ import type { VerifiedOperator } from '../../operators/verified-operator.js';
 import type { CredentialKind } from '../../store/account-repository.js';
 import type { Workspace } from '../../store/workspace.js';
 import type { CliContext } from '../cli-context.js';
-import { collect } from '../option-parsers.js';
+import { collect, positiveInteger } from '../option-parsers.js';
+import { MAX_IDLE_LOCK_SECONDS, MIN_IDLE_LOCK_SECONDS, setIdleLock } from '../../operators/idle-lock.js';
 import { readSecret } from '../secret-input.js';
 
 interface AdminOptions {
@@ -70,6 +71,20 @@ export function registerAccount(program: Command, ctx: () => CliContext): void {
       await c.withWorkspace(async (ws) => printAccount(c, unlockAccount(ws, name, await signInAdmin(c, ws, opts, 'unlock accounts')), 'unlocked'));
     },
   );
+
+  addAdminOptions(
+    account
+      .command('idle-lock')
+      .description(`how long an operator stays signed in at the app's Station screen without activity, in seconds (${MIN_IDLE_LOCK_SECONDS}–${MAX_IDLE_LOCK_SECONDS}; default 900); needs a CA administrator`)
+      .argument('<seconds>', 'the idle time before the screen locks', positiveInteger),
+  ).action(async (seconds: number, opts: AdminOptions) => {
+    const c = ctx();
+    await c.withWorkspace(async (ws) => {
+      const changed = setIdleLock(ws, seconds, await signInAdmin(c, ws, opts, 'set the idle lock'));
+      if (c.json) return c.printJson({ idleLockSeconds: seconds, changed });
+      c.io.out(`idle lock: ${seconds} s${changed ? '' : ' (unchanged)'}\n`);
+    });
+  });
 
   account
     .command('list')

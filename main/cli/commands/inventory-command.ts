@@ -8,17 +8,16 @@ import { importManifestFolderInto, type ImportResult } from '../../inventory/imp
 import { InventoryError } from '../../inventory/inventory-errors.js';
 import { readTrustAnchors, readTrustFile } from '../../manifest/verify/read-trust-anchors.js';
 import { InventoryRepository, type InventoryStatus } from '../../store/inventory-repository.js';
-import type { InventoryStore } from '../../store/inventory-store.js';
-import { inventoryDbUrl, openInventoryStore } from '../../store/open-inventory-store.js';
-import { SqliteInventoryStore } from '../../store/sqlite-inventory-store.js';
 import { SettingsRepository } from '../../store/settings-repository.js';
 import { INVENTORY_DB_ENV } from '../../store/inventory-db-setting.js';
 import { redactUrl } from '../../store/postgres/pg-inventory-store.js';
 import { stationChains } from '../../inventory/station-chains.js';
-import type { Workspace } from '../../store/workspace.js';
 import type { CliContext } from '../cli-context.js';
+import { INVENTORY_DB_OPTION, withInventory } from '../inventory-target.js';
 import { positiveInteger } from '../option-parsers.js';
 import { readInputFile } from '../../files/read-input-file.js';
+import { registerInventoryRevocation } from './inventory-revocation-command.js';
+import { registerInventoryHealth } from './inventory-health-command.js';
 
 interface ImportOptions {
   trust: string;
@@ -38,23 +37,6 @@ interface SearchOptions {
 
 const MAX_RECEIPT_BYTES = 64 * 1024;
 const STATUSES: readonly InventoryStatus[] = ['confirmed', 'failed', 'superseded', 'revoked'];
-const DB_OPTION = ['--db <url>', 'the inventory database: postgres://… (default: $HALLMARK_INVENTORY_DB, else the workspace\'s own SQLite)'] as const;
-
-/**
- * Runs `fn` against the configured inventory: PostgreSQL when --db or
- * HALLMARK_INVENTORY_DB names one (no workspace needed), else the workspace's SQLite
- * (then `ws` is the workspace too, for the factory-side views). Always closed after.
- */
-export async function withInventory<T>(c: CliContext, db: string | undefined, fn: (store: InventoryStore, ws: Workspace | null) => T | Promise<T>): Promise<T> {
-  const url = inventoryDbUrl(db, c.io.env);
-  if (url === undefined) return c.withWorkspace((ws) => fn(new SqliteInventoryStore(ws), ws));
-  const store = await openInventoryStore(url, { actor: c.actor });
-  try {
-    return await fn(store, null);
-  } finally {
-    await store.close();
-  }
-}
 
 /** `hallmark inventory …`: import verified manifests, hand back receipts, acknowledge them at the factory, search. */
 export function registerInventory(program: Command, ctx: () => CliContext): void {
@@ -66,7 +48,7 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
     .argument('<dir...>', 'manifest folders (manifest.json + manifest.json.p7s)')
     .requiredOption('--trust <file>', 'the trusted root certificate(s), PEM')
     .option('--receipt <out>', 'write an acknowledgment receipt for the factory (a file for one folder; an existing directory for several); never overwrites')
-    .option(...DB_OPTION)
+    .option(...INVENTORY_DB_OPTION)
     .action(async (dirs: string[], opts: ImportOptions) => {
       const c = ctx();
       const anchors = readTrustAnchors(readTrustFile(opts.trust), opts.trust);
@@ -148,7 +130,7 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
     .option('--status <s>', `one of ${STATUSES.join(', ')}`)
     .option('--limit <n>', 'at most this many rows', positiveInteger, 100)
     .option('--after <id>', 'rows after this inventory id (paging)', positiveInteger)
-    .option(...DB_OPTION)
+    .option(...INVENTORY_DB_OPTION)
     .action(async (opts: SearchOptions) => {
       const c = ctx();
       if (opts.status !== undefined && !(STATUSES as readonly string[]).includes(opts.status)) throw new InventoryError('INVENTORY_SEARCH_INVALID', `unknown status "${opts.status}" (use ${STATUSES.join(', ')})`);
@@ -167,7 +149,7 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
   inventory
     .command('batches')
     .description('imported batches with their counts; and this workspace\'s exported manifests with their sync status (exported / acknowledged)')
-    .option(...DB_OPTION)
+    .option(...INVENTORY_DB_OPTION)
     .action(async (opts: { db?: string }) => {
       const c = ctx();
       await withInventory(c, opts.db, async (store, ws) => {
@@ -186,6 +168,8 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
     });
 
   registerInventoryFleet(inventory, ctx);
+  registerInventoryHealth(inventory, ctx);
+  registerInventoryRevocation(inventory, ctx);
 }
 
 /** The fleet view and the app's inventory setting. */
@@ -194,7 +178,7 @@ function registerInventoryFleet(inventory: Command, ctx: () => CliContext): void
     .command('fleet')
     .description('per station, its imported manifest sequence numbers with the missing ones; public keys seen on more than one device')
     .option('--max-keys <n>', 'list at most this many shared keys', positiveInteger, 1000)
-    .option(...DB_OPTION)
+    .option(...INVENTORY_DB_OPTION)
     .action(async (opts: { db?: string; maxKeys: number }) => {
       const c = ctx();
       await withInventory(c, opts.db, async (store) => {

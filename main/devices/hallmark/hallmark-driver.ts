@@ -86,7 +86,7 @@ export class HallmarkProtocolDriver implements DeviceDriver {
       const [info] = await this.#exchange.run({ command: 'HM+IDENT', name: 'IDENT', timeoutMs: this.#timeouts.identMs, maxInfoLines: 1 });
       if (info === undefined) throw new DeviceError('DEVICE_BAD_PAYLOAD', 'HM+IDENT: the device answered OK without +IDENT', { command: 'HM+IDENT' });
       const identity = parseIdent(info);
-      this.#identifiedState = identity.provisioningState as HallmarkProvisioningState;
+      this.#identifiedState = identity.provisioningState;
       return identity;
     });
   }

@@ -14,7 +14,7 @@ export const libraryParametersSchema = z
   .string()
   .min(1, 'is empty')
   .max(MAX_LIBRARY_PARAMETERS_LENGTH, `is longer than ${MAX_LIBRARY_PARAMETERS_LENGTH} characters`)
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'holds a control character (a NUL, newline or tab)');
 
 /** `where` names the source in the message, e.g. "HALLMARK_PKCS11_LIBRARY_PARAMETERS". */

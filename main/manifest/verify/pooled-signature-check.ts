@@ -30,7 +30,7 @@ export class PooledSignatureCheck {
   private readonly maxInFlight: number;
   private n = 0;
   private verified = 0;
-  private failure: unknown = null;
+  private failure: Error | null = null;
 
   constructor(
     private readonly ca: ParsedCertificate,
@@ -73,7 +73,9 @@ export class PooledSignatureCheck {
     const p: Promise<void> = this.run(batch).then(
       (failed) => this.answer(batch.count, failed, batch),
       (e: unknown) => {
-        this.failure ??= e;
+        // The pool rejects with Errors (worker-error.ts keeps their class and code); the
+        // first one is what result() throws, as it came.
+        this.failure ??= e instanceof Error ? e : new Error(`a signature batch failed: ${String(e)}`);
       },
     );
     this.pending.add(p);

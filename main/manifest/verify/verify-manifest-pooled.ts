@@ -38,7 +38,7 @@ export async function verifyManifestPooled(json: Buffer, p7s: Buffer, folder: st
     if (!force && t - told < every) return;
     told = t;
     // an entry is checked once through the pass and, with a certificate, its signature answered
-    const outstanding = (check as PooledSignatureCheck | null)?.outstanding ?? 0;
+    const outstanding = check?.outstanding ?? 0;
     options.onProgress({ checked: Math.max(0, passed - outstanding), total });
   };
   let step = pass.next();

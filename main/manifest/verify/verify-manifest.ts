@@ -80,7 +80,7 @@ export interface PassPosition {
 /** The pass done: the signature check (null when it could not run) and how to finish the report with its result. */
 export interface PassDone<R> {
   readonly signatures: SignatureCheckSink<R> | null;
-  complete(signatureResult: CheckResult | null): VerificationReport;
+  readonly complete: (signatureResult: CheckResult | null) => VerificationReport;
 }
 
 /** entries between two pauses of the pass, where a pooled driver lets answers in */
@@ -103,21 +103,7 @@ export function* verificationPass<R>(json: Buffer, p7s: Buffer, folder: string, 
   put(signed.eku);
 
   // --- the document ---
-  let doc: ManifestDocument | null = null;
-  let parsed: unknown;
-  const read = parseJsonText(json.toString('utf8'));
-  if (read.ok) parsed = read.value;
-  else put(verdict('format', [`manifest.json is not JSON: ${read.message}`], '', () => 'not a manifest'));
-  if (parsed !== undefined) {
-    const r = validateManifest(parsed);
-    if (r.ok) {
-      doc = r.document;
-      put(verdict('format', [], `${doc.format} version ${doc.formatVersion}: work order ${doc.workOrder.id}, ${doc.devices.length} entries`, () => ''));
-    } else {
-      put(verdict('format', r.issues, '', (n) => `${n} format problem(s)`));
-    }
-  }
-  parsed = undefined;
+  const doc = readDocument(json, put);
 
   let entryCount: number | null = null;
   let signatures: SignatureCheckSink<R> | null = null;
@@ -236,6 +222,27 @@ interface SignedFolder {
 }
 
 /** cms.signature, cms.signer-chain and cms.signer-eku for one folder. */
+/**
+ * The format check. The parsed JSON tree lives only in this frame: the pass is a
+ * generator that pauses for minutes at 100,000 devices, and must not keep a second copy
+ * of the document alive while it does.
+ */
+function readDocument(json: Buffer, put: (r: CheckResult) => void): ManifestDocument | null {
+  const read = parseJsonText(json.toString('utf8'));
+  if (!read.ok) {
+    put(verdict('format', [`manifest.json is not JSON: ${read.message}`], '', () => 'not a manifest'));
+    return null;
+  }
+  const r = validateManifest(read.value);
+  if (!r.ok) {
+    put(verdict('format', r.issues, '', (n) => `${n} format problem(s)`));
+    return null;
+  }
+  const doc = r.document;
+  put(verdict('format', [], `${doc.format} version ${doc.formatVersion}: work order ${doc.workOrder.id}, ${doc.devices.length} entries`, () => ''));
+  return doc;
+}
+
 function verifySignedFolder(json: Buffer, p7s: Buffer, anchors: readonly ParsedCertificate[], now: Date): SignedFolder {
   const cms = verifyDetachedCms(p7s, json);
   const signature = cms.ok
@@ -269,7 +276,7 @@ function verifySignedFolder(json: Buffer, p7s: Buffer, anchors: readonly ParsedC
     'cms.signer-chain',
     chainProblems,
     path.ok ? `signer ${describe(signer)} chains to the trusted root ${describe(path.path[path.path.length - 1]!)} at ${at.toISOString()}` : '',
-    () => `the signer ${describe(signer!)} does not chain to a trusted root`,
+    () => `the signer ${describe(signer)} does not chain to a trusted root`,
   );
   const ekuProblems: string[] = [];
   if (!signer.extendedKeyUsage?.includes(OID.kpHallmarkManifestSigning)) ekuProblems.push(`the signer's extended key usage (${signer.extendedKeyUsage?.join(', ') ?? 'none'}) lacks Hallmark manifest signing ${OID.kpHallmarkManifestSigning}`);

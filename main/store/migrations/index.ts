@@ -11,6 +11,7 @@ import m010 from './010-settings.js';
 import m011 from './011-audit-keys.js';
 import m012 from './012-operator-accounts.js';
 import m013 from './013-matter-factory-data.js';
+import m014 from './014-field-revocation.js';
 
 /**
  * Ordered schema migrations; the database's `PRAGMA user_version` is the number of the
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'audit-keys', sql: m011 },
   { version: 12, name: 'operator-accounts', sql: m012 },
   { version: 13, name: 'matter-factory-data', sql: m013 },
+  { version: 14, name: 'field-revocation', sql: m014 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

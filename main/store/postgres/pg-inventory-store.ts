@@ -5,9 +5,12 @@ import type { InventoryDeviceRow, InventoryManifestRow, InventorySearch, NewInve
 import type { ImportDecision, InventoryPageQuery, InventoryPageRow, InventoryStore, InventoryView, ManifestKeys, ManifestStatusCounts, Retirement, SharedPublicKeys } from '../inventory-store.js';
 import { pgArrayLiteral } from './pg-array-literal.js';
 import { PgInventoryReads } from './pg-inventory-reads.js';
+import { SCAN_COLUMNS, type InventoryCertificateScanRow } from '../inventory-certificate-scan.js';
 import { rowToEntry, type AuditRow } from '../audit/audit-row.js';
 import { appendAuditIn, verifyPgAuditChain } from './pg-audit.js';
 import { InventoryDbError, isRetryable, pgFailure } from './pg-errors.js';
+import type { InventoryRevocations } from '../inventory-revocations.js';
+import { PgInventoryRevocations } from './pg-inventory-revocations.js';
 import { migratePg } from './pg-migrate.js';
 
 export interface PgStoreOptions {
@@ -185,7 +188,7 @@ export class PgInventoryStore implements InventoryStore {
    */
   private async prefetch(c: PoolClient, keys: ManifestKeys): Promise<InventoryView> {
     const manifests = (
-      await c.query('SELECT * FROM inventory_manifests WHERE sha256 = $1 OR (station_id = $2 AND sequence BETWEEN $3::int - 1 AND $3::int + 1)', [keys.sha256, keys.stationId, keys.sequence])
+      await c.query<Record<string, unknown>>('SELECT * FROM inventory_manifests WHERE sha256 = $1 OR (station_id = $2 AND sequence BETWEEN $3::int - 1 AND $3::int + 1)', [keys.sha256, keys.stationId, keys.sequence])
     ).rows.map((r) => mapRow<InventoryManifestRow>(r));
     const bySha = new Map(manifests.map((m) => [m.sha256, m]));
     const atSeq = new Map(manifests.filter((m) => m.stationId === keys.stationId).map((m) => [m.sequence, m]));
@@ -193,7 +196,7 @@ export class PgInventoryStore implements InventoryStore {
     const byCert = new Map<string, InventoryDeviceRow>();
     const certs = [...new Set(keys.certificates)];
     for (let i = 0; i < certs.length; i += CHUNK) {
-      const rows = (await c.query(`SELECT d.* FROM unnest($1::text[]) AS k(sha) CROSS JOIN LATERAL (SELECT ${DEVICE_SELECT} FROM inventory_devices WHERE certificate_sha256 = k.sha LIMIT 1) d`, [certs.slice(i, i + CHUNK)])).rows;
+      const rows = (await c.query<Record<string, unknown>>(`SELECT d.* FROM unnest($1::text[]) AS k(sha) CROSS JOIN LATERAL (SELECT ${DEVICE_SELECT} FROM inventory_devices WHERE certificate_sha256 = k.sha LIMIT 1) d`, [certs.slice(i, i + CHUNK)])).rows;
       for (const r of rows) byCert.set(r.certificate_sha256 as string, mapRow<InventoryDeviceRow>(r));
     }
     const deviceKey = (model: string, serial: string) => `${model}\u0000${serial}`;
@@ -202,7 +205,7 @@ export class PgInventoryStore implements InventoryStore {
     for (let i = 0; i < devices.length; i += CHUNK) {
       const part = devices.slice(i, i + CHUNK);
       const rows = (
-        await c.query(
+        await c.query<Record<string, unknown>>(
           `SELECT d.* FROM unnest($1::text[], $2::text[]) AS k(model, serial) CROSS JOIN LATERAL (
              SELECT ${DEVICE_SELECT} FROM inventory_devices WHERE model = k.model AND hardware_serial = k.serial AND status IN ('confirmed', 'failed') LIMIT 1) d`,
           [part.map((d) => d.model), part.map((d) => d.hardwareSerial)],
@@ -264,6 +267,10 @@ export class PgInventoryStore implements InventoryStore {
     return this.read('finding shared public keys', (c) => this.reads.sharedPublicKeys(c, maxKeys));
   }
 
+  async scanCertificates(afterId: number, limit: number): Promise<InventoryCertificateScanRow[]> {
+    return this.query<InventoryCertificateScanRow>('reading certificates', `SELECT ${SCAN_COLUMNS} FROM inventory_devices WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit]);
+  }
+
   async appendAudit(event: AuditEvent): Promise<AuditEntry> {
     return this.withClient('appending to the audit log', async (c) => {
       await c.query('BEGIN');
@@ -289,6 +296,16 @@ export class PgInventoryStore implements InventoryStore {
       } catch (e) {
         throw pgFailure(e, this.location, 'verifying the audit log');
       }
+    });
+  }
+
+  /** Field revocation (docs/revocation.md) in this database: migration 002, pg-inventory-revocations.ts. */
+  revocations(): InventoryRevocations {
+    return new PgInventoryRevocations({
+      location: this.location,
+      attempts: this.attempts,
+      withClient: (during, fn) => this.withClient(during, fn),
+      search: (q) => this.search(q),
     });
   }
 

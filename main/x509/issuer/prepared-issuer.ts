@@ -20,7 +20,7 @@ import { encodeValidity } from '../validity.js';
 import { X509Error } from '../x509-errors.js';
 import { cachedOid, encodeExtensionCached, hardwareModuleNameSan, planExtensions, type ExtensionPlan, type ProfileExtensions } from './extension-plan.js';
 
-export type IssuedProfile = Exclude<ProfileName, 'root' | 'matter-paa' | 'audit-signer'>;
+export type IssuedProfile = Exclude<ProfileName, 'root' | 'matter-paa' | 'audit-signer' | 'revocation-requester'>;
 
 /** IdevidOptions without the per-device part. */
 export type IdevidProfileOptions = Omit<IdevidOptions, 'hardwareModuleName'>;

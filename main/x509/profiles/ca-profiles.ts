@@ -54,6 +54,15 @@ export function auditSignerExtensions(spki: Buffer): Extension[] {
   return [basicConstraints(false), keyUsage(['digitalSignature']), extendedKeyUsage([OID.kpHallmarkAuditSigning]), subjectKeyIdentifier(spki)];
 }
 
+/**
+ * The inventory key (revocation/create-inventory-key.ts): self-signed, an end entity with
+ * digitalSignature and Hallmark's revocation-request EKU only, so the CA side given it with
+ * `--requests-trust` trusts it for revocation requests and for nothing else.
+ */
+export function revocationRequesterExtensions(spki: Buffer): Extension[] {
+  return [basicConstraints(false), keyUsage(['digitalSignature']), extendedKeyUsage([OID.kpHallmarkRevocationRequestSigning]), subjectKeyIdentifier(spki)];
+}
+
 /** A separate CRL signer: cRLSign only. */
 export function crlSignerExtensions(spki: Buffer, issuerSpki: Buffer): Extension[] {
   return [

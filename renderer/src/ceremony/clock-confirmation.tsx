@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CeremonyRole, CeremonyStepRunView } from '../../../preload/api.js';
 import { NameSignOff } from './name-sign-off.js';
+import { useOperatorSession } from '../operators/operator-session.js';
 
 /** "2026-11-28 22:19:39 UTC": the form people read aloud against a reference clock. */
 export function utcText(iso: string): string {
@@ -21,10 +22,11 @@ export function ClockConfirmation({ step, clockUtc, busy, active, onAcknowledge,
   clockUtc: string | null;
   busy: boolean;
   active: boolean;
-  onAcknowledge: (step: string, role: CeremonyRole, name: string) => Promise<boolean>;
+  onAcknowledge: (step: string, role: CeremonyRole, name: string, credential?: string) => Promise<boolean>;
   onReject: (reason: string) => Promise<void>;
 }) {
   const now = useNow(active);
+  const accountMode = useOperatorSession().status?.accountsRequired === true;
   return (
     <div className="clock-confirm" data-testid="ceremony-clock">
       <span className="clock-confirm__label">Pre-flight clock</span>
@@ -47,7 +49,8 @@ export function ClockConfirmation({ step, clockUtc, busy, active, onAcknowledge,
             verb="confirmed"
             disabled={busy || !active}
             testId="ceremony-ack"
-            onSign={(n) => onAcknowledge(step.id, a.role, n)}
+            credential={accountMode && a.role === 'custodians'}
+            onSign={(n, credential) => onAcknowledge(step.id, a.role, n, credential)}
           />
         ))}
       </div>

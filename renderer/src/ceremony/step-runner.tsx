@@ -4,6 +4,7 @@ import { ClockConfirmation } from './clock-confirmation.js';
 import { ExceptionNote } from './exception-note.js';
 import { runProgress } from './ceremony-text.js';
 import { NameSignOff } from './name-sign-off.js';
+import { useOperatorSession } from '../operators/operator-session.js';
 import { SecretPrompt } from './secret-prompt.js';
 import { ShareTypeBackPrompt } from './share-type-back-prompt.js';
 import './ceremony.css';
@@ -18,13 +19,15 @@ const EXTRA_LABEL: Record<Exclude<CeremonyStepRunView['kind'], 'script'>, string
 export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onProvideShareText, onAbort, onNoteException }: {
   run: CeremonyRunView;
   busy: boolean;
-  onAcknowledge: (step: string, role: CeremonyRole, name: string) => Promise<boolean>;
+  onAcknowledge: (step: string, role: CeremonyRole, name: string, credential?: string) => Promise<boolean>;
   onProvideSecret: (requestId: string, secret: string) => Promise<boolean>;
   onProvideShareText: (requestId: string, text: string) => Promise<boolean>;
   onAbort: (reason: string) => Promise<void>;
   onNoteException: (name: string, note: string) => Promise<boolean>;
 }) {
   const progress = runProgress(run);
+  // Once the workspace has accounts a custodian acknowledges with their own credential (docs/operators.md).
+  const accountMode = useOperatorSession().status?.accountsRequired === true;
   const [reason, setReason] = useState('');
   const secret = run.secretRequest;
   // The prompt belongs under the step whose action needs it; a step the screen does not know still gets it, above the list.
@@ -73,7 +76,8 @@ export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onProvid
                       verb="acknowledged"
                       disabled={busy || !active}
                       testId="ceremony-ack"
-                      onSign={(name) => onAcknowledge(s.id, a.role, name)}
+                      credential={accountMode && a.role === 'custodians'}
+                      onSign={(name, credential) => onAcknowledge(s.id, a.role, name, credential)}
                     />
                   ))}
                 </div>

@@ -122,10 +122,10 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
   );
 
   const acknowledge = useCallback(
-    async (step: string, role: CeremonyRole, name: string) => {
+    async (step: string, role: CeremonyRole, name: string, credential?: string) => {
       const id = runId.current;
       if (id === null) return false;
-      const r = await call(() => invoke('ceremony.acknowledge', { runId: id, step, role, name }));
+      const r = await call(() => invoke('ceremony.acknowledge', { runId: id, step, role, name, ...(credential !== undefined ? { credential } : {}) }));
       if (r) showRun(r);
       return r !== undefined;
     },

@@ -1,6 +1,8 @@
+import type { ReactNode } from 'react';
 import type { WorkspaceInfoView } from '../../../preload/api.js';
 
-export function AppHeader({ info }: { info: WorkspaceInfoView | null }) {
+/** `operator`: who is signed in at this window (operators/signed-in-operator.tsx). */
+export function AppHeader({ info, operator }: { info: WorkspaceInfoView | null; operator?: ReactNode }) {
   return (
     <header className="app-header">
       <div className="app-header__brand">
@@ -13,6 +15,7 @@ export function AppHeader({ info }: { info: WorkspaceInfoView | null }) {
           {info ? info.home : '…'}
         </span>
       </div>
+      {operator}
       <span className="app-header__version mono" data-testid="app-version" title={info ? `schema v${info.schemaVersion}` : undefined}>
         {info ? `v${info.appVersion}` : ''}
       </span>

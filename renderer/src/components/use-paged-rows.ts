@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toFailure, type ApiFailure } from '../api/hallmark.js';
+import { useLatestRef } from './use-latest-ref.js';
 import { applyPage, createPageCache, evictFarPages, failPage, markInFlight, pagesToFetch, requestFor, resetCache, type PageCache } from '../audit/page-cache.js';
 
 export interface PagedRowsSource<Row, Filter> {
@@ -34,8 +35,7 @@ export function usePagedRows<Row, Filter>(source: PagedRowsSource<Row, Filter>):
   const cacheRef = useRef(cache);
   const rangeRef = useRef({ start: 0, end: 0 });
   const filterRef = useRef<Filter | null>(null);
-  const sourceRef = useRef(source);
-  sourceRef.current = source;
+  const sourceRef = useLatestRef(source);
 
   const commit = useCallback((next: PageCache<Row>) => {
     if (next === cacheRef.current) return;
@@ -44,28 +44,31 @@ export function usePagedRows<Row, Filter>(source: PagedRowsSource<Row, Filter>):
   }, []);
 
   const pump = useCallback(() => {
-    const current = cacheRef.current;
-    const active = filterRef.current;
-    if (active === null) return;
-    const wanted = pagesToFetch(current, rangeRef.current.start, rangeRef.current.end);
-    if (wanted.length === 0) return;
-    commit(markInFlight(current, wanted));
-    for (const page of wanted) {
-      const request = requestFor(current, page);
-      sourceRef.current.fetchPage(active, request.offset, request.limit).then(
-        (result) => {
-          const applied = applyPage(cacheRef.current, { ...request, total: result.total, rows: result.rows });
-          commit(evictFarPages(applied, Math.floor(rangeRef.current.start / pageSize), maxCachedPages));
-          // Either more of the range is still missing, or the page drifted and needs asking again.
-          pump();
-        },
-        (error: unknown) => {
-          commit(failPage(cacheRef.current, request.generation, page));
-          sourceRef.current.onError(toFailure(error));
-        },
-      );
+    function fetchMissing(): void {
+      const current = cacheRef.current;
+      const active = filterRef.current;
+      if (active === null) return;
+      const wanted = pagesToFetch(current, rangeRef.current.start, rangeRef.current.end);
+      if (wanted.length === 0) return;
+      commit(markInFlight(current, wanted));
+      for (const page of wanted) {
+        const request = requestFor(current, page);
+        sourceRef.current.fetchPage(active, request.offset, request.limit).then(
+          (result) => {
+            const applied = applyPage(cacheRef.current, { ...request, total: result.total, rows: result.rows });
+            commit(evictFarPages(applied, Math.floor(rangeRef.current.start / pageSize), maxCachedPages));
+            // Either more of the range is still missing, or the page drifted and needs asking again.
+            fetchMissing();
+          },
+          (error: unknown) => {
+            commit(failPage(cacheRef.current, request.generation, page));
+            sourceRef.current.onError(toFailure(error));
+          },
+        );
+      }
     }
-  }, [commit, pageSize, maxCachedPages]);
+    fetchMissing();
+  }, [commit, pageSize, maxCachedPages, sourceRef]);
 
   const showRange = useCallback(
     (start: number, end: number) => {
@@ -87,7 +90,7 @@ export function usePagedRows<Row, Filter>(source: PagedRowsSource<Row, Filter>):
     rangeRef.current = { start: 0, end: Math.max(1, rangeRef.current.end - rangeRef.current.start) };
     commit(resetCache(cacheRef.current, { keepRows: false }));
     pump();
-  }, [key, commit, pump]);
+  }, [key, commit, pump, sourceRef]);
 
   return { cache, showRange, refresh, key };
 }

@@ -1,6 +1,7 @@
 import {
   useCallback,
   useEffect,
+  useId,
   useImperativeHandle,
   useLayoutEffect,
   useRef,
@@ -53,14 +54,29 @@ interface Props<Row> {
  * rows in view (plus overscan) rendered, each translated to its place. Layout cost is
  * independent of the row count, so 100,000 rows scroll like 100.
  */
-export function VirtualTable<Row>(props: Props<Row>) {
-  const { columns, rowCount, rowHeight, getRow, onRangeChange, resetKey } = props;
-  const overscan = props.overscan ?? 8;
+export function VirtualTable<Row>({
+  label,
+  columns,
+  rowCount,
+  rowHeight,
+  overscan = 8,
+  getRow,
+  rowKey,
+  rowClassName,
+  rowAttributes,
+  rowTestId,
+  loadingRowTestId,
+  scrollerTestId,
+  resetKey,
+  onRangeChange,
+  empty,
+  ref,
+}: Props<Row>) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(0);
   const [active, setActive] = useState(0);
-  const idPrefix = useRef(`vt-${Math.random().toString(36).slice(2, 8)}`).current;
+  const idPrefix = `vt${useId()}`;
 
   // The sticky header sits inside the scroller (so columns line up with the scrollbar
   // present), so it eats one row of the viewport.
@@ -90,7 +106,7 @@ export function VirtualTable<Row>(props: Props<Row>) {
   }, [onRangeChange, range.start, range.end]);
 
   useImperativeHandle(
-    props.ref,
+    ref,
     () => ({
       shiftRows(rows: number) {
         const el = scroller.current;
@@ -153,7 +169,7 @@ export function VirtualTable<Row>(props: Props<Row>) {
     } as const;
     if (row === undefined) {
       rows.push(
-        <div key={`loading-${index}`} {...common} className="vt-row vt-row--loading" data-testid={props.loadingRowTestId}>
+        <div key={`loading-${index}`} {...common} className="vt-row vt-row--loading" data-testid={loadingRowTestId}>
           {columns.map((c) => (
             <div key={c.key} role="gridcell" className="vt-cell">
               <span className="vt-skeleton" />
@@ -163,14 +179,14 @@ export function VirtualTable<Row>(props: Props<Row>) {
       );
       continue;
     }
-    const extra = props.rowClassName?.(row);
+    const extra = rowClassName?.(row);
     rows.push(
       <div
-        key={props.rowKey(row, index)}
+        key={rowKey(row, index)}
         {...common}
-        {...props.rowAttributes?.(row)}
+        {...rowAttributes?.(row)}
         className={['vt-row', isActive ? 'vt-row--active' : '', extra ?? ''].filter(Boolean).join(' ')}
-        data-testid={props.rowTestId}
+        data-testid={rowTestId}
       >
         {columns.map((c) => (
           <div key={c.key} role="gridcell" className={`vt-cell ${c.className ?? ''}`} title={c.title?.(row)}>
@@ -186,7 +202,7 @@ export function VirtualTable<Row>(props: Props<Row>) {
       ref={scroller}
       className="vt"
       role="grid"
-      aria-label={props.label}
+      aria-label={label}
       aria-rowcount={rowCount + 1}
       aria-colcount={columns.length}
       aria-activedescendant={
@@ -195,7 +211,7 @@ export function VirtualTable<Row>(props: Props<Row>) {
       tabIndex={0}
       onScroll={onScroll}
       onKeyDown={onKeyDown}
-      data-testid={props.scrollerTestId}
+      data-testid={scrollerTestId}
     >
       <div className="vt-head" role="rowgroup">
         <div className="vt-row vt-row--head" role="row" aria-rowindex={1} style={{ height: rowHeight, gridTemplateColumns: template }}>
@@ -209,7 +225,7 @@ export function VirtualTable<Row>(props: Props<Row>) {
       <div className="vt-body" role="rowgroup" style={{ height: rowCount * rowHeight }}>
         {rows}
       </div>
-      {rowCount === 0 && props.empty !== undefined ? <div className="vt-empty">{props.empty}</div> : null}
+      {rowCount === 0 && empty !== undefined ? <div className="vt-empty">{empty}</div> : null}
     </div>
   );
 }

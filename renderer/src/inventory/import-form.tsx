@@ -2,9 +2,10 @@ import { useState, type FormEvent } from 'react';
 import type { InventoryImportResultView } from '../../../preload/api.js';
 import { invoke, toFailure, type ApiFailure } from '../api/hallmark.js';
 import { FolderDropZone } from '../components/folder-drop-zone.js';
+import { useOperatorSession } from '../operators/operator-session.js';
 
 interface Props {
-  onImport: (req: { dirs: string[]; trustPem: string; operator: string }) => Promise<InventoryImportResultView[] | null>;
+  onImport: (req: { dirs: string[]; trustPem: string; operator?: string }) => Promise<InventoryImportResultView[] | null>;
   onError: (f: ApiFailure) => void;
 }
 
@@ -19,15 +20,19 @@ export function ImportForm({ onImport, onError }: Props) {
   const [dirs, setDirs] = useState('');
   const [trust, setTrust] = useState('');
   const [operator, setOperator] = useState('');
+  // Once the workspace has accounts the main process records the signed-in one: no typed field (docs/operators.md).
+  const session = useOperatorSession();
+  const accountMode = session.status?.accountsRequired === true;
+  const named = accountMode || operator.trim() !== '';
   const [busy, setBusy] = useState(false);
   const [results, setResults] = useState<InventoryImportResultView[] | null>(null);
   const list = dirs.split(/\r?\n/).map((d) => d.trim()).filter(Boolean);
-  const ready = list.length > 0 && list.length <= 64 && trust.trim() !== '' && operator.trim() !== '' && !busy;
+  const ready = list.length > 0 && list.length <= 64 && trust.trim() !== '' && named && !busy;
 
   const run = async (folders: string[]) => {
     setBusy(true);
     try {
-      setResults(await onImport({ dirs: folders, trustPem: trust.trim(), operator: operator.trim() }));
+      setResults(await onImport({ dirs: folders, trustPem: trust.trim(), ...(accountMode ? {} : { operator: operator.trim() }) }));
     } finally {
       setBusy(false);
     }
@@ -42,7 +47,7 @@ export function ImportForm({ onImport, onError }: Props) {
   const addFolders = (chosen: string[]) => {
     const merged = [...new Set([...list, ...chosen])].slice(0, MAX_FOLDERS);
     setDirs(merged.join('\n'));
-    if (trust.trim() !== '' && operator.trim() !== '' && !busy) void run(merged);
+    if (trust.trim() !== '' && named && !busy) void run(merged);
   };
 
   const pickFolders = () => {
@@ -61,7 +66,7 @@ export function ImportForm({ onImport, onError }: Props) {
         <button type="button" className="button" data-testid="inventory-import-pick" onClick={pickFolders} disabled={busy}>
           Import folders…
         </button>
-        {list.length > 0 && (trust.trim() === '' || operator.trim() === '') ? <span className="hint">Name the trusted root and the operator, then Verify and import.</span> : null}
+        {list.length > 0 && (trust.trim() === '' || !named) ? <span className="hint">{accountMode ? 'Name the trusted root, then Verify and import.' : 'Name the trusted root and the operator, then Verify and import.'}</span> : null}
       </FolderDropZone>
       <label className="field inventory-import__dirs" htmlFor="inventory-import-dirs">
         <span className="field__label">Manifest folders (one per line)</span>
@@ -72,10 +77,12 @@ export function ImportForm({ onImport, onError }: Props) {
           <span className="field__label">Trusted root (PEM)</span>
           <input id="inventory-import-trust" className="input" data-testid="inventory-import-trust" value={trust} onChange={(e) => setTrust(e.target.value)} spellCheck={false} />
         </label>
-        <label className="field" htmlFor="inventory-import-operator">
-          <span className="field__label">Operator</span>
-          <input id="inventory-import-operator" className="input input--narrow" data-testid="inventory-import-operator" value={operator} onChange={(e) => setOperator(e.target.value)} />
-        </label>
+        {accountMode ? null : (
+          <label className="field" htmlFor="inventory-import-operator">
+            <span className="field__label">Operator</span>
+            <input id="inventory-import-operator" className="input input--narrow" data-testid="inventory-import-operator" value={operator} onChange={(e) => setOperator(e.target.value)} />
+          </label>
+        )}
         <button type="submit" className="button button--primary" data-testid="inventory-import-submit" disabled={!ready}>
           {busy ? 'Verifying and importing…' : 'Verify and import'}
         </button>

@@ -16,6 +16,7 @@ import { useInventoryPages } from '../inventory/use-inventory-pages.js';
 import { useInventoryStats } from '../inventory/use-inventory-stats.js';
 import { FleetPanel } from '../inventory/fleet-panel.js';
 import { useInventoryFleet } from '../inventory/use-inventory-fleet.js';
+import { InventoryHealthSection } from '../inventory/inventory-health-section.js';
 
 const ROW_HEIGHT = 28;
 /** Typing a serial should not ask the core on every keystroke. */
@@ -39,7 +40,7 @@ export function InventoryScreen() {
   }, [text]);
 
   const onImport = useCallback(
-    async (req: { dirs: string[]; trustPem: string; operator: string }) => {
+    async (req: { dirs: string[]; trustPem: string; operator?: string }) => {
       try {
         const r = await invoke('inventory.import', req);
         reloadBatches();
@@ -89,6 +90,7 @@ export function InventoryScreen() {
         </div>
         <BatchStatusChart stats={stats} selected={filter.batch} onSelect={(batch) => setFilter((f) => ({ ...f, batch }))} />
         <FleetPanel fleet={fleet} />
+        <InventoryHealthSection onError={onError} generation={fleet} />
         <div className="toolbar">
           <div className="filters" role="group" aria-label="Find certificates">
             <label className="field" htmlFor="inventory-search">

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { Input } from '../../../preload/api.js';
 import type { ApiFailure } from '../api/hallmark.js';
 import { useReportError } from '../components/error-reporter.js';
 import { EventList } from '../station/event-list.js';
@@ -12,11 +13,25 @@ import { useSerialPorts } from '../station/use-serial-ports.js';
 import { useStation } from '../station/use-station.js';
 import { useWorkOrders } from '../station/use-work-orders.js';
 import { WorkOrderPicker } from '../station/work-order-picker.js';
+import { useOperatorSession } from '../operators/operator-session.js';
 
 /** The technician's dashboard: a work order, the fixture's ports as tiles, progress and events. */
 export function StationScreen() {
   const report = useReportError();
-  const onError = useCallback((f: ApiFailure) => report('Station', f), [report]);
+  const session = useOperatorSession();
+  const refreshSession = session.refresh;
+  const onError = useCallback(
+    (f: ApiFailure) => {
+      // The main process found the session gone (idle): the gate shows again.
+      if (f.code === 'OPERATOR_NOT_SIGNED_IN') refreshSession();
+      report('Station', f);
+    },
+    [report, refreshSession],
+  );
+  // Once the workspace has accounts, the signed-in one is recorded and the typed field goes (docs/operators.md).
+  const accountMode = session.status?.accountsRequired === true;
+  const account = accountMode ? (session.status?.signedIn?.name ?? null) : undefined;
+  const gated = accountMode && account === null;
   const [batchId, setBatchId] = useState<string | null>(null);
   const [operator, setOperator] = useState('');
   const [unlockKind, setUnlockKind] = useState<UnlockKind>('passphrase');
@@ -29,13 +44,14 @@ export function StationScreen() {
   const run = station.view.run;
   const live = run !== null && run.phase !== 'finished';
 
-  // Coming back to a live run: show its work order and its ports.
-  useEffect(() => {
-    if (!live || run === null) return;
+  // Coming back to a live run: show its work order, its ports and its operator. Adjusted
+  // while rendering (React's way for state that follows another value), each only when it
+  // differs, so the next render changes nothing.
+  if (live) {
     if (run.batchId !== batchId) setBatchId(run.batchId);
-    if (selected.length === 0) setSelected(run.ports.map((t) => t.port));
-    if (operator === '') setOperator(run.operator);
-  }, [live, run, batchId, selected.length, operator]);
+    if (selected.length === 0 && run.ports.length > 0) setSelected(run.ports.map((t) => t.port));
+    if (operator === '' && run.operator !== '') setOperator(run.operator);
+  }
 
   // The picker's counters change with every run.
   const phase = run?.phase;
@@ -48,13 +64,14 @@ export function StationScreen() {
     setSelected((prev) => (on ? (prev.includes(path) ? prev : [...prev, path]) : prev.filter((p) => p !== path)));
   }, []);
 
-  const blocker = startBlocker({ batchId, operator, ports: selected, secret, live });
+  const actingName = account === undefined ? operator : (account ?? '');
+  const blocker = startBlocker({ batchId, operator: actingName, ports: selected, secret, live });
   const start = async () => {
     if (blocker !== null || batchId === null) return;
     const unlock = unlockKind === 'passphrase' ? { kind: 'passphrase' as const, passphrase: secret } : { kind: 'pkcs11-pin' as const, pin: secret };
     // The secret leaves the form now; it is not kept for a second attempt.
     setSecret('');
-    await station.start({ batchId, ports: selected, operator: operator.trim(), unlock });
+    await station.start({ batchId, ports: selected, ...(accountMode ? {} : { operator: operator.trim() }), unlock });
   };
 
   const tiles = tilesToShow(run, selected);
@@ -74,13 +91,15 @@ export function StationScreen() {
           </button>
         </div>
       </header>
-      <div className="station__body">
+      {/* The sign-in itself is the window's (app-sign-in-gate.tsx); the body stays dimmed under it. */}
+      <div className={`station__body${gated ? ' station__body--locked' : ''}`} inert={gated} data-testid="station-body">
         <div className="station__setup">
           {kiosk ? null : (
-            <WorkOrderPicker batches={orders.batches} selected={batchId} onSelect={setBatchId} operator={operator} onCreate={orders.create} disabled={live} />
+            <WorkOrderPicker batches={orders.batches} selected={batchId} onSelect={setBatchId} operator={actingName} onCreate={(req) => orders.create(accountMode ? withoutTypedOperator(req) : req)} disabled={live} />
           )}
           <RunControls
             operator={operator}
+            account={account}
             onOperator={setOperator}
             unlockKind={unlockKind}
             onUnlockKind={setUnlockKind}
@@ -91,7 +110,7 @@ export function StationScreen() {
             busy={station.busy}
             blocker={blocker}
             onStart={() => void start()}
-            onStop={() => void station.stop(operator.trim() === '' ? (run?.operator ?? '') : operator)}
+            onStop={() => void station.stop(accountMode ? undefined : operator.trim() === '' ? (run?.operator ?? '') : operator)}
           />
         </div>
         {kiosk ? null : (
@@ -110,6 +129,12 @@ export function StationScreen() {
       </div>
     </section>
   );
+}
+
+/** With accounts the main process records the signed-in account; nothing typed is sent. */
+function withoutTypedOperator(req: Input<'station.createBatch'>): Input<'station.createBatch'> {
+  const { operator: _typed, ...rest } = req;
+  return rest;
 }
 
 function describeRun(run: ReturnType<typeof useStation>['view']['run'], batchId: string | null): string {

@@ -2,6 +2,8 @@ export type UnlockKind = 'passphrase' | 'pkcs11-pin';
 
 interface Props {
   operator: string;
+  /** the account signed in at this window once the workspace has accounts: shown instead of the typed field */
+  account?: string | null | undefined;
   onOperator: (name: string) => void;
   unlockKind: UnlockKind;
   onUnlockKind: (kind: UnlockKind) => void;
@@ -27,17 +29,23 @@ export function RunControls(p: Props) {
         <label className="field__label" htmlFor="station-operator">
           Operator
         </label>
-        <input
-          id="station-operator"
-          className="input"
-          data-testid="station-operator"
-          value={p.operator}
-          maxLength={100}
-          autoComplete="off"
-          placeholder="your name"
-          disabled={p.live}
-          onChange={(e) => p.onOperator(e.target.value)}
-        />
+        {p.account !== undefined ? (
+          <span className="mono" id="station-operator" data-testid="station-operator-account">
+            {p.account ?? '—'}
+          </span>
+        ) : (
+          <input
+            id="station-operator"
+            className="input"
+            data-testid="station-operator"
+            value={p.operator}
+            maxLength={100}
+            autoComplete="off"
+            placeholder="your name"
+            disabled={p.live}
+            onChange={(e) => p.onOperator(e.target.value)}
+          />
+        )}
       </div>
       {!p.live ? (
         <div className="field">

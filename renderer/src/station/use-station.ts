@@ -11,7 +11,8 @@ export interface StationControl {
   readonly view: StationViewState;
   readonly busy: boolean;
   readonly start: (req: Input<'station.start'>) => Promise<boolean>;
-  readonly stop: (operator: string) => Promise<void>;
+  /** `operator`: the typed name, only while the workspace has no accounts */
+  readonly stop: (operator?: string) => Promise<void>;
   readonly refresh: () => void;
 }
 
@@ -64,9 +65,9 @@ export function useStation(shownBatch: string | null, onError: (f: ApiFailure) =
     }
   }, [onErrorRef]);
 
-  const stop = useCallback(async (operator: string) => {
+  const stop = useCallback(async (operator?: string) => {
     try {
-      const status = await invoke('station.stop', { operator });
+      const status = await invoke('station.stop', operator === undefined ? {} : { operator });
       setView((prev) => reconcile(prev, status));
     } catch (e) {
       onErrorRef.current(toFailure(e));

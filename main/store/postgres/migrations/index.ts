@@ -1,4 +1,5 @@
 import m001 from './001-inventory.js';
+import m002 from './002-field-revocation.js';
 
 /**
  * The PostgreSQL inventory's migrations; `schema_version` holds one row per migration
@@ -10,7 +11,10 @@ export interface PgMigration {
   readonly sql: string;
 }
 
-export const PG_MIGRATIONS: readonly PgMigration[] = [{ version: 1, name: 'inventory', sql: m001 }];
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  { version: 1, name: 'inventory', sql: m001 },
+  { version: 2, name: 'field-revocation', sql: m002 },
+];
 
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
 
