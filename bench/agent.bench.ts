@@ -73,7 +73,14 @@ function stationCase(kind: 'simulator' | 'agents'): BenchCase {
     async run() {
       const wave = waves[next++];
       if (wave === undefined) throw new Error('bench: more runs than prepared waves');
-      const summary = await startStation({ workspace: st!.ws, batchId: 'WO-AGENTS', ports: wave.ports, caKey: st!.caKey, actor: 'bench', stepTimeoutMs: STEP_TIMEOUT }).done;
+      const summary = await startStation({
+        workspace: st!.ws,
+        batchId: 'WO-AGENTS',
+        ports: wave.ports,
+        caKey: st!.caKey,
+        actor: 'bench',
+        stepTimeoutMs: STEP_TIMEOUT,
+      }).done;
       const bad = summary.outcomes.filter((o) => o.result !== 'done');
       if (bad.length > 0) throw new Error(`bench: ${bad.length} of ${PORTS} devices failed: ${bad[0]!.code}: ${bad[0]!.message}`);
     },
@@ -110,7 +117,20 @@ class PipedAgent {
   }
 
   static start(dir: string, trust: string): PipedAgent {
-    const child = spawn(AGENT, ['--stdio', '--serial', 'HM-SIM1-0001', '--model', 'SIM1', '--store', join(dir, 'bench.se'), '--trust', trust, '--baud', '0', '--quiet']);
+    const child = spawn(AGENT, [
+      '--stdio',
+      '--serial',
+      'HM-SIM1-0001',
+      '--model',
+      'SIM1',
+      '--store',
+      join(dir, 'bench.se'),
+      '--trust',
+      trust,
+      '--baud',
+      '0',
+      '--quiet',
+    ]);
     return new PipedAgent(child);
   }
 

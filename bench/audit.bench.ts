@@ -52,22 +52,19 @@ function closeWorkspace(w: { ws: Workspace; dir: string } | undefined): void {
 }
 
 /** A workspace whose log holds VERIFY_ROWS entries (the `workspace.created` one included). */
-const bigWorkspace = sharedFixture(
-  () => {
-    const w = openWorkspace('100k');
-    const have = w.ws.audit.head()?.seq ?? 0;
-    const chunk = 5000;
-    for (let done = have; done < VERIFY_ROWS; done += chunk) {
-      const n = Math.min(chunk, VERIFY_ROWS - done);
-      w.ws.transact(() => {
-        for (let i = 0; i < n; i++) w.ws.audit.append(event(done + i));
-      });
-    }
-    w.ws.db.pragma('wal_checkpoint(TRUNCATE)');
-    return w;
-  },
-  closeWorkspace,
-);
+const bigWorkspace = sharedFixture(() => {
+  const w = openWorkspace('100k');
+  const have = w.ws.audit.head()?.seq ?? 0;
+  const chunk = 5000;
+  for (let done = have; done < VERIFY_ROWS; done += chunk) {
+    const n = Math.min(chunk, VERIFY_ROWS - done);
+    w.ws.transact(() => {
+      for (let i = 0; i < n; i++) w.ws.audit.append(event(done + i));
+    });
+  }
+  w.ws.db.pragma('wal_checkpoint(TRUNCATE)');
+  return w;
+}, closeWorkspace);
 
 // ── audit-append ────────────────────────────────────────────────────────────────────
 
@@ -90,9 +87,7 @@ function openBare(label: string): Bare {
     seq INTEGER PRIMARY KEY, time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
     subject TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
   ) STRICT`);
-  const insert = db.prepare(
-    'INSERT INTO audit_log (seq, time, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  );
+  const insert = db.prepare('INSERT INTO audit_log (seq, time, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   // seq NULL: INTEGER PRIMARY KEY assigns the next rowid, as a bare log would.
   const put = (e: AuditEvent): void => {
     insert.run(null, new Date().toISOString(), e.actor, e.action, e.subject, canonicalJson(e.details ?? {}), HASH_PLACEHOLDER, HASH_PLACEHOLDER);

@@ -28,7 +28,8 @@ export default defineBenchmarks([
   {
     name: 'hallmark --version (built CLI)',
     group: 'cli-start',
-    description: 'bin/hallmark.mjs → out/cli/cli.js (esbuild bundle, packages external, V8 compile cache), the staleness check over main/ and preload/ included',
+    description:
+      'bin/hallmark.mjs → out/cli/cli.js (esbuild bundle, packages external, V8 compile cache), the staleness check over main/ and preload/ included',
     iterations: 10,
     warmup: 2,
     setup() {
@@ -41,7 +42,8 @@ export default defineBenchmarks([
   {
     name: 'hallmark --version (TypeScript through tsx)',
     group: 'cli-start',
-    description: 'the CLI from its sources, transpiled by tsx at every start (what bin/hallmark.mjs did before, and still does when the build is missing or stale)',
+    description:
+      'the CLI from its sources, transpiled by tsx at every start (what bin/hallmark.mjs did before, and still does when the build is missing or stale)',
     iterations: 5,
     warmup: 1,
     run() {

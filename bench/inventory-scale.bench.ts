@@ -97,7 +97,9 @@ const scale = sharedFixture<Scale>(
     ws.db.pragma('wal_checkpoint(TRUNCATE)');
     await cluster.sql('scale', 'VACUUM ANALYZE inventory_devices');
     const importRate = { sqlite: Math.round(total / (spent.sqlite / 1000)), postgres: Math.round(total / (spent.postgres / 1000)) };
-    console.error(`inventory scale fixture: ${total} certificates; import devices/s sqlite ${importRate.sqlite}, postgres ${importRate.postgres}; sqlite ${(duBytes(home) / 2 ** 30).toFixed(2)} GiB, postgres ${(duBytes(cluster.socketDir) / 2 ** 30).toFixed(2)} GiB`);
+    console.error(
+      `inventory scale fixture: ${total} certificates; import devices/s sqlite ${importRate.sqlite}, postgres ${importRate.postgres}; sqlite ${(duBytes(home) / 2 ** 30).toFixed(2)} GiB, postgres ${(duBytes(cluster.socketDir) / 2 ** 30).toFixed(2)} GiB`,
+    );
     return { home, ws, sqlite, cluster, pg, pg2, total, probes, importRate, next: 1 };
   },
   async (f) => {
@@ -157,7 +159,8 @@ export default defineBenchmarks([
     name: 'sqlite search by serial at scale',
     group: 'inventory-scale',
     baseline: true,
-    description: 'SqliteInventoryStore.search({ serial }) on the grown inventory (HALLMARK_BENCH_INVENTORY_SCALE, default 1,000,000); metrics: import rate, p50/p99 searches, pages at any depth',
+    description:
+      'SqliteInventoryStore.search({ serial }) on the grown inventory (HALLMARK_BENCH_INVENTORY_SCALE, default 1,000,000); metrics: import rate, p50/p99 searches, pages at any depth',
     iterations: 300,
     setup,
     run: async () => {
@@ -184,7 +187,11 @@ export default defineBenchmarks([
       // an import moves the version: the next page rebuilds its checkpoint index (a scan of the filter's index)
       const imported = async (store: PgInventoryStore, station: string, devices: number) => {
         const x = stationManifest(station, f.next, devices, null);
-        await commitVerifiedManifestInto(store, { doc: x.doc, sha256: x.sha256, signerSha256: syntheticSigner, signingTime: null }, { folder: station, actor: 'bench', now: new Date() });
+        await commitVerifiedManifestInto(
+          store,
+          { doc: x.doc, sha256: x.sha256, signerSha256: syntheticSigner, signingTime: null },
+          { folder: station, actor: 'bench', now: new Date() },
+        );
       };
       const t = performance.now();
       await Promise.all([imported(f.pg, 'SCALE-A', 10_000), imported(f.pg2, 'SCALE-B', 10_000)]);
@@ -193,7 +200,14 @@ export default defineBenchmarks([
       const coldUnfiltered = await timed(() => f.pg.page({ offset: depth(), limit: 500 }));
       const coldConfirmed = await timed(() => f.pg.page({ offset: depth(), limit: 500, status: 'confirmed' }));
       const shared = await timed(() => f.pg.sharedPublicKeys(200));
-      return { importDevicesPerSec: f.importRate.postgres, ...m, twoImportersDevicesPerSec: two, pageColdUnfilteredMs: coldUnfiltered, pageColdConfirmedMs: coldConfirmed, sharedKeysColdMs: shared };
+      return {
+        importDevicesPerSec: f.importRate.postgres,
+        ...m,
+        twoImportersDevicesPerSec: two,
+        pageColdUnfilteredMs: coldUnfiltered,
+        pageColdConfirmedMs: coldConfirmed,
+        sharedKeysColdMs: shared,
+      };
     },
   },
   {

@@ -79,7 +79,6 @@ let bare: { dir: string; db: Database.Database; insert: (rows: unknown[][]) => v
 let nextSequence = 0;
 let nextRows: unknown[][] = [];
 
-
 // ── the same import into SQLite and PostgreSQL ──────────────────────────────────────
 /**
  * Both stores start empty and grow by one 20,000-device manifest per call (so a run
@@ -123,7 +122,11 @@ const engineImport = async (store: InventoryStore, station: string, devices: num
   const sequence = [...eng.prev.keys()].filter((k) => k.startsWith(`${station}#`)).length + 1;
   const previous = eng.prev.get(`${station}#${sequence - 1}`) ?? null;
   const m = stationManifest(station, sequence, devices, previous);
-  const r = await commitVerifiedManifestInto(store, { doc: m.doc, sha256: m.sha256, signerSha256: syntheticSigner, signingTime: null }, { folder: station, actor: 'bench', now: new Date() });
+  const r = await commitVerifiedManifestInto(
+    store,
+    { doc: m.doc, sha256: m.sha256, signerSha256: syntheticSigner, signingTime: null },
+    { folder: station, actor: 'bench', now: new Date() },
+  );
   if (!r.created) throw new Error(`${station} #${sequence} was already imported`);
   eng.prev.set(`${station}#${sequence}`, m.sha256);
   (store.backend === 'postgres' ? eng.probe : eng.sqliteProbe).push(m.doc.devices[devices >> 1]!.hardwareSerial);
@@ -148,7 +151,8 @@ const engineCases = defineBenchmarks([
   {
     name: 'postgres import 20k',
     group: 'inventory-engines',
-    description: 'the same into PostgreSQL 15 over a Unix socket: LATERAL … LIMIT 1 index probes per key, pipelined unnest inserts of 5,000 rows, station advisory lock, audit head lock, one READ COMMITTED transaction',
+    description:
+      'the same into PostgreSQL 15 over a Unix socket: LATERAL … LIMIT 1 index probes per key, pipelined unnest inserts of 5,000 rows, station advisory lock, audit head lock, one READ COMMITTED transaction',
     opsPerRun: ENGINE_DEVICES,
     warmup: 1,
     iterations: 8,
@@ -159,7 +163,7 @@ const engineCases = defineBenchmarks([
   {
     name: 'postgres two importers 2x10k',
     group: 'inventory-engines',
-    description: 'two stations\' 10,000-device manifests at once through two pools (devices/s of both together)',
+    description: "two stations' 10,000-device manifests at once through two pools (devices/s of both together)",
     opsPerRun: ENGINE_DEVICES,
     warmup: 1,
     iterations: 8,
@@ -284,7 +288,15 @@ export default defineBenchmarks([
     run() {
       const { clause } = filterClause({});
       f.ws.db.prepare(`SELECT COUNT(*) FROM inventory_devices ${clause}`).pluck().get();
-      expectRows(LIMIT, f.ws.db.prepare(`SELECT id, hardware_serial, model, status, certificate_serial, certificate_sha256, batch_id, issued_at FROM inventory_devices ORDER BY id DESC LIMIT ? OFFSET ?`).all(LIMIT, 999_000).length, 'offset');
+      expectRows(
+        LIMIT,
+        f.ws.db
+          .prepare(
+            `SELECT id, hardware_serial, model, status, certificate_serial, certificate_sha256, batch_id, issued_at FROM inventory_devices ORDER BY id DESC LIMIT ? OFFSET ?`,
+          )
+          .all(LIMIT, 999_000).length,
+        'offset',
+      );
     },
   },
   {
@@ -303,7 +315,8 @@ export default defineBenchmarks([
     name: 'bare INSERT 50k rows, same indexes',
     group: 'inventory-import',
     baseline: true,
-    description: 'the same 50,000 rows inserted by one prepared INSERT in one transaction into an empty table with the inventory schema (migration 006 SQL), no lookups, no audit',
+    description:
+      'the same 50,000 rows inserted by one prepared INSERT in one transaction into an empty table with the inventory schema (migration 006 SQL), no lookups, no audit',
     opsPerRun: IMPORT_DEVICES,
     warmup: 0,
     iterations: 3,
@@ -316,13 +329,32 @@ export default defineBenchmarks([
       db.pragma('synchronous = FULL');
       db.exec(migration006);
       db.prepare("INSERT INTO inventory_manifests VALUES ('m', 's', 1, NULL, 'b', 'SIM1', NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'now', 'x')").run();
-      const stmt = db.prepare('INSERT INTO inventory_devices (certificate_sha256, public_key_sha256, certificate_serial, der, hardware_serial, model, status, device_state, issued_at, revoked_at, revocation_reason, station_id, batch_id, manifest_sha256, status_manifest_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      const stmt = db.prepare(
+        'INSERT INTO inventory_devices (certificate_sha256, public_key_sha256, certificate_serial, der, hardware_serial, model, status, device_state, issued_at, revoked_at, revocation_reason, station_id, batch_id, manifest_sha256, status_manifest_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
       bare = { dir, db, insert: db.transaction((rows: unknown[][]) => rows.forEach((r) => stmt.run(...r))) };
     },
     run() {
       nextSequence++;
       const m = syntheticManifest(1000 + nextSequence, IMPORT_DEVICES, null);
-      nextRows = m.doc.devices.map((d) => [d.certificate!.sha256, d.certificate!.publicKeySha256, d.certificate!.serial, Buffer.from(d.certificate!.der, 'base64'), d.hardwareSerial, d.model, d.status, d.deviceState, d.certificate!.issuedAt, d.revocation?.revokedAt ?? null, d.revocation?.reason ?? null, 's', m.doc.workOrder.id, 'm', 'm', 'now']);
+      nextRows = m.doc.devices.map((d) => [
+        d.certificate!.sha256,
+        d.certificate!.publicKeySha256,
+        d.certificate!.serial,
+        Buffer.from(d.certificate!.der, 'base64'),
+        d.hardwareSerial,
+        d.model,
+        d.status,
+        d.deviceState,
+        d.certificate!.issuedAt,
+        d.revocation?.revokedAt ?? null,
+        d.revocation?.reason ?? null,
+        's',
+        m.doc.workOrder.id,
+        'm',
+        'm',
+        'now',
+      ]);
       bare!.insert(nextRows);
     },
     teardown() {
@@ -333,7 +365,8 @@ export default defineBenchmarks([
   {
     name: 'import step 50k into 1M inventory',
     group: 'inventory-import',
-    description: 'commitVerifiedManifest of a pre-verified 50,000-device manifest (≈50,500 certificates) into the 1,000,000-row inventory: chain check, two index lookups per entry, inserts into 6 indexes, audit entry, one transaction',
+    description:
+      'commitVerifiedManifest of a pre-verified 50,000-device manifest (≈50,500 certificates) into the 1,000,000-row inventory: chain check, two index lookups per entry, inserts into 6 indexes, audit entry, one transaction',
     opsPerRun: IMPORT_DEVICES,
     warmup: 0,
     iterations: 3,

@@ -28,7 +28,16 @@ export async function manufacturingCa(caKey: SigningKey): Promise<ParsedCertific
   const rootName = encodeName(parseSubject('C=DE,O=Acme Devices GmbH,CN=Acme Bench Root'));
   const notBefore = wholeSeconds(new Date(Date.now() - DAY));
   const root = await signCertificate({
-    template: { profile: 'root', serial: randomSerialNumber(), issuerName: rootName, subjectName: rootName, notBefore, notAfter: new Date(notBefore.getTime() + 20 * 365 * DAY), subjectSpki: rootKey.spki, extensions: rootCaExtensions(rootKey.spki, 1) },
+    template: {
+      profile: 'root',
+      serial: randomSerialNumber(),
+      issuerName: rootName,
+      subjectName: rootName,
+      notBefore,
+      notAfter: new Date(notBefore.getTime() + 20 * 365 * DAY),
+      subjectSpki: rootKey.spki,
+      extensions: rootCaExtensions(rootKey.spki, 1),
+    },
     signer: rootKey,
     issuer: null,
   });

@@ -51,19 +51,29 @@ async function fixtureFor(caKey: SigningKey): Promise<Fixture> {
   const csrs = await deviceCsrs(OPS);
   const raw = csrs.map(({ der }) => {
     const [info, , bits] = parseDer(der, { maxDepth: 10 }).children;
-    return { info: info!.raw(), signature: bits!.content().subarray(1), publicKey: createPublicKey({ key: parseCsr(der).publicKey.spki, format: 'der', type: 'spki' }) };
+    return {
+      info: info!.raw(),
+      signature: bits!.content().subarray(1),
+      publicKey: createPublicKey({ key: parseCsr(der).publicKey.spki, format: 'der', type: 'spki' }),
+    };
   });
   const issuer = prepareIssuer({ issuer: ca, signer: caKey, profile: 'idevid', idevid: { masaUrl: MASA_URL } });
   const tbsSample = (await issueOne({ caKey, ca, csrs, raw, tbsSample: Buffer.alloc(0), issuer }, 0)).tbsDer;
   return { caKey, ca, csrs, raw, tbsSample, issuer };
 }
 
-const software = sharedFixture(async () => {
-  const { key, privateKey } = softwareP256Pair('bench-mfg-ca');
-  return { ...(await fixtureFor(key)), privateKey };
-}, () => {});
+const software = sharedFixture(
+  async () => {
+    const { key, privateKey } = softwareP256Pair('bench-mfg-ca');
+    return { ...(await fixtureFor(key)), privateKey };
+  },
+  () => {},
+);
 
-const softhsm = sharedFixture(async () => fixtureFor((await softHsmP256Key()).key), () => {});
+const softhsm = sharedFixture(
+  async () => fixtureFor((await softHsmP256Key()).key),
+  () => {},
+);
 
 function subjectOf(d: DeviceCsr): NameAttribute[] {
   return [

@@ -54,16 +54,37 @@ export async function createManifestFixture(devices: number = DEVICES): Promise<
       const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
       const subject = deviceSubject(ctx.policy, serial);
       const { notBefore, notAfter } = ctx.validity(new Date());
-      const signed = await ctx.issuer.issue({ subjectKey: checkPublicKey(spkiDer(publicKey)), subjectName: encodeName(subject), notBefore, notAfter, hardwareModuleName: deviceHardwareModuleName(ctx.policy, serial) });
+      const signed = await ctx.issuer.issue({
+        subjectKey: checkPublicKey(spkiDer(publicKey)),
+        subjectName: encodeName(subject),
+        notBefore,
+        notAfter,
+        hardwareModuleName: deviceHardwareModuleName(ctx.policy, serial),
+      });
       issued.push({ serial, signed, subject: formatName(subject) });
     }
     const b = performance.now();
     m.ws.transact(() => {
       const at = new Date().toISOString();
       for (const d of issued) {
-        const row = recordIssued(m.ws, { signed: d.signed, profile: 'idevid', issuerCa: 'mfg', issuerSpki: ctx.ca.certificate.spki, subject: d.subject, actor: 'bench-line' });
+        const row = recordIssued(m.ws, {
+          signed: d.signed,
+          profile: 'idevid',
+          issuerCa: 'mfg',
+          issuerSpki: ctx.ca.certificate.spki,
+          subject: d.subject,
+          actor: 'bench-line',
+        });
         const device = ctx.devices.insert({ batchId: 'WO-BENCH', model: 'SIM1', hardwareSerial: d.serial, port: 'bench', at });
-        ctx.devices.addCertificate({ certificateId: row.id, deviceId: device.id, batchId: 'WO-BENCH', spkiSha256: row.spkiSha256, csrSha256: row.spkiSha256, csrAllowances: [], at });
+        ctx.devices.addCertificate({
+          certificateId: row.id,
+          deviceId: device.id,
+          batchId: 'WO-BENCH',
+          spkiSha256: row.spkiSha256,
+          csrSha256: row.spkiSha256,
+          csrAllowances: [],
+          at,
+        });
         ctx.devices.update(device.id, { state: 'done', certificateId: row.id, spkiSha256: row.spkiSha256, at });
         m.ws.audit.append({ actor: 'bench-line', action: 'device.done', subject: `WO-BENCH/${d.serial}`, details: { certificateSha256: row.sha256 } });
       }

@@ -55,19 +55,39 @@ const setupRaw = async () => {
   raw = { key, items };
 };
 const opensslVerify = () => {
-  const r = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(f.dir, 'manifest.json.p7s'), '-content', join(f.dir, 'manifest.json'), '-CAfile', f.m.rootPem, '-purpose', 'any', '-out', '/dev/null']);
+  const r = spawnSync('openssl', [
+    'cms',
+    '-verify',
+    '-binary',
+    '-inform',
+    'DER',
+    '-in',
+    join(f.dir, 'manifest.json.p7s'),
+    '-content',
+    join(f.dir, 'manifest.json'),
+    '-CAfile',
+    f.m.rootPem,
+    '-purpose',
+    'any',
+    '-out',
+    '/dev/null',
+  ]);
   if (r.status !== 0) throw new Error(`openssl cms -verify failed: ${r.stderr.toString()}`);
 };
 const verifyOptions = () => ({ anchors: readTrustAnchors(readFileSync(f.m.rootPem)), plan: f.plan });
 const failures = (r: { checks: readonly { status: string; name: string; details: readonly string[] }[] }) =>
-  r.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.details[0]}`).join('; ');
+  r.checks
+    .filter((c) => c.status === 'fail')
+    .map((c) => `${c.name}: ${c.details[0]}`)
+    .join('; ');
 
 export default defineBenchmarks([
   {
     name: 'openssl cms -verify + raw P-256 100k',
     group: 'manifest-verify',
     baseline: true,
-    description: 'the least any verifier does: openssl cms -verify on the 100,000-device manifest (process start included) plus one crypto.verify per device certificate over its TBS (decoded beforehand, untimed), single-threaded',
+    description:
+      'the least any verifier does: openssl cms -verify on the 100,000-device manifest (process start included) plus one crypto.verify per device certificate over its TBS (decoded beforehand, untimed), single-threaded',
     iterations: 3,
     warmup: 1,
     maxTimeMs: 60_000,
@@ -80,7 +100,8 @@ export default defineBenchmarks([
   {
     name: 'openssl cms -verify 100k',
     group: 'manifest-verify',
-    description: 'openssl cms -verify -binary -inform DER … -CAfile root.pem -purpose any on the 100,000-device manifest (process start included): the CMS signature and signer chain only',
+    description:
+      'openssl cms -verify -binary -inform DER … -CAfile root.pem -purpose any on the 100,000-device manifest (process start included): the CMS signature and signer chain only',
     iterations: 5,
     warmup: 1,
     setup,
@@ -102,21 +123,29 @@ export default defineBenchmarks([
   {
     name: 'qa.verify task 100k (all off-thread, entries kept)',
     group: 'manifest-verify',
-    description: "the QA screen's path: the whole verification in a core worker (read, parse, checks) delegating signature batches to the pool's other workers, keeping every entry for the drill-down and sending them back as transferred buffers",
+    description:
+      "the QA screen's path: the whole verification in a core worker (read, parse, checks) delegating signature batches to the pool's other workers, keeping every entry for the drill-down and sending them back as transferred buffers",
     iterations: 3,
     warmup: 1,
     maxTimeMs: 60_000,
     setup,
     async run() {
       const pool = corePool();
-      const out = await pool.run<ManifestVerifyOutput>('manifest.verify', { dir: f.dir, trustPem: f.m.rootPem, planCsv: f.planCsv, keepEntries: true, parallelism: pool.size });
+      const out = await pool.run<ManifestVerifyOutput>('manifest.verify', {
+        dir: f.dir,
+        trustPem: f.m.rootPem,
+        planCsv: f.planCsv,
+        keepEntries: true,
+        parallelism: pool.size,
+      });
       if (!out.report.ok) throw new Error(`verification failed: ${failures(out.report)}`);
     },
   },
   {
     name: 'manifest verify 100k (all checks)',
     group: 'manifest-verify',
-    description: 'verifyManifestFolder with --plan: CMS, signer chain and EKU, 100,000 device signatures, chains, digests, 802.1AR, duplicates, counters, plan, sequence; metrics: peak RSS of one more verification alone in a child process',
+    description:
+      'verifyManifestFolder with --plan: CMS, signer chain and EKU, 100,000 device signatures, chains, digests, 802.1AR, duplicates, counters, plan, sequence; metrics: peak RSS of one more verification alone in a child process',
     iterations: 3,
     warmup: 1,
     maxTimeMs: 60_000,
@@ -128,7 +157,10 @@ export default defineBenchmarks([
     // This process's peak RSS is the fixture build's, so one more verification runs alone in
     // a child, as `hallmark manifest verify` would on a QA laptop.
     metrics() {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'manifest-verify-rss.ts'), f.dir, f.m.rootPem, f.planCsv], { cwd: join(BENCH_DIR, '..'), encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'manifest-verify-rss.ts'), f.dir, f.m.rootPem, f.planCsv], {
+        cwd: join(BENCH_DIR, '..'),
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(`manifest-verify-rss failed: ${r.stderr}`);
       const out = JSON.parse(r.stdout) as { ok: boolean; seconds: number; peakRssMiB: number };
       if (!out.ok) throw new Error('manifest-verify-rss: the verification failed');
@@ -139,7 +171,8 @@ export default defineBenchmarks([
   {
     name: 'manifest build + sign 100k',
     group: 'manifest-verify',
-    description: 'buildManifestDocument from SQLite + serialize + detached CMS signature with the software P-256 signer (what export does before it commits and writes)',
+    description:
+      'buildManifestDocument from SQLite + serialize + detached CMS signature with the software P-256 signer (what export does before it commits and writes)',
     iterations: 3,
     warmup: 1,
     maxTimeMs: 60_000,
@@ -147,7 +180,12 @@ export default defineBenchmarks([
     async run() {
       const signer = loadCurrentSigner(f.m.ws);
       const head = new ManifestRepository(f.m.ws).head()!;
-      const doc = buildManifestDocument(f.m.ws, 'WO-BENCH', { sequence: head.sequence + 1, previousSha256: head.sha256, exportedAt: new Date(), auditHead: f.m.ws.audit.head()! });
+      const doc = buildManifestDocument(f.m.ws, 'WO-BENCH', {
+        sequence: head.sequence + 1,
+        previousSha256: head.sha256,
+        exportedAt: new Date(),
+        auditHead: f.m.ws.audit.head()!,
+      });
       const json = serializeManifest(doc);
       await signDetachedCms({ content: json, signer: f.m.signerKey, signerCertificate: signer.certificate.der, chain: signer.chain, signingTime: new Date() });
     },

@@ -27,7 +27,9 @@ function parseArgs(argv) {
     else if (a.startsWith('--filter=')) args.filter = a.slice('--filter='.length);
     else if (a === '--no-save') args.save = false;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench [-- --filter <text>] [--no-save]\n  --filter  run cases whose file, group or name contains <text> (case-insensitive); their group baselines always run');
+      console.log(
+        'usage: npm run bench [-- --filter <text>] [--no-save]\n  --filter  run cases whose file, group or name contains <text> (case-insensitive); their group baselines always run',
+      );
       process.exit(0);
     } else {
       console.error(`bench: unknown argument ${a}`);
@@ -143,7 +145,9 @@ async function main() {
     disposeSharedFixtures().finally(() => process.exit(130));
   });
 
-  const files = readdirSync(BENCH_DIR).filter((f) => f.endsWith('.bench.ts')).sort();
+  const files = readdirSync(BENCH_DIR)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort();
   const selected = [];
   for (const file of files) {
     const mod = await import(pathToFileURL(join(BENCH_DIR, file)).href);
@@ -169,7 +173,9 @@ async function main() {
   selected.sort((a, b) => (a.file === b.file && a.case.group === b.case.group ? Number(!!b.case.baseline) - Number(!!a.case.baseline) : 0));
 
   const startedAt = new Date();
-  console.log(`bench: ${selected.length} case(s) from ${new Set(selected.map((s) => s.file)).size} file(s) on ${process.version}, ${os.cpus().length} CPU(s)\n`);
+  console.log(
+    `bench: ${selected.length} case(s) from ${new Set(selected.map((s) => s.file)).size} file(s) on ${process.version}, ${os.cpus().length} CPU(s)\n`,
+  );
   const results = [];
   try {
     for (const { file, case: c } of selected) {
@@ -191,7 +197,12 @@ async function main() {
   console.log('');
   printTable(results);
   for (const r of results) {
-    if (r.metrics) console.log(`${r.group} › ${r.name}: ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (r.metrics)
+      console.log(
+        `${r.group} › ${r.name}: ${Object.entries(r.metrics)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
   }
   console.log(`\nvs baseline = median ops/s ÷ the group baseline's median ops/s in this run. Took ${((finishedAt - startedAt) / 1000).toFixed(1)} s.`);
 

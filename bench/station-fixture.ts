@@ -89,7 +89,15 @@ export async function fixtureSockets(dir: string, count: number, options: { baud
   for (let i = 0; i < count; i++) {
     const socket = new SocketPersonality();
     sockets.push(socket);
-    devices.push(await SimulatedDevice.start({ dir, name: `s${i + 1}`, personality: socket, baudRate: options.baudRate, maxLineBytes: hallmarkPersonality.maxLineBytes ?? 1022 }));
+    devices.push(
+      await SimulatedDevice.start({
+        dir,
+        name: `s${i + 1}`,
+        personality: socket,
+        baudRate: options.baudRate,
+        maxLineBytes: hallmarkPersonality.maxLineBytes ?? 1022,
+      }),
+    );
   }
   return {
     ports: devices.map((d) => d.stationPath),

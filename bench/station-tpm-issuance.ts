@@ -25,7 +25,10 @@ interface Issuing {
 
 async function issuingWith(key: SigningKey): Promise<Issuing> {
   const ca = await manufacturingCa(key);
-  return { issuer: prepareIssuer({ issuer: ca, signer: key, profile: 'idevid', idevid: { masaUrl: 'https://masa.acme.example/.well-known/brski' } }), csrs: await deviceCsrs(OPS) };
+  return {
+    issuer: prepareIssuer({ issuer: ca, signer: key, profile: 'idevid', idevid: { masaUrl: 'https://masa.acme.example/.well-known/brski' } }),
+    csrs: await deviceCsrs(OPS),
+  };
 }
 
 async function issue(f: Issuing, i: number): Promise<void> {

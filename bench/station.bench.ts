@@ -19,7 +19,17 @@ import { encodeName } from '../main/x509/distinguished-name.js';
 import { FakeDevice } from '../test/support/station-fixture.js';
 import { defineBenchmarks, sharedFixture } from './bench-case.js';
 import { tpmIssuanceCases } from './station-tpm-issuance.js';
-import { BENCH_POLICY_NO_CN_LINT, benchSerial, benchStation, countingLink, fixtureSockets, wireMs, type BenchStation, type FixtureSockets, type WireCount } from './station-fixture.js';
+import {
+  BENCH_POLICY_NO_CN_LINT,
+  benchSerial,
+  benchStation,
+  countingLink,
+  fixtureSockets,
+  wireMs,
+  type BenchStation,
+  type FixtureSockets,
+  type WireCount,
+} from './station-fixture.js';
 
 /**
  * The factory station (docs/station.md), three questions:
@@ -40,7 +50,10 @@ const INSTANT = { keygenMinMs: 0, keygenMaxMs: 0, stallMs: 1000 };
 const SECURE_ELEMENT = { keygenMinMs: 200, keygenMaxMs: 800, stallMs: 1000 };
 const STEP_TIMEOUT = 5000;
 
-const station = sharedFixture(() => benchStation('hallmark-bench-station-'), (s) => s.dispose());
+const station = sharedFixture(
+  () => benchStation('hallmark-bench-station-'),
+  (s) => s.dispose(),
+);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -70,7 +83,16 @@ const wireState = sharedFixture(
     const ctx = prepareBatch(st.ws, 'WO-WIRE', st.caKey, 'bench');
     const sockets = await fixtureSockets(join(st.dir, 'wire'), 1, { baudRate: BAUD, timing: INSTANT });
     await sockets.prepareKeys(WIRE_DEVICES);
-    const s: WireState = { st, ctx, sockets, next: 1, chain: { deviceCertificate: Buffer.alloc(0), caCertificates: st.caChain }, count: { toDevice: 0, fromDevice: 0 }, times: { bare: [], station: [] }, bytes: { bare: [], station: [] } };
+    const s: WireState = {
+      st,
+      ctx,
+      sockets,
+      next: 1,
+      chain: { deviceCertificate: Buffer.alloc(0), caCertificates: st.caChain },
+      count: { toDevice: 0, fromDevice: 0 },
+      times: { bare: [], station: [] },
+      bytes: { bare: [], station: [] },
+    };
     // One real provisioning makes the certificate the bare protocol writes (same size as every other).
     sockets.insert(s.next++);
     const out = await provisionOnce(s);
@@ -85,7 +107,9 @@ async function provisionOnce(s: WireState, count?: WireCount): Promise<string> {
   const raw = await openSerialLineLink(s.sockets.ports[0]!, { baudRate: BAUD });
   try {
     const link = count ? countingLink(raw, count) : raw;
-    const driver = new HallmarkProtocolDriver(link, { timeouts: { identMs: STEP_TIMEOUT, keygenMs: STEP_TIMEOUT, csrMs: STEP_TIMEOUT, chainMs: STEP_TIMEOUT, readbackMs: STEP_TIMEOUT, lockMs: STEP_TIMEOUT } });
+    const driver = new HallmarkProtocolDriver(link, {
+      timeouts: { identMs: STEP_TIMEOUT, keygenMs: STEP_TIMEOUT, csrMs: STEP_TIMEOUT, chainMs: STEP_TIMEOUT, readbackMs: STEP_TIMEOUT, lockMs: STEP_TIMEOUT },
+    });
     const outcome = await provisionDevice(s.ctx, driver, s.sockets.ports[0]!);
     return outcome.result === 'done' ? 'done' : `${outcome.code}: ${outcome.message}`;
   } finally {
@@ -133,7 +157,14 @@ function portsCase(n: number, baseline: boolean, iterations: number) {
     async run() {
       sockets!.insert(next);
       next += n;
-      const summary = await startStation({ workspace: st!.ws, batchId: `WO-PORTS-${n}`, ports: sockets!.ports, caKey: st!.caKey, actor: 'bench', stepTimeoutMs: STEP_TIMEOUT }).done;
+      const summary = await startStation({
+        workspace: st!.ws,
+        batchId: `WO-PORTS-${n}`,
+        ports: sockets!.ports,
+        caKey: st!.caKey,
+        actor: 'bench',
+        stepTimeoutMs: STEP_TIMEOUT,
+      }).done;
       const bad = summary.outcomes.filter((o) => o.result !== 'done');
       if (bad.length > 0) throw new Error(`bench: ${bad.length} of ${n} devices failed: ${bad[0]!.code}: ${bad[0]!.message}`);
     },
@@ -170,7 +201,12 @@ const pipeline = sharedFixture(
       const serial = benchSerial(400_000 + i);
       const nonce = randomBytes(16);
       const key = { algorithm: 'ecdsa-p256' as const, ...(await generateKeyObjectPair('ecdsa-p256')) };
-      const der = await makeSimulatedCsr({ key, subjectDer: encodeName(deviceSubject(ctx.policy, serial)), challengePassword: nonce.toString('hex'), badSignature: false });
+      const der = await makeSimulatedCsr({
+        key,
+        subjectDer: encodeName(deviceSubject(ctx.policy, serial)),
+        challengePassword: nonce.toString('hex'),
+        badSignature: false,
+      });
       items.push({ serial, der, nonce });
     }
     // The same CSRs for the second product: serials 600000+, keys… must be new (seen_keys), so made again.
@@ -179,7 +215,16 @@ const pipeline = sharedFixture(
       const serial = benchSerial(600_000 + i);
       const nonce = randomBytes(16);
       const key = { algorithm: 'ecdsa-p256' as const, ...(await generateKeyObjectPair('ecdsa-p256')) };
-      noCnItems.push({ serial, nonce, der: await makeSimulatedCsr({ key, subjectDer: encodeName(deviceSubject(noCn.policy, serial)), challengePassword: nonce.toString('hex'), badSignature: false }) });
+      noCnItems.push({
+        serial,
+        nonce,
+        der: await makeSimulatedCsr({
+          key,
+          subjectDer: encodeName(deviceSubject(noCn.policy, serial)),
+          challengePassword: nonce.toString('hex'),
+          badSignature: false,
+        }),
+      });
     }
     const devices = Array.from({ length: total }, (_, i) => new FakeDevice(benchSerial(500_000 + i)));
     // A device certificate's TBS: what the raw baseline signs.
@@ -195,7 +240,14 @@ let bare: Database.Database | undefined;
 
 /** The station's pipeline for one CSR, as provisionDevice runs it between the device's answers. */
 async function pipelineOne(ctx: BatchContext, item: PipeItem): Promise<void> {
-  const identity: DeviceIdentity = { protocol: 'hallmark', model: 'SIM1', hardwareSerial: item.serial, firmware: 'bench', protocolVersion: '1', provisioningState: 'keyed' };
+  const identity: DeviceIdentity = {
+    protocol: 'hallmark',
+    model: 'SIM1',
+    hardwareSerial: item.serial,
+    firmware: 'bench',
+    protocolVersion: '1',
+    provisioningState: 'keyed',
+  };
   const port = '/dev/bench';
   const row = stationTransact(ctx, () => {
     const at = new Date().toISOString();
@@ -331,7 +383,13 @@ export default defineBenchmarks([
         const item = sample[i]!;
         const parsed = checkCsr(ctx, identity, { der: item.der, nonce: item.nonce }, item.nonce);
         const { notBefore, notAfter } = ctx.validity(new Date());
-        await ctx.issuer.issue({ subjectKey: parsed.publicKey, subjectName: encodeName(deviceSubject(ctx.policy, item.serial)), notBefore, notAfter, hardwareModuleName: deviceHardwareModuleName(ctx.policy, item.serial) });
+        await ctx.issuer.issue({
+          subjectKey: parsed.publicKey,
+          subjectName: encodeName(deviceSubject(ctx.policy, item.serial)),
+          notBefore,
+          notAfter,
+          hardwareModuleName: deviceHardwareModuleName(ctx.policy, item.serial),
+        });
       }
     },
   },

@@ -24,46 +24,49 @@ const allowedOrigins = devUrl ? [APP_ORIGIN, new URL(devUrl).origin] : [APP_ORIG
 registerAppScheme();
 lockDownWebContents(allowedOrigins);
 
-app.whenReady().then(() => {
-  let workspace: Workspace;
-  try {
-    workspace = Workspace.init(resolveWorkspaceHome(undefined), userInfo().username).workspace;
-  } catch (e) {
-    // A refused workspace (not SQLite, newer schema, unwritable) is shown, never "repaired".
-    const code = (e as { code?: string }).code ?? 'INTERNAL';
-    dialog.showErrorBox('Hallmark cannot open its workspace', `${code}: ${(e as Error).message}`);
-    app.exit(2);
-    return;
-  }
-  // Our own menu, never Electron's default (Toggle Developer Tools, Reload) in a packaged build.
-  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ isPackaged: app.isPackaged, platform: process.platform, appName: app.name })));
-  denyPermissions(session.defaultSession);
-  serveRenderer(session.defaultSession, rendererDir);
-  const station = new StationSession(workspace);
-  const ceremony = new CeremonySession(workspace);
-  const qa = new QaSession();
-  // registerIpc passes the IPC sender as dispatch()'s caller.
-  const windowOf = (caller: unknown) => (caller ? BrowserWindow.fromWebContents(caller as WebContents) : null);
-  const folders = electronFolderPicker(dialog, windowOf);
-  const saves = electronSaveFilePicker(dialog, windowOf);
-  const unregister = registerIpc(ipcMain, createCoreHandlers(workspace, station, ceremony, { folders, saves }, qa), allowedOrigins);
+app
+  .whenReady()
+  .then(() => {
+    let workspace: Workspace;
+    try {
+      workspace = Workspace.init(resolveWorkspaceHome(undefined), userInfo().username).workspace;
+    } catch (e) {
+      // A refused workspace (not SQLite, newer schema, unwritable) is shown, never "repaired".
+      const code = (e as { code?: string }).code ?? 'INTERNAL';
+      dialog.showErrorBox('Hallmark cannot open its workspace', `${code}: ${(e as Error).message}`);
+      app.exit(2);
+      return;
+    }
+    // Our own menu, never Electron's default (Toggle Developer Tools, Reload) in a packaged build.
+    Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ isPackaged: app.isPackaged, platform: process.platform, appName: app.name })));
+    denyPermissions(session.defaultSession);
+    serveRenderer(session.defaultSession, rendererDir);
+    const station = new StationSession(workspace);
+    const ceremony = new CeremonySession(workspace);
+    const qa = new QaSession();
+    // registerIpc passes the IPC sender as dispatch()'s caller.
+    const windowOf = (caller: unknown) => (caller ? BrowserWindow.fromWebContents(caller as WebContents) : null);
+    const folders = electronFolderPicker(dialog, windowOf);
+    const saves = electronSaveFilePicker(dialog, windowOf);
+    const unregister = registerIpc(ipcMain, createCoreHandlers(workspace, station, ceremony, { folders, saves }, qa), allowedOrigins);
 
-  const win = new BrowserWindow(mainWindowOptions({ preloadPath, isPackaged: app.isPackaged }));
-  const stopEvents = forwardCoreEvents(workspace, station, (event, payload) => sendEvent(win.webContents, event, payload), ceremony, qa);
-  void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
+    const win = new BrowserWindow(mainWindowOptions({ preloadPath, isPackaged: app.isPackaged }));
+    const stopEvents = forwardCoreEvents(workspace, station, (event, payload) => sendEvent(win.webContents, event, payload), ceremony, qa);
+    void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
 
-  app.on('window-all-closed', () => {
-    stopEvents();
-    unregister();
-    qa.dispose();
-    // A running station finishes the devices past their commit before the database closes.
-    void Promise.all([station.dispose(), ceremony.dispose()]).finally(() => {
-      workspace.close();
-      app.quit();
+    app.on('window-all-closed', () => {
+      stopEvents();
+      unregister();
+      qa.dispose();
+      // A running station finishes the devices past their commit before the database closes.
+      void Promise.all([station.dispose(), ceremony.dispose()]).finally(() => {
+        workspace.close();
+        app.quit();
+      });
     });
+  })
+  .catch((e: unknown) => {
+    // A failure while the window is being set up ends the app saying so, not as an unhandled rejection behind no window.
+    dialog.showErrorBox('Hallmark could not start', e instanceof Error ? e.message : String(e));
+    app.exit(2);
   });
-}).catch((e: unknown) => {
-  // A failure while the window is being set up ends the app saying so, not as an unhandled rejection behind no window.
-  dialog.showErrorBox('Hallmark could not start', e instanceof Error ? e.message : String(e));
-  app.exit(2);
-});

@@ -8,10 +8,22 @@
 import { z } from 'zod';
 import type { CertificateView } from './api.js';
 
-const filePath = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'must not contain NUL');
+const filePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((s) => !s.includes('\0'), 'must not contain NUL');
 /** an authority's id in authorities.list: `ca:<name>` for a CA of the workspace, `cert:<id>` for a signer certificate */
-const authorityId = z.string().min(4).max(80).regex(/^(ca:[A-Za-z0-9][A-Za-z0-9._-]{0,63}|cert:[1-9][0-9]{0,15})$/);
-const caName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
+const authorityId = z
+  .string()
+  .min(4)
+  .max(80)
+  .regex(/^(ca:[A-Za-z0-9][A-Za-z0-9._-]{0,63}|cert:[1-9][0-9]{0,15})$/);
+const caName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
 
 export const authoritiesInputSchemas = {
   'authorities.list': z.strictObject({}),

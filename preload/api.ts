@@ -21,7 +21,11 @@ export type { OperatorSessionView, OperatorStatusView } from './api-operators.js
 const auditName = z.string().min(1).max(200);
 
 /** A path on the station's disk (chosen by the user), never with a NUL. */
-const filePath = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'must not contain NUL');
+const filePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((s) => !s.includes('\0'), 'must not contain NUL');
 /** Who the audit log names for a station action: the technician at the fixture. */
 const operatorName = z
   .string()
@@ -32,9 +36,17 @@ const operatorName = z
 const batchId = z.string().min(1).max(64);
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
 /** a ceremony participant's name as the script spells it (ceremony-script-schema.ts) */
-// eslint-disable-next-line no-control-regex -- control characters are what this refuses
-const participantName = z.string().min(1).max(64).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
-const ceremonyIdent = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/);
+const participantName = z
+  .string()
+  .min(1)
+  .max(64)
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+const ceremonyIdent = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/);
 const ceremonyRole = z.enum(['administrator', 'custodians', 'witnesses']);
 const inventoryStatus = z.enum(['confirmed', 'failed', 'superseded', 'revoked']);
 /** what a native folder dialog is opened for: the face titles it, the core never sees a window */
@@ -99,7 +111,13 @@ export const inputSchemas = {
    * (`.html` forced, never inside the workspace, created exclusively); null when cancelled.
    * `out` is refused (OUTPUT_PATH_FROM_RENDERER): the window never names an output path.
    */
-  'qa.saveReport': z.strictObject({ dir: filePath, trustPem: filePath, planCsv: filePath.optional(), previousDir: filePath.optional(), out: filePath.optional() }),
+  'qa.saveReport': z.strictObject({
+    dir: filePath,
+    trustPem: filePath,
+    planCsv: filePath.optional(),
+    previousDir: filePath.optional(),
+    out: filePath.optional(),
+  }),
   /** stops every qa.verify / qa.saveReport verification in flight: each fails with OPERATION_CANCELLED */
   'qa.cancel': z.strictObject({}),
   /** `operator` typed: only while the workspace has no accounts; with accounts the signed-in one is recorded */
@@ -257,17 +275,7 @@ export interface WorkspaceInfoView {
 
 /** A device's steps as the station records them (main/station/station-steps.ts). */
 export type StationStepName =
-  | 'identified'
-  | 'checked'
-  | 'nonce'
-  | 'csr-accepted'
-  | 'issued'
-  | 'certificate-resent'
-  | 'chain-written'
-  | 'done'
-  | 'refused'
-  | 'failed'
-  | 'reworked';
+  'identified' | 'checked' | 'nonce' | 'csr-accepted' | 'issued' | 'certificate-resent' | 'chain-written' | 'done' | 'refused' | 'failed' | 'reworked';
 
 /** A work order's counters, straight from the database; `remaining` = quota − devices holding a certificate. */
 export interface StationCountsView {
@@ -746,11 +754,29 @@ export interface QaDeviceDetailView extends QaDeviceSummaryView {
   /** why the certificate could not be decoded */
   certificateProblem: string | null;
   /** a Matter work order's entry: VID/PID, the PAI's SHA-256 and the factory data's verifier digest (never a passcode) */
-  matter?: { vendorId: string; productId: string; paiSha256: string; verifierSha256: string | null; discriminator: number | null; iterations: number | null } | null;
+  matter?: {
+    vendorId: string;
+    productId: string;
+    paiSha256: string;
+    verifierSha256: string | null;
+    discriminator: number | null;
+    iterations: number | null;
+  } | null;
 }
 
 export type InventoryImportResultView =
-  | { folder: string; ok: true; created: boolean; batchId: string; sequence: number; entries: number; added: number; unchanged: number; retired: number; notes: string[] }
+  | {
+      folder: string;
+      ok: true;
+      created: boolean;
+      batchId: string;
+      sequence: number;
+      entries: number;
+      added: number;
+      unchanged: number;
+      retired: number;
+      notes: string[];
+    }
   | { folder: string; ok: false; code: string; message: string };
 
 export interface InventoryBatchView {

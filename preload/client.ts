@@ -1,12 +1,4 @@
-import {
-  OPERATION_NAMES,
-  EVENT_NAMES,
-  type Envelope,
-  type EventName,
-  type Events,
-  type HallmarkClient,
-  type OperationName,
-} from './api.js';
+import { OPERATION_NAMES, EVENT_NAMES, type Envelope, type EventName, type Events, type HallmarkClient, type OperationName } from './api.js';
 
 /** The error the renderer sees: the core's code and message, nothing else. */
 export class HallmarkApiError extends Error {

@@ -42,7 +42,8 @@ export function createAuthoritiesHandlers(ws: Workspace, ports: AuthoritiesPorts
 
     'authorities.export': async (req, caller) => {
       if (req.path !== undefined) refuseRendererPath('path', 'an exported certificate');
-      if (req.what === 'chain' && req.format === 'der') throw new HallmarkError('EXPORT_CHAIN_NOT_DER', 'a chain is exported as PEM: DER holds one certificate');
+      if (req.what === 'chain' && req.format === 'der')
+        throw new HallmarkError('EXPORT_CHAIN_NOT_DER', 'a chain is exported as PEM: DER holds one certificate');
       const by = acting(caller, { action: 'export a certificate', untypedName: 'app' });
       const { name, ders } = certificatesOf(ws, req.id, req.what);
       const purpose = req.format === 'pem' ? 'authority-pem' : 'authority-der';
@@ -55,11 +56,21 @@ export function createAuthoritiesHandlers(ws: Workspace, ports: AuthoritiesPorts
         writeNewFile(target, bytes);
       } catch (e) {
         if (e instanceof NewFileError) {
-          throw new HallmarkError(e.reason === 'exists' ? 'EXPORT_EXISTS' : 'EXPORT_UNWRITABLE', e.reason === 'exists' ? `${target} already exists; an export never replaces a file` : `cannot write ${target} (${e.errno})`, 'environment', { path: target });
+          throw new HallmarkError(
+            e.reason === 'exists' ? 'EXPORT_EXISTS' : 'EXPORT_UNWRITABLE',
+            e.reason === 'exists' ? `${target} already exists; an export never replaces a file` : `cannot write ${target} (${e.errno})`,
+            'environment',
+            { path: target },
+          );
         }
         throw e;
       }
-      ws.audit.append({ actor: by.name, action: 'certificate.exported', subject: req.id, details: { what: req.what, format: req.format, path: target, bytes: bytes.length } });
+      ws.audit.append({
+        actor: by.name,
+        action: 'certificate.exported',
+        subject: req.id,
+        details: { what: req.what, format: req.format, path: target, bytes: bytes.length },
+      });
       return { path: target, bytes: bytes.length };
     },
 
@@ -68,7 +79,10 @@ export function createAuthoritiesHandlers(ws: Workspace, ports: AuthoritiesPorts
       const by = acting(caller, { action: 'sign a CRL', untypedName: 'app', anyOf: CRL_SIGNER_ROLES });
       const ca = loadCa(ws, req.ca);
       if (ca.key.store === 'shares') {
-        throw new HallmarkError('CRL_NEEDS_CEREMONY', `the key of CA "${req.ca}" is split into custodian shares: sign its CRL at a CRL ceremony (Ceremonies, kind crl)`);
+        throw new HallmarkError(
+          'CRL_NEEDS_CEREMONY',
+          `the key of CA "${req.ca}" is split into custodian shares: sign its CRL at a CRL ceremony (Ceremonies, kind crl)`,
+        );
       }
       const unlock = caKeyUnlock(ca.key, req.unlock, ws, ports.env ?? process.env);
       const key = await openSigningKey(ca.key, unlock);
@@ -98,7 +112,8 @@ function certificatesOf(ws: Workspace, id: string, what: 'certificate' | 'chain'
   } catch {
     throw new HallmarkError('AUTHORITY_NOT_FOUND', `no authority ${id} in this workspace`);
   }
-  if (!['manifest-signer', 'crl-signer', 'intermediate'].includes(row.profile) || row.issuerCa === null) throw new HallmarkError('AUTHORITY_NOT_FOUND', `no authority ${id} in this workspace`);
+  if (!['manifest-signer', 'crl-signer', 'intermediate'].includes(row.profile) || row.issuerCa === null)
+    throw new HallmarkError('AUTHORITY_NOT_FOUND', `no authority ${id} in this workspace`);
   const name = `${row.profile}-${row.serial.slice(0, 16)}`;
   return { name, ders: [row.der, ...(what === 'chain' ? loadCa(ws, row.issuerCa).chain.map((c) => c.der) : [])] };
 }

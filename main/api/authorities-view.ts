@@ -104,7 +104,13 @@ function orderedCas(rows: readonly CaRow[]): CaRow[] {
   return out;
 }
 
-async function signerView(row: CertificateRow, kind: AuthorityView['kind'], key: KeyRecord | null, certOf: Map<string, ParsedCertificate>, now: Date): Promise<AuthorityView> {
+async function signerView(
+  row: CertificateRow,
+  kind: AuthorityView['kind'],
+  key: KeyRecord | null,
+  certOf: Map<string, ParsedCertificate>,
+  now: Date,
+): Promise<AuthorityView> {
   const parsed = parseCertificateFast(row.der);
   return authorityView({
     id: `cert:${row.id}`,

@@ -15,14 +15,26 @@ export function authorityKeyView(record: KeyRecord): AuthorityKeyView {
     case 'pkcs11': {
       const token = { label: text(loc['tokenLabel']) ?? '?', serial: text(loc['tokenSerial']) ?? '?' };
       const id = text(loc['id']);
-      return { ...base, words: `on PKCS#11 token "${token.label}" (serial ${token.serial})${id ? `, object id ${id}` : ''}${loc['imported'] === true ? ', imported' : ''}`, token, shares: null };
+      return {
+        ...base,
+        words: `on PKCS#11 token "${token.label}" (serial ${token.serial})${id ? `, object id ${id}` : ''}${loc['imported'] === true ? ', imported' : ''}`,
+        token,
+        shares: null,
+      };
     }
     case 'shares': {
       const entries = Array.isArray(loc['shares']) ? loc['shares'] : [];
-      const custodians = entries.flatMap((e) => (e !== null && typeof e === 'object' && !Array.isArray(e) && typeof e['custodian'] === 'string' ? [e['custodian']] : []));
+      const custodians = entries.flatMap((e) =>
+        e !== null && typeof e === 'object' && !Array.isArray(e) && typeof e['custodian'] === 'string' ? [e['custodian']] : [],
+      );
       const threshold = typeof loc['threshold'] === 'number' ? loc['threshold'] : 0;
       const total = typeof loc['total'] === 'number' ? loc['total'] : custodians.length;
-      return { ...base, words: `split into ${threshold} of ${total} shares held by ${custodians.join(', ') || 'no recorded custodians'}`, token: null, shares: { threshold, total, custodians } };
+      return {
+        ...base,
+        words: `split into ${threshold} of ${total} shares held by ${custodians.join(', ') || 'no recorded custodians'}`,
+        token: null,
+        shares: { threshold, total, custodians },
+      };
     }
     case 'software': {
       const parts = [text(loc['file']), text(loc['kdf']), text(loc['cipher'])].filter((p) => p !== null);

@@ -59,12 +59,17 @@ export class AckGate {
 
   #awaited(stepId: string, role: CeremonyRole, typed: string): { p: Pending; ack: CeremonyAckView } {
     const p = this.#pending;
-    if (!p || p.step !== stepId) throw new HallmarkError('CEREMONY_ACK_INVALID', `the ceremony is not waiting for acknowledgments of step "${stepId}"`, 'input');
+    if (!p || p.step !== stepId)
+      throw new HallmarkError('CEREMONY_ACK_INVALID', `the ceremony is not waiting for acknowledgments of step "${stepId}"`, 'input');
     const name = typed.trim();
     const ack = p.acks.find((a) => a.role === role && a.name === name);
     if (!ack) {
       const want = p.acks.filter((a) => a.role === role).map((a) => a.name);
-      throw new HallmarkError('CEREMONY_ACK_INVALID', `"${name}" is not one of the ${role} of this ceremony (${want.join(', ') || 'none needed for this step'}); type your name exactly as the script spells it`, 'input');
+      throw new HallmarkError(
+        'CEREMONY_ACK_INVALID',
+        `"${name}" is not one of the ${role} of this ceremony (${want.join(', ') || 'none needed for this step'}); type your name exactly as the script spells it`,
+        'input',
+      );
     }
     if (ack.time !== null) throw new HallmarkError('CEREMONY_ACK_INVALID', `${role} ${name} already acknowledged step "${stepId}" at ${ack.time}`, 'input');
     return { p, ack };

@@ -13,7 +13,11 @@ export type CeremonyCalendarHandlers = { [Op in CalendarOp]: (input: Input<Op>, 
  * dialog puts it (a path from the window is refused); `.ics` is forced, the workspace is
  * refused, and the file is created exclusively, so a slip cannot replace a file.
  */
-export function createCeremonyCalendarHandlers(ws: Workspace, saves: SaveFilePicker = NO_SAVE_PICKER, clock: () => Date = () => new Date()): CeremonyCalendarHandlers {
+export function createCeremonyCalendarHandlers(
+  ws: Workspace,
+  saves: SaveFilePicker = NO_SAVE_PICKER,
+  clock: () => Date = () => new Date(),
+): CeremonyCalendarHandlers {
   return {
     'ceremony.calendar': () => ({ events: caCalendar(ws, clock()).map(calendarEventRecord) }),
     'ceremony.exportCalendar': async ({ path }, caller) => {

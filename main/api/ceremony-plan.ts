@@ -58,7 +58,13 @@ export async function planView(scriptPath: string, bindingPath: string, modules:
     bindingParts: bindingParts(binding).map((p) => ({ ...p })),
     unattendedSources: {
       allowed: binding.binding.allowUnattendedSources === true,
-      sources: unattendedSources(binding).map((u) => ({ at: u.at, line: u.line, kind: u.kind as 'file' | 'env', custodian: u.custodian, describe: u.describe })),
+      sources: unattendedSources(binding).map((u) => ({
+        at: u.at,
+        line: u.line,
+        kind: u.kind as 'file' | 'env',
+        custodian: u.custodian,
+        describe: u.describe,
+      })),
     },
     // Checked against the allow-list and the file rules; never loaded here.
     modules: bindingModules(binding).map((m) => {
@@ -121,10 +127,11 @@ function summaryOf(s: CeremonyScript): { label: string; value: string }[] {
   return [{ label: 'Kind', value: (s as { kind: string }).kind }];
 }
 
-
 function tokenSummary(binding: LoadedBinding): CeremonyPlanView['binding'] {
   const b = bindingSummary(binding);
-  return b.module !== undefined && b.tokenSerial !== undefined && b.pinSource !== undefined ? { module: b.module, tokenSerial: b.tokenSerial, pinSource: b.pinSource } : null;
+  return b.module !== undefined && b.tokenSerial !== undefined && b.pinSource !== undefined
+    ? { module: b.module, tokenSerial: b.tokenSerial, pinSource: b.pinSource }
+    : null;
 }
 
 /** The administrator types the token PIN on the screen: a typed source, or an environment source the app does not hand over. */

@@ -13,7 +13,13 @@ import { readBinding, readScript } from './ceremony-plan.js';
  * module is looked at. Modules are checked against the allow-list before anything loads
  * them. The run repeats the same pre-flight and records that one in the transcript.
  */
-export function preflightView(ws: Workspace, scriptPath: string, bindingPath: string, bindingSha256: string, modules: Pkcs11ModuleAllowList): CeremonyPreflightView {
+export function preflightView(
+  ws: Workspace,
+  scriptPath: string,
+  bindingPath: string,
+  bindingSha256: string,
+  modules: Pkcs11ModuleAllowList,
+): CeremonyPreflightView {
   const script = readScript(scriptPath).script;
   const loaded = readBinding(bindingPath);
   auditedRefusal(ws, script.participants.administrator, script.name, loaded, () => assertBindingApproved(loaded, bindingSha256, 'pre-flight'));
@@ -25,7 +31,9 @@ export function preflightView(ws: Workspace, scriptPath: string, bindingPath: st
     ...(b.module !== undefined && b.tokenSerial !== undefined ? { modulePath: b.module, ...preflightTokenOf({ ...b, tokenSerial: b.tokenSerial }) } : {}),
     // A root key generated on the token: whether the token can hold it is shown here too.
     ...(script.kind === 'root' && script.key.store === 'pkcs11' ? { keyAlgorithm: script.key.algorithm } : {}),
-    ...(b.intermediateToken ? { extraTokens: [{ modulePath: b.intermediateToken.module, ...preflightTokenOf(b.intermediateToken), role: "intermediate's token" }] } : {}),
+    ...(b.intermediateToken
+      ? { extraTokens: [{ modulePath: b.intermediateToken.module, ...preflightTokenOf(b.intermediateToken), role: "intermediate's token" }] }
+      : {}),
   });
   const rows: CeremonyPreflightCheckView[] = checks.map((c) => ({ ...c }));
   const secrets = secretsCheck(loaded);
@@ -40,7 +48,11 @@ function secretsCheck(loaded: LoadedBinding): CeremonyPreflightCheckView {
   if (unattended.length === 0) return { name: 'secrets', status: 'pass', summary: 'every PIN and passphrase is typed at the step that needs it' };
   const list = unattended.map((s) => `${s.at}${s.line !== null ? ` (line ${s.line})` : ''}: ${s.describe}`).join('; ');
   if (loaded.binding.allowUnattendedSources === true) {
-    return { name: 'secrets', status: 'warn', summary: `read without anyone typing them, as the approved binding allows (allowUnattendedSources: true): ${list}` };
+    return {
+      name: 'secrets',
+      status: 'warn',
+      summary: `read without anyone typing them, as the approved binding allows (allowUnattendedSources: true): ${list}`,
+    };
   }
   return {
     name: 'secrets',

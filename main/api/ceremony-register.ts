@@ -27,16 +27,14 @@ export function ceremonyDetail(ws: Workspace, id: string, live: LiveRun): Ceremo
     scriptSha256: row.scriptSha256,
     scriptPath: row.scriptPath,
     startedBy: row.startedBy,
-    steps: repo.steps(id).map(
-      (s): CeremonyCommittedStepView => ({
-        index: s.index,
-        step: s.step,
-        action: s.action,
-        completedAt: s.completedAt,
-        acknowledgments: s.acknowledgments.flatMap(ackView),
-        outputs: s.outputs.map((o) => ({ file: o.file, sha256: o.sha256, bytes: o.bytes })),
-      }),
-    ),
+    steps: repo.steps(id).map((s): CeremonyCommittedStepView => ({
+      index: s.index,
+      step: s.step,
+      action: s.action,
+      completedAt: s.completedAt,
+      acknowledgments: s.acknowledgments.flatMap(ackView),
+      outputs: s.outputs.map((o) => ({ file: o.file, sha256: o.sha256, bytes: o.bytes })),
+    })),
     // The medium may be gone (unplugged, another machine): list only what is there now.
     files: TRANSCRIPT_FILES.flatMap((name) => {
       const path = join(row.outDir, name);
@@ -57,8 +55,18 @@ export function ceremonyDetail(ws: Workspace, id: string, live: LiveRun): Ceremo
 export function interruptedRow(ws: Workspace, id: string, live: LiveRun, verb: 'resumed' | 'aborted'): CeremonyRow {
   const row = new CeremonyRepository(ws).get(id);
   if (!row) throw new CeremonyError('CEREMONY_NOT_FOUND', `no ceremony ${id} in this workspace`);
-  if (row.id === live) throw new HallmarkError('CEREMONY_LIVE', `ceremony "${row.name}" (${id}) is running on this screen now; stop it from its run view, not from the list`, 'input');
-  if (row.status !== 'running') throw new HallmarkError('CEREMONY_NOT_INTERRUPTED', `ceremony "${row.name}" (${id}) has ${row.status}; only an interrupted ceremony can be ${verb}`, 'input');
+  if (row.id === live)
+    throw new HallmarkError(
+      'CEREMONY_LIVE',
+      `ceremony "${row.name}" (${id}) is running on this screen now; stop it from its run view, not from the list`,
+      'input',
+    );
+  if (row.status !== 'running')
+    throw new HallmarkError(
+      'CEREMONY_NOT_INTERRUPTED',
+      `ceremony "${row.name}" (${id}) has ${row.status}; only an interrupted ceremony can be ${verb}`,
+      'input',
+    );
   return row;
 }
 

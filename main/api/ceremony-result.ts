@@ -9,7 +9,10 @@ import { certificateView } from './certificate-view.js';
 /** The ceremony's outputs for the final summary, with the certificate it made decoded from the medium. */
 export function resultView(outDir: string, r: CeremonyResult): CeremonyResultView {
   const outputs = r.outputs.map((o) => ({ file: o.file, sha256: o.sha256, bytes: o.bytes }));
-  const certificate = firstCertificate(outDir, outputs.map((o) => o.file));
+  const certificate = firstCertificate(
+    outDir,
+    outputs.map((o) => o.file),
+  );
   return {
     outDir,
     transcriptPath: join(outDir, r.transcript.file),

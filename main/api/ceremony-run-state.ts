@@ -1,4 +1,11 @@
-import type { CeremonyAckView, CeremonyResultView, CeremonyRunView, CeremonySecretRequestView, CeremonyShareTypeBackView, CeremonyStepRunView } from '../../preload/api.js';
+import type {
+  CeremonyAckView,
+  CeremonyResultView,
+  CeremonyRunView,
+  CeremonySecretRequestView,
+  CeremonyShareTypeBackView,
+  CeremonyStepRunView,
+} from '../../preload/api.js';
 import type { CeremonyScript } from '../ceremony/ceremony-script-schema.js';
 
 const LOG_MAX = 200;
@@ -174,7 +181,8 @@ export class CeremonyRunState {
 
   /** Where an acknowledgment outside the script goes: after its parent step, else before the first step not yet begun. */
   private insertExtra(step: { id: string; say: string }): number {
-    const kind: CeremonyStepRunView['kind'] = step.id === PREFLIGHT_CLOCK_STEP ? 'preflight-clock' : step.id.endsWith(COMPARISON_SUFFIX) ? 'rehearsal-comparison' : 'extra';
+    const kind: CeremonyStepRunView['kind'] =
+      step.id === PREFLIGHT_CLOCK_STEP ? 'preflight-clock' : step.id.endsWith(COMPARISON_SUFFIX) ? 'rehearsal-comparison' : 'extra';
     const row: CeremonyStepRunView = { id: step.id, say: step.say, action: null, state: 'pending', acks: [], kind };
     const parent = this.parentIndex(step.id);
     let at: number;

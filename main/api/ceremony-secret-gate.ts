@@ -18,7 +18,12 @@ export class SecretGate {
     /** who types a secret that belongs to no custodian: the token PIN is the administrator's */
     private readonly administrator: string,
   ) {
-    this.#gate = new PromptGate(hooks, { busyCode: 'CEREMONY_SECRET_BUSY', unexpectedCode: 'CEREMONY_SECRET_UNEXPECTED', nothing: 'a PIN or passphrase', what: (v) => v.what });
+    this.#gate = new PromptGate(hooks, {
+      busyCode: 'CEREMONY_SECRET_BUSY',
+      unexpectedCode: 'CEREMONY_SECRET_UNEXPECTED',
+      nothing: 'a PIN or passphrase',
+      what: (v) => v.what,
+    });
   }
 
   readonly prompt: SecretPrompt = (request: SecretRequest) =>

@@ -96,7 +96,11 @@ export class CeremonySession {
     const name = req.name.trim();
     const custodians = loaded.script.participants.custodians;
     if (!custodians.includes(name)) {
-      throw new HallmarkError('CEREMONY_ACK_INVALID', `"${name}" is not one of this script's custodians (${custodians.join(', ')}); type your name exactly as the script spells it`, 'input');
+      throw new HallmarkError(
+        'CEREMONY_ACK_INVALID',
+        `"${name}" is not one of this script's custodians (${custodians.join(', ')}); type your name exactly as the script spells it`,
+        'input',
+      );
     }
     const time = new Date().toISOString();
     this.ws.audit.append({
@@ -117,7 +121,14 @@ export class CeremonySession {
     this.assertIdle();
     const script = readScript(req.scriptPath);
     const binding = readBinding(req.bindingPath);
-    return this.launch({ script, scriptPath: resolve(req.scriptPath), binding, approvedHash: req.approvedHash, approvedBindingHash: req.approvedBindingHash, outDir: resolve(req.outDir) });
+    return this.launch({
+      script,
+      scriptPath: resolve(req.scriptPath),
+      binding,
+      approvedHash: req.approvedHash,
+      approvedBindingHash: req.approvedBindingHash,
+      outDir: resolve(req.outDir),
+    });
   }
 
   /**
@@ -130,7 +141,12 @@ export class CeremonySession {
     const row = interruptedRow(this.ws, req.id, this.liveCeremonyId(), 'resumed');
     // Checked here, before anyone is asked anything, with words for the room; run-ceremony checks the same again.
     if (req.approvedHash !== row.scriptSha256) {
-      throw new CeremonyError('CEREMONY_HASH_MISMATCH', `ceremony ${row.id} ran the script with SHA-256 ${row.scriptSha256}; the approved hash ${req.approvedHash} is another script's`, 'check', { recorded: row.scriptSha256, approved: req.approvedHash });
+      throw new CeremonyError(
+        'CEREMONY_HASH_MISMATCH',
+        `ceremony ${row.id} ran the script with SHA-256 ${row.scriptSha256}; the approved hash ${req.approvedHash} is another script's`,
+        'check',
+        { recorded: row.scriptSha256, approved: req.approvedHash },
+      );
     }
     const script = readScript(row.scriptPath);
     if (script.sha256 !== row.scriptSha256) {
@@ -164,7 +180,11 @@ export class CeremonySession {
     const name = req.name.trim();
     const witnesses = state.view.witnesses;
     if (!witnesses.includes(name)) {
-      throw new HallmarkError('CEREMONY_ACK_INVALID', `"${name}" is not one of this ceremony's witnesses (${witnesses.join(', ') || 'none'}); an exception is noted by a witness, named exactly as the script spells it`, 'input');
+      throw new HallmarkError(
+        'CEREMONY_ACK_INVALID',
+        `"${name}" is not one of this ceremony's witnesses (${witnesses.join(', ') || 'none'}); an exception is noted by a witness, named exactly as the script spells it`,
+        'input',
+      );
     }
     const note = req.note.trim();
     this.#exceptions.push({ role: 'witnesses', name, note });
@@ -230,7 +250,8 @@ export class CeremonySession {
   }
 
   private assertIdle(): void {
-    if (this.#state?.running) throw new HallmarkError('CEREMONY_BUSY', `ceremony "${this.#state.view.name}" is still running; finish or abort it first`, 'input');
+    if (this.#state?.running)
+      throw new HallmarkError('CEREMONY_BUSY', `ceremony "${this.#state.view.name}" is still running; finish or abort it first`, 'input');
   }
 
   private async launch(l: Launch): Promise<CeremonyRunView> {
@@ -247,7 +268,11 @@ export class CeremonySession {
     const approved = this.#approvals.get(key) ?? new Set<string>();
     const missing = script.script.participants.custodians.filter((c) => !approved.has(c));
     if (missing.length > 0) {
-      throw new HallmarkError('CEREMONY_NOT_APPROVED', `the script hash ${l.approvedHash} with the binding hash ${l.approvedBindingHash} has not been approved by ${missing.join(', ')}`, 'input');
+      throw new HallmarkError(
+        'CEREMONY_NOT_APPROVED',
+        `the script hash ${l.approvedHash} with the binding hash ${l.approvedBindingHash} has not been approved by ${missing.join(', ')}`,
+        'input',
+      );
     }
     this.#approvals.delete(key);
 
@@ -317,7 +342,16 @@ export class CeremonySession {
     );
     // Answer once the run is either waiting for people or already refused (a changed
     // script, a failed pre-flight, a damaged transcript), so the screen shows which.
-    await Promise.race([this.#done, this.waitUntil(() => state.view.steps.some((s) => s.state === 'acknowledging' || s.state === 'working') || state.view.secretRequest !== null || state.view.shareTypeBack !== null || !state.running)]);
+    await Promise.race([
+      this.#done,
+      this.waitUntil(
+        () =>
+          state.view.steps.some((s) => s.state === 'acknowledging' || s.state === 'working') ||
+          state.view.secretRequest !== null ||
+          state.view.shareTypeBack !== null ||
+          !state.running,
+      ),
+    ]);
     return state.snapshot();
   }
 

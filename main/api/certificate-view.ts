@@ -25,7 +25,12 @@ export function certificateView(c: ParsedCertificate, issuerSpki?: Buffer): Cert
     subjectKeyId: d.subjectKeyId,
     authorityKeyId: d.authorityKeyId,
     subjectAltName: d.subjectAltName
-      ? { dns: [...d.subjectAltName.dns], uris: [...d.subjectAltName.uris], hardwareModuleNames: d.subjectAltName.hardwareModuleNames, other: [...d.subjectAltName.other] }
+      ? {
+          dns: [...d.subjectAltName.dns],
+          uris: [...d.subjectAltName.uris],
+          hardwareModuleNames: d.subjectAltName.hardwareModuleNames,
+          other: [...d.subjectAltName.other],
+        }
       : null,
     masaUrl: d.masaUrl,
     extensions: d.extensions,

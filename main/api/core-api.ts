@@ -74,7 +74,12 @@ function auditRefusals(workspace: Workspace, handlers: Handlers, op: OperationNa
     const refusal = refusalOf(e);
     if (refusal !== null) {
       try {
-        workspace.audit.append({ actor: 'app', action: refusal.action, subject: refusal.path ?? op, details: { operation: op, code: refusal.code, message: refusal.message } });
+        workspace.audit.append({
+          actor: 'app',
+          action: refusal.action,
+          subject: refusal.path ?? op,
+          details: { operation: op, code: refusal.code, message: refusal.message },
+        });
       } catch {
         // the refusal is the error to report
       }

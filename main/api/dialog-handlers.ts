@@ -27,7 +27,13 @@ export type PickFolderPurpose = FolderPurpose | 'ceremony-output';
 
 /** What a save dialog is opened for; each has its forced extension (OUTPUT_EXTENSIONS). */
 export type SavePurpose = 'qa-report' | 'ca-calendar' | 'authority-pem' | 'authority-der' | 'reconcile-report';
-export const OUTPUT_EXTENSIONS: Record<SavePurpose, string> = { 'qa-report': 'html', 'ca-calendar': 'ics', 'authority-pem': 'pem', 'authority-der': 'der', 'reconcile-report': 'html' };
+export const OUTPUT_EXTENSIONS: Record<SavePurpose, string> = {
+  'qa-report': 'html',
+  'ca-calendar': 'ics',
+  'authority-pem': 'pem',
+  'authority-der': 'der',
+  'reconcile-report': 'html',
+};
 
 /**
  * The face's native save dialog, the port behind every file the app writes for the user
@@ -42,7 +48,8 @@ export interface SaveFilePicker {
 
 /** For faces without a window: asking is an error, never a hang. */
 export const NO_SAVE_PICKER: SaveFilePicker = {
-  pickSaveFile: () => Promise.reject(new HallmarkError('DIALOG_UNAVAILABLE', 'this Hallmark has no save dialog; use the CLI and name the file there', 'environment')),
+  pickSaveFile: () =>
+    Promise.reject(new HallmarkError('DIALOG_UNAVAILABLE', 'this Hallmark has no save dialog; use the CLI and name the file there', 'environment')),
 };
 
 /** The contract's bound on folders per import; a dialog selection past it is cut here, not refused later. */

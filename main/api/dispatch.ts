@@ -16,9 +16,7 @@ export async function dispatch(handlers: Handlers, op: unknown, input: unknown, 
   const name = op as OperationName;
   const parsed = inputSchemas[name].safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues
-      .map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`)
-      .join('; ');
+    const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`).join('; ');
     return { ok: false, error: { code: 'INVALID_INPUT', message: `${name}: ${issues}` } };
   }
   try {
@@ -30,6 +28,9 @@ export async function dispatch(handlers: Handlers, op: unknown, input: unknown, 
     const log = handlerLog(handlers);
     if (log) log.error(name, `${name} failed unexpectedly`, e);
     else console.error(`[hallmark] ${name} failed`, e);
-    return { ok: false, error: { code: 'INTERNAL', message: `${name} failed unexpectedly; the detail is in the application log${log ? ` (${log.path})` : ''}` } };
+    return {
+      ok: false,
+      error: { code: 'INTERNAL', message: `${name} failed unexpectedly; the detail is in the application log${log ? ` (${log.path})` : ''}` },
+    };
   }
 }

@@ -64,7 +64,10 @@ export class InventorySourceResolver {
       store.catch(() => {
         if (this.pg?.store === store) this.pg = undefined;
       });
-      void old?.store.then((s) => s.close(), () => undefined);
+      void old?.store.then(
+        (s) => s.close(),
+        () => undefined,
+      );
     }
     return this.pg.store;
   }
@@ -78,7 +81,11 @@ export class InventorySourceResolver {
  * audit log names the account signed in at the caller's window, or the typed operator while
  * the workspace has no accounts (acting-caller.ts).
  */
-export function createInventoryHandlers(ws: Workspace, env: NodeJS.ProcessEnv = process.env, acting: ActingCallerOf = actingCallerOf(ws, new OperatorSessions())): InventoryHandlers {
+export function createInventoryHandlers(
+  ws: Workspace,
+  env: NodeJS.ProcessEnv = process.env,
+  acting: ActingCallerOf = actingCallerOf(ws, new OperatorSessions()),
+): InventoryHandlers {
   const inventory = new InventorySourceResolver(ws, env);
   return {
     'inventory.import': async ({ dirs, trustPem, operator: typed }, caller) => {
@@ -91,13 +98,29 @@ export function createInventoryHandlers(ws: Workspace, env: NodeJS.ProcessEnv = 
         try {
           const r = await importManifestFolderInto(store, folder, { anchors, actor: operator });
           const m = r.manifest;
-          results.push({ folder, ok: true, created: r.created, batchId: m.batchId, sequence: m.sequence, entries: m.entries, added: m.added, unchanged: m.unchanged, retired: m.retired, notes: r.notes });
+          results.push({
+            folder,
+            ok: true,
+            created: r.created,
+            batchId: m.batchId,
+            sequence: m.sequence,
+            entries: m.entries,
+            added: m.added,
+            unchanged: m.unchanged,
+            retired: m.retired,
+            notes: r.notes,
+          });
         } catch (e) {
           if (!isHallmarkError(e)) throw e;
           // One folder's refusal does not stop the others, so core-api's wrapper never sees it: audit it here (this machine's log: the medium was here).
           const refusal = refusalOf(e);
           if (refusal !== null) {
-            ws.audit.append({ actor: operator, action: refusal.action, subject: refusal.path ?? folder, details: { operation: 'inventory.import', code: refusal.code, message: refusal.message } });
+            ws.audit.append({
+              actor: operator,
+              action: refusal.action,
+              subject: refusal.path ?? folder,
+              details: { operation: 'inventory.import', code: refusal.code, message: refusal.message },
+            });
           }
           results.push({ folder, ok: false, code: e.code, message: e.message });
         }
@@ -148,14 +171,23 @@ export function createInventoryHandlers(ws: Workspace, env: NodeJS.ProcessEnv = 
         stations: stationChains(await store.manifests()) as Output<'inventory.fleet'>['stations'],
         sharedKeys: shared.keys.map((certs) => ({
           publicKeySha256: certs[0]!.publicKeySha256,
-          certificates: certs.map((c) => ({ certificateSha256: c.certificateSha256, hardwareSerial: c.hardwareSerial, model: c.model, status: c.status, stationId: c.stationId, batchId: c.batchId })),
+          certificates: certs.map((c) => ({
+            certificateSha256: c.certificateSha256,
+            hardwareSerial: c.hardwareSerial,
+            model: c.model,
+            status: c.status,
+            stationId: c.stationId,
+            batchId: c.batchId,
+          })),
         })),
         sharedKeysTruncated: shared.truncated,
       };
     },
     'inventory.source': () => {
       const src = inventory.source();
-      return src.backend === 'sqlite' ? { backend: 'sqlite', from: 'workspace', location: ws.home } : { backend: 'postgres', from: src.from, location: redactUrl(src.url) };
+      return src.backend === 'sqlite'
+        ? { backend: 'sqlite', from: 'workspace', location: ws.home }
+        : { backend: 'postgres', from: src.from, location: redactUrl(src.url) };
     },
     'inventory.device': async ({ fingerprint }) => {
       const d = await (await inventory.store()).byCertificate(fingerprint);

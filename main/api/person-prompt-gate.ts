@@ -41,7 +41,8 @@ export class PromptGate<V extends { readonly id: string }> {
   ask(view: V): Promise<string> {
     if (this.#abort) return Promise.reject(this.#abort);
     // A second question while one is open would be a run-ceremony bug; refusing it keeps one field on screen.
-    if (this.#pending) return Promise.reject(new HallmarkError(this.wording.busyCode, `${this.wording.what(this.#pending.view)} is already awaited`, 'environment'));
+    if (this.#pending)
+      return Promise.reject(new HallmarkError(this.wording.busyCode, `${this.wording.what(this.#pending.view)} is already awaited`, 'environment'));
     return new Promise<string>((resolve, reject) => {
       this.#pending = { view, resolve, reject };
       this.hooks.asking(view);
@@ -52,7 +53,11 @@ export class PromptGate<V extends { readonly id: string }> {
     const p = this.#pending;
     if (!p) throw new HallmarkError(this.wording.unexpectedCode, `the ceremony is not waiting for ${this.wording.nothing} now`, 'input');
     if (p.view.id !== requestId) {
-      throw new HallmarkError(this.wording.unexpectedCode, `the ceremony is waiting for ${this.wording.what(p.view)} (request ${p.view.id}), not for request ${requestId}; the screen may be out of date`, 'input');
+      throw new HallmarkError(
+        this.wording.unexpectedCode,
+        `the ceremony is waiting for ${this.wording.what(p.view)} (request ${p.view.id}), not for request ${requestId}; the screen may be out of date`,
+        'input',
+      );
     }
     this.#pending = null;
     this.hooks.answered();

@@ -64,7 +64,14 @@ export function createQaHandlers(outputs: { home: string; saves: SaveFilePicker 
         certificate,
         certificateProblem,
         matter: entry.matter
-          ? { vendorId: entry.matter.vendorId, productId: entry.matter.productId, paiSha256: entry.matter.paiSha256, verifierSha256: entry.matter.factoryData?.verifierSha256 ?? null, discriminator: entry.matter.factoryData?.discriminator ?? null, iterations: entry.matter.factoryData?.iterations ?? null }
+          ? {
+              vendorId: entry.matter.vendorId,
+              productId: entry.matter.productId,
+              paiSha256: entry.matter.paiSha256,
+              verifierSha256: entry.matter.factoryData?.verifierSha256 ?? null,
+              discriminator: entry.matter.factoryData?.discriminator ?? null,
+              iterations: entry.matter.factoryData?.iterations ?? null,
+            }
           : null,
       };
     },
@@ -72,7 +79,10 @@ export function createQaHandlers(outputs: { home: string; saves: SaveFilePicker 
       if (req.out !== undefined) refuseRendererPath('out', 'the QA report');
       qaOnly(caller, 'save a QA report');
       const { report } = await session.verify(req);
-      const chosen = await outputs.saves.pickSaveFile({ purpose: 'qa-report', defaultName: defaultReportPath(req.dir, new Date()), extension: OUTPUT_EXTENSIONS['qa-report'] }, caller);
+      const chosen = await outputs.saves.pickSaveFile(
+        { purpose: 'qa-report', defaultName: defaultReportPath(req.dir, new Date()), extension: OUTPUT_EXTENSIONS['qa-report'] },
+        caller,
+      );
       if (chosen === null) return null;
       const target = outputFile(chosen, { extension: OUTPUT_EXTENSIONS['qa-report'], home: outputs.home, what: 'a QA report' });
       // ExclusiveOutput creates with O_EXCL and fsyncs: a QA record is never overwritten.

@@ -12,9 +12,15 @@ import { caKeyUnlock } from './station-unlock.js';
  * CA's secret (same rules: the secret lives only in this frame, the token module comes
  * from the main process's environment): checkpoints every N entries and at the stop.
  */
-export async function openStationCheckpointer(ws: Workspace, given: NonNullable<Input<'station.start'>['auditUnlock']>, operator: string, env: NodeJS.ProcessEnv): Promise<AuditCheckpointer> {
+export async function openStationCheckpointer(
+  ws: Workspace,
+  given: NonNullable<Input<'station.start'>['auditUnlock']>,
+  operator: string,
+  env: NodeJS.ProcessEnv,
+): Promise<AuditCheckpointer> {
   const current = new AuditKeyRepository(ws.db).current();
-  if (!current) throw new AuditCheckpointError('AUDIT_KEY_MISSING', 'this workspace has no audit key to unlock; create one with `hallmark audit key create`', 'input');
+  if (!current)
+    throw new AuditCheckpointError('AUDIT_KEY_MISSING', 'this workspace has no audit key to unlock; create one with `hallmark audit key create`', 'input');
   const record = new KeyRepository(ws).get(current.keyLabel);
   const key = await openSigningKey(record, caKeyUnlock(record, given, ws, env));
   return new AuditCheckpointer(ws, key, operator, undefined, () => key.close()).watch();

@@ -37,7 +37,14 @@ export function createStationHandlers(ws: Workspace, session: StationSession, op
         req.plan.kind === 'csv'
           ? parsePlanCsv(readInputFile(req.plan.path, MAX_PLAN_CSV_BYTES).toString('utf8'), policy.policy, req.plan.path)
           : parseSerialRange(req.plan.range, policy.policy);
-      const row = createBatch(ws, { policy, plan, quantity: req.quantity, actor: by.name, ...(by.verified ? { operator: by.verified } : {}), ...(req.id !== undefined ? { id: req.id } : {}) });
+      const row = createBatch(ws, {
+        policy,
+        plan,
+        quantity: req.quantity,
+        actor: by.name,
+        ...(by.verified ? { operator: by.verified } : {}),
+        ...(req.id !== undefined ? { id: req.id } : {}),
+      });
       return batchView(row, new StationBatchRepository(ws).counts(row.id));
     },
     'station.ports': async () => ({

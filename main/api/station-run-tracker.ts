@@ -144,5 +144,18 @@ export class StationRunTracker {
 }
 
 function blankTile(port: string, at: string): PortTileView {
-  return { port, state: 'running', serial: null, step: null, progress: 0, attempt: 1, result: null, code: null, message: null, remedy: null, certificateSerial: null, updatedAt: at };
+  return {
+    port,
+    state: 'running',
+    serial: null,
+    step: null,
+    progress: 0,
+    attempt: 1,
+    result: null,
+    code: null,
+    message: null,
+    remedy: null,
+    certificateSerial: null,
+    updatedAt: at,
+  };
 }

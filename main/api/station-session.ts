@@ -72,7 +72,12 @@ export class StationSession {
       // A module refused before it was loaded is a security decision: it goes into the log.
       if (isHallmarkError(e) && (e.code === 'PKCS11_MODULE_NOT_ALLOWED' || e.code === 'PKCS11_MODULE_UNSAFE')) {
         const module = e.details?.['path'];
-        this.ws.audit.append({ actor: operator, action: 'station.refused', subject: batch.id, details: { code: e.code, module: typeof module === 'string' ? module : '' } });
+        this.ws.audit.append({
+          actor: operator,
+          action: 'station.refused',
+          subject: batch.id,
+          details: { code: e.code, module: typeof module === 'string' ? module : '' },
+        });
       }
       throw e;
     }
@@ -120,17 +125,21 @@ export class StationSession {
     this.#run = run;
     this.ws.audit.append({ actor: operator, action: 'station.started', subject: batch.id, details: { runId: tracker.runId, ports } });
     run.on('event', (e) => this.publish(tracker.apply(e)));
-    this.#done = run.done.then(
-      () => undefined,
-      (e: unknown) => {
-        // The core resolves `done` for every ending; a rejection is a bug, shown as the run's end.
-        this.ws.log.error('station', 'the station run failed', e);
-        this.publish(tracker.abort('the station stopped unexpectedly; see the application log'));
-      },
-    ).finally(async () => {
-      caKey.close();
-      await checkpoints?.finish('station-stop', (e) => this.ws.log.warn('station', 'the station-stop audit checkpoint was refused (it is in the audit log)', e));
-    });
+    this.#done = run.done
+      .then(
+        () => undefined,
+        (e: unknown) => {
+          // The core resolves `done` for every ending; a rejection is a bug, shown as the run's end.
+          this.ws.log.error('station', 'the station run failed', e);
+          this.publish(tracker.abort('the station stopped unexpectedly; see the application log'));
+        },
+      )
+      .finally(async () => {
+        caKey.close();
+        await checkpoints?.finish('station-stop', (e) =>
+          this.ws.log.warn('station', 'the station-stop audit checkpoint was refused (it is in the audit log)', e),
+        );
+      });
     return this.status();
   }
 

@@ -33,12 +33,25 @@ export function caKeyUnlock(record: KeyRecord, given: CaUnlockInput, ws: Workspa
       if (given.kind !== 'pkcs11-pin') throw mismatch(record, 'on a PKCS#11 token: enter the token PIN');
       const modulePath = env['HALLMARK_PKCS11_MODULE'];
       if (modulePath === undefined || modulePath === '') {
-        throw new HallmarkError('PKCS11_MODULE', 'no PKCS#11 module is configured for this station: start Hallmark with HALLMARK_PKCS11_MODULE set', 'environment');
+        throw new HallmarkError(
+          'PKCS11_MODULE',
+          'no PKCS#11 module is configured for this station: start Hallmark with HALLMARK_PKCS11_MODULE set',
+          'environment',
+        );
       }
       checkPkcs11Module(modulePath, pkcs11ModulesAllowed(ws, env));
       const parameters = env['HALLMARK_PKCS11_LIBRARY_PARAMETERS'];
-      const libraryParameters = parameters === undefined || parameters === '' ? undefined : checkLibraryParameters(parameters, 'HALLMARK_PKCS11_LIBRARY_PARAMETERS');
-      return { store: 'pkcs11', binding: { modulePath, ...(libraryParameters !== undefined ? { libraryParameters } : {}), tokenSerial: parsePkcs11KeyLocation(record).tokenSerial, pin: given.pin } };
+      const libraryParameters =
+        parameters === undefined || parameters === '' ? undefined : checkLibraryParameters(parameters, 'HALLMARK_PKCS11_LIBRARY_PARAMETERS');
+      return {
+        store: 'pkcs11',
+        binding: {
+          modulePath,
+          ...(libraryParameters !== undefined ? { libraryParameters } : {}),
+          tokenSerial: parsePkcs11KeyLocation(record).tokenSerial,
+          pin: given.pin,
+        },
+      };
     }
     case 'shares':
       throw new HallmarkError(

@@ -22,7 +22,7 @@ export function loadCa(workspace: Workspace, name: string): LoadedCa {
   const certificate = parseCertificate(certs.byId(row.certificateId).der);
   const chain: ParsedCertificate[] = [certificate];
   const seen = new Set([row.name]);
-  for (let parent = row.parent; parent !== null; ) {
+  for (let parent = row.parent; parent !== null;) {
     if (seen.has(parent)) break;
     seen.add(parent);
     const p = cas.get(parent);

@@ -82,11 +82,13 @@ export async function createIntermediateCa(ws: Workspace, req: CreateIntermediat
   cas.assertFree(req.name);
   assertRegisteredKey(ws, req.key);
   const parent = loadCa(ws, req.parent);
-  if (parent.key.label === req.key.label) throw new HallmarkError('KEY_REUSED', 'an intermediate CA must have its own key, not its parent\'s');
+  if (parent.key.label === req.key.label) throw new HallmarkError('KEY_REUSED', "an intermediate CA must have its own key, not its parent's");
   const notBefore = wholeSeconds(req.notBefore ?? new Date());
   const profile = req.profile ?? 'intermediate';
   if (profile === 'matter-pai' && (req.options.nameConstraints || req.options.extendedKeyUsage?.length || (req.options.pathLen ?? 0) !== 0)) {
-    throw new HallmarkError('MATTER_RULE', '[matter.basic-constraints] a PAI has pathLen 0 and no name or EKU constraints', 'input', { rule: 'matter.basic-constraints' });
+    throw new HallmarkError('MATTER_RULE', '[matter.basic-constraints] a PAI has pathLen 0 and no name or EKU constraints', 'input', {
+      rule: 'matter.basic-constraints',
+    });
   }
   const signed = await signCertificate({
     template: {
@@ -97,7 +99,10 @@ export async function createIntermediateCa(ws: Workspace, req: CreateIntermediat
       notBefore,
       notAfter: new Date(notBefore.getTime() + req.validityDays * DAY),
       subjectSpki: req.key.spki,
-      extensions: profile === 'matter-pai' ? matterPaiExtensions(req.key.spki, parent.certificate.spki) : intermediateCaExtensions(req.key.spki, parent.certificate.spki, req.options),
+      extensions:
+        profile === 'matter-pai'
+          ? matterPaiExtensions(req.key.spki, parent.certificate.spki)
+          : intermediateCaExtensions(req.key.spki, parent.certificate.spki, req.options),
     },
     signer: req.parentKey,
     issuer: parent.certificate,
@@ -115,7 +120,13 @@ function assertRegisteredKey(ws: Workspace, key: { label: string; spki: Buffer }
   if (!record.spki.equals(key.spki)) throw new HallmarkError('KEY_MISMATCH', `the unlocked key does not match key "${key.label}" in the workspace`);
 }
 
-function commitCa(ws: Workspace, req: CreateCaRequest & { key: { label: string; spki: Buffer } }, signed: SignedCertificate, parent: string | null, certificateProfile: 'root' | 'intermediate' | 'matter-paa' | 'matter-pai'): void {
+function commitCa(
+  ws: Workspace,
+  req: CreateCaRequest & { key: { label: string; spki: Buffer } },
+  signed: SignedCertificate,
+  parent: string | null,
+  certificateProfile: 'root' | 'intermediate' | 'matter-paa' | 'matter-pai',
+): void {
   ws.transact(() => {
     const issuerSpki = parent ? loadCa(ws, parent).certificate.spki : req.key.spki;
     const row = recordIssued(ws, {
@@ -131,7 +142,14 @@ function commitCa(ws: Workspace, req: CreateCaRequest & { key: { label: string; 
       actor: req.actor,
       action: 'ca.created',
       subject: req.name,
-      details: { profile: parent ? 'intermediate' : 'root', ...(certificateProfile.startsWith('matter-') ? { certificateProfile } : {}), parent, keyLabel: req.key.label, certificateSha256: row.sha256, serial: row.serial },
+      details: {
+        profile: parent ? 'intermediate' : 'root',
+        ...(certificateProfile.startsWith('matter-') ? { certificateProfile } : {}),
+        parent,
+        keyLabel: req.key.label,
+        certificateSha256: row.sha256,
+        serial: row.serial,
+      },
     });
   });
 }

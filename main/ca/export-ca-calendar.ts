@@ -29,7 +29,8 @@ export function exportCaCalendar(ws: Workspace, path: string, now: Date): { path
     writeNewFile(full, bytes);
   } catch (e) {
     if (!(e instanceof NewFileError)) throw e;
-    if (e.reason === 'exists') throw new CalendarError('CALENDAR_OUTPUT_EXISTS', `${full} already exists; a calendar export never overwrites a file — choose a new name`);
+    if (e.reason === 'exists')
+      throw new CalendarError('CALENDAR_OUTPUT_EXISTS', `${full} already exists; a calendar export never overwrites a file — choose a new name`);
     throw new CalendarError('CALENDAR_OUTPUT_UNWRITABLE', `cannot create ${full}: ${e.errno}`, 'environment');
   }
   return { path: full, events };

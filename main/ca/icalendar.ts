@@ -39,11 +39,13 @@ export function toICalendar(events: readonly CalendarEvent[], stamp: Date): stri
 
 /** RFC 5545 §3.3.11 TEXT: backslash, semicolon, comma and newline escaped; HTAB stays, other controls (forbidden there) become spaces. */
 export function escapeText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\\;,\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))
-    // eslint-disable-next-line no-control-regex -- the controls RFC 5545 forbids are what this replaces
-    .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ' ');
+  return (
+    text
+      .replace(/\r\n?/g, '\n')
+      .replace(/[\\;,\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))
+      // eslint-disable-next-line no-control-regex -- the controls RFC 5545 forbids are what this replaces
+      .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ' ')
+  );
 }
 
 /**

@@ -35,7 +35,8 @@ export async function issueCrl(ws: Workspace, req: IssueCrlRequest): Promise<{ d
   // whole seconds, as the CRL encodes them: the row and a publication bundle's description must name the CRL's own dates
   const now = wholeSeconds(req.thisUpdate ?? new Date());
   const toRevoke = (req.revoke ?? []).map((r) => {
-    if (!Object.hasOwn(REVOCATION_REASONS, r.reason)) throw new HallmarkError('REVOCATION_REASON_INVALID', `unknown revocation reason "${r.reason}" (use ${Object.keys(REVOCATION_REASONS).join(', ')})`);
+    if (!Object.hasOwn(REVOCATION_REASONS, r.reason))
+      throw new HallmarkError('REVOCATION_REASON_INVALID', `unknown revocation reason "${r.reason}" (use ${Object.keys(REVOCATION_REASONS).join(', ')})`);
     const serial = r.serialHex.toLowerCase().replace(/^0x/, '').replace(/:/g, '');
     const row = certs.bySerial(req.ca, serial);
     if (!row) throw new HallmarkError('CERTIFICATE_NOT_FOUND', `CA "${req.ca}" never issued a certificate with serial ${serial}`);
@@ -56,14 +57,25 @@ export async function issueCrl(ws: Workspace, req: IssueCrlRequest): Promise<{ d
     if (taken !== crlNumber) throw new HallmarkError('CRL_NUMBER_RACE', `another CRL for "${req.ca}" was issued meanwhile; run again`);
     for (const r of toRevoke) {
       certs.markRevoked(r.row.id, now, r.reason);
-      ws.audit.append({ actor: req.actor, action: 'certificate.revoked', subject: r.row.serial, details: { ca: req.ca, reason: r.reason, sha256: r.row.sha256, ...(req.fromRequest ? { request: req.fromRequest.sha256 } : {}) } });
+      ws.audit.append({
+        actor: req.actor,
+        action: 'certificate.revoked',
+        subject: r.row.serial,
+        details: { ca: req.ca, reason: r.reason, sha256: r.row.sha256, ...(req.fromRequest ? { request: req.fromRequest.sha256 } : {}) },
+      });
     }
     cas.insertCrl({ caName: req.ca, crlNumber, thisUpdate: now, nextUpdate, sha256: sha256Hex(der), der });
     ws.audit.append({
       actor: req.actor,
       action: 'crl.issued',
       subject: req.ca,
-      details: { crlNumber, entries: entries.length, sha256: sha256Hex(der), nextUpdate: nextUpdate.toISOString(), ...(req.fromRequest ? { revocationRequest: { ...req.fromRequest } } : {}) },
+      details: {
+        crlNumber,
+        entries: entries.length,
+        sha256: sha256Hex(der),
+        nextUpdate: nextUpdate.toISOString(),
+        ...(req.fromRequest ? { revocationRequest: { ...req.fromRequest } } : {}),
+      },
     });
   });
   return { der, crlNumber };

@@ -62,7 +62,8 @@ export async function issueFromCsr(ws: Workspace, req: IssueFromCsrRequest): Pro
   if (req.profile === 'matter-dac' && !req.matter) {
     throw new X509Error('MATTER_RULE', '[matter.vendor-id] the matter-dac profile needs a VendorID and ProductID', 'input', { rule: 'matter.vendor-id' });
   }
-  if (req.profile !== 'matter-dac' && req.matter) throw new X509Error('PROFILE_INVALID', `a VendorID/ProductID is for the matter-dac profile, not ${req.profile}`);
+  if (req.profile !== 'matter-dac' && req.matter)
+    throw new X509Error('PROFILE_INVALID', `a VendorID/ProductID is for the matter-dac profile, not ${req.profile}`);
   const subject = req.matter ? matterDacSubject(req.subject ?? [{ type: 'CN', value: 'Matter DAC' }], req.matter) : req.subject;
   const { hardwareModuleName, ...idevidProfile } = req.idevid ?? {};
   const issuer = prepareIssuer({
@@ -97,7 +98,10 @@ export async function issueFromCsr(ws: Workspace, req: IssueFromCsrRequest): Pro
       issuerSpki,
       subject: subject ? formatName(subject) : req.csr.subject,
       actor: req.actor,
-      request: { csrSha256: createHash('sha256').update(req.csr.der).digest('hex'), ...(req.csr.allowances.length > 0 ? { csrAllowances: req.csr.allowances } : {}) },
+      request: {
+        csrSha256: createHash('sha256').update(req.csr.der).digest('hex'),
+        ...(req.csr.allowances.length > 0 ? { csrAllowances: req.csr.allowances } : {}),
+      },
     }),
   );
   return { signed, row };

@@ -19,7 +19,13 @@ export async function acknowledgeStep(
   const { ws } = req;
   const acks = await req.acks.collect(step, req.script.script, req.say);
   ws.transact(() => {
-    for (const a of acks) ws.audit.append({ actor: a.name, action: 'ceremony.acknowledged', subject: req.script.script.name, details: { step: a.step, role: a.role, time: a.time, via: a.via, ...extra } });
+    for (const a of acks)
+      ws.audit.append({
+        actor: a.name,
+        action: 'ceremony.acknowledged',
+        subject: req.script.script.name,
+        details: { step: a.step, role: a.role, time: a.time, via: a.via, ...extra },
+      });
   });
   for (const a of acks) writer.append({ type: 'acknowledged', step: a.step, role: a.role, name: a.name, via: a.via }, new Date(a.time));
   return acks;

@@ -54,13 +54,15 @@ export function ackFileSource(path: string): AckSource {
     async collect(step, script, say) {
       for (const [role, names] of listed) {
         for (const n of names) {
-          if (!membersOf(script, role).includes(n)) throw new CeremonyError('CEREMONY_ACK_INVALID', `${path}: a name that is not one of the script's ${role} (${membersOf(script, role).join(', ')})`);
+          if (!membersOf(script, role).includes(n))
+            throw new CeremonyError('CEREMONY_ACK_INVALID', `${path}: a name that is not one of the script's ${role} (${membersOf(script, role).join(', ')})`);
         }
       }
       const out: Acknowledgment[] = [];
       for (const role of step.acknowledge) {
         for (const n of membersOf(script, role)) {
-          if (!listed.get(role)?.has(n)) throw new CeremonyError('CEREMONY_ACK_MISSING', `step "${step.id}": ${role} "${n}" did not acknowledge (not in ${path})`, 'check');
+          if (!listed.get(role)?.has(n))
+            throw new CeremonyError('CEREMONY_ACK_MISSING', `step "${step.id}": ${role} "${n}" did not acknowledge (not in ${path})`, 'check');
           out.push({ step: step.id, role, name: n, time: new Date().toISOString(), via: 'ack-file' });
           say(`  acknowledged by ${role} ${n} (ack file)\n`);
         }
@@ -81,7 +83,8 @@ export function terminalSource(): AckSource {
         for (const role of step.acknowledge) {
           for (const n of membersOf(script, role)) {
             const answer = (await rl.question(`  ${role} ${n}: type your name to acknowledge step "${step.id}": `)).trim();
-            if (answer !== n) throw new CeremonyError('CEREMONY_ACK_MISSING', `step "${step.id}": ${role} "${n}" did not acknowledge (typed "${answer}")`, 'check');
+            if (answer !== n)
+              throw new CeremonyError('CEREMONY_ACK_MISSING', `step "${step.id}": ${role} "${n}" did not acknowledge (typed "${answer}")`, 'check');
             out.push({ step: step.id, role, name: n, time: new Date().toISOString(), via: 'terminal' });
             say(`  acknowledged by ${role} ${n}\n`);
           }

@@ -74,13 +74,21 @@ export function parseAcksFile(text: string, path: string): LoadedAcksFile {
   // format does; every later collect repeats the cheap check rather than keep state.
   const check = (script: CeremonyScript) => {
     const notIn = (yamlPath: (string | number)[], name: string, role: Role) => {
-      if (!membersOf(script, role).includes(name)) throw new CeremonyError('CEREMONY_ACK_INVALID', `${at(yamlPath)}: that name is not one of the script's ${role} (${membersOf(script, role).join(', ')})`);
+      if (!membersOf(script, role).includes(name))
+        throw new CeremonyError(
+          'CEREMONY_ACK_INVALID',
+          `${at(yamlPath)}: that name is not one of the script's ${role} (${membersOf(script, role).join(', ')})`,
+        );
     };
     if (acks.acknowledge.administrator !== undefined) notIn(['acknowledge', 'administrator'], acks.acknowledge.administrator, 'administrator');
     for (const role of ['custodians', 'witnesses'] as const) (acks.acknowledge[role] ?? []).forEach((n, i) => notIn(['acknowledge', role, i], n, role));
     const steps = new Set(script.steps.map((s) => s.id));
     (acks.exceptions ?? []).forEach((x, i) => {
-      if (!steps.has(x.step)) throw new CeremonyError('CEREMONY_ACK_INVALID', `${at(['exceptions', i, 'step'])}: names a step the script does not have (its steps: ${[...steps].join(', ')})`);
+      if (!steps.has(x.step))
+        throw new CeremonyError(
+          'CEREMONY_ACK_INVALID',
+          `${at(['exceptions', i, 'step'])}: names a step the script does not have (its steps: ${[...steps].join(', ')})`,
+        );
       notIn(['exceptions', i, 'witness'], x.witness, 'witnesses');
     });
     for (const n of Object.keys(acks.shareTexts ?? {})) notIn(['shareTexts', n], n, 'custodians');
@@ -93,7 +101,8 @@ export function parseAcksFile(text: string, path: string): LoadedAcksFile {
       const out: Acknowledgment[] = [];
       for (const role of step.acknowledge) {
         for (const n of membersOf(script, role)) {
-          if (!listed.get(role)?.has(n)) throw new CeremonyError('CEREMONY_ACK_MISSING', `step "${step.id}": ${role} "${n}" did not acknowledge (not in ${path})`, 'check');
+          if (!listed.get(role)?.has(n))
+            throw new CeremonyError('CEREMONY_ACK_MISSING', `step "${step.id}": ${role} "${n}" did not acknowledge (not in ${path})`, 'check');
           out.push({ step: step.id, role, name: n, time: new Date().toISOString(), via: 'ack-file' });
           say(`  acknowledged by ${role} ${n} (acks file)\n`);
         }
@@ -116,14 +125,21 @@ export function parseAcksFile(text: string, path: string): LoadedAcksFile {
     }
     const file = Object.hasOwn(shareTexts, request.custodian) ? shareTexts[request.custodian] : undefined;
     if (file === undefined) {
-      throw new CeremonyError('CEREMONY_ACK_MISSING', `step "${request.step}": custodian "${request.custodian}" has no share text to type back (no shareTexts entry in ${path})`, 'check');
+      throw new CeremonyError(
+        'CEREMONY_ACK_MISSING',
+        `step "${request.step}": custodian "${request.custodian}" has no share text to type back (no shareTexts entry in ${path})`,
+        'check',
+      );
     }
     const full = isAbsolute(file) ? file : resolve(dirname(path), file);
     try {
       return readMediaFile(full, MAX_ACKS_FILE_BYTES, 'share text').toString('utf8');
     } catch (e) {
       if (!(e instanceof MediaFileError) || e.code !== 'FILE_UNREADABLE') throw e;
-      throw new CeremonyError('CEREMONY_ACK_INVALID', `${at(['shareTexts', request.custodian])}: cannot read the share text of custodian "${request.custodian}" (${full}): ${e.errno ?? 'unreadable'}`);
+      throw new CeremonyError(
+        'CEREMONY_ACK_INVALID',
+        `${at(['shareTexts', request.custodian])}: cannot read the share text of custodian "${request.custodian}" (${full}): ${e.errno ?? 'unreadable'}`,
+      );
     }
   };
   return { source, exceptions, typeBack };

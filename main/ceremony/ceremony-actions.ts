@@ -21,7 +21,16 @@ import { unlockFor, type KeyAccess } from './ceremony-key-access.js';
 import { CeremonyError } from './ceremony-errors.js';
 import { intermediateValidityBound, rootValidityBound } from './ceremony-guards.js';
 import type { RunCeremonyRequest } from './ceremony-request.js';
-import { shareCheckOf, type CeremonyStep, type CrlScript, type IntermediateScript, type KeyBackupScript, type KeyRestoreScript, type Role, type RootScript } from './ceremony-script-schema.js';
+import {
+  shareCheckOf,
+  type CeremonyStep,
+  type CrlScript,
+  type IntermediateScript,
+  type KeyBackupScript,
+  type KeyRestoreScript,
+  type Role,
+  type RootScript,
+} from './ceremony-script-schema.js';
 import { restoreSharedKey } from './restore-shared-key.js';
 import type { OutputDir } from './exclusive-output.js';
 import { hashWords } from './hash-words.js';
@@ -60,7 +69,7 @@ export interface ActionContext {
 
 /** The credentials a key action works with; run-ceremony resolves them before any such step. */
 export function accessOf(ctx: Pick<ActionContext, 'state'>): KeyAccess {
-  if (ctx.state.access === null) throw new CeremonyError('CEREMONY_UNSUPPORTED', 'a key action ran before the key\'s credentials were resolved', 'check');
+  if (ctx.state.access === null) throw new CeremonyError('CEREMONY_UNSUPPORTED', "a key action ran before the key's credentials were resolved", 'check');
   return ctx.state.access;
 }
 
@@ -84,18 +93,33 @@ export async function runAction(step: CeremonyStep, ctx: ActionContext): Promise
       return restoreToToken(script as KeyRestoreScript, ctx);
     case 'old-shares-destroyed':
       // What the acknowledging custodians and witnesses just attested: these shares no longer exist.
-      return { destroyed: (ctx.state.oldShares ?? []).map((s) => ({ ...s })), note: 'the old shares no longer open the key: the workspace records only the new split' };
+      return {
+        destroyed: (ctx.state.oldShares ?? []).map((s) => ({ ...s })),
+        note: 'the old shares no longer open the key: the workspace records only the new split',
+      };
     case undefined:
       return {};
     default:
-      throw new CeremonyError('CEREMONY_UNSUPPORTED', `step "${step.id}": action ${(step as { readonly action: string }).action} is not built into this version`);
+      throw new CeremonyError(
+        'CEREMONY_UNSUPPORTED',
+        `step "${step.id}": action ${(step as { readonly action: string }).action} is not built into this version`,
+      );
   }
 }
 
 async function generateKey(script: RootScript, ctx: ActionContext, step: CeremonyStep): Promise<{ [k: string]: JsonValue }> {
   const { req, state, out } = ctx;
   if (script.key.store === 'shares') {
-    const split = await splitRootKey({ ws: req.ws, out, label: script.key.label, algorithm: script.key.algorithm, threshold: script.key.threshold, custodians: accessOf(ctx).newSplit ?? [], actor: req.actor, ...typeBackCheck(ctx, step, script.key.label, script.key.custodians.length) });
+    const split = await splitRootKey({
+      ws: req.ws,
+      out,
+      label: script.key.label,
+      algorithm: script.key.algorithm,
+      threshold: script.key.threshold,
+      custodians: accessOf(ctx).newSplit ?? [],
+      actor: req.actor,
+      ...typeBackCheck(ctx, step, script.key.label, script.key.custodians.length),
+    });
     // From here on the key is opened through the share files just verified on the medium (unlockFor).
     state.keyRecord = split.record;
     return split.result;
@@ -110,7 +134,13 @@ async function generateKey(script: RootScript, ctx: ActionContext, step: Ceremon
  * on the token and destroys a key the token did not make sensitive and non-extractable;
  * what it read back is what the transcript records.
  */
-async function generateOnToken(ws: Workspace, actor: string, label: string, algorithm: KeyAlgorithm, binding: Pkcs11Binding): Promise<{ record: KeyRecord; result: { [k: string]: JsonValue } }> {
+async function generateOnToken(
+  ws: Workspace,
+  actor: string,
+  label: string,
+  algorithm: KeyAlgorithm,
+  binding: Pkcs11Binding,
+): Promise<{ record: KeyRecord; result: { [k: string]: JsonValue } }> {
   const { spki, location } = await generatePkcs11Key({ label, algorithm, binding });
   const record = new KeyRepository(ws).add({ label, algorithm, store: 'pkcs11', spki, location: { ...location } }, actor);
   return { record, result: tokenKeyResult(record) };
@@ -146,7 +176,12 @@ async function signRoot(script: RootScript, ctx: ActionContext, step: CeremonySt
   const key = await openCeremonyKey(ctx, record);
   const bound = rootValidityBound(script);
   const subjectDer = encodeName(parseSubject(script.certificate.subject));
-  const planned = plannedFields(script.certificate.ca, { subjectDer, issuerDer: subjectDer, validityDays: script.certificate.validityDays, extensions: rootCaExtensions(key.spki, script.certificate.pathLen) });
+  const planned = plannedFields(script.certificate.ca, {
+    subjectDer,
+    issuerDer: subjectDer,
+    validityDays: script.certificate.validityDays,
+    extensions: rootCaExtensions(key.spki, script.certificate.pathLen),
+  });
   const comparison = await compareWithRehearsal(planned, step, ctx);
   // signCertificate lints the TBS, signs, verifies, requires the signed TBS to equal the linted bytes and lints again.
   const signed = await createRootCa(req.ws, {
@@ -205,7 +240,8 @@ export function writeCrlFiles(out: OutputDir, ca: string, crlNumber: number, der
 /** The key a key-backup re-splits: it must exist and be a shares key. */
 export function sharesKey(ws: Workspace, label: string): KeyRecord {
   const record = new KeyRepository(ws).get(label);
-  if (record.store !== 'shares') throw new CeremonyError('CEREMONY_UNSUPPORTED', `key "${record.label}" is a ${record.store} key; this ceremony needs a key held in custodian shares`);
+  if (record.store !== 'shares')
+    throw new CeremonyError('CEREMONY_UNSUPPORTED', `key "${record.label}" is a ${record.store} key; this ceremony needs a key held in custodian shares`);
   return record;
 }
 
@@ -256,7 +292,8 @@ async function restoreToToken(script: KeyRestoreScript, ctx: ActionContext): Pro
 
 async function generateIntermediateKey(script: IntermediateScript, ctx: ActionContext): Promise<{ [k: string]: JsonValue }> {
   const key = script.intermediate.key;
-  if (key.source !== 'pkcs11') throw new CeremonyError('CEREMONY_SCRIPT_INVALID', 'generate-key in an intermediate ceremony needs intermediate.key.source: pkcs11');
+  if (key.source !== 'pkcs11')
+    throw new CeremonyError('CEREMONY_SCRIPT_INVALID', 'generate-key in an intermediate ceremony needs intermediate.key.source: pkcs11');
   const generated = await generateOnToken(ctx.req.ws, ctx.req.actor, key.label, key.algorithm, accessOf(ctx).newKeyToken!);
   ctx.state.intermediateKey = generated.record;
   return generated.result;
@@ -278,7 +315,15 @@ async function signIntermediateStep(script: IntermediateScript, ctx: ActionConte
     extensions: intermediateCaExtensions(subjectSpki, parent.certificate.spki, intermediateOptions(script)),
   });
   const comparison = await compareWithRehearsal(planned, step, ctx);
-  const signed = await signIntermediate({ ws: req.ws, script, parentKey: key, subjectKey, maxValidityDays: bound, actor: req.actor, review: tbsReview(step, ctx, key.spki) });
+  const signed = await signIntermediate({
+    ws: req.ws,
+    script,
+    parentKey: key,
+    subjectKey,
+    maxValidityDays: bound,
+    actor: req.actor,
+    review: tbsReview(step, ctx, key.spki),
+  });
   const recorded = recordSignedCertificate(i.ca, signed, script, ctx, planned, comparison);
   // The request that was signed goes back onto the medium with its certificate, byte for byte.
   if (state.csr) ctx.out.write(`${i.ca}.csr`, state.csr.bytes);
@@ -302,7 +347,13 @@ async function signCrl(script: CrlScript, ctx: ActionContext): Promise<{ [k: str
 
 export function crlResult(script: CrlScript, crlNumber: number, der: Buffer): { [k: string]: JsonValue } {
   const sha256 = createHash('sha256').update(der).digest('hex');
-  return { ca: script.crl.ca, crlNumber, sha256, sha256Words: hashWords(sha256), revoked: script.crl.revocations.map((r) => ({ serial: r.serial, reason: r.reason })) };
+  return {
+    ca: script.crl.ca,
+    crlNumber,
+    sha256,
+    sha256Words: hashWords(sha256),
+    revoked: script.crl.revocations.map((r) => ({ serial: r.serial, reason: r.reason })),
+  };
 }
 
 const COMPARISON_ROLES: readonly Role[] = ['administrator', 'witnesses'];
@@ -318,7 +369,10 @@ function tbsReview(step: CeremonyStep, ctx: ActionContext, signerSpki?: Buffer):
     const { req } = ctx;
     const certificate = describeFacts(facts) as unknown as { [k: string]: JsonValue };
     const spkiSha256 = createHash('sha256').update(facts.spki).digest('hex');
-    const lints = { warnings: findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })), skipped: skipped.map((k) => ({ rule: k.rule, reason: k.reason })) };
+    const lints = {
+      warnings: findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })),
+      skipped: skipped.map((k) => ({ rule: k.rule, reason: k.reason })),
+    };
     const shown = formatTbs(describeForPeople(facts, signerSpki), spkiSha256, lints);
     req.say(shown);
     ctx.transcript.append({ type: 'review', step: step.id, certificate, spkiSha256, lints });
@@ -333,7 +387,11 @@ function tbsReview(step: CeremonyStep, ctx: ActionContext, signerSpki?: Buffer):
 }
 
 /** The TBS in words (main/x509/describe/), every extension by name with its decoded value and code. */
-function formatTbs(d: CertificateDescription, spkiSha256: string, lints: { warnings: { rule: string; message: string }[]; skipped: { rule: string; reason: string }[] }): string {
+function formatTbs(
+  d: CertificateDescription,
+  spkiSha256: string,
+  lints: { warnings: { rule: string; message: string }[]; skipped: { rule: string; reason: string }[] },
+): string {
   return [
     '\nto be signed:\n',
     ...descriptionLines(d, '  ').map((l) => `${l}\n`),
@@ -360,14 +418,19 @@ async function compareWithRehearsal(planned: ComparableCertificate, step: Ceremo
   if (!identical && !req.acceptRehearsalDifferences) {
     throw new CeremonyError(
       'CEREMONY_REHEARSAL_DIFFERS',
-      `"${planned.name}" differs from the rehearsal in ${rows.filter((r) => !r.same).map((r) => r.field).join(', ')}; stop here, or run again with the differences accepted and acknowledged`,
+      `"${planned.name}" differs from the rehearsal in ${rows
+        .filter((r) => !r.same)
+        .map((r) => r.field)
+        .join(', ')}; stop here, or run again with the differences accepted and acknowledged`,
       'check',
       { rows },
     );
   }
   const compareStep: CeremonyStep = {
     id: `${step.id}-rehearsal-comparison`,
-    say: identical ? `"${planned.name}" matches the rehearsal field by field` : `"${planned.name}" DIFFERS from the rehearsal; acknowledging accepts the differences`,
+    say: identical
+      ? `"${planned.name}" matches the rehearsal field by field`
+      : `"${planned.name}" DIFFERS from the rehearsal; acknowledging accepts the differences`,
     acknowledge: [...COMPARISON_ROLES],
   };
   const acks = await acknowledgeStep(req, ctx.transcript, compareStep, { identical });

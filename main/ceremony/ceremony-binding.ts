@@ -151,7 +151,8 @@ export function bindingFileSha256(path: string): string {
  */
 export function assertBindingApproved(loaded: LoadedBinding, approved: string, when: string): void {
   const want = approved.trim().toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(want)) throw new CeremonyError('CEREMONY_BINDING_CHANGED', `the approved binding hash must be 64 hex digits, got "${approved}"`, 'input');
+  if (!/^[0-9a-f]{64}$/.test(want))
+    throw new CeremonyError('CEREMONY_BINDING_CHANGED', `the approved binding hash must be 64 hex digits, got "${approved}"`, 'input');
   if (loaded.sha256 !== want) {
     throw new CeremonyError(
       'CEREMONY_BINDING_CHANGED',
@@ -164,7 +165,12 @@ export function assertBindingApproved(loaded: LoadedBinding, approved: string, w
   try {
     now = bindingFileSha256(loaded.path);
   } catch (e) {
-    throw new CeremonyError('CEREMONY_BINDING_CHANGED', `at ${when}, the binding ${loaded.path} cannot be read again (${(e as Error).message}); it is not the binding the custodians approved`, 'check', { path: loaded.path });
+    throw new CeremonyError(
+      'CEREMONY_BINDING_CHANGED',
+      `at ${when}, the binding ${loaded.path} cannot be read again (${(e as Error).message}); it is not the binding the custodians approved`,
+      'check',
+      { path: loaded.path },
+    );
   }
   if (now !== want) {
     throw new CeremonyError(
@@ -179,7 +185,10 @@ export function assertBindingApproved(loaded: LoadedBinding, approved: string, w
 /** The modules the binding names, for the allow-list check before anything loads one. */
 export function bindingModules(loaded: LoadedBinding): { at: string; path: string }[] {
   const { pkcs11, intermediateToken } = loaded.binding;
-  return [...(pkcs11 ? [{ at: 'pkcs11.module', path: pkcs11.module }] : []), ...(intermediateToken ? [{ at: 'intermediateToken.module', path: intermediateToken.module }] : [])];
+  return [
+    ...(pkcs11 ? [{ at: 'pkcs11.module', path: pkcs11.module }] : []),
+    ...(intermediateToken ? [{ at: 'intermediateToken.module', path: intermediateToken.module }] : []),
+  ];
 }
 
 /** The `file:` and `env:` sources: read without the person at the screen typing them. */
@@ -229,7 +238,14 @@ function secretSources(loaded: Omit<LoadedBinding, 'sources'>, text: string): Bi
   const b = loaded.binding;
   const out: BindingSecretSource[] = [];
   const add = (path: (string | number)[], source: SecretSource, custodian: string | null) =>
-    out.push({ at: atOf(path), line: lineOf(path), kind: kindOf(source), custodian, env: 'env' in source ? source.env : null, describe: describeSource(loaded, source) });
+    out.push({
+      at: atOf(path),
+      line: lineOf(path),
+      kind: kindOf(source),
+      custodian,
+      env: 'env' in source ? source.env : null,
+      describe: describeSource(loaded, source),
+    });
   if (b.pkcs11) add(['pkcs11', 'pin'], b.pkcs11.pin, null);
   if (b.intermediateToken) add(['intermediateToken', 'pin'], b.intermediateToken.pin, null);
   if (b.software) add(['software', 'passphrase'], b.software.passphrase, null);
@@ -266,7 +282,11 @@ function relativeTo(bindingPath: string, p: string): string {
 
 export function resolvePkcs11Binding(loaded: LoadedBinding, env: NodeJS.ProcessEnv): Pkcs11Binding {
   const { pkcs11 } = loaded.binding;
-  if (!pkcs11) throw new CeremonyError('CEREMONY_BINDING_INVALID', `${loaded.path}: this ceremony uses a PKCS#11 token; the binding needs a pkcs11 section (module, tokenSerial, pin)`);
+  if (!pkcs11)
+    throw new CeremonyError(
+      'CEREMONY_BINDING_INVALID',
+      `${loaded.path}: this ceremony uses a PKCS#11 token; the binding needs a pkcs11 section (module, tokenSerial, pin)`,
+    );
   const pin = readSecret(loaded, env, 'pkcs11.pin', 'the PKCS#11 PIN');
   return { modulePath: pkcs11.module, tokenSerial: pkcs11.tokenSerial, ...tokenExtras(pkcs11), pin };
 }
@@ -274,22 +294,36 @@ export function resolvePkcs11Binding(loaded: LoadedBinding, env: NodeJS.ProcessE
 /** The second token of an intermediate ceremony, where the intermediate's own key is made. */
 export function resolveIntermediateToken(loaded: LoadedBinding, env: NodeJS.ProcessEnv): Pkcs11Binding {
   const t = loaded.binding.intermediateToken;
-  if (!t) throw new CeremonyError('CEREMONY_BINDING_INVALID', `${loaded.path}: the intermediate's key is made on its own token; the binding needs intermediateToken (module, tokenSerial, pin)`);
+  if (!t)
+    throw new CeremonyError(
+      'CEREMONY_BINDING_INVALID',
+      `${loaded.path}: the intermediate's key is made on its own token; the binding needs intermediateToken (module, tokenSerial, pin)`,
+    );
   const pin = readSecret(loaded, env, 'intermediateToken.pin', "the intermediate token's PIN");
   if (loaded.binding.pkcs11?.tokenSerial === t.tokenSerial) {
-    throw new CeremonyError('CEREMONY_BINDING_INVALID', `${loaded.path}: intermediateToken is the root's token (serial ${t.tokenSerial}); the intermediate's key needs its own`);
+    throw new CeremonyError(
+      'CEREMONY_BINDING_INVALID',
+      `${loaded.path}: intermediateToken is the root's token (serial ${t.tokenSerial}); the intermediate's key needs its own`,
+    );
   }
   return { modulePath: t.module, tokenSerial: t.tokenSerial, ...tokenExtras(t), pin };
 }
 
 function tokenExtras(t: { tokenLabel?: string | undefined; libraryParameters?: string | undefined }): { tokenLabel?: string; libraryParameters?: string } {
-  return { ...(t.tokenLabel !== undefined ? { tokenLabel: t.tokenLabel } : {}), ...(t.libraryParameters !== undefined ? { libraryParameters: t.libraryParameters } : {}) };
+  return {
+    ...(t.tokenLabel !== undefined ? { tokenLabel: t.tokenLabel } : {}),
+    ...(t.libraryParameters !== undefined ? { libraryParameters: t.libraryParameters } : {}),
+  };
 }
 
 /** The CSR file named by the binding, resolved against the binding's directory. */
 export function csrPath(loaded: LoadedBinding): string {
   const csr = loaded.binding.csr;
-  if (csr === undefined) throw new CeremonyError('CEREMONY_BINDING_INVALID', `${loaded.path}: the intermediate's key comes from a CSR; the binding needs csr (the file on the removable medium)`);
+  if (csr === undefined)
+    throw new CeremonyError(
+      'CEREMONY_BINDING_INVALID',
+      `${loaded.path}: the intermediate's key comes from a CSR; the binding needs csr (the file on the removable medium)`,
+    );
   return relativeTo(loaded.path, csr);
 }
 
@@ -298,15 +332,27 @@ export function csrPath(loaded: LoadedBinding): string {
  * binding must name exactly those custodians: a missing or extra one is a binding for a
  * different plan.
  */
-export function resolveCustodianPassphrases(loaded: LoadedBinding, env: NodeJS.ProcessEnv, custodians: readonly string[], list: 'custodians' | 'newCustodians' = 'custodians'): CustodianSecret[] {
+export function resolveCustodianPassphrases(
+  loaded: LoadedBinding,
+  env: NodeJS.ProcessEnv,
+  custodians: readonly string[],
+  list: 'custodians' | 'newCustodians' = 'custodians',
+): CustodianSecret[] {
   const entries = custodianEntries(loaded, custodians, list);
-  return entries.map((c) => ({ custodian: c.name, passphrase: readSecret(loaded, env, `${list}[${c.index}].passphrase`, `custodian "${c.name}"'s passphrase`) }));
+  return entries.map((c) => ({
+    custodian: c.name,
+    passphrase: readSecret(loaded, env, `${list}[${c.index}].passphrase`, `custodian "${c.name}"'s passphrase`),
+  }));
 }
 
 /** The shares of an existing shares-keyed CA: each custodian's share file with their passphrase. */
 export function resolveShareInputs(loaded: LoadedBinding, env: NodeJS.ProcessEnv): ShareInput[] {
   const custodians = loaded.binding.custodians;
-  if (!custodians) throw new CeremonyError('CEREMONY_BINDING_INVALID', `${loaded.path}: this CA's key is split among custodians; the binding needs a custodians list (name, share, passphrase)`);
+  if (!custodians)
+    throw new CeremonyError(
+      'CEREMONY_BINDING_INVALID',
+      `${loaded.path}: this CA's key is split among custodians; the binding needs a custodians list (name, share, passphrase)`,
+    );
   return custodians.map((c, i) => {
     if (c.share === undefined) throw new CeremonyError('CEREMONY_BINDING_INVALID', `${loaded.path}: custodian "${c.name}" has no share file`);
     return { file: relativeTo(loaded.path, c.share), passphrase: readSecret(loaded, env, `custodians[${i}].passphrase`, `custodian "${c.name}"'s passphrase`) };
@@ -352,7 +398,13 @@ export function bindingSummary(loaded: LoadedBinding): BindingSummary {
   return {
     ...(pkcs11 ? { module: pkcs11.module, tokenSerial: pkcs11.tokenSerial, ...tokenExtras(pkcs11), pinSource: describeSource(loaded, pkcs11.pin) } : {}),
     ...(custodians
-      ? { custodians: custodians.map((c) => ({ name: c.name, passphraseSource: describeSource(loaded, c.passphrase), ...(c.share !== undefined ? { share: relativeTo(loaded.path, c.share) } : {}) })) }
+      ? {
+          custodians: custodians.map((c) => ({
+            name: c.name,
+            passphraseSource: describeSource(loaded, c.passphrase),
+            ...(c.share !== undefined ? { share: relativeTo(loaded.path, c.share) } : {}),
+          })),
+        }
       : {}),
     ...(software ? { softwarePassphraseSource: describeSource(loaded, software.passphrase) } : {}),
     ...(newCustodians ? { newCustodians: newCustodians.map((c) => ({ name: c.name, passphraseSource: describeSource(loaded, c.passphrase) })) } : {}),
@@ -366,7 +418,10 @@ export function bindingSummary(loaded: LoadedBinding): BindingSummary {
  * identity — path, SHA-256 (hex, words, QR text) and the hash the custodians approved —
  * with every secret source's kind per person (typed, file, env), never a secret.
  */
-export function bindingRecord(loaded: LoadedBinding, approvedHash: string): BindingSummary & {
+export function bindingRecord(
+  loaded: LoadedBinding,
+  approvedHash: string,
+): BindingSummary & {
   path: string;
   sha256: string;
   words: string[];
@@ -403,7 +458,11 @@ function readSecret(loaded: LoadedBinding, env: NodeJS.ProcessEnv, at: string, w
       bytes = readMediaFile(file, MAX_SECRET_FILE_BYTES, `the file holding ${what}`);
     } catch (e) {
       if (isHallmarkError(e) && e.code !== 'FILE_UNREADABLE') throw e;
-      throw new CeremonyError('CEREMONY_BINDING_INVALID', `cannot read ${what} from ${file}${isHallmarkError(e) ? '' : `: ${(e as Error).message}`}`, 'environment');
+      throw new CeremonyError(
+        'CEREMONY_BINDING_INVALID',
+        `cannot read ${what} from ${file}${isHallmarkError(e) ? '' : `: ${(e as Error).message}`}`,
+        'environment',
+      );
     }
     // One trailing newline is the file's, not the secret's.
     secret = bytes.toString('utf8').replace(/\r?\n$/, '');
@@ -413,7 +472,11 @@ function readSecret(loaded: LoadedBinding, env: NodeJS.ProcessEnv, at: string, w
   } else {
     secret = env[typedKey(at)];
     if (secret === undefined) {
-      throw new CeremonyError('CEREMONY_BINDING_INVALID', `${what} (${at}) is typed at the step that needs it, and nobody can be asked here: run at a terminal or on the Ceremonies screen`, 'environment');
+      throw new CeremonyError(
+        'CEREMONY_BINDING_INVALID',
+        `${what} (${at}) is typed at the step that needs it, and nobody can be asked here: run at a terminal or on the Ceremonies screen`,
+        'environment',
+      );
     }
   }
   if (secret === '') throw new CeremonyError('CEREMONY_BINDING_INVALID', `${what} is empty`);
@@ -441,13 +504,24 @@ export function bindingParts(loaded: LoadedBinding): BindingPart[] {
   const lineOf = yamlLineLocator(text);
   const b = loaded.binding;
   const parts: BindingPart[] = [];
-  const part = (label: string, value: string, path: (string | number)[], attention: string | null = null) => parts.push({ label, value, line: lineOf(path), attention });
+  const part = (label: string, value: string, path: (string | number)[], attention: string | null = null) =>
+    parts.push({ label, value, line: lineOf(path), attention });
   const secret = (label: string, at: string, path: (string | number)[]) => {
     const s = loaded.sources.find((x) => x.at === at)!;
-    part(label, s.describe, path, s.kind === 'file' ? 'read from a file, nobody types it' : s.kind === 'env' ? 'read from the environment, nobody types it' : null);
+    part(
+      label,
+      s.describe,
+      path,
+      s.kind === 'file' ? 'read from a file, nobody types it' : s.kind === 'env' ? 'read from the environment, nobody types it' : null,
+    );
   };
   if (b.allowUnattendedSources === true) {
-    part('Unattended secret sources', 'allowed (allowUnattendedSources: true)', ['allowUnattendedSources'], 'PINs and passphrases from files and environment variables are read without anyone typing them');
+    part(
+      'Unattended secret sources',
+      'allowed (allowUnattendedSources: true)',
+      ['allowUnattendedSources'],
+      'PINs and passphrases from files and environment variables are read without anyone typing them',
+    );
   }
   const token = (section: 'pkcs11' | 'intermediateToken', prefix: string) => {
     const t = b[section];
@@ -465,7 +539,8 @@ export function bindingParts(loaded: LoadedBinding): BindingPart[] {
     secret(`Custodian ${c.name}: passphrase`, `custodians[${i}].passphrase`, ['custodians', i, 'passphrase']);
     if (c.share !== undefined) part(`Custodian ${c.name}: share file`, relativeTo(loaded.path, c.share), ['custodians', i, 'share']);
   }
-  for (const [i, c] of (b.newCustodians ?? []).entries()) secret(`New custodian ${c.name}: passphrase`, `newCustodians[${i}].passphrase`, ['newCustodians', i, 'passphrase']);
+  for (const [i, c] of (b.newCustodians ?? []).entries())
+    secret(`New custodian ${c.name}: passphrase`, `newCustodians[${i}].passphrase`, ['newCustodians', i, 'passphrase']);
   if (b.csr !== undefined) part('CSR file', relativeTo(loaded.path, b.csr), ['csr']);
   return parts.map((p) => ({ ...p, label: p.label.charAt(0).toUpperCase() + p.label.slice(1) }));
 }

@@ -54,7 +54,8 @@ async function writePublication(ctx: ActionContext, signer: SigningKey, ca: Load
   let args: PublicationBundleArgs;
   if (script.kind === 'root') args = { cas: [script.certificate.ca], newCertificates: [script.certificate.ca] };
   else if (script.kind === 'crl') args = { cas: [script.crl.ca], newCertificates: [] };
-  else if (script.kind === 'intermediate' && script.intermediate.key.source === 'pkcs11') args = { cas: [script.intermediate.ca], newCertificates: [script.intermediate.ca] };
+  else if (script.kind === 'intermediate' && script.intermediate.key.source === 'pkcs11')
+    args = { cas: [script.intermediate.ca], newCertificates: [script.intermediate.ca] };
   else if (script.kind === 'intermediate') {
     // An intermediate signed for a CSR is the online CA's: its certificate is a workspace certificate, not a CA here.
     const name = script.intermediate.ca;
@@ -64,10 +65,7 @@ async function writePublication(ctx: ActionContext, signer: SigningKey, ca: Load
   const files = bundle.files.map((f) => ({ ...out.write(`${PUBLICATION_DIR}/${f.name}`, f.bytes), name: f.name }));
   const sums = Buffer.from(formatSha256Sums(files.map((f) => ({ file: f.name, sha256: f.sha256, bytes: f.bytes }))), 'utf8');
   out.write(`${PUBLICATION_DIR}/${PUBLICATION_SUMS}`, sums);
-  out.write(
-    `${PUBLICATION_DIR}/${PUBLICATION_SUMS_P7S}`,
-    await signAsCa(sums, signer, ca),
-  );
+  out.write(`${PUBLICATION_DIR}/${PUBLICATION_SUMS_P7S}`, await signAsCa(sums, signer, ca));
 }
 
 /**
@@ -93,7 +91,12 @@ export async function finishCeremony(ctx: ActionContext, ceremonyId: string, ext
     outputs: [...out.written],
     signedBy:
       signer && ca
-        ? { key: signer.label, algorithm: signer.algorithm, spkiSha256: createHash('sha256').update(signer.spki).digest('hex'), certificateSha256: ca.certificate.sha256 }
+        ? {
+            key: signer.label,
+            algorithm: signer.algorithm,
+            spkiSha256: createHash('sha256').update(signer.spki).digest('hex'),
+            certificateSha256: ca.certificate.sha256,
+          }
         : null,
     auditHead: head ? { seq: head.seq, hash: head.hash } : null,
     extra,
@@ -102,13 +105,7 @@ export async function finishCeremony(ctx: ActionContext, ceremonyId: string, ext
   const transcriptBytes = transcript.contents();
   transcript.close();
   const transcriptFile = out.note(TRANSCRIPT_FILE, transcriptBytes);
-  const signature =
-    signer && ca
-      ? out.write(
-          TRANSCRIPT_SIGNATURE_FILE,
-          await signAsCa(transcriptBytes, signer, ca),
-        )
-      : null;
+  const signature = signer && ca ? out.write(TRANSCRIPT_SIGNATURE_FILE, await signAsCa(transcriptBytes, signer, ca)) : null;
   const outputs = out.written.filter((o) => o.file !== TRANSCRIPT_FILE && o.file !== TRANSCRIPT_SIGNATURE_FILE && o.file !== TRANSCRIPT_HTML_FILE);
   const sums = out.write(SUMS_FILE, formatSha256Sums([...out.written]));
   const finishedAt = new Date().toISOString();

@@ -26,10 +26,15 @@ export function rootValidityBound(script: RootScript): number {
 /** A CRL's nextUpdate: within 12 months, and not beyond the issuer's own notAfter. */
 export function checkCrlNextUpdate(script: CrlScript, ca: LoadedCa, now: Date): void {
   const days = script.crl.nextUpdateDays;
-  if (days > CRL_MAX_NEXT_UPDATE_DAYS) throw new CeremonyError('CEREMONY_GUARD', `crl.nextUpdateDays ${days} exceeds ${CRL_MAX_NEXT_UPDATE_DAYS} days`, 'check');
+  if (days > CRL_MAX_NEXT_UPDATE_DAYS)
+    throw new CeremonyError('CEREMONY_GUARD', `crl.nextUpdateDays ${days} exceeds ${CRL_MAX_NEXT_UPDATE_DAYS} days`, 'check');
   const nextUpdate = new Date(now.getTime() + days * DAY);
   if (nextUpdate > ca.certificate.notAfter) {
-    throw new CeremonyError('CEREMONY_GUARD', `the CRL's nextUpdate ${nextUpdate.toISOString()} would be after CA "${script.crl.ca}" expires (${ca.certificate.notAfter.toISOString()})`, 'check');
+    throw new CeremonyError(
+      'CEREMONY_GUARD',
+      `the CRL's nextUpdate ${nextUpdate.toISOString()} would be after CA "${script.crl.ca}" expires (${ca.certificate.notAfter.toISOString()})`,
+      'check',
+    );
   }
 }
 
@@ -52,7 +57,11 @@ export function intermediateValidityBound(script: IntermediateScript, parent: Lo
   }
   const notAfter = new Date(now.getTime() + validityDays * DAY);
   if (notAfter > parent.certificate.notAfter) {
-    throw new CeremonyError('CEREMONY_GUARD', `the intermediate would be valid until ${notAfter.toISOString()}, after its parent "${name}" expires (${parent.certificate.notAfter.toISOString()})`, 'check');
+    throw new CeremonyError(
+      'CEREMONY_GUARD',
+      `the intermediate would be valid until ${notAfter.toISOString()}, after its parent "${name}" expires (${parent.certificate.notAfter.toISOString()})`,
+      'check',
+    );
   }
   return bound;
 }

@@ -28,7 +28,11 @@ export interface KeyAccess {
 }
 
 /** For a key about to be made by the ceremony (a root). */
-export function accessForNewKey(binding: LoadedBinding, env: NodeJS.ProcessEnv, key: { store: 'pkcs11' } | { store: 'shares'; threshold: number; custodians: readonly string[] }): KeyAccess {
+export function accessForNewKey(
+  binding: LoadedBinding,
+  env: NodeJS.ProcessEnv,
+  key: { store: 'pkcs11' } | { store: 'shares'; threshold: number; custodians: readonly string[] },
+): KeyAccess {
   if (key.store === 'pkcs11') return { store: 'pkcs11', pkcs11: resolvePkcs11Binding(binding, env) };
   const secrets = resolveCustodianPassphrases(binding, env, key.custodians);
   // Weak or repeated passphrases are refused now, not after the key exists.

@@ -45,11 +45,17 @@ export function openResume(ws: Workspace, loaded: LoadedScript, id: string, outD
   const repo = new CeremonyRepository(ws);
   const row = repo.get(id);
   if (!row) throw new CeremonyError('CEREMONY_NOT_FOUND', `no ceremony ${id} in this workspace (hallmark ceremony list)`);
-  if (row.status !== 'running') throw new CeremonyError('CEREMONY_INTERRUPTED', `ceremony ${id} has ${row.status}; only an interrupted ceremony can be resumed`);
+  if (row.status !== 'running')
+    throw new CeremonyError('CEREMONY_INTERRUPTED', `ceremony ${id} has ${row.status}; only an interrupted ceremony can be resumed`);
   if (row.scriptSha256 !== loaded.sha256) {
-    throw new CeremonyError('CEREMONY_HASH_MISMATCH', `ceremony ${id} ran the script with SHA-256 ${row.scriptSha256}, not this one (${loaded.sha256}); resume it with the same script`, 'check');
+    throw new CeremonyError(
+      'CEREMONY_HASH_MISMATCH',
+      `ceremony ${id} ran the script with SHA-256 ${row.scriptSha256}, not this one (${loaded.sha256}); resume it with the same script`,
+      'check',
+    );
   }
-  if (resolve(row.outDir) !== resolve(outDir)) throw new CeremonyError('CEREMONY_INTERRUPTED', `ceremony ${id} writes to ${row.outDir}; resume it with --out ${row.outDir}`);
+  if (resolve(row.outDir) !== resolve(outDir))
+    throw new CeremonyError('CEREMONY_INTERRUPTED', `ceremony ${id} writes to ${row.outDir}; resume it with --out ${row.outDir}`);
   const committed = repo.steps(id);
   const { writer, records } = TranscriptWriter.resume(join(outDir, TRANSCRIPT_FILE));
   try {
@@ -103,7 +109,14 @@ function csrSpkiSha256(records: readonly TranscriptRecord[]): string | null {
   return typeof facts?.spkiSha256 === 'string' ? facts.spkiSha256 : null;
 }
 
-function effectExists(ws: Workspace, script: CeremonyScript, step: CeremonyStep, planned: readonly string[], startedAt: string, csrSpki: string | null): boolean {
+function effectExists(
+  ws: Workspace,
+  script: CeremonyScript,
+  step: CeremonyStep,
+  planned: readonly string[],
+  startedAt: string,
+  csrSpki: string | null,
+): boolean {
   const keys = new KeyRepository(ws);
   const cas = new CaRepository(ws);
   switch (step.action) {
@@ -116,7 +129,8 @@ function effectExists(ws: Workspace, script: CeremonyScript, step: CeremonyStep,
     case 'sign-intermediate':
       if (script.kind !== 'intermediate') return false;
       // An intermediate for a CSR is a certificate of the workspace, not a CA: look for it by its key.
-      if (script.intermediate.key.source === 'csr') return csrSpki !== null && new CertificateRepository(ws).issuedSince(script.intermediate.parent, csrSpki, startedAt) !== undefined;
+      if (script.intermediate.key.source === 'csr')
+        return csrSpki !== null && new CertificateRepository(ws).issuedSince(script.intermediate.parent, csrSpki, startedAt) !== undefined;
       return cas.list().some((c) => c.name === script.intermediate.ca);
     case 'sign-crl': {
       if (script.kind !== 'crl') return false;
@@ -165,22 +179,32 @@ export async function adoptStep(step: CeremonyStep, ctx: ActionContext, planned:
     for (const [i, entry] of location.shares.entries()) {
       const name = planned.filter((f) => f.includes('share') && !f.endsWith('.html'))[i];
       const passphrase = secrets.find((s) => s.custodian === entry.custodian)?.passphrase;
-      if (!name || !passphrase) throw new CeremonyError('CEREMONY_INTERRUPTED', `the interrupted split of "${record.label}" cannot be checked: no share file or passphrase for ${entry.custodian}`);
+      if (!name || !passphrase)
+        throw new CeremonyError(
+          'CEREMONY_INTERRUPTED',
+          `the interrupted split of "${record.label}" cannot be checked: no share file or passphrase for ${entry.custodian}`,
+        );
       await verifyShare(join(out.path, name), passphrase, record, entry.sha256, entry.custodian);
       shares.push({ file: join(out.path, name), passphrase });
     }
     // The kill may have come while the custodians were typing their shares back: the adopted split is not accepted untyped.
-    const typed = shareCheckOf(script) === 'type-back' && req.typeBack
-      ? await typeBackShares({
-          ws,
-          typeBack: req.typeBack,
-          ceremony: script.name,
-          step: step.id,
-          label: record.label,
-          total: location.shares.length,
-          shares: location.shares.map((e, i) => ({ index: e.index, custodian: e.custodian, file: shares[i]!.file, sheet: shareFileNames(record.label, e.index, location.shares.length).sheet })),
-        })
-      : null;
+    const typed =
+      shareCheckOf(script) === 'type-back' && req.typeBack
+        ? await typeBackShares({
+            ws,
+            typeBack: req.typeBack,
+            ceremony: script.name,
+            step: step.id,
+            label: record.label,
+            total: location.shares.length,
+            shares: location.shares.map((e, i) => ({
+              index: e.index,
+              custodian: e.custodian,
+              file: shares[i]!.file,
+              sheet: shareFileNames(record.label, e.index, location.shares.length).sheet,
+            })),
+          })
+        : null;
     return {
       label: record.label,
       algorithm: record.algorithm,
@@ -200,16 +224,37 @@ export async function adoptStep(step: CeremonyStep, ctx: ActionContext, planned:
       { name: `${name}.csr`, bytes: state.csr.bytes },
     ]);
     state.produced.push(signedFields(name, cert.der));
-    return { ca: name, parent: script.intermediate.parent, keySource: 'csr', serial: cert.serial, sha256: cert.sha256, sha256Words: hashWords(cert.sha256), notBefore: cert.notBefore, notAfter: cert.notAfter, ...adopted };
+    return {
+      ca: name,
+      parent: script.intermediate.parent,
+      keySource: 'csr',
+      serial: cert.serial,
+      sha256: cert.sha256,
+      sha256Words: hashWords(cert.sha256),
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
+      ...adopted,
+    };
   }
   if ((step.action === 'sign-root' && script.kind === 'root') || (step.action === 'sign-intermediate' && script.kind === 'intermediate')) {
     const name = script.kind === 'root' ? script.certificate.ca : script.intermediate.ca;
     const ca = loadCa(ws, name);
     const der = ca.certificate.der;
-    adoptOrWrite(out, [{ name: `${name}.der`, bytes: der }, { name: `${name}.pem`, bytes: Buffer.from(pem(der, 'CERTIFICATE')) }]);
+    adoptOrWrite(out, [
+      { name: `${name}.der`, bytes: der },
+      { name: `${name}.pem`, bytes: Buffer.from(pem(der, 'CERTIFICATE')) },
+    ]);
     state.produced.push(signedFields(name, ca.certificate.der));
     const c = ca.certificate;
-    return { ca: name, serial: c.serial.toString('hex'), sha256: c.sha256, sha256Words: hashWords(c.sha256), notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), ...adopted };
+    return {
+      ca: name,
+      serial: c.serial.toString('hex'),
+      sha256: c.sha256,
+      sha256Words: hashWords(c.sha256),
+      notBefore: c.notBefore.toISOString(),
+      notAfter: c.notAfter.toISOString(),
+      ...adopted,
+    };
   }
   if (step.action === 'restore-to-token' && script.kind === 'key-restore') {
     const record = new KeyRepository(ws).get(script.restore.label);
@@ -219,7 +264,10 @@ export async function adoptStep(step: CeremonyStep, ctx: ActionContext, planned:
   if (step.action === 'sign-crl' && script.kind === 'crl') {
     const crl = new CaRepository(ws).latestCrl(script.crl.ca)!;
     const base = `${script.crl.ca}-crl-${crl.crlNumber}`;
-    adoptOrWrite(out, [{ name: `${base}.der`, bytes: crl.der }, { name: `${base}.pem`, bytes: Buffer.from(pem(crl.der, 'X509 CRL')) }]);
+    adoptOrWrite(out, [
+      { name: `${base}.der`, bytes: crl.der },
+      { name: `${base}.pem`, bytes: Buffer.from(pem(crl.der, 'X509 CRL')) },
+    ]);
     return { ...crlResult(script, crl.crlNumber, crl.der), ...adopted };
   }
   throw new CeremonyError('CEREMONY_INTERRUPTED', `step "${step.id}" cannot be adopted on resume`);
@@ -243,7 +291,11 @@ function adoptOrWrite(out: OutputDir, files: readonly { name: string; bytes: Buf
   for (const f of files) {
     const got = out.adopt(f.name);
     if (got.sha256 !== createHash('sha256').update(f.bytes).digest('hex')) {
-      throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${join(out.path, f.name)} is not what the workspace recorded for the interrupted step; abort the ceremony`, 'check');
+      throw new CeremonyError(
+        'CEREMONY_TRANSCRIPT_INVALID',
+        `${join(out.path, f.name)} is not what the workspace recorded for the interrupted step; abort the ceremony`,
+        'check',
+      );
     }
   }
 }

@@ -15,8 +15,16 @@ export type Role = (typeof ROLES)[number];
 export const STEP_ACTIONS = ['generate-key', 'sign-root', 'sign-crl', 'sign-intermediate', 're-split', 'old-shares-destroyed', 'restore-to-token'] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
-const name = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 ._'-]*$/, 'must be a plain name (letters, digits, space . _ \' -)');
-const ident = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, . _ -');
+const name = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._'-]*$/, "must be a plain name (letters, digits, space . _ ' -)");
+const ident = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, . _ -');
 
 const participants = z.strictObject({
   administrator: name,
@@ -77,9 +85,16 @@ const validityGuard = z
   })
   .optional();
 
-const dnsName = z.string().min(1).max(253).regex(/^\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/, 'must be a DNS name (a leading dot for subdomains only)');
+const dnsName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/, 'must be a DNS name (a leading dot for subdomains only)');
 /** An EKU constraint: a well-known name or a dotted OID. */
-const ekuPurpose = z.union([z.enum(EXTENDED_KEY_USAGE_NAMES as [ExtendedKeyUsageName, ...ExtendedKeyUsageName[]]), z.string().regex(/^[0-2](?:\.\d+){2,}$/, 'must be a known purpose or a dotted OID')]);
+const ekuPurpose = z.union([
+  z.enum(EXTENDED_KEY_USAGE_NAMES as [ExtendedKeyUsageName, ...ExtendedKeyUsageName[]]),
+  z.string().regex(/^[0-2](?:\.\d+){2,}$/, 'must be a known purpose or a dotted OID'),
+]);
 
 export const rootScriptSchema = z.strictObject({
   ...common,
@@ -175,7 +190,13 @@ export const crlScriptSchema = z.strictObject({
   }),
 });
 
-export const ceremonyScriptSchema = z.discriminatedUnion('kind', [rootScriptSchema, crlScriptSchema, intermediateScriptSchema, keyBackupScriptSchema, keyRestoreScriptSchema]);
+export const ceremonyScriptSchema = z.discriminatedUnion('kind', [
+  rootScriptSchema,
+  crlScriptSchema,
+  intermediateScriptSchema,
+  keyBackupScriptSchema,
+  keyRestoreScriptSchema,
+]);
 
 export type CeremonyScript = z.infer<typeof ceremonyScriptSchema>;
 export type RootScript = z.infer<typeof rootScriptSchema>;

@@ -49,7 +49,8 @@ export function deferredSecrets(ws: Workspace, script: CeremonyScript, loaded: L
       break;
     case 'intermediate':
       existing(loadCa(ws, script.intermediate.parent).key.store);
-      if (script.intermediate.key.source === 'pkcs11') pin('intermediateToken', `the PIN of the intermediate's token serial ${b.intermediateToken?.tokenSerial ?? '?'}`);
+      if (script.intermediate.key.source === 'pkcs11')
+        pin('intermediateToken', `the PIN of the intermediate's token serial ${b.intermediateToken?.tokenSerial ?? '?'}`);
       break;
     case 'key-backup':
       if (new KeyRepository(ws).exists(script.backup.key)) custodians('custodians');

@@ -28,7 +28,11 @@ export class OutputDir {
     try {
       mkdirSync(this.path, { recursive: true });
     } catch (e) {
-      throw new CeremonyError('CEREMONY_OUTPUT_UNWRITABLE', `cannot create the output directory ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'environment');
+      throw new CeremonyError(
+        'CEREMONY_OUTPUT_UNWRITABLE',
+        `cannot create the output directory ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        'environment',
+      );
     }
     const clash = names.filter((n) => existsSync(join(this.path, n)));
     if (clash.length > 0) throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `${this.path} already holds ${clash.join(', ')}; outputs are never overwritten`);
@@ -70,12 +74,21 @@ export class OutputDir {
       buf = this.read(expected.file);
     } catch (e) {
       if (!(e instanceof MediaFileError)) throw e;
-      throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${join(this.path, expected.file)}, written by a committed step, cannot be read (${e.code}: ${e.message}); the ceremony cannot be resumed on this medium — abort it`, 'check', { path: e.path });
+      throw new CeremonyError(
+        'CEREMONY_TRANSCRIPT_INVALID',
+        `${join(this.path, expected.file)}, written by a committed step, cannot be read (${e.code}: ${e.message}); the ceremony cannot be resumed on this medium — abort it`,
+        'check',
+        { path: e.path },
+      );
     }
     const got = this.note(expected.file, buf);
     if (got.sha256 !== expected.sha256) {
       this.written.pop();
-      throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${join(this.path, expected.file)} changed since its step was committed (SHA-256 ${got.sha256}, recorded ${expected.sha256}); the ceremony cannot be resumed on this medium — abort it`, 'check');
+      throw new CeremonyError(
+        'CEREMONY_TRANSCRIPT_INVALID',
+        `${join(this.path, expected.file)} changed since its step was committed (SHA-256 ${got.sha256}, recorded ${expected.sha256}); the ceremony cannot be resumed on this medium — abort it`,
+        'check',
+      );
     }
     return got;
   }

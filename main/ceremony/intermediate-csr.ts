@@ -50,5 +50,12 @@ export function describeCsr(c: CeremonyCsr): string {
 }
 
 export function csrFacts(c: CeremonyCsr): { [k: string]: JsonValue } {
-  return { path: c.path, sha256: c.sha256, sha256Words: hashWords(c.sha256), requestedSubject: c.csr.subject, keyAlgorithm: c.csr.publicKey.algorithm, spkiSha256: c.csr.publicKey.spkiSha256 };
+  return {
+    path: c.path,
+    sha256: c.sha256,
+    sha256Words: hashWords(c.sha256),
+    requestedSubject: c.csr.subject,
+    keyAlgorithm: c.csr.publicKey.algorithm,
+    spkiSha256: c.csr.publicKey.spkiSha256,
+  };
 }

@@ -113,7 +113,9 @@ export function readCoreDumps(roots: SystemRoots = SYSTEM_ROOTS): CoreDumpFacts 
 
 export function swapCheck(facts: SwapFacts): MachineCheck {
   if (facts.areas.length === 0) return { status: 'pass', summary: 'no swap' };
-  const list = facts.areas.map((a) => `${a.device} (${a.type}, ${a.protection === 'none' ? 'NOT encrypted' : a.protection === 'zram' ? 'zram, in memory' : 'dm-crypt'})`).join(', ');
+  const list = facts.areas
+    .map((a) => `${a.device} (${a.type}, ${a.protection === 'none' ? 'NOT encrypted' : a.protection === 'zram' ? 'zram, in memory' : 'dm-crypt'})`)
+    .join(', ');
   if (facts.ok) return { status: 'pass', summary: `swap only encrypted or in memory: ${list}` };
   return {
     status: 'warn',
@@ -131,5 +133,8 @@ export function coreDumpCheck(facts: CoreDumpFacts): MachineCheck {
       summary: `core dumps are piped to a program (${pattern}), which the kernel runs even with \`ulimit -c 0\` (${limit}): disable it for the ceremony (systemd-coredump: Storage=none in /etc/systemd/coredump.conf; or \`sysctl kernel.core_pattern=core\`) and start Hallmark after \`ulimit -c 0\``,
     };
   }
-  return { status: 'warn', summary: `core dumps are on (${limit}, ${pattern}): a crash would write the process's memory, keys included, to disk; start Hallmark from a shell after \`ulimit -c 0\`` };
+  return {
+    status: 'warn',
+    summary: `core dumps are on (${limit}, ${pattern}): a crash would write the process's memory, keys included, to disk; start Hallmark from a shell after \`ulimit -c 0\``,
+  };
 }

@@ -44,7 +44,10 @@ function semanticProblems(script: CeremonyScript): YamlProblem[] {
   const actions = script.steps.flatMap((s) => (s.action ? [s.action] : []));
   const want = requiredActions(script);
   if (actions.join(',') !== want.join(',')) {
-    out.push({ path: 'steps', message: `a ${script.kind} ceremony needs steps with the actions ${want.join(', then ')} (each once); found ${actions.join(', ') || 'none'}` });
+    out.push({
+      path: 'steps',
+      message: `a ${script.kind} ceremony needs steps with the actions ${want.join(', then ')} (each once); found ${actions.join(', ') || 'none'}`,
+    });
   }
   const ids = new Set<string>();
   for (const [i, s] of script.steps.entries()) {
@@ -52,14 +55,16 @@ function semanticProblems(script: CeremonyScript): YamlProblem[] {
     ids.add(s.id);
   }
   if (script.kind === 'root' && script.key.store === 'shares') {
-    if (script.key.threshold > script.key.custodians.length) out.push({ path: 'key.threshold', message: `threshold ${script.key.threshold} is more than the ${script.key.custodians.length} custodians` });
+    if (script.key.threshold > script.key.custodians.length)
+      out.push({ path: 'key.threshold', message: `threshold ${script.key.threshold} is more than the ${script.key.custodians.length} custodians` });
     for (const c of script.key.custodians) {
       if (!script.participants.custodians.includes(c)) out.push({ path: 'key.custodians', message: `"${c}" is not one of the participants' custodians` });
     }
   }
   if (script.kind === 'key-backup') {
     const b = script.backup;
-    if (b.threshold > b.custodians.length) out.push({ path: 'backup.threshold', message: `threshold ${b.threshold} is more than the ${b.custodians.length} custodians` });
+    if (b.threshold > b.custodians.length)
+      out.push({ path: 'backup.threshold', message: `threshold ${b.threshold} is more than the ${b.custodians.length} custodians` });
     for (const c of b.custodians) {
       if (!script.participants.custodians.includes(c)) out.push({ path: 'backup.custodians', message: `"${c}" is not one of the participants' custodians` });
     }
@@ -84,7 +89,10 @@ function semanticProblems(script: CeremonyScript): YamlProblem[] {
     // The CSR's hash is shown before the first step; a witness must have acknowledged it before the signature.
     const signAt = script.steps.findIndex((s) => s.action === 'sign-intermediate');
     if (signAt >= 0 && !script.steps.slice(0, signAt).some((s) => s.acknowledge.includes('witnesses'))) {
-      out.push({ path: `steps.${signAt}`, message: 'an intermediate from a CSR needs a step acknowledged by the witnesses (comparing the CSR\'s SHA-256) before sign-intermediate' });
+      out.push({
+        path: `steps.${signAt}`,
+        message: "an intermediate from a CSR needs a step acknowledged by the witnesses (comparing the CSR's SHA-256) before sign-intermediate",
+      });
     }
   }
   return out;

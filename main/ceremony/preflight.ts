@@ -57,7 +57,14 @@ export interface PreflightArgs {
   /** the key the ceremony generates on the token: its mechanisms and size are checked here, before any acknowledgment */
   readonly keyAlgorithm?: KeyAlgorithm;
   /** a second token the ceremony uses, e.g. the intermediate's own (binding.intermediateToken) */
-  readonly extraTokens?: readonly { readonly modulePath: string; readonly tokenSerial: string; readonly tokenLabel?: string; readonly libraryParameters?: string; readonly keyAlgorithm?: KeyAlgorithm; readonly role: string }[];
+  readonly extraTokens?: readonly {
+    readonly modulePath: string;
+    readonly tokenSerial: string;
+    readonly tokenLabel?: string;
+    readonly libraryParameters?: string;
+    readonly keyAlgorithm?: KeyAlgorithm;
+    readonly role: string;
+  }[];
   /** the modules this machine may load (default: HALLMARK_PKCS11_MODULES of this process); checked before a module is loaded */
   readonly modules?: Pkcs11ModuleAllowList;
   /** where /proc, /sys and /dev are (tests) */
@@ -92,7 +99,10 @@ export function runPreflight(args: PreflightArgs): PreflightResult {
     failures.map((f) => f.message).join('; '),
     // A network that must be unplugged is the operator's to fix (check); a missing token is the machine's (environment).
     failures.some((f) => f.kind === 'check') ? 'check' : 'environment',
-    { failed: outcome.checks.filter((c) => c.status === 'fail').map((c) => ({ name: c.name, summary: c.summary, ...(c.code ? { code: c.code } : {}) })), interfaces },
+    {
+      failed: outcome.checks.filter((c) => c.status === 'fail').map((c) => ({ name: c.name, summary: c.summary, ...(c.code ? { code: c.code } : {}) })),
+      interfaces,
+    },
   );
 }
 
@@ -141,7 +151,10 @@ function evaluate(args: PreflightArgs): {
   checks.push({
     name: 'network',
     status: networkFailed ? 'fail' : 'pass',
-    summary: up.length === 0 ? 'no interface up but loopback' : `UP: ${addrs.join(', ')}${args.requireNoNetwork ? ' — the script requires none: disconnect them' : ' (the script allows it)'}`,
+    summary:
+      up.length === 0
+        ? 'no interface up but loopback'
+        : `UP: ${addrs.join(', ')}${args.requireNoNetwork ? ' — the script requires none: disconnect them' : ' (the script allows it)'}`,
   });
 
   // Where key material in memory could reach a disk: shown with the fix, never a refusal.
@@ -188,13 +201,23 @@ function findToken(
   // Serials repeat on some implementations (every NSS and tpm2-pkcs11 token reports 0000000000000000).
   const matching = tokens.filter((x) => x.serial === serial && (label === undefined || x.label === label));
   if (matching.length > 1) {
-    return { problem: `the serial ${serial} is shared by ${matching.map((x) => `"${x.label}" in slot ${x.slot}`).join(' and ')}; the binding must name the tokenLabel as well`, code: 'PKCS11_TOKEN_NOT_FOUND' };
+    return {
+      problem: `the serial ${serial} is shared by ${matching.map((x) => `"${x.label}" in slot ${x.slot}`).join(' and ')}; the binding must name the tokenLabel as well`,
+      code: 'PKCS11_TOKEN_NOT_FOUND',
+    };
   }
   const t = matching[0];
-  if (!t) return { problem: `no initialized token with serial ${serial}${label !== undefined ? ` labelled "${label}"` : ''} (present: ${tokens.map((x) => `"${x.label}" serial ${x.serial}`).join(', ') || 'none'})`, code: 'PKCS11_TOKEN_NOT_FOUND' };
+  if (!t)
+    return {
+      problem: `no initialized token with serial ${serial}${label !== undefined ? ` labelled "${label}"` : ''} (present: ${tokens.map((x) => `"${x.label}" serial ${x.serial}`).join(', ') || 'none'})`,
+      code: 'PKCS11_TOKEN_NOT_FOUND',
+    };
   if (keyAlgorithm !== undefined) {
     try {
-      assertTokenCanGenerate({ modulePath, tokenSerial: serial, tokenLabel: t.label, ...(libraryParameters !== undefined ? { libraryParameters } : {}) }, keyAlgorithm);
+      assertTokenCanGenerate(
+        { modulePath, tokenSerial: serial, tokenLabel: t.label, ...(libraryParameters !== undefined ? { libraryParameters } : {}) },
+        keyAlgorithm,
+      );
     } catch (e) {
       if (!isHallmarkError(e)) throw e;
       return { problem: `${e.code}: ${e.message}`, code: e.code };

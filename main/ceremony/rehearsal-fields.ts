@@ -42,8 +42,17 @@ function keep(extensions: readonly Extension[]): ComparableCertificate['extensio
 }
 
 /** What the certificate about to be signed will say, from the same template inputs the signer gets. */
-export function plannedFields(name: string, t: { subjectDer: Buffer; issuerDer: Buffer; validityDays: number; extensions: readonly Extension[] }): ComparableCertificate {
-  return { name, subjectDer: t.subjectDer.toString('hex'), issuerDer: t.issuerDer.toString('hex'), validitySeconds: t.validityDays * 86_400, extensions: keep(t.extensions) };
+export function plannedFields(
+  name: string,
+  t: { subjectDer: Buffer; issuerDer: Buffer; validityDays: number; extensions: readonly Extension[] },
+): ComparableCertificate {
+  return {
+    name,
+    subjectDer: t.subjectDer.toString('hex'),
+    issuerDer: t.issuerDer.toString('hex'),
+    validitySeconds: t.validityDays * 86_400,
+    extensions: keep(t.extensions),
+  };
 }
 
 /** What a signed certificate says, in the same terms. */
@@ -67,7 +76,12 @@ export interface FieldComparison {
 
 /** Field by field, extensions by OID; a field present on one side only is a difference. */
 export function compareFields(rehearsal: ComparableCertificate | undefined, now: ComparableCertificate): FieldComparison[] {
-  const row = (field: string, a: string | undefined, b: string | undefined): FieldComparison => ({ field, rehearsal: a ?? '(absent)', now: b ?? '(absent)', same: a === b });
+  const row = (field: string, a: string | undefined, b: string | undefined): FieldComparison => ({
+    field,
+    rehearsal: a ?? '(absent)',
+    now: b ?? '(absent)',
+    same: a === b,
+  });
   const ext = (c: ComparableCertificate | undefined) => new Map((c?.extensions ?? []).map((e) => [e.oid, `${e.critical ? 'critical ' : ''}${e.value}`]));
   const before = ext(rehearsal);
   const after = ext(now);
@@ -80,7 +94,9 @@ export function compareFields(rehearsal: ComparableCertificate | undefined, now:
 }
 
 export function formatComparison(name: string, rows: readonly FieldComparison[]): string {
-  const lines = rows.map((r) => `  ${r.same ? 'same     ' : 'DIFFERENT'} ${r.field}${r.same ? '' : `\n      rehearsal: ${r.rehearsal}\n      now:       ${r.now}`}`);
+  const lines = rows.map(
+    (r) => `  ${r.same ? 'same     ' : 'DIFFERENT'} ${r.field}${r.same ? '' : `\n      rehearsal: ${r.rehearsal}\n      now:       ${r.now}`}`,
+  );
   return `comparison of "${name}" with the rehearsal (key, serial, signature, SKI/AKI and dates excluded):\n${lines.join('\n')}\n`;
 }
 
@@ -117,7 +133,11 @@ export function saveRehearsal(path: string, record: RehearsalRecord): string {
     writeNewFile(path, bytes);
   } catch (e) {
     if (!(e instanceof NewFileError)) throw e;
-    throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `cannot write the rehearsal record ${path}: ${e.reason === 'exists' ? 'it already exists' : e.errno}`, e.reason === 'exists' ? 'input' : 'environment');
+    throw new CeremonyError(
+      'CEREMONY_OUTPUT_EXISTS',
+      `cannot write the rehearsal record ${path}: ${e.reason === 'exists' ? 'it already exists' : e.errno}`,
+      e.reason === 'exists' ? 'input' : 'environment',
+    );
   }
   return createHash('sha256').update(bytes).digest('hex');
 }

@@ -9,7 +9,14 @@ import { decryptShare, encryptShare } from '../keys/shares/share-cipher.js';
 import { parseShareFile, readShareFileText, serializeShareFile, toShareFile } from '../keys/shares/share-file.js';
 import { renderShareSheet } from '../keys/shares/share-sheet.js';
 import { formatShareText } from '../keys/shares/share-text.js';
-import { openSharedKey, shareFileNames, type CustodianSecret, type ShareEntry, type SharedKeyLocation, type ShareInput } from '../keys/shares/shared-key-store.js';
+import {
+  openSharedKey,
+  shareFileNames,
+  type CustodianSecret,
+  type ShareEntry,
+  type SharedKeyLocation,
+  type ShareInput,
+} from '../keys/shares/shared-key-store.js';
 import { privateKeyForRecord } from '../keys/software/key-object-signing-key.js';
 import { writeFileExclusive } from '../keys/software/write-exclusive.js';
 import { KeyRepository } from '../store/key-repository.js';
@@ -51,15 +58,26 @@ export async function resplitSharedKey(args: {
     try {
       for (const input of args.oldShares) {
         const { share } = parseShareFile(readShareFileText(input.file!));
-        const d = await decryptShare(share, input.passphrase, { label: record.label, index: share.index, threshold: share.threshold, total: share.total, spkiSha256 });
+        const d = await decryptShare(share, input.passphrase, {
+          label: record.label,
+          index: share.index,
+          threshold: share.threshold,
+          total: share.total,
+          spkiSha256,
+        });
         plain.push(new Uint8Array(d));
         d.fill(0);
       }
       secret = await combine(plain);
       // The same check openSharedKey made, on the very bytes about to be split.
-      privateKeyForRecord(Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength), record, (why) => new KeyError('SHARE_MISMATCH', `the old shares do not rebuild key "${record.label}" (${why})`, 'check'));
+      privateKeyForRecord(
+        Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength),
+        record,
+        (why) => new KeyError('SHARE_MISMATCH', `the old shares do not rebuild key "${record.label}" (${why})`, 'check'),
+      );
       fresh = await split(secret, total, threshold);
-      for (const [i, { passphrase }] of custodians.entries()) encrypted.push(await encryptShare(fresh[i]!, passphrase, { label: record.label, index: i + 1, threshold, total, spkiSha256 }));
+      for (const [i, { passphrase }] of custodians.entries())
+        encrypted.push(await encryptShare(fresh[i]!, passphrase, { label: record.label, index: i + 1, threshold, total, spkiSha256 }));
     } finally {
       for (const p of [...plain, ...fresh]) p.fill(0);
       secret?.fill(0);
@@ -73,14 +91,37 @@ export async function resplitSharedKey(args: {
       const custodian = custodians[i]!.custodian;
       const sha256 = shareDigest(share);
       const names = shareFileNames(record.label, share.index, total);
-      writeFileExclusive(join(out.path, names.share), serializeShareFile(toShareFile(share, { label: record.label, algorithm: record.algorithm, custodian, spkiSha256, createdAt })));
+      writeFileExclusive(
+        join(out.path, names.share),
+        serializeShareFile(toShareFile(share, { label: record.label, algorithm: record.algorithm, custodian, spkiSha256, createdAt })),
+      );
       const fileOut = out.adopt(names.share);
-      const sheet = await renderShareSheet({ label: record.label, algorithm: record.algorithm, custodian, index: share.index, threshold, total, spkiSha256, shareSha256: sha256, createdAt, lines: formatShareText(share) });
+      const sheet = await renderShareSheet({
+        label: record.label,
+        algorithm: record.algorithm,
+        custodian,
+        index: share.index,
+        threshold,
+        total,
+        spkiSha256,
+        shareSha256: sha256,
+        createdAt,
+        lines: formatShareText(share),
+      });
       writeFileExclusive(join(out.path, names.sheet), sheet);
       const sheetOut = out.adopt(names.sheet);
       await verifyShare(join(out.path, names.share), custodians[i]!.passphrase, record, sha256, custodian);
       entries.push({ index: share.index, custodian, sha256 });
-      recorded.push({ index: share.index, custodian, shareSha256: sha256, file: fileOut.file, fileSha256: fileOut.sha256, sheet: sheetOut.file, sheetSha256: sheetOut.sha256, verified: "read back and opened with the custodian's passphrase" });
+      recorded.push({
+        index: share.index,
+        custodian,
+        shareSha256: sha256,
+        file: fileOut.file,
+        fileSha256: fileOut.sha256,
+        sheet: sheetOut.file,
+        sheetSha256: sheetOut.sha256,
+        verified: "read back and opened with the custodian's passphrase",
+      });
       onMedium.push({ index: share.index, custodian, file: join(out.path, names.share), sheet: sheetOut.file });
     }
     // Before the record switches: a sheet nobody can type back must not become the only way to the key.

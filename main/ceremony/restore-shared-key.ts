@@ -1,7 +1,13 @@
 import type { JsonValue } from '../encoding/canonical-json.js';
 import { HallmarkError } from '../errors/hallmark-error.js';
 import type { KeyRecord } from '../keys/key-record.js';
-import { assertTokenAcceptsKeyImport, destroyImportedKey, importKeyToToken, type ImportedPkcs11Key, type Pkcs11Binding } from '../keys/pkcs11/pkcs11-key-store.js';
+import {
+  assertTokenAcceptsKeyImport,
+  destroyImportedKey,
+  importKeyToToken,
+  type ImportedPkcs11Key,
+  type Pkcs11Binding,
+} from '../keys/pkcs11/pkcs11-key-store.js';
 import { withReassembledSharedKey, type ShareInput } from '../keys/shares/shared-key-store.js';
 import { CaRepository } from '../store/ca-repository.js';
 import { KeyRepository } from '../store/key-repository.js';
@@ -40,7 +46,10 @@ export async function restoreSharedKey(args: {
 }): Promise<{ record: KeyRecord; result: { [k: string]: JsonValue } }> {
   const { ws, record, binding, label, actor } = args;
   if (record.store !== 'shares') {
-    throw new CeremonyError('CEREMONY_RESTORE_FAILED', `key "${record.label}" is a ${record.store} key; only a key held as custodian shares is restored onto a token`);
+    throw new CeremonyError(
+      'CEREMONY_RESTORE_FAILED',
+      `key "${record.label}" is a ${record.store} key; only a key held as custodian shares is restored onto a token`,
+    );
   }
   const keys = new KeyRepository(ws);
   // Before any share is opened: a taken workspace label would otherwise be found only after the import.
@@ -58,18 +67,28 @@ export async function restoreSharedKey(args: {
   try {
     ({ restored, rebound } = ws.transact(() => {
       const users = cas.usingKey(record.label);
-      const r = keys.addRestored({ label, store: 'pkcs11', algorithm: record.algorithm, spki: imported.spki, location: { ...imported.location } }, record.label, actor, {
-        CKA_ALWAYS_SENSITIVE: imported.attributes.alwaysSensitive,
-        CKA_NEVER_EXTRACTABLE: imported.attributes.neverExtractable,
-        sharesUsed: args.shares.length,
-      });
+      const r = keys.addRestored(
+        { label, store: 'pkcs11', algorithm: record.algorithm, spki: imported.spki, location: { ...imported.location } },
+        record.label,
+        actor,
+        {
+          CKA_ALWAYS_SENSITIVE: imported.attributes.alwaysSensitive,
+          CKA_NEVER_EXTRACTABLE: imported.attributes.neverExtractable,
+          sharesUsed: args.shares.length,
+        },
+      );
       for (const ca of users) {
         cas.rebindKey(ca.name, record.label, label);
         ws.audit.append({
           actor,
           action: 'ca.key-rebound',
           subject: ca.name,
-          details: { from: record.label, to: label, spkiSha256: record.spkiSha256, why: 'key restored from custodian shares onto a PKCS#11 token; the shares key stays as its backup' },
+          details: {
+            from: record.label,
+            to: label,
+            spkiSha256: record.spkiSha256,
+            why: 'key restored from custodian shares onto a PKCS#11 token; the shares key stays as its backup',
+          },
         });
       }
       return { restored: r, rebound: users.map((u) => u.name) };
@@ -82,9 +101,14 @@ export async function restoreSharedKey(args: {
       removed = `removing the key from the token failed too (${(cleanup as Error).message}); delete CKA_ID ${imported.location.id} on token serial ${imported.location.tokenSerial} by hand`;
     }
     const why = e instanceof Error ? e.message : String(e);
-    throw new CeremonyError('CEREMONY_RESTORE_FAILED', `key "${label}" was imported onto the token but could not be recorded in the workspace (${why}); ${removed}`, 'environment', {
-      cause: e instanceof HallmarkError ? e.code : 'INTERNAL',
-    });
+    throw new CeremonyError(
+      'CEREMONY_RESTORE_FAILED',
+      `key "${label}" was imported onto the token but could not be recorded in the workspace (${why}); ${removed}`,
+      'environment',
+      {
+        cause: e instanceof HallmarkError ? e.code : 'INTERNAL',
+      },
+    );
   }
 
   return {

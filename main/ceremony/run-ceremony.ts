@@ -13,7 +13,18 @@ import { acknowledgeStep } from './acknowledge-step.js';
 import { KEY_ACTIONS, runAction, sharesKey, type RunState } from './ceremony-actions.js';
 import { checkPkcs11Module } from '../keys/pkcs11/pkcs11-module-policy.js';
 import { pkcs11ModulesAllowed } from '../store/settings-repository.js';
-import { assertAttendedSources, assertBindingApproved, bindingModules, type LoadedBinding, bindingRecord, bindingSummary, csrPath, resolveIntermediateToken, resolvePkcs11Binding, resolveShareInputs } from './ceremony-binding.js';
+import {
+  assertAttendedSources,
+  assertBindingApproved,
+  bindingModules,
+  type LoadedBinding,
+  bindingRecord,
+  bindingSummary,
+  csrPath,
+  resolveIntermediateToken,
+  resolvePkcs11Binding,
+  resolveShareInputs,
+} from './ceremony-binding.js';
 import { CeremonyError } from './ceremony-errors.js';
 import { finishCeremony, transcriptCa } from './ceremony-finish.js';
 import { checkCrlNextUpdate, intermediateValidityBound, rootValidityBound } from './ceremony-guards.js';
@@ -112,23 +123,56 @@ export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResu
     if (resume) {
       writer = resume.writer;
       ws.transact(() =>
-        ws.audit.append({ actor, action: 'ceremony.resumed', subject: script.name, details: { ceremonyId: id, committedSteps: resume.committed.length, movedAside: [...resume.movedAside], bindingSha256: req.binding.sha256 } }),
+        ws.audit.append({
+          actor,
+          action: 'ceremony.resumed',
+          subject: script.name,
+          details: { ceremonyId: id, committedSteps: resume.committed.length, movedAside: [...resume.movedAside], bindingSha256: req.binding.sha256 },
+        }),
       );
       // The binding of this run, approved again (it may differ from the first run's: another machine, another token reader).
-      writer.append({ type: 'resumed', by: actor, committedSteps: resume.committed.length, movedAside: [...resume.movedAside], binding: bindingRecord(req.binding, req.approvedBindingHash) as unknown as { [k: string]: JsonValue } });
-      say(`resuming ceremony ${id} after step ${resume.committed.length}/${script.steps.length}${resume.movedAside.length ? `; files of the interrupted attempt moved to ${resume.movedAside.join(', ')}` : ''}\n`);
+      writer.append({
+        type: 'resumed',
+        by: actor,
+        committedSteps: resume.committed.length,
+        movedAside: [...resume.movedAside],
+        binding: bindingRecord(req.binding, req.approvedBindingHash) as unknown as { [k: string]: JsonValue },
+      });
+      say(
+        `resuming ceremony ${id} after step ${resume.committed.length}/${script.steps.length}${resume.movedAside.length ? `; files of the interrupted attempt moved to ${resume.movedAside.join(', ')}` : ''}\n`,
+      );
     } else {
       // The medium first: one that cannot take the transcript stops the ceremony before it is registered.
       const path = join(out.path, TRANSCRIPT_FILE);
       writer = TranscriptWriter.create(path);
       try {
         ws.transact(() => {
-          repo.begin({ id, name: script.name, kind: script.kind, scriptSha256: loaded.sha256, scriptPath: req.scriptPath, outDir: out.path, rehearsal, stepsTotal: script.steps.length, startedAt, startedBy: actor });
+          repo.begin({
+            id,
+            name: script.name,
+            kind: script.kind,
+            scriptSha256: loaded.sha256,
+            scriptPath: req.scriptPath,
+            outDir: out.path,
+            rehearsal,
+            stepsTotal: script.steps.length,
+            startedAt,
+            startedBy: actor,
+          });
           ws.audit.append({
             actor,
             action: 'ceremony.started',
             subject: script.name,
-            details: { ceremonyId: id, kind: script.kind, scriptSha256: loaded.sha256, bindingSha256: req.binding.sha256, rehearsal, dryRun: req.dryRun === true, outDir: out.path, preflight: preflight as unknown as JsonValue },
+            details: {
+              ceremonyId: id,
+              kind: script.kind,
+              scriptSha256: loaded.sha256,
+              bindingSha256: req.binding.sha256,
+              rehearsal,
+              dryRun: req.dryRun === true,
+              outDir: out.path,
+              preflight: preflight as unknown as JsonValue,
+            },
           });
         });
       } catch (e) {
@@ -145,7 +189,13 @@ export async function runCeremony(req: RunCeremonyRequest): Promise<CeremonyResu
         kind: script.kind,
         rehearsal,
         dryRun: req.dryRun === true,
-        script: { path: req.scriptPath, sha256: loaded.sha256, words: hashWords(loaded.sha256), qrText: scriptHashQrText(loaded.sha256), approvedHash: req.approvedHash.trim().toLowerCase() },
+        script: {
+          path: req.scriptPath,
+          sha256: loaded.sha256,
+          words: hashWords(loaded.sha256),
+          qrText: scriptHashQrText(loaded.sha256),
+          approvedHash: req.approvedHash.trim().toLowerCase(),
+        },
         binding: bindingRecord(req.binding, req.approvedBindingHash) as unknown as { [k: string]: JsonValue },
         participants: script.participants,
         actor,
@@ -226,7 +276,12 @@ async function runSteps(run: StepsRun): Promise<CeremonyResult> {
           outputs: out.written.slice(before).map((o) => ({ ...o })),
           completedAt,
         });
-        ws.audit.append({ actor, action: 'ceremony.step-completed', subject: script.name, details: { ceremonyId: id, step: step.id, index: i, ...(step.action ? { action: step.action } : {}) } });
+        ws.audit.append({
+          actor,
+          action: 'ceremony.step-completed',
+          subject: script.name,
+          details: { ceremonyId: id, step: step.id, index: i, ...(step.action ? { action: step.action } : {}) },
+        });
       });
       writer.append({ type: 'step-completed', step: step.id, index: i });
     }
@@ -234,7 +289,13 @@ async function runSteps(run: StepsRun): Promise<CeremonyResult> {
     // Kept before the transcript is finished, so the transcript can name it and its hash.
     const extra: { [k: string]: JsonValue } = {};
     if (req.saveRehearsal !== undefined) {
-      const sha256 = saveRehearsal(req.saveRehearsal, { format: REHEARSAL_FORMAT, ceremony: script.name, scriptSha256: req.script.sha256, savedAt: new Date().toISOString(), certificates: state.produced });
+      const sha256 = saveRehearsal(req.saveRehearsal, {
+        format: REHEARSAL_FORMAT,
+        ceremony: script.name,
+        scriptSha256: req.script.sha256,
+        savedAt: new Date().toISOString(),
+        certificates: state.produced,
+      });
       extra.rehearsalSaved = { path: req.saveRehearsal, sha256 };
     }
     if (state.rehearsal) extra.rehearsalComparedWith = { path: state.rehearsal.path, sha256: state.rehearsal.sha256, savedAt: state.rehearsal.record.savedAt };
@@ -272,7 +333,15 @@ async function runSteps(run: StepsRun): Promise<CeremonyResult> {
 }
 
 /** Ends an open ceremony: register, audit log and (when its medium is at hand) its transcript. */
-export function abortCeremony(ws: Workspace, id: string, by: string, code: string, message: string, writer: TranscriptWriter | null, step: string | null): void {
+export function abortCeremony(
+  ws: Workspace,
+  id: string,
+  by: string,
+  code: string,
+  message: string,
+  writer: TranscriptWriter | null,
+  step: string | null,
+): void {
   const repo = new CeremonyRepository(ws);
   const row = repo.get(id);
   if (!row) throw new CeremonyError('CEREMONY_NOT_FOUND', `no ceremony ${id} in this workspace`);
@@ -326,7 +395,13 @@ async function noteExceptions(req: RunCeremonyRequest, writer: TranscriptWriter,
   const notes = (await req.exceptions?.(step)) ?? [];
   if (notes.length === 0) return;
   req.ws.transact(() => {
-    for (const n of notes) req.ws.audit.append({ actor: n.name, action: 'ceremony.exception-noted', subject: req.script.script.name, details: { step, role: n.role, note: n.note } });
+    for (const n of notes)
+      req.ws.audit.append({
+        actor: n.name,
+        action: 'ceremony.exception-noted',
+        subject: req.script.script.name,
+        details: { step, role: n.role, note: n.note },
+      });
   });
   for (const n of notes) writer.append({ type: 'exception', step, role: n.role, by: n.name, note: n.note });
 }
@@ -359,7 +434,12 @@ export function auditedRefusal(ws: Workspace, actor: string, ceremony: string, b
   } catch (e) {
     if (isHallmarkError(e)) {
       try {
-        ws.audit.append({ actor, action: 'ceremony.refused', subject: ceremony, details: { code: e.code, message: e.message, bindingPath: binding.path, bindingSha256: binding.sha256 } });
+        ws.audit.append({
+          actor,
+          action: 'ceremony.refused',
+          subject: ceremony,
+          details: { code: e.code, message: e.message, bindingPath: binding.path, bindingSha256: binding.sha256 },
+        });
       } catch {
         // the refusal is the error to report
       }
@@ -389,7 +469,8 @@ function resolveAccess(ws: Workspace, script: CeremonyScript, req: RunCeremonyRe
   }
   if (script.kind === 'crl') return accessForExistingKey(req.binding, env, loadCa(ws, script.crl.ca).key);
   if (script.kind === 'key-backup') return accessForResplit(req.binding, env, script.backup);
-  if (script.kind === 'key-restore') return { store: 'shares', shares: resolveShareInputs(req.binding, env), newKeyToken: resolvePkcs11Binding(req.binding, env) };
+  if (script.kind === 'key-restore')
+    return { store: 'shares', shares: resolveShareInputs(req.binding, env), newKeyToken: resolvePkcs11Binding(req.binding, env) };
   const parent = accessForExistingKey(req.binding, env, loadCa(ws, script.intermediate.parent).key);
   return script.intermediate.key.source === 'pkcs11' ? { ...parent, newKeyToken: resolveIntermediateToken(req.binding, env) } : parent;
 }
@@ -405,15 +486,29 @@ function tokenArgs(req: RunCeremonyRequest): Pick<PreflightArgs, 'modulePath' | 
   const own = summary.intermediateToken;
   // An intermediate whose key is made here has its own token: checked and recorded as well.
   const ownKey = script.kind === 'intermediate' && script.intermediate.key.source === 'pkcs11' ? script.intermediate.key : undefined;
-  const extra = ownKey && own ? { extraTokens: [{ modulePath: own.module, ...preflightTokenOf(own), keyAlgorithm: ownKey.algorithm, role: 'intermediate' }] } : {};
+  const extra =
+    ownKey && own ? { extraTokens: [{ modulePath: own.module, ...preflightTokenOf(own), keyAlgorithm: ownKey.algorithm, role: 'intermediate' }] } : {};
   // A root generated on the token: whether the token can hold its key is a pre-flight check.
   const generated = script.kind === 'root' && script.key.store === 'pkcs11' ? { keyAlgorithm: script.key.algorithm } : {};
-  return { ...(usesToken && summary.module !== undefined && summary.tokenSerial !== undefined ? { modulePath: summary.module, ...preflightTokenOf({ ...summary, tokenSerial: summary.tokenSerial }), ...generated } : {}), ...extra };
+  return {
+    ...(usesToken && summary.module !== undefined && summary.tokenSerial !== undefined
+      ? { modulePath: summary.module, ...preflightTokenOf({ ...summary, tokenSerial: summary.tokenSerial }), ...generated }
+      : {}),
+    ...extra,
+  };
 }
 
 /** The token selectors pre-flight needs from a binding summary's token: serial, and label and library parameters when given. */
-export function preflightTokenOf(t: { tokenSerial: string; tokenLabel?: string; libraryParameters?: string }): { tokenSerial: string; tokenLabel?: string; libraryParameters?: string } {
-  return { tokenSerial: t.tokenSerial, ...(t.tokenLabel !== undefined ? { tokenLabel: t.tokenLabel } : {}), ...(t.libraryParameters !== undefined ? { libraryParameters: t.libraryParameters } : {}) };
+export function preflightTokenOf(t: { tokenSerial: string; tokenLabel?: string; libraryParameters?: string }): {
+  tokenSerial: string;
+  tokenLabel?: string;
+  libraryParameters?: string;
+} {
+  return {
+    tokenSerial: t.tokenSerial,
+    ...(t.tokenLabel !== undefined ? { tokenLabel: t.tokenLabel } : {}),
+    ...(t.libraryParameters !== undefined ? { libraryParameters: t.libraryParameters } : {}),
+  };
 }
 
 function plannedOutputs(ws: Workspace, script: CeremonyScript): string[] {
@@ -459,7 +554,10 @@ function preconditions(ws: Workspace, script: CeremonyScript, now: Date): void {
 function machineLines(p: PreflightResult): string[] {
   const swap = swapCheck(p.machine.swap);
   const core = coreDumpCheck(p.machine.coreDumps);
-  return [`  swap             ${swap.status === 'warn' ? 'WARNING: ' : ''}${swap.summary}`, `  core dumps       ${core.status === 'warn' ? 'WARNING: ' : ''}${core.summary}`];
+  return [
+    `  swap             ${swap.status === 'warn' ? 'WARNING: ' : ''}${swap.summary}`,
+    `  core dumps       ${core.status === 'warn' ? 'WARNING: ' : ''}${core.summary}`,
+  ];
 }
 
 function describePreflight(p: PreflightResult): string {
@@ -468,7 +566,9 @@ function describePreflight(p: PreflightResult): string {
     `  clock (UTC)      ${p.clockUtc}  — witness: confirm against a trusted clock`,
     `  app              Hallmark ${p.appVersion}, code SHA-256 ${p.appCode.sha256} (${p.appCode.files} files under ${p.appCode.root})`,
     `  workspace        ${p.workspace}`,
-    p.token ? `  token            "${p.token.label}" serial ${p.token.serial} (${p.token.manufacturer} ${p.token.model})` : '  token            none (the key is not on a token)',
+    p.token
+      ? `  token            "${p.token.label}" serial ${p.token.serial} (${p.token.manufacturer} ${p.token.model})`
+      : '  token            none (the key is not on a token)',
     ...(p.extraTokens ?? []).map((t) => `  ${`${t.role} token`.padEnd(17)}"${t.label}" serial ${t.serial} (${t.manufacturer} ${t.model})`),
     `  network          ${p.networkInterfaces.length === 0 ? 'no interface up but loopback' : `UP: ${p.networkInterfaces.map((n) => `${n.name} ${n.address}`).join(', ')}`}${p.requireNoNetwork ? '' : ' (the script allows it)'}`,
     ...machineLines(p),

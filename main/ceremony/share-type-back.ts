@@ -79,7 +79,16 @@ export async function typeBackShares(args: {
           actor: s.custodian,
           action: 'ceremony.share-typed-back',
           subject: args.ceremony,
-          details: { step: args.step, label: args.label, index: s.index, total: args.total, shareSha256: onMedium, sheet: s.sheet, attempts: attempt, time: typedBackAt },
+          details: {
+            step: args.step,
+            label: args.label,
+            index: s.index,
+            total: args.total,
+            shareSha256: onMedium,
+            sheet: s.sheet,
+            attempts: attempt,
+            time: typedBackAt,
+          },
         });
         break;
       }

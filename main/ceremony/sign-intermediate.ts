@@ -15,14 +15,18 @@ import type { CeremonyCsr } from './intermediate-csr.js';
 
 const DAY = 86_400_000;
 
-
 /** The script's constraints as the intermediate profile takes them. */
 export function intermediateOptions(script: IntermediateScript): IntermediateOptions {
   const { pathLen, nameConstraints: nc, extendedKeyUsage } = script.intermediate;
   return {
     ...(pathLen !== undefined ? { pathLen } : {}),
     ...(nc
-      ? { nameConstraints: { ...(nc.permittedDns ? { permitted: { dns: nc.permittedDns } } : {}), ...(nc.excludedDns ? { excluded: { dns: nc.excludedDns } } : {}) } }
+      ? {
+          nameConstraints: {
+            ...(nc.permittedDns ? { permitted: { dns: nc.permittedDns } } : {}),
+            ...(nc.excludedDns ? { excluded: { dns: nc.excludedDns } } : {}),
+          },
+        }
       : {}),
     ...(extendedKeyUsage ? { extendedKeyUsage: extendedKeyUsage.map((p) => extendedKeyUsageOid(p) ?? p) } : {}),
   };
@@ -64,7 +68,13 @@ export async function signIntermediate(args: {
     });
   }
   const parent = loadCa(ws, i.parent);
-  const issuer = prepareIssuer({ issuer: parent.certificate, signer: parentKey, profile: 'intermediate', intermediate: options, maxValidityDays: args.maxValidityDays });
+  const issuer = prepareIssuer({
+    issuer: parent.certificate,
+    signer: parentKey,
+    profile: 'intermediate',
+    intermediate: options,
+    maxValidityDays: args.maxValidityDays,
+  });
   const notBefore = wholeSeconds(new Date());
   const signed = await issuer.issue({
     subjectKey: args.subjectKey.csr.csr.publicKey,
@@ -73,6 +83,8 @@ export async function signIntermediate(args: {
     notAfter: new Date(notBefore.getTime() + i.validityDays * DAY),
     ...(args.review ? { review: args.review } : {}),
   });
-  ws.transact(() => recordIssued(ws, { signed, profile: 'intermediate', issuerCa: i.parent, issuerSpki: parent.certificate.spki, subject: formatName(subject), actor }));
+  ws.transact(() =>
+    recordIssued(ws, { signed, profile: 'intermediate', issuerCa: i.parent, issuerSpki: parent.certificate.spki, subject: formatName(subject), actor }),
+  );
   return signed;
 }

@@ -65,7 +65,16 @@ export async function splitRootKey(args: {
     const fileOut = out.adopt(basename(file));
     const sheetOut = out.adopt(basename(sheet));
     shares.push({ file: join(out.path, basename(file)), passphrase });
-    recorded.push({ index: entry.index, custodian: entry.custodian, shareSha256: entry.sha256, file: fileOut.file, fileSha256: fileOut.sha256, sheet: sheetOut.file, sheetSha256: sheetOut.sha256, verified: 'read back and opened with the custodian\'s passphrase' });
+    recorded.push({
+      index: entry.index,
+      custodian: entry.custodian,
+      shareSha256: entry.sha256,
+      file: fileOut.file,
+      fileSha256: fileOut.sha256,
+      sheet: sheetOut.file,
+      sheetSha256: sheetOut.sha256,
+      verified: "read back and opened with the custodian's passphrase",
+    });
     onMedium.push({ index: entry.index, custodian: entry.custodian, file: join(out.path, basename(file)), sheet: sheetOut.file });
   }
   if (args.check) withTypedBack(recorded, await args.check(onMedium));
@@ -88,10 +97,17 @@ export async function verifyShare(path: string, passphrase: string, record: KeyR
   const { share } = parseShareFile(readShareFileText(path));
   if (shareDigest(share) !== digest) throw new KeyError('SHARE_CORRUPT', `the share of ${custodian} read back from ${path} is not the one just made`, 'check');
   try {
-    const plain = await decryptShare(share, passphrase, { label: record.label, index: share.index, threshold: share.threshold, total: share.total, spkiSha256: record.spkiSha256 });
+    const plain = await decryptShare(share, passphrase, {
+      label: record.label,
+      index: share.index,
+      threshold: share.threshold,
+      total: share.total,
+      spkiSha256: record.spkiSha256,
+    });
     plain.fill(0);
   } catch (e) {
-    if (e instanceof ShareAuthenticationError) throw new KeyError('SHARE_PASSPHRASE_WRONG', `the share of ${custodian} read back from ${path} does not open with their passphrase`, 'check');
+    if (e instanceof ShareAuthenticationError)
+      throw new KeyError('SHARE_PASSPHRASE_WRONG', `the share of ${custodian} read back from ${path} does not open with their passphrase`, 'check');
     throw e;
   }
 }

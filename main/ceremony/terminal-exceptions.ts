@@ -10,7 +10,10 @@ const MAX_NOTE = 2000;
  * an empty answer means none. The ceremony goes on either way — stopping is the
  * administrator's decision — but the note is in the transcript and the audit log.
  */
-export function terminalExceptions(script: CeremonyScript, ask: (question: string) => Promise<string> = askOnTerminal): (step: string) => Promise<NotedException[]> {
+export function terminalExceptions(
+  script: CeremonyScript,
+  ask: (question: string) => Promise<string> = askOnTerminal,
+): (step: string) => Promise<NotedException[]> {
   return async (step) => {
     const notes: NotedException[] = [];
     for (const name of script.participants.witnesses) {

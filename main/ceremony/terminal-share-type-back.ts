@@ -17,7 +17,9 @@ export function terminalShareTypeBack(
 ): (request: ShareTypeBackRequest) => Promise<string> {
   return (request) => {
     if (request.problem !== undefined) output.write(`\n  not accepted: ${request.problem}\n  type it again.\n`);
-    output.write(`\n  custodian ${request.custodian}: type share ${request.index} of ${request.total} from your printed sheet, line by line; an empty line ends\n  (sheet ${request.sheet})\n`);
+    output.write(
+      `\n  custodian ${request.custodian}: type share ${request.index} of ${request.total} from your printed sheet, line by line; an empty line ends\n  (sheet ${request.sheet})\n`,
+    );
     const rl = createInterface({ input, output, terminal: true });
     const lines: string[] = [];
     return new Promise<string>((resolve, reject) => {
@@ -41,7 +43,17 @@ export function terminalShareTypeBack(
         ask();
         rl.prompt();
       });
-      rl.on('close', () => finish(() => reject(new CeremonyError('CEREMONY_ACK_MISSING', `custodian "${request.custodian}" did not type share ${request.index} of ${request.total} back (input closed)`, 'check'))));
+      rl.on('close', () =>
+        finish(() =>
+          reject(
+            new CeremonyError(
+              'CEREMONY_ACK_MISSING',
+              `custodian "${request.custodian}" did not type share ${request.index} of ${request.total} back (input closed)`,
+              'check',
+            ),
+          ),
+        ),
+      );
       ask();
       rl.prompt();
     });

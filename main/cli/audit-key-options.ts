@@ -17,7 +17,10 @@ export interface AuditKeyOptions {
 
 export function addAuditKeyOptions(cmd: Command): Command {
   return cmd
-    .option('--audit-passphrase-file <file>', 'software audit key: file holding its passphrase (a token audit key uses the --pkcs11-module, token and PIN options)')
+    .option(
+      '--audit-passphrase-file <file>',
+      'software audit key: file holding its passphrase (a token audit key uses the --pkcs11-module, token and PIN options)',
+    )
     .option('--audit-passphrase-env <name>', 'software audit key: environment variable holding its passphrase');
 }
 
@@ -33,10 +36,18 @@ export async function openAuditKeyIfGiven(ws: Workspace, opts: AuditKeyOptions &
   const record = new KeyRepository(ws).get(current.keyLabel);
   if (record.store === 'software') {
     if (opts.auditPassphraseFile === undefined && opts.auditPassphraseEnv === undefined) return null;
-    return openSigningKey(record, await keyUnlockFor(record, {
-      ...(opts.auditPassphraseFile !== undefined ? { passphraseFile: opts.auditPassphraseFile } : {}),
-      ...(opts.auditPassphraseEnv !== undefined ? { passphraseEnv: opts.auditPassphraseEnv } : {}),
-    }, ws, env));
+    return openSigningKey(
+      record,
+      await keyUnlockFor(
+        record,
+        {
+          ...(opts.auditPassphraseFile !== undefined ? { passphraseFile: opts.auditPassphraseFile } : {}),
+          ...(opts.auditPassphraseEnv !== undefined ? { passphraseEnv: opts.auditPassphraseEnv } : {}),
+        },
+        ws,
+        env,
+      ),
+    );
   }
   if (record.store === 'pkcs11' && opts.pkcs11Module !== undefined) return openSigningKey(record, await keyUnlockFor(record, opts, ws, env));
   return null;
@@ -48,12 +59,19 @@ export async function checkpointNow(c: CliContext, ws: Workspace, opts: AuditKey
 }
 
 /** Runs `fn`, then checkpoints for `reason` with the audit key if it was given (a warning on stderr if it was not). */
-export async function checkpointAfter<T>(c: CliContext, ws: Workspace, opts: AuditKeyOptions & KeyAccessOptions, reason: CheckpointReason, fn: () => Promise<T>): Promise<T> {
+export async function checkpointAfter<T>(
+  c: CliContext,
+  ws: Workspace,
+  opts: AuditKeyOptions & KeyAccessOptions,
+  reason: CheckpointReason,
+  fn: () => Promise<T>,
+): Promise<T> {
   const key = await openAuditKeyIfGiven(ws, opts, c.io.env);
   try {
     const result = await fn();
     if (key) await new AuditCheckpointer(ws, key, c.actor).checkpoint(reason);
-    else if (new AuditKeyRepository(ws.db).current()) c.io.err('warning: the audit key was not unlocked; this step is not checkpointed (give --audit-passphrase-file or -env)\n');
+    else if (new AuditKeyRepository(ws.db).current())
+      c.io.err('warning: the audit key was not unlocked; this step is not checkpointed (give --audit-passphrase-file or -env)\n');
     return result;
   } finally {
     key?.close();

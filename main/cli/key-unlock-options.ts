@@ -25,13 +25,16 @@ export interface KeyAccessOptions {
   sharePassphraseFile?: string[];
 }
 
-
 export function addKeyAccessOptions(cmd: Command): Command {
   return cmd
     .option('--passphrase-file <file>', 'software key: file holding the passphrase')
     .option('--passphrase-env <name>', 'software key: environment variable holding the passphrase')
     .addOption(new Option('--pkcs11-module <path>', 'PKCS#11 module (.so/.dll/.dylib)').env('HALLMARK_PKCS11_MODULE'))
-    .addOption(new Option('--pkcs11-library-parameters <text>', "the module's C_Initialize parameters (NSS softokn: configdir='sql:/dir' …)").env('HALLMARK_PKCS11_LIBRARY_PARAMETERS'))
+    .addOption(
+      new Option('--pkcs11-library-parameters <text>', "the module's C_Initialize parameters (NSS softokn: configdir='sql:/dir' …)").env(
+        'HALLMARK_PKCS11_LIBRARY_PARAMETERS',
+      ),
+    )
     .option('--token-serial <serial>', 'PKCS#11 token serial number (preferred over label)')
     .option('--token-label <label>', 'PKCS#11 token label')
     .option('--slot <n>', 'PKCS#11 slot id', nonNegativeInteger)
@@ -52,7 +55,8 @@ export async function pkcs11Binding(opts: KeyAccessOptions, env: NodeJS.ProcessE
   if (opts.tokenSerial === undefined && opts.tokenLabel === undefined && opts.slot === undefined) {
     throw new UsageError('choose the PKCS#11 token with --token-serial, --token-label or --slot');
   }
-  const libraryParameters = opts.pkcs11LibraryParameters === undefined ? undefined : checkLibraryParameters(opts.pkcs11LibraryParameters, '--pkcs11-library-parameters');
+  const libraryParameters =
+    opts.pkcs11LibraryParameters === undefined ? undefined : checkLibraryParameters(opts.pkcs11LibraryParameters, '--pkcs11-library-parameters');
   const pin = await readSecret('PKCS#11 user PIN', { file: opts.pinFile, env: opts.pinEnv }, env);
   return {
     modulePath: opts.pkcs11Module,
@@ -79,7 +83,8 @@ export async function keyUnlockFor(record: KeyRecord, opts: KeyAccessOptions, ws
       const files = opts.share ?? [];
       const passFiles = opts.sharePassphraseFile ?? [];
       if (files.length === 0) throw new UsageError(`key "${record.label}" is split into shares: give each custodian's --share and --share-passphrase-file`);
-      if (files.length !== passFiles.length) throw new UsageError(`${files.length} --share but ${passFiles.length} --share-passphrase-file: give one passphrase file per share`);
+      if (files.length !== passFiles.length)
+        throw new UsageError(`${files.length} --share but ${passFiles.length} --share-passphrase-file: give one passphrase file per share`);
       const shares = [];
       for (const [i, file] of files.entries()) {
         shares.push({ file, passphrase: await readSecret(`passphrase for share ${file}`, { file: passFiles[i] }, env) });

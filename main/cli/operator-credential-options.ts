@@ -35,11 +35,21 @@ export function addCredentialOptions(cmd: Command, who: CredentialHolder, withNa
  * Checks the holder's credential for this action when the workspace has accounts;
  * undefined (a supervisor's action warns on stderr) while it has none: the typed name is recorded, as before.
  */
-export async function credentialFor(c: CliContext, ws: Workspace, opts: CredentialOptions, who: CredentialHolder, action: string, role?: OperatorRole): Promise<VerifiedOperator | undefined> {
+export async function credentialFor(
+  c: CliContext,
+  ws: Workspace,
+  opts: CredentialOptions,
+  who: CredentialHolder,
+  action: string,
+  role?: OperatorRole,
+): Promise<VerifiedOperator | undefined> {
   const name = (who === 'operator' ? opts.operator : opts.supervisor) ?? c.actor;
   if (!accountsRequired(ws)) {
     // The dangerous actions say so; a sign-in for routine work stays quiet until accounts exist.
-    if (who === 'supervisor') c.io.err(`warning: this workspace has no operator accounts; "${name}" is recorded as typed, unverified (create the first CA administrator with hallmark account bootstrap)\n`);
+    if (who === 'supervisor')
+      c.io.err(
+        `warning: this workspace has no operator accounts; "${name}" is recorded as typed, unverified (create the first CA administrator with hallmark account bootstrap)\n`,
+      );
     return undefined;
   }
   const file = who === 'operator' ? opts.operatorCredentialFile : opts.supervisorCredentialFile;

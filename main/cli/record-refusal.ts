@@ -19,7 +19,12 @@ export function recordCliRefusal(e: unknown, command: string, context: CliContex
     if (!existsSync(join(home, DATABASE_FILE))) return;
     const ws = Workspace.open(home, context.actor);
     try {
-      ws.audit.append({ actor: context.actor, action: refusal.action, subject: refusal.path ?? command, details: { operation: `cli ${command}`, code: refusal.code, message: refusal.message } });
+      ws.audit.append({
+        actor: context.actor,
+        action: refusal.action,
+        subject: refusal.path ?? command,
+        details: { operation: `cli ${command}`, code: refusal.code, message: refusal.message },
+      });
     } finally {
       ws.close();
     }

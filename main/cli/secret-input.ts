@@ -22,7 +22,9 @@ export async function readSecret(what: string, source: SecretSource, env: NodeJS
   if (source.file !== undefined) {
     try {
       // One trailing newline is the file's, not the secret's.
-      secret = readMediaFile(source.file, MAX_SECRET_FILE_BYTES, `${what} file`).toString('utf8').replace(/\r?\n$/, '');
+      secret = readMediaFile(source.file, MAX_SECRET_FILE_BYTES, `${what} file`)
+        .toString('utf8')
+        .replace(/\r?\n$/, '');
     } catch (e) {
       if (!(e instanceof MediaFileError) || e.code !== 'FILE_UNREADABLE') throw e;
       throw new UsageError(e.message);

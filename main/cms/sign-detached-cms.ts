@@ -50,7 +50,11 @@ export async function signDetachedCms(req: DetachedCmsRequest): Promise<Buffer> 
     version: 1,
     sid: new pkijs.IssuerAndSerialNumber({ issuer: certificate.issuer, serialNumber: certificate.serialNumber }),
     digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: DIGEST_OID[digest] }),
-    signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: attributes.map((a) => a.attribute), encodedValue: toArrayBuffer(signedAttributesSet) }),
+    signedAttrs: new pkijs.SignedAndUnsignedAttributes({
+      type: 0,
+      attributes: attributes.map((a) => a.attribute),
+      encodedValue: toArrayBuffer(signedAttributesSet),
+    }),
     signatureAlgorithm: pkijs.AlgorithmIdentifier.fromBER(toArrayBuffer(signatureAlgorithm.der)),
     signature: new asn1js.OctetString({ valueHex: signature }),
   });
@@ -66,7 +70,8 @@ export async function signDetachedCms(req: DetachedCmsRequest): Promise<Buffer> 
 
   const check = verifyDetachedCms(p7s, req.content);
   if (!check.ok) throw new CmsError('CMS_SIGNATURE_FAILED', `the CMS signature made with key "${req.signer.label}" does not verify: ${check.problem}`, 'check');
-  if (!check.signerCertificate.equals(req.signerCertificate)) throw new CmsError('CMS_SIGNATURE_FAILED', 'the CMS names another signer certificate than the one given', 'check');
+  if (!check.signerCertificate.equals(req.signerCertificate))
+    throw new CmsError('CMS_SIGNATURE_FAILED', 'the CMS names another signer certificate than the one given', 'check');
   return p7s;
 }
 

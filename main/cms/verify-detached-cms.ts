@@ -13,7 +13,8 @@ export interface CmsParts {
   readonly digest?: DigestName;
 }
 
-export type CmsVerification = (CmsParts & { readonly ok: true; readonly signerCertificate: Buffer }) | (CmsParts & { readonly ok: false; readonly problem: string });
+export type CmsVerification =
+  (CmsParts & { readonly ok: true; readonly signerCertificate: Buffer }) | (CmsParts & { readonly ok: false; readonly problem: string });
 
 /**
  * Verifies a detached CMS SignedData over `content` the way `openssl cms -verify` does
@@ -57,13 +58,15 @@ export function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array): CmsVeri
     return found.length === 1 && found[0]!.values.length === 1 ? found[0]!.values[0] : undefined;
   };
   const contentType = one(CMS_OID.contentType);
-  if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.valueBlock.toString() !== CMS_OID.data) return failWith('the contentType signed attribute is missing or not id-data');
+  if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.valueBlock.toString() !== CMS_OID.data)
+    return failWith('the contentType signed attribute is missing or not id-data');
   const time = one(CMS_OID.signingTime);
   if (time instanceof asn1js.UTCTime || time instanceof asn1js.GeneralizedTime) parts.signingTime = time.toDate();
   const messageDigest = one(CMS_OID.messageDigest);
   if (!(messageDigest instanceof asn1js.OctetString)) return failWith('the messageDigest signed attribute is missing');
   const expected = createHash(digest).update(content).digest();
-  if (!expected.equals(Buffer.from(messageDigest.valueBlock.valueHexView))) return failWith(`messageDigest does not match the ${digest.toUpperCase()} of the content: the content was changed after it was signed`);
+  if (!expected.equals(Buffer.from(messageDigest.valueBlock.valueHexView)))
+    return failWith(`messageDigest does not match the ${digest.toUpperCase()} of the content: the content was changed after it was signed`);
 
   // pkijs keeps the signed attributes exactly as received, with the [0] tag already replaced by SET (0x31).
   const signedBytes = Buffer.from(attrs.encodedValue);

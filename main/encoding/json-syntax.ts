@@ -133,7 +133,7 @@ function scanScalar(text: string, i: number): number | ScanFailure {
 function scanString(text: string, start: number): number | ScanFailure {
   let i = start + 1;
   for (;;) {
-    if (i >= text.length) return { at: i, expected: 'the closing \'"\' of the string' };
+    if (i >= text.length) return { at: i, expected: "the closing '\"' of the string" };
     const code = text.charCodeAt(i);
     if (code === 0x22) return i + 1;
     if (code < 0x20) return { at: i, expected: 'a string character (control characters must be escaped)' };

@@ -11,7 +11,12 @@ export function issueText(issue: z.core.$ZodIssue, schema: z.ZodType, root: unkn
   const where = path.join('.') || '(root)';
   if (issue.code === 'unrecognized_keys') {
     const here = valueAt(root, path);
-    const allowed = allowedKeysAt(schema, path, here !== null && typeof here === 'object' && !Array.isArray(here) ? (here as Record<string, unknown>) : {}, issue.keys);
+    const allowed = allowedKeysAt(
+      schema,
+      path,
+      here !== null && typeof here === 'object' && !Array.isArray(here) ? (here as Record<string, unknown>) : {},
+      issue.keys,
+    );
     return `${where}: ${issue.keys.length === 1 ? 'an unknown key' : `${issue.keys.length} unknown keys`}: expected ${allowed.length > 0 ? `only ${allowed.join(', ')}` : 'only the keys of this format'}`;
   }
   return `${where}: ${issue.message.replace(/^Invalid input: /, '')}`;

@@ -29,7 +29,8 @@ export function parseStrictYaml<T>(text: string, schema: z.ZodType<T>, options: 
     return { ok: false, problems: doc.errors.map((e) => ({ path: '', ...lineOf(e.pos[0], lines), message: syntaxMessage(e.code) })) };
   }
   const alias = firstAliasOffset(doc);
-  if (alias !== null) return { ok: false, problems: [{ path: '', ...lineOf(alias, lines), message: 'expected a plain value: anchors and aliases (*name) are not accepted' }] };
+  if (alias !== null)
+    return { ok: false, problems: [{ path: '', ...lineOf(alias, lines), message: 'expected a plain value: anchors and aliases (*name) are not accepted' }] };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 0 });
@@ -99,7 +100,9 @@ function problemsOf(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, 
   // A missing key has no node: point at its parent instead.
   const anchor = node?.range ?? (doc.getIn(path.slice(0, -1), true) as { range?: [number, number, number] } | undefined)?.range ?? doc.contents?.range;
   // A value's problem is named by its path through known keys and its line (what was expected, not what is there).
-  return [{ path: path.join('.'), ...lineOnly(anchor?.[0], lines), message: doc.hasIn(path) || path.length === 0 ? messageOf(issue, docsHint) : 'is required' }];
+  return [
+    { path: path.join('.'), ...lineOnly(anchor?.[0], lines), message: doc.hasIn(path) || path.length === 0 ? messageOf(issue, docsHint) : 'is required' },
+  ];
 }
 
 function keyOffset(doc: Document, parentPath: (string | number)[], key: string): number | undefined {

@@ -16,7 +16,11 @@ import { HallmarkError } from '../errors/hallmark-error.js';
 export type OutputPathCode = 'OUTPUT_INSIDE_WORKSPACE' | 'OUTPUT_PATH_FROM_RENDERER' | 'OUTPUT_NOT_CHOSEN' | 'OUTPUT_PATH_INVALID';
 
 export class OutputPathError extends HallmarkError {
-  constructor(code: OutputPathCode, message: string, readonly path?: string) {
+  constructor(
+    code: OutputPathCode,
+    message: string,
+    readonly path?: string,
+  ) {
     super(code, message, 'input', path !== undefined ? { path } : undefined);
     this.name = 'OutputPathError';
   }
@@ -41,7 +45,8 @@ export function realPathOf(path: string): string {
       return join(realpathSync(at), ...rest.reverse());
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new OutputPathError('OUTPUT_PATH_INVALID', `cannot resolve ${path} (${code ?? (e as Error).message})`, path);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR')
+        throw new OutputPathError('OUTPUT_PATH_INVALID', `cannot resolve ${path} (${code ?? (e as Error).message})`, path);
       const parent = dirname(at);
       if (parent === at) return abs;
       rest.push(basename(at));

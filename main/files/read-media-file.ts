@@ -16,12 +16,7 @@ import { HallmarkError } from '../errors/hallmark-error.js';
  *   and nothing is ever read a second time by path.
  */
 
-export type MediaFileCode =
-  | 'FILE_SYMLINK_REFUSED'
-  | 'FILE_TOO_LARGE'
-  | 'FILE_NOT_REGULAR'
-  | 'FILE_CHANGED_WHILE_OPENING'
-  | 'FILE_UNREADABLE';
+export type MediaFileCode = 'FILE_SYMLINK_REFUSED' | 'FILE_TOO_LARGE' | 'FILE_NOT_REGULAR' | 'FILE_CHANGED_WHILE_OPENING' | 'FILE_UNREADABLE';
 
 /** Refusals that say someone prepared the file (a link, a device, a swap under us, a size no honest file has): audited where a log exists. */
 export const MEDIA_TAMPERING_CODES: ReadonlySet<string> = new Set(['FILE_SYMLINK_REFUSED', 'FILE_NOT_REGULAR', 'FILE_CHANGED_WHILE_OPENING', 'FILE_TOO_LARGE']);

@@ -18,7 +18,8 @@ export interface Refusal {
 
 /** The audit action for a refusal the log must hold, or null for an ordinary error. */
 export function refusalOf(e: unknown): Refusal | null {
-  if (e instanceof OutputPathError && (e.code === 'OUTPUT_PATH_FROM_RENDERER' || e.code === 'OUTPUT_INSIDE_WORKSPACE')) return { action: 'output.refused', path: e.path ?? null, code: e.code, message: e.message };
+  if (e instanceof OutputPathError && (e.code === 'OUTPUT_PATH_FROM_RENDERER' || e.code === 'OUTPUT_INSIDE_WORKSPACE'))
+    return { action: 'output.refused', path: e.path ?? null, code: e.code, message: e.message };
   if (e instanceof MediaFileError && MEDIA_TAMPERING_CODES.has(e.code)) return { action: 'media.refused', path: e.path, code: e.code, message: e.message };
   return null;
 }

@@ -29,7 +29,11 @@ export function acknowledgeReceipt(ws: Workspace, bytes: Buffer, source: string,
     );
   }
   if (receipt.station.workspaceId !== stationId || receipt.sequence !== manifest.sequence) {
-    throw new InventoryError('INVENTORY_RECEIPT_INVALID', `${source} names station ${receipt.station.workspaceId} sequence ${receipt.sequence}; this workspace is ${stationId} and exported ${receipt.batch} as manifest ${manifest.sequence}`, 'check');
+    throw new InventoryError(
+      'INVENTORY_RECEIPT_INVALID',
+      `${source} names station ${receipt.station.workspaceId} sequence ${receipt.sequence}; this workspace is ${stationId} and exported ${receipt.batch} as manifest ${manifest.sequence}`,
+      'check',
+    );
   }
   const repo = new InventoryRepository(ws);
   return ws.transact(() => {
@@ -54,7 +58,15 @@ export function acknowledgeReceipt(ws: Workspace, bytes: Buffer, source: string,
       actor,
       action: 'manifest.acknowledged',
       subject: manifest.batchId,
-      details: { sequence: manifest.sequence, sha256: manifest.sha256, receiver: row.receiverWorkspaceId, receiverActor: receipt.receivedBy.actor, receiptSha256: row.receiptSha256, importedAt: receipt.importedAt, counts: receipt.counts },
+      details: {
+        sequence: manifest.sequence,
+        sha256: manifest.sha256,
+        receiver: row.receiverWorkspaceId,
+        receiverActor: receipt.receivedBy.actor,
+        receiptSha256: row.receiptSha256,
+        importedAt: receipt.importedAt,
+        counts: receipt.counts,
+      },
     });
     const { receipt: _bytes, ...rest } = row;
     return { created: true, acknowledgment: rest };

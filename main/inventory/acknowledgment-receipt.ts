@@ -75,6 +75,10 @@ export function parseReceipt(bytes: Buffer, source: string): AcknowledgmentRecei
   if (!read.ok) throw new InventoryError('INVENTORY_RECEIPT_INVALID', `${source} is not JSON: ${read.message}`);
   const value = read.value;
   const r = receiptSchema.safeParse(value);
-  if (!r.success) throw new InventoryError('INVENTORY_RECEIPT_INVALID', `${source} is not a Hallmark manifest receipt: ${r.error.issues.map((i) => issueText(i, receiptSchema, value)).join('; ')}`);
+  if (!r.success)
+    throw new InventoryError(
+      'INVENTORY_RECEIPT_INVALID',
+      `${source} is not a Hallmark manifest receipt: ${r.error.issues.map((i) => issueText(i, receiptSchema, value)).join('; ')}`,
+    );
   return r.data;
 }

@@ -84,7 +84,17 @@ export function decideImport(view: InventoryView, v: VerifiedManifest, req: Comm
       actor: req.actor,
       action: 'inventory.imported',
       subject: `${stationId}/${row.batchId}`,
-      details: { sha256, sequence: row.sequence, station: stationId, batch: row.batchId, entries: row.entries, added: row.added, unchanged: row.unchanged, retired: row.retired, signerSha256: row.signerSha256 },
+      details: {
+        sha256,
+        sequence: row.sequence,
+        station: stationId,
+        batch: row.batchId,
+        entries: row.entries,
+        added: row.added,
+        unchanged: row.unchanged,
+        retired: row.retired,
+        signerSha256: row.signerSha256,
+      },
     },
   };
 }
@@ -97,14 +107,29 @@ export function decideImport(view: InventoryView, v: VerifiedManifest, req: Comm
 function checkChain(view: InventoryView, doc: ManifestDocument, sha256: string): string[] {
   const station = doc.station.workspaceId;
   const same = view.manifestAt(station, doc.sequence);
-  if (same) throw new InventoryError('INVENTORY_CHAIN_FORK', `station ${station} already has manifest ${doc.sequence} in the inventory (work order ${same.batchId}, sha256 ${same.sha256}); this one (work order ${doc.workOrder.id}, sha256 ${sha256}) forks its chain`, 'check');
+  if (same)
+    throw new InventoryError(
+      'INVENTORY_CHAIN_FORK',
+      `station ${station} already has manifest ${doc.sequence} in the inventory (work order ${same.batchId}, sha256 ${same.sha256}); this one (work order ${doc.workOrder.id}, sha256 ${sha256}) forks its chain`,
+      'check',
+    );
   const notes: string[] = [];
   if (doc.sequence > 1) {
     const prev = view.manifestAt(station, doc.sequence - 1);
     if (!prev) notes.push(`manifest ${doc.sequence - 1} of station ${station} is not in the inventory yet`);
-    else if (prev.sha256 !== doc.previousManifestSha256) throw new InventoryError('INVENTORY_CHAIN_FORK', `manifest ${doc.sequence} of station ${station} names previous ${doc.previousManifestSha256}, but the inventory's manifest ${prev.sequence} is ${prev.sha256}`, 'check');
+    else if (prev.sha256 !== doc.previousManifestSha256)
+      throw new InventoryError(
+        'INVENTORY_CHAIN_FORK',
+        `manifest ${doc.sequence} of station ${station} names previous ${doc.previousManifestSha256}, but the inventory's manifest ${prev.sequence} is ${prev.sha256}`,
+        'check',
+      );
   }
   const next = view.manifestAt(station, doc.sequence + 1);
-  if (next && next.previousSha256 !== sha256) throw new InventoryError('INVENTORY_CHAIN_FORK', `the inventory's manifest ${next.sequence} of station ${station} names previous ${next.previousSha256}, not this manifest ${sha256}`, 'check');
+  if (next && next.previousSha256 !== sha256)
+    throw new InventoryError(
+      'INVENTORY_CHAIN_FORK',
+      `the inventory's manifest ${next.sequence} of station ${station} names previous ${next.previousSha256}, not this manifest ${sha256}`,
+      'check',
+    );
   return notes;
 }

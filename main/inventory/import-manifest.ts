@@ -50,7 +50,10 @@ function verifyManifestFolder(folder: string, req: ImportRequest): { verified: V
   const report = verifyManifest(json, p7s, folder, { anchors: req.anchors, now });
   if (!report.ok) {
     const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.name);
-    throw new InventoryError('INVENTORY_VERIFY_FAILED', `${folder}: not imported, ${failed.length} verifier check(s) failed: ${failed.join(', ')}`, 'check', { folder, failedChecks: failed });
+    throw new InventoryError('INVENTORY_VERIFY_FAILED', `${folder}: not imported, ${failed.length} verifier check(s) failed: ${failed.join(', ')}`, 'check', {
+      folder,
+      failedChecks: failed,
+    });
   }
   const doc = JSON.parse(json.toString('utf8')) as ManifestDocument;
   const sha256 = createHash('sha256').update(json).digest('hex');
@@ -73,7 +76,10 @@ export interface VerifiedManifest {
  * with a document that did not pass verifyManifest.
  */
 export function commitVerifiedManifest(ws: Workspace, v: VerifiedManifest, req: CommitRequest): Omit<ImportResult, 'report'> {
-  return resultOf(new SqliteInventoryStore(ws).importManifestSync((view) => decideImport(view, v, req)), req.folder);
+  return resultOf(
+    new SqliteInventoryStore(ws).importManifestSync((view) => decideImport(view, v, req)),
+    req.folder,
+  );
 }
 
 /** commitVerifiedManifest into any inventory store. */

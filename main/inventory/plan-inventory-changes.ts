@@ -4,7 +4,12 @@ import type { InventoryView } from '../store/inventory-store.js';
 
 export interface InventoryChanges {
   readonly inserts: NewInventoryDevice[];
-  readonly retirements: { readonly certificateSha256: string; readonly status: 'superseded' | 'revoked'; readonly revokedAt: string | null; readonly reason: string | null }[];
+  readonly retirements: {
+    readonly certificateSha256: string;
+    readonly status: 'superseded' | 'revoked';
+    readonly revokedAt: string | null;
+    readonly reason: string | null;
+  }[];
   readonly unchanged: number;
   /** one readable line per contradiction; any at all means nothing is imported */
   readonly conflicts: string[];
@@ -34,7 +39,8 @@ export function planInventoryChanges(doc: ManifestDocument, manifestSha256: stri
   const retirements: InventoryChanges['retirements'][number][] = [];
   const conflicts: string[] = [];
   let unchanged = 0;
-  const where = (row: InventoryDeviceRow) => `serial ${row.hardwareSerial} (${row.model}), work order ${row.batchId} of station ${row.stationId}, ${row.status}`;
+  const where = (row: InventoryDeviceRow) =>
+    `serial ${row.hardwareSerial} (${row.model}), work order ${row.batchId} of station ${row.stationId}, ${row.status}`;
 
   const certified = doc.devices.filter((e): e is CertifiedEntry => e.certificate !== null);
   for (const e of certified) {
@@ -64,13 +70,22 @@ export function planInventoryChanges(doc: ManifestDocument, manifestSha256: stri
     const sameDevice = existing.hardwareSerial === e.hardwareSerial && existing.model === e.model;
     const sameBatch = existing.batchId === batchId && existing.stationId === stationId;
     if (!sameDevice) {
-      conflicts.push(`certificate ${cert.sha256} is in the inventory for ${where(existing)}; this manifest lists it for serial ${e.hardwareSerial} (${e.model})`);
+      conflicts.push(
+        `certificate ${cert.sha256} is in the inventory for ${where(existing)}; this manifest lists it for serial ${e.hardwareSerial} (${e.model})`,
+      );
     } else if (existing.status === e.status && sameBatch) {
       unchanged++;
     } else if (isActive(existing.status) && (e.status === 'superseded' || e.status === 'revoked')) {
-      retirements.push({ certificateSha256: cert.sha256, status: e.status, revokedAt: e.revocation?.revokedAt ?? null, reason: e.revocation?.reason ?? e.rework?.revocationReason ?? null });
+      retirements.push({
+        certificateSha256: cert.sha256,
+        status: e.status,
+        revokedAt: e.revocation?.revokedAt ?? null,
+        reason: e.revocation?.reason ?? e.rework?.revocationReason ?? null,
+      });
     } else {
-      conflicts.push(`certificate ${cert.sha256} is in the inventory for ${where(existing)}; this manifest says ${e.status} in work order ${batchId} of station ${stationId}`);
+      conflicts.push(
+        `certificate ${cert.sha256} is in the inventory for ${where(existing)}; this manifest says ${e.status} in work order ${batchId} of station ${stationId}`,
+      );
     }
   }
 
@@ -82,9 +97,14 @@ export function planInventoryChanges(doc: ManifestDocument, manifestSha256: stri
     const key = `${d.model}\u0000${d.hardwareSerial}`;
     const active = repo.activeFor(d.model, d.hardwareSerial);
     if (active && !retired.has(active.certificateSha256)) {
-      conflicts.push(`serial ${d.hardwareSerial} (${d.model}) is already active under certificate ${active.certificateSha256} (work order ${active.batchId} of station ${active.stationId}); this manifest adds certificate ${d.certificateSha256} without superseding it`);
+      conflicts.push(
+        `serial ${d.hardwareSerial} (${d.model}) is already active under certificate ${active.certificateSha256} (work order ${active.batchId} of station ${active.stationId}); this manifest adds certificate ${d.certificateSha256} without superseding it`,
+      );
     }
-    if (newlyActive.has(key)) conflicts.push(`serial ${d.hardwareSerial} (${d.model}) has two active certificates in this manifest: ${newlyActive.get(key)} and ${d.certificateSha256}`);
+    if (newlyActive.has(key))
+      conflicts.push(
+        `serial ${d.hardwareSerial} (${d.model}) has two active certificates in this manifest: ${newlyActive.get(key)} and ${d.certificateSha256}`,
+      );
     newlyActive.set(key, d.certificateSha256);
   }
   return { inserts, retirements, unchanged, conflicts };

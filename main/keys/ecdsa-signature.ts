@@ -28,10 +28,7 @@ export function ecdsaDerToRaw(der: Uint8Array, componentLength: number): Buffer 
   const r = readTlv(buf, seq.start, 0x02, 'r');
   const s = readTlv(buf, r.end, 0x02, 's');
   if (s.end !== seq.end) throw new RangeError('Ecdsa-Sig-Value: extra fields after s');
-  return Buffer.concat([
-    fixedWidth(buf.subarray(r.start, r.end), componentLength, 'r'),
-    fixedWidth(buf.subarray(s.start, s.end), componentLength, 's'),
-  ]);
+  return Buffer.concat([fixedWidth(buf.subarray(r.start, r.end), componentLength, 'r'), fixedWidth(buf.subarray(s.start, s.end), componentLength, 's')]);
 }
 
 /** A non-negative big-endian integer as a minimal DER INTEGER (leading 0x00 only when the top bit is set). */

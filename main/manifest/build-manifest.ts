@@ -5,7 +5,14 @@ import { StationBatchRepository } from '../store/station-batch-repository.js';
 import { StationDeviceRepository, type ReworkRow } from '../store/station-device-repository.js';
 import type { Workspace } from '../store/workspace.js';
 import { compareDeviceEntries, devicesSha256, planSha256 } from './format/manifest-digests.js';
-import { MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type DeviceEntry, type DeviceEntryStatus, type ManifestAuditCheckpoint, type ManifestDocument } from './format/manifest-document.js';
+import {
+  MANIFEST_FORMAT,
+  MANIFEST_FORMAT_VERSION,
+  type DeviceEntry,
+  type DeviceEntryStatus,
+  type ManifestAuditCheckpoint,
+  type ManifestDocument,
+} from './format/manifest-document.js';
 import { ManifestError } from './manifest-errors.js';
 import { matterManifestParts, type MatterManifestParts } from './matter-entries.js';
 
@@ -25,7 +32,10 @@ export interface ManifestPosition {
 export function buildManifestDocument(ws: Workspace, batchId: string, position: ManifestPosition): ManifestDocument {
   const batch = new StationBatchRepository(ws).get(batchId);
   if (batch.status !== 'closed' || batch.finalCounts === null || batch.closedAt === null || batch.closedBy === null) {
-    throw new ManifestError('MANIFEST_BATCH_OPEN', `work order ${batchId} is still open; close it (hallmark batch close ${batchId}) before exporting its manifest`);
+    throw new ManifestError(
+      'MANIFEST_BATCH_OPEN',
+      `work order ${batchId} is still open; close it (hallmark batch close ${batchId}) before exporting its manifest`,
+    );
   }
   const policy = batchPolicy(batch);
   const repo = new ManifestRepository(ws);
@@ -33,7 +43,10 @@ export function buildManifestDocument(ws: Workspace, batchId: string, position: 
   const certificates = repo.batchCertificates(batchId);
   const caChain = loadCa(ws, batch.issuingCa).chain;
   const matter = matterManifestParts(ws, batchId, policy, caChain[0]!.der);
-  const devices = [...certificates.map((c) => certificateEntry(c, reworks.get(c.certificateId), matter)), ...repo.uncertifiedDevices(batchId).map(uncertifiedEntry)].sort(compareDeviceEntries);
+  const devices = [
+    ...certificates.map((c) => certificateEntry(c, reworks.get(c.certificateId), matter)),
+    ...repo.uncertifiedDevices(batchId).map(uncertifiedEntry),
+  ].sort(compareDeviceEntries);
   const issuedTimes = certificates.map((c) => c.issuedAt).sort();
   return {
     format: MANIFEST_FORMAT,
@@ -45,7 +58,12 @@ export function buildManifestDocument(ws: Workspace, batchId: string, position: 
       id: batch.id,
       model: batch.model,
       policySha256: batch.policySha256,
-      policy: { serialPattern: policy.serialPattern, hwType: policy.hardwareModuleName?.hwType ?? '', subjectSerialNumber: policy.subject.serialNumber, ...(matter ? { matter: matter.policy } : {}) },
+      policy: {
+        serialPattern: policy.serialPattern,
+        hwType: policy.hardwareModuleName?.hwType ?? '',
+        subjectSerialNumber: policy.subject.serialNumber,
+        ...(matter ? { matter: matter.policy } : {}),
+      },
       planSource: batch.planSource,
       planSha256: planSha256(repo.planSerials(batchId)),
       planned: batch.planned,
@@ -72,7 +90,8 @@ export function buildManifestDocument(ws: Workspace, batchId: string, position: 
 }
 
 function certificateEntry(c: BatchCertificateRow, rework: ReworkRow | undefined, matter: MatterManifestParts | null): DeviceEntry {
-  const status: DeviceEntryStatus = c.supersededByRework !== null ? 'superseded' : c.status === 'revoked' ? 'revoked' : c.deviceState === 'done' ? 'confirmed' : 'failed';
+  const status: DeviceEntryStatus =
+    c.supersededByRework !== null ? 'superseded' : c.status === 'revoked' ? 'revoked' : c.deviceState === 'done' ? 'confirmed' : 'failed';
   return {
     ...deviceFields(c),
     status,
@@ -85,7 +104,9 @@ function certificateEntry(c: BatchCertificateRow, rework: ReworkRow | undefined,
       request: { csrSha256: c.csrSha256, allowances: c.csrAllowances },
     },
     revocation: c.status === 'revoked' ? { reason: c.revocationReason ?? 'unspecified', revokedAt: c.revokedAt ?? '' } : null,
-    rework: rework ? { reason: rework.reasonCode, revocationReason: rework.revocationReason, operator: rework.operator, approvedAt: rework.createdAt, note: rework.note } : null,
+    rework: rework
+      ? { reason: rework.reasonCode, revocationReason: rework.revocationReason, operator: rework.operator, approvedAt: rework.createdAt, note: rework.note }
+      : null,
     ...(matter ? { matter: matter.entry(c, status) } : {}),
   };
 }

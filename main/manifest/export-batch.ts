@@ -55,11 +55,19 @@ export async function exportBatch(ws: Workspace, req: ExportRequest): Promise<Ex
   const out = new ExclusiveOutput(req.outDir);
   const repo = new ManifestRepository(ws);
   if (!formats.has('manifest') && !repo.byBatch(req.batchId)) {
-    throw new ManifestError('MANIFEST_NOT_EXPORTED', `work order ${req.batchId} has no manifest yet; export --format manifest first (the other formats are made from it)`);
+    throw new ManifestError(
+      'MANIFEST_NOT_EXPORTED',
+      `work order ${req.batchId} has no manifest yet; export --format manifest first (the other formats are made from it)`,
+    );
   }
   if (formats.has('manifest')) out.prepare([MANIFEST_FILE, SIGNATURE_FILE]);
 
-  const { row, created } = await recordBatchManifest(ws, { batchId: req.batchId, openSignerKey: req.signerKey, actor: req.actor, ...(req.now ? { now: req.now } : {}) });
+  const { row, created } = await recordBatchManifest(ws, {
+    batchId: req.batchId,
+    openSignerKey: req.signerKey,
+    actor: req.actor,
+    ...(req.now ? { now: req.now } : {}),
+  });
   const doc = JSON.parse(row.json.toString('utf8')) as ManifestDocument;
 
   const files: { name: string; data: Buffer | string }[] = [];
@@ -96,9 +104,23 @@ export async function exportBatch(ws: Workspace, req: ExportRequest): Promise<Ex
     actor: req.actor,
     action: 'manifest.exported',
     subject: req.batchId,
-    details: { sequence: row.sequence, manifestSha256: row.sha256, outDir: req.outDir, formats: [...formats], files: written.slice(0, 200), ...(crlNumber !== undefined ? { crlNumber } : {}) },
+    details: {
+      sequence: row.sequence,
+      manifestSha256: row.sha256,
+      outDir: req.outDir,
+      formats: [...formats],
+      files: written.slice(0, 200),
+      ...(crlNumber !== undefined ? { crlNumber } : {}),
+    },
   });
-  return { sequence: row.sequence, manifestSha256: row.sha256, created, devices: row.devices, files: written, ...(crlNumber !== undefined ? { crlNumber } : {}) };
+  return {
+    sequence: row.sequence,
+    manifestSha256: row.sha256,
+    created,
+    devices: row.devices,
+    files: written,
+    ...(crlNumber !== undefined ? { crlNumber } : {}),
+  };
 }
 
 function pem(der: Buffer, label: string): string {

@@ -39,13 +39,17 @@ export interface CreatedSigner {
  */
 export async function createManifestSigner(ws: Workspace, req: CreateSignerRequest): Promise<CreatedSigner> {
   const record = new KeyRepository(ws).get(req.signerKey.label);
-  if (!record.spki.equals(req.signerKey.spki)) throw new ManifestError('MANIFEST_SIGNER_KEY_MISMATCH', `the unlocked key does not match key "${record.label}" in the workspace`);
+  if (!record.spki.equals(req.signerKey.spki))
+    throw new ManifestError('MANIFEST_SIGNER_KEY_MISMATCH', `the unlocked key does not match key "${record.label}" in the workspace`);
   // Policy, not a CMS limit: the manifest verifiers QA and the cloud onboarding tools run expect ECDSA or RSA.
   if (KEY_ALGORITHM_INFO[req.signerKey.algorithm].hash === null) {
-    throw new ManifestError('MANIFEST_SIGNER_KEY_UNSUPPORTED', `key "${req.signerKey.label}" is ${req.signerKey.algorithm}; a manifest signer key is ECDSA (P-256 recommended) or RSA`);
+    throw new ManifestError(
+      'MANIFEST_SIGNER_KEY_UNSUPPORTED',
+      `key "${req.signerKey.label}" is ${req.signerKey.algorithm}; a manifest signer key is ECDSA (P-256 recommended) or RSA`,
+    );
   }
   const ca = loadCa(ws, req.ca);
-  if (ca.key.label === record.label) throw new ManifestError('MANIFEST_SIGNER_KEY_UNSUPPORTED', 'the manifest signer needs its own key, not the CA\'s');
+  if (ca.key.label === record.label) throw new ManifestError('MANIFEST_SIGNER_KEY_UNSUPPORTED', "the manifest signer needs its own key, not the CA's");
   const csr = parseCsr(await buildCsr({ key: req.signerKey, subject: req.subject }));
   const issued = await issueFromCsr(ws, {
     ca: req.ca,
@@ -57,12 +61,24 @@ export async function createManifestSigner(ws: Workspace, req: CreateSignerReque
     actor: req.actor,
   });
   const signer = ws.transact(() => {
-    const row = new ManifestRepository(ws).insertSigner({ certificateId: issued.row.id, keyLabel: record.label, caName: req.ca, createdAt: new Date().toISOString(), createdBy: req.actor });
+    const row = new ManifestRepository(ws).insertSigner({
+      certificateId: issued.row.id,
+      keyLabel: record.label,
+      caName: req.ca,
+      createdAt: new Date().toISOString(),
+      createdBy: req.actor,
+    });
     ws.audit.append({
       actor: req.actor,
       action: 'manifest.signer-created',
       subject: String(row.id),
-      details: { ca: req.ca, keyLabel: record.label, certificateSerial: issued.row.serial, certificateSha256: issued.row.sha256, notAfter: issued.row.notAfter },
+      details: {
+        ca: req.ca,
+        keyLabel: record.label,
+        certificateSerial: issued.row.serial,
+        certificateSha256: issued.row.sha256,
+        notAfter: issued.row.notAfter,
+      },
     });
     return row;
   });
@@ -79,11 +95,19 @@ export interface LoadedSigner {
 /** The current manifest signer, refused when revoked or outside its validity. */
 export function loadCurrentSigner(ws: Workspace, at = new Date()): LoadedSigner {
   const row = new ManifestRepository(ws).currentSigner();
-  if (!row) throw new ManifestError('MANIFEST_SIGNER_MISSING', 'this station has no manifest signer; create one with `hallmark manifest signer create --ca <manufacturing CA> --key <label>`');
+  if (!row)
+    throw new ManifestError(
+      'MANIFEST_SIGNER_MISSING',
+      'this station has no manifest signer; create one with `hallmark manifest signer create --ca <manufacturing CA> --key <label>`',
+    );
   const certificate = new CertificateRepository(ws).byId(row.certificateId);
-  if (certificate.status !== 'active') throw new ManifestError('MANIFEST_SIGNER_INVALID', `manifest signer #${row.id} (certificate ${certificate.serial}) was revoked; create a new one`);
+  if (certificate.status !== 'active')
+    throw new ManifestError('MANIFEST_SIGNER_INVALID', `manifest signer #${row.id} (certificate ${certificate.serial}) was revoked; create a new one`);
   if (at < new Date(certificate.notBefore) || at > new Date(certificate.notAfter)) {
-    throw new ManifestError('MANIFEST_SIGNER_INVALID', `manifest signer #${row.id} is valid ${certificate.notBefore} – ${certificate.notAfter}, not now; create a new one`);
+    throw new ManifestError(
+      'MANIFEST_SIGNER_INVALID',
+      `manifest signer #${row.id} is valid ${certificate.notBefore} – ${certificate.notAfter}, not now; create a new one`,
+    );
   }
   return { row, certificate, chain: loadCa(ws, row.caName).chain.map((c) => c.der) };
 }

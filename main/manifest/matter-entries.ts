@@ -34,7 +34,13 @@ export function matterManifestParts(ws: Workspace, batchId: string, policy: Prod
         paiSha256,
         factoryData:
           current && f?.state === 'written'
-            ? { verifierSha256: f.verifierSha256, discriminator: f.discriminator, iterations: f.iterations, saltBytes: f.salt.length, certificationDeclarationSha256: f.cdSha256 }
+            ? {
+                verifierSha256: f.verifierSha256,
+                discriminator: f.discriminator,
+                iterations: f.iterations,
+                saltBytes: f.salt.length,
+                certificationDeclarationSha256: f.cdSha256,
+              }
             : null,
       };
     },

@@ -37,19 +37,31 @@ export async function recordBatchManifest(ws: Workspace, req: RecordManifestRequ
   const auditHead = ws.audit.head();
   if (!auditHead) throw new ManifestError('MANIFEST_UNREADABLE', 'the workspace audit log is empty');
   const auditCheckpoint = latestCheckpoint(ws);
-  const position = { sequence: (head?.sequence ?? 0) + 1, previousSha256: head?.sha256 ?? null, exportedAt, auditHead, ...(auditCheckpoint ? { auditCheckpoint } : {}) };
+  const position = {
+    sequence: (head?.sequence ?? 0) + 1,
+    previousSha256: head?.sha256 ?? null,
+    exportedAt,
+    auditHead,
+    ...(auditCheckpoint ? { auditCheckpoint } : {}),
+  };
   const document = buildManifestDocument(ws, req.batchId, position);
   const json = serializeManifest(document);
 
   const record = new KeyRepository(ws).get(signer.row.keyLabel);
   const key = await req.openSignerKey(record.label);
-  if (!key.spki.equals(record.spki)) throw new ManifestError('MANIFEST_SIGNER_KEY_MISMATCH', `the unlocked key is not the manifest signer's key "${record.label}"`);
+  if (!key.spki.equals(record.spki))
+    throw new ManifestError('MANIFEST_SIGNER_KEY_MISMATCH', `the unlocked key is not the manifest signer's key "${record.label}"`);
   let p7s: Buffer;
   try {
     p7s = await signDetachedCms({ content: json, signer: key, signerCertificate: signer.certificate.der, chain: signer.chain, signingTime: exportedAt });
   } catch (e) {
     // The manifest room's callers (CLI, station UI) speak MANIFEST_* codes.
-    if (e instanceof CmsError) throw new ManifestError(e.code === 'CMS_KEY_UNSUPPORTED' ? 'MANIFEST_SIGNER_KEY_UNSUPPORTED' : 'MANIFEST_SIGNATURE_FAILED', `the manifest signature failed: ${e.message}`, e.kind);
+    if (e instanceof CmsError)
+      throw new ManifestError(
+        e.code === 'CMS_KEY_UNSUPPORTED' ? 'MANIFEST_SIGNER_KEY_UNSUPPORTED' : 'MANIFEST_SIGNATURE_FAILED',
+        `the manifest signature failed: ${e.message}`,
+        e.kind,
+      );
     throw e;
   }
 
@@ -78,7 +90,15 @@ export async function recordBatchManifest(ws: Workspace, req: RecordManifestRequ
       actor: req.actor,
       action: 'manifest.created',
       subject: req.batchId,
-      details: { sequence: row.sequence, sha256: row.sha256, p7sSha256: row.p7sSha256, previousSha256: row.previousSha256, devices: row.devices, signer: signer.row.id, signerCertificateSha256: signer.certificate.sha256 },
+      details: {
+        sequence: row.sequence,
+        sha256: row.sha256,
+        p7sSha256: row.p7sSha256,
+        previousSha256: row.previousSha256,
+        devices: row.devices,
+        signer: signer.row.id,
+        signerCertificateSha256: signer.certificate.sha256,
+      },
     });
   });
   return { row, created: true };

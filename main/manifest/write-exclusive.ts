@@ -21,7 +21,11 @@ export class ExclusiveOutput {
       throw new ManifestError('MANIFEST_OUTPUT_UNWRITABLE', `cannot create ${this.dir}: ${(e as Error).message}`, 'environment');
     }
     const taken = names.filter((n) => exists(join(this.dir, n)));
-    if (taken.length > 0) throw new ManifestError('MANIFEST_OUTPUT_EXISTS', `${this.dir} already holds ${taken.join(', ')}; Hallmark never overwrites an export — choose an empty folder`);
+    if (taken.length > 0)
+      throw new ManifestError(
+        'MANIFEST_OUTPUT_EXISTS',
+        `${this.dir} already holds ${taken.join(', ')}; Hallmark never overwrites an export — choose an empty folder`,
+      );
   }
 
   write(name: string, data: Buffer | string): string {

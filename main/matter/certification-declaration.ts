@@ -26,7 +26,9 @@ export interface CertificationDeclaration {
 }
 
 const refuse = (why: string) =>
-  new MatterError('MATTER_CD_INVALID', `[matter.certification-declaration] the Certification Declaration ${why}`, 'input', { rule: 'matter.certification-declaration' });
+  new MatterError('MATTER_CD_INVALID', `[matter.certification-declaration] the Certification Declaration ${why}`, 'input', {
+    rule: 'matter.certification-declaration',
+  });
 
 const hex4 = (v: bigint) => v.toString(16).toUpperCase().padStart(4, '0');
 
@@ -74,21 +76,35 @@ export function parseCertificationDeclaration(der: Buffer): CertificationDeclara
   const products = field(2);
   if (products?.type !== 'array') throw refuse('has no product_id_array (tag 2)');
   const pids = (products.value as TlvElement[]).map((p) => {
-    if (p.type !== 'uint' || p.tag !== null || (p.value as bigint) > 0xffffn || (p.value as bigint) === 0n) throw refuse('has a product_id_array entry that is not a product ID');
+    if (p.type !== 'uint' || p.tag !== null || (p.value as bigint) > 0xffffn || (p.value as bigint) === 0n)
+      throw refuse('has a product_id_array entry that is not a product ID');
     return hex4(p.value as bigint);
   });
   if (pids.length === 0 || pids.length > 100) throw refuse(`lists ${pids.length} product IDs; expected 1–100`);
   const certificateId = field(4);
   if (certificateId?.type !== 'utf8' || (certificateId.value as string).length !== 19) throw refuse('has no 19-character certificate_id (tag 4)');
-  return { der: Buffer.from(der), sha256: createHash('sha256').update(der).digest('hex'), vendorId: hex4(vendor.value as bigint), productIds: pids, certificateId: certificateId.value as string };
+  return {
+    der: Buffer.from(der),
+    sha256: createHash('sha256').update(der).digest('hex'),
+    vendorId: hex4(vendor.value as bigint),
+    productIds: pids,
+    certificateId: certificateId.value as string,
+  };
 }
 
 /** Refuses, naming the rule, a CD that does not certify the policy's VendorID and ProductID. */
 export function assertDeclarationCovers(cd: CertificationDeclaration, matter: { vendorId: string; productId: string }): void {
   if (cd.vendorId !== matter.vendorId) {
-    throw new MatterError('MATTER_RULE', `[matter.cd-vendor-id] the Certification Declaration is for VendorID ${cd.vendorId}, the product is ${matter.vendorId}`, 'input', { rule: 'matter.cd-vendor-id' });
+    throw new MatterError(
+      'MATTER_RULE',
+      `[matter.cd-vendor-id] the Certification Declaration is for VendorID ${cd.vendorId}, the product is ${matter.vendorId}`,
+      'input',
+      { rule: 'matter.cd-vendor-id' },
+    );
   }
   if (!cd.productIds.includes(matter.productId)) {
-    throw new MatterError('MATTER_RULE', `[matter.cd-product-id] the Certification Declaration does not list ProductID ${matter.productId}`, 'input', { rule: 'matter.cd-product-id' });
+    throw new MatterError('MATTER_RULE', `[matter.cd-product-id] the Certification Declaration does not list ProductID ${matter.productId}`, 'input', {
+      rule: 'matter.cd-product-id',
+    });
   }
 }

@@ -51,10 +51,17 @@ export function generateFactoryData(req: FactoryDataRequest): FactoryData {
   const iterations = req.iterations ?? 10_000;
   const saltBytes = req.saltBytes ?? PBKDF_MAX_SALT;
   if (!Number.isInteger(saltBytes) || saltBytes < PBKDF_MIN_SALT || saltBytes > PBKDF_MAX_SALT) {
-    throw new MatterError('MATTER_RULE', `[matter.spake2p-salt] the salt must be ${PBKDF_MIN_SALT}–${PBKDF_MAX_SALT} bytes, got ${saltBytes}`, 'input', { rule: 'matter.spake2p-salt' });
+    throw new MatterError('MATTER_RULE', `[matter.spake2p-salt] the salt must be ${PBKDF_MIN_SALT}–${PBKDF_MAX_SALT} bytes, got ${saltBytes}`, 'input', {
+      rule: 'matter.spake2p-salt',
+    });
   }
   if (!Number.isInteger(iterations) || iterations < PBKDF_MIN_ITERATIONS || iterations > PBKDF_MAX_ITERATIONS) {
-    throw new MatterError('MATTER_RULE', `[matter.spake2p-iterations] PBKDF2 iterations must be ${PBKDF_MIN_ITERATIONS}–${PBKDF_MAX_ITERATIONS}, got ${iterations}`, 'input', { rule: 'matter.spake2p-iterations' });
+    throw new MatterError(
+      'MATTER_RULE',
+      `[matter.spake2p-iterations] PBKDF2 iterations must be ${PBKDF_MIN_ITERATIONS}–${PBKDF_MAX_ITERATIONS}, got ${iterations}`,
+      'input',
+      { rule: 'matter.spake2p-iterations' },
+    );
   }
   if (req.passcode !== undefined) assertValidPasscode(req.passcode);
   if (req.discriminator !== undefined) assertValidDiscriminator(req.discriminator);
@@ -76,5 +83,12 @@ export function generateFactoryData(req: FactoryDataRequest): FactoryData {
 
 /** The part of the factory data that may be recorded: no passcode, no onboarding codes (they encode it). */
 export function recordedPart(f: FactoryData): RecordedFactoryData {
-  return { discriminator: f.discriminator, iterations: f.iterations, salt: f.salt, verifier: f.verifier, verifierSha256: f.verifierSha256, rotatingIdUniqueId: f.rotatingIdUniqueId };
+  return {
+    discriminator: f.discriminator,
+    iterations: f.iterations,
+    salt: f.salt,
+    verifier: f.verifier,
+    verifierSha256: f.verifierSha256,
+    rotatingIdUniqueId: f.rotatingIdUniqueId,
+  };
 }

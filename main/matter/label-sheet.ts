@@ -34,7 +34,7 @@ export function qrSvg(text: string): string {
   const q = 4;
   let d = '';
   for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; ) {
+    for (let c = 0; c < n;) {
       if (!qr.modules.get(r, c)) {
         c++;
         continue;

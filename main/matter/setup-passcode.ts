@@ -11,7 +11,12 @@ export const MAX_PASSCODE = 99_999_998;
 /** Throws MATTER_RULE [matter.setup-passcode] unless `passcode` is one Matter allows. */
 export function assertValidPasscode(passcode: number): void {
   if (!Number.isInteger(passcode) || passcode < 1 || passcode > MAX_PASSCODE || INVALID_PASSCODES.has(passcode)) {
-    throw new HallmarkError('MATTER_RULE', `[matter.setup-passcode] ${String(passcode).padStart(8, '0')} is not a valid Matter setup passcode (1–99999998, not 00000000, 11111111 … 99999999, 12345678, 87654321)`, 'input', { rule: 'matter.setup-passcode' });
+    throw new HallmarkError(
+      'MATTER_RULE',
+      `[matter.setup-passcode] ${String(passcode).padStart(8, '0')} is not a valid Matter setup passcode (1–99999998, not 00000000, 11111111 … 99999999, 12345678, 87654321)`,
+      'input',
+      { rule: 'matter.setup-passcode' },
+    );
   }
 }
 
@@ -29,5 +34,8 @@ export function generateDiscriminator(): number {
 }
 
 export function assertValidDiscriminator(d: number): void {
-  if (!Number.isInteger(d) || d < 0 || d > 0xfff) throw new HallmarkError('MATTER_RULE', `[matter.discriminator] the discriminator must be 12 bits (0–4095), got ${d}`, 'input', { rule: 'matter.discriminator' });
+  if (!Number.isInteger(d) || d < 0 || d > 0xfff)
+    throw new HallmarkError('MATTER_RULE', `[matter.discriminator] the discriminator must be 12 bits (0–4095), got ${d}`, 'input', {
+      rule: 'matter.discriminator',
+    });
 }

@@ -26,10 +26,17 @@ export interface Spake2pVerifier {
 export function spake2pVerifier(passcode: number, salt: Buffer, iterations: number): Spake2pVerifier {
   assertValidPasscode(passcode);
   if (!Number.isInteger(iterations) || iterations < PBKDF_MIN_ITERATIONS || iterations > PBKDF_MAX_ITERATIONS) {
-    throw new HallmarkError('MATTER_RULE', `[matter.spake2p-iterations] PBKDF2 iterations must be ${PBKDF_MIN_ITERATIONS}–${PBKDF_MAX_ITERATIONS}, got ${iterations}`, 'input', { rule: 'matter.spake2p-iterations' });
+    throw new HallmarkError(
+      'MATTER_RULE',
+      `[matter.spake2p-iterations] PBKDF2 iterations must be ${PBKDF_MIN_ITERATIONS}–${PBKDF_MAX_ITERATIONS}, got ${iterations}`,
+      'input',
+      { rule: 'matter.spake2p-iterations' },
+    );
   }
   if (salt.length < PBKDF_MIN_SALT || salt.length > PBKDF_MAX_SALT) {
-    throw new HallmarkError('MATTER_RULE', `[matter.spake2p-salt] the salt must be ${PBKDF_MIN_SALT}–${PBKDF_MAX_SALT} bytes, got ${salt.length}`, 'input', { rule: 'matter.spake2p-salt' });
+    throw new HallmarkError('MATTER_RULE', `[matter.spake2p-salt] the salt must be ${PBKDF_MIN_SALT}–${PBKDF_MAX_SALT} bytes, got ${salt.length}`, 'input', {
+      rule: 'matter.spake2p-salt',
+    });
   }
   const pin = Buffer.alloc(4);
   pin.writeUInt32LE(passcode);

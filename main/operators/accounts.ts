@@ -54,7 +54,12 @@ export async function bootstrapAdministrator(ws: Workspace, account: Omit<NewAcc
   const credential = await hashCredential(account.kind, account.secret);
   return ws.transact(() => {
     const repo = new AccountRepository(ws);
-    if (repo.count() > 0) throw new OperatorError('OPERATOR_ACCOUNTS_EXIST', 'this workspace already has accounts; a CA administrator creates new ones (hallmark account create)', 'input');
+    if (repo.count() > 0)
+      throw new OperatorError(
+        'OPERATOR_ACCOUNTS_EXIST',
+        'this workspace already has accounts; a CA administrator creates new ones (hallmark account create)',
+        'input',
+      );
     repo.insert({ name, roles: ['ca-admin'], credential, createdAt: new Date().toISOString(), createdBy: actor });
     ws.audit.append({ actor, action: 'operator.bootstrapped', subject: name, details: { roles: ['ca-admin'], credential: account.kind } });
     return accountView(repo.get(name)!);
@@ -68,7 +73,8 @@ export async function createAccount(ws: Workspace, account: NewAccount, by: Veri
   const credential = await hashCredential(account.kind, account.secret);
   return ws.transact(() => {
     const repo = new AccountRepository(ws);
-    if (repo.get(name) !== undefined) throw new OperatorError('OPERATOR_ACCOUNT_EXISTS', `an account ${name} already exists (accounts are disabled, never deleted)`, 'input');
+    if (repo.get(name) !== undefined)
+      throw new OperatorError('OPERATOR_ACCOUNT_EXISTS', `an account ${name} already exists (accounts are disabled, never deleted)`, 'input');
     repo.insert({ name, roles, credential, createdAt: new Date().toISOString(), createdBy: by.name });
     ws.audit.append({ actor: by.name, action: 'operator.created', subject: name, details: { roles, credential: account.kind } });
     return accountView(repo.get(name)!);
@@ -83,7 +89,8 @@ export function disableAccount(ws: Workspace, name: string, by: VerifiedOperator
     const account = existing(repo, name);
     if (account.disabledAt !== null) return accountView(account);
     const admins = repo.list().filter((a) => a.disabledAt === null && a.roles.includes('ca-admin'));
-    if (account.roles.includes('ca-admin') && admins.length <= 1) throw new OperatorError('OPERATOR_LAST_ADMINISTRATOR', `${name} is the last enabled CA administrator; create another first`, 'input');
+    if (account.roles.includes('ca-admin') && admins.length <= 1)
+      throw new OperatorError('OPERATOR_LAST_ADMINISTRATOR', `${name} is the last enabled CA administrator; create another first`, 'input');
     repo.setDisabled(name, new Date().toISOString(), by.name);
     ws.audit.append({ actor: by.name, action: 'operator.disabled', subject: name, details: { roles: [...account.roles] } });
     return accountView(repo.get(name)!);

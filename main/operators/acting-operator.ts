@@ -28,14 +28,27 @@ export function actingOperator(ws: Workspace, req: ActingRequest): string {
   const v = req.verified;
   if (v === undefined) {
     if (!accountsRequired(ws)) return req.typed;
-    ws.audit.append({ actor: req.typed.slice(0, 64) || 'unknown', action: 'operator.refused', subject: req.typed.slice(0, 64) || 'unknown', details: { action: req.action, code: 'OPERATOR_CREDENTIAL_REQUIRED' } });
-    throw new OperatorError('OPERATOR_CREDENTIAL_REQUIRED', `this workspace has operator accounts: ${req.action} needs ${req.role ? `a ${req.role}'s` : "an operator's"} credential, not a typed name`);
+    ws.audit.append({
+      actor: req.typed.slice(0, 64) || 'unknown',
+      action: 'operator.refused',
+      subject: req.typed.slice(0, 64) || 'unknown',
+      details: { action: req.action, code: 'OPERATOR_CREDENTIAL_REQUIRED' },
+    });
+    throw new OperatorError(
+      'OPERATOR_CREDENTIAL_REQUIRED',
+      `this workspace has operator accounts: ${req.action} needs ${req.role ? `a ${req.role}'s` : "an operator's"} credential, not a typed name`,
+    );
   }
   if (req.fresh === true && Date.now() - v.verifiedAt > ACTION_CREDENTIAL_MAX_AGE_MS) {
     throw new OperatorError('OPERATOR_CREDENTIAL_REQUIRED', `${v.name}'s credential was entered too long ago for ${req.action}; enter it again`);
   }
   if (req.role !== undefined && !hasRole(v, req.role)) {
-    ws.audit.append({ actor: v.name, action: 'operator.refused', subject: v.name, details: { action: req.action, code: 'OPERATOR_ROLE_MISSING', role: req.role } });
+    ws.audit.append({
+      actor: v.name,
+      action: 'operator.refused',
+      subject: v.name,
+      details: { action: req.action, code: 'OPERATOR_ROLE_MISSING', role: req.role },
+    });
     throw new OperatorError('OPERATOR_ROLE_MISSING', `${v.name} (${v.roles.join(', ')}) may not ${req.action}: it needs the ${req.role} role`);
   }
   return v.name;

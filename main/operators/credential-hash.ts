@@ -19,9 +19,11 @@ const MAX_SECRET_CHARS = 1024;
 
 /** A credential's shape is checked before it is hashed: a short passphrase or a 4-digit PIN is refused. */
 export function checkCredentialStrength(kind: CredentialKind, secret: string): void {
-  if (secret.length > MAX_SECRET_CHARS) throw new OperatorError('OPERATOR_CREDENTIAL_WEAK', `the ${kind} is longer than ${MAX_SECRET_CHARS} characters`, 'input');
+  if (secret.length > MAX_SECRET_CHARS)
+    throw new OperatorError('OPERATOR_CREDENTIAL_WEAK', `the ${kind} is longer than ${MAX_SECRET_CHARS} characters`, 'input');
   if (kind === 'pin' && !PIN_PATTERN.test(secret)) throw new OperatorError('OPERATOR_CREDENTIAL_WEAK', 'a PIN is 6 to 12 digits', 'input');
-  if (kind === 'passphrase' && [...secret].length < MIN_PASSPHRASE_CHARS) throw new OperatorError('OPERATOR_CREDENTIAL_WEAK', `a passphrase has at least ${MIN_PASSPHRASE_CHARS} characters`, 'input');
+  if (kind === 'passphrase' && [...secret].length < MIN_PASSPHRASE_CHARS)
+    throw new OperatorError('OPERATOR_CREDENTIAL_WEAK', `a passphrase has at least ${MIN_PASSPHRASE_CHARS} characters`, 'input');
 }
 
 export async function hashCredential(kind: CredentialKind, secret: string): Promise<StoredCredential> {
@@ -45,7 +47,8 @@ export async function burnCredentialCheck(secret: string): Promise<void> {
 
 function derive(secret: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
   const memory = 128 * n * r * p;
-  if (memory > MAX_MEMORY) throw new OperatorError('OPERATOR_CREDENTIAL_INVALID', 'the stored credential asks for more memory than Hallmark allows', 'environment');
+  if (memory > MAX_MEMORY)
+    throw new OperatorError('OPERATOR_CREDENTIAL_INVALID', 'the stored credential asks for more memory than Hallmark allows', 'environment');
   return new Promise((resolve, reject) => {
     scrypt(secret.normalize('NFC'), salt, KEY_BYTES, { N: n, r, p, maxmem: memory + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key)));
   });

@@ -28,7 +28,12 @@ export async function verifyOperator(ws: Workspace, req: VerifyRequest): Promise
   const account = accounts.get(req.name);
   if (account === undefined) {
     await burnCredentialCheck(req.secret);
-    ws.audit.append({ actor: req.name.slice(0, 64), action: 'operator.sign-in-failed', subject: req.name.slice(0, 64), details: { action: req.action, code: 'OPERATOR_CREDENTIAL_INVALID', known: false } });
+    ws.audit.append({
+      actor: req.name.slice(0, 64),
+      action: 'operator.sign-in-failed',
+      subject: req.name.slice(0, 64),
+      details: { action: req.action, code: 'OPERATOR_CREDENTIAL_INVALID', known: false },
+    });
     throw wrongCredential();
   }
   if (account.disabledAt !== null) {
@@ -47,7 +52,12 @@ export async function verifyOperator(ws: Workspace, req: VerifyRequest): Promise
       const attempts = current.failedAttempts + 1;
       const lockedAt = attempts >= MAX_FAILED_ATTEMPTS ? new Date().toISOString() : null;
       accounts.setFailedAttempts(account.name, attempts, lockedAt);
-      ws.audit.append({ actor: account.name, action: 'operator.sign-in-failed', subject: account.name, details: { action: req.action, code: 'OPERATOR_CREDENTIAL_INVALID', failedAttempts: attempts } });
+      ws.audit.append({
+        actor: account.name,
+        action: 'operator.sign-in-failed',
+        subject: account.name,
+        details: { action: req.action, code: 'OPERATOR_CREDENTIAL_INVALID', failedAttempts: attempts },
+      });
       if (lockedAt !== null) ws.audit.append({ actor: account.name, action: 'operator.locked', subject: account.name, details: { failedAttempts: attempts } });
       return lockedAt;
     });
@@ -71,5 +81,8 @@ function wrongCredential(): OperatorError {
 }
 
 function locked(name: string, at: string): OperatorError {
-  return new OperatorError('OPERATOR_ACCOUNT_LOCKED', `the account ${name} is locked after ${MAX_FAILED_ATTEMPTS} wrong credentials (${at}); a CA administrator unlocks it (hallmark account unlock)`);
+  return new OperatorError(
+    'OPERATOR_ACCOUNT_LOCKED',
+    `the account ${name} is locked after ${MAX_FAILED_ATTEMPTS} wrong credentials (${at}); a CA administrator unlocks it (hallmark account unlock)`,
+  );
 }

@@ -20,7 +20,11 @@ const SAVE_TITLES: Record<SavePurpose, { title: string; buttonLabel: string; fil
 export function folderDialogOptions(purpose: PickFolderPurpose, multiple: boolean): OpenDialogOptions {
   // A ceremony's output medium may need a new folder on it; a manifest folder is opened as it is.
   const properties: OpenDialogOptions['properties'] =
-    purpose === 'ceremony-output' ? ['openDirectory', 'createDirectory', 'dontAddToRecent'] : multiple ? ['openDirectory', 'multiSelections', 'dontAddToRecent'] : ['openDirectory', 'dontAddToRecent'];
+    purpose === 'ceremony-output'
+      ? ['openDirectory', 'createDirectory', 'dontAddToRecent']
+      : multiple
+        ? ['openDirectory', 'multiSelections', 'dontAddToRecent']
+        : ['openDirectory', 'dontAddToRecent'];
   // Folders only: a manifest is a folder (manifest.json + its signature), never a file.
   return { ...TITLES[purpose], properties };
 }

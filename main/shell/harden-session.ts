@@ -5,9 +5,7 @@ import { APP_SCHEME, CONTENT_SECURITY_POLICY, isAllowedNavigation, isPermissionG
 
 /** Must run before app 'ready': app:// behaves like https (secure, standard, fetch). */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
 /** Serves the built renderer from app://hallmark with the CSP header. */

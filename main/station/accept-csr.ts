@@ -21,7 +21,12 @@ export function checkCsr(ctx: BatchContext, identity: DeviceIdentity, csr: Devic
     if (e instanceof CsrError) {
       const allowance = e.details?.['allowance'];
       if (typeof allowance === 'string') {
-        throw new StationError('CSR_ALLOWANCE_REQUIRED', `the device's CSR needs an allowance product ${ctx.policy.model} does not give: ${e.message}`, 'check', { csrCode: e.code, allowance });
+        throw new StationError(
+          'CSR_ALLOWANCE_REQUIRED',
+          `the device's CSR needs an allowance product ${ctx.policy.model} does not give: ${e.message}`,
+          'check',
+          { csrCode: e.code, allowance },
+        );
       }
       throw new StationError('CSR_INVALID', `the device's CSR was refused: ${e.message}`, 'check', { csrCode: e.code });
     }
@@ -33,7 +38,10 @@ export function checkCsr(ctx: BatchContext, identity: DeviceIdentity, csr: Devic
   }
   const algorithm = parsed.publicKey.algorithm;
   if (!ctx.policy.keyAlgorithms.includes(algorithm)) {
-    throw new StationError('KEY_ALGORITHM_NOT_ALLOWED', `the device made a ${algorithm} key; product ${ctx.policy.model} allows ${ctx.policy.keyAlgorithms.join(', ')}`);
+    throw new StationError(
+      'KEY_ALGORITHM_NOT_ALLOWED',
+      `the device made a ${algorithm} key; product ${ctx.policy.model} allows ${ctx.policy.keyAlgorithms.join(', ')}`,
+    );
   }
   return parsed;
 }
@@ -53,11 +61,16 @@ export type KeyDecision =
 export function decideKey(ctx: BatchContext, device: DeviceRow, spkiSha256: string, at: string, protocol?: DeviceIdentity['protocol']): KeyDecision {
   const seen = ctx.devices.seenKey(spkiSha256);
   if (seen !== undefined && (seen.firstSeenBatch !== device.batchId || seen.firstSeenSerial !== device.hardwareSerial)) {
-    throw new StationError('DUPLICATE_KEY', `this public key was already seen on ${seen.firstSeenSerial} in work order ${seen.firstSeenBatch} (${seen.firstSeenAt})`, 'check', {
-      spkiSha256,
-      firstSeenBatch: seen.firstSeenBatch,
-      firstSeenSerial: seen.firstSeenSerial,
-    });
+    throw new StationError(
+      'DUPLICATE_KEY',
+      `this public key was already seen on ${seen.firstSeenSerial} in work order ${seen.firstSeenBatch} (${seen.firstSeenAt})`,
+      'check',
+      {
+        spkiSha256,
+        firstSeenBatch: seen.firstSeenBatch,
+        firstSeenSerial: seen.firstSeenSerial,
+      },
+    );
   }
   if (seen === undefined) ctx.devices.rememberKey({ spkiSha256, firstSeenBatch: device.batchId, firstSeenSerial: device.hardwareSerial, firstSeenAt: at });
   if (device.certificateId === null) return { kind: 'issue' };
@@ -68,7 +81,9 @@ export function decideKey(ctx: BatchContext, device: DeviceRow, spkiSha256: stri
     certificate.status === 'active'
       ? `${device.hardwareSerial} already holds certificate ${certificate.serial} for another key; a new certificate needs an approved rework` +
           // The modem's %KEYGEN always replaces the key, so an nRF91 interrupted after the commit cannot get its certificate again.
-          (protocol === 'nrf91' && device.state !== 'done' ? ' (nRF91 modems make a new key at every %KEYGEN: an interrupted provisioning is reworked with reason PROVISIONING_INTERRUPTED)' : '')
+          (protocol === 'nrf91' && device.state !== 'done'
+            ? ' (nRF91 modems make a new key at every %KEYGEN: an interrupted provisioning is reworked with reason PROVISIONING_INTERRUPTED)'
+            : '')
       : `${device.hardwareSerial}'s certificate ${certificate.serial} was revoked outside a rework; a new certificate needs an approved rework`,
     'check',
     { certificateSerial: certificate.serial, ...(protocol !== undefined ? { protocol } : {}) },

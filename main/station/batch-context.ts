@@ -52,15 +52,15 @@ export function prepareBatch(ws: Workspace, batchId: string, caKey: SigningKey, 
   const issuer = policy.matter
     ? prepareIssuer({ issuer: ca.certificate, signer: caKey, profile: 'matter-dac', issuerParents: ca.chain.slice(1) })
     : prepareIssuer({
-    issuer: ca.certificate,
-    signer: caKey,
-    profile: 'idevid',
-    idevid: {
-      ...(policy.masaUrl !== undefined ? { masaUrl: policy.masaUrl } : {}),
-      ...(policy.keyAgreement ? { keyAgreement: true } : {}),
-      customExtensions: policy.extensions.map((e) => ({ oid: e.oid, critical: e.critical, value: Buffer.from(e.value, 'hex') })),
-    },
-  });
+        issuer: ca.certificate,
+        signer: caKey,
+        profile: 'idevid',
+        idevid: {
+          ...(policy.masaUrl !== undefined ? { masaUrl: policy.masaUrl } : {}),
+          ...(policy.keyAgreement ? { keyAgreement: true } : {}),
+          customExtensions: policy.extensions.map((e) => ({ oid: e.oid, critical: e.critical, value: Buffer.from(e.value, 'hex') })),
+        },
+      });
   const validity = policy.validity;
   return {
     ws,

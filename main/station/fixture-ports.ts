@@ -42,7 +42,11 @@ export function fixturePortSource(policy: ProductPolicy, options: FixturePortSou
   }
   const fixture = policy.fixture;
   if (fixture === undefined) {
-    throw new StationError('FIXTURE_NOT_DEFINED', `the product policy of model ${policy.model} names no fixture (fixture.usbVendorId, fixture.usbProductId): give --port-glob or --port`, 'input');
+    throw new StationError(
+      'FIXTURE_NOT_DEFINED',
+      `the product policy of model ${policy.model} names no fixture (fixture.usbVendorId, fixture.usbProductId): give --port-glob or --port`,
+      'input',
+    );
   }
   const listUsb = options.listUsbPorts ?? listSerialPorts;
   return {

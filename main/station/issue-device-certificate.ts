@@ -22,7 +22,10 @@ export function lintForTargetCloud(ctx: BatchContext, device: DeviceRow, subject
   if (rules.uniqueCommonName) {
     const cn = commonNameOf(subject);
     const clash = cn === undefined ? undefined : commonNameClash(ctx.ws, cn, ctx.devices.certificateIdsOfDevice(device.id));
-    if (clash !== undefined) throw new StationError('LINT_CN_NOT_UNIQUE', `CN "${cn}" is already on certificate ${clash} (Azure DPS registration ids must be unique)`, 'check', { clash });
+    if (clash !== undefined)
+      throw new StationError('LINT_CN_NOT_UNIQUE', `CN "${cn}" is already on certificate ${clash} (Azure DPS registration ids must be unique)`, 'check', {
+        clash,
+      });
   }
 }
 
@@ -34,7 +37,13 @@ export function lintForTargetCloud(ctx: BatchContext, device: DeviceRow, subject
  * the last slot while this device generated its key); a certificate refused there was
  * never recorded and never leaves the process.
  */
-export async function issueDeviceCertificate(ctx: BatchContext, port: string, device: DeviceRow, csr: ParsedCsr, identity: Parameters<typeof checkPlan>[1]): Promise<CertificateRow> {
+export async function issueDeviceCertificate(
+  ctx: BatchContext,
+  port: string,
+  device: DeviceRow,
+  csr: ParsedCsr,
+  identity: Parameters<typeof checkPlan>[1],
+): Promise<CertificateRow> {
   const serial = device.hardwareSerial;
   const subject = deviceSubject(ctx.policy, serial);
   lintForTargetCloud(ctx, device, subject);
@@ -60,7 +69,8 @@ export async function issueDeviceCertificate(ctx: BatchContext, port: string, de
   const subjectText = formatName(subject);
   return stationTransact(ctx, () => {
     const current = checkPlan(ctx, identity);
-    if (current === undefined || current.id !== device.id) throw new StationError('STORE_WRITE_FAILED', `${serial}: the device row changed under the station`, 'environment');
+    if (current === undefined || current.id !== device.id)
+      throw new StationError('STORE_WRITE_FAILED', `${serial}: the device row changed under the station`, 'environment');
     if (current.certificateId !== null) {
       throw new StationError('REWORK_REQUIRED', `${serial} received a certificate from another station meanwhile`);
     }
@@ -68,8 +78,24 @@ export async function issueDeviceCertificate(ctx: BatchContext, port: string, de
     const at = new Date().toISOString();
     const csrSha256 = createHash('sha256').update(csr.der).digest('hex');
     const csrFacts = { csrSha256, ...(csr.allowances.length > 0 ? { csrAllowances: [...csr.allowances] } : {}) };
-    const row = recordIssued(ctx.ws, { signed, profile: ctx.policy.matter ? 'matter-dac' : 'idevid', issuerCa: ctx.ca.row.name, issuerSpki: ctx.ca.certificate.spki, subject: subjectText, actor: ctx.actor, request: csrFacts });
-    ctx.devices.addCertificate({ certificateId: row.id, deviceId: current.id, batchId: ctx.batch.id, spkiSha256: row.spkiSha256, csrSha256, csrAllowances: csr.allowances, at });
+    const row = recordIssued(ctx.ws, {
+      signed,
+      profile: ctx.policy.matter ? 'matter-dac' : 'idevid',
+      issuerCa: ctx.ca.row.name,
+      issuerSpki: ctx.ca.certificate.spki,
+      subject: subjectText,
+      actor: ctx.actor,
+      request: csrFacts,
+    });
+    ctx.devices.addCertificate({
+      certificateId: row.id,
+      deviceId: current.id,
+      batchId: ctx.batch.id,
+      spkiSha256: row.spkiSha256,
+      csrSha256,
+      csrAllowances: csr.allowances,
+      at,
+    });
     ctx.devices.update(current.id, { state: 'issued', certificateId: row.id, spkiSha256: row.spkiSha256, lastPort: port, at });
     const rework = ctx.devices.openRework(current.id);
     if (rework !== undefined) ctx.devices.completeRework(rework.id, row.id);
@@ -92,5 +118,7 @@ export async function issueDeviceCertificate(ctx: BatchContext, port: string, de
 
 /** Key-store failures that mean the CA key is unusable, not that this one certificate was wrong. */
 function isCaKeyUnavailable(code: string): boolean {
-  return code === 'KEY_CLOSED' || code === 'PKCS11_ERROR' || code === 'PKCS11_KEY_NOT_FOUND' || code === 'PKCS11_TOKEN_NOT_FOUND' || code === 'PKCS11_PIN_LOCKED';
+  return (
+    code === 'KEY_CLOSED' || code === 'PKCS11_ERROR' || code === 'PKCS11_KEY_NOT_FOUND' || code === 'PKCS11_TOKEN_NOT_FOUND' || code === 'PKCS11_PIN_LOCKED'
+  );
 }

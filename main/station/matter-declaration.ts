@@ -11,11 +11,16 @@ import type { ProductPolicy } from './product-policy-schema.js';
  */
 export function checkedDeclaration(policy: ProductPolicy, der: Buffer | undefined): CertificationDeclaration | undefined {
   if (!policy.matter) {
-    if (der !== undefined) throw new MatterError('MATTER_CD_INVALID', `product ${policy.model} is not a Matter product; it takes no Certification Declaration`, 'input');
+    if (der !== undefined)
+      throw new MatterError('MATTER_CD_INVALID', `product ${policy.model} is not a Matter product; it takes no Certification Declaration`, 'input');
     return undefined;
   }
   if (der === undefined) {
-    throw new MatterError('MATTER_CD_REQUIRED', `product ${policy.model} is a Matter product: give the Certification Declaration the CSA issued for it (hallmark batch create --matter-cd FILE)`, 'input');
+    throw new MatterError(
+      'MATTER_CD_REQUIRED',
+      `product ${policy.model} is a Matter product: give the Certification Declaration the CSA issued for it (hallmark batch create --matter-cd FILE)`,
+      'input',
+    );
   }
   const cd = parseCertificationDeclaration(der);
   assertDeclarationCovers(cd, policy.matter);
@@ -24,5 +29,13 @@ export function checkedDeclaration(policy: ProductPolicy, der: Buffer | undefine
 
 /** Inside the work order's creating transaction. */
 export function recordDeclaration(ws: Workspace, batchId: string, cd: CertificationDeclaration): void {
-  new MatterFactoryRepository(ws).insertDeclaration({ batchId, cd: cd.der, cdSha256: cd.sha256, vendorId: cd.vendorId, productIds: cd.productIds, certificateId: cd.certificateId, createdAt: new Date().toISOString() });
+  new MatterFactoryRepository(ws).insertDeclaration({
+    batchId,
+    cd: cd.der,
+    cdSha256: cd.sha256,
+    vendorId: cd.vendorId,
+    productIds: cd.productIds,
+    certificateId: cd.certificateId,
+    createdAt: new Date().toISOString(),
+  });
 }

@@ -21,7 +21,11 @@ export interface FactoryDataOutcome {
 /** A device of a Matter work order must run a Matter mode: refused before it makes a key. */
 export function assertMatterDevice(driver: DeviceDriver, identity: { matter?: boolean; hardwareSerial: string }): void {
   if (identity.matter !== true || !driver.writeMatterFactoryData || !driver.readMatterFactoryData) {
-    throw new MatterError('MATTER_NOT_SUPPORTED', `${identity.hardwareSerial} does not run a Matter mode (its firmware takes no factory data); this is a Matter work order`, 'check');
+    throw new MatterError(
+      'MATTER_NOT_SUPPORTED',
+      `${identity.hardwareSerial} does not run a Matter mode (its firmware takes no factory data); this is a Matter work order`,
+      'check',
+    );
   }
 }
 
@@ -40,7 +44,13 @@ export function assertMatterDevice(driver: DeviceDriver, identity: { matter?: bo
  * label goes), then the label sheet is written from memory, then the record goes to the
  * device and is read back, then it is marked written. The passcode is then dropped.
  */
-export async function provisionFactoryData(ctx: BatchContext, driver: DeviceDriver, device: DeviceRow, certificateId: number, port: string): Promise<FactoryDataOutcome> {
+export async function provisionFactoryData(
+  ctx: BatchContext,
+  driver: DeviceDriver,
+  device: DeviceRow,
+  certificateId: number,
+  port: string,
+): Promise<FactoryDataOutcome> {
   const m = ctx.matter!;
   const serial = device.hardwareSerial;
   const live = m.factory.live(device.id);
@@ -54,7 +64,11 @@ export async function provisionFactoryData(ctx: BatchContext, driver: DeviceDriv
   }
 
   const data = generateFactoryData({ vendorId: m.vendorId, productId: m.productId, iterations: m.iterations });
-  const labelPath = outputFile(join(m.labelDir, `${fileSafe(serial)}-${data.verifierSha256.slice(0, 12)}.matter-label.html`), { extension: 'html', home: ctx.ws.home, what: 'a Matter label sheet' });
+  const labelPath = outputFile(join(m.labelDir, `${fileSafe(serial)}-${data.verifierSha256.slice(0, 12)}.matter-label.html`), {
+    extension: 'html',
+    home: ctx.ws.home,
+    what: 'a Matter label sheet',
+  });
   const row = stationTransact(ctx, () => {
     const at = new Date().toISOString();
     const r = m.factory.insertCommitted({
@@ -71,7 +85,15 @@ export async function provisionFactoryData(ctx: BatchContext, driver: DeviceDriv
       labelPath,
       createdAt: at,
     });
-    audit(ctx, 'matter.factory-data-committed', serial, { port, record: r.id, discriminator: r.discriminator, iterations: r.iterations, verifierSha256: r.verifierSha256, cdSha256: r.cdSha256, labelPath });
+    audit(ctx, 'matter.factory-data-committed', serial, {
+      port,
+      record: r.id,
+      discriminator: r.discriminator,
+      iterations: r.iterations,
+      verifierSha256: r.verifierSha256,
+      cdSha256: r.cdSha256,
+      labelPath,
+    });
     return r;
   });
 
@@ -80,7 +102,12 @@ export async function provisionFactoryData(ctx: BatchContext, driver: DeviceDriv
   } catch (e) {
     abandon(ctx, row, port, 'its label sheet could not be written');
     const why = e instanceof NewFileError ? e.message : (e as Error).message;
-    throw new MatterError('MATTER_LABEL_WRITE_FAILED', `the label sheet for ${serial} could not be written (${why}); its factory data is abandoned`, 'environment', { path: labelPath });
+    throw new MatterError(
+      'MATTER_LABEL_WRITE_FAILED',
+      `the label sheet for ${serial} could not be written (${why}); its factory data is abandoned`,
+      'environment',
+      { path: labelPath },
+    );
   }
 
   await driver.writeMatterFactoryData!({
@@ -104,7 +131,12 @@ export function factoryDataWritten(ctx: BatchContext, device: DeviceRow): boolea
 function markWritten(ctx: BatchContext, row: MatterFactoryRow, port: string, resumed: boolean): void {
   stationTransact(ctx, () => {
     ctx.matter!.factory.setState(row.id, 'written', new Date().toISOString());
-    audit(ctx, 'matter.factory-data-written', serialOf(ctx, row), { port, record: row.id, verifierSha256: row.verifierSha256, ...(resumed ? { resumed: true } : {}) });
+    audit(ctx, 'matter.factory-data-written', serialOf(ctx, row), {
+      port,
+      record: row.id,
+      verifierSha256: row.verifierSha256,
+      ...(resumed ? { resumed: true } : {}),
+    });
   });
 }
 
@@ -124,7 +156,16 @@ function serialOf(ctx: BatchContext, row: MatterFactoryRow): string {
 }
 
 function labelOf(ctx: BatchContext, m: MatterRun, serial: string, data: FactoryData, row: MatterFactoryRow) {
-  return { model: ctx.policy.model, hardwareSerial: serial, vendorId: m.vendorId, productId: m.productId, qrText: data.qrText, manualCode: data.manualCode, recordId: row.id, generatedAt: row.createdAt };
+  return {
+    model: ctx.policy.model,
+    hardwareSerial: serial,
+    vendorId: m.vendorId,
+    productId: m.productId,
+    qrText: data.qrText,
+    manualCode: data.manualCode,
+    recordId: row.id,
+    generatedAt: row.createdAt,
+  };
 }
 
 /** A serial as part of a file name: PrintableString allows `/` and `:`. */

@@ -12,12 +12,18 @@ export function assertMatterIssuer(matter: { vendorId: string; productId: string
   const vid = ids.vendorIds[0]?.value;
   const pid = ids.productIds[0]?.value;
   if (!pai.basicConstraints?.ca || vid === undefined) {
-    throw new StationError('POLICY_INVALID', '[matter.vid-matches-issuer] the issuing CA of a Matter product must be a PAI carrying a VendorID', 'input', { rule: 'matter.vid-matches-issuer' });
+    throw new StationError('POLICY_INVALID', '[matter.vid-matches-issuer] the issuing CA of a Matter product must be a PAI carrying a VendorID', 'input', {
+      rule: 'matter.vid-matches-issuer',
+    });
   }
   if (vid !== matter.vendorId) {
-    throw new StationError('POLICY_INVALID', `[matter.vid-matches-issuer] the policy's VendorID ${matter.vendorId} differs from the PAI's ${vid}`, 'input', { rule: 'matter.vid-matches-issuer' });
+    throw new StationError('POLICY_INVALID', `[matter.vid-matches-issuer] the policy's VendorID ${matter.vendorId} differs from the PAI's ${vid}`, 'input', {
+      rule: 'matter.vid-matches-issuer',
+    });
   }
   if (pid !== undefined && pid !== matter.productId) {
-    throw new StationError('POLICY_INVALID', `[matter.pid-matches-issuer] the policy's ProductID ${matter.productId} is outside the PAI's (${pid})`, 'input', { rule: 'matter.pid-matches-issuer' });
+    throw new StationError('POLICY_INVALID', `[matter.pid-matches-issuer] the policy's ProductID ${matter.productId} is outside the PAI's (${pid})`, 'input', {
+      rule: 'matter.pid-matches-issuer',
+    });
   }
 }

@@ -20,14 +20,29 @@ export interface MatterRun {
  * output is an existing folder outside the workspace home (output-path rules), since
  * every device's passcode goes there and nowhere else.
  */
-export function prepareMatterRun(ws: Workspace, batchId: string, matter: { vendorId: string; productId: string; spake2pIterations: number }, labelDir: string | undefined): MatterRun {
+export function prepareMatterRun(
+  ws: Workspace,
+  batchId: string,
+  matter: { vendorId: string; productId: string; spake2pIterations: number },
+  labelDir: string | undefined,
+): MatterRun {
   const factory = new MatterFactoryRepository(ws);
   const declaration = factory.declaration(batchId);
-  if (declaration === undefined) throw new MatterError('MATTER_CD_REQUIRED', `work order ${batchId} has no Certification Declaration recorded; a Matter work order is created with one (hallmark batch create --matter-cd FILE)`, 'input');
+  if (declaration === undefined)
+    throw new MatterError(
+      'MATTER_CD_REQUIRED',
+      `work order ${batchId} has no Certification Declaration recorded; a Matter work order is created with one (hallmark batch create --matter-cd FILE)`,
+      'input',
+    );
   if (labelDir === undefined || labelDir.trim() === '') {
-    throw new MatterError('MATTER_LABEL_OUTPUT_REQUIRED', `work order ${batchId} is a Matter work order: name the folder its label sheets go to (hallmark station run --label-dir DIR); the setup passcodes are written there and nowhere else`, 'input');
+    throw new MatterError(
+      'MATTER_LABEL_OUTPUT_REQUIRED',
+      `work order ${batchId} is a Matter work order: name the folder its label sheets go to (hallmark station run --label-dir DIR); the setup passcodes are written there and nowhere else`,
+      'input',
+    );
   }
   const dir = assertOutsideHome(labelDir, ws.home, 'a Matter label sheet');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new MatterError('MATTER_LABEL_OUTPUT_REQUIRED', `the label output ${dir} is not an existing folder`, 'input', { path: dir });
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new MatterError('MATTER_LABEL_OUTPUT_REQUIRED', `the label output ${dir} is not an existing folder`, 'input', { path: dir });
   return { vendorId: matter.vendorId, productId: matter.productId, iterations: matter.spake2pIterations, declaration, labelDir: dir, factory };
 }

@@ -38,9 +38,14 @@ export function parsePlanCsv(text: string, policy: Pick<ProductPolicy, 'serialPa
     serials.push(cell);
   });
   if (problems.length > 0) {
-    throw new StationError('PLAN_INVALID', `${source}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`, 'input', {
-      problems: problems.slice(0, 100),
-    });
+    throw new StationError(
+      'PLAN_INVALID',
+      `${source}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`,
+      'input',
+      {
+        problems: problems.slice(0, 100),
+      },
+    );
   }
   if (serials.length === 0) throw new StationError('PLAN_INVALID', `${source}: the plan lists no serials`, 'input');
   if (serials.length > MAX_PLAN_SERIALS) throw new StationError('PLAN_INVALID', `${source}: at most ${MAX_PLAN_SERIALS} serials per work order`, 'input');
@@ -54,18 +59,24 @@ export function parsePlanCsv(text: string, policy: Pick<ProductPolicy, 'serialPa
 export function parseSerialRange(range: string, policy: Pick<ProductPolicy, 'serialPattern'>): ProductionPlan {
   const m = /^(.*?)(\d+)\.\.(.*?)(\d+)$/.exec(range.trim());
   if (!m || m[1] !== m[3] || m[2]!.length !== m[4]!.length) {
-    throw new StationError('PLAN_INVALID', `serial range "${range}" must be A..B where A and B differ only in a trailing number of the same width (e.g. HM-SIM1-0001..HM-SIM1-0008)`, 'input');
+    throw new StationError(
+      'PLAN_INVALID',
+      `serial range "${range}" must be A..B where A and B differ only in a trailing number of the same width (e.g. HM-SIM1-0001..HM-SIM1-0008)`,
+      'input',
+    );
   }
   const prefix = m[1]!;
   const width = m[2]!.length;
   const from = BigInt(m[2]!);
   const to = BigInt(m[4]!);
   if (to < from) throw new StationError('PLAN_INVALID', `serial range "${range}" ends before it starts`, 'input');
-  if (to - from + 1n > BigInt(MAX_PLAN_SERIALS)) throw new StationError('PLAN_INVALID', `serial range "${range}" holds more than ${MAX_PLAN_SERIALS} serials`, 'input');
+  if (to - from + 1n > BigInt(MAX_PLAN_SERIALS))
+    throw new StationError('PLAN_INVALID', `serial range "${range}" holds more than ${MAX_PLAN_SERIALS} serials`, 'input');
   const serials: string[] = [];
   for (let n = from; n <= to; n++) {
     const serial = `${prefix}${n.toString().padStart(width, '0')}`;
-    if (!serialMatchesPolicy(policy, serial)) throw new StationError('PLAN_INVALID', `serial range "${range}": ${serial} does not match the serial pattern`, 'input');
+    if (!serialMatchesPolicy(policy, serial))
+      throw new StationError('PLAN_INVALID', `serial range "${range}": ${serial} does not match the serial pattern`, 'input');
     serials.push(serial);
   }
   return { kind: 'range', source: range.trim(), serials };

@@ -63,7 +63,11 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
     // identify + plan check: the device row is created (or its attempt counted) with the decision.
     stationTransact(ctx, () => {
       const at = new Date().toISOString();
-      const details = { model: identity.model, firmware: identity.firmware, ...(identity.provisioningState ? { deviceState: identity.provisioningState } : {}) };
+      const details = {
+        model: identity.model,
+        firmware: identity.firmware,
+        ...(identity.provisioningState ? { deviceState: identity.provisioningState } : {}),
+      };
       const existing = ctx.devices.byModelSerial(identity.model, identity.hardwareSerial);
       logTransition(ctx, { port, serial, device: existing?.batchId === ctx.batch.id ? existing : undefined, step: 'identified', details }, at);
     });
@@ -101,7 +105,19 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
       const d = decideKey(ctx, before, spkiSha256, at, identity.protocol);
       const toState: DeviceState = d.kind === 'resend' ? before.state : 'csr-accepted';
       ctx.devices.update(before.id, { state: toState, ...(d.kind === 'issue' ? { spkiSha256 } : {}), at });
-      logTransition(ctx, { port, serial, device: before, toState, step: 'csr-accepted', details: { spkiSha256, algorithm: parsed.publicKey.algorithm }, csrAllowances: parsed.allowances }, at);
+      logTransition(
+        ctx,
+        {
+          port,
+          serial,
+          device: before,
+          toState,
+          step: 'csr-accepted',
+          details: { spkiSha256, algorithm: parsed.publicKey.algorithm },
+          csrAllowances: parsed.allowances,
+        },
+        at,
+      );
       device = ctx.devices.byId(before.id);
       return d;
     });
@@ -114,7 +130,7 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
       resent = true;
       record({ step: 'certificate-resent', toState: 'issued', details: { certificateSerial: certificate.serial } }, { state: 'issued' });
     } else {
-      if (hooks.shouldStop?.()) throw new StationError('STATION_STOPPED', 'the station was stopped before this device\'s certificate was signed', 'environment');
+      if (hooks.shouldStop?.()) throw new StationError('STATION_STOPPED', "the station was stopped before this device's certificate was signed", 'environment');
       certificate = await issueDeviceCertificate(ctx, port, device, parsed, identity);
       device = ctx.devices.byId(checked.id);
       hooks.onStep?.({ port, serial, step: 'issued', state: 'issued' });
@@ -127,7 +143,18 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
     if (ctx.matter) await provisionFactoryData(ctx, driver, device!, certificate.id, port);
     await driver.lock();
     record({ step: 'done', toState: 'done', details: { certificateSerial: certificate.serial } }, { state: 'done' });
-    return { port, serial, result: 'done', code: null, message: null, remedy: null, certificateSerial: certificate.serial, resent, transient: false, fatal: false };
+    return {
+      port,
+      serial,
+      result: 'done',
+      code: null,
+      message: null,
+      remedy: null,
+      certificateSerial: certificate.serial,
+      resent,
+      transient: false,
+      fatal: false,
+    };
   } catch (e) {
     const outcome = failureOutcome(port, serial, e);
     if (outcome.code === 'STORE_WRITE_FAILED') return outcome;
@@ -137,10 +164,25 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
         const before = device === undefined ? undefined : ctx.devices.byId(device.id);
         // A confirmed device stays confirmed: refusing it again changes nothing about it.
         const fail = before !== undefined && before.state !== 'done';
-        if (fail) ctx.devices.update(before.id, { state: 'failed', lastErrorCode: outcome.code, lastErrorMessage: (outcome.message ?? '').slice(0, 500), lastPort: port, at });
+        if (fail)
+          ctx.devices.update(before.id, {
+            state: 'failed',
+            lastErrorCode: outcome.code,
+            lastErrorMessage: (outcome.message ?? '').slice(0, 500),
+            lastPort: port,
+            at,
+          });
         logTransition(
           ctx,
-          { port, serial, device: before, step: outcome.result === 'refused' ? 'refused' : 'failed', ...(fail ? { toState: 'failed' as const } : {}), code: outcome.code!, message: outcome.message ?? '' },
+          {
+            port,
+            serial,
+            device: before,
+            step: outcome.result === 'refused' ? 'refused' : 'failed',
+            ...(fail ? { toState: 'failed' as const } : {}),
+            code: outcome.code!,
+            message: outcome.message ?? '',
+          },
           at,
         );
       });
@@ -160,13 +202,7 @@ export async function provisionDevice(ctx: BatchContext, driver: DeviceDriver, p
  * it was about to record. Anything else is a device locked with an identity this
  * workspace did not confirm.
  */
-async function finishLocked(
-  ctx: BatchContext,
-  identity: DeviceIdentity,
-  device: DeviceRow,
-  record: Recorder,
-  port: string,
-): Promise<DeviceOutcome> {
+async function finishLocked(ctx: BatchContext, identity: DeviceIdentity, device: DeviceRow, record: Recorder, port: string): Promise<DeviceOutcome> {
   // Where the last attempt got to: the chain read back correctly after the last (re)issue.
   const last = ctx.devices.lastStep(device.id, ['issued', 'certificate-resent', 'chain-written']);
   if (device.certificateId === null || last !== 'chain-written' || !factoryDataWritten(ctx, device)) {
@@ -174,5 +210,16 @@ async function finishLocked(
   }
   const cert = new CertificateRepository(ctx.ws).byId(device.certificateId);
   record({ step: 'done', toState: 'done', details: { certificateSerial: cert.serial, resumed: true } }, { state: 'done' });
-  return { port, serial: identity.hardwareSerial, result: 'done', code: null, message: null, remedy: null, certificateSerial: cert.serial, resent: true, transient: false, fatal: false };
+  return {
+    port,
+    serial: identity.hardwareSerial,
+    result: 'done',
+    code: null,
+    message: null,
+    remedy: null,
+    certificateSerial: cert.serial,
+    resent: true,
+    transient: false,
+    fatal: false,
+  };
 }

@@ -50,24 +50,35 @@ export function reworkDevice(ws: Workspace, req: ReworkRequest): ReworkRow {
   const certs = new CertificateRepository(ws);
   return ws.transact(() => {
     const batch = batches.get(req.batchId);
-    if (batch.status !== 'open') throw new StationError('REWORK_NOT_POSSIBLE', `work order ${batch.id} is closed; rework the device under an open one`, 'input');
+    if (batch.status !== 'open')
+      throw new StationError('REWORK_NOT_POSSIBLE', `work order ${batch.id} is closed; rework the device under an open one`, 'input');
     const allowed = batchPolicy(batch).reworkOperators;
     // With accounts, the policy may name the account or one of its roles.
     if (allowed !== undefined && !allowed.includes(actor) && !(req.approvedBy?.roles.some((r) => allowed.includes(r)) ?? false)) {
       throw new StationError('REWORK_NOT_ALLOWED', `${actor} may not approve reworks for ${batch.model} (allowed: ${allowed.join(', ')})`, 'check');
     }
     const device = devices.byModelSerial(batch.model, req.serial);
-    if (device === undefined || device.batchId !== batch.id) throw new StationError('REWORK_NOT_POSSIBLE', `${req.serial} is not a device of work order ${batch.id}`, 'input');
+    if (device === undefined || device.batchId !== batch.id)
+      throw new StationError('REWORK_NOT_POSSIBLE', `${req.serial} is not a device of work order ${batch.id}`, 'input');
     if (device.certificateId === null) {
       const open = devices.openRework(device.id);
-      throw new StationError('REWORK_NOT_POSSIBLE', open ? `${req.serial} already has an approved rework (#${open.id}) waiting for its new certificate` : `${req.serial} has no certificate to replace`, 'input');
+      throw new StationError(
+        'REWORK_NOT_POSSIBLE',
+        open ? `${req.serial} already has an approved rework (#${open.id}) waiting for its new certificate` : `${req.serial} has no certificate to replace`,
+        'input',
+      );
     }
     const old = certs.byId(device.certificateId);
     const at = new Date();
     const iso = at.toISOString();
     if (old.status === 'active') {
       certs.markRevoked(old.id, at, revocationReason);
-      ws.audit.append({ actor, action: 'certificate.revoked', subject: old.serial, details: { ca: old.issuerCa, reason: revocationReason, sha256: old.sha256 } });
+      ws.audit.append({
+        actor,
+        action: 'certificate.revoked',
+        subject: old.serial,
+        details: { ca: old.issuerCa, reason: revocationReason, sha256: old.sha256 },
+      });
     }
     const rework = devices.insertRework({
       deviceId: device.id,

@@ -26,7 +26,13 @@ export async function runPort(ctx: BatchContext, port: string, options: PortRunO
   } catch (e) {
     const outcome = failureOutcome(port, null, e);
     try {
-      stationTransact(ctx, () => logTransition(ctx, { port, serial: null, device: undefined, step: 'failed', code: outcome.code!, message: outcome.message ?? '' }, new Date().toISOString()));
+      stationTransact(ctx, () =>
+        logTransition(
+          ctx,
+          { port, serial: null, device: undefined, step: 'failed', code: outcome.code!, message: outcome.message ?? '' },
+          new Date().toISOString(),
+        ),
+      );
     } catch (recordError) {
       return failureOutcome(port, null, recordError);
     }

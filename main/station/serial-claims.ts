@@ -25,7 +25,9 @@ export function claimSerial(ws: Workspace, model: string, serial: string, port: 
   const key = `${model}\u0000${serial}`;
   const holder = held.get(key);
   if (holder !== undefined && holder !== port) {
-    throw new StationError('SERIAL_IN_PROGRESS', `${serial} is being provisioned on ${holder} right now: two devices report the same serial`, 'check', { otherPort: holder });
+    throw new StationError('SERIAL_IN_PROGRESS', `${serial} is being provisioned on ${holder} right now: two devices report the same serial`, 'check', {
+      otherPort: holder,
+    });
   }
   held.set(key, port);
   let released = false;

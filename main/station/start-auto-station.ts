@@ -40,7 +40,13 @@ export interface AutoStationOptions extends Omit<StationOptions, 'ports'> {
  * the policy names no fixture and no pattern was given (FIXTURE_NOT_DEFINED).
  */
 export function startAutoStation(options: AutoStationOptions): StationRun {
-  const ctx = prepareBatch(options.workspace, options.batchId, options.caKey, options.actor, options.matterLabelDir !== undefined ? { matterLabelDir: options.matterLabelDir } : {});
+  const ctx = prepareBatch(
+    options.workspace,
+    options.batchId,
+    options.caKey,
+    options.actor,
+    options.matterLabelDir !== undefined ? { matterLabelDir: options.matterLabelDir } : {},
+  );
   const source = fixturePortSource(ctx.policy, {
     ...(options.portGlob !== undefined ? { portGlob: options.portGlob } : {}),
     ...(options.listUsbPorts !== undefined ? { listUsbPorts: options.listUsbPorts } : {}),

@@ -79,7 +79,13 @@ export class StationRun extends EventEmitter<{ event: [StationEvent] }> {
  * here, before any port is opened.
  */
 export function startStation(options: StationOptions): StationRun {
-  const ctx = prepareBatch(options.workspace, options.batchId, options.caKey, options.actor, options.matterLabelDir !== undefined ? { matterLabelDir: options.matterLabelDir } : {});
+  const ctx = prepareBatch(
+    options.workspace,
+    options.batchId,
+    options.caKey,
+    options.actor,
+    options.matterLabelDir !== undefined ? { matterLabelDir: options.matterLabelDir } : {},
+  );
   const run = new StationRun();
   const started = Date.now();
   run.done = (async () => {

@@ -68,7 +68,15 @@ export function createBatch(ws: Workspace, req: CreateBatchRequest): BatchRow {
       actor,
       action: 'batch.created',
       subject: id,
-      details: { model: policy.model, policySha256: req.policy.sha256, issuingCa: policy.issuingCa, quantity: req.quantity, plan: req.plan.source, planned: req.plan.serials.length, ...(cd ? { certificationDeclarationSha256: cd.sha256 } : {}) },
+      details: {
+        model: policy.model,
+        policySha256: req.policy.sha256,
+        issuingCa: policy.issuingCa,
+        quantity: req.quantity,
+        plan: req.plan.source,
+        planned: req.plan.serials.length,
+        ...(cd ? { certificationDeclarationSha256: cd.sha256 } : {}),
+      },
     });
     if (cd) recordDeclaration(ws, id, cd);
     return row;
@@ -84,7 +92,8 @@ export function closeBatch(ws: Workspace, id: string, typedActor: string, approv
   const actor = actingOperator(ws, { verified: approvedBy, typed: typedActor, role: 'supervisor', fresh: true, action: 'close a work order' });
   return ws.transact(() => {
     const batch = batches.get(id);
-    if (batch.status === 'closed') throw new StationError('BATCH_CLOSED', `work order "${id}" was already closed on ${batch.closedAt} by ${batch.closedBy}`, 'input');
+    if (batch.status === 'closed')
+      throw new StationError('BATCH_CLOSED', `work order "${id}" was already closed on ${batch.closedAt} by ${batch.closedBy}`, 'input');
     const counts = batches.counts(id);
     batches.close(id, actor, new Date().toISOString(), counts);
     ws.audit.append({ actor, action: 'batch.closed', subject: id, details: { ...counts } });

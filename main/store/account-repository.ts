@@ -65,7 +65,9 @@ export class AccountRepository {
   insert(a: { name: string; roles: readonly string[]; credential: StoredCredential; createdAt: string; createdBy: string }): void {
     const c = a.credential;
     this.ws.db
-      .prepare('INSERT INTO operator_accounts (name, roles, credential_kind, scrypt_n, scrypt_r, scrypt_p, salt, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO operator_accounts (name, roles, credential_kind, scrypt_n, scrypt_r, scrypt_p, salt, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(a.name, JSON.stringify(a.roles), c.kind, c.n, c.r, c.p, c.salt, c.hash, a.createdAt, a.createdBy);
   }
 
@@ -79,7 +81,9 @@ export class AccountRepository {
 
   setCredential(name: string, c: StoredCredential): void {
     this.ws.db
-      .prepare('UPDATE operator_accounts SET credential_kind = ?, scrypt_n = ?, scrypt_r = ?, scrypt_p = ?, salt = ?, hash = ?, failed_attempts = 0, locked_at = NULL WHERE name = ?')
+      .prepare(
+        'UPDATE operator_accounts SET credential_kind = ?, scrypt_n = ?, scrypt_r = ?, scrypt_p = ?, salt = ?, hash = ?, failed_attempts = 0, locked_at = NULL WHERE name = ?',
+      )
       .run(c.kind, c.n, c.r, c.p, c.salt, c.hash, name);
   }
 }

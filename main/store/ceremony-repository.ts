@@ -67,7 +67,9 @@ export class CeremonyRepository {
     return this.workspace.db;
   }
 
-  begin(c: Pick<CeremonyRow, 'id' | 'name' | 'kind' | 'scriptSha256' | 'scriptPath' | 'outDir' | 'rehearsal' | 'stepsTotal' | 'startedAt' | 'startedBy'>): CeremonyRow {
+  begin(
+    c: Pick<CeremonyRow, 'id' | 'name' | 'kind' | 'scriptSha256' | 'scriptPath' | 'outDir' | 'rehearsal' | 'stepsTotal' | 'startedAt' | 'startedBy'>,
+  ): CeremonyRow {
     this.db
       .prepare(
         `INSERT INTO ceremonies (id, name, kind, script_sha256, script_path, out_dir, rehearsal, status, steps_total, started_at, started_by)
@@ -84,11 +86,15 @@ export class CeremonyRepository {
   }
 
   complete(id: string, transcriptSha256: string, at: string): void {
-    this.db.prepare(`UPDATE ceremonies SET status = 'completed', finished_at = ?, transcript_sha256 = ? WHERE id = ? AND status = 'running'`).run(at, transcriptSha256, id);
+    this.db
+      .prepare(`UPDATE ceremonies SET status = 'completed', finished_at = ?, transcript_sha256 = ? WHERE id = ? AND status = 'running'`)
+      .run(at, transcriptSha256, id);
   }
 
   abort(id: string, code: string, message: string, at: string): void {
-    this.db.prepare(`UPDATE ceremonies SET status = 'aborted', finished_at = ?, error_code = ?, error_message = ? WHERE id = ? AND status = 'running'`).run(at, code, message, id);
+    this.db
+      .prepare(`UPDATE ceremonies SET status = 'aborted', finished_at = ?, error_code = ?, error_message = ? WHERE id = ? AND status = 'running'`)
+      .run(at, code, message, id);
   }
 
   get(id: string): CeremonyRow | undefined {
@@ -103,7 +109,9 @@ export class CeremonyRepository {
 
   /** Ceremonies of this script that never finished: killed, or a token pulled mid-step. */
   running(scriptSha256: string): CeremonyRow[] {
-    return (this.db.prepare(`${SELECT} WHERE c.status = 'running' AND c.script_sha256 = ? ORDER BY c.started_at`).all(scriptSha256) as RawCeremony[]).map(toRow);
+    return (this.db.prepare(`${SELECT} WHERE c.status = 'running' AND c.script_sha256 = ? ORDER BY c.started_at`).all(scriptSha256) as RawCeremony[]).map(
+      toRow,
+    );
   }
 
   steps(id: string): CeremonyStepRow[] {

@@ -55,9 +55,7 @@ export class CertificateRepository {
     if (!this.workspace.db.inTransaction) throw new Error('CertificateRepository.insert must run inside a transaction');
     const serial = cert.serial.toString('hex');
     const issuerSpkiSha256 = sha256Hex(meta.issuerSpki);
-    const clash = this.workspace.db
-      .prepare('SELECT 1 FROM certificates WHERE issuer_spki_sha256 = ? AND serial = ?')
-      .get(issuerSpkiSha256, serial);
+    const clash = this.workspace.db.prepare('SELECT 1 FROM certificates WHERE issuer_spki_sha256 = ? AND serial = ?').get(issuerSpkiSha256, serial);
     if (clash) throw new HallmarkError('SERIAL_REUSED', `serial ${serial} was already used by this issuer`, 'check');
     const now = new Date().toISOString();
     const info = this.workspace.db
@@ -89,7 +87,8 @@ export class CertificateRepository {
   }
 
   bySerial(issuerCa: string, serialHex: string): CertificateRow | undefined {
-    const row = this.workspace.db.prepare('SELECT * FROM certificates WHERE issuer_ca = ? AND serial = ?').get(issuerCa, serialHex.toLowerCase()) as Row | undefined;
+    const row = this.workspace.db.prepare('SELECT * FROM certificates WHERE issuer_ca = ? AND serial = ?').get(issuerCa, serialHex.toLowerCase()) as
+      Row | undefined;
     return row ? toRow(row) : undefined;
   }
 

@@ -95,10 +95,7 @@ function assertSqliteHeader(path: string, size: number): void {
     closeSync(fd);
   }
   if (!header.equals(SQLITE_MAGIC)) {
-    throw new WorkspaceError(
-      'DATABASE_NOT_SQLITE',
-      `${path} is not an SQLite database; it was left untouched`,
-    );
+    throw new WorkspaceError('DATABASE_NOT_SQLITE', `${path} is not an SQLite database; it was left untouched`);
   }
 }
 

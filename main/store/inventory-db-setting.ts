@@ -20,7 +20,10 @@ const settingSchema = z
   // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   .refine((url) => !/[\s\u0000-\u001f\u007f]/.test(url), 'must not contain spaces or control characters')
   // user:password@ before the host (which may be empty: a Unix socket in ?host=), or a password= parameter
-  .refine((url) => !/^postgres(ql)?:\/\/[^/?#@]*:[^/?#@]*@/i.test(url) && !/[?&]password=/i.test(url), 'must not hold a password (use ~/.pgpass, PGPASSFILE, a Unix socket with peer authentication or a client certificate)');
+  .refine(
+    (url) => !/^postgres(ql)?:\/\/[^/?#@]*:[^/?#@]*@/i.test(url) && !/[?&]password=/i.test(url),
+    'must not hold a password (use ~/.pgpass, PGPASSFILE, a Unix socket with peer authentication or a client certificate)',
+  );
 
 /** Checks a value for the `inventory.db` setting; refuses it with INVENTORY_DB_URL_INVALID naming the problem. */
 export function parseInventoryDbSetting(raw: unknown): string {
@@ -32,8 +35,7 @@ export function parseInventoryDbSetting(raw: unknown): string {
 
 /** Where the app's Inventory section reads and writes, and why. */
 export type InventorySource =
-  | { readonly backend: 'sqlite'; readonly from: 'workspace' }
-  | { readonly backend: 'postgres'; readonly from: 'environment' | 'setting'; readonly url: string };
+  { readonly backend: 'sqlite'; readonly from: 'workspace' } | { readonly backend: 'postgres'; readonly from: 'environment' | 'setting'; readonly url: string };
 
 /**
  * The main process's HALLMARK_INVENTORY_DB wins (the machine's administrator set it), then

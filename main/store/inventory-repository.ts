@@ -115,12 +115,15 @@ export class InventoryRepository {
   }
 
   manifestAt(stationId: string, sequence: number): InventoryManifestRow | undefined {
-    const row = this.stmt('SELECT * FROM inventory_manifests WHERE station_id = ? AND sequence = ?').get(stationId, sequence) as Record<string, unknown> | undefined;
+    const row = this.stmt('SELECT * FROM inventory_manifests WHERE station_id = ? AND sequence = ?').get(stationId, sequence) as
+      Record<string, unknown> | undefined;
     return row ? mapRow<InventoryManifestRow>(row) : undefined;
   }
 
   manifests(): InventoryManifestRow[] {
-    return (this.stmt('SELECT * FROM inventory_manifests ORDER BY station_id, sequence').all() as Record<string, unknown>[]).map((r) => mapRow<InventoryManifestRow>(r));
+    return (this.stmt('SELECT * FROM inventory_manifests ORDER BY station_id, sequence').all() as Record<string, unknown>[]).map((r) =>
+      mapRow<InventoryManifestRow>(r),
+    );
   }
 
   byCertificate(sha256: string): InventoryDeviceRow | undefined {
@@ -130,9 +133,10 @@ export class InventoryRepository {
 
   /** The certificate currently in service for a device, if any (the partial unique index allows one). */
   activeFor(model: string, hardwareSerial: string): InventoryDeviceRow | undefined {
-    const row = this.stmt("SELECT * FROM inventory_devices WHERE model = ? AND hardware_serial = ? AND status IN ('confirmed', 'failed')").get(model, hardwareSerial) as
-      | Record<string, unknown>
-      | undefined;
+    const row = this.stmt("SELECT * FROM inventory_devices WHERE model = ? AND hardware_serial = ? AND status IN ('confirmed', 'failed')").get(
+      model,
+      hardwareSerial,
+    ) as Record<string, unknown> | undefined;
     return row ? mapRow<InventoryDeviceRow>(row) : undefined;
   }
 
@@ -142,19 +146,60 @@ export class InventoryRepository {
       `INSERT INTO inventory_manifests (sha256, station_id, sequence, previous_sha256, batch_id, model, signer_sha256, signed_at, entries, certificates,
          confirmed, failed, superseded, revoked, added, unchanged, retired, imported_at, imported_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(m.sha256, m.stationId, m.sequence, m.previousSha256, m.batchId, m.model, m.signerSha256, m.signedAt, m.entries, m.certificates, m.confirmed, m.failed, m.superseded, m.revoked, m.added, m.unchanged, m.retired, m.importedAt, m.importedBy);
+    ).run(
+      m.sha256,
+      m.stationId,
+      m.sequence,
+      m.previousSha256,
+      m.batchId,
+      m.model,
+      m.signerSha256,
+      m.signedAt,
+      m.entries,
+      m.certificates,
+      m.confirmed,
+      m.failed,
+      m.superseded,
+      m.revoked,
+      m.added,
+      m.unchanged,
+      m.retired,
+      m.importedAt,
+      m.importedBy,
+    );
   }
 
   /** Must run inside Workspace.transact(). */
   insertDevice(d: NewInventoryDevice): void {
     this.stmt(`INSERT INTO inventory_devices (${DEVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      d.certificateSha256, d.publicKeySha256, d.certificateSerial, d.der, d.hardwareSerial, d.model, d.status, d.deviceState, d.issuedAt, d.revokedAt, d.revocationReason, d.stationId, d.batchId, d.manifestSha256, d.statusManifestSha256, d.importedAt,
+      d.certificateSha256,
+      d.publicKeySha256,
+      d.certificateSerial,
+      d.der,
+      d.hardwareSerial,
+      d.model,
+      d.status,
+      d.deviceState,
+      d.issuedAt,
+      d.revokedAt,
+      d.revocationReason,
+      d.stationId,
+      d.batchId,
+      d.manifestSha256,
+      d.statusManifestSha256,
+      d.importedAt,
     );
   }
 
   /** Retires an active certificate (the schema trigger refuses anything else). Must run inside Workspace.transact(). */
   retire(certificateSha256: string, status: 'superseded' | 'revoked', revokedAt: string | null, reason: string | null, manifestSha256: string): void {
-    this.stmt('UPDATE inventory_devices SET status = ?, revoked_at = ?, revocation_reason = ?, status_manifest_sha256 = ? WHERE certificate_sha256 = ?').run(status, revokedAt, reason, manifestSha256, certificateSha256);
+    this.stmt('UPDATE inventory_devices SET status = ?, revoked_at = ?, revocation_reason = ?, status_manifest_sha256 = ? WHERE certificate_sha256 = ?').run(
+      status,
+      revokedAt,
+      reason,
+      manifestSha256,
+      certificateSha256,
+    );
   }
 
   /** Filters combine with AND; results in import (id) order. */
@@ -176,7 +221,10 @@ export class InventoryRepository {
   // ---- the factory side: acknowledgments of this workspace's exported manifests ----
 
   acknowledgment(manifestSha256: string, receiverWorkspaceId: string): ManifestAcknowledgmentRow | undefined {
-    const row = this.stmt('SELECT * FROM manifest_acknowledgments WHERE manifest_sha256 = ? AND receiver_workspace_id = ?').get(manifestSha256, receiverWorkspaceId) as Record<string, unknown> | undefined;
+    const row = this.stmt('SELECT * FROM manifest_acknowledgments WHERE manifest_sha256 = ? AND receiver_workspace_id = ?').get(
+      manifestSha256,
+      receiverWorkspaceId,
+    ) as Record<string, unknown> | undefined;
     return row ? mapRow<ManifestAcknowledgmentRow>(row) : undefined;
   }
 
@@ -195,7 +243,15 @@ export class InventoryRepository {
               MIN(a.acknowledged_at) AS acknowledged_at, GROUP_CONCAT(a.receiver_workspace_id, ',') AS receivers
          FROM manifests m LEFT JOIN manifest_acknowledgments a ON a.manifest_sha256 = m.sha256
         GROUP BY m.sequence ORDER BY m.sequence`,
-    ).all() as { sequence: number; batch_id: string; sha256: string; devices: number; created_at: string; acknowledged_at: string | null; receivers: string | null }[];
+    ).all() as {
+      sequence: number;
+      batch_id: string;
+      sha256: string;
+      devices: number;
+      created_at: string;
+      acknowledged_at: string | null;
+      receivers: string | null;
+    }[];
     return rows.map((r) => ({
       sequence: r.sequence,
       batchId: r.batch_id,

@@ -79,7 +79,8 @@ export class KeyRepository {
   addRestored(record: Omit<KeyRecord, 'spkiSha256' | 'createdAt'>, restoredFrom: string, actor: string, details: { [key: string]: JsonValue }): KeyRecord {
     this.assertFree(record.label);
     const original = this.get(restoredFrom);
-    if (!original.spki.equals(record.spki)) throw new KeyError('KEY_NOT_FOUND', `key "${restoredFrom}" has another public key; "${record.label}" cannot be its restored copy`, 'check');
+    if (!original.spki.equals(record.spki))
+      throw new KeyError('KEY_NOT_FOUND', `key "${restoredFrom}" has another public key; "${record.label}" cannot be its restored copy`, 'check');
     const full: KeyRecord = {
       ...record,
       location: { ...record.location, restoredFrom },
@@ -111,7 +112,9 @@ export class KeyRepository {
   /** What already signs with key `label` ("CA mfg", "manifest signer #2"), or null: for roles that need a key of their own. */
   signingRoleOf(label: string): string | null {
     const what = this.workspace.db
-      .prepare("SELECT 'CA ' || name AS what FROM cas WHERE key_label = ? UNION ALL SELECT 'manifest signer #' || id FROM manifest_signers WHERE key_label = ? LIMIT 1")
+      .prepare(
+        "SELECT 'CA ' || name AS what FROM cas WHERE key_label = ? UNION ALL SELECT 'manifest signer #' || id FROM manifest_signers WHERE key_label = ? LIMIT 1",
+      )
       .pluck()
       .get(label, label) as string | undefined;
     return what ?? null;

@@ -109,7 +109,9 @@ export class ManifestRepository {
   list(): Omit<ManifestRow, 'json' | 'p7s'>[] {
     return (
       this.db
-        .prepare('SELECT sequence, batch_id, signer_id, previous_sha256, sha256, p7s_sha256, devices, audit_seq, audit_hash, created_at, created_by FROM manifests ORDER BY sequence')
+        .prepare(
+          'SELECT sequence, batch_id, signer_id, previous_sha256, sha256, p7s_sha256, devices, audit_seq, audit_hash, created_at, created_by FROM manifests ORDER BY sequence',
+        )
         .all() as Record<string, unknown>[]
     ).map((r) => mapRow<Omit<ManifestRow, 'json' | 'p7s'>>(r));
   }
@@ -121,7 +123,21 @@ export class ManifestRepository {
         `INSERT INTO manifests (sequence, batch_id, signer_id, previous_sha256, sha256, p7s_sha256, json, p7s, devices, audit_seq, audit_hash, created_at, created_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(m.sequence, m.batchId, m.signerId, m.previousSha256, m.sha256, m.p7sSha256, m.json, m.p7s, m.devices, m.auditSeq, m.auditHash, m.createdAt, m.createdBy);
+      .run(
+        m.sequence,
+        m.batchId,
+        m.signerId,
+        m.previousSha256,
+        m.sha256,
+        m.p7sSha256,
+        m.json,
+        m.p7s,
+        m.devices,
+        m.auditSeq,
+        m.auditHash,
+        m.createdAt,
+        m.createdBy,
+      );
   }
 
   // ---- the read model of one work order ----

@@ -50,7 +50,9 @@ export class MatterFactoryRepository {
 
   declaration(batchId: string): MatterDeclarationRow | undefined {
     const r = this.ws.db
-      .prepare('SELECT batch_id AS batchId, cd, cd_sha256 AS cdSha256, vendor_id AS vendorId, product_ids AS productIds, certificate_id AS certificateId, created_at AS createdAt FROM matter_declarations WHERE batch_id = ?')
+      .prepare(
+        'SELECT batch_id AS batchId, cd, cd_sha256 AS cdSha256, vendor_id AS vendorId, product_ids AS productIds, certificate_id AS certificateId, created_at AS createdAt FROM matter_declarations WHERE batch_id = ?',
+      )
       .get(batchId) as (Omit<MatterDeclarationRow, 'productIds'> & { productIds: string }) | undefined;
     return r === undefined ? undefined : { ...r, productIds: JSON.parse(r.productIds) as string[] };
   }
@@ -61,7 +63,21 @@ export class MatterFactoryRepository {
         `INSERT INTO matter_factory_data (batch_id, device_id, certificate_id, discriminator, iterations, salt, verifier, verifier_sha256, rotating_id_unique_id, cd_sha256, label_path, state, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', ?, ?)`,
       )
-      .run(r.batchId, r.deviceId, r.certificateId, r.discriminator, r.iterations, r.salt, r.verifier, r.verifierSha256, r.rotatingIdUniqueId, r.cdSha256, r.labelPath, r.createdAt, r.createdAt);
+      .run(
+        r.batchId,
+        r.deviceId,
+        r.certificateId,
+        r.discriminator,
+        r.iterations,
+        r.salt,
+        r.verifier,
+        r.verifierSha256,
+        r.rotatingIdUniqueId,
+        r.cdSha256,
+        r.labelPath,
+        r.createdAt,
+        r.createdAt,
+      );
     return this.byId(Number(info.lastInsertRowid))!;
   }
 
@@ -75,12 +91,15 @@ export class MatterFactoryRepository {
 
   /** The device's factory data that is not abandoned (committed or written), if any. */
   live(deviceId: number): MatterFactoryRow | undefined {
-    return this.ws.db.prepare(`SELECT ${FACTORY_COLUMNS} FROM matter_factory_data WHERE device_id = ? AND state <> 'abandoned'`).get(deviceId) as MatterFactoryRow | undefined;
+    return this.ws.db.prepare(`SELECT ${FACTORY_COLUMNS} FROM matter_factory_data WHERE device_id = ? AND state <> 'abandoned'`).get(deviceId) as
+      MatterFactoryRow | undefined;
   }
 
   /** Every device's live factory data of a work order, by device id (for its manifest). */
   liveOfBatch(batchId: string): Map<number, MatterFactoryRow> {
-    const rows = this.ws.db.prepare(`SELECT ${FACTORY_COLUMNS} FROM matter_factory_data WHERE batch_id = ? AND state <> 'abandoned'`).all(batchId) as MatterFactoryRow[];
+    const rows = this.ws.db
+      .prepare(`SELECT ${FACTORY_COLUMNS} FROM matter_factory_data WHERE batch_id = ? AND state <> 'abandoned'`)
+      .all(batchId) as MatterFactoryRow[];
     return new Map(rows.map((r) => [r.deviceId, r]));
   }
 }

@@ -14,5 +14,9 @@ export function inventoryDbUrl(flag: string | undefined, env: NodeJS.ProcessEnv)
  */
 export async function openInventoryStore(url: string, opts: { actor: string }): Promise<InventoryStore> {
   if (/^postgres(ql)?:\/\//i.test(url)) return PgInventoryStore.open(url, { actor: opts.actor });
-  throw new InventoryDbError('INVENTORY_DB_URL_INVALID', `--db / HALLMARK_INVENTORY_DB must be a postgres:// URL, got "${redactUrl(url)}" (leave it unset for the workspace's own database)`, 'input');
+  throw new InventoryDbError(
+    'INVENTORY_DB_URL_INVALID',
+    `--db / HALLMARK_INVENTORY_DB must be a postgres:// URL, got "${redactUrl(url)}" (leave it unset for the workspace's own database)`,
+    'input',
+  );
 }

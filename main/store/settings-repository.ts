@@ -56,7 +56,15 @@ export class SettingsRepository {
       const before = this.get(INVENTORY_DB) ?? null;
       if (before === value) return false;
       this.put(INVENTORY_DB, value, actor);
-      this.ws.audit.append({ actor, action: 'settings.inventory-db-set', subject: value === null ? 'workspace' : redactUrl(value), details: { from: before === null ? null : typeof before === 'string' ? redactUrl(before) : '(not a URL)', to: value === null ? null : redactUrl(value) } });
+      this.ws.audit.append({
+        actor,
+        action: 'settings.inventory-db-set',
+        subject: value === null ? 'workspace' : redactUrl(value),
+        details: {
+          from: before === null ? null : typeof before === 'string' ? redactUrl(before) : '(not a URL)',
+          to: value === null ? null : redactUrl(value),
+        },
+      });
       return true;
     });
   }
@@ -72,7 +80,12 @@ export class SettingsRepository {
       const before = this.get(IDLE_LOCK) ?? null;
       if (before === seconds) return false;
       this.put(IDLE_LOCK, seconds, actor);
-      this.ws.audit.append({ actor, action: 'settings.idle-lock-set', subject: 'operators', details: { from: typeof before === 'number' ? before : null, to: seconds } });
+      this.ws.audit.append({
+        actor,
+        action: 'settings.idle-lock-set',
+        subject: 'operators',
+        details: { from: typeof before === 'number' ? before : null, to: seconds },
+      });
       return true;
     });
   }
@@ -84,7 +97,9 @@ export class SettingsRepository {
 
   private put(key: string, value: unknown, actor: string): void {
     this.ws.db
-      .prepare('INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by')
+      .prepare(
+        'INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by',
+      )
       .run(key, JSON.stringify(value), new Date().toISOString(), actor);
   }
 }

@@ -56,13 +56,20 @@ export function pageIndex(ws: Workspace, clause: string, args: readonly unknown[
 function build(ws: Workspace, clause: string, args: readonly unknown[], version: string): PageIndex {
   if (clause === '') {
     // MIN/MAX come from the ends of the rowid tree; COUNT(*) scans the narrowest index.
-    const r = ws.db.prepare('SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM inventory_devices').get() as { lo: number | null; hi: number | null; n: number };
+    const r = ws.db.prepare('SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM inventory_devices').get() as {
+      lo: number | null;
+      hi: number | null;
+      n: number;
+    };
     if (r.n === 0) return { version, total: 0, kind: 'dense', hi: 0 };
     if (r.lo !== null && r.hi !== null && r.hi - r.lo + 1 === r.n) return { version, total: r.n, kind: 'dense', hi: r.hi };
   }
   // All matching ids in one call, then every STRIDE-th kept: measured at 1M rows, one
   // pluck() is ~130 ms where iterate() took ~290 ms and a ROW_NUMBER() window ~330 ms.
-  const ids = ws.db.prepare(`SELECT id FROM inventory_devices ${clause} ORDER BY id DESC`).pluck().all(...args) as number[];
+  const ids = ws.db
+    .prepare(`SELECT id FROM inventory_devices ${clause} ORDER BY id DESC`)
+    .pluck()
+    .all(...args) as number[];
   const count = Math.ceil(ids.length / CHECKPOINT_STRIDE);
   const checkpoints = (ids[0] ?? 0) <= 0x7fffffff ? new Int32Array(count) : new Float64Array(count);
   for (let k = 0; k < count; k++) checkpoints[k] = ids[k * CHECKPOINT_STRIDE]!;

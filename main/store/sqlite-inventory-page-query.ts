@@ -34,7 +34,16 @@ export function inventoryPage(ws: Workspace, q: InventoryPageQuery): { total: nu
   })();
 }
 
-type PageRow = { id: number; hardware_serial: string; model: string; status: InventoryStatus; certificate_serial: string; certificate_sha256: string; batch_id: string; issued_at: string };
+type PageRow = {
+  id: number;
+  hardware_serial: string;
+  model: string;
+  status: InventoryStatus;
+  certificate_serial: string;
+  certificate_sha256: string;
+  batch_id: string;
+  issued_at: string;
+};
 
 function toView(r: PageRow): InventoryPageRow {
   return {

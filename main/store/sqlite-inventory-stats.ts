@@ -18,7 +18,9 @@ export function inventoryStats(ws: Workspace): ManifestStatusCounts[] {
     const hit = cache.get(ws);
     if (hit && hit.version === version) return hit.batches;
     const rare = ws.db
-      .prepare("SELECT manifest_sha256 AS sha, status, COUNT(*) AS n FROM inventory_devices WHERE status IN ('failed', 'superseded', 'revoked') GROUP BY manifest_sha256, status")
+      .prepare(
+        "SELECT manifest_sha256 AS sha, status, COUNT(*) AS n FROM inventory_devices WHERE status IN ('failed', 'superseded', 'revoked') GROUP BY manifest_sha256, status",
+      )
       .all() as { sha: string; status: 'failed' | 'superseded' | 'revoked'; n: number }[];
     const counts = new Map<string, { failed: number; superseded: number; revoked: number }>();
     for (const r of rare) {
@@ -27,8 +29,19 @@ export function inventoryStats(ws: Workspace): ManifestStatusCounts[] {
       counts.set(r.sha, c);
     }
     const manifests = ws.db
-      .prepare('SELECT sha256, batch_id, model, station_id, sequence, added, signed_at, imported_at FROM inventory_manifests ORDER BY imported_at, station_id, sequence')
-      .all() as { sha256: string; batch_id: string; model: string; station_id: string; sequence: number; added: number; signed_at: string | null; imported_at: string }[];
+      .prepare(
+        'SELECT sha256, batch_id, model, station_id, sequence, added, signed_at, imported_at FROM inventory_manifests ORDER BY imported_at, station_id, sequence',
+      )
+      .all() as {
+      sha256: string;
+      batch_id: string;
+      model: string;
+      station_id: string;
+      sequence: number;
+      added: number;
+      signed_at: string | null;
+      imported_at: string;
+    }[];
     const batches = manifests.map((m): ManifestStatusCounts => {
       const c = counts.get(m.sha256) ?? { failed: 0, superseded: 0, revoked: 0 };
       return {

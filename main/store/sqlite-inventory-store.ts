@@ -4,7 +4,16 @@ import { SCAN_COLUMNS, type InventoryCertificateScanRow } from './inventory-cert
 import { InventoryRepository, type InventoryDeviceRow, type InventoryManifestRow, type InventorySearch } from './inventory-repository.js';
 import type { InventoryRevocations } from './inventory-revocations.js';
 import { SqliteInventoryRevocations } from './sqlite-inventory-revocations.js';
-import type { ImportDecision, InventoryPageQuery, InventoryPageRow, InventoryStore, InventoryView, ManifestKeys, ManifestStatusCounts, SharedPublicKeys } from './inventory-store.js';
+import type {
+  ImportDecision,
+  InventoryPageQuery,
+  InventoryPageRow,
+  InventoryStore,
+  InventoryView,
+  ManifestKeys,
+  ManifestStatusCounts,
+  SharedPublicKeys,
+} from './inventory-store.js';
 import { inventoryPage } from './sqlite-inventory-page-query.js';
 import { inventoryStats } from './sqlite-inventory-stats.js';
 import { sqliteSharedPublicKeys } from './sqlite-shared-public-keys.js';
@@ -87,7 +96,9 @@ export class SqliteInventoryStore implements InventoryStore {
   }
 
   async scanCertificates(afterId: number, limit: number): Promise<InventoryCertificateScanRow[]> {
-    return this.workspace.db.prepare(`SELECT ${SCAN_COLUMNS} FROM inventory_devices WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as InventoryCertificateScanRow[];
+    return this.workspace.db
+      .prepare(`SELECT ${SCAN_COLUMNS} FROM inventory_devices WHERE id > ? ORDER BY id LIMIT ?`)
+      .all(afterId, limit) as InventoryCertificateScanRow[];
   }
 
   async appendAudit(event: AuditEvent): Promise<AuditEntry> {

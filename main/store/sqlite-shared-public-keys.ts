@@ -30,4 +30,3 @@ export function sqliteSharedPublicKeys(ws: Workspace, maxKeys: number): SharedPu
     return result;
   })();
 }
-

@@ -69,7 +69,19 @@ export class StationBatchRepository {
     db.prepare(
       `INSERT INTO batches (id, model, policy_text, policy_sha256, issuing_ca, quantity, plan_kind, plan_source, planned, created_at, created_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(batch.id, batch.model, batch.policyText, batch.policySha256, batch.issuingCa, batch.quantity, batch.planKind, batch.planSource, serials.length, batch.createdAt, batch.createdBy);
+    ).run(
+      batch.id,
+      batch.model,
+      batch.policyText,
+      batch.policySha256,
+      batch.issuingCa,
+      batch.quantity,
+      batch.planKind,
+      batch.planSource,
+      serials.length,
+      batch.createdAt,
+      batch.createdBy,
+    );
     const put = db.prepare('INSERT INTO batch_plan (batch_id, hardware_serial) VALUES (?, ?)');
     for (const s of serials) put.run(batch.id, s);
     return this.get(batch.id);
@@ -91,7 +103,8 @@ export class StationBatchRepository {
 
   /** Another open or closed batch whose plan lists this serial (for a clearer refusal). */
   otherBatchPlanning(batchId: string, serial: string): string | undefined {
-    const row = this.workspace.db.prepare('SELECT batch_id FROM batch_plan WHERE hardware_serial = ? AND batch_id <> ? LIMIT 1').get(serial, batchId) as { batch_id: string } | undefined;
+    const row = this.workspace.db.prepare('SELECT batch_id FROM batch_plan WHERE hardware_serial = ? AND batch_id <> ? LIMIT 1').get(serial, batchId) as
+      { batch_id: string } | undefined;
     return row?.batch_id;
   }
 

@@ -56,7 +56,9 @@ export interface ReworkRow {
 }
 
 /** The columns a transition may change; `attempt` counts one more attempt. */
-export type DeviceChange = Partial<Pick<DeviceRow, 'state' | 'spkiSha256' | 'certificateId' | 'nonce' | 'lastErrorCode' | 'lastErrorMessage' | 'lastPort'>> & { attempt?: true };
+export type DeviceChange = Partial<Pick<DeviceRow, 'state' | 'spkiSha256' | 'certificateId' | 'nonce' | 'lastErrorCode' | 'lastErrorMessage' | 'lastPort'>> & {
+  attempt?: true;
+};
 
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 function mapRow<T>(row: Record<string, unknown> | undefined): T | undefined {
@@ -77,7 +79,9 @@ export class StationDeviceRepository {
   }
 
   byModelSerial(model: string, serial: string): DeviceRow | undefined {
-    return mapRow<DeviceRow>(this.db.prepare('SELECT * FROM devices WHERE model = ? AND hardware_serial = ?').get(model, serial) as Record<string, unknown> | undefined);
+    return mapRow<DeviceRow>(
+      this.db.prepare('SELECT * FROM devices WHERE model = ? AND hardware_serial = ?').get(model, serial) as Record<string, unknown> | undefined,
+    );
   }
 
   byId(id: number): DeviceRow | undefined {
@@ -85,7 +89,9 @@ export class StationDeviceRepository {
   }
 
   inBatch(batchId: string): DeviceRow[] {
-    return (this.db.prepare('SELECT * FROM devices WHERE batch_id = ? ORDER BY hardware_serial').all(batchId) as Record<string, unknown>[]).map((r) => mapRow<DeviceRow>(r)!);
+    return (this.db.prepare('SELECT * FROM devices WHERE batch_id = ? ORDER BY hardware_serial').all(batchId) as Record<string, unknown>[]).map((r) =>
+      mapRow<DeviceRow>(r)!,
+    );
   }
 
   insert(d: { batchId: string; model: string; hardwareSerial: string; port: string; at: string }): DeviceRow {
@@ -127,12 +133,24 @@ export class StationDeviceRepository {
   }
 
   rememberKey(k: SeenKey): void {
-    this.db.prepare('INSERT INTO seen_keys (spki_sha256, first_seen_batch, first_seen_serial, first_seen_at) VALUES (?, ?, ?, ?)').run(k.spkiSha256, k.firstSeenBatch, k.firstSeenSerial, k.firstSeenAt);
+    this.db
+      .prepare('INSERT INTO seen_keys (spki_sha256, first_seen_batch, first_seen_serial, first_seen_at) VALUES (?, ?, ?, ?)')
+      .run(k.spkiSha256, k.firstSeenBatch, k.firstSeenSerial, k.firstSeenAt);
   }
 
-  addCertificate(c: { certificateId: number; deviceId: number; batchId: string; spkiSha256: string; csrSha256: string; csrAllowances: readonly string[]; at: string }): void {
+  addCertificate(c: {
+    certificateId: number;
+    deviceId: number;
+    batchId: string;
+    spkiSha256: string;
+    csrSha256: string;
+    csrAllowances: readonly string[];
+    at: string;
+  }): void {
     this.db
-      .prepare('INSERT INTO device_certificates (certificate_id, device_id, batch_id, spki_sha256, csr_sha256, csr_allowances, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO device_certificates (certificate_id, device_id, batch_id, spki_sha256, csr_sha256, csr_allowances, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(c.certificateId, c.deviceId, c.batchId, c.spkiSha256, c.csrSha256, JSON.stringify(c.csrAllowances), c.at);
   }
 
@@ -146,12 +164,16 @@ export class StationDeviceRepository {
   }
 
   openRework(deviceId: number): ReworkRow | undefined {
-    return mapRow<ReworkRow>(this.db.prepare('SELECT * FROM reworks WHERE device_id = ? AND new_certificate_id IS NULL').get(deviceId) as Record<string, unknown> | undefined);
+    return mapRow<ReworkRow>(
+      this.db.prepare('SELECT * FROM reworks WHERE device_id = ? AND new_certificate_id IS NULL').get(deviceId) as Record<string, unknown> | undefined,
+    );
   }
 
   insertRework(r: Omit<ReworkRow, 'id' | 'newCertificateId'>): ReworkRow {
     const info = this.db
-      .prepare('INSERT INTO reworks (device_id, batch_id, reason_code, revocation_reason, old_certificate_id, operator, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO reworks (device_id, batch_id, reason_code, revocation_reason, old_certificate_id, operator, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(r.deviceId, r.batchId, r.reasonCode, r.revocationReason, r.oldCertificateId, r.operator, r.note, r.createdAt);
     return mapRow<ReworkRow>(this.db.prepare('SELECT * FROM reworks WHERE id = ?').get(Number(info.lastInsertRowid)) as Record<string, unknown>)!;
   }
@@ -161,7 +183,9 @@ export class StationDeviceRepository {
   }
 
   reworksOf(batchId: string): ReworkRow[] {
-    return (this.db.prepare('SELECT * FROM reworks WHERE batch_id = ? ORDER BY id').all(batchId) as Record<string, unknown>[]).map((r) => mapRow<ReworkRow>(r)!);
+    return (this.db.prepare('SELECT * FROM reworks WHERE batch_id = ? ORDER BY id').all(batchId) as Record<string, unknown>[]).map((r) =>
+      mapRow<ReworkRow>(r)!,
+    );
   }
 
   /** The last of the given steps recorded for a device (to tell where an interrupted attempt stopped). */
@@ -174,14 +198,31 @@ export class StationDeviceRepository {
 
   addEvent(e: Omit<DeviceEventRow, 'id' | 'csrAllowances'> & { readonly csrAllowances?: readonly string[] | null }): void {
     this.db
-      .prepare('INSERT INTO device_events (batch_id, device_id, hardware_serial, port, step, from_state, to_state, code, message, time, csr_allowances) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(e.batchId, e.deviceId, e.hardwareSerial, e.port, e.step, e.fromState, e.toState, e.code, e.message, e.time, e.csrAllowances == null ? null : JSON.stringify(e.csrAllowances));
+      .prepare(
+        'INSERT INTO device_events (batch_id, device_id, hardware_serial, port, step, from_state, to_state, code, message, time, csr_allowances) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        e.batchId,
+        e.deviceId,
+        e.hardwareSerial,
+        e.port,
+        e.step,
+        e.fromState,
+        e.toState,
+        e.code,
+        e.message,
+        e.time,
+        e.csrAllowances == null ? null : JSON.stringify(e.csrAllowances),
+      );
   }
 
   events(batchId: string, serial?: string): DeviceEventRow[] {
-    const rows = serial === undefined
-      ? this.db.prepare('SELECT * FROM device_events WHERE batch_id = ? ORDER BY id').all(batchId)
-      : this.db.prepare('SELECT * FROM device_events WHERE batch_id = ? AND hardware_serial = ? ORDER BY id').all(batchId, serial);
-    return (rows as Record<string, unknown>[]).map((r) => mapRow<DeviceEventRow>({ ...r, csr_allowances: r['csr_allowances'] === null ? null : JSON.parse(r['csr_allowances'] as string) })!);
+    const rows =
+      serial === undefined
+        ? this.db.prepare('SELECT * FROM device_events WHERE batch_id = ? ORDER BY id').all(batchId)
+        : this.db.prepare('SELECT * FROM device_events WHERE batch_id = ? AND hardware_serial = ? ORDER BY id').all(batchId, serial);
+    return (rows as Record<string, unknown>[]).map((r) =>
+      mapRow<DeviceEventRow>({ ...r, csr_allowances: r['csr_allowances'] === null ? null : JSON.parse(r['csr_allowances'] as string) })!,
+    );
   }
 }

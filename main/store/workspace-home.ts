@@ -6,11 +6,7 @@ import { join, resolve } from 'node:path';
  * per-user data directory. The desktop app and the CLI use this same rule so they
  * always see the same workspace.
  */
-export function resolveWorkspaceHome(
-  explicit: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-): string {
+export function resolveWorkspaceHome(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   if (explicit !== undefined && explicit !== '') return resolve(explicit);
   if (env.HALLMARK_HOME) return resolve(env.HALLMARK_HOME);
   const home = env.HOME ?? env.USERPROFILE ?? homedir();

@@ -127,12 +127,7 @@ export class Workspace {
   }
 
   info(): WorkspaceInfo {
-    const meta = new Map(
-      (this.db.prepare('SELECT key, value FROM workspace_meta').all() as { key: string; value: string }[]).map((r) => [
-        r.key,
-        r.value,
-      ]),
-    );
+    const meta = new Map((this.db.prepare('SELECT key, value FROM workspace_meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
     return {
       home: this.home,
       databasePath: join(this.home, DATABASE_FILE),

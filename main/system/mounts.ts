@@ -129,7 +129,12 @@ const FOREIGN_FS = new Set(['vfat', 'msdos', 'exfat', 'ntfs', 'ntfs3', 'fuseblk'
  * NTFS, ISO 9660, UDF, HFS) or a FUSE mount; or the block device of its mount is removable
  * (blockDeviceRemovable).
  */
-export function pathOnRemovableMedia(path: string, roots: SystemRoots = SYSTEM_ROOTS, mounts: readonly MountEntry[] = readMounts(roots), depth = 0): RemovableVerdict {
+export function pathOnRemovableMedia(
+  path: string,
+  roots: SystemRoots = SYSTEM_ROOTS,
+  mounts: readonly MountEntry[] = readMounts(roots),
+  depth = 0,
+): RemovableVerdict {
   const prefix = REMOVABLE_MOUNT_PREFIXES.find((p) => path.startsWith(p) || `${path}/` === p);
   if (prefix) return { removable: true, why: `it is under ${prefix.slice(0, -1)}, where removable media are mounted` };
   const m = mountOf(path, mounts);

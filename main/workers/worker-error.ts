@@ -8,12 +8,30 @@ import { MediaFileError, type MediaFileCode } from '../files/read-media-file.js'
  * Error, which dispatch() reports as INTERNAL.
  */
 export type SerializedError =
-  | { readonly hallmark: true; readonly name: string; readonly code: string; readonly kind: ErrorKind; readonly message: string; readonly details: Record<string, unknown> | undefined; readonly path?: string; readonly errno?: string }
+  | {
+      readonly hallmark: true;
+      readonly name: string;
+      readonly code: string;
+      readonly kind: ErrorKind;
+      readonly message: string;
+      readonly details: Record<string, unknown> | undefined;
+      readonly path?: string;
+      readonly errno?: string;
+    }
   | { readonly hallmark: false; readonly message: string; readonly stack: string | undefined };
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof MediaFileError) {
-    return { hallmark: true, name: e.name, code: e.code, kind: e.kind, message: e.message, details: e.details, path: e.path, ...(e.errno !== undefined ? { errno: e.errno } : {}) };
+    return {
+      hallmark: true,
+      name: e.name,
+      code: e.code,
+      kind: e.kind,
+      message: e.message,
+      details: e.details,
+      path: e.path,
+      ...(e.errno !== undefined ? { errno: e.errno } : {}),
+    };
   }
   if (e instanceof HallmarkError) return { hallmark: true, name: e.name, code: e.code, kind: e.kind, message: e.message, details: e.details };
   const err = e instanceof Error ? e : new Error(String(e));

@@ -87,8 +87,18 @@ export class WorkerPool {
     await Promise.all([...this.slots].map((s) => this.retire(s, error)));
   }
 
-  private newTask(kind: string, input: unknown, transfer: readonly Transferable[], root: Task | null, onProgress: ((v: unknown) => void) | undefined, resolve: (v: unknown) => void, reject: (e: Error) => void): Task {
-    const task = { id: this.nextId++, kind, input, transfer, onProgress, resolve, reject, slot: null, settled: false, cleanup: null } as unknown as Task & { root: Task };
+  private newTask(
+    kind: string,
+    input: unknown,
+    transfer: readonly Transferable[],
+    root: Task | null,
+    onProgress: ((v: unknown) => void) | undefined,
+    resolve: (v: unknown) => void,
+    reject: (e: Error) => void,
+  ): Task {
+    const task = { id: this.nextId++, kind, input, transfer, onProgress, resolve, reject, slot: null, settled: false, cleanup: null } as unknown as Task & {
+      root: Task;
+    };
     (task as { root: Task }).root = root ?? task;
     this.tasks.set(task.id, task);
     return task;
@@ -142,7 +152,15 @@ export class WorkerPool {
     const answer = (message: ToWorker) => {
       if (!parent.settled && this.slots.has(parentSlot)) parentSlot.worker.postMessage(message);
     };
-    const child = this.newTask(kind, input, [], parent.root, undefined, (value) => answer({ type: 'delegated', requestId, ok: true, value }), (e) => answer({ type: 'delegated', requestId, ok: false, error: serializeError(e) }));
+    const child = this.newTask(
+      kind,
+      input,
+      [],
+      parent.root,
+      undefined,
+      (value) => answer({ type: 'delegated', requestId, ok: true, value }),
+      (e) => answer({ type: 'delegated', requestId, ok: false, error: serializeError(e) }),
+    );
     let target: Slot | null = null;
     for (const s of this.slots) if (s.tasks.size === 0) target = target ?? s;
     if (!target && this.slots.size < this.size) target = this.spawn();

@@ -29,5 +29,9 @@ export function coreWorkerScript(): WorkerScript {
     const url = new URL(candidate, here);
     if (existsSync(url)) return { url, execArgv: [] };
   }
-  throw new HallmarkError('WORKER_MISSING', `the core worker (core-worker.js) is not beside ${new URL('.', here).pathname}; rebuild with npm run build`, 'environment');
+  throw new HallmarkError(
+    'WORKER_MISSING',
+    `the core worker (core-worker.js) is not beside ${new URL('.', here).pathname}; rebuild with npm run build`,
+    'environment',
+  );
 }

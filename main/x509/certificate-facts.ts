@@ -130,9 +130,7 @@ function factsFromTbs(tbs: TBSCertificate, tbsDer: Buffer): CertificateFacts {
   decodeExtension(find(OID.keyUsage), 'keyUsage', (v) => {
     const ku = AsnConvert.parse(v, KeyUsage);
     const flags = ku.toNumber();
-    facts.keyUsage = new Set(
-      (Object.entries(KEY_USAGE_BITS) as [KeyUsageName, number][]).filter(([, bit]) => flags & (1 << bit)).map(([n]) => n),
-    );
+    facts.keyUsage = new Set((Object.entries(KEY_USAGE_BITS) as [KeyUsageName, number][]).filter(([, bit]) => flags & (1 << bit)).map(([n]) => n));
   });
   decodeExtension(find(OID.extKeyUsage), 'extKeyUsage', (v) => {
     facts.extendedKeyUsage = [...AsnConvert.parse(v, ExtendedKeyUsage)].map(asn1jsOidText);
@@ -149,7 +147,8 @@ function factsFromTbs(tbs: TBSCertificate, tbsDer: Buffer): CertificateFacts {
     for (const gn of AsnConvert.parse(v, SubjectAlternativeName)) {
       if (gn.dNSName !== undefined) san.dns.push(gn.dNSName);
       else if (gn.uniformResourceIdentifier !== undefined) san.uris.push(gn.uniformResourceIdentifier);
-      else if (gn.otherName && asn1jsOidText(gn.otherName.typeId) === OID.hardwareModuleName) san.hardwareModuleNames.push(decodeHardwareModuleName(Buffer.from(gn.otherName.value)));
+      else if (gn.otherName && asn1jsOidText(gn.otherName.typeId) === OID.hardwareModuleName)
+        san.hardwareModuleNames.push(decodeHardwareModuleName(Buffer.from(gn.otherName.value)));
       else san.other.push(gn.otherName ? `otherName ${asn1jsOidText(gn.otherName.typeId)}` : Object.keys(gn).join(','));
     }
     facts.san = san;
@@ -200,13 +199,19 @@ function nameFacts(name: Name): NameFact[] {
     rdn.map((atv) => {
       const v = atv.value;
       const stringType: NameFact['stringType'] =
-        v.printableString !== undefined ? 'printable'
-        : v.utf8String !== undefined ? 'utf8'
-        : v.ia5String !== undefined ? 'ia5'
-        : v.bmpString !== undefined ? 'bmp'
-        : v.teletexString !== undefined ? 'teletex'
-        : v.universalString !== undefined ? 'universal'
-        : 'other';
+        v.printableString !== undefined
+          ? 'printable'
+          : v.utf8String !== undefined
+            ? 'utf8'
+            : v.ia5String !== undefined
+              ? 'ia5'
+              : v.bmpString !== undefined
+                ? 'bmp'
+                : v.teletexString !== undefined
+                  ? 'teletex'
+                  : v.universalString !== undefined
+                    ? 'universal'
+                    : 'other';
       return { oid: asn1jsOidText(atv.type), value: v.toString(), stringType };
     }),
   );

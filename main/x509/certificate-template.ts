@@ -1,6 +1,17 @@
 import type { Extension } from './extensions/extension.js';
 
-export const PROFILE_NAMES = ['root', 'intermediate', 'idevid', 'manifest-signer', 'crl-signer', 'audit-signer', 'revocation-requester', 'matter-paa', 'matter-pai', 'matter-dac'] as const;
+export const PROFILE_NAMES = [
+  'root',
+  'intermediate',
+  'idevid',
+  'manifest-signer',
+  'crl-signer',
+  'audit-signer',
+  'revocation-requester',
+  'matter-paa',
+  'matter-pai',
+  'matter-dac',
+] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /** Everything a certificate will say except its signature algorithm (the signing key decides that). */

@@ -53,7 +53,8 @@ export async function signCrl(req: CrlRequest): Promise<Buffer> {
   const nextUpdate = wholeSeconds(req.nextUpdate);
   if (!(nextUpdate > thisUpdate)) throw new X509Error('CRL_INVALID', 'nextUpdate must be after thisUpdate');
   if (nextUpdate.getTime() - thisUpdate.getTime() > MAX_NEXT_UPDATE_MS) throw new X509Error('CRL_INVALID', 'nextUpdate must be within 12 months of thisUpdate');
-  if (nextUpdate > req.issuer.notAfter) throw new X509Error('CRL_INVALID', `nextUpdate ${nextUpdate.toISOString()} is after the issuer's notAfter ${req.issuer.notAfter.toISOString()}`);
+  if (nextUpdate > req.issuer.notAfter)
+    throw new X509Error('CRL_INVALID', `nextUpdate ${nextUpdate.toISOString()} is after the issuer's notAfter ${req.issuer.notAfter.toISOString()}`);
   if (thisUpdate < req.issuer.notBefore) throw new X509Error('CRL_INVALID', "thisUpdate is before the issuer's notBefore");
   if (req.issuer.keyUsage && !req.issuer.keyUsage.has('cRLSign')) throw new X509Error('CRL_INVALID', 'the issuer certificate does not allow cRLSign');
   if (!req.issuer.spki.equals(req.signer.spki)) throw new X509Error('SIGNATURE_MISMATCH', `key "${req.signer.label}" is not the CRL issuer's key`);
@@ -75,10 +76,7 @@ export async function signCrl(req: CrlRequest): Promise<Buffer> {
     }
     return sequence(...parts);
   });
-  const crlExtensions = [
-    authorityKeyIdentifier(keyIdentifier(req.issuer.spki)),
-    { oid: OID.crlNumber, critical: false, value: smallInteger(req.crlNumber) },
-  ];
+  const crlExtensions = [authorityKeyIdentifier(keyIdentifier(req.issuer.spki)), { oid: OID.crlNumber, critical: false, value: smallInteger(req.crlNumber) }];
   const tbs = sequence(
     smallInteger(1),
     sigAlg.der,

@@ -40,7 +40,11 @@ export function describeFacts(c: CertificateFacts) {
       ? {
           dns: c.san.dns,
           uris: c.san.uris,
-          hardwareModuleNames: c.san.hardwareModuleNames.map((h) => ({ hwType: h.hwType, hwSerialNum: h.hwSerialNum.toString('hex'), hwSerialNumText: printable(h.hwSerialNum) })),
+          hardwareModuleNames: c.san.hardwareModuleNames.map((h) => ({
+            hwType: h.hwType,
+            hwSerialNum: h.hwSerialNum.toString('hex'),
+            hwSerialNumText: printable(h.hwSerialNum),
+          })),
           other: c.san.other,
         }
       : null,

@@ -75,7 +75,8 @@ export function validateName(attributes: readonly NameAttribute[]): void {
     if (spec.printable && !PRINTABLE_PATTERN.test(a.value)) {
       throw new X509Error('SUBJECT_INVALID', `subject ${a.type} "${a.value}" has characters outside PrintableString`);
     }
-    if (a.type === 'C' && !/^[A-Z]{2}$/.test(a.value)) throw new X509Error('SUBJECT_INVALID', `subject C must be two capital letters (ISO 3166), got "${a.value}"`);
+    if (a.type === 'C' && !/^[A-Z]{2}$/.test(a.value))
+      throw new X509Error('SUBJECT_INVALID', `subject C must be two capital letters (ISO 3166), got "${a.value}"`);
     // eslint-disable-next-line no-control-regex -- a subject with control characters is refused
     if (/[\u0000-\u001f\u007f]/.test(a.value)) throw new X509Error('SUBJECT_INVALID', `subject ${a.type} contains control characters`);
   }

@@ -10,9 +10,7 @@ export function encodeTime(date: Date): Buffer {
   const year = date.getUTCFullYear();
   if (year < 1950 || year > 9999) throw new RangeError(`year ${year} cannot be encoded in a certificate`);
   const digits = iso.slice(0, 19).replace(/[-:T]/g, '');
-  return year < 2050
-    ? tlv(TAG.UTC_TIME, Buffer.from(`${digits.slice(2)}Z`, 'ascii'))
-    : tlv(TAG.GENERALIZED_TIME, Buffer.from(`${digits}Z`, 'ascii'));
+  return year < 2050 ? tlv(TAG.UTC_TIME, Buffer.from(`${digits.slice(2)}Z`, 'ascii')) : tlv(TAG.GENERALIZED_TIME, Buffer.from(`${digits}Z`, 'ascii'));
 }
 
 export function encodeValidity(notBefore: Date, notAfter: Date): Buffer {

@@ -6,9 +6,7 @@ export function verifyX509Signature(algorithm: KeyAlgorithm, spki: Buffer | KeyO
   const key = Buffer.isBuffer(spki) ? createPublicKey({ key: spki, format: 'der', type: 'spki' }) : spki;
   const info = KEY_ALGORITHM_INFO[algorithm];
   try {
-    return info.family === 'ec'
-      ? verify(info.hash, message, { key, dsaEncoding: 'der' }, signature)
-      : verify(info.hash, message, key, signature);
+    return info.family === 'ec' ? verify(info.hash, message, { key, dsaEncoding: 'der' }, signature) : verify(info.hash, message, key, signature);
   } catch {
     return false;
   }

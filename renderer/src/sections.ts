@@ -19,8 +19,7 @@ export const SECTIONS: readonly Section[] = [
   {
     route: 'ceremonies',
     label: 'Ceremonies',
-    summary:
-      'Air-gapped CA ceremonies from a reviewed script: approve its hash, pre-flight, each step signed off by its roles, signed transcript.',
+    summary: 'Air-gapped CA ceremonies from a reviewed script: approve its hash, pre-flight, each step signed off by its roles, signed transcript.',
     planned: null,
   },
   {

@@ -138,9 +138,7 @@ describe('Audit screen', () => {
       expect(rendered).toBeGreaterThan(10);
       expect(rendered).toBeLessThan(200);
       await expect
-        .poll(async () =>
-          page.getByTestId('audit-row').evaluateAll((rows) => rows.some((r) => ['1', '100000'].includes(r.getAttribute('data-seq') ?? ''))),
-        )
+        .poll(async () => page.getByTestId('audit-row').evaluateAll((rows) => rows.some((r) => ['1', '100000'].includes(r.getAttribute('data-seq') ?? ''))))
         .toBe(true);
       frames.sort((a, b) => a - b);
       // Generous bound for a loaded 2-core CI machine; the benchmark, not this test, tracks speed.
@@ -178,8 +176,8 @@ describe('Audit screen', () => {
       expect(results[1]).toMatch(/^INVALID_INPUT: .*extra/);
       expect(results[2]).toMatch(/^UNKNOWN_OPERATION/);
       // Without the token the host refuses outright.
-      const status = await page.evaluate(async () =>
-        (await fetch('/__test-host/invoke/audit.verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status,
+      const status = await page.evaluate(
+        async () => (await fetch('/__test-host/invoke/audit.verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status,
       );
       expect(status).toBe(403);
       await expect.poll(() => chainState(page)).toBe('verified');

@@ -43,7 +43,8 @@ async function select(page: Page, id: string): Promise<void> {
   await page.locator(`[data-testid="authority-detail"][data-id="${id}"]`).waitFor();
 }
 const detailText = (page: Page, testId: string) => page.getByTestId('authority-detail').getByTestId(testId).textContent();
-const extensionValue = (page: Page, oid: string) => page.getByTestId('authority-detail').locator(`[data-testid="certificate-extension"][data-oid="${oid}"]`).textContent();
+const extensionValue = (page: Page, oid: string) =>
+  page.getByTestId('authority-detail').locator(`[data-testid="certificate-extension"][data-oid="${oid}"]`).textContent();
 
 describe.skipIf(!present)('Authorities screen', () => {
   it('shows the tree with keys, CRL states and extensions in words; exports the chain; signs a new CRL', async () => {
@@ -54,7 +55,9 @@ describe.skipIf(!present)('Authorities screen', () => {
       await page.goto(`${host.url}#/authorities`);
       await page.getByTestId('authority-tree').waitFor();
       await expect.poll(() => page.getByTestId('authority-node').count()).toBe(4);
-      const tree = await page.getByTestId('authority-node').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-depth')}:${e.getAttribute('data-kind')}:${e.getAttribute('data-id')}`));
+      const tree = await page
+        .getByTestId('authority-node')
+        .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-depth')}:${e.getAttribute('data-kind')}:${e.getAttribute('data-id')}`));
       expect(tree[0]).toBe('0:root:ca:token-root');
       expect(tree[1]).toBe('1:intermediate:ca:mfg');
       expect(tree[2]).toMatch(/^2:manifest-signer:cert:\d+$/);
@@ -62,13 +65,16 @@ describe.skipIf(!present)('Authorities screen', () => {
 
       // The token root: where its key lives, its CRL fresh, its signature in words.
       await select(page, 'ca:token-root');
-      expect(await detailText(page, 'authority-key')).toBe(`on PKCS#11 token "root-token" (serial ${hsm.tokens[0]!.serial}), object id ${(await keyId(host))}`);
+      expect(await detailText(page, 'authority-key')).toBe(`on PKCS#11 token "root-token" (serial ${hsm.tokens[0]!.serial}), object id ${await keyId(host)}`);
       expect(await page.getByTestId('authority-crl').getAttribute('data-state')).toBe('fresh');
       expect(await detailText(page, 'certificate-signature')).toBe('ECDSA P-384 with SHA-384');
       expect(await extensionValue(page, '2.5.29.19')).toContain('CA, at most 1 CA below it (path length 1)');
       expect(await page.getByTestId('authority-fingerprint-qr').count()).toBe(1);
       const sha = (await page.getByTestId('authority-fingerprint').getAttribute('data-sha256'))!;
-      const words = await page.getByTestId('authority-fingerprint-words').locator('li').evaluateAll((lis) => lis.map((li) => li.lastChild?.textContent ?? ''));
+      const words = await page
+        .getByTestId('authority-fingerprint-words')
+        .locator('li')
+        .evaluateAll((lis) => lis.map((li) => li.lastChild?.textContent ?? ''));
       expect(words.join(' ')).toBe(hashWords(sha).join(' '));
       await screenshot(page, 'authorities-token-root');
 
@@ -105,7 +111,9 @@ describe.skipIf(!present)('Authorities screen', () => {
       expect(chain.match(/-----BEGIN CERTIFICATE-----/g)).toHaveLength(2);
       const rootPem = join(dirs.path, 'root.pem');
       writeFileSync(rootPem, chain.slice(chain.lastIndexOf('-----BEGIN CERTIFICATE-----')));
-      expect(execFileSync('openssl', ['verify', '-CAfile', rootPem], { input: chain.slice(0, chain.lastIndexOf('-----BEGIN CERTIFICATE-----')), encoding: 'utf8' })).toMatch(/OK/);
+      expect(
+        execFileSync('openssl', ['verify', '-CAfile', rootPem], { input: chain.slice(0, chain.lastIndexOf('-----BEGIN CERTIFICATE-----')), encoding: 'utf8' }),
+      ).toMatch(/OK/);
 
       // Sign a new CRL: a wrong passphrase is refused and signs nothing; the right one makes CRL #2, fresh.
       await page.getByTestId('authority-sign-crl').click();
@@ -123,7 +131,12 @@ describe.skipIf(!present)('Authorities screen', () => {
       writeFileSync(crlPath, crl.der);
       const caFile = join(dirs.path, 'mfg-only.pem');
       writeFileSync(caFile, chain.slice(0, chain.lastIndexOf('-----BEGIN CERTIFICATE-----')));
-      expect(execFileSync('openssl', ['crl', '-inform', 'DER', '-in', crlPath, '-CAfile', caFile, '-noout'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).toString()).toBe('');
+      expect(
+        execFileSync('openssl', ['crl', '-inform', 'DER', '-in', crlPath, '-CAfile', caFile, '-noout'], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }).toString(),
+      ).toBe('');
       await page.getByTestId('error-banner').getByRole('button', { name: 'Dismiss' }).click();
       await screenshot(page, 'authorities-crl-signed');
 

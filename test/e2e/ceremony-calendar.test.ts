@@ -27,7 +27,14 @@ beforeAll(async () => {
   try {
     const key = await newSoftwareKey(ws, 'root-key', 'ecdsa-p256');
     const now = Date.now();
-    await createRootCa(ws, { name: 'acme-root', subject: parseSubject('O=Acme,CN=Acme Root 2026'), key, validityDays: 3650, notBefore: new Date(now - 60 * DAY), actor: 'custodian' });
+    await createRootCa(ws, {
+      name: 'acme-root',
+      subject: parseSubject('O=Acme,CN=Acme Root 2026'),
+      key,
+      validityDays: 3650,
+      notBefore: new Date(now - 60 * DAY),
+      actor: 'custodian',
+    });
     await issueCrl(ws, { ca: 'acme-root', caKey: key, nextUpdateDays: 30, thisUpdate: new Date(now - 25 * DAY), actor: 'custodian' });
     key.close();
   } finally {
@@ -57,7 +64,11 @@ describe('CA calendar on the Ceremonies screen', () => {
       ]);
       await expect.poll(() => rows.first().textContent()).toMatch(/Re-sign CRL #1 of acme-root before/);
       // The state chip carries the colour: due soon is not the same as ok.
-      const colour = (i: number) => rows.nth(i).locator('.status-chip').evaluate((el) => getComputedStyle(el).color);
+      const colour = (i: number) =>
+        rows
+          .nth(i)
+          .locator('.status-chip')
+          .evaluate((el) => getComputedStyle(el).color);
       expect(await colour(0)).not.toBe(await colour(1));
 
       // The save dialog of the main process names the file (answered by the test host); `.ics` is forced.

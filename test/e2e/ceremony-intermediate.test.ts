@@ -23,7 +23,8 @@ import { tempDir } from '../support/temp-dir.js';
  */
 const PIN = '731906';
 const dirs = tempDir('hallmark-e2e-ceremony-int-');
-const example = (name: string) => readFileSync(join(REPO_ROOT, 'resources/ceremonies', name), 'utf8').replace('requireNoNetwork: true', 'requireNoNetwork: false');
+const example = (name: string) =>
+  readFileSync(join(REPO_ROOT, 'resources/ceremonies', name), 'utf8').replace('requireNoNetwork: true', 'requireNoNetwork: false');
 let browser: Browser;
 let hsm: SoftHsm;
 
@@ -103,7 +104,17 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: intermediate', () => {
       const text = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-text'], { encoding: 'utf8' });
       expect(text).toContain('Subject: C = DE, O = Acme Devices GmbH, CN = Acme Online Device CA 2026');
       expect(text).toMatch(/Permitted:\s+DNS:devices\.acme\.example/);
-      expect(readdirSync(out)).toEqual(expect.arrayContaining(['SHA256SUMS', 'acme-online-ca-2026.csr', 'acme-online-ca-2026.der', 'acme-online-ca-2026.pem', 'transcript.html', 'transcript.jsonl', 'transcript.jsonl.p7s']));
+      expect(readdirSync(out)).toEqual(
+        expect.arrayContaining([
+          'SHA256SUMS',
+          'acme-online-ca-2026.csr',
+          'acme-online-ca-2026.der',
+          'acme-online-ca-2026.pem',
+          'transcript.html',
+          'transcript.jsonl',
+          'transcript.jsonl.p7s',
+        ]),
+      );
       expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: out, encoding: 'utf8' })).toContain('acme-online-ca-2026.pem: OK');
       const jsonl = readFileSync(join(out, 'transcript.jsonl'), 'utf8');
       const acks = records(jsonl).filter((r) => r.type === 'acknowledged') as unknown as { step: string; via: string }[];
@@ -126,8 +137,16 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: intermediate', () => {
       expect(await page.getByTestId('ceremony-detail-file').evaluateAll((els) => els.map((e) => e.textContent.split(' ')[0]))).toEqual(
         ['transcript.jsonl', 'transcript.html', 'transcript.jsonl.p7s', 'SHA256SUMS'].map((f) => join(out, f)),
       );
-      expect(await page.getByTestId('ceremony-detail-output').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')).sort())).toEqual(['acme-online-ca-2026.csr', 'acme-online-ca-2026.der', 'acme-online-ca-2026.pem']);
-      expect(await page.getByTestId('ceremony-detail-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual(['preflight-and-csr-confirmed', 'sign-intermediate', 'outputs-read-aloud']);
+      expect(await page.getByTestId('ceremony-detail-output').evaluateAll((els) => els.map((e) => e.getAttribute('data-file')).sort())).toEqual([
+        'acme-online-ca-2026.csr',
+        'acme-online-ca-2026.der',
+        'acme-online-ca-2026.pem',
+      ]);
+      expect(await page.getByTestId('ceremony-detail-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual([
+        'preflight-and-csr-confirmed',
+        'sign-intermediate',
+        'outputs-read-aloud',
+      ]);
       await screenshot(page, 'ceremony-detail');
       expect(errors).toEqual([]);
       await page.close();

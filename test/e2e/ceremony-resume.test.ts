@@ -126,7 +126,9 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: interrupted ceremonies 
       await acknowledgeStep(page, 'preflight-clock');
       // While it runs, the list's buttons are not the way to stop it.
       expect((await call(host, 'ceremony.abortInterrupted', { id, reason: 'no' })).error?.code).toBe('CEREMONY_LIVE');
-      expect((await call(host, 'ceremony.resume', { id, bindingPath: binding, approvedHash: sha256, approvedBindingHash: fileSha256(binding) })).error?.code).toBe('CEREMONY_BUSY');
+      expect(
+        (await call(host, 'ceremony.resume', { id, bindingPath: binding, approvedHash: sha256, approvedBindingHash: fileSha256(binding) })).error?.code,
+      ).toBe('CEREMONY_BUSY');
 
       const genKey = stepRow(page, 'generate-key');
       await expect.poll(() => genKey.getAttribute('data-state'), { timeout: 20_000 }).toBe('acknowledging');
@@ -204,7 +206,7 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: interrupted ceremonies 
       expect(t.records.at(-1)).toMatchObject({ type: 'aborted', code: 'CEREMONY_ABORTED', message: reason, by: 'Alice Admin' });
       expect(t.records.map((r) => r.type).filter((x) => x === 'stopped' || x === 'aborted')).toEqual(['stopped', 'aborted']);
       const audited = host.workspace.audit.query({ offset: 0, limit: 100, action: 'ceremony.aborted' }).entries;
-      expect(audited.map((e) => (e.details as { ceremonyId: string; message: string }))).toEqual([expect.objectContaining({ ceremonyId: id, message: reason })]);
+      expect(audited.map((e) => e.details as { ceremonyId: string; message: string })).toEqual([expect.objectContaining({ ceremonyId: id, message: reason })]);
       expect(existsSync(join(out, 'acme-root-2026.pem'))).toBe(false);
 
       await page.getByTestId('ceremony-detail-close').click();
@@ -213,7 +215,10 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen: interrupted ceremonies 
       // Closed for good: neither a second abort nor a resume.
       expect((await call(host, 'ceremony.abortInterrupted', { id, reason: 'again' })).error?.code).toBe('CEREMONY_NOT_INTERRUPTED');
       const sha256 = execFileSync('sha256sum', [script], { encoding: 'utf8' }).split(' ')[0]!;
-      expect((await call(host, 'ceremony.resume', { id, bindingPath: bindingFor(1), approvedHash: sha256, approvedBindingHash: fileSha256(bindingFor(1)) })).error?.code).toBe('CEREMONY_NOT_INTERRUPTED');
+      expect(
+        (await call(host, 'ceremony.resume', { id, bindingPath: bindingFor(1), approvedHash: sha256, approvedBindingHash: fileSha256(bindingFor(1)) })).error
+          ?.code,
+      ).toBe('CEREMONY_NOT_INTERRUPTED');
       expect(errors).toEqual([]);
       await page.close();
     } finally {

@@ -19,7 +19,11 @@ import { tempDir } from '../support/temp-dir.js';
 const dirs = tempDir('hallmark-e2e-type-back-');
 let browser: Browser;
 const CUSTODIANS = ['Bob Custodian', 'Carol Custodian', 'Erin Custodian'];
-const PASS: Record<string, string> = { 'Bob Custodian': 'bob-passphrase-7a1c', 'Carol Custodian': 'carol-passphrase-2d9e', 'Erin Custodian': 'erin-passphrase-5f3b' };
+const PASS: Record<string, string> = {
+  'Bob Custodian': 'bob-passphrase-7a1c',
+  'Carol Custodian': 'carol-passphrase-2d9e',
+  'Erin Custodian': 'erin-passphrase-5f3b',
+};
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -47,7 +51,10 @@ describe('Ceremonies screen: shares typed back', () => {
         script,
         readFileSync(join(REPO_ROOT, 'resources/ceremonies/root-shares.yaml'), 'utf8')
           .replace('requireNoNetwork: true', 'requireNoNetwork: false')
-          .replace('  custodians: [Bob Custodian, Carol Custodian, Erin Custodian]\ncertificate:', '  custodians: [Bob Custodian, Carol Custodian, Erin Custodian]\n  shareCheck: type-back\ncertificate:'),
+          .replace(
+            '  custodians: [Bob Custodian, Carol Custodian, Erin Custodian]\ncertificate:',
+            '  custodians: [Bob Custodian, Carol Custodian, Erin Custodian]\n  shareCheck: type-back\ncertificate:',
+          ),
       );
       await loadAndApprove(page, script, typedSharesBinding(dirs.path), CUSTODIANS);
       await page.getByTestId('ceremony-preflight-run').click();
@@ -104,7 +111,9 @@ describe('Ceremonies screen: shares typed back', () => {
 
       const cert = join(out, 'acme-root-shares-2026.pem');
       expect(execFileSync('openssl', ['verify', '-CAfile', cert, cert], { encoding: 'utf8' }).trim()).toBe(`${cert}: OK`);
-      const action = records(readFileSync(join(out, 'transcript.jsonl'), 'utf8')).find((r) => r.type === 'action' && r.action === 'generate-key') as unknown as { result: { shares: { custodian: string; typedBack: boolean; typeBackAttempts: number }[] } };
+      const action = records(readFileSync(join(out, 'transcript.jsonl'), 'utf8')).find(
+        (r) => r.type === 'action' && r.action === 'generate-key',
+      ) as unknown as { result: { shares: { custodian: string; typedBack: boolean; typeBackAttempts: number }[] } };
       expect(action.result.shares.map((s) => [s.custodian, s.typedBack, s.typeBackAttempts])).toEqual([
         ['Bob Custodian', true, 2],
         ['Carol Custodian', true, 1],

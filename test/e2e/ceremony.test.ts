@@ -71,14 +71,20 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen', () => {
       const bindingSha = createHash('sha256').update(readFileSync(binding)).digest('hex');
       expect(await page.getByTestId('ceremony-binding-hash').getAttribute('data-sha256')).toBe(bindingSha);
       expect(await page.getByTestId('ceremony-binding-hash-words').locator('li').count()).toBe(8);
-      expect(await page.getByTestId('ceremony-binding-part').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')))).toEqual(['PKCS#11 module', 'Token serial', 'Token PIN']);
+      expect(await page.getByTestId('ceremony-binding-part').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')))).toEqual([
+        'PKCS#11 module',
+        'Token serial',
+        'Token PIN',
+      ]);
       expect(await page.getByTestId('ceremony-binding-parts').innerText()).toContain(hsm.tokens[0]!.serial);
       expect(await page.getByTestId('ceremony-binding-parts').innerText()).toContain('typed at the step that needs it');
       // No secret before the ceremony starts: the PIN is asked at the step that uses it.
       expect(await page.getByTestId('ceremony-pin').count()).toBe(0);
       await page.getByTestId('ceremony-preflight-run').click();
       await expect.poll(() => page.getByTestId('ceremony-preflight').getAttribute('data-state')).toBe('pass');
-      const rows = await page.getByTestId('ceremony-preflight-check').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-check')}:${e.getAttribute('data-state')}`));
+      const rows = await page
+        .getByTestId('ceremony-preflight-check')
+        .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-check')}:${e.getAttribute('data-state')}`));
       expect(rows.slice(0, 6)).toEqual(['clock:pass', 'app:pass', 'workspace:pass', 'secrets:pass', 'token:pass', 'network:pass']);
       // The machine's swap and core dumps: shown, a warning at most.
       expect(rows.slice(6).map((r) => r.split(':')[0])).toEqual(['swap', 'core-dumps']);
@@ -164,9 +170,16 @@ describe.skipIf(!softHsmAvailable())('Ceremonies screen', () => {
     try {
       const { page, errors } = await open(host);
       const script = join(dirs.path, 'root-shares.yaml');
-      writeFileSync(script, readFileSync(join(REPO_ROOT, 'resources/ceremonies/root-shares.yaml'), 'utf8').replace('requireNoNetwork: true', 'requireNoNetwork: false'));
+      writeFileSync(
+        script,
+        readFileSync(join(REPO_ROOT, 'resources/ceremonies/root-shares.yaml'), 'utf8').replace('requireNoNetwork: true', 'requireNoNetwork: false'),
+      );
       const custodians = ['Bob Custodian', 'Carol Custodian', 'Erin Custodian'];
-      const pass: Record<string, string> = { 'Bob Custodian': 'bob-passphrase-7a1c', 'Carol Custodian': 'carol-passphrase-2d9e', 'Erin Custodian': 'erin-passphrase-5f3b' };
+      const pass: Record<string, string> = {
+        'Bob Custodian': 'bob-passphrase-7a1c',
+        'Carol Custodian': 'carol-passphrase-2d9e',
+        'Erin Custodian': 'erin-passphrase-5f3b',
+      };
       await loadAndApprove(page, script, typedSharesBinding(dirs.path), custodians);
       const out = join(dirs.path, 'out-shares');
       await preflightAndStart(host, page, out);

@@ -38,7 +38,11 @@ afterAll(async () => {
 
 async function seed(store: InventoryStore): Promise<string> {
   const commit = (m: { doc: ManifestDocument; sha256: string }) =>
-    commitVerifiedManifestInto(store, { doc: m.doc, sha256: m.sha256, signerSha256: syntheticSigner, signingTime: null }, { folder: m.doc.workOrder.id, actor: 'clerk', now: new Date() });
+    commitVerifiedManifestInto(
+      store,
+      { doc: m.doc, sha256: m.sha256, signerSha256: syntheticSigner, signingTime: null },
+      { folder: m.doc.workOrder.id, actor: 'clerk', now: new Date() },
+    );
   const e1 = stationManifest('ST-E', 1, 3, null);
   const e2 = stationManifest('ST-E', 2, 3, e1.sha256);
   const e3 = stationManifest('ST-E', 3, 3, e2.sha256);
@@ -46,7 +50,14 @@ async function seed(store: InventoryStore): Promise<string> {
   await commit(e3);
   const victim = e1.doc.devices[1]!;
   const clone = stationEntry('Z-CLONE-1', 'confirmed', 'z');
-  await commit(stationManifest('ST-Z', 1, 0, null, { entries: [{ ...clone, certificate: { ...clone.certificate!, publicKeySha256: victim.certificate!.publicKeySha256 } }, stationEntry('Z-2', 'confirmed', 'z')] }));
+  await commit(
+    stationManifest('ST-Z', 1, 0, null, {
+      entries: [
+        { ...clone, certificate: { ...clone.certificate!, publicKeySha256: victim.certificate!.publicKeySha256 } },
+        stationEntry('Z-2', 'confirmed', 'z'),
+      ],
+    }),
+  );
   return victim.hardwareSerial;
 }
 

@@ -46,7 +46,15 @@ beforeAll(async () => {
     ws.close();
   }
   // Slow key generation: the run outlasts the idle lock, so the screen locks while it runs.
-  sim = await startSimulator({ dir: tmp.path, count: 2, protocol: 'hallmark', faults: [], timing: { keygenMinMs: 7500, keygenMaxMs: 8000, stallMs: 1500 }, baudRate: 0, seed: 4 });
+  sim = await startSimulator({
+    dir: tmp.path,
+    count: 2,
+    protocol: 'hallmark',
+    faults: [],
+    timing: { keygenMinMs: 7500, keygenMaxMs: 8000, stallMs: 1500 },
+    baudRate: 0,
+    seed: 4,
+  });
   host = await startTestHost({ home, station: { stepTimeoutMs: 20_000 } });
   browser = await launchChromium();
 });
@@ -62,7 +70,12 @@ afterAll(async () => {
 function actors(where: string, ...args: string[]): string[] {
   const db = new Database(join(home, 'hallmark.db'), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare(`SELECT DISTINCT actor FROM audit_log WHERE ${where}`).pluck().all(...args) as string[]).sort();
+    return (
+      db
+        .prepare(`SELECT DISTINCT actor FROM audit_log WHERE ${where}`)
+        .pluck()
+        .all(...args) as string[]
+    ).sort();
   } finally {
     db.close();
   }

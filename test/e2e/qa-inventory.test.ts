@@ -34,7 +34,9 @@ async function open(host: TestHost, route: string, testId: string): Promise<{ pa
 }
 
 const checkStates = (page: Page) =>
-  page.getByTestId('qa-check').evaluateAll((rows) => Object.fromEntries(rows.map((r): [string, string | null] => [r.getAttribute('data-check') ?? '', r.getAttribute('data-state')])));
+  page
+    .getByTestId('qa-check')
+    .evaluateAll((rows) => Object.fromEntries(rows.map((r): [string, string | null] => [r.getAttribute('data-check') ?? '', r.getAttribute('data-state')])));
 
 describe('QA screen', () => {
   it('verifies a real manifest check by check, drills into a device, saves the report, and fails a tampered copy', async () => {
@@ -48,7 +50,12 @@ describe('QA screen', () => {
       const states = await checkStates(page);
       expect(states['cms.signature']).toBe('pass');
       // Without a plan CSV the plan check has nothing to run on (skip), nor devices.matter-dac on an IDevID work order; every other check passes.
-      expect(Object.entries(states).filter(([, s]) => s !== 'pass').map(([n]) => n).sort()).toEqual(['devices.matter-dac', 'plan']);
+      expect(
+        Object.entries(states)
+          .filter(([, s]) => s !== 'pass')
+          .map(([n]) => n)
+          .sort(),
+      ).toEqual(['devices.matter-dac', 'plan']);
       expect(Object.keys(states)).toHaveLength(14);
 
       await expect.poll(() => page.getByTestId('qa-device').count()).toBe(doc.devices.length);

@@ -155,7 +155,11 @@ describe('Inventory: import folders', () => {
 
       // The hand-driving endpoint queues the answer as a test does in-process; the per-run token guards it.
       const queue = (token: string) =>
-        fetch(`${host.origin}/__test-host/dialogs`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hallmark-token': token }, body: JSON.stringify({ folders: [good] }) });
+        fetch(`${host.origin}/__test-host/dialogs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hallmark-token': token },
+          body: JSON.stringify({ folders: [good] }),
+        });
       expect((await queue('0'.repeat(host.token.length))).status).toBe(403);
       expect((await queue(host.token)).status).toBe(200);
       await form.getByTestId('inventory-import-pick').click();

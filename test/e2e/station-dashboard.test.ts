@@ -84,14 +84,23 @@ function databaseCounts(batchId: string) {
 function auditActors(where: string, ...args: string[]): string[] {
   const db = new Database(join(home, 'hallmark.db'), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare(`SELECT DISTINCT actor FROM audit_log WHERE ${where}`).pluck().all(...args) as string[]).sort();
+    return (
+      db
+        .prepare(`SELECT DISTINCT actor FROM audit_log WHERE ${where}`)
+        .pluck()
+        .all(...args) as string[]
+    ).sort();
   } finally {
     db.close();
   }
 }
 
 const tileStates = (page: Page) =>
-  page.getByTestId('port-tile').evaluateAll((tiles) => tiles.map((t) => ({ port: t.getAttribute('data-port'), state: t.getAttribute('data-state'), serial: t.getAttribute('data-serial') })));
+  page
+    .getByTestId('port-tile')
+    .evaluateAll((tiles) =>
+      tiles.map((t) => ({ port: t.getAttribute('data-port'), state: t.getAttribute('data-state'), serial: t.getAttribute('data-serial') })),
+    );
 
 describe('Station dashboard', () => {
   it('provisions 8 simulated devices: 6 tiles done, 2 failed with plain-word reasons; counts match the database; the operator is on every record', async () => {
@@ -115,9 +124,7 @@ describe('Station dashboard', () => {
     await expect.poll(() => page.getByTestId('station-run-status').getAttribute('data-phase')).not.toBe('none');
     expect(await page.getByTestId('station-passphrase').count()).toBe(0);
 
-    await expect
-      .poll(async () => (await tileStates(page)).every((t) => t.state === 'done' || t.state === 'failed'), { timeout: 20_000 })
-      .toBe(true);
+    await expect.poll(async () => (await tileStates(page)).every((t) => t.state === 'done' || t.state === 'failed'), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => page.getByTestId('station-run-status').getAttribute('data-phase'), { timeout: 10_000 }).toBe('finished');
     const elapsed = Date.now() - began;
 
@@ -181,7 +188,11 @@ describe('Station dashboard', () => {
     await page.setViewportSize({ width: 1600, height: 1200 });
     await page.getByTestId('station-kiosk-toggle').click();
     expect(await page.getByTestId('station-screen').getAttribute('data-kiosk')).toBe('true');
-    const serialSize = await page.getByTestId('port-tile').first().locator('.port-tile__serial').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const serialSize = await page
+      .getByTestId('port-tile')
+      .first()
+      .locator('.port-tile__serial')
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(serialSize).toBeGreaterThanOrEqual(24);
     await screenshot(page, 'station-dashboard-kiosk');
     expect(errors).toEqual([]);
@@ -219,7 +230,12 @@ describe('Station dashboard', () => {
     const refused = await page.evaluate(async () => {
       const api = (window as unknown as { hallmark: { invoke(op: string, input: unknown): Promise<unknown> } }).hallmark;
       try {
-        await api.invoke('station.start', { batchId: 'WO-FORM', ports: ['x'.repeat(5000)], operator: 'x', unlock: { kind: 'passphrase', passphrase: 'secret-xyz' } });
+        await api.invoke('station.start', {
+          batchId: 'WO-FORM',
+          ports: ['x'.repeat(5000)],
+          operator: 'x',
+          unlock: { kind: 'passphrase', passphrase: 'secret-xyz' },
+        });
         return 'resolved';
       } catch (e) {
         return `${(e as { code: string }).code}: ${(e as Error).message}`;

@@ -56,7 +56,8 @@ export class TestDialogs {
   readonly saver: SaveFilePicker = {
     pickSaveFile: (request) => {
       this.saveRequests.push({ ...request });
-      if (this.#saves.length === 0) return Promise.reject(new HallmarkError('DIALOG_UNAVAILABLE', 'the test host has no save dialog answer queued', 'environment'));
+      if (this.#saves.length === 0)
+        return Promise.reject(new HallmarkError('DIALOG_UNAVAILABLE', 'the test host has no save dialog answer queued', 'environment'));
       return Promise.resolve(this.#saves.shift()!);
     },
   };

@@ -38,12 +38,7 @@ export interface TestHost {
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAX_BODY = 1024 * 1024;
 
-export async function startTestHost(options: {
-  home: string;
-  rendererDir?: string;
-  actor?: string;
-  station?: StationSessionOptions;
-}): Promise<TestHost> {
+export async function startTestHost(options: { home: string; rendererDir?: string; actor?: string; station?: StationSessionOptions }): Promise<TestHost> {
   const rendererDir = resolve(options.rendererDir ?? resolve(ROOT, 'out/renderer'));
   const { workspace } = Workspace.init(options.home, options.actor ?? 'test-host');
   const station = new StationSession(workspace, options.station);
@@ -54,10 +49,16 @@ export async function startTestHost(options: {
   const token = randomBytes(24).toString('hex');
   const shim = await bundleShim();
   const streams = new Set<ServerResponse>();
-  const stopEvents = forwardCoreEvents(workspace, station, (event, payload) => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
-    for (const s of streams) s.write(frame);
-  }, ceremony, qa);
+  const stopEvents = forwardCoreEvents(
+    workspace,
+    station,
+    (event, payload) => {
+      const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+      for (const s of streams) s.write(frame);
+    },
+    ceremony,
+    qa,
+  );
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -100,7 +101,8 @@ export async function startTestHost(options: {
       const body = JSON.parse(await readBody(req)) as { folders?: unknown; save?: unknown; dropped?: { name?: unknown; path?: unknown } };
       if (Array.isArray(body.folders) && body.folders.every((f) => typeof f === 'string')) dialogs.answerFolders(body.folders);
       else if (body.save === null || typeof body.save === 'string') dialogs.answerSave(body.save);
-      else if (body.dropped && typeof body.dropped.name === 'string' && typeof body.dropped.path === 'string') dialogs.mapDroppedFile(body.dropped.name, body.dropped.path);
+      else if (body.dropped && typeof body.dropped.name === 'string' && typeof body.dropped.path === 'string')
+        dialogs.mapDroppedFile(body.dropped.name, body.dropped.path);
       else return send(res, 400, 'text/plain', 'expected {"folders": [paths]}, {"save": path | null} or {"dropped": {"name", "path"}}');
       return sendJson(res, { ok: true });
     }

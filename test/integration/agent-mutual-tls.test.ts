@@ -30,10 +30,24 @@ async function withServer(dir: string, crlPath: string, client: (port: number) =
   const server = spawn(
     'openssl',
     [
-      's_server', '-accept', '127.0.0.1:0', '-naccept', '1', '-rev',
-      '-cert', join(dir, 'server.pem'), '-key', join(dir, 'server.key'),
-      '-Verify', '4', '-CAfile', join(dir, 'root.pem'), '-verify_return_error',
-      '-crl_check', '-CRL', crlPath,
+      's_server',
+      '-accept',
+      '127.0.0.1:0',
+      '-naccept',
+      '1',
+      '-rev',
+      '-cert',
+      join(dir, 'server.pem'),
+      '-key',
+      join(dir, 'server.key'),
+      '-Verify',
+      '4',
+      '-CAfile',
+      join(dir, 'root.pem'),
+      '-verify_return_error',
+      '-crl_check',
+      '-CRL',
+      crlPath,
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
@@ -64,7 +78,22 @@ async function withServer(dir: string, crlPath: string, client: (port: number) =
 
 function tlsClient(store: string, serverCa: string, port: number, extra: string[] = []) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const p = spawn(AGENT, ['tls-client', '--store', store, '--server-ca', serverCa, '--connect', `127.0.0.1:${port}`, '--server-name', 'localhost', '--send', 'hello', '--timeout', '5000', ...extra]);
+    const p = spawn(AGENT, [
+      'tls-client',
+      '--store',
+      store,
+      '--server-ca',
+      serverCa,
+      '--connect',
+      `127.0.0.1:${port}`,
+      '--server-name',
+      'localhost',
+      '--send',
+      'hello',
+      '--timeout',
+      '5000',
+      ...extra,
+    ]);
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -82,17 +111,60 @@ describe('IDevIDs from the station in mutual TLS (reference agents on mbedTLS ag
     writeFileSync(rootPem, toPem(caChain[1]!));
     // The TLS server's own identity, from a CA of its own: what the agents trust for the server.
     const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: tmp.path, stdio: ['ignore', 'pipe', 'pipe'] });
-    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'server-ca.key', '-out', 'server-ca.pem', '-subj', '/CN=Acme Cloud Test CA', '-days', '2']);
+    openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'server-ca.key',
+      '-out',
+      'server-ca.pem',
+      '-subj',
+      '/CN=Acme Cloud Test CA',
+      '-days',
+      '2',
+    ]);
     openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
     writeFileSync(join(tmp.path, 'server.ext'), 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n');
-    openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'server-ca.pem', '-CAkey', 'server-ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext']);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'server-ca.pem',
+      '-CAkey',
+      'server-ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'server.ext',
+    ]);
     const serverCa = join(tmp.path, 'server-ca.pem');
 
     const agents = await startReferenceAgents({ dir: tmp.path, count: 3, agentPath: AGENT, trustPath: rootPem, baudRate: 0 });
     try {
       makeBatch(ws, 'WO-TLS', 'HM-SIM1-0001..HM-SIM1-0004', 4);
-      const first = await startStation({ workspace: ws, batchId: 'WO-TLS', ports: agents.devices.map((d) => d.path), caKey, actor: 'line-1', stepTimeoutMs: 20_000 }).done;
-      expect(first.outcomes.map((o) => `${o.serial}:${o.result}:${o.code ?? ''}`).sort()).toEqual(['HM-SIM1-0001:done:', 'HM-SIM1-0002:done:', 'HM-SIM1-0003:done:']);
+      const first = await startStation({
+        workspace: ws,
+        batchId: 'WO-TLS',
+        ports: agents.devices.map((d) => d.path),
+        caKey,
+        actor: 'line-1',
+        stepTimeoutMs: 20_000,
+      }).done;
+      expect(first.outcomes.map((o) => `${o.serial}:${o.result}:${o.code ?? ''}`).sort()).toEqual([
+        'HM-SIM1-0001:done:',
+        'HM-SIM1-0002:done:',
+        'HM-SIM1-0003:done:',
+      ]);
 
       // HM-SIM1-0003's secure element is replaced: the old element (its store file) keeps the old key and certificate.
       const third = agents.agents[2]!;

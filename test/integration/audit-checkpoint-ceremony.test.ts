@@ -34,10 +34,32 @@ describe.skipIf(!softHsmAvailable())('a checkpoint at ceremony end', () => {
   it('signs the head after the last step, covering the whole ceremony', async () => {
     file('pin', '731946\n');
     const pass = file('audit.pass', `${TEST_PASSPHRASE}\n`);
-    const binding = file('binding.yaml', `version: 1\npkcs11:\n  module: ${hsm.modulePath}\n  tokenSerial: "${hsm.tokens[0]!.serial}"\n  pin:\n    file: pin\n`);
+    const binding = file(
+      'binding.yaml',
+      `version: 1\npkcs11:\n  module: ${hsm.modulePath}\n  tokenSerial: "${hsm.tokens[0]!.serial}"\n  pin:\n    file: pin\n`,
+    );
     const script = file('root.yaml', allowNetwork(ceremonyExample('root-pkcs11.yaml')));
-    const r = await runCli(['--home', home, '--actor', 'ceremony-admin', 'ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', fileSha256(script),
-      '--out', join(tmp.path, 'out'), '--ack-file', join(REPO_ROOT, 'resources/ceremonies/rehearsal.acks'), '--audit-passphrase-file', pass]);
+    const r = await runCli([
+      '--home',
+      home,
+      '--actor',
+      'ceremony-admin',
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      fileSha256(script),
+      '--out',
+      join(tmp.path, 'out'),
+      '--ack-file',
+      join(REPO_ROOT, 'resources/ceremonies/rehearsal.acks'),
+      '--audit-passphrase-file',
+      pass,
+    ]);
     expect(r.code, r.stderr).toBe(0);
 
     const ws = Workspace.open(home, 'test');

@@ -33,7 +33,9 @@ describe('hallmark audit checkpoints', () => {
     expect(created.code, created.stderr).toBe(0);
     expect(existsSync(cert)).toBe(true);
 
-    inWorkspace((ws) => ['received tray 4', 'HSM back in safe'].forEach((text) => ws.audit.append({ actor: 'bob', action: 'audit.note', subject: '', details: { text } })));
+    inWorkspace((ws) =>
+      ['received tray 4', 'HSM back in safe'].forEach((text) => ws.audit.append({ actor: 'bob', action: 'audit.note', subject: '', details: { text } })),
+    );
     const signed = await cli('audit', 'checkpoint', '--passphrase-file', pass);
     expect(signed.code, signed.stderr).toBe(0);
     const cpSeq = Number(/checkpoint recorded as seq (\d+)/.exec(signed.stdout)![1]);

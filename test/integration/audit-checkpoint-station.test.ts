@@ -38,10 +38,45 @@ afterAll(async () => {
 
 describe('checkpoints at station stop and work-order close', () => {
   it('signs the head when the run stops and when the work order closes; verify --trust vouches for all of it', async () => {
-    expect((await cli('batch', 'create', '--product', join(REPO_ROOT, 'resources/products/sim1-widget.policy.yaml'), '--plan-csv', join(REPO_ROOT, 'resources/products/sim1-plan.csv'), '--quantity', '2', '--id', 'WO-CP')).code).toBe(0);
-    sim = await startSimulator({ dir: tmp.path, count: 2, protocol: 'hallmark', faults: [], timing: { keygenMinMs: 20, keygenMaxMs: 60, stallMs: 1500 }, baudRate: 0, seed: 5 });
+    expect(
+      (
+        await cli(
+          'batch',
+          'create',
+          '--product',
+          join(REPO_ROOT, 'resources/products/sim1-widget.policy.yaml'),
+          '--plan-csv',
+          join(REPO_ROOT, 'resources/products/sim1-plan.csv'),
+          '--quantity',
+          '2',
+          '--id',
+          'WO-CP',
+        )
+      ).code,
+    ).toBe(0);
+    sim = await startSimulator({
+      dir: tmp.path,
+      count: 2,
+      protocol: 'hallmark',
+      faults: [],
+      timing: { keygenMinMs: 20, keygenMaxMs: 60, stallMs: 1500 },
+      baudRate: 0,
+      seed: 5,
+    });
     const ports = sim.devices.flatMap((d) => ['--port', d.path]);
-    const run = await cli('station', 'run', '--batch', 'WO-CP', ...ports, '--operator', 'tech-anna', '--passphrase-file', pass, '--audit-passphrase-file', pass);
+    const run = await cli(
+      'station',
+      'run',
+      '--batch',
+      'WO-CP',
+      ...ports,
+      '--operator',
+      'tech-anna',
+      '--passphrase-file',
+      pass,
+      '--audit-passphrase-file',
+      pass,
+    );
     expect(run.code, run.stderr).toBe(0);
     const closed = await cli('batch', 'close', 'WO-CP', '--audit-passphrase-file', pass);
     expect(closed.code, closed.stderr).toBe(0);
@@ -51,7 +86,10 @@ describe('checkpoints at station stop and work-order close', () => {
     const ws = Workspace.open(home, 'test');
     try {
       const cps = ws.audit.query({ action: 'audit.checkpoint' }).entries;
-      expect(cps.map((e) => [e.actor, e.details['reason']])).toEqual([['tech-anna', 'station-stop'], ['planner', 'work-order-close']]);
+      expect(cps.map((e) => [e.actor, e.details['reason']])).toEqual([
+        ['tech-anna', 'station-stop'],
+        ['planner', 'work-order-close'],
+      ]);
       // the close checkpoint is the head: it vouches for the batch.closed entry before it
       expect(ws.audit.head()!.seq).toBe(cps[1]!.seq);
       expect(ws.audit.query({ sinceSeq: cps[1]!.seq - 2, limit: 1 }).entries[0]!.action).toBe('batch.closed');
@@ -66,7 +104,22 @@ describe('checkpoints at station stop and work-order close', () => {
   });
 
   it('the dashboard run unlocks the audit key beside the CA key and checkpoints at its stop', async () => {
-    expect((await cli('batch', 'create', '--product', join(REPO_ROOT, 'resources/products/sim1-widget.policy.yaml'), '--serial-range', 'HM-SIM1-0003..HM-SIM1-0004', '--quantity', '1', '--id', 'WO-UI')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          'batch',
+          'create',
+          '--product',
+          join(REPO_ROOT, 'resources/products/sim1-widget.policy.yaml'),
+          '--serial-range',
+          'HM-SIM1-0003..HM-SIM1-0004',
+          '--quantity',
+          '1',
+          '--id',
+          'WO-UI',
+        )
+      ).code,
+    ).toBe(0);
     const ws = Workspace.open(home, 'test');
     const session = new StationSession(ws, { baudRate: 0 });
     try {

@@ -51,7 +51,13 @@ describe('signed audit checkpoints', () => {
     const first = (await checkpoint())!;
     expect(first.seq).toBe(ws.audit.head()!.seq);
     const cp = parseCheckpointDetails(first.details)!;
-    expect(cp).toMatchObject({ seq: first.seq - 1, headHash: first.prevHash, workspaceId: ws.info().workspaceId, reason: 'manual', keySha256: trust.spkiSha256 });
+    expect(cp).toMatchObject({
+      seq: first.seq - 1,
+      headHash: first.prevHash,
+      workspaceId: ws.info().workspaceId,
+      reason: 'manual',
+      keySha256: trust.spkiSha256,
+    });
     expect(await checkpoint()).toBeNull(); // nothing new to vouch for
     for (let i = 0; i < 4; i++) note(i);
     await checkpoint();
@@ -85,12 +91,16 @@ cert.public_key().verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(ce
 sn = cert.subject.get_attributes_for_oid(x509.NameOID.SERIAL_NUMBER)[0].value
 print(sn)
 `;
-    const out = execFileSync(PYTHON, ['-c', script, JSON.stringify(cp)], { input: certPem }).toString().trim();
+    const out = execFileSync(PYTHON, ['-c', script, JSON.stringify(cp)], { input: certPem })
+      .toString()
+      .trim();
     expect(out).toBe(ws.info().workspaceId);
     // Debian's python3-cryptography 38 cannot read a 2.25 arc this long; openssl names the usage
     const text = execFileSync('openssl', ['x509', '-noout', '-ext', 'basicConstraints,keyUsage,extendedKeyUsage'], { input: certPem }).toString();
     expect(text).toMatch(/CA:FALSE[\s\S]*Digital Signature\s[\s\S]*2\.25\.3147142320185124312162152537154128746/);
-    expect(checkpointMessage(cp).subarray(29).toString()).toBe(canonicalJson(['hallmark-audit-checkpoint-v1', cp.workspaceId, cp.seq, cp.headHash, cp.time, cp.reason, cp.keySha256]));
+    expect(checkpointMessage(cp).subarray(29).toString()).toBe(
+      canonicalJson(['hallmark-audit-checkpoint-v1', cp.workspaceId, cp.seq, cp.headHash, cp.time, cp.reason, cp.keySha256]),
+    );
   });
 
   it('catches the attacker who rewrites an entry and recomputes the chain: the first checkpoint after it no longer matches', async () => {
@@ -105,7 +115,13 @@ print(sn)
     rewriteAuditEntry(dbPath(), first.seq + 2, (d) => ({ ...d, i: 666 }));
     expect(ws.verifyAudit().ok).toBe(true); // the chain alone is fooled
     const v = verify();
-    expect(v.checkpoints).toMatchObject({ ok: false, problem: 'AUDIT_CHECKPOINT_MISMATCH', firstBadCheckpointSeq: second.seq, verified: 1, last: { seq: first.seq } });
+    expect(v.checkpoints).toMatchObject({
+      ok: false,
+      problem: 'AUDIT_CHECKPOINT_MISMATCH',
+      firstBadCheckpointSeq: second.seq,
+      verified: 1,
+      last: { seq: first.seq },
+    });
     expect(v.checkpoints.ok ? '' : v.checkpoints.message).toContain(`checkpoint at seq ${second.seq}: it no longer matches`);
 
     // an edit after the second checkpoint is named at the third
@@ -147,7 +163,12 @@ print(sn)
     // right position and head, signed by a key the attacker made, claiming the audit key's identity
     const other = await newSoftwareKey(ws, 'mallory-key', 'ecdsa-p256');
     const claim = { ...cp, seq: head.seq, headHash: head.hash, time: new Date().toISOString() };
-    const forged = ws.audit.append({ actor: 'mallory', action: CHECKPOINT_ACTION, subject: String(head.seq), details: { ...claim, signature: other.signSync(checkpointMessage(claim)).toString('base64') } });
+    const forged = ws.audit.append({
+      actor: 'mallory',
+      action: CHECKPOINT_ACTION,
+      subject: String(head.seq),
+      details: { ...claim, signature: other.signSync(checkpointMessage(claim)).toString('base64') },
+    });
     other.close();
     expect(verify().checkpoints).toMatchObject({ ok: false, problem: 'AUDIT_CHECKPOINT_FORGED', firstBadCheckpointSeq: forged.seq, verified: 1 });
     await expect(checkpoint()).rejects.toMatchObject({ code: 'AUDIT_CHECKPOINT_FORGED' });
@@ -183,7 +204,10 @@ print(sn)
     await expect(createAuditKey(ws, { key, actor: 'alice' })).rejects.toMatchObject({ code: 'AUDIT_KEY_NOT_OWN' });
     const rootKey = await newSoftwareKey(ws, 'root-key', 'ecdsa-p256');
     await createRootCa(ws, { name: 'root', key: rootKey, subject: [{ type: 'CN', value: 'Root' }], validityDays: 365, actor: 'alice' });
-    await expect(createAuditKey(ws, { key: rootKey, actor: 'alice' })).rejects.toMatchObject({ code: 'AUDIT_KEY_NOT_OWN', message: expect.stringContaining('CA root') as unknown });
+    await expect(createAuditKey(ws, { key: rootKey, actor: 'alice' })).rejects.toMatchObject({
+      code: 'AUDIT_KEY_NOT_OWN',
+      message: expect.stringContaining('CA root') as unknown,
+    });
     rootKey.close();
     expect(new AuditKeyRepository(ws.db).all()).toHaveLength(1);
   });

@@ -53,11 +53,9 @@ describe('audit log', () => {
     expect(() => ws.db.prepare("UPDATE audit_log SET actor = 'eve' WHERE seq = 2").run()).toThrow(/AUDIT_APPEND_ONLY/);
     expect(() => ws.db.prepare('DELETE FROM audit_log WHERE seq = 6').run()).toThrow(/AUDIT_APPEND_ONLY/);
     expect(() => ws.db.prepare('DELETE FROM audit_head').run()).toThrow(/AUDIT_APPEND_ONLY/);
-    expect(() =>
-      ws.db
-        .prepare("INSERT INTO audit_log VALUES (9, 't', 'eve', 'x.y', '', '{}', ?, 'h')")
-        .run(ws.audit.head()!.hash),
-    ).toThrow(/AUDIT_OUT_OF_ORDER/);
+    expect(() => ws.db.prepare("INSERT INTO audit_log VALUES (9, 't', 'eve', 'x.y', '', '{}', ?, 'h')").run(ws.audit.head()!.hash)).toThrow(
+      /AUDIT_OUT_OF_ORDER/,
+    );
     expect(ws.verifyAudit().ok).toBe(true);
   });
 
@@ -72,15 +70,13 @@ describe('audit log', () => {
   });
 
   it('rejects details that are not plain JSON', () => {
-    expect(() =>
-      ws.audit.append({ actor: 'a', action: 'x.y', subject: '', details: { when: new Date() as unknown as string } }),
-    ).toThrow(/not plain JSON/);
+    expect(() => ws.audit.append({ actor: 'a', action: 'x.y', subject: '', details: { when: new Date() as unknown as string } })).toThrow(/not plain JSON/);
     expect(ws.audit.head()!.seq).toBe(6);
   });
 
   describe('verify finds tampering behind the app', () => {
     it('an edited entry', () => {
-      tamper(dbPath(), (db) => db.prepare("UPDATE audit_log SET details = '{\"i\":99}' WHERE seq = 4").run());
+      tamper(dbPath(), (db) => db.prepare('UPDATE audit_log SET details = \'{"i":99}\' WHERE seq = 4').run());
       expect(ws.verifyAudit()).toMatchObject({ ok: false, firstBadSeq: 4, problem: 'ENTRY_ALTERED', lastGood: { seq: 3 } });
     });
 

@@ -34,9 +34,11 @@ afterAll(() => {
 });
 
 describe.skipIf(!present)('authorities.* operations', () => {
-  it('signs a token CA\'s CRL with the PIN typed for it; the CRL verifies with openssl', async () => {
+  it("signs a token CA's CRL with the PIN typed for it; the CRL verifies with openssl", async () => {
     const h = createAuthoritiesHandlers(ws, { saves: new TestDialogs().saver, env: { ...process.env, HALLMARK_PKCS11_MODULE: hsm.modulePath } });
-    const wrong = await Promise.resolve(h['authorities.signCrl']({ ca: 'token-root', nextUpdateDays: 60, unlock: { kind: 'pkcs11-pin', pin: '000000' } })).catch((e: unknown) => e);
+    const wrong = await Promise.resolve(
+      h['authorities.signCrl']({ ca: 'token-root', nextUpdateDays: 60, unlock: { kind: 'pkcs11-pin', pin: '000000' } }),
+    ).catch((e: unknown) => e);
     expect(wrong).toMatchObject({ code: 'PKCS11_PIN_WRONG' });
     expect((wrong as Error).message).not.toContain('000000');
     expect(new CaRepository(ws).latestCrl('token-root')!.crlNumber).toBe(1);
@@ -52,12 +54,26 @@ describe.skipIf(!present)('authorities.* operations', () => {
   it('refuses a shares CA (a ceremony), a renderer path, a DER chain and an unknown authority', async () => {
     const dialogs = new TestDialogs();
     const h = createCoreHandlers(ws, undefined, undefined, { saves: dialogs.saver });
-    expect(await dispatch(h, 'authorities.signCrl', { ca: 'shares-root', nextUpdateDays: 30, unlock: { kind: 'passphrase', passphrase: 'whatever it is' } })).toMatchObject({ ok: false, error: { code: 'CRL_NEEDS_CEREMONY' } });
-    expect(await dispatch(h, 'authorities.export', { id: 'ca:mfg', what: 'certificate', format: 'pem', path: join(dirs.path, 'x.pem') })).toMatchObject({ ok: false, error: { code: 'OUTPUT_PATH_FROM_RENDERER' } });
+    expect(
+      await dispatch(h, 'authorities.signCrl', { ca: 'shares-root', nextUpdateDays: 30, unlock: { kind: 'passphrase', passphrase: 'whatever it is' } }),
+    ).toMatchObject({ ok: false, error: { code: 'CRL_NEEDS_CEREMONY' } });
+    expect(await dispatch(h, 'authorities.export', { id: 'ca:mfg', what: 'certificate', format: 'pem', path: join(dirs.path, 'x.pem') })).toMatchObject({
+      ok: false,
+      error: { code: 'OUTPUT_PATH_FROM_RENDERER' },
+    });
     expect(ws.audit.query({ offset: 0, limit: 1000 }).entries.at(-1)).toMatchObject({ action: 'output.refused' });
-    expect(await dispatch(h, 'authorities.export', { id: 'ca:mfg', what: 'chain', format: 'der' })).toMatchObject({ ok: false, error: { code: 'EXPORT_CHAIN_NOT_DER' } });
-    expect(await dispatch(h, 'authorities.export', { id: 'cert:999999', what: 'certificate', format: 'der' })).toMatchObject({ ok: false, error: { code: 'AUTHORITY_NOT_FOUND' } });
-    expect(await dispatch(h, 'authorities.export', { id: '../etc', what: 'certificate', format: 'der' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatch(h, 'authorities.export', { id: 'ca:mfg', what: 'chain', format: 'der' })).toMatchObject({
+      ok: false,
+      error: { code: 'EXPORT_CHAIN_NOT_DER' },
+    });
+    expect(await dispatch(h, 'authorities.export', { id: 'cert:999999', what: 'certificate', format: 'der' })).toMatchObject({
+      ok: false,
+      error: { code: 'AUTHORITY_NOT_FOUND' },
+    });
+    expect(await dispatch(h, 'authorities.export', { id: '../etc', what: 'certificate', format: 'der' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
     // cancelled: nothing written; then DER of the manifest signer, never over an existing file
     dialogs.answerSave(null);
     expect(await dispatch(h, 'authorities.export', { id: 'ca:mfg', what: 'certificate', format: 'der' })).toEqual({ ok: true, value: null });
@@ -66,9 +82,15 @@ describe.skipIf(!present)('authorities.* operations', () => {
     dialogs.answerSave(out);
     const done = await dispatch(h, 'authorities.export', { id: signer.id, what: 'certificate', format: 'der' });
     expect(done).toMatchObject({ ok: true, value: { path: `${out}.der` } });
-    expect(execFileSync('openssl', ['x509', '-inform', 'DER', '-in', `${out}.der`, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' }).replace(/:/g, '').toLowerCase()).toContain(signer.certificate.sha256);
+    expect(
+      execFileSync('openssl', ['x509', '-inform', 'DER', '-in', `${out}.der`, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' })
+        .replace(/:/g, '')
+        .toLowerCase(),
+    ).toContain(signer.certificate.sha256);
     dialogs.answerSave(out);
-    expect(await dispatch(h, 'authorities.export', { id: signer.id, what: 'certificate', format: 'der' })).toMatchObject({ ok: false, error: { code: 'EXPORT_EXISTS' } });
+    expect(await dispatch(h, 'authorities.export', { id: signer.id, what: 'certificate', format: 'der' })).toMatchObject({
+      ok: false,
+      error: { code: 'EXPORT_EXISTS' },
+    });
   });
 });
-

@@ -59,7 +59,10 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony run --env --acks', () =>
   it('stops at the step whose participant the acks file does not list', async () => {
     const home = join(tmp.path, 'ws-missing');
     expect((await runCli(['--home', home, 'init'])).code).toBe(0);
-    const noCarol = file('no-carol.acks.yaml', ceremonyExample('rehearsal.acks.yaml').replace('custodians: [Bob Custodian, Carol Custodian]', 'custodians: [Bob Custodian]'));
+    const noCarol = file(
+      'no-carol.acks.yaml',
+      ceremonyExample('rehearsal.acks.yaml').replace('custodians: [Bob Custodian, Carol Custodian]', 'custodians: [Bob Custodian]'),
+    );
     const r = await runIn(home, 'out-missing', '--env', env, '--acks', noCarol);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`error: CEREMONY_ACK_MISSING: step "generate-key": custodians "Carol Custodian" did not acknowledge (not in ${noCarol})`);
@@ -71,7 +74,7 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony run --env --acks', () =>
     expect(t.of('exception')).toEqual([]);
   });
 
-  it('runs the root ceremony with the shipped acks file: exception recorded after the step\'s acknowledgments', async () => {
+  it("runs the root ceremony with the shipped acks file: exception recorded after the step's acknowledgments", async () => {
     const home = join(tmp.path, 'ws');
     expect((await runCli(['--home', home, 'init'])).code).toBe(0);
     const out = join(tmp.path, 'out-root');
@@ -83,7 +86,9 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony run --env --acks', () =>
     expect(t.of('started')[0]).toMatchObject({ rehearsal: true });
     expect(t.of('acknowledged').every((a) => a.via === 'ack-file')).toBe(true);
     const exceptions = t.of('exception');
-    expect(exceptions).toEqual([expect.objectContaining({ step: 'generate-key', role: 'witnesses', by: 'Dave Witness', note: 'seal bag 4411 differs from the checklist (4417)' })]);
+    expect(exceptions).toEqual([
+      expect.objectContaining({ step: 'generate-key', role: 'witnesses', by: 'Dave Witness', note: 'seal bag 4411 differs from the checklist (4417)' }),
+    ]);
     const at = t.records.indexOf(exceptions[0]!);
     const genAcks = t.records.filter((x) => x.type === 'acknowledged' && x.step === 'generate-key');
     expect(genAcks.map((a) => (a as { name: string }).name)).toEqual(['Alice Admin', 'Bob Custodian', 'Carol Custodian', 'Dave Witness']);

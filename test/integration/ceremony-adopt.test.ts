@@ -46,7 +46,26 @@ describe('resuming a step whose effect was recorded', () => {
     expect((await runCli(['--home', home, 'init'])).code).toBe(0);
     const pass = file('root.pass', 'root-passphrase-4e8a\n');
     expect((await cli('key', 'generate', '--label', 'lab-root-key', '--alg', 'ecdsa-p256', '--store', 'software', '--passphrase-file', pass)).code).toBe(0);
-    expect((await cli('ca', 'create', '--name', 'lab-root', '--profile', 'root', '--key', 'lab-root-key', '--subject', 'CN=Lab Root', '--days', '7300', '--passphrase-file', pass)).code).toBe(0);
+    expect(
+      (
+        await cli(
+          'ca',
+          'create',
+          '--name',
+          'lab-root',
+          '--profile',
+          'root',
+          '--key',
+          'lab-root-key',
+          '--subject',
+          'CN=Lab Root',
+          '--days',
+          '7300',
+          '--passphrase-file',
+          pass,
+        )
+      ).code,
+    ).toBe(0);
     rootPem = file('root.pem', (await cli('ca', 'export', 'lab-root')).stdout);
     execFileSync('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(tmp.path, 'online.key')], { stdio: 'pipe' });
     csr = join(tmp.path, 'online.csr');
@@ -58,7 +77,11 @@ describe('resuming a step whose effect was recorded', () => {
   });
 
   async function run(name: string, source: AckSource, out: string, resume?: string) {
-    const bytes = Buffer.from(allowNetwork(ceremonyExample('intermediate-csr.yaml')).replace('parent: acme-root-2026', 'parent: lab-root').replace(/name: \S+/, `name: ${name}`));
+    const bytes = Buffer.from(
+      allowNetwork(ceremonyExample('intermediate-csr.yaml'))
+        .replace('parent: acme-root-2026', 'parent: lab-root')
+        .replace(/name: \S+/, `name: ${name}`),
+    );
     const scriptPath = file(`${name}.yaml`, bytes);
     const script = parseCeremonyScript(bytes, scriptPath);
     const ws = Workspace.open(home, 'ceremony-admin');

@@ -31,7 +31,14 @@ describe.skipIf(!softHsmAvailable())('pre-flight checks', () => {
       tokenSerial: root!.serial,
       extraTokens: [{ modulePath: hsm!.modulePath, tokenSerial: factory!.serial, role: "intermediate's token" }],
     });
-    expect(checks.map((c) => `${c.name}:${c.status}`).slice(0, 6)).toEqual(['clock:pass', 'app:pass', 'workspace:pass', 'token:pass', 'token:pass', 'network:pass']);
+    expect(checks.map((c) => `${c.name}:${c.status}`).slice(0, 6)).toEqual([
+      'clock:pass',
+      'app:pass',
+      'workspace:pass',
+      'token:pass',
+      'token:pass',
+      'network:pass',
+    ]);
     // The machine's swap and core dumps come last: warnings at most, never a failure.
     expect(checks.slice(6).map((c) => c.name)).toEqual(['swap', 'core-dumps']);
     expect(checks.slice(6).every((c) => c.status !== 'fail')).toBe(true);
@@ -105,7 +112,11 @@ describe('ceremony register views', () => {
         repo.begin({ ...base, id: c, name: 'third', scriptSha256: 'c'.repeat(64), startedAt: '2026-01-03T00:00:00.000Z' });
       });
       const list = ceremonyList(ws, null).ceremonies;
-      expect(list.map((x) => `${x.name}:${x.status}:${x.stepsDone}/${x.stepsTotal}`)).toEqual(['third:interrupted:0/2', 'second:aborted:0/2', 'first:completed:1/2']);
+      expect(list.map((x) => `${x.name}:${x.status}:${x.stepsDone}/${x.stepsTotal}`)).toEqual([
+        'third:interrupted:0/2',
+        'second:aborted:0/2',
+        'first:completed:1/2',
+      ]);
       expect(list[1]!.error).toEqual({ code: 'CEREMONY_ABORTED', message: 'aborted: witness rejected the clock' });
       expect(ceremonyList(ws, c).ceremonies[0]!.status).toBe('running');
 

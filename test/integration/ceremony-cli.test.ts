@@ -51,7 +51,12 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const [hex, ...words] = r.stdout.trim().split('\n');
     expect(hex).toBe(sha256(script));
     expect(words).toHaveLength(8);
-    expect(words.join(" ").split(/\s+/).filter((w) => w !== "" && !/^\d+:$/.test(w))).toHaveLength(32);
+    expect(
+      words
+        .join(' ')
+        .split(/\s+/)
+        .filter((w) => w !== '' && !/^\d+:$/.test(w)),
+    ).toHaveLength(32);
   });
 
   it('refuses a script changed by one byte after approval, before touching anything', async () => {
@@ -59,7 +64,21 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const approved = await hashOf(script);
     writeFileSync(script, readFileSync(script, 'utf8').replace('validityDays: 7300', 'validityDays: 7301'));
     const out = join(tmp.path, 'out-changed');
-    const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out, '--ack-file', acks);
+    const r = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      approved,
+      '--out',
+      out,
+      '--ack-file',
+      acks,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: CEREMONY_HASH_MISMATCH: the script's SHA-256 is [0-9a-f]{64}, not the approved/);
     expect(existsSync(out)).toBe(false);
@@ -75,9 +94,27 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     expect(r.stderr).not.toContain('pathlen');
   });
 
-  it.skipIf(Object.values(networkInterfaces()).flat().every((a) => a?.internal))('stops at pre-flight when the script requires no network and an interface is up', async () => {
+  it.skipIf(
+    Object.values(networkInterfaces())
+      .flat()
+      .every((a) => a?.internal),
+  )('stops at pre-flight when the script requires no network and an interface is up', async () => {
     const script = file('root-airgap.yaml', example('root-pkcs11.yaml'));
-    const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', join(tmp.path, 'out-airgap'), '--ack-file', acks);
+    const r = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      await hashOf(script),
+      '--out',
+      join(tmp.path, 'out-airgap'),
+      '--ack-file',
+      acks,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: CEREMONY_PREFLIGHT_FAILED: the script requires no network/);
   });
@@ -85,7 +122,21 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
   it('runs a root ceremony: key on the token, root certificate, signed transcript, audited acknowledgments', async () => {
     const script = file('root-ok.yaml', relax(example('root-pkcs11.yaml')));
     const out = join(tmp.path, 'out-root');
-    const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks);
+    const r = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      await hashOf(script),
+      '--out',
+      out,
+      '--ack-file',
+      acks,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['acme-root-2026.der', 'acme-root-2026.pem', ...FINISHED_FILES].sort());
     const cert = join(out, 'acme-root-2026.pem');
@@ -95,7 +146,13 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
 
     const t = readTranscript(out);
     const begun = t.of('started')[0]!;
-    expect(begun).toMatchObject({ format: 'hallmark-ceremony-transcript-v2', kind: 'root', rehearsal: true, dryRun: false, script: { sha256: sha256(script) } });
+    expect(begun).toMatchObject({
+      format: 'hallmark-ceremony-transcript-v2',
+      kind: 'root',
+      rehearsal: true,
+      dryRun: false,
+      script: { sha256: sha256(script) },
+    });
     // The binding as approved: what it chose, its hash (hex, words, QR text) and each secret source's kind, never the PIN.
     expect(begun.binding).toMatchObject({
       module: hsm.modulePath,
@@ -122,12 +179,24 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     expect(genAcks[0]).toMatchObject({ role: 'administrator', via: 'ack-file', time: expect.stringMatching(/Z$/) });
     expect(t.of('action').find((a) => a.action === 'generate-key')!.result).toMatchObject({ CKA_SENSITIVE: true, CKA_EXTRACTABLE: false });
     const signed = t.of('action').find((a) => a.action === 'sign-root')!.result as { sha256: string; sha256Words: string[] };
-    expect(signed.sha256).toBe(createHash('sha256').update(readFileSync(join(out, 'acme-root-2026.der'))).digest('hex'));
+    expect(signed.sha256).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(out, 'acme-root-2026.der')))
+        .digest('hex'),
+    );
     expect(signed.sha256Words).toHaveLength(32);
     // Before the signature the room saw the TBS as read back and its lints, and acknowledged it.
     const review = t.of('review')[0]!;
-    expect(review).toMatchObject({ step: 'sign-root', certificate: { subject: 'C=DE, O=Acme Devices GmbH, CN=Acme Device Root CA 2026', basicConstraints: { ca: true, pathLen: 1 } } });
-    expect(t.of('acknowledged').filter((a) => a.step === 'sign-root-tbs-review').map((a) => a.name)).toEqual(['Alice Admin', 'Dave Witness']);
+    expect(review).toMatchObject({
+      step: 'sign-root',
+      certificate: { subject: 'C=DE, O=Acme Devices GmbH, CN=Acme Device Root CA 2026', basicConstraints: { ca: true, pathLen: 1 } },
+    });
+    expect(
+      t
+        .of('acknowledged')
+        .filter((a) => a.step === 'sign-root-tbs-review')
+        .map((a) => a.name),
+    ).toEqual(['Alice Admin', 'Dave Witness']);
     expect(t.records.indexOf(review)).toBeLessThan(t.records.indexOf(t.of('action').find((a) => a.action === 'sign-root')!));
     const completed = t.of('completed')[0]!;
     expect(t.records.at(-1)).toBe(completed);
@@ -154,13 +223,21 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
       const acked = db.prepare("SELECT actor, details FROM audit_log WHERE action = 'ceremony.acknowledged'").all() as { actor: string; details: string }[];
       // clock, the four steps, and the review of the to-be-signed root
       expect(acked).toHaveLength(1 + 2 + 4 + 2 + 2 + 4);
-      expect(JSON.parse(acked[0]!.details)).toMatchObject({ step: 'preflight-clock', role: 'witnesses', via: 'ack-file', clockUtc: expect.stringMatching(/Z$/) });
+      expect(JSON.parse(acked[0]!.details)).toMatchObject({
+        step: 'preflight-clock',
+        role: 'witnesses',
+        via: 'ack-file',
+        clockUtc: expect.stringMatching(/Z$/),
+      });
       expect(JSON.parse(acked[1]!.details)).toMatchObject({ step: 'preflight-confirmed', role: 'administrator', via: 'ack-file' });
-      const head = db.prepare("SELECT seq, hash FROM audit_log WHERE seq = ?").get(completed.auditHead!.seq) as { hash: string };
+      const head = db.prepare('SELECT seq, hash FROM audit_log WHERE seq = ?').get(completed.auditHead!.seq) as { hash: string };
       expect(head.hash).toBe(completed.auditHead!.hash);
       const done = db.prepare("SELECT details FROM audit_log WHERE action = 'ceremony.completed'").get() as { details: string };
       expect((JSON.parse(done.details) as { transcriptSha256: string }).transcriptSha256).toBe(sha256(join(out, 'transcript.jsonl')));
-      const row = db.prepare('SELECT status, transcript_sha256 FROM ceremonies WHERE id = ?').get(begun.ceremonyId) as { status: string; transcript_sha256: string };
+      const row = db.prepare('SELECT status, transcript_sha256 FROM ceremonies WHERE id = ?').get(begun.ceremonyId) as {
+        status: string;
+        transcript_sha256: string;
+      };
       expect(row).toEqual({ status: 'completed', transcript_sha256: sha256(join(out, 'transcript.jsonl')) });
       expect(db.prepare('SELECT COUNT(*) AS n FROM ceremony_steps WHERE ceremony_id = ?').get(begun.ceremonyId)).toEqual({ n: 4 });
       const started = db.prepare("SELECT details FROM audit_log WHERE action = 'ceremony.started'").get() as { details: string };
@@ -177,7 +254,23 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     expect((await runCli(['--home', home2, 'init'])).code).toBe(0);
     const script = file('root-again.yaml', relax(example('root-pkcs11.yaml')));
     const out = join(tmp.path, 'out-again');
-    const r = await runCli(['--home', home2, 'ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks]);
+    const r = await runCli([
+      '--home',
+      home2,
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      await hashOf(script),
+      '--out',
+      out,
+      '--ack-file',
+      acks,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: KEY_LABEL_EXISTS: a key labelled acme-root-2026-key already exists on token root-token/m);
     // Stopped at generate-key, before the token or the workspace changed: the medium holds
@@ -189,13 +282,33 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
     const open = (JSON.parse(list.stdout) as { ceremonies: { id: string; status: string; stepsDone: number }[] }).ceremonies;
     expect(open).toMatchObject([{ status: 'running', stepsDone: 1 }]);
     // Running the script again is refused until the administrator chooses: resume or abort.
-    const again = await runCli(['--home', home2, 'ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', join(tmp.path, 'out-again-2'), '--ack-file', acks]);
+    const again = await runCli([
+      '--home',
+      home2,
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      await hashOf(script),
+      '--out',
+      join(tmp.path, 'out-again-2'),
+      '--ack-file',
+      acks,
+    ]);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain(`error: CEREMONY_INTERRUPTED: ceremony "acme-root-2026" (${open[0]!.id}) with this script was interrupted after 1 of 4 steps`);
+    expect(again.stderr).toContain(
+      `error: CEREMONY_INTERRUPTED: ceremony "acme-root-2026" (${open[0]!.id}) with this script was interrupted after 1 of 4 steps`,
+    );
     const aborted = await runCli(['--home', home2, 'ceremony', 'abort', open[0]!.id, '--reason', 'label taken on the token']);
     expect(aborted.code, aborted.stderr).toBe(0);
     expect(readTranscript(out).records.at(-1)).toMatchObject({ type: 'aborted', code: 'CEREMONY_ABORTED', message: 'label taken on the token' });
-    const shown = JSON.parse((await runCli(['--home', home2, '--json', 'ceremony', 'show', open[0]!.id])).stdout) as { ceremony: { status: string; errorMessage: string } };
+    const shown = JSON.parse((await runCli(['--home', home2, '--json', 'ceremony', 'show', open[0]!.id])).stdout) as {
+      ceremony: { status: string; errorMessage: string };
+    };
     expect(shown.ceremony).toMatchObject({ status: 'aborted', errorMessage: 'label taken on the token' });
     expect((await runCli(['--home', home2, 'audit', 'verify'])).code).toBe(0);
   });
@@ -203,17 +316,48 @@ describe.skipIf(!softHsmAvailable())('hallmark ceremony', () => {
   it('runs a CRL ceremony signed by the root key on the token', async () => {
     const script = file('crl.yaml', relax(example('crl.yaml')));
     const out = join(tmp.path, 'out-crl');
-    const r = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks);
+    const r = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      await hashOf(script),
+      '--out',
+      out,
+      '--ack-file',
+      acks,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['acme-root-2026-crl-1.der', 'acme-root-2026-crl-1.pem', ...FINISHED_FILES].sort());
     const root = join(tmp.path, 'out-root', 'acme-root-2026.pem');
-    const text = execFileSync('openssl', ['crl', '-in', join(out, 'acme-root-2026-crl-1.pem'), '-CAfile', root, '-noout', '-verify'], { encoding: 'utf8', stdio: 'pipe' });
+    const text = execFileSync('openssl', ['crl', '-in', join(out, 'acme-root-2026-crl-1.pem'), '-CAfile', root, '-noout', '-verify'], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
     expect(text).toBe('');
     assertMediumVerifies(out, root);
     const verified = await cli('ceremony', 'verify-transcript', out, '--trust', root);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
     // Running the same CRL script into the same directory never overwrites it.
-    const again = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks);
+    const again = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      await hashOf(script),
+      '--out',
+      out,
+      '--ack-file',
+      acks,
+    );
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/^error: CEREMONY_OUTPUT_EXISTS: .*acme-root-2026-crl-1\.der|^error: CEREMONY_OUTPUT_EXISTS: .*transcript\.jsonl/m);
   });

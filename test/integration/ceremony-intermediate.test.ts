@@ -30,7 +30,22 @@ const hashOf = async (scriptPath: string) => {
   return (JSON.parse(h.stdout) as { sha256: string }).sha256;
 };
 const run = async (scriptPath: string, binding: string, out: string, ...more: string[]) =>
-  cli('ceremony', 'run', scriptPath, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(scriptPath), '--out', out, '--ack-file', acks, ...more);
+  cli(
+    'ceremony',
+    'run',
+    scriptPath,
+    '--binding',
+    binding,
+    '--approved-binding-hash',
+    fileSha256(binding),
+    '--approved-hash',
+    await hashOf(scriptPath),
+    '--out',
+    out,
+    '--ack-file',
+    acks,
+    ...more,
+  );
 /** The workspace's register row of the ceremony that wrote to `out` (by its medium). */
 const ceremonyAt = async (out: string) => {
   const r = await cli('--json', 'ceremony', 'list');
@@ -46,7 +61,22 @@ describe('hallmark ceremony: intermediate', () => {
     expect((await runCli(['--home', home, 'init'])).code).toBe(0);
     const pass = file('root.pass', 'root-passphrase-4e8a\n');
     expect((await cli('key', 'generate', '--label', 'lab-root-key', '--alg', 'ecdsa-p256', '--store', 'software', '--passphrase-file', pass)).code).toBe(0);
-    const made = await cli('ca', 'create', '--name', 'lab-root', '--profile', 'root', '--key', 'lab-root-key', '--subject', 'CN=Lab Root', '--days', '7300', '--passphrase-file', pass);
+    const made = await cli(
+      'ca',
+      'create',
+      '--name',
+      'lab-root',
+      '--profile',
+      'root',
+      '--key',
+      'lab-root-key',
+      '--subject',
+      'CN=Lab Root',
+      '--days',
+      '7300',
+      '--passphrase-file',
+      pass,
+    );
     expect(made.code, made.stderr).toBe(0);
     rootPem = file('root.pem', (await cli('ca', 'export', 'lab-root')).stdout);
     file('root.der', execFileSync('openssl', ['x509', '-in', rootPem, '-outform', 'DER']));
@@ -74,7 +104,12 @@ describe('hallmark ceremony: intermediate', () => {
     expect(execFileSync('openssl', ['verify', '-CAfile', rootPem, cert], { encoding: 'utf8' }).trim()).toBe(`${cert}: OK`);
     // The online CA is not a CA of this workspace, but its expiry and renewal are on the root's calendar.
     const calendar = JSON.parse((await cli('--json', 'ceremony', 'calendar')).stdout) as { events: { kind: string; ca: string; summary: string }[] };
-    expect(calendar.events.filter((e) => e.ca === 'Acme Online Device CA 2026').map((e) => e.kind).sort()).toEqual(['certificate-expires', 'certificate-renew']);
+    expect(
+      calendar.events
+        .filter((e) => e.ca === 'Acme Online Device CA 2026')
+        .map((e) => e.kind)
+        .sort(),
+    ).toEqual(['certificate-expires', 'certificate-renew']);
     const text = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-text'], { encoding: 'utf8' });
     expect(text).toContain('Subject: C = DE, O = Acme Devices GmbH, CN = Acme Online Device CA 2026');
     expect(text).toMatch(/CA:TRUE, pathlen:0/);
@@ -87,8 +122,16 @@ describe('hallmark ceremony: intermediate', () => {
     const input = t.of('input').find((i) => i.name === 'csr')!;
     expect(input.facts).toMatchObject({ path: csr, sha256: sha256(csr), requestedSubject: 'CN=requested name' });
     expect(t.records.indexOf(input)).toBeLessThan(t.records.indexOf(t.of('step-started')[0]!));
-    expect(begun.binding).toMatchObject({ softwarePassphraseSource: `file ${join(tmp.path, 'root.pass')}`, csr, secretSources: [{ at: 'software.passphrase', kind: 'file', custodian: null }] });
-    expect(t.of('action').find((a) => a.step === 'sign-intermediate')!.result).toMatchObject({ parent: 'lab-root', keySource: 'csr', tbsIdenticalToLinted: true });
+    expect(begun.binding).toMatchObject({
+      softwarePassphraseSource: `file ${join(tmp.path, 'root.pass')}`,
+      csr,
+      secretSources: [{ at: 'software.passphrase', kind: 'file', custodian: null }],
+    });
+    expect(t.of('action').find((a) => a.step === 'sign-intermediate')!.result).toMatchObject({
+      parent: 'lab-root',
+      keySource: 'csr',
+      tbsIdenticalToLinted: true,
+    });
     expect(t.records.at(-1)).toMatchObject({ type: 'completed', signedBy: { certificateSha256: sha256(join(tmp.path, 'root.der')) } });
     // The transcript is signed by the parent (the root), not by the intermediate it made.
     assertMediumVerifies(out, rootPem);
@@ -98,7 +141,11 @@ describe('hallmark ceremony: intermediate', () => {
     const der = execFileSync('openssl', ['req', '-in', csr, '-outform', 'DER']);
     der[der.length - 3]! ^= 0x01; // inside the signature
     file('bad.csr', der);
-    const bad = await run(file('int-bad.yaml', script()), file('bad.binding.yaml', 'version: 1\nsoftware:\n  passphrase:\n    file: root.pass\ncsr: bad.csr\n'), join(tmp.path, 'out-bad'));
+    const bad = await run(
+      file('int-bad.yaml', script()),
+      file('bad.binding.yaml', 'version: 1\nsoftware:\n  passphrase:\n    file: root.pass\ncsr: bad.csr\n'),
+      join(tmp.path, 'out-bad'),
+    );
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/^error: CSR_[A-Z_]+: /m);
     expect(bad.stderr).not.toContain('step 1/');
@@ -106,12 +153,29 @@ describe('hallmark ceremony: intermediate', () => {
     // Refused before the ceremony started: nothing in the register either.
     expect(await ceremonyAt(join(tmp.path, 'out-bad'))).toBeUndefined();
 
-    const long = await run(file('int-long.yaml', script((y) => y.replace('validityDays: 1825', 'validityDays: 3000'))), file('csr.binding.yaml', readFileSync(join(tmp.path, 'csr.binding.yaml'))), join(tmp.path, 'out-long'));
+    const long = await run(
+      file(
+        'int-long.yaml',
+        script((y) => y.replace('validityDays: 1825', 'validityDays: 3000')),
+      ),
+      file('csr.binding.yaml', readFileSync(join(tmp.path, 'csr.binding.yaml'))),
+      join(tmp.path, 'out-long'),
+    );
     expect(long.code).toBe(1);
     expect(long.stderr).toMatch(/^error: CEREMONY_GUARD: intermediate\.validityDays 3000 exceeds the 8-year intermediate bound/m);
     expect(readdirSync(join(tmp.path, 'out-long'))).toEqual([]);
     const beyond = await run(
-      file('int-beyond.yaml', script((y) => y.replace('validityDays: 1825', 'validityDays: 7400').replace('key:\n    source: csr', 'key:\n    source: csr\nguards:\n  maxValidityDays: 7500\n  reason: the online CA lives as long as the root in this lab'))),
+      file(
+        'int-beyond.yaml',
+        script((y) =>
+          y
+            .replace('validityDays: 1825', 'validityDays: 7400')
+            .replace(
+              'key:\n    source: csr',
+              'key:\n    source: csr\nguards:\n  maxValidityDays: 7500\n  reason: the online CA lives as long as the root in this lab',
+            ),
+        ),
+      ),
       join(tmp.path, 'csr.binding.yaml'),
       join(tmp.path, 'out-beyond'),
     );
@@ -123,7 +187,23 @@ describe('hallmark ceremony: intermediate', () => {
   it('keeps a rehearsal and compares the real run with it field by field before signing', async () => {
     const binding = join(tmp.path, 'csr.binding.yaml');
     const record = join(tmp.path, 'rehearsal.json');
-    const rehearsal = await cli('ceremony', 'run', file('int-reh.yaml', script()), '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(join(tmp.path, 'int-reh.yaml')), '--out', join(tmp.path, 'out-reh'), '--ack-file', acks, '--save-rehearsal', record);
+    const rehearsal = await cli(
+      'ceremony',
+      'run',
+      file('int-reh.yaml', script()),
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      await hashOf(join(tmp.path, 'int-reh.yaml')),
+      '--out',
+      join(tmp.path, 'out-reh'),
+      '--ack-file',
+      acks,
+      '--save-rehearsal',
+      record,
+    );
     expect(rehearsal.code, rehearsal.stderr).toBe(0);
     const saved = JSON.parse(readFileSync(record, 'utf8')) as { certificates: { extensions: { oid: string }[] }[] };
     expect(saved).toMatchObject({ format: 'hallmark-ceremony-rehearsal-v1', certificates: [{ name: 'acme-online-ca-2026', validitySeconds: 1825 * 86400 }] });
@@ -135,14 +215,27 @@ describe('hallmark ceremony: intermediate', () => {
     expect(same.code, same.stderr).toBe(0);
     expect(same.stderr).toMatch(/same +subject[\s\S]*same +extension 2\.5\.29\.30/);
     const real = readTranscript(join(tmp.path, 'out-real'));
-    const step = (real.of('action').find((a) => a.step === 'sign-intermediate')!.result as { rehearsalComparison: { acknowledgments: { role: string; step: string }[] } }).rehearsalComparison;
+    const step = (
+      real.of('action').find((a) => a.step === 'sign-intermediate')!.result as { rehearsalComparison: { acknowledgments: { role: string; step: string }[] } }
+    ).rehearsalComparison;
     expect(step).toMatchObject({ rehearsalSha256: sha256(record), identical: true, signedMatchesCompared: true });
-    expect(step.acknowledgments.map((a) => `${a.role} ${a.step}`)).toEqual(['administrator sign-intermediate-rehearsal-comparison', 'witnesses sign-intermediate-rehearsal-comparison']);
-    expect(real.of('acknowledged').filter((a) => a.step === 'sign-intermediate-rehearsal-comparison').map((a) => a.role)).toEqual(['administrator', 'witnesses']);
+    expect(step.acknowledgments.map((a) => `${a.role} ${a.step}`)).toEqual([
+      'administrator sign-intermediate-rehearsal-comparison',
+      'witnesses sign-intermediate-rehearsal-comparison',
+    ]);
+    expect(
+      real
+        .of('acknowledged')
+        .filter((a) => a.step === 'sign-intermediate-rehearsal-comparison')
+        .map((a) => a.role),
+    ).toEqual(['administrator', 'witnesses']);
     expect(real.of('completed')[0]!.extra.rehearsalComparedWith).toMatchObject({ path: record, sha256: sha256(record) });
     assertMediumVerifies(join(tmp.path, 'out-real'), rootPem);
 
-    const changed = file('int-changed.yaml', script((y) => y.replace('[devices.acme.example]', '[devices.acme.example, lab.acme.example]')));
+    const changed = file(
+      'int-changed.yaml',
+      script((y) => y.replace('[devices.acme.example]', '[devices.acme.example, lab.acme.example]')),
+    );
     const differs = await run(changed, binding, join(tmp.path, 'out-differs'), '--compare-rehearsal', record);
     expect(differs.code).toBe(1);
     expect(differs.stderr).toMatch(/DIFFERENT extension 2\.5\.29\.30/);
@@ -150,14 +243,20 @@ describe('hallmark ceremony: intermediate', () => {
     // Stopped at the signing step before anything was signed: only the transcript up to the
     // stop is on the medium, and the ceremony stays open until it is resumed or aborted.
     expect(readdirSync(join(tmp.path, 'out-differs'))).toEqual(['transcript.jsonl']);
-    expect(readTranscript(join(tmp.path, 'out-differs')).records.at(-1)).toMatchObject({ type: 'stopped', step: 'sign-intermediate', code: 'CEREMONY_REHEARSAL_DIFFERS' });
+    expect(readTranscript(join(tmp.path, 'out-differs')).records.at(-1)).toMatchObject({
+      type: 'stopped',
+      step: 'sign-intermediate',
+      code: 'CEREMONY_REHEARSAL_DIFFERS',
+    });
     const open = (await ceremonyAt(join(tmp.path, 'out-differs')))!;
     expect(open).toMatchObject({ status: 'running', stepsDone: 1 });
     const aborted = await cli('ceremony', 'abort', open.id, '--reason', 'differs from the rehearsal');
     expect(aborted.code, aborted.stderr).toBe(0);
     const accepted = await run(changed, binding, join(tmp.path, 'out-accepted'), '--compare-rehearsal', record, '--accept-rehearsal-differences');
     expect(accepted.code, accepted.stderr).toBe(0);
-    const acceptedSign = readTranscript(join(tmp.path, 'out-accepted')).of('action').find((a) => a.step === 'sign-intermediate')!.result as { rehearsalComparison: { identical: boolean } };
+    const acceptedSign = readTranscript(join(tmp.path, 'out-accepted'))
+      .of('action')
+      .find((a) => a.step === 'sign-intermediate')!.result as { rehearsalComparison: { identical: boolean } };
     expect(acceptedSign.rehearsalComparison.identical).toBe(false);
   });
 
@@ -168,7 +267,10 @@ describe('hallmark ceremony: intermediate', () => {
       y
         .replace('key:\n    source: csr', 'key:\n    source: pkcs11\n    label: factory-ca-key\n    algorithm: ecdsa-p256')
         .replace('ca: acme-online-ca-2026', 'ca: factory-ca-2026')
-        .replace('  - id: sign-intermediate', '  - id: generate-key\n    say: Generate the factory CA key on its own token.\n    acknowledge: [administrator, witnesses]\n    action: generate-key\n  - id: sign-intermediate'),
+        .replace(
+          '  - id: sign-intermediate',
+          '  - id: generate-key\n    say: Generate the factory CA key on its own token.\n    acknowledge: [administrator, witnesses]\n    action: generate-key\n  - id: sign-intermediate',
+        ),
     );
     const binding = file(
       'token.binding.yaml',
@@ -181,8 +283,17 @@ describe('hallmark ceremony: intermediate', () => {
     expect(execFileSync('openssl', ['verify', '-CAfile', rootPem, cert], { encoding: 'utf8' }).trim()).toBe(`${cert}: OK`);
     expect(readdirSync(out).sort()).toEqual(['factory-ca-2026.der', 'factory-ca-2026.pem', ...FINISHED_FILES].sort());
     const t = readTranscript(out);
-    expect(t.of('action').find((a) => a.step === 'generate-key')!.result).toMatchObject({ label: 'factory-ca-key', tokenSerial: hsm.tokens[0]!.serial, CKA_SENSITIVE: true, CKA_EXTRACTABLE: false });
-    expect((t.of('started')[0]!.binding as { intermediateToken: unknown }).intermediateToken).toEqual({ module: hsm.modulePath, tokenSerial: hsm.tokens[0]!.serial, pinSource: `file ${join(tmp.path, 'factory.pin')}` });
+    expect(t.of('action').find((a) => a.step === 'generate-key')!.result).toMatchObject({
+      label: 'factory-ca-key',
+      tokenSerial: hsm.tokens[0]!.serial,
+      CKA_SENSITIVE: true,
+      CKA_EXTRACTABLE: false,
+    });
+    expect((t.of('started')[0]!.binding as { intermediateToken: unknown }).intermediateToken).toEqual({
+      module: hsm.modulePath,
+      tokenSerial: hsm.tokens[0]!.serial,
+      pinSource: `file ${join(tmp.path, 'factory.pin')}`,
+    });
     for (const f of ['transcript.jsonl', 'transcript.html']) expect(readFileSync(join(out, f), 'utf8')).not.toContain('552901');
     assertMediumVerifies(out, rootPem);
     const list = JSON.parse((await cli('--json', 'ca', 'list')).stdout) as { name: string; parent: string | null }[];

@@ -21,12 +21,31 @@ let hsm: SoftHsm;
 const file = fileWriter(tmp.path);
 const example = ceremonyExample;
 const relax = allowNetwork;
-const env = { HALLMARK_PASSPHRASE_BOB: 'bob-passphrase-7a1c', HALLMARK_PASSPHRASE_CAROL: 'carol-passphrase-2d9e', HALLMARK_PASSPHRASE_ERIN: 'erin-passphrase-5f3b', HALLMARK_CEREMONY_PIN: '552211' };
+const env = {
+  HALLMARK_PASSPHRASE_BOB: 'bob-passphrase-7a1c',
+  HALLMARK_PASSPHRASE_CAROL: 'carol-passphrase-2d9e',
+  HALLMARK_PASSPHRASE_ERIN: 'erin-passphrase-5f3b',
+  HALLMARK_CEREMONY_PIN: '552211',
+};
 const cli = (...args: string[]) => runCli(['--home', home, '--actor', 'ceremony-admin', ...args], env);
 const run = async (script: string, binding: string, out: string, acks: string) => {
   const h = await cli('--json', 'ceremony', 'hash', script);
   expect(h.code, h.stderr).toBe(0);
-  return cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', (JSON.parse(h.stdout) as { sha256: string }).sha256, '--out', out, '--ack-file', acks);
+  return cli(
+    'ceremony',
+    'run',
+    script,
+    '--binding',
+    binding,
+    '--approved-binding-hash',
+    fileSha256(binding),
+    '--approved-hash',
+    (JSON.parse(h.stdout) as { sha256: string }).sha256,
+    '--out',
+    out,
+    '--ack-file',
+    acks,
+  );
 };
 const acks = (name: string) => join(REPO_ROOT, 'resources/ceremonies', name);
 
@@ -42,7 +61,12 @@ describe.skipIf(!softHsmAvailable())('key-restore ceremony (CLI)', () => {
 
   it('restores a shares root onto a token; the root then signs a CRL on the token', async () => {
     const rootOut = join(tmp.path, 'out-root');
-    const root = await run(file('root-shares.yaml', relax(example('root-shares.yaml'))), join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml'), rootOut, acks('rehearsal-shares.acks'));
+    const root = await run(
+      file('root-shares.yaml', relax(example('root-shares.yaml'))),
+      join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml'),
+      rootOut,
+      acks('rehearsal-shares.acks'),
+    );
     expect(root.code, root.stderr).toBe(0);
     const rootPem = join(rootOut, 'acme-root-shares-2026.pem');
 
@@ -78,11 +102,19 @@ describe.skipIf(!softHsmAvailable())('key-restore ceremony (CLI)', () => {
 
     // A CRL for the root, with only the token binding: no custodian, no share.
     const crl = relax(example('crl.yaml')).replaceAll('acme-root-2026', 'acme-root-shares-2026');
-    const tokenBinding = file('token.binding.yaml', `version: 1\npkcs11:\n  module: ${hsm.modulePath}\n  tokenSerial: "${hsm.tokens[0]!.serial}"\n  pin:\n    env: HALLMARK_CEREMONY_PIN\n`);
+    const tokenBinding = file(
+      'token.binding.yaml',
+      `version: 1\npkcs11:\n  module: ${hsm.modulePath}\n  tokenSerial: "${hsm.tokens[0]!.serial}"\n  pin:\n    env: HALLMARK_CEREMONY_PIN\n`,
+    );
     const crlOut = join(tmp.path, 'out-crl');
     const signed = await run(file('crl.yaml', crl), tokenBinding, crlOut, acks('rehearsal.acks'));
     expect(signed.code, signed.stderr).toBe(0);
-    expect(execFileSync('openssl', ['crl', '-in', join(crlOut, 'acme-root-shares-2026-crl-1.pem'), '-CAfile', rootPem, '-noout', '-verify'], { encoding: 'utf8', stdio: 'pipe' })).toBe('');
+    expect(
+      execFileSync('openssl', ['crl', '-in', join(crlOut, 'acme-root-shares-2026-crl-1.pem'), '-CAfile', rootPem, '-noout', '-verify'], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      }),
+    ).toBe('');
     assertMediumVerifies(crlOut, rootPem);
     expect((await cli('audit', 'verify')).code).toBe(0);
   });

@@ -31,7 +31,10 @@ import { tempDir } from '../support/temp-dir.js';
 const tmp = tempDir('hallmark-key-restore-');
 const SHARES_LABEL = 'acme-root-key';
 const CA = 'acme-root';
-const custodians = ['Bob Custodian', 'Carol Custodian', 'Erin Custodian'].map((custodian, i) => ({ custodian, passphrase: `custodian ${i + 1} passphrase, long enough` }));
+const custodians = ['Bob Custodian', 'Carol Custodian', 'Erin Custodian'].map((custodian, i) => ({
+  custodian,
+  passphrase: `custodian ${i + 1} passphrase, long enough`,
+}));
 let hsm: SoftHsm;
 let binding: Pkcs11Binding;
 let ws: Workspace;
@@ -70,7 +73,10 @@ beforeAll(async () => {
   ({ workspace: ws } = Workspace.init(join(tmp.path, 'ws'), 'custodian'));
   const made = await generateSharedKey({ label: SHARES_LABEL, algorithm: 'ecdsa-p384', threshold: 2, custodians, outDir: join(tmp.path, 'medium') });
   shareFiles = made.shareFiles;
-  sharesRecord = new KeyRepository(ws).add({ label: SHARES_LABEL, store: 'shares', algorithm: 'ecdsa-p384', spki: made.spki, location: { ...made.location } }, 'custodian');
+  sharesRecord = new KeyRepository(ws).add(
+    { label: SHARES_LABEL, store: 'shares', algorithm: 'ecdsa-p384', spki: made.spki, location: { ...made.location } },
+    'custodian',
+  );
   const key = await openSharedKey(sharesRecord, [share(0), share(1)]);
   try {
     await createRootCa(ws, { name: CA, subject: parseSubject('C=DE,O=Acme,CN=Acme Root 2026'), key, validityDays: 3650, actor: 'custodian' });
@@ -104,12 +110,26 @@ describe('importKeyToToken', () => {
       const imported = await importKeyToToken({ binding, label, algorithm, pkcs8, spki });
       expect(pkcs8.every((b) => b === 0)).toBe(true);
       expect(imported.spki.equals(spki)).toBe(true);
-      expect(imported.location).toMatchObject({ tokenSerial: binding.tokenSerial, tokenLabel: 'restored-root', sensitive: true, extractable: false, imported: true });
+      expect(imported.location).toMatchObject({
+        tokenSerial: binding.tokenSerial,
+        tokenLabel: 'restored-root',
+        sensitive: true,
+        extractable: false,
+        imported: true,
+      });
       // Honest about its past: it was outside a token once.
       expect(imported.attributes).toEqual({ sensitive: true, extractable: false, alwaysSensitive: false, neverExtractable: false });
       expect(onToken(label)).toBe(2);
 
-      const record: KeyRecord = { label, store: 'pkcs11', algorithm, spki, spkiSha256: '', location: { ...imported.location }, createdAt: new Date().toISOString() };
+      const record: KeyRecord = {
+        label,
+        store: 'pkcs11',
+        algorithm,
+        spki,
+        spkiSha256: '',
+        location: { ...imported.location },
+        createdAt: new Date().toISOString(),
+      };
       const key = await openPkcs11Key(record, binding);
       try {
         const message = Buffer.from(`signed on the token by ${algorithm}`);
@@ -124,14 +144,22 @@ describe('importKeyToToken', () => {
   it('refuses a private key that is not the given public key, and leaves nothing on the token', async () => {
     const a = keyPair('ecdsa-p256');
     const b = keyPair('ecdsa-p256');
-    await expectCode(importKeyToToken({ binding, label: 'import-wrong', algorithm: 'ecdsa-p256', pkcs8: a.pkcs8, spki: b.spki }), 'PKCS11_KEY_MISMATCH', /does not verify/);
+    await expectCode(
+      importKeyToToken({ binding, label: 'import-wrong', algorithm: 'ecdsa-p256', pkcs8: a.pkcs8, spki: b.spki }),
+      'PKCS11_KEY_MISMATCH',
+      /does not verify/,
+    );
     expect(a.pkcs8.every((x) => x === 0)).toBe(true);
     expect(onToken('import-wrong')).toBe(0);
   });
 
   it('refuses a key of another algorithm than the one named, before touching the token', async () => {
     const { pkcs8, spki } = keyPair('ecdsa-p384');
-    await expectCode(importKeyToToken({ binding, label: 'import-p256-claimed', algorithm: 'ecdsa-p256', pkcs8, spki }), 'KEY_FILE_INVALID', /not a PKCS#8 ecdsa-p256 key: not an EC key on the expected curve/);
+    await expectCode(
+      importKeyToToken({ binding, label: 'import-p256-claimed', algorithm: 'ecdsa-p256', pkcs8, spki }),
+      'KEY_FILE_INVALID',
+      /not a PKCS#8 ecdsa-p256 key: not an EC key on the expected curve/,
+    );
     expect(pkcs8.every((x) => x === 0)).toBe(true);
     expect(onToken('import-p256-claimed')).toBe(0);
   });
@@ -174,7 +202,11 @@ describe('restoreSharedKey', () => {
     // A real database fault at the commit, after the import succeeded.
     ws.db.exec(`CREATE TEMP TRIGGER refuse_keys BEFORE INSERT ON main.keys BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
     try {
-      await expectCode(restore('root-on-token', [share(0), share(1)]), 'CEREMONY_RESTORE_FAILED', /could not be recorded in the workspace \(disk says no\); the key was removed from the token again/);
+      await expectCode(
+        restore('root-on-token', [share(0), share(1)]),
+        'CEREMONY_RESTORE_FAILED',
+        /could not be recorded in the workspace \(disk says no\); the key was removed from the token again/,
+      );
     } finally {
       ws.db.exec('DROP TRIGGER temp.refuse_keys');
     }
@@ -186,7 +218,13 @@ describe('restoreSharedKey', () => {
     const seqBefore = dbState().auditSeq;
     const { record, result } = await restore('root-on-token', [share(0), share(2)]);
     expect(record).toMatchObject({ label: 'root-on-token', store: 'pkcs11', algorithm: 'ecdsa-p384', spkiSha256: sharesRecord.spkiSha256 });
-    expect(record.location).toMatchObject({ tokenSerial: binding.tokenSerial, imported: true, restoredFrom: SHARES_LABEL, sensitive: true, extractable: false });
+    expect(record.location).toMatchObject({
+      tokenSerial: binding.tokenSerial,
+      imported: true,
+      restoredFrom: SHARES_LABEL,
+      sensitive: true,
+      extractable: false,
+    });
     expect(result).toEqual({
       label: 'root-on-token',
       algorithm: 'ecdsa-p384',
@@ -206,9 +244,19 @@ describe('restoreSharedKey', () => {
     // The token object, read back on its own session: sensitive, non-extractable, its value unreadable.
     const ts = Pkcs11TokenSession.open(binding, false);
     try {
-      const [priv] = findObjects(ts.pkcs11, ts.session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_LABEL, value: 'root-on-token' }], ts.name);
+      const [priv] = findObjects(
+        ts.pkcs11,
+        ts.session,
+        [
+          { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
+          { type: pkcs11js.CKA_LABEL, value: 'root-on-token' },
+        ],
+        ts.name,
+      );
       expect(priv).toBeDefined();
-      expect(readBooleans(ts.pkcs11, ts.session, priv!, [pkcs11js.CKA_SENSITIVE, pkcs11js.CKA_EXTRACTABLE, pkcs11js.CKA_PRIVATE, pkcs11js.CKA_TOKEN], ts.name)).toEqual([true, false, true, true]);
+      expect(
+        readBooleans(ts.pkcs11, ts.session, priv!, [pkcs11js.CKA_SENSITIVE, pkcs11js.CKA_EXTRACTABLE, pkcs11js.CKA_PRIVATE, pkcs11js.CKA_TOKEN], ts.name),
+      ).toEqual([true, false, true, true]);
       expect(() => readAttributes(ts.pkcs11, ts.session, priv!, [pkcs11js.CKA_VALUE], ts.name)).toThrow(/CKR_ATTRIBUTE_SENSITIVE/);
     } finally {
       ts.close();
@@ -220,12 +268,22 @@ describe('restoreSharedKey', () => {
     expect(keys.get(SHARES_LABEL).store).toBe('shares');
     const ca = loadCa(ws, CA);
     expect(ca.row.keyLabel).toBe('root-on-token');
-    const audit = ws.db.prepare('SELECT actor, action, subject, details FROM audit_log WHERE seq > ? ORDER BY seq').all(seqBefore) as { actor: string; action: string; subject: string; details: string }[];
+    const audit = ws.db.prepare('SELECT actor, action, subject, details FROM audit_log WHERE seq > ? ORDER BY seq').all(seqBefore) as {
+      actor: string;
+      action: string;
+      subject: string;
+      details: string;
+    }[];
     expect(audit.map((a) => [a.action, a.subject, a.actor])).toEqual([
       ['key.restored', 'root-on-token', 'ceremony-admin'],
       ['ca.key-rebound', CA, 'ceremony-admin'],
     ]);
-    expect(JSON.parse(audit[0]!.details)).toMatchObject({ restoredFrom: SHARES_LABEL, spkiSha256: sharesRecord.spkiSha256, CKA_ALWAYS_SENSITIVE: false, CKA_NEVER_EXTRACTABLE: false });
+    expect(JSON.parse(audit[0]!.details)).toMatchObject({
+      restoredFrom: SHARES_LABEL,
+      spkiSha256: sharesRecord.spkiSha256,
+      CKA_ALWAYS_SENSITIVE: false,
+      CKA_NEVER_EXTRACTABLE: false,
+    });
     expect(JSON.parse(audit[1]!.details)).toMatchObject({ from: SHARES_LABEL, to: 'root-on-token', spkiSha256: sharesRecord.spkiSha256 });
     expect(ws.verifyAudit()).toMatchObject({ ok: true });
 

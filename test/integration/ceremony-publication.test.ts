@@ -38,7 +38,11 @@ async function writeBundle(dir: string, files: { name: string; bytes: Buffer }[]
   for (const f of files) writeFileSync(join(dir, f.name), f.bytes, { flag: 'wx' });
   const sums = Buffer.from(files.map((f) => `${createSha256(f.bytes)}  ${f.name}\n`).join(''));
   writeFileSync(join(dir, 'SHA256SUMS'), sums, { flag: 'wx' });
-  writeFileSync(join(dir, 'SHA256SUMS.p7s'), await signDetachedCms({ content: sums, signer, signerCertificate: signerDer, chain: [], signingTime: new Date() }), { flag: 'wx' });
+  writeFileSync(
+    join(dir, 'SHA256SUMS.p7s'),
+    await signDetachedCms({ content: sums, signer, signerCertificate: signerDer, chain: [], signingTime: new Date() }),
+    { flag: 'wx' },
+  );
 }
 
 function createSha256(b: Buffer): string {
@@ -48,7 +52,13 @@ function createSha256(b: Buffer): string {
 beforeAll(async () => {
   ws = Workspace.init(home, 'custodian').workspace;
   rootKey = await newSoftwareKey(ws, 'root-key', 'ecdsa-p384');
-  const root = await createRootCa(ws, { name: 'acme-root', subject: parseSubject('C=DE,O=Acme\\, Inc.,CN=Acme Root 2026'), key: rootKey, validityDays: 3650, actor: 'custodian' });
+  const root = await createRootCa(ws, {
+    name: 'acme-root',
+    subject: parseSubject('C=DE,O=Acme\\, Inc.,CN=Acme Root 2026'),
+    key: rootKey,
+    validityDays: 3650,
+    actor: 'custodian',
+  });
   rootDer = root.certificate.der;
   await newSoftwareKey(ws, 'online-key', 'ecdsa-p256');
   await createIntermediateCa(ws, {
@@ -110,7 +120,23 @@ describe('publication bundle', () => {
     const chainCheck = openssl('verify', '-x509_strict', '-CAfile', rootPem, '-untrusted', join(dir, 'chain.pem'), join(dir, 'acme-online.pem'));
     expect(chainCheck.stdout.trim()).toBe(`${join(dir, 'acme-online.pem')}: OK`);
     expect(openssl('crl', '-in', join(dir, 'acme-root-crl-2.pem'), '-CAfile', rootPem, '-noout').stderr).toMatch(/verify OK/);
-    const cms = openssl('cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'SHA256SUMS.p7s'), '-content', join(dir, 'SHA256SUMS'), '-CAfile', rootPem, '-purpose', 'any', '-out', '/dev/null');
+    const cms = openssl(
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, 'SHA256SUMS.p7s'),
+      '-content',
+      join(dir, 'SHA256SUMS'),
+      '-CAfile',
+      rootPem,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    );
     expect(cms.stderr).toMatch(/Verification successful/);
     expect(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' }).status).toBe(0);
 
@@ -141,7 +167,13 @@ describe('publication bundle', () => {
 
     // A bundle signed by a key that does not chain to the trusted root.
     const rogueKey = await newSoftwareKey(ws, 'rogue-key', 'ecdsa-p256');
-    const rogue = await createRootCa(ws, { name: 'rogue', subject: parseSubject('O=Acme\\, Inc.,CN=Acme Root 2026'), key: rogueKey, validityDays: 365, actor: 'mallory' });
+    const rogue = await createRootCa(ws, {
+      name: 'rogue',
+      subject: parseSubject('O=Acme\\, Inc.,CN=Acme Root 2026'),
+      key: rogueKey,
+      validityDays: 365,
+      actor: 'mallory',
+    });
     const resigned = join(tmp.path, 'resigned', 'publication');
     await writeBundle(resigned, files, rogueKey, rogue.certificate.der);
     const r2 = verifyPublicationBundle(resigned, { trust: [readFileSync(rootPem)] });
@@ -182,7 +214,9 @@ describe('CA calendar', () => {
     const { events } = JSON.parse(written.stdout) as { events: { uid: string }[] };
     const cal = readICalendar(readFileSync(ics));
     expect(cal.components.map((c) => prop(c, 'UID'))).toEqual(events.map((e) => e.uid));
-    expect(cal.components.map((c) => unescapeText(prop(c, 'SUMMARY')))).toContain(`Re-sign CRL #2 of acme-root before ${crlNextUpdate.toISOString().slice(0, 10)}`);
+    expect(cal.components.map((c) => unescapeText(prop(c, 'SUMMARY')))).toContain(
+      `Re-sign CRL #2 of acme-root before ${crlNextUpdate.toISOString().slice(0, 10)}`,
+    );
     const before = readFileSync(ics);
     const again = await cli('ceremony', 'calendar', '--ics', ics);
     expect(again.code).toBe(2);

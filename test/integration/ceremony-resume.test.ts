@@ -69,7 +69,21 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     const out = join(tmp.path, 'out-stop');
     // The custodians are not in the room yet: the clock and the first step are acknowledged, generate-key is not.
     const partial = file('no-custodians.acks', 'administrator Alice Admin\nwitnesses Dave Witness\n');
-    const first = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out, '--ack-file', partial);
+    const first = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      approved,
+      '--out',
+      out,
+      '--ack-file',
+      partial,
+    );
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/error: CEREMONY_ACK_MISSING: step "generate-key": custodians "Bob Custodian" did not acknowledge/);
     const id = readTranscript(out).of('started')[0]!.ceremonyId;
@@ -85,11 +99,43 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     expect(unfinished.stdout).toContain('STOPPED at step generate-key: CEREMONY_ACK_MISSING');
 
     // A resume must name the same medium and script.
-    const elsewhere = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', join(tmp.path, 'other'), '--ack-file', fullAcks, '--resume', id);
+    const elsewhere = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      approved,
+      '--out',
+      join(tmp.path, 'other'),
+      '--ack-file',
+      fullAcks,
+      '--resume',
+      id,
+    );
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.stderr).toContain(`error: CEREMONY_INTERRUPTED: ceremony ${id} writes to ${out}`);
 
-    const resumed = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out, '--ack-file', fullAcks, '--resume', id);
+    const resumed = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      approved,
+      '--out',
+      out,
+      '--ack-file',
+      fullAcks,
+      '--resume',
+      id,
+    );
     expect(resumed.code, resumed.stderr).toBe(0);
     const t = readTranscript(out);
     expect(t.records.map((r) => r.type).filter((x) => ['stopped', 'resumed', 'completed'].includes(x))).toEqual(['stopped', 'resumed', 'completed']);
@@ -104,7 +150,23 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     const verified = await cli('ceremony', 'verify-transcript', out, '--trust', cert);
     expect(verified.code, verified.stdout).toBe(0);
     expect(rows(home, 'SELECT status FROM ceremonies WHERE id = ?', id)).toEqual([{ status: 'completed' }]);
-    const resumedAgain = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out, '--ack-file', fullAcks, '--resume', id);
+    const resumedAgain = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      approved,
+      '--out',
+      out,
+      '--ack-file',
+      fullAcks,
+      '--resume',
+      id,
+    );
     expect(resumedAgain.code).toBe(2);
     expect(resumedAgain.stderr).toContain(`ceremony ${id} has completed; only an interrupted ceremony can be resumed`);
     expect((await cli('audit', 'verify')).code).toBe(0);
@@ -117,17 +179,40 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     const approved = await hashOf(cli, script);
     const out = join(tmp.path, 'out-kill');
     const bindingB = file('binding-b.yaml', readFileSync(binding, 'utf8').replace(hsm.tokens[0]!.serial, hsm.tokens[1]!.serial));
-    await killAtPrompt(home, ['ceremony', 'run', script, '--binding', bindingB, '--approved-binding-hash', fileSha256(bindingB), '--approved-hash', approved, '--out', out], 'sign-root');
+    await killAtPrompt(
+      home,
+      ['ceremony', 'run', script, '--binding', bindingB, '--approved-binding-hash', fileSha256(bindingB), '--approved-hash', approved, '--out', out],
+      'sign-root',
+    );
 
-    const [open] = rows(home, "SELECT id, status FROM ceremonies") as { id: string; status: string }[];
+    const [open] = rows(home, 'SELECT id, status FROM ceremonies') as { id: string; status: string }[];
     expect(open!.status).toBe('running');
-    expect(rows(home, 'SELECT step FROM ceremony_steps WHERE ceremony_id = ? ORDER BY idx', open!.id)).toEqual([{ step: 'preflight-confirmed' }, { step: 'generate-key' }]);
+    expect(rows(home, 'SELECT step FROM ceremony_steps WHERE ceremony_id = ? ORDER BY idx', open!.id)).toEqual([
+      { step: 'preflight-confirmed' },
+      { step: 'generate-key' },
+    ]);
     const key = rows(home, "SELECT spki_sha256 FROM keys WHERE label = 'acme-root-2026-key'") as { spki_sha256: string }[];
     expect(key).toHaveLength(1);
     const list = JSON.parse((await cli('--json', 'ceremony', 'list')).stdout) as { ceremonies: { id: string; stepsDone: number }[] };
     expect(list.ceremonies).toMatchObject([{ id: open!.id, stepsDone: 2 }]);
 
-    const resumed = await cli('ceremony', 'run', script, '--binding', bindingB, '--approved-binding-hash', fileSha256(bindingB), '--approved-hash', approved, '--out', out, '--ack-file', fullAcks, '--resume', open!.id);
+    const resumed = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      bindingB,
+      '--approved-binding-hash',
+      fileSha256(bindingB),
+      '--approved-hash',
+      approved,
+      '--out',
+      out,
+      '--ack-file',
+      fullAcks,
+      '--resume',
+      open!.id,
+    );
     expect(resumed.code, resumed.stderr).toBe(0);
     // The witness's exception typed before the kill is on the record.
     expect(readTranscript(out).of('exception')).toMatchObject([{ step: 'preflight-confirmed', role: 'witnesses', by: 'Dave Witness', note: NOTE }]);
@@ -143,18 +228,46 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
   });
 
   it('resumes a shares root killed after its split: the root is signed with the shares on the medium', async () => {
-    const passphrases = { HALLMARK_PASSPHRASE_BOB: 'bob-passphrase-7a1c', HALLMARK_PASSPHRASE_CAROL: 'carol-passphrase-2d9e', HALLMARK_PASSPHRASE_ERIN: 'erin-passphrase-5f3b' };
+    const passphrases = {
+      HALLMARK_PASSPHRASE_BOB: 'bob-passphrase-7a1c',
+      HALLMARK_PASSPHRASE_CAROL: 'carol-passphrase-2d9e',
+      HALLMARK_PASSPHRASE_ERIN: 'erin-passphrase-5f3b',
+    };
     const { home, cli } = workspace('ws-shares-kill', passphrases);
     expect((await cli('init')).code).toBe(0);
     const script = file('root-shares-kill.yaml', relax(example('root-shares.yaml')));
     const approved = await hashOf(cli, script);
     const binding = join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml');
     const out = join(tmp.path, 'out-shares-kill');
-    await killAtPrompt(home, ['ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out], 'sign-root', passphrases);
+    await killAtPrompt(
+      home,
+      ['ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out],
+      'sign-root',
+      passphrases,
+    );
     const [open] = rows(home, 'SELECT id FROM ceremonies') as { id: string }[];
-    expect(rows(home, 'SELECT step FROM ceremony_steps WHERE ceremony_id = ? ORDER BY idx', open!.id)).toEqual([{ step: 'preflight-confirmed' }, { step: 'generate-and-split' }]);
+    expect(rows(home, 'SELECT step FROM ceremony_steps WHERE ceremony_id = ? ORDER BY idx', open!.id)).toEqual([
+      { step: 'preflight-confirmed' },
+      { step: 'generate-and-split' },
+    ]);
 
-    const resumed = await cli('ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', approved, '--out', out, '--ack-file', join(REPO_ROOT, 'resources/ceremonies/rehearsal-shares.acks'), '--resume', open!.id);
+    const resumed = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      approved,
+      '--out',
+      out,
+      '--ack-file',
+      join(REPO_ROOT, 'resources/ceremonies/rehearsal-shares.acks'),
+      '--resume',
+      open!.id,
+    );
     expect(resumed.code, resumed.stderr).toBe(0);
     const cert = join(out, 'acme-root-shares-2026.pem');
     const spki = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'DER'], { input: execFileSync('openssl', ['x509', '-in', cert, '-noout', '-pubkey']) });
@@ -174,17 +287,47 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     const undo = makeReadOnly(out);
     let r;
     try {
-      r = await cli('ceremony', 'run', script, '--binding', bindingD, '--approved-binding-hash', fileSha256(bindingD), '--approved-hash', await hashOf(cli, script), '--out', out, '--ack-file', fullAcks);
+      r = await cli(
+        'ceremony',
+        'run',
+        script,
+        '--binding',
+        bindingD,
+        '--approved-binding-hash',
+        fileSha256(bindingD),
+        '--approved-hash',
+        await hashOf(cli, script),
+        '--out',
+        out,
+        '--ack-file',
+        fullAcks,
+      );
     } finally {
       undo();
     }
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^error: CEREMONY_OUTPUT_UNWRITABLE: cannot create ${out}/transcript.jsonl: E(PERM|ACCES); the output medium must be writable`, 'm'));
+    expect(r.stderr).toMatch(
+      new RegExp(`^error: CEREMONY_OUTPUT_UNWRITABLE: cannot create ${out}/transcript.jsonl: E(PERM|ACCES); the output medium must be writable`, 'm'),
+    );
     // Nothing happened: no register row, no audit entry, nothing on the medium.
     expect(rows(home, 'SELECT COUNT(*) AS n FROM ceremonies')).toEqual([{ n: 0 }]);
     expect(rows(home, 'SELECT MAX(seq) AS seq FROM audit_log')).toEqual(before);
     expect(readdirSync(out)).toEqual([]);
-    const again = await cli('ceremony', 'run', script, '--binding', bindingD, '--approved-binding-hash', fileSha256(bindingD), '--approved-hash', await hashOf(cli, script), '--out', out, '--ack-file', fullAcks);
+    const again = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      bindingD,
+      '--approved-binding-hash',
+      fileSha256(bindingD),
+      '--approved-hash',
+      await hashOf(cli, script),
+      '--out',
+      out,
+      '--ack-file',
+      fullAcks,
+    );
     expect(again.code, again.stderr).toBe(0);
     assertMediumVerifies(out, join(out, 'acme-root-2026.pem'));
   });
@@ -198,7 +341,22 @@ describe.skipIf(!softHsmAvailable())('interrupted ceremonies', () => {
     const script = file('root-dry.yaml', relax(example('root-pkcs11.yaml')));
     const bindingC = file('binding-c.yaml', readFileSync(binding, 'utf8').replace(hsm.tokens[0]!.serial, hsm.tokens[2]!.serial));
     const out = join(tmp.path, 'out-dry');
-    const r = await cli('ceremony', 'run', script, '--binding', bindingC, '--approved-binding-hash', fileSha256(bindingC), '--approved-hash', await hashOf(cli, script), '--out', out, '--ack-file', fullAcks, '--dry-run');
+    const r = await cli(
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      bindingC,
+      '--approved-binding-hash',
+      fileSha256(bindingC),
+      '--approved-hash',
+      await hashOf(cli, script),
+      '--out',
+      out,
+      '--ack-file',
+      fullAcks,
+      '--dry-run',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('dry run: nothing was recorded in the workspace');
     expect(readTranscript(out).of('started')[0]).toMatchObject({ dryRun: true });
@@ -221,15 +379,25 @@ const NOTE = 'seal bag number 4411 differs from the checklist (4417)';
 
 async function killAtPrompt(home: string, args: string[], stopAt: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
   const marker = `hallmark-kill-${Date.now()}`;
-  const cmd = [process.execPath, join(REPO_ROOT, 'bin/hallmark.mjs'), '--home', home, '--actor', marker, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: REPO_ROOT, env: { ...process.env, HALLMARK_HOME: '', HALLMARK_ACTOR: '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const cmd = [process.execPath, join(REPO_ROOT, 'bin/hallmark.mjs'), '--home', home, '--actor', marker, ...args]
+    .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+    .join(' ');
+  const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, HALLMARK_HOME: '', HALLMARK_ACTOR: '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let seen = '';
   let answered = 0;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no prompt for "${stopAt}" within 60 s; output:\n${seen}`)), 60_000);
     child.stdout.on('data', (d: Buffer) => {
       seen += d.toString();
-      const prompts = [...seen.matchAll(/ (administrator|custodians|witnesses) ([^:\n]+): type your name to acknowledge step "([^"]+)": | witness ([^:\n]+): any exception to note for step "([^"]+)"\? \(Enter for none\): /g)];
+      const prompts = [
+        ...seen.matchAll(
+          / (administrator|custodians|witnesses) ([^:\n]+): type your name to acknowledge step "([^"]+)": | witness ([^:\n]+): any exception to note for step "([^"]+)"\? \(Enter for none\): /g,
+        ),
+      ];
       for (const m of prompts.slice(answered)) {
         answered += 1;
         if (m[5] !== undefined) {

@@ -18,7 +18,11 @@ import { assertMediumVerifies, readTranscript } from '../support/transcript.js';
 const tmp = tempDir('hallmark-ceremony-type-back-');
 const home = join(tmp.path, 'ws');
 const file = fileWriter(tmp.path);
-const PASS = { HALLMARK_PASSPHRASE_BOB: 'bob-passphrase-7a1c', HALLMARK_PASSPHRASE_CAROL: 'carol-passphrase-2d9e', HALLMARK_PASSPHRASE_ERIN: 'erin-passphrase-5f3b' };
+const PASS = {
+  HALLMARK_PASSPHRASE_BOB: 'bob-passphrase-7a1c',
+  HALLMARK_PASSPHRASE_CAROL: 'carol-passphrase-2d9e',
+  HALLMARK_PASSPHRASE_ERIN: 'erin-passphrase-5f3b',
+};
 const CUSTODIANS = ['Bob Custodian', 'Carol Custodian', 'Erin Custodian'];
 const label = 'acme-root-shares-2026-key';
 const binding = join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml');
@@ -58,8 +62,14 @@ interface PtyRun {
  * share request (the lines, then the empty line that ends them).
  */
 function runOnPty(args: string[], typeShare: (custodian: string, index: number, sheet: string, attempt: number) => string[] | 'kill'): Promise<PtyRun> {
-  const cmd = [process.execPath, join(REPO_ROOT, 'bin/hallmark.mjs'), '--home', home, '--actor', 'ceremony-admin', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: REPO_ROOT, env: { ...process.env, HALLMARK_HOME: '', HALLMARK_ACTOR: '', ...PASS }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const cmd = [process.execPath, join(REPO_ROOT, 'bin/hallmark.mjs'), '--home', home, '--actor', 'ceremony-admin', ...args]
+    .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+    .join(' ');
+  const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, HALLMARK_HOME: '', HALLMARK_ACTOR: '', ...PASS },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let seen = '';
   let answered = 0;
   const attempts = new Map<number, number>();
@@ -83,7 +93,11 @@ function runOnPty(args: string[], typeShare: (custodian: string, index: number, 
           const lines = typeShare(m[2], index, m[4]!, attempt);
           if (lines === 'kill') {
             // The power cord: the hallmark process under `script`, by its id.
-            const pid = Number(execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
+            const pid = Number(
+              execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
+                .trim()
+                .split('\n')[0],
+            );
             process.kill(pid, 'SIGKILL');
             return;
           }
@@ -119,7 +133,21 @@ describe('shares typed back from the printed sheet (shareCheck: type-back)', () 
   it('refuses the script before anything happens when the acknowledgments come from a file: nobody could type a share back', async () => {
     const script = file('root-type-back-acks.yaml', typeBackScript());
     const out = join(tmp.path, 'out-ack-file');
-    const r = await cli(['ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out, '--ack-file', join(REPO_ROOT, 'resources/ceremonies/rehearsal-shares.acks')]);
+    const r = await cli([
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      await hashOf(script),
+      '--out',
+      out,
+      '--ack-file',
+      join(REPO_ROOT, 'resources/ceremonies/rehearsal-shares.acks'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: CEREMONY_TYPE_BACK_UNAVAILABLE: the script has each custodian type their share back/m);
     expect(existsSync(out)).toBe(false);
@@ -131,13 +159,16 @@ describe('shares typed back from the printed sheet (shareCheck: type-back)', () 
     const script = file('root-type-back.yaml', typeBackScript());
     const out = join(tmp.path, 'out');
     const typed: { custodian: string; index: number; attempt: number }[] = [];
-    const run = await runOnPty(['ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out], (custodian, index, sheet, attempt) => {
-      typed.push({ custodian, index, attempt });
-      const lines = sheetLines(join(out, sheet));
-      expect(lines.length).toBeGreaterThan(2);
-      // Bob's first try has one wrong character on line 2.
-      return custodian === 'Bob Custodian' && attempt === 1 ? lines.map((l, i) => (i === 1 ? withTypo(l) : l)) : lines;
-    });
+    const run = await runOnPty(
+      ['ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out],
+      (custodian, index, sheet, attempt) => {
+        typed.push({ custodian, index, attempt });
+        const lines = sheetLines(join(out, sheet));
+        expect(lines.length).toBeGreaterThan(2);
+        // Bob's first try has one wrong character on line 2.
+        return custodian === 'Bob Custodian' && attempt === 1 ? lines.map((l, i) => (i === 1 ? withTypo(l) : l)) : lines;
+      },
+    );
     expect(run.code, run.seen).toBe(0);
     // Script order, one custodian at a time, Bob twice.
     expect(typed).toEqual([
@@ -151,14 +182,21 @@ describe('shares typed back from the printed sheet (shareCheck: type-back)', () 
 
     const t = readTranscript(out);
     const action = t.of('action').find((a) => a.action === 'generate-key')!;
-    const shares = (action.result as { shares: { index: number; custodian: string; typedBack?: boolean; typedBackAt?: string; typeBackAttempts?: number; shareSha256: string }[] }).shares;
+    const shares = (
+      action.result as {
+        shares: { index: number; custodian: string; typedBack?: boolean; typedBackAt?: string; typeBackAttempts?: number; shareSha256: string }[];
+      }
+    ).shares;
     expect(shares.map((s) => [s.custodian, s.typedBack, s.typeBackAttempts])).toEqual([
       ['Bob Custodian', true, 2],
       ['Carol Custodian', true, 1],
       ['Erin Custodian', true, 1],
     ]);
     for (const s of shares) expect(s.typedBackAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    const audited = rows("SELECT actor, details FROM audit_log WHERE action = 'ceremony.share-typed-back' ORDER BY seq") as { actor: string; details: string }[];
+    const audited = rows("SELECT actor, details FROM audit_log WHERE action = 'ceremony.share-typed-back' ORDER BY seq") as {
+      actor: string;
+      details: string;
+    }[];
     expect(audited.map((a) => a.actor)).toEqual(CUSTODIANS);
     expect(audited.map((a) => (JSON.parse(a.details) as { shareSha256: string }).shareSha256)).toEqual(shares.map((s) => s.shareSha256));
     expect(t.of('acknowledged').every((a) => a.via === 'terminal')).toBe(true);
@@ -178,7 +216,11 @@ describe('shares typed back from the printed sheet (shareCheck: type-back)', () 
     const [open] = rows("SELECT id, status FROM ceremonies WHERE name = 'acme-root-shares-2026-k'") as { id: string; status: string }[];
     expect(open!.status).toBe('running');
     // Bob's share was typed back before the kill; the split's step did not commit.
-    expect((rows("SELECT actor FROM audit_log WHERE action = 'ceremony.share-typed-back' AND subject = 'acme-root-shares-2026-k'") as { actor: string }[]).map((r) => r.actor)).toEqual(['Bob Custodian']);
+    expect(
+      (rows("SELECT actor FROM audit_log WHERE action = 'ceremony.share-typed-back' AND subject = 'acme-root-shares-2026-k'") as { actor: string }[]).map(
+        (r) => r.actor,
+      ),
+    ).toEqual(['Bob Custodian']);
 
     const asked: string[] = [];
     const resumed = await runOnPty([...args, '--resume', open!.id], (custodian, _index, sheet) => {
@@ -187,7 +229,9 @@ describe('shares typed back from the printed sheet (shareCheck: type-back)', () 
     });
     expect(resumed.code, resumed.seen).toBe(0);
     expect(asked).toEqual(CUSTODIANS);
-    const action = readTranscript(out).of('action').find((a) => a.action === 'generate-key')!;
+    const action = readTranscript(out)
+      .of('action')
+      .find((a) => a.action === 'generate-key')!;
     const result = action.result as { adoptedOnResume?: string; typedBack: { custodian: string; typedBack: boolean }[] };
     expect(result.adoptedOnResume).toBeDefined();
     expect(result.typedBack.map((t) => [t.custodian, t.typedBack])).toEqual(CUSTODIANS.map((c) => [c, true]));

@@ -29,12 +29,32 @@ const hashOf = async (script: string) => {
   return (JSON.parse(r.stdout) as { sha256: string }).sha256;
 };
 const run = async (script: string, binding: string, out: string, acks: string, e: NodeJS.ProcessEnv = env) =>
-  cli(['ceremony', 'run', script, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', await hashOf(script), '--out', out, '--ack-file', acks], e);
+  cli(
+    [
+      'ceremony',
+      'run',
+      script,
+      '--binding',
+      binding,
+      '--approved-binding-hash',
+      fileSha256(binding),
+      '--approved-hash',
+      await hashOf(script),
+      '--out',
+      out,
+      '--ack-file',
+      acks,
+    ],
+    e,
+  );
 const sharesAcks = join(REPO_ROOT, 'resources/ceremonies/rehearsal-shares.acks');
 const rootOut = join(tmp.path, 'out-root');
 const label = 'acme-root-shares-2026-key';
 const share = (i: number) => join(rootOut, `${label}.share-${i}-of-3.json`);
-const crlScript = (ca: string) => relax(example('crl.yaml')).replaceAll('acme-root-2026', ca).replace('custodians: [Bob Custodian, Carol Custodian]', 'custodians: [Bob Custodian, Carol Custodian, Erin Custodian]');
+const crlScript = (ca: string) =>
+  relax(example('crl.yaml'))
+    .replaceAll('acme-root-2026', ca)
+    .replace('custodians: [Bob Custodian, Carol Custodian]', 'custodians: [Bob Custodian, Carol Custodian, Erin Custodian]');
 const rootPem = join(rootOut, 'acme-root-shares-2026.pem');
 /** The medium's CMS signature (by the shares root) and SHA256SUMS, checked with openssl and coreutils. */
 const verifyMedium = (out: string) => assertMediumVerifies(out, rootPem);
@@ -74,7 +94,10 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
 
   it('refuses weak passphrases before any key exists', async () => {
     const script = file('root-shares-b.yaml', relax(example('root-shares.yaml')));
-    const r = await run(script, join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml'), join(tmp.path, 'out-weak'), sharesAcks, { ...env, HALLMARK_PASSPHRASE_CAROL: 'short' });
+    const r = await run(script, join(REPO_ROOT, 'resources/ceremonies/root-shares.binding.yaml'), join(tmp.path, 'out-weak'), sharesAcks, {
+      ...env,
+      HALLMARK_PASSPHRASE_CAROL: 'short',
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: KEY_PASSPHRASE_WEAK: the passphrase for custodian "Carol Custodian"/m);
     expect(readdirSync(join(tmp.path, 'out-weak'))).toEqual([]);
@@ -121,7 +144,9 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
       { at: 'custodians[1].passphrase', kind: 'env', custodian: 'Carol Custodian', line: expect.any(Number) },
       { at: 'custodians[2].passphrase', kind: 'env', custodian: 'Erin Custodian', line: expect.any(Number) },
     ]);
-    const split = t.of('action').find((a) => a.action === 'generate-key')!.result as { shares: { custodian: string; index: number; fileSha256: string; shareSha256: string; verified: string }[] };
+    const split = t.of('action').find((a) => a.action === 'generate-key')!.result as {
+      shares: { custodian: string; index: number; fileSha256: string; shareSha256: string; verified: string }[];
+    };
     expect(split).toMatchObject({ store: 'shares', threshold: 2, total: 3 });
     expect(split.shares.map((s) => s.custodian)).toEqual(['Bob Custodian', 'Carol Custodian', 'Erin Custodian']);
     for (const [i, s] of split.shares.entries()) {
@@ -130,7 +155,11 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
       expect(s.shareSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(s.verified).toMatch(/read back/);
     }
-    const shareAndCertFiles = [...[1, 2, 3].flatMap((i) => [`${label}.share-${i}-of-3.json`, `${label}.share-${i}-of-3.html`]), 'acme-root-shares-2026.der', 'acme-root-shares-2026.pem'];
+    const shareAndCertFiles = [
+      ...[1, 2, 3].flatMap((i) => [`${label}.share-${i}-of-3.json`, `${label}.share-${i}-of-3.html`]),
+      'acme-root-shares-2026.der',
+      'acme-root-shares-2026.pem',
+    ];
     // Each output is announced at the step that wrote it, and all are listed (with their hashes) in the completed record.
     expect(t.of('output').map((o) => o.file)).toEqual(shareAndCertFiles);
     const completed = t.of('completed')[0]!;
@@ -167,12 +196,19 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     expect(readdirSync(out).sort()).toEqual(['acme-root-shares-2026-crl-1.der', 'acme-root-shares-2026-crl-1.pem', ...FINISHED_FILES].sort());
     execFileSync('openssl', ['crl', '-in', join(out, 'acme-root-shares-2026-crl-1.pem'), '-CAfile', rootPem, '-noout', '-verify'], { stdio: 'pipe' });
     verifyMedium(out);
-    expect((readTranscript(out).of('started')[0]!.binding as { custodians: unknown[] }).custodians[1]).toEqual({ name: 'Erin Custodian', passphraseSource: 'environment variable HALLMARK_PASSPHRASE_ERIN', share: share(3) });
+    expect((readTranscript(out).of('started')[0]!.binding as { custodians: unknown[] }).custodians[1]).toEqual({
+      name: 'Erin Custodian',
+      passphraseSource: 'environment variable HALLMARK_PASSPHRASE_ERIN',
+      share: share(3),
+    });
   });
 
   it('refuses a CRL ceremony with fewer shares than the threshold', async () => {
     const script = file('crl-shares-few.yaml', crlScript('acme-root-shares-2026'));
-    const binding = file('crl-few.binding.yaml', `version: 1\ncustodians:\n  - name: Bob Custodian\n    share: ${share(1)}\n    passphrase:\n      env: HALLMARK_PASSPHRASE_BOB\n`);
+    const binding = file(
+      'crl-few.binding.yaml',
+      `version: 1\ncustodians:\n  - name: Bob Custodian\n    share: ${share(1)}\n    passphrase:\n      env: HALLMARK_PASSPHRASE_BOB\n`,
+    );
     const out = join(tmp.path, 'out-crl-few');
     const r = await run(script, binding, out, sharesAcks);
     expect(r.code).toBe(2);
@@ -187,11 +223,19 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     // The shipped binding names the old share files relative to itself: put a copy next to them.
     const binding = join(rootOut, 'key-backup.binding.yaml');
     writeFileSync(binding, example('key-backup.binding.yaml'));
-    const NEW = { HALLMARK_NEW_PASSPHRASE_CAROL: 'carol-new-passphrase-11', HALLMARK_NEW_PASSPHRASE_ERIN: 'erin-new-passphrase-22', HALLMARK_NEW_PASSPHRASE_FRANK: 'frank-new-passphrase-33' };
+    const NEW = {
+      HALLMARK_NEW_PASSPHRASE_CAROL: 'carol-new-passphrase-11',
+      HALLMARK_NEW_PASSPHRASE_ERIN: 'erin-new-passphrase-22',
+      HALLMARK_NEW_PASSPHRASE_FRANK: 'frank-new-passphrase-33',
+    };
     const out = join(tmp.path, 'out-backup');
     const r = await run(script, binding, out, join(REPO_ROOT, 'resources/ceremonies/rehearsal-key-backup.acks'), { ...env, ...NEW });
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(out).filter((f) => f.includes('.share-')).sort()).toEqual([1, 2, 3].flatMap((i) => [`${label}.share-${i}-of-3.html`, `${label}.share-${i}-of-3.json`]));
+    expect(
+      readdirSync(out)
+        .filter((f) => f.includes('.share-'))
+        .sort(),
+    ).toEqual([1, 2, 3].flatMap((i) => [`${label}.share-${i}-of-3.html`, `${label}.share-${i}-of-3.json`]));
     for (const f of ['transcript.jsonl', 'transcript.html']) {
       const text = readFileSync(join(out, f), 'utf8');
       for (const p of [...Object.values(PASS), ...Object.values(NEW)]) expect(text).not.toContain(p);
@@ -208,7 +252,13 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     verifyMedium(out);
 
     // The CA's CRL now needs the new shares: an old one is refused, two new ones sign.
-    const crl = file('crl-after-backup.yaml', crlScript('acme-root-shares-2026').replace('custodians: [Bob Custodian, Carol Custodian, Erin Custodian]', 'custodians: [Bob Custodian, Carol Custodian, Erin Custodian, Frank Custodian]'));
+    const crl = file(
+      'crl-after-backup.yaml',
+      crlScript('acme-root-shares-2026').replace(
+        'custodians: [Bob Custodian, Carol Custodian, Erin Custodian]',
+        'custodians: [Bob Custodian, Carol Custodian, Erin Custodian, Frank Custodian]',
+      ),
+    );
     const acks4 = join(REPO_ROOT, 'resources/ceremonies/rehearsal-key-backup.acks');
     const oldBinding = join(tmp.path, 'crl-shares.binding.yaml');
     const oldOut = join(tmp.path, 'out-crl-old');
@@ -232,7 +282,20 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
   it('runs a CRL ceremony for a CA with a software key, its passphrase named by source', async () => {
     const pass = file('soft.pass', 'software-passphrase-9c4e\n');
     expect((await cli(['key', 'generate', '--label', 'lab-root-key', '--store', 'software', '--passphrase-file', pass])).code).toBe(0);
-    const made = await cli(['ca', 'create', '--name', 'lab-root', '--profile', 'root', '--key', 'lab-root-key', '--subject', 'CN=Lab Root', '--passphrase-file', pass]);
+    const made = await cli([
+      'ca',
+      'create',
+      '--name',
+      'lab-root',
+      '--profile',
+      'root',
+      '--key',
+      'lab-root-key',
+      '--subject',
+      'CN=Lab Root',
+      '--passphrase-file',
+      pass,
+    ]);
     expect(made.code, made.stderr).toBe(0);
     const script = file('crl-soft.yaml', crlScript('lab-root'));
     const out = join(tmp.path, 'out-crl-soft');
@@ -244,7 +307,10 @@ describe('hallmark ceremony with custodian shares and software keys', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['lab-root-crl-1.der', 'lab-root-crl-1.pem', ...FINISHED_FILES].sort());
     const t = readTranscript(out);
-    expect(t.of('started')[0]!.binding).toMatchObject({ softwarePassphraseSource: `file ${pass}`, secretSources: [{ at: 'software.passphrase', kind: 'file', custodian: null }] });
+    expect(t.of('started')[0]!.binding).toMatchObject({
+      softwarePassphraseSource: `file ${pass}`,
+      secretSources: [{ at: 'software.passphrase', kind: 'file', custodian: null }],
+    });
     for (const f of ['transcript.jsonl', 'transcript.html']) expect(readFileSync(join(out, f), 'utf8')).not.toContain('software-passphrase-9c4e');
     // Signed by lab-root's software key.
     assertMediumVerifies(out, file('lab-root.pem', (await cli(['ca', 'export', 'lab-root'])).stdout));

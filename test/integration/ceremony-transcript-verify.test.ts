@@ -9,7 +9,13 @@ import { hashWords } from '../../main/ceremony/hash-words.js';
 import { formatTranscriptVerification } from '../../main/ceremony/transcript/format-transcript-verification.js';
 import { formatSha256Sums } from '../../main/ceremony/transcript/sha256-sums.js';
 import { readTranscriptChain, TranscriptWriter } from '../../main/ceremony/transcript/transcript-chain.js';
-import { SUMS_FILE, TRANSCRIPT_FILE, TRANSCRIPT_FORMAT, TRANSCRIPT_HTML_FILE, TRANSCRIPT_SIGNATURE_FILE } from '../../main/ceremony/transcript/transcript-format.js';
+import {
+  SUMS_FILE,
+  TRANSCRIPT_FILE,
+  TRANSCRIPT_FORMAT,
+  TRANSCRIPT_HTML_FILE,
+  TRANSCRIPT_SIGNATURE_FILE,
+} from '../../main/ceremony/transcript/transcript-format.js';
 import { renderTranscriptHtml } from '../../main/ceremony/transcript/transcript-html.js';
 import type { TranscriptOutput } from '../../main/ceremony/transcript/transcript-record.js';
 import { verifyTranscript, type TranscriptVerification } from '../../main/ceremony/transcript/verify-transcript.js';
@@ -65,12 +71,30 @@ async function buildTranscriptDir(dir: string, opts: { signed: boolean }): Promi
     plannedOutputs: ['acme-root.der', 'acme-root.pem', 'publication/acme-root.crt', 'acme-root-crl-1.der'],
   });
   t.append({ type: 'preflight', preflight: { clockUtc: new Date().toISOString(), appVersion: 'test', token: null, networkInterfaces: [] } });
-  t.append({ type: 'step-started', step: 'sign-root', index: 0, say: 'Sign the root certificate.', acknowledge: ['administrator', 'witnesses'], action: 'sign-root' });
+  t.append({
+    type: 'step-started',
+    step: 'sign-root',
+    index: 0,
+    say: 'Sign the root certificate.',
+    acknowledge: ['administrator', 'witnesses'],
+    action: 'sign-root',
+  });
   t.append({ type: 'acknowledged', step: 'sign-root', role: 'administrator', name: 'Alice Admin', via: 'ack-file' });
   t.append({ type: 'acknowledged', step: 'sign-root', role: 'witnesses', name: 'Dave Witness', via: 'ack-file' });
   const der = root.certificate.der;
-  for (const o of [write('acme-root.der', der), write('acme-root.pem', toPem(der)), write('publication/acme-root.crt', der)]) t.append({ type: 'output', step: 'sign-root', ...o });
-  t.append({ type: 'action', step: 'sign-root', action: 'sign-root', result: { ca: 'acme-root', serial: root.certificate.serial.toString('hex'), sha256: root.certificate.sha256, sha256Words: hashWords(root.certificate.sha256) } });
+  for (const o of [write('acme-root.der', der), write('acme-root.pem', toPem(der)), write('publication/acme-root.crt', der)])
+    t.append({ type: 'output', step: 'sign-root', ...o });
+  t.append({
+    type: 'action',
+    step: 'sign-root',
+    action: 'sign-root',
+    result: {
+      ca: 'acme-root',
+      serial: root.certificate.serial.toString('hex'),
+      sha256: root.certificate.sha256,
+      sha256Words: hashWords(root.certificate.sha256),
+    },
+  });
   const crl = await issueCrl(ws, { ca: 'acme-root', caKey: rootKey, nextUpdateDays: 30, actor: 'alice' });
   const crlOut = write('acme-root-crl-1.der', crl.der);
   t.append({ type: 'output', step: 'sign-root', ...crlOut });
@@ -80,7 +104,9 @@ async function buildTranscriptDir(dir: string, opts: { signed: boolean }): Promi
   t.append({
     type: 'completed',
     outputs: [...written],
-    signedBy: opts.signed ? { key: rootKey.label, algorithm: rootKey.algorithm, spkiSha256: sha256(rootKey.spki), certificateSha256: root.certificate.sha256 } : null,
+    signedBy: opts.signed
+      ? { key: rootKey.label, algorithm: rootKey.algorithm, spkiSha256: sha256(rootKey.spki), certificateSha256: root.certificate.sha256 }
+      : null,
     auditHead: ws.audit.head() ? { seq: ws.audit.head()!.seq, hash: ws.audit.head()!.hash } : null,
     extra: {},
   });
@@ -110,10 +136,22 @@ const trust = () => [root.certificate.der];
 beforeAll(async () => {
   ws = Workspace.init(join(tmp.path, 'ws'), 'alice').workspace;
   rootKey = await newSoftwareKey(ws, 'acme-root-key', 'ecdsa-p384');
-  root = await createRootCa(ws, { name: 'acme-root', subject: parseSubject('O=Acme,CN=Acme Device Root 2026'), key: rootKey, validityDays: 3650, actor: 'alice' });
+  root = await createRootCa(ws, {
+    name: 'acme-root',
+    subject: parseSubject('O=Acme,CN=Acme Device Root 2026'),
+    key: rootKey,
+    validityDays: 3650,
+    actor: 'alice',
+  });
   const otherKey = await newSoftwareKey(ws, 'other-root-key', 'ecdsa-p256');
   // Same name, another key: a trust file with the right subject is not enough.
-  const other = await createRootCa(ws, { name: 'other-root', subject: parseSubject('O=Acme,CN=Acme Device Root 2026'), key: otherKey, validityDays: 3650, actor: 'alice' });
+  const other = await createRootCa(ws, {
+    name: 'other-root',
+    subject: parseSubject('O=Acme,CN=Acme Device Root 2026'),
+    key: otherKey,
+    validityDays: 3650,
+    actor: 'alice',
+  });
   rootPem = join(tmp.path, 'root.pem');
   otherPem = join(tmp.path, 'other.pem');
   writeFileSync(rootPem, toPem(root.certificate.der));
@@ -141,7 +179,11 @@ describe('verify-transcript', () => {
     ]);
     expect(v.ok).toBe(true);
     expect(v.ceremony).toEqual({ id: 'cer-test-1', name: 'acme-root-2026', kind: 'root' });
-    expect(v.signer).toEqual({ subject: expect.stringContaining('Acme Device Root 2026'), sha256: root.certificate.sha256, words: hashWords(root.certificate.sha256) });
+    expect(v.signer).toEqual({
+      subject: expect.stringContaining('Acme Device Root 2026'),
+      sha256: root.certificate.sha256,
+      words: hashWords(root.certificate.sha256),
+    });
     expect(formatTranscriptVerification(v)).toMatch(/^VERIFIED: /);
     // without --trust there is no trust check at all, rather than a silent pass
     expect(verifyTranscript(good).checks.map((c) => c.name)).not.toContain('trust');
@@ -153,7 +195,27 @@ describe('verify-transcript', () => {
     expect(sums.status).toBe(0);
     expect(sums.stdout).toContain('publication/acme-root.crt: OK');
     expect(sums.stdout).toContain(`${TRANSCRIPT_SIGNATURE_FILE}: OK`);
-    const cms = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', TRANSCRIPT_SIGNATURE_FILE, '-content', TRANSCRIPT_FILE, '-CAfile', rootPem, '-purpose', 'any', '-out', '/dev/null'], { cwd: good, encoding: 'utf8' });
+    const cms = spawnSync(
+      'openssl',
+      [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        TRANSCRIPT_SIGNATURE_FILE,
+        '-content',
+        TRANSCRIPT_FILE,
+        '-CAfile',
+        rootPem,
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ],
+      { cwd: good, encoding: 'utf8' },
+    );
     expect(cms.stderr).toContain('Verification successful');
     expect(cms.status).toBe(0);
   });

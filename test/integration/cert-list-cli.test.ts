@@ -84,13 +84,44 @@ describe('hallmark ca create defaults', () => {
     writeFileSync(pass, 'default validity passphrase\n');
     expect((await cli(home, 'init')).code).toBe(0);
     for (const label of ['root-key', 'int-key']) expect((await cli(home, 'key', 'generate', '--label', label, '--passphrase-file', pass)).code).toBe(0);
-    const root = await cli(home, 'ca', 'create', '--name', 'root', '--profile', 'root', '--key', 'root-key', '--subject', 'CN=Default Root', '--passphrase-file', pass);
+    const root = await cli(
+      home,
+      'ca',
+      'create',
+      '--name',
+      'root',
+      '--profile',
+      'root',
+      '--key',
+      'root-key',
+      '--subject',
+      'CN=Default Root',
+      '--passphrase-file',
+      pass,
+    );
     expect(root.code, root.stderr).toBe(0);
-    const int = await cli(home, 'ca', 'create', '--name', 'int', '--profile', 'intermediate', '--parent', 'root', '--key', 'int-key', '--subject', 'CN=Default Intermediate', '--passphrase-file', pass);
+    const int = await cli(
+      home,
+      'ca',
+      'create',
+      '--name',
+      'int',
+      '--profile',
+      'intermediate',
+      '--parent',
+      'root',
+      '--key',
+      'int-key',
+      '--subject',
+      'CN=Default Intermediate',
+      '--passphrase-file',
+      pass,
+    );
     expect(int.code, int.stderr).toBe(0);
     const rootPem = join(tmp.path, 'default-root.pem');
     writeFileSync(rootPem, root.stdout);
-    const end = (pem: string) => new Date(execFileSync('openssl', ['x509', '-noout', '-enddate'], { input: pem, encoding: 'utf8' }).trim().replace('notAfter=', ''));
+    const end = (pem: string) =>
+      new Date(execFileSync('openssl', ['x509', '-noout', '-enddate'], { input: pem, encoding: 'utf8' }).trim().replace('notAfter=', ''));
     expect(end(int.stdout).getTime()).toBeLessThan(end(root.stdout).getTime());
     // about five years (1825 days), not the root's ten
     expect((end(int.stdout).getTime() - Date.now()) / 86_400_000).toBeGreaterThan(1824);

@@ -24,7 +24,9 @@ function selfSigned(key: keyof typeof KEYS, subject: string, extra: string[] = [
   const id = ++n;
   const cert = join(tmp.path, `c${id}.pem`);
   const keyPath = join(tmp.path, `k${id}.pem`);
-  execFileSync('openssl', ['req', '-x509', ...KEYS[key], '-nodes', '-keyout', keyPath, '-subj', subject, '-days', '30', '-out', cert, ...extra], { stdio: 'pipe' });
+  execFileSync('openssl', ['req', '-x509', ...KEYS[key], '-nodes', '-keyout', keyPath, '-subj', subject, '-days', '30', '-out', cert, ...extra], {
+    stdio: 'pipe',
+  });
   return { der: toDer(cert), cert, key: keyPath };
 }
 
@@ -43,7 +45,9 @@ function issued(ca: { cert: string; key: string }, key: keyof typeof KEYS, subje
   const cert = join(tmp.path, `l${id}.pem`);
   execFileSync('openssl', ['req', '-new', ...KEYS[key], '-nodes', '-keyout', keyPath, '-subj', subject, '-out', csr], { stdio: 'pipe' });
   execFileSync('sh', ['-c', `printf '%s\\n' "$1" > "$2"`, 'sh', extensions, ext]);
-  execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-days', days, '-extfile', ext, '-out', cert], { stdio: 'pipe' });
+  execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-days', days, '-extfile', ext, '-out', cert], {
+    stdio: 'pipe',
+  });
   return toDer(cert);
 }
 
@@ -117,11 +121,6 @@ describe('openssl-made certificates', () => {
 
 function nameConstraintConfig(): string {
   const path = join(tmp.path, 'nc.cnf');
-  execFileSync('sh', [
-    '-c',
-    `printf '%s\\n' "[req]" "distinguished_name = dn" "[dn]" "[dir_sect]" "C = DE" "O = Acme" > "$1"`,
-    'sh',
-    path,
-  ]);
+  execFileSync('sh', ['-c', `printf '%s\\n' "[req]" "distinguished_name = dn" "[dn]" "[dir_sect]" "C = DE" "O = Acme" > "$1"`, 'sh', path]);
   return path;
 }

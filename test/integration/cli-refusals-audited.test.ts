@@ -21,7 +21,9 @@ afterEach(() => {
 function refusals(home: string, action: string) {
   const ws = Workspace.open(home, 'test');
   try {
-    return ws.audit.query({ offset: 0, limit: 50, action }).entries.map((e) => ({ actor: e.actor, subject: e.subject, operation: e.details['operation'], code: e.details['code'] }));
+    return ws.audit
+      .query({ offset: 0, limit: 50, action })
+      .entries.map((e) => ({ actor: e.actor, subject: e.subject, operation: e.details['operation'], code: e.details['code'] }));
   } finally {
     ws.close();
   }
@@ -56,7 +58,9 @@ describe('CLI refusals in the audit log', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('OUTPUT_INSIDE_WORKSPACE');
     expect(existsSync(target) || existsSync(`${target}.html`)).toBe(false);
-    expect(refusals(home, 'output.refused')).toEqual([{ actor: 'qa-bob', subject: `${target}.html`, operation: 'cli manifest verify', code: 'OUTPUT_INSIDE_WORKSPACE' }]);
+    expect(refusals(home, 'output.refused')).toEqual([
+      { actor: 'qa-bob', subject: `${target}.html`, operation: 'cli manifest verify', code: 'OUTPUT_INSIDE_WORKSPACE' },
+    ]);
   });
 
   it('without a workspace the refusal is reported and no workspace is created for it', async () => {

@@ -56,9 +56,7 @@ describe('hallmark CLI', () => {
   it('notes, lists with filters, and verifies the chain', async () => {
     const home = freshHome();
     await runCli(['--home', home, 'init']);
-    expect((await runCli(['--home', home, '--actor', 'witness-a', 'audit', 'note', 'clock checked'])).stdout).toMatch(
-      /recorded as seq 2/,
-    );
+    expect((await runCli(['--home', home, '--actor', 'witness-a', 'audit', 'note', 'clock checked'])).stdout).toMatch(/recorded as seq 2/);
     await runCli(['--home', home, '--actor', 'witness-b', 'audit', 'note', '--subject', 'hsm-1', 'HSM sealed in bag 4411']);
     const byB = await runCli(['--home', home, 'audit', 'list', '--by', 'witness-b']);
     expect(byB.stdout.trim().split('\n')).toHaveLength(1);
@@ -74,10 +72,7 @@ describe('hallmark CLI', () => {
     const home = freshHome();
     await runCli(['--home', home, 'init']);
     for (const t of ['one', 'two', 'three']) await runCli(['--home', home, 'audit', 'note', t]);
-    execFileSync('sqlite3', [
-      join(home, 'hallmark.db'),
-      "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET details = '{\"text\":\"TWO\"}' WHERE seq = 3;",
-    ]);
+    execFileSync('sqlite3', [join(home, 'hallmark.db'), 'DROP TRIGGER audit_log_no_update; UPDATE audit_log SET details = \'{"text":"TWO"}\' WHERE seq = 3;']);
     const r = await runCli(['--home', home, 'audit', 'verify']);
     expect(r.code).toBe(1);
     expectOneLineError(r.stderr, 'AUDIT_CHAIN_BROKEN');

@@ -26,11 +26,35 @@ afterAll(() => {
 });
 
 function opensslVerify(dir: string, p7s: string, content: string, caFile: string) {
-  return spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, p7s), '-content', join(dir, content), '-CAfile', join(dir, caFile), '-purpose', 'any', '-out', '/dev/null'], { encoding: 'utf8' });
+  return spawnSync(
+    'openssl',
+    [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, p7s),
+      '-content',
+      join(dir, content),
+      '-CAfile',
+      join(dir, caFile),
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ],
+    { encoding: 'utf8' },
+  );
 }
 
 function certtoolVerify(dir: string, p7s: string, content: string, caFile: string) {
-  return spawnSync('certtool', ['--p7-verify', '--inder', '--infile', join(dir, p7s), '--load-data', join(dir, content), '--load-ca-certificate', join(dir, caFile)], { encoding: 'utf8' });
+  return spawnSync(
+    'certtool',
+    ['--p7-verify', '--inder', '--infile', join(dir, p7s), '--load-data', join(dir, content), '--load-ca-certificate', join(dir, caFile)],
+    { encoding: 'utf8' },
+  );
 }
 
 /**
@@ -53,7 +77,13 @@ describe.each<[KeyAlgorithm, string]>([
   it('is accepted by openssl cms -verify, certtool --p7-verify and our verifier, and refused by all after one content byte changes', async () => {
     const dir = join(tmp.path, algorithm);
     const key = await newSoftwareKey(ws, `${algorithm}-root-key`, algorithm);
-    const root = await createRootCa(ws, { name: `${algorithm}-root`, subject: parseSubject(`O=Acme,CN=Acme ${algorithm} Root`), key, validityDays: 3650, actor: 'custodian' });
+    const root = await createRootCa(ws, {
+      name: `${algorithm}-root`,
+      subject: parseSubject(`O=Acme,CN=Acme ${algorithm} Root`),
+      key,
+      validityDays: 3650,
+      actor: 'custodian',
+    });
     const content = Buffer.concat([Buffer.from('{"seq":1}\r\n', 'utf8'), Buffer.from([0, 0xff, 0x0d, 0x0a, 0x1a])]);
     const p7s = await signDetachedCms({ content, signer: key, signerCertificate: root.certificate.der, chain: [], signingTime: new Date() });
 
@@ -95,7 +125,13 @@ describe('a detached CMS by a P-256 intermediate under an Ed25519 root', () => {
   it('carries the chain openssl needs to reach the root', async () => {
     const dir = join(tmp.path, 'chain');
     const rootKey = await newSoftwareKey(ws, 'chain-root-key', 'ed25519');
-    const root = await createRootCa(ws, { name: 'chain-root', subject: parseSubject('O=Acme,CN=Acme Chain Root'), key: rootKey, validityDays: 3650, actor: 'custodian' });
+    const root = await createRootCa(ws, {
+      name: 'chain-root',
+      subject: parseSubject('O=Acme,CN=Acme Chain Root'),
+      key: rootKey,
+      validityDays: 3650,
+      actor: 'custodian',
+    });
     const subKey = await newSoftwareKey(ws, 'chain-sub-key', 'ecdsa-p256');
     const sub = await createIntermediateCa(ws, {
       name: 'chain-sub',
@@ -108,7 +144,13 @@ describe('a detached CMS by a P-256 intermediate under an Ed25519 root', () => {
       actor: 'custodian',
     });
     const content = Buffer.from('line one\nline two\n');
-    const p7s = await signDetachedCms({ content, signer: subKey, signerCertificate: sub.certificate.der, chain: [root.certificate.der], signingTime: new Date() });
+    const p7s = await signDetachedCms({
+      content,
+      signer: subKey,
+      signerCertificate: sub.certificate.der,
+      chain: [root.certificate.der],
+      signingTime: new Date(),
+    });
     const ours = verifyDetachedCms(p7s, content);
     expect(ours.ok && ours.certificates.length).toBe(2);
 

@@ -27,11 +27,19 @@ afterAll(() => {
 
 /** The built CLI run as bin/hallmark.mjs runs it: plain Node, no tsx anywhere. */
 const runBuilt = (args: string[]) =>
-  spawnSync(process.execPath, ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(pathToFileURL(join(out, 'cli.js')).href)}); process.exitCode = await main(${JSON.stringify(args)});`], {
-    cwd: tmp.path,
-    encoding: 'utf8',
-    env: { ...process.env, HALLMARK_HOME: '', NODE_OPTIONS: '' },
-  });
+  spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { main } = await import(${JSON.stringify(pathToFileURL(join(out, 'cli.js')).href)}); process.exitCode = await main(${JSON.stringify(args)});`,
+    ],
+    {
+      cwd: tmp.path,
+      encoding: 'utf8',
+      env: { ...process.env, HALLMARK_HOME: '', NODE_OPTIONS: '' },
+    },
+  );
 
 describe('the compiled CLI (scripts/build-cli.mjs → out/cli)', () => {
   it('bundles the CLI and the core worker side by side', () => {

@@ -45,7 +45,10 @@ describe('hallmark csr inspect', () => {
   it('prints JSON with --json, from DER as well as PEM', async () => {
     const derPath = join(dir.path, 'good.der');
     writeFileSync(derPath, good.der);
-    for (const args of [['csr', 'inspect', derPath, '--json'], ['--json', 'csr', 'inspect', good.path]]) {
+    for (const args of [
+      ['csr', 'inspect', derPath, '--json'],
+      ['--json', 'csr', 'inspect', good.path],
+    ]) {
       const r = await runCli(args, { HALLMARK_HOME: home });
       expect(r.code).toBe(0);
       const out = JSON.parse(r.stdout) as { requestedExtensions: unknown[]; attributes: { name: string }[] };

@@ -3,19 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDer } from '../../main/x509/der/der-reader.js';
 import { CsrError } from '../../main/x509/csr/csr-errors.js';
 import { parseCsr } from '../../main/x509/csr/parse-csr.js';
-import {
-  buildCsr,
-  der,
-  extensionRequest,
-  name,
-  OIDS,
-  opensslCsr,
-  opensslKey,
-  opensslVerifies,
-  sigAlg,
-  signerFor,
-  toPem,
-} from '../support/csr-fixtures.js';
+import { buildCsr, der, extensionRequest, name, OIDS, opensslCsr, opensslKey, opensslVerifies, sigAlg, signerFor, toPem } from '../support/csr-fixtures.js';
 import { tempDir } from '../support/temp-dir.js';
 import { seededRandom } from '../../main/devices/simulator/prng.js';
 
@@ -125,7 +113,10 @@ describe('parseCsr under mutation', () => {
     const csr = (key: 'p256' | 'p384' | 'ed25519' | 'rsa2048', extra: Parameters<typeof opensslCsr>[1] extends infer O ? Partial<O> : never) =>
       opensslCsr(dir.path, { keyPath: opensslKey(dir.path, key), subject: '/C=DE/O=Acme/CN=dev-1', ...extra }).der;
     bases.push(
-      { label: 'p256+ext+challenge', der: csr('p256', { addext: ['subjectAltName=DNS:dev-1.example,IP:192.0.2.1', 'keyUsage=critical,digitalSignature'], challengePassword: 'nonce-1' }) },
+      {
+        label: 'p256+ext+challenge',
+        der: csr('p256', { addext: ['subjectAltName=DNS:dev-1.example,IP:192.0.2.1', 'keyUsage=critical,digitalSignature'], challengePassword: 'nonce-1' }),
+      },
       { label: 'p384', der: csr('p384', {}) },
       { label: 'ed25519+ext', der: csr('ed25519', { addext: ['extendedKeyUsage=clientAuth'] }) },
       { label: 'rsa2048+challenge', der: csr('rsa2048', { challengePassword: 'nonce-2' }) },

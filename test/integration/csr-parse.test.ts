@@ -419,9 +419,7 @@ describe('refused: structure, version, strings, duplicates', () => {
   });
 
   it('challengePassword with two values, or empty', () => {
-    expect(refusal(signed({ attributes: [der.seq(der.oid(OIDS.challengePassword), der.set(der.utf8('a'), der.utf8('b')))] })).code).toBe(
-      'CSR_STRUCTURE',
-    );
+    expect(refusal(signed({ attributes: [der.seq(der.oid(OIDS.challengePassword), der.set(der.utf8('a'), der.utf8('b')))] })).code).toBe('CSR_STRUCTURE');
     expect(refusal(signed({ attributes: [der.seq(der.oid(OIDS.challengePassword), der.set(der.utf8('')))] })).code).toBe('CSR_STRUCTURE');
   });
 });

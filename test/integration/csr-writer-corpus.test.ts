@@ -105,10 +105,34 @@ const pycaFacts = (signature: string): Facts => ({
 
 const ACCEPTED: Accepted[] = [
   // mbedTLS 2.28.3: NULL after ecdsa-with-SHA* (P-384 too), serialNumber as an unchecked PrintableString
-  { writer: 'mbedtls', label: 'p256', allowances: ['ecdsa-null-parameters', 'subject-string-characters'], openssl: 'ok', facts: mbedtlsFacts('ecdsa-with-SHA256', 'NULL', MBEDTLS_SUBJECT, ['keyUsage']) },
-  { writer: 'mbedtls', label: 'p384', allowances: ['ecdsa-null-parameters', 'subject-string-characters'], openssl: 'ok', facts: mbedtlsFacts('ecdsa-with-SHA384', 'NULL', MBEDTLS_SUBJECT, ['keyUsage']) },
-  { writer: 'mbedtls', label: 'rsa2048', allowances: ['subject-string-characters'], openssl: 'ok', facts: mbedtlsFacts('sha256WithRSAEncryption', 'NULL', MBEDTLS_SUBJECT, ['keyUsage']) },
-  { writer: 'mbedtls', label: 'p256-plain', allowances: ['ecdsa-null-parameters'], openssl: 'ok', facts: mbedtlsFacts('ecdsa-with-SHA256', 'NULL', ['CN:UTF8String', 'O:UTF8String'], []) },
+  {
+    writer: 'mbedtls',
+    label: 'p256',
+    allowances: ['ecdsa-null-parameters', 'subject-string-characters'],
+    openssl: 'ok',
+    facts: mbedtlsFacts('ecdsa-with-SHA256', 'NULL', MBEDTLS_SUBJECT, ['keyUsage']),
+  },
+  {
+    writer: 'mbedtls',
+    label: 'p384',
+    allowances: ['ecdsa-null-parameters', 'subject-string-characters'],
+    openssl: 'ok',
+    facts: mbedtlsFacts('ecdsa-with-SHA384', 'NULL', MBEDTLS_SUBJECT, ['keyUsage']),
+  },
+  {
+    writer: 'mbedtls',
+    label: 'rsa2048',
+    allowances: ['subject-string-characters'],
+    openssl: 'ok',
+    facts: mbedtlsFacts('sha256WithRSAEncryption', 'NULL', MBEDTLS_SUBJECT, ['keyUsage']),
+  },
+  {
+    writer: 'mbedtls',
+    label: 'p256-plain',
+    allowances: ['ecdsa-null-parameters'],
+    openssl: 'ok',
+    facts: mbedtlsFacts('ecdsa-with-SHA256', 'NULL', ['CN:UTF8String', 'O:UTF8String'], []),
+  },
   // wolfSSL 5.5.4: version 2 unless the firmware sets 0; attributes out of DER order; keyUsage critical; challengePassword UTF8String
   { writer: 'wolfssl', label: 'p256-v2', allowances: ['csr-version-nonzero', 'attributes-unsorted'], openssl: 'ok', facts: wolfsslFacts(2) },
   { writer: 'wolfssl', label: 'p256-v0', allowances: ['attributes-unsorted'], openssl: 'ok', facts: wolfsslFacts(0) },
@@ -204,7 +228,10 @@ describe('the corpus covers every writer and every case in the table', () => {
   it('has exactly the CSRs the table lists', () => {
     const available = REAL.filter((w) => missing[w] === undefined);
     const made = [...corpus.entries, ...synthetic].map((e) => `${e.writer}/${e.label}`).sort();
-    const listed = [...ACCEPTED, ...REFUSED].filter((r) => !isReal(r.writer) || available.includes(r.writer)).map((r) => `${r.writer}/${r.label}`).sort();
+    const listed = [...ACCEPTED, ...REFUSED]
+      .filter((r) => !isReal(r.writer) || available.includes(r.writer))
+      .map((r) => `${r.writer}/${r.label}`)
+      .sort();
     expect(made).toEqual(listed);
     // every allowance is exercised by at least one CSR
     expect(new Set(ACCEPTED.flatMap((r) => r.allowances))).toEqual(new Set(CSR_ALLOWANCE_NAMES));
@@ -225,23 +252,25 @@ describe.each(ACCEPTED)('$writer/$label', (row) => {
     if (row.allowances.length === 0) expect(parseCsr(der).allowances).toEqual([]);
   });
 
-  if (row.allowances.length > 0) it.skipIf(skip)('is refused, naming the allowance, whenever one it needs is missing', () => {
-    const der = csrOf(row.writer, row.label);
-    for (const a of row.allowances) {
-      for (const allow of [without(CSR_ALLOWANCE_NAMES, a), without(row.allowances, a)]) {
-        const e = refusal(der, { allow });
-        expect(e.code, `${a} missing from ${JSON.stringify(allow)}`).toBe(CSR_ALLOWANCES[a].refusal);
-        expect(e.details).toEqual({ allowance: a });
-        expect(e.message).toContain(`csrAllowances: [${a}]`);
+  if (row.allowances.length > 0)
+    it.skipIf(skip)('is refused, naming the allowance, whenever one it needs is missing', () => {
+      const der = csrOf(row.writer, row.label);
+      for (const a of row.allowances) {
+        for (const allow of [without(CSR_ALLOWANCE_NAMES, a), without(row.allowances, a)]) {
+          const e = refusal(der, { allow });
+          expect(e.code, `${a} missing from ${JSON.stringify(allow)}`).toBe(CSR_ALLOWANCES[a].refusal);
+          expect(e.details).toEqual({ allowance: a });
+          expect(e.message).toContain(`csrAllowances: [${a}]`);
+        }
       }
-    }
-    // with none given, refused for one of them (the first the parser meets)
-    expect(row.allowances).toContain(refusal(der, {}).details?.['allowance']);
-  });
+      // with none given, refused for one of them (the first the parser meets)
+      expect(row.allowances).toContain(refusal(der, {}).details?.['allowance']);
+    });
 
-  if (row.facts !== undefined) it.skipIf(skip)('carries what the writer was measured to write', () => {
-    expect(factsOf(csrOf(row.writer, row.label))).toEqual(row.facts);
-  });
+  if (row.facts !== undefined)
+    it.skipIf(skip)('carries what the writer was measured to write', () => {
+      expect(factsOf(csrOf(row.writer, row.label))).toEqual(row.facts);
+    });
 
   it.skipIf(skip || missing.openssl !== undefined)(`openssl req -verify: ${row.openssl}`, () => {
     expect(opensslReqVerify(dir.path, csrOf(row.writer, row.label))).toBe(row.openssl);
@@ -282,7 +311,10 @@ describe('hallmark csr inspect --json on real CSRs', () => {
       expect(r.code).toBe(0);
       const expected = ACCEPTED.find((x) => x.writer === writer && x.label === label)!.allowances;
       const out = JSON.parse(r.stdout) as { allowances: { name: string; deviation: string }[] };
-      expect(out.allowances.map((a) => a.name), `${writer}/${label}`).toEqual(expected);
+      expect(
+        out.allowances.map((a) => a.name),
+        `${writer}/${label}`,
+      ).toEqual(expected);
       expect(out.allowances.map((a) => a.deviation)).toEqual(expected.map((a) => CSR_ALLOWANCES[a].deviation));
     }
   });
@@ -314,9 +346,18 @@ function factsOf(der: Buffer): Facts {
   return {
     version: version.content()[0]!,
     signature: signatureAlgorithmName(oid.oid()),
-    parameters: params === undefined ? 'absent' : params.id === 0x05 ? 'NULL' : (() => { throw new Error('unexpected parameters'); })(),
+    parameters:
+      params === undefined
+        ? 'absent'
+        : params.id === 0x05
+          ? 'NULL'
+          : (() => {
+              throw new Error('unexpected parameters');
+            })(),
     subject: subject.children.flatMap((rdn) =>
-      rdn.children.map((atv) => `${NAME_ATTRIBUTES[atv.children[0]!.oid()] ?? atv.children[0]!.oid()}:${STRING_TYPES[atv.children[1]!.id] ?? atv.children[1]!.id}`),
+      rdn.children.map(
+        (atv) => `${NAME_ATTRIBUTES[atv.children[0]!.oid()] ?? atv.children[0]!.oid()}:${STRING_TYPES[atv.children[1]!.id] ?? atv.children[1]!.id}`,
+      ),
     ),
     attributes: attributes.map(byName),
     attributesSorted: attributes.every((a, i) => i === 0 || derSetOrder(attributes[i - 1]!.raw(), a.raw()) <= 0),

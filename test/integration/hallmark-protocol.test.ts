@@ -111,7 +111,14 @@ describe('the Hallmark protocol between the station driver and a simulated devic
     ['ecdsa-p384', 'p384'],
     ['rsa-2048', 'rsa2048'],
   ] as const)('works with a %s device key, paced at a baud rate (an RSA CSR spans several +CSR chunks)', async (algorithm, wire) => {
-    const sim = await startSimulator({ dir: mkdtempSync(join(tmp.path, 'sim-')), count: 1, protocol: 'hallmark', timing: FAST_TIMING, baudRate: 460_800, keyAlgorithm: algorithm });
+    const sim = await startSimulator({
+      dir: mkdtempSync(join(tmp.path, 'sim-')),
+      count: 1,
+      protocol: 'hallmark',
+      timing: FAST_TIMING,
+      baudRate: 460_800,
+      keyAlgorithm: algorithm,
+    });
     simulators.push(sim);
     const link = await openSerialLineLink(sim.devices[0]!.path, { baudRate: 460_800 });
     links.push(link);
@@ -173,10 +180,14 @@ describe('the Hallmark protocol between the station driver and a simulated devic
   });
 
   it('duplicate-key and bogus-serial devices complete the protocol, and the station can tell (same key, serial outside the plan)', async () => {
-    const sim = await simulate(3, [
-      { mode: 'duplicate-key', target: { kind: 'device', number: 2 } },
-      { mode: 'bogus-serial', target: { kind: 'device', number: 3 } },
-    ], { bogusSerial: 'HM-ROGUE-9999' });
+    const sim = await simulate(
+      3,
+      [
+        { mode: 'duplicate-key', target: { kind: 'device', number: 2 } },
+        { mode: 'bogus-serial', target: { kind: 'device', number: 3 } },
+      ],
+      { bogusSerial: 'HM-ROGUE-9999' },
+    );
     const results = await Promise.all(sim.devices.map(async (d) => provision(await driverFor(d.path))));
     expect(results[1]!.spkiSha256).toBe(results[0]!.spkiSha256);
     expect(results[2]!.spkiSha256).not.toBe(results[0]!.spkiSha256);

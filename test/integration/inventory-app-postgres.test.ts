@@ -47,7 +47,9 @@ describe.runIf(withPg)('the Inventory section on PostgreSQL, by the workspace se
 
     const ws = Workspace.open(home, 'custodian');
     try {
-      expect(ws.audit.query({ offset: 0, limit: 10, action: 'settings.inventory-db-set' }).entries).toMatchObject([{ actor: 'admin', details: { from: null } }]);
+      expect(ws.audit.query({ offset: 0, limit: 10, action: 'settings.inventory-db-set' }).entries).toMatchObject([
+        { actor: 'admin', details: { from: null } },
+      ]);
       const handlers = createCoreHandlers(ws);
       const call = async (op: string, input: unknown = {}) => {
         const r = await dispatch(handlers, op, input);
@@ -68,10 +70,18 @@ describe.runIf(withPg)('the Inventory section on PostgreSQL, by the workspace se
       expect(detail.hardwareSerial).toBe(page.rows[0]!.hardwareSerial);
       expect(await call('inventory.batches')).toMatchObject({ batches: [{ batchId: 'WO-PG1', added: 6 }] });
       expect(await call('inventory.stats')).toMatchObject({ batches: [{ batchId: 'WO-PG1' }] });
-      expect(await call('inventory.fleet')).toMatchObject({ stations: [{ manifests: [{ sequence: 1, batchId: 'WO-PG1' }], gaps: [], missing: 0 }], sharedKeys: [], sharedKeysTruncated: false });
+      expect(await call('inventory.fleet')).toMatchObject({
+        stations: [{ manifests: [{ sequence: 1, batchId: 'WO-PG1' }], gaps: [], missing: 0 }],
+        sharedKeys: [],
+        sharedKeysTruncated: false,
+      });
       const fleetCli = await cli('--json', 'inventory', 'fleet', '--db', url);
       expect(fleetCli.stderr).toBe('');
-      expect(JSON.parse(fleetCli.stdout)).toMatchObject({ stations: [{ manifests: [{ sequence: 1, batchId: 'WO-PG1' }], missing: 0 }], sharedKeys: [], sharedKeysTruncated: false });
+      expect(JSON.parse(fleetCli.stdout)).toMatchObject({
+        stations: [{ manifests: [{ sequence: 1, batchId: 'WO-PG1' }], missing: 0 }],
+        sharedKeys: [],
+        sharedKeysTruncated: false,
+      });
       // Without --db the CLI follows the same setting as the section: the server's six devices, none in the workspace's SQLite.
       const searchCli = await cli('--json', 'inventory', 'search', '--batch', 'WO-PG1');
       expect(searchCli.stderr).toBe('');

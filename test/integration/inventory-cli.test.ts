@@ -12,7 +12,10 @@ const inventory = join(tmp.path, 'inventory');
 const dir1 = join(tmp.path, 'out-1');
 const dir2 = join(tmp.path, 'out-2');
 let rootPem: string;
-const at = (home: string) => (...args: string[]) => runCli(['--home', home, '--actor', 'clerk', ...args]);
+const at =
+  (home: string) =>
+  (...args: string[]) =>
+    runCli(['--home', home, '--actor', 'clerk', ...args]);
 const inv = at(inventory);
 const fac = at(factory);
 
@@ -64,7 +67,10 @@ describe('hallmark inventory (CLI)', () => {
     const imported = JSON.parse((await inv('--json', 'inventory', 'batches')).stdout) as { imported: { batchId: string; entries: number }[] };
     expect(imported.imported.map((b) => `${b.batchId}:${b.entries}`)).toEqual(['WO-C1:7', 'WO-C2:7']);
 
-    const found = JSON.parse((await inv('--json', 'inventory', 'search', '--serial', 'HM-SIM1-0004')).stdout) as { status: string; certificateSha256: string }[];
+    const found = JSON.parse((await inv('--json', 'inventory', 'search', '--serial', 'HM-SIM1-0004')).stdout) as {
+      status: string;
+      certificateSha256: string;
+    }[];
     expect(found.map((d) => d.status)).toEqual(['superseded', 'confirmed']);
     const byFp = await inv('inventory', 'search', '--fingerprint', found[1]!.certificateSha256.toUpperCase());
     expect(byFp.stdout).toMatch(/HM-SIM1-0004 {2}SIM1 {2}confirmed {2}WO-C1/);

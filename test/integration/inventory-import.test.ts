@@ -100,7 +100,12 @@ describe('inventory import', () => {
     expect(repo.countDevices()).toBe(6);
     const doc = docOf(dir1);
     for (const e of doc.devices.filter((d) => d.certificate)) {
-      expect(repo.byCertificate(e.certificate!.sha256)).toMatchObject({ hardwareSerial: e.hardwareSerial, status: e.status, batchId: 'WO-M1', publicKeySha256: e.certificate!.publicKeySha256 });
+      expect(repo.byCertificate(e.certificate!.sha256)).toMatchObject({
+        hardwareSerial: e.hardwareSerial,
+        status: e.status,
+        batchId: 'WO-M1',
+        publicKeySha256: e.certificate!.publicKeySha256,
+      });
     }
     const audit = inv.audit.query({ action: 'inventory.imported' }).entries;
     expect(audit).toHaveLength(1);
@@ -143,7 +148,11 @@ describe('inventory import', () => {
 
   it('refuses a manifest that lists known certificates under another work order, naming them, importing nothing', async () => {
     const doc1 = docOf(dir1);
-    const dir = await crafted('other-batch', doc1, { workOrder: { ...doc1.workOrder, id: 'WO-FAKE' }, sequence: 3, previousManifestSha256: sha(readFileSync(join(dir2, 'manifest.json'))) });
+    const dir = await crafted('other-batch', doc1, {
+      workOrder: { ...doc1.workOrder, id: 'WO-FAKE' },
+      sequence: 3,
+      previousManifestSha256: sha(readFileSync(join(dir2, 'manifest.json'))),
+    });
     const before = counts(inv);
     let error: unknown;
     try {
@@ -171,7 +180,12 @@ describe('inventory import', () => {
     expect([oldCert.status, newCert.status]).toEqual(['superseded', 'confirmed']);
     const asActive = (e: DeviceEntry): DeviceEntry => ({ ...e, status: 'confirmed', rework: null, revocation: null });
     // Two other "stations" each claim HM-SIM1-0004 with one of its certificates.
-    const x = await crafted('station-x', doc1, { station: { workspaceId: 'station-x' }, sequence: 1, previousManifestSha256: null, devices: [asActive(oldCert)] });
+    const x = await crafted('station-x', doc1, {
+      station: { workspaceId: 'station-x' },
+      sequence: 1,
+      previousManifestSha256: null,
+      devices: [asActive(oldCert)],
+    });
     const y = await crafted('station-y', doc1, { station: { workspaceId: 'station-y' }, sequence: 1, previousManifestSha256: null, devices: [newCert] });
     const ws = Workspace.init(join(tmp.path, 'inventory-2'), 'custodian').workspace;
     try {
@@ -218,14 +232,19 @@ describe('inventory import', () => {
     const imported = repo.manifest(sha(readFileSync(join(dir1, 'manifest.json'))))!;
     const path = join(tmp.path, 'WO-M1.receipt.json');
     const bytes = writeReceipt(path, buildReceipt(imported, { workspaceId: inv.info().workspaceId, actor: 'inventory-clerk' }, new Date()));
-    expect(() => writeReceipt(path, buildReceipt(imported, { workspaceId: 'x', actor: 'y' }, new Date()))).toThrow(expect.objectContaining({ code: 'INVENTORY_RECEIPT_EXISTS' }));
+    expect(() => writeReceipt(path, buildReceipt(imported, { workspaceId: 'x', actor: 'y' }, new Date()))).toThrow(
+      expect.objectContaining({ code: 'INVENTORY_RECEIPT_EXISTS' }),
+    );
     const factory = new InventoryRepository(m.ws);
     expect(factory.exportedManifests().map((e) => [e.batchId, e.status])).toEqual([
       ['WO-M1', 'exported'],
       ['WO-M2', 'exported'],
     ]);
     const r = acknowledgeReceipt(m.ws, bytes, path, 'planner');
-    expect(r).toMatchObject({ created: true, acknowledgment: { batchId: 'WO-M1', receiverWorkspaceId: inv.info().workspaceId, importedCount: 6, acknowledgedBy: 'planner' } });
+    expect(r).toMatchObject({
+      created: true,
+      acknowledgment: { batchId: 'WO-M1', receiverWorkspaceId: inv.info().workspaceId, importedCount: 6, acknowledgedBy: 'planner' },
+    });
     expect(factory.exportedManifests().map((e) => [e.batchId, e.status])).toEqual([
       ['WO-M1', 'acknowledged'],
       ['WO-M2', 'exported'],

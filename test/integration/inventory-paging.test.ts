@@ -26,12 +26,25 @@ afterAll(() => {
 /** The plain OFFSET query the checkpoints replace: the reference answer. */
 function byOffset(q: InventoryPageQuery) {
   const { clause, args } = filterClause(q);
-  const total = ws.db.prepare(`SELECT COUNT(*) FROM inventory_devices ${clause}`).pluck().get(...args) as number;
-  const ids = ws.db.prepare(`SELECT id FROM inventory_devices ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`).pluck().all(...args, q.limit, q.offset) as number[];
+  const total = ws.db
+    .prepare(`SELECT COUNT(*) FROM inventory_devices ${clause}`)
+    .pluck()
+    .get(...args) as number;
+  const ids = ws.db
+    .prepare(`SELECT id FROM inventory_devices ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`)
+    .pluck()
+    .all(...args, q.limit, q.offset) as number[];
   return { total, ids };
 }
 
-const FILTERS = [{}, { status: 'confirmed' as const }, { status: 'failed' as const }, { batch: 'WO-0002' }, { batch: 'WO-0002', status: 'superseded' as const }, { serial: 'HM-SIM1-00010000005' }];
+const FILTERS = [
+  {},
+  { status: 'confirmed' as const },
+  { status: 'failed' as const },
+  { batch: 'WO-0002' },
+  { batch: 'WO-0002', status: 'superseded' as const },
+  { serial: 'HM-SIM1-00010000005' },
+];
 
 describe('inventory pages by checkpoint', () => {
   it('returns exactly what LIMIT/OFFSET returns, at every kind of offset and filter', () => {
@@ -64,11 +77,16 @@ describe('inventory pages by checkpoint', () => {
     expect(all).toMatchObject({ total: byOffset({ offset: 0, limit: 1 }).total });
     expect(all.rows.map((r) => r.id)).toEqual(byOffset({ offset: 0, limit: 3 }).ids);
 
-    const grouped = ws.db.prepare('SELECT batch_id AS b, status AS s, COUNT(*) AS n FROM inventory_devices GROUP BY batch_id, status').all() as { b: string; s: string; n: number }[];
+    const grouped = ws.db.prepare('SELECT batch_id AS b, status AS s, COUNT(*) AS n FROM inventory_devices GROUP BY batch_id, status').all() as {
+      b: string;
+      s: string;
+      n: number;
+    }[];
     const stats = inventoryStats(ws);
     expect(stats.map((b) => b.batchId)).toEqual(['WO-0001', 'WO-0002', 'WO-0003', 'WO-0004']);
     for (const b of stats) {
-      for (const s of ['confirmed', 'failed', 'superseded', 'revoked'] as const) expect([b.batchId, s, b[s]]).toEqual([b.batchId, s, grouped.find((g) => g.b === b.batchId && g.s === s)?.n ?? 0]);
+      for (const s of ['confirmed', 'failed', 'superseded', 'revoked'] as const)
+        expect([b.batchId, s, b[s]]).toEqual([b.batchId, s, grouped.find((g) => g.b === b.batchId && g.s === s)?.n ?? 0]);
     }
     expect(stats[0]!.superseded).toBe(grouped.find((g) => g.b === 'WO-0001' && g.s === 'superseded')!.n);
   });

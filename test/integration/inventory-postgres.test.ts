@@ -33,8 +33,16 @@ afterAll(async () => {
 
 let clock = Date.parse('2026-04-01T10:00:00Z');
 const commit = (store: InventoryStore, m: { doc: ManifestDocument; sha256: string }) =>
-  commitVerifiedManifestInto(store, { doc: m.doc, sha256: m.sha256, signerSha256: syntheticSigner, signingTime: null }, { folder: m.doc.workOrder.id, actor: 'clerk', now: new Date((clock += 1000)) });
-const settle = <T>(p: Promise<T>) => p.then((value) => ({ ok: true as const, value }), (error: { code?: string }) => ({ ok: false as const, code: error.code }));
+  commitVerifiedManifestInto(
+    store,
+    { doc: m.doc, sha256: m.sha256, signerSha256: syntheticSigner, signingTime: null },
+    { folder: m.doc.workOrder.id, actor: 'clerk', now: new Date((clock += 1000)) },
+  );
+const settle = <T>(p: Promise<T>) =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: { code?: string }) => ({ ok: false as const, code: error.code }),
+  );
 
 describe.runIf(withPg)('PostgreSQL inventory', () => {
   it('two importers on separate pools, in parallel, several rounds: every certificate once, one linear audit trail', async () => {
@@ -59,9 +67,20 @@ describe.runIf(withPg)('PostgreSQL inventory', () => {
         const m2 = next('S2');
         const same = next('S3');
         // two stations' manifests naming the same device, each with its own active certificate: one wins, the other is a named conflict
-        const d1 = stationManifest(`S4-${round}`, 1, 0, null, { entries: [stationEntry(`shared-${round}`, 'confirmed', 'one'), stationEntry(`own-a-${round}`, 'confirmed', 'one')] });
-        const d2 = stationManifest(`S5-${round}`, 1, 0, null, { entries: [stationEntry(`shared-${round}`, 'confirmed', 'two'), stationEntry(`own-b-${round}`, 'confirmed', 'two')] });
-        const [r1, r2, s1, s2, c1, c2] = await Promise.all([settle(commit(a, m1)), settle(commit(b, m2)), settle(commit(a, same)), settle(commit(b, same)), settle(commit(a, d1)), settle(commit(b, d2))]);
+        const d1 = stationManifest(`S4-${round}`, 1, 0, null, {
+          entries: [stationEntry(`shared-${round}`, 'confirmed', 'one'), stationEntry(`own-a-${round}`, 'confirmed', 'one')],
+        });
+        const d2 = stationManifest(`S5-${round}`, 1, 0, null, {
+          entries: [stationEntry(`shared-${round}`, 'confirmed', 'two'), stationEntry(`own-b-${round}`, 'confirmed', 'two')],
+        });
+        const [r1, r2, s1, s2, c1, c2] = await Promise.all([
+          settle(commit(a, m1)),
+          settle(commit(b, m2)),
+          settle(commit(a, same)),
+          settle(commit(b, same)),
+          settle(commit(a, d1)),
+          settle(commit(b, d2)),
+        ]);
         expect([r1.ok, r2.ok, s1.ok, s2.ok]).toEqual([true, true, true, true]);
         take(m1);
         take(m2);
@@ -74,7 +93,10 @@ describe.runIf(withPg)('PostgreSQL inventory', () => {
         take(c1.ok ? d1 : d2);
       }
       expect(await a.countDevices()).toBe(certificates.size);
-      const [counts] = await cluster.sql<{ n: number; d: number; m: number }>('race', 'SELECT COUNT(*)::int AS n, COUNT(DISTINCT certificate_sha256)::int AS d, (SELECT COUNT(*)::int FROM inventory_manifests) AS m FROM inventory_devices');
+      const [counts] = await cluster.sql<{ n: number; d: number; m: number }>(
+        'race',
+        'SELECT COUNT(*)::int AS n, COUNT(DISTINCT certificate_sha256)::int AS d, (SELECT COUNT(*)::int FROM inventory_manifests) AS m FROM inventory_devices',
+      );
       expect(counts).toEqual({ n: certificates.size, d: certificates.size, m: imported.size });
 
       const audit = await b.auditEntries();
@@ -105,7 +127,10 @@ describe.runIf(withPg)('PostgreSQL inventory', () => {
     await blocker.query('SELECT * FROM inventory_audit_head FOR UPDATE');
     const importing = settle(commit(store, m2));
     for (let i = 0; ; i++) {
-      const [w] = await cluster.sql<{ n: number }>('crash', "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT seq, hash FROM inventory_audit_head%'");
+      const [w] = await cluster.sql<{ n: number }>(
+        'crash',
+        "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT seq, hash FROM inventory_audit_head%'",
+      );
       if (w!.n === 1) break;
       if (i > 400) throw new Error('the import never reached its audit append');
       await new Promise((r) => setTimeout(r, 25));
@@ -165,7 +190,11 @@ describe.runIf(withPg)('PostgreSQL inventory', () => {
 
     // a schema from a newer Hallmark: refused, nothing altered
     await cluster.sql('config', "INSERT INTO schema_version (version, name) VALUES (99, 'from-the-future')");
-    const snapshot = () => cluster.sql('config', "SELECT (SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version) AS v, (SELECT COUNT(*)::int FROM inventory_audit_log) AS a, (SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public') AS t");
+    const snapshot = () =>
+      cluster.sql(
+        'config',
+        "SELECT (SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version) AS v, (SELECT COUNT(*)::int FROM inventory_audit_log) AS a, (SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public') AS t",
+      );
     const before = await snapshot();
     expect(await code(url)).toBe('INVENTORY_DB_SCHEMA_NEWER');
     expect(await snapshot()).toEqual(before);

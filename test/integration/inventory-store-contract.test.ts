@@ -58,7 +58,11 @@ afterAll(async () => {
 
 let clock = Date.parse('2026-03-01T10:00:00Z');
 const commit = (store: InventoryStore, m: { doc: ManifestDocument; sha256: string }) =>
-  commitVerifiedManifestInto(store, { doc: m.doc, sha256: m.sha256, signerSha256: syntheticSigner, signingTime: null }, { folder: m.doc.workOrder.id, actor: 'clerk', now: new Date((clock += 1000)) });
+  commitVerifiedManifestInto(
+    store,
+    { doc: m.doc, sha256: m.sha256, signerSha256: syntheticSigner, signingTime: null },
+    { folder: m.doc.workOrder.id, actor: 'clerk', now: new Date((clock += 1000)) },
+  );
 /** `count` linked manifests of a station, two devices each. */
 async function chain(store: InventoryStore, station: string, count: number): Promise<void> {
   let previous: string | null = null;
@@ -68,8 +72,16 @@ async function chain(store: InventoryStore, station: string, count: number): Pro
     previous = m.sha256;
   }
 }
-const state = async (store: InventoryStore) => ({ manifests: (await store.manifests()).length, devices: await store.countDevices(), audit: (await store.auditEntries()).length });
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e as { code?: string }).code ?? (e instanceof Error ? e.message : 'no code'));
+const state = async (store: InventoryStore) => ({
+  manifests: (await store.manifests()).length,
+  devices: await store.countDevices(),
+  audit: (await store.auditEntries()).length,
+});
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => (e as { code?: string }).code ?? (e instanceof Error ? e.message : 'no code'),
+  );
 
 describe.each(backends.filter((b) => b.name === 'sqlite' || withPg))('inventory store contract: $name', (backend) => {
   let o: Opened;
@@ -86,11 +98,25 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || withPg))('inventory 
     const m = stationManifest('ST-A', 1, 25, null);
     const r = await commit(store, m);
     expect(r.created).toBe(true);
-    expect(r.manifest).toMatchObject({ sha256: m.sha256, stationId: 'ST-A', sequence: 1, entries: 25, certificates: 25, added: 25, confirmed: 25, importedBy: 'clerk' });
+    expect(r.manifest).toMatchObject({
+      sha256: m.sha256,
+      stationId: 'ST-A',
+      sequence: 1,
+      entries: 25,
+      certificates: 25,
+      added: 25,
+      confirmed: 25,
+      importedBy: 'clerk',
+    });
     expect(await store.manifest(m.sha256)).toEqual(r.manifest);
     expect(await state(store)).toEqual({ manifests: before.manifests + 1, devices: 25, audit: before.audit + 1 });
     const entry = (await store.auditEntries()).at(-1)!;
-    expect(entry).toMatchObject({ actor: 'clerk', action: 'inventory.imported', subject: `ST-A/${m.doc.workOrder.id}`, details: { sha256: m.sha256, added: 25 } });
+    expect(entry).toMatchObject({
+      actor: 'clerk',
+      action: 'inventory.imported',
+      subject: `ST-A/${m.doc.workOrder.id}`,
+      details: { sha256: m.sha256, added: 25 },
+    });
 
     const again = await commit(store, m);
     expect(again.created).toBe(false);
@@ -107,7 +133,7 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || withPg))('inventory 
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
   });
 
-  it('checks each station\'s chain: a gap is a note, a fork is refused whole', async () => {
+  it("checks each station's chain: a gap is a note, a fork is refused whole", async () => {
     const store = await fresh();
     const m1 = stationManifest('ST-C', 1, 3, null);
     const m2 = stationManifest('ST-C', 2, 3, m1.sha256);
@@ -133,7 +159,9 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || withPg))('inventory 
 
   it('retires a reworked certificate, refuses conflicts whole, and the schema guards hold', async () => {
     const store = await fresh();
-    const m1 = stationManifest('ST-R', 1, 0, null, { entries: [stationEntry('R-1', 'confirmed', 'a'), stationEntry('R-2', 'confirmed', 'a'), stationEntry('R-3', 'failed', 'a')] });
+    const m1 = stationManifest('ST-R', 1, 0, null, {
+      entries: [stationEntry('R-1', 'confirmed', 'a'), stationEntry('R-2', 'confirmed', 'a'), stationEntry('R-3', 'failed', 'a')],
+    });
     await commit(store, m1);
     // manifest 2: R-1 reworked (old certificate superseded, new one confirmed), R-2 revoked
     const m2 = stationManifest('ST-R', 2, 0, m1.sha256, {
@@ -141,14 +169,22 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || withPg))('inventory 
     });
     const r2 = await commit(store, m2);
     expect(r2.manifest).toMatchObject({ added: 1, retired: 2, unchanged: 0 });
-    expect(await store.byCertificate(m1.doc.devices[0]!.certificate!.sha256)).toMatchObject({ status: 'superseded', statusManifestSha256: m2.sha256, manifestSha256: m1.sha256 });
+    expect(await store.byCertificate(m1.doc.devices[0]!.certificate!.sha256)).toMatchObject({
+      status: 'superseded',
+      statusManifestSha256: m2.sha256,
+      manifestSha256: m1.sha256,
+    });
     expect(await store.byCertificate(m1.doc.devices[1]!.certificate!.sha256)).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
     expect((await store.search({ status: 'revoked', limit: 10 })).map((d) => d.hardwareSerial)).toEqual(['R-2']);
 
     const before = await state(store);
     // R-3 is active under its certificate; a new one without superseding it is a conflict, as is a known certificate under another serial
     const bad = stationManifest('ST-R', 3, 0, m2.sha256, {
-      entries: [stationEntry('R-9', 'confirmed', 'c'), stationEntry('R-3', 'confirmed', 'c'), { ...stationEntry('R-4', 'confirmed', 'a'), certificate: m1.doc.devices[2]!.certificate }],
+      entries: [
+        stationEntry('R-9', 'confirmed', 'c'),
+        stationEntry('R-3', 'confirmed', 'c'),
+        { ...stationEntry('R-4', 'confirmed', 'a'), certificate: m1.doc.devices[2]!.certificate },
+      ],
     });
     const err = await commit(store, bad).catch((e: { code: string; details: { conflicts: string[] } }) => e);
     expect(err).toMatchObject({ code: 'INVENTORY_CONFLICT' });
@@ -160,14 +196,22 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || withPg))('inventory 
     expect(await codeOf(o.raw("UPDATE inventory_devices SET hardware_serial = 'X' WHERE hardware_serial = 'R-3'"))).not.toBe('resolved');
     expect(await codeOf(o.raw('DELETE FROM inventory_devices'))).not.toBe('resolved');
     expect(await codeOf(o.raw("UPDATE inventory_manifests SET batch_id = 'X'"))).not.toBe('resolved');
-    expect(await codeOf(o.raw('DELETE FROM audit_log'.replace('audit_log', backend.name === 'postgres' ? 'inventory_audit_log' : 'audit_log')))).not.toBe('resolved');
+    expect(await codeOf(o.raw('DELETE FROM audit_log'.replace('audit_log', backend.name === 'postgres' ? 'inventory_audit_log' : 'audit_log')))).not.toBe(
+      'resolved',
+    );
     expect(await state(store)).toEqual(before);
   });
 
   it('searches by serial, fingerprint, batch and status, and pages by id', async () => {
     const store = await fresh();
     const m1 = stationManifest('ST-S', 1, 120, null);
-    const m2 = stationManifest('ST-S', 2, 0, m1.sha256, { entries: [stationEntry('ST-S-000007', 'superseded', `${m1.doc.workOrder.id} `), stationEntry('ST-S-000007', 'confirmed', 'new'), stationEntry('S-X', 'failed', 'x')] });
+    const m2 = stationManifest('ST-S', 2, 0, m1.sha256, {
+      entries: [
+        stationEntry('ST-S-000007', 'superseded', `${m1.doc.workOrder.id} `),
+        stationEntry('ST-S-000007', 'confirmed', 'new'),
+        stationEntry('S-X', 'failed', 'x'),
+      ],
+    });
     await commit(store, m1);
     await commit(store, m2);
     const all = await store.search({ limit: 1000 });
@@ -186,7 +230,7 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || withPg))('inventory 
 
     // keyset pages: concatenated, they are the whole ordered result, each exactly once
     const pages: number[] = [];
-    for (let after: number | undefined; ; ) {
+    for (let after: number | undefined; ;) {
       const page = await store.search({ status: 'confirmed', afterId: after, limit: 17 });
       if (page.length === 0) break;
       pages.push(...page.map((d) => d.id));
@@ -195,14 +239,18 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || withPg))('inventory 
     expect(pages).toEqual(all.filter((d) => d.status === 'confirmed').map((d) => d.id));
   });
 
-  it('pages newest first at any depth, with the filter\'s total, across ids a refused import burnt', async () => {
+  it("pages newest first at any depth, with the filter's total, across ids a refused import burnt", async () => {
     const store = await fresh();
     const m1 = stationManifest('ST-G', 1, 1800, null);
     await commit(store, m1);
     // a refused manifest (a certificate already there under another serial) consumes ids on PostgreSQL and leaves nothing
-    const refused = stationManifest('ST-G', 2, 0, m1.sha256, { entries: [stationEntry('G-NEW', 'confirmed', 'g'), { ...stationEntry('G-X', 'confirmed', 'g'), certificate: m1.doc.devices[0]!.certificate }] });
+    const refused = stationManifest('ST-G', 2, 0, m1.sha256, {
+      entries: [stationEntry('G-NEW', 'confirmed', 'g'), { ...stationEntry('G-X', 'confirmed', 'g'), certificate: m1.doc.devices[0]!.certificate }],
+    });
     await expect(commit(store, refused)).rejects.toMatchObject({ code: 'INVENTORY_CONFLICT' });
-    const m2 = stationManifest('ST-G', 2, 0, m1.sha256, { entries: Array.from({ length: 700 }, (_, i) => stationEntry(`G2-${i}`, i % 7 === 0 ? 'failed' : 'confirmed', 'g2')) });
+    const m2 = stationManifest('ST-G', 2, 0, m1.sha256, {
+      entries: Array.from({ length: 700 }, (_, i) => stationEntry(`G2-${i}`, i % 7 === 0 ? 'failed' : 'confirmed', 'g2')),
+    });
     await commit(store, m2);
     const newestFirst = (await store.search({ limit: 5000 })).reverse();
     expect(newestFirst).toHaveLength(2500);
@@ -214,10 +262,27 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || withPg))('inventory 
     expect((await store.page({ offset: 2500, limit: 10 })).rows).toEqual([]);
     const failed = newestFirst.filter((r) => r.status === 'failed');
     const fp = await store.page({ offset: 50, limit: 20, status: 'failed' });
-    expect(fp).toEqual({ total: failed.length, rows: failed.slice(50, 70).map(({ id, hardwareSerial, model, status, certificateSerial, certificateSha256, batchId, issuedAt }) => ({ id, hardwareSerial, model, status, certificateSerial, certificateSha256, batchId, issuedAt })) });
+    expect(fp).toEqual({
+      total: failed.length,
+      rows: failed.slice(50, 70).map(({ id, hardwareSerial, model, status, certificateSerial, certificateSha256, batchId, issuedAt }) => ({
+        id,
+        hardwareSerial,
+        model,
+        status,
+        certificateSerial,
+        certificateSha256,
+        batchId,
+        issuedAt,
+      })),
+    });
     const batch = await store.page({ offset: 1500, limit: 5, batch: m1.doc.workOrder.id });
     expect(batch.total).toBe(1800);
-    expect(batch.rows.map((r) => r.hardwareSerial)).toEqual(newestFirst.filter((r) => r.batchId === m1.doc.workOrder.id).slice(1500, 1505).map((r) => r.hardwareSerial));
+    expect(batch.rows.map((r) => r.hardwareSerial)).toEqual(
+      newestFirst
+        .filter((r) => r.batchId === m1.doc.workOrder.id)
+        .slice(1500, 1505)
+        .map((r) => r.hardwareSerial),
+    );
     expect((await store.page({ offset: 0, limit: 5, serial: 'G2-14' })).rows.map((r) => r.status)).toEqual(['failed']);
     // a page after another import sees it (the index is rebuilt for the new version)
     await commit(store, stationManifest('ST-H', 1, 3, null));
@@ -231,18 +296,24 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || withPg))('inventory 
     ]);
   });
 
-  it('shows each station\'s chain with its gaps, and every public key on more than one device', async () => {
+  it("shows each station's chain with its gaps, and every public key on more than one device", async () => {
     const store = await fresh();
     const f1 = stationManifest('ST-F', 1, 2, null);
     const f2 = stationManifest('ST-F', 2, 2, f1.sha256);
     const f5 = stationManifest('ST-F', 5, 0, 'a'.repeat(64), { entries: [stationEntry('F5-1', 'confirmed', 'f5')] });
     for (const m of [f1, f2, f5]) await commit(store, m);
     // another station, another factory: a device whose key is F5-1's (a cloned secure element); and one re-certified with its own key
-    const cloned = { ...stationEntry('K-9', 'confirmed', 'k'), certificate: { ...stationEntry('K-9', 'confirmed', 'k').certificate!, publicKeySha256: f5.doc.devices[0]!.certificate!.publicKeySha256 } };
+    const cloned = {
+      ...stationEntry('K-9', 'confirmed', 'k'),
+      certificate: { ...stationEntry('K-9', 'confirmed', 'k').certificate!, publicKeySha256: f5.doc.devices[0]!.certificate!.publicKeySha256 },
+    };
     const k3 = stationManifest('ST-K', 3, 0, 'b'.repeat(64), { entries: [cloned, stationEntry('K-1', 'confirmed', 'k')] });
     await commit(store, k3);
     const own = stationEntry('K-1', 'confirmed', 'k');
-    const reissued = { ...stationEntry('K-1', 'confirmed', 'k-new'), certificate: { ...stationEntry('K-1', 'confirmed', 'k-new').certificate!, publicKeySha256: own.certificate!.publicKeySha256 } };
+    const reissued = {
+      ...stationEntry('K-1', 'confirmed', 'k-new'),
+      certificate: { ...stationEntry('K-1', 'confirmed', 'k-new').certificate!, publicKeySha256: own.certificate!.publicKeySha256 },
+    };
     await commit(store, stationManifest('ST-K', 4, 0, k3.sha256, { entries: [stationEntry('K-1', 'superseded', 'k'), reissued] }));
 
     const chains = stationChains(await store.manifests());
@@ -300,7 +371,7 @@ describe.runIf(withPg)('PostgreSQL audit tamper detection', () => {
       // the guards refuse, even to the owner
       await expect(sql('UPDATE inventory_audit_log SET actor = $$m$$ WHERE seq = 1')).rejects.toMatchObject({ code: 'HM001' });
       await expect(sql('TRUNCATE inventory_audit_log')).rejects.toMatchObject({ code: 'HM001' });
-      await expect(sql("UPDATE inventory_audit_head SET seq = 1")).rejects.toMatchObject({ code: 'HM001' });
+      await expect(sql('UPDATE inventory_audit_head SET seq = 1')).rejects.toMatchObject({ code: 'HM001' });
       await expect(store.appendAudit({ actor: 'x', action: 'Bad Action', subject: '' })).rejects.toMatchObject({ code: 'AUDIT_EVENT_INVALID' });
 
       await sql('ALTER TABLE inventory_audit_log DISABLE TRIGGER inventory_audit_log_no_update');
@@ -308,9 +379,13 @@ describe.runIf(withPg)('PostgreSQL audit tamper detection', () => {
       await sql('ALTER TABLE inventory_audit_log ENABLE TRIGGER inventory_audit_log_no_update');
       expect(await store.verifyAudit()).toMatchObject({ ok: true });
 
-      await sql(`ALTER TABLE inventory_audit_log DISABLE TRIGGER USER; DELETE FROM inventory_audit_log WHERE seq = ${n}; ALTER TABLE inventory_audit_log ENABLE TRIGGER USER`);
+      await sql(
+        `ALTER TABLE inventory_audit_log DISABLE TRIGGER USER; DELETE FROM inventory_audit_log WHERE seq = ${n}; ALTER TABLE inventory_audit_log ENABLE TRIGGER USER`,
+      );
       expect(await store.verifyAudit()).toMatchObject({ ok: false, problem: 'TAIL_TRUNCATED', firstBadSeq: n });
-      await sql('ALTER TABLE inventory_audit_log DISABLE TRIGGER USER; DELETE FROM inventory_audit_log WHERE seq = 2; ALTER TABLE inventory_audit_log ENABLE TRIGGER USER');
+      await sql(
+        'ALTER TABLE inventory_audit_log DISABLE TRIGGER USER; DELETE FROM inventory_audit_log WHERE seq = 2; ALTER TABLE inventory_audit_log ENABLE TRIGGER USER',
+      );
       expect(await store.verifyAudit()).toMatchObject({ ok: false, problem: 'ENTRY_MISSING', firstBadSeq: 2 });
     } finally {
       await store.close();

@@ -31,14 +31,26 @@ const rootName = encodeName(parseSubject('C=DE,O=Acme,CN=Root'));
 async function makeRoot(pathLen?: number, extra: Extension[] = []) {
   return (
     await signCertificate({
-      template: { profile: 'root', serial: Buffer.alloc(16, 0x11), issuerName: rootName, subjectName: rootName, notBefore: t0, notAfter: new Date(t0.getTime() + 3650 * DAY), subjectSpki: rootKey.spki, extensions: [...rootCaExtensions(rootKey.spki, pathLen), ...extra] },
+      template: {
+        profile: 'root',
+        serial: Buffer.alloc(16, 0x11),
+        issuerName: rootName,
+        subjectName: rootName,
+        notBefore: t0,
+        notAfter: new Date(t0.getTime() + 3650 * DAY),
+        subjectSpki: rootKey.spki,
+        extensions: [...rootCaExtensions(rootKey.spki, pathLen), ...extra],
+      },
       signer: rootKey,
       issuer: null,
     })
   ).certificate;
 }
 
-function facts(template: Partial<CertificateTemplate> & Pick<CertificateTemplate, 'profile' | 'extensions'>, signer: KeyAlgorithm = 'ecdsa-p384'): CertificateFacts {
+function facts(
+  template: Partial<CertificateTemplate> & Pick<CertificateTemplate, 'profile' | 'extensions'>,
+  signer: KeyAlgorithm = 'ecdsa-p384',
+): CertificateFacts {
   const leaf = key();
   const full: CertificateTemplate = {
     serial: Buffer.alloc(16, 0x22),
@@ -53,7 +65,9 @@ function facts(template: Partial<CertificateTemplate> & Pick<CertificateTemplate
 }
 
 const rules = (cert: CertificateFacts, ctx: Parameters<typeof lintCertificate>[1]) =>
-  lintCertificate(cert, ctx).findings.filter((f) => f.severity === 'error').map((f) => f.rule);
+  lintCertificate(cert, ctx)
+    .findings.filter((f) => f.severity === 'error')
+    .map((f) => f.rule);
 
 describe('pre-signing lints', () => {
   const hw = { hardwareModuleName: { hwType: '2.23.133.1.2', hwSerialNum: Buffer.from('D1') } };
@@ -87,7 +101,11 @@ describe('pre-signing lints', () => {
     expect(rules(early, { profile: 'idevid', issuer: root, signerAlgorithm: 'ecdsa-p384' })).toContain('validity.within-issuer');
     const backwards = facts({ profile: 'idevid', extensions: ext, notBefore: new Date(t0.getTime() + 10 * DAY), notAfter: new Date(t0.getTime() + 5 * DAY) });
     expect(rules(backwards, { profile: 'idevid', issuer: root, signerAlgorithm: 'ecdsa-p384' })).toContain('validity.ordered');
-    const longCa = facts({ profile: 'intermediate', extensions: intermediateCaExtensions(spki, rootKey.spki, {}), notAfter: new Date(t0.getTime() + 9 * 366 * DAY) });
+    const longCa = facts({
+      profile: 'intermediate',
+      extensions: intermediateCaExtensions(spki, rootKey.spki, {}),
+      notAfter: new Date(t0.getTime() + 9 * 366 * DAY),
+    });
     expect(rules(longCa, { profile: 'intermediate', issuer: null, signerAlgorithm: 'ecdsa-p384' })).toContain('validity.maximum');
   });
 
@@ -103,22 +121,47 @@ describe('pre-signing lints', () => {
     const ca = (
       await signCertificate({
         template: {
-          profile: 'intermediate', serial: Buffer.alloc(16, 0x33), issuerName: rootName, subjectName: encodeName(parseSubject('O=Acme,CN=Constrained CA')),
-          notBefore: new Date(t0.getTime() + DAY), notAfter: new Date(t0.getTime() + 1000 * DAY), subjectSpki: caKey.spki,
-          extensions: intermediateCaExtensions(caKey.spki, rootKey.spki, { nameConstraints: { permitted: { dns: ['devices.acme.example'], directoryNames: [parseSubject('O=Acme')] } }, extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'] }),
+          profile: 'intermediate',
+          serial: Buffer.alloc(16, 0x33),
+          issuerName: rootName,
+          subjectName: encodeName(parseSubject('O=Acme,CN=Constrained CA')),
+          notBefore: new Date(t0.getTime() + DAY),
+          notAfter: new Date(t0.getTime() + 1000 * DAY),
+          subjectSpki: caKey.spki,
+          extensions: intermediateCaExtensions(caKey.spki, rootKey.spki, {
+            nameConstraints: { permitted: { dns: ['devices.acme.example'], directoryNames: [parseSubject('O=Acme')] } },
+            extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
+          }),
         },
         signer: rootKey,
         issuer: root,
       })
     ).certificate;
-    const outside = facts({
-      profile: 'idevid',
-      issuerName: ca.subjectDer,
-      subjectName: encodeName(parseSubject('O=Evil,CN=x,serialNumber=D1')),
-      extensions: [...idevidExtensions(spki, caKey.spki, hw).filter((e) => e.oid !== '2.5.29.17'), subjectAltName([{ kind: 'dns', value: 'www.evil.example' }, { kind: 'hardwareModuleName', value: hw.hardwareModuleName }])],
-    }, 'ecdsa-p256');
+    const outside = facts(
+      {
+        profile: 'idevid',
+        issuerName: ca.subjectDer,
+        subjectName: encodeName(parseSubject('O=Evil,CN=x,serialNumber=D1')),
+        extensions: [
+          ...idevidExtensions(spki, caKey.spki, hw).filter((e) => e.oid !== '2.5.29.17'),
+          subjectAltName([
+            { kind: 'dns', value: 'www.evil.example' },
+            { kind: 'hardwareModuleName', value: hw.hardwareModuleName },
+          ]),
+        ],
+      },
+      'ecdsa-p256',
+    );
     expect(rules(outside, { profile: 'idevid', issuer: ca, signerAlgorithm: 'ecdsa-p256' })).toEqual(expect.arrayContaining(['name-constraints.respected']));
-    const signer = facts({ profile: 'manifest-signer', issuerName: ca.subjectDer, subjectName: encodeName(parseSubject('O=Acme,CN=Manifest signer')), extensions: manifestSignerExtensions(spki, caKey.spki) }, 'ecdsa-p256');
+    const signer = facts(
+      {
+        profile: 'manifest-signer',
+        issuerName: ca.subjectDer,
+        subjectName: encodeName(parseSubject('O=Acme,CN=Manifest signer')),
+        extensions: manifestSignerExtensions(spki, caKey.spki),
+      },
+      'ecdsa-p256',
+    );
     expect(rules(signer, { profile: 'manifest-signer', issuer: ca, signerAlgorithm: 'ecdsa-p256' })).toContain('eku.allowed-by-issuer');
   });
 
@@ -136,12 +179,19 @@ describe('pre-signing lints', () => {
   it('blocks signing on an error and names the rule; a skip needs a reason', async () => {
     const root = await makeRoot(0);
     const template: CertificateTemplate = {
-      profile: 'intermediate', serial: Buffer.alloc(16, 0x44), issuerName: root.subjectDer, subjectName: encodeName(parseSubject('CN=Sub')),
-      notBefore: new Date(t0.getTime() + DAY), notAfter: new Date(t0.getTime() + 100 * DAY), subjectSpki: spki,
+      profile: 'intermediate',
+      serial: Buffer.alloc(16, 0x44),
+      issuerName: root.subjectDer,
+      subjectName: encodeName(parseSubject('CN=Sub')),
+      notBefore: new Date(t0.getTime() + DAY),
+      notAfter: new Date(t0.getTime() + 100 * DAY),
+      subjectSpki: spki,
       extensions: intermediateCaExtensions(spki, rootKey.spki, {}),
     };
     await expect(signCertificate({ template, signer: rootKey, issuer: root })).rejects.toThrow(/\[path-length\.allowed-by-issuer\]/);
-    await expect(signCertificate({ template, signer: rootKey, issuer: root, skipLints: [{ rule: 'path-length.allowed-by-issuer', reason: 'x' }] })).rejects.toThrow(/written reason/);
+    await expect(
+      signCertificate({ template, signer: rootKey, issuer: root, skipLints: [{ rule: 'path-length.allowed-by-issuer', reason: 'x' }] }),
+    ).rejects.toThrow(/written reason/);
     await expect(signCertificate({ template, signer: key('ecdsa-p384', 'not-the-ca'), issuer: root })).rejects.toThrow(/not the issuing CA's key/);
   });
 });

@@ -28,15 +28,49 @@ afterAll(() => tmp.dispose());
 
 describe('hallmark manifest (CLI)', () => {
   it('signer create → export every format → verify, exit codes and never-overwrite', async () => {
-    expect((await cli('manifest', 'export', '--batch', 'WO-CLI', '--out', join(tmp.path, 'x'), '--passphrase-file', pass)).stderr).toMatch(/MANIFEST_SIGNER_MISSING/);
-    const created = await cli('manifest', 'signer', 'create', '--ca', 'mfg', '--key', 'signer-key', '--passphrase-file', pass, '--signer-passphrase-file', pass);
+    expect((await cli('manifest', 'export', '--batch', 'WO-CLI', '--out', join(tmp.path, 'x'), '--passphrase-file', pass)).stderr).toMatch(
+      /MANIFEST_SIGNER_MISSING/,
+    );
+    const created = await cli(
+      'manifest',
+      'signer',
+      'create',
+      '--ca',
+      'mfg',
+      '--key',
+      'signer-key',
+      '--passphrase-file',
+      pass,
+      '--signer-passphrase-file',
+      pass,
+    );
     expect(created.stderr).toBe('');
     expect(created.stdout).toMatch(/manifest signer #1: CN=Hallmark manifest signer/);
     const out = join(tmp.path, 'out');
-    const exported = await cli('manifest', 'export', '--batch', 'WO-CLI', '--out', out, '--format', 'manifest,microchip', '--format', 'nrfcloud,jsonl,revocations', '--passphrase-file', pass);
+    const exported = await cli(
+      'manifest',
+      'export',
+      '--batch',
+      'WO-CLI',
+      '--out',
+      out,
+      '--format',
+      'manifest,microchip',
+      '--format',
+      'nrfcloud,jsonl,revocations',
+      '--passphrase-file',
+      pass,
+    );
     expect(exported.code).toBe(0);
     expect(exported.stdout).toMatch(/^manifest 1 of work order WO-CLI \(7 entries/);
-    expect(readdirSync(out).sort()).toEqual(['devices.jsonl', 'devices.microchip.json', 'manifest.json', 'manifest.json.p7s', 'nrfcloud-onboarding-001.csv', 'revocations.json']);
+    expect(readdirSync(out).sort()).toEqual([
+      'devices.jsonl',
+      'devices.microchip.json',
+      'manifest.json',
+      'manifest.json.p7s',
+      'nrfcloud-onboarding-001.csv',
+      'revocations.json',
+    ]);
     const again = await cli('manifest', 'export', '--batch', 'WO-CLI', '--out', out, '--passphrase-file', pass);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/MANIFEST_OUTPUT_EXISTS/);

@@ -62,7 +62,13 @@ function openssl(args: string[]) {
 describe('manifest export', () => {
   it('writes manifest.json with every entry, chained by sequence, recorded and audited', () => {
     const doc = docOf(dir1);
-    expect(doc).toMatchObject({ format: 'hallmark-batch-manifest', formatVersion: 3, sequence: 1, previousManifestSha256: null, workOrder: { id: 'WO-M1', model: 'SIM1', planned: 7, quantity: 5 } });
+    expect(doc).toMatchObject({
+      format: 'hallmark-batch-manifest',
+      formatVersion: 3,
+      sequence: 1,
+      previousManifestSha256: null,
+      workOrder: { id: 'WO-M1', model: 'SIM1', planned: 7, quantity: 5 },
+    });
     expect(doc.counters).toEqual({ planned: 7, quantity: 5, issued: 6, devicesIssued: 5, confirmed: 5, failed: 1, reworked: 1, refused: 0 });
     expect(doc.devices.map((d) => `${d.hardwareSerial}:${d.status}`)).toEqual([
       'HM-SIM1-0001:confirmed',
@@ -76,12 +82,17 @@ describe('manifest export', () => {
     expect(doc.devices[3]!.rework).toMatchObject({ reason: 'SECURE_ELEMENT_REPLACED', operator: 'qa-lead', note: 'SE lot 7' });
     expect(doc.devices[6]!.certificate).toBeNull();
     // Simulated devices write RFC 2986 CSRs: each certificate names its request and needed no allowance.
-    for (const d of doc.devices.filter((e) => e.certificate !== null)) expect(d.certificate!.request).toEqual({ csrSha256: expect.stringMatching(/^[0-9a-f]{64}$/), allowances: [] });
+    for (const d of doc.devices.filter((e) => e.certificate !== null))
+      expect(d.certificate!.request).toEqual({ csrSha256: expect.stringMatching(/^[0-9a-f]{64}$/), allowances: [] });
     expect(doc.operators).toEqual(['line-1', 'qa-lead']);
     expect(doc.issuingCaChain.map((b) => Buffer.from(b, 'base64'))).toEqual(m.caChain);
     const second = docOf(dir2);
     expect(second.sequence).toBe(2);
-    expect(second.previousManifestSha256).toBe(createHash('sha256').update(readFileSync(join(dir1, 'manifest.json'))).digest('hex'));
+    expect(second.previousManifestSha256).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(dir1, 'manifest.json')))
+        .digest('hex'),
+    );
     const actions = m.ws.audit.query({ sinceSeq: 0 }).entries.map((e) => e.action);
     expect(actions.filter((a) => a === 'manifest.created')).toHaveLength(2);
     expect(actions.filter((a) => a === 'manifest.exported')).toHaveLength(2);
@@ -105,7 +116,23 @@ describe('manifest export', () => {
   });
 
   it('openssl cms -verify accepts the detached signature, and refuses it after any byte of the manifest changes', () => {
-    const args = (content: string) => ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir1, 'manifest.json.p7s'), '-content', content, '-CAfile', m.rootPem, '-purpose', 'any', '-out', '/dev/null'];
+    const args = (content: string) => [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir1, 'manifest.json.p7s'),
+      '-content',
+      content,
+      '-CAfile',
+      m.rootPem,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ];
     const ok = openssl(args(join(dir1, 'manifest.json')));
     expect(ok.stderr).toMatch(/Verification successful/);
     expect(ok.status).toBe(0);
@@ -128,7 +155,9 @@ describe('manifest verify (standalone verifier)', () => {
     expect(r.ok).toBe(true);
     // an IDevID work order: devices.matter-dac has nothing to run on
     expect(r.checks.filter((c) => c.status !== 'pass').map((c) => [c.name, c.status])).toEqual([['devices.matter-dac', 'skip']]);
-    expect(r.checks.find((c) => c.name === 'plan')!.details.join()).toMatch(/2 planned serial\(s\) without a confirmed device, within the 2 the quota leaves out: HM-SIM1-0106, HM-SIM1-0107/);
+    expect(r.checks.find((c) => c.name === 'plan')!.details.join()).toMatch(
+      /2 planned serial\(s\) without a confirmed device, within the 2 the quota leaves out: HM-SIM1-0106, HM-SIM1-0107/,
+    );
   });
 
   it('a byte changed in the JSON: cms.signature', () => {
@@ -161,19 +190,33 @@ describe('manifest verify (standalone verifier)', () => {
     const entry = doc.devices[0]!;
     const swapped = {
       ...doc,
-      devices: [{ ...entry, certificate: { ...entry.certificate!, der: forged.row.der.toString('base64'), sha256: forged.row.sha256, publicKeySha256: forged.row.spkiSha256, serial: forged.row.serial } }, ...doc.devices.slice(1)],
+      devices: [
+        {
+          ...entry,
+          certificate: {
+            ...entry.certificate!,
+            der: forged.row.der.toString('base64'),
+            sha256: forged.row.sha256,
+            publicKeySha256: forged.row.spkiSha256,
+            serial: forged.row.serial,
+          },
+        },
+        ...doc.devices.slice(1),
+      ],
     };
     const { json, p7s } = await resigned(swapped);
     const r = verifyManifest(json, p7s, 'x', { anchors: anchors() });
     expect(failing(r)).toContain('devices.certificate-signature');
-    expect(r.checks.find((c) => c.name === 'devices.certificate-signature')!.details[0]).toMatch(/^HM-SIM1-0001 .*does not verify with the key of the issuing CA/);
+    expect(r.checks.find((c) => c.name === 'devices.certificate-signature')!.details[0]).toMatch(
+      /^HM-SIM1-0001 .*does not verify with the key of the issuing CA/,
+    );
   });
 
   it("a certificate swapped for another device's, digests left: devices.digests", async () => {
     const doc = docOf(dir1);
     const [a, b] = doc.devices;
     const swapped = { ...doc, devices: [{ ...a!, certificate: { ...a!.certificate!, der: b!.certificate!.der } }, ...doc.devices.slice(1)] };
-    const r = verifyManifest(...Object.values(await resigned(swapped)) as [Buffer, Buffer], 'x', { anchors: anchors() });
+    const r = verifyManifest(...(Object.values(await resigned(swapped)) as [Buffer, Buffer]), 'x', { anchors: anchors() });
     expect(failing(r)).toContain('devices.digests');
     expect(failing(r)).toContain('devices.802-1ar');
   });
@@ -199,7 +242,13 @@ describe('manifest verify (standalone verifier)', () => {
   it('re-signed by a key that does not chain to the trusted root: cms.signer-chain', async () => {
     const rogue = await rogueSigner(m);
     const json = readFileSync(join(dir1, 'manifest.json'));
-    const p7s = await signDetachedCms({ content: json, signer: rogue.rogueKey, signerCertificate: rogue.signerDer, chain: rogue.chain, signingTime: new Date() });
+    const p7s = await signDetachedCms({
+      content: json,
+      signer: rogue.rogueKey,
+      signerCertificate: rogue.signerDer,
+      chain: rogue.chain,
+      signingTime: new Date(),
+    });
     const r = verifyManifest(json, p7s, 'x', { anchors: anchors() });
     expect(failing(r)).toEqual(['cms.signer-chain']);
   });
@@ -252,7 +301,12 @@ describe('manifest verify (standalone verifier)', () => {
 
 describe('exports for the online side', () => {
   it('Microchip JWS: ES256 over each entry verifies with the signer key (IEEE P1363), x5t#S256 is the signer certificate hash', () => {
-    const entries = JSON.parse(readFileSync(join(dir1, 'devices.microchip.json'), 'utf8')) as { payload: string; protected: string; header: { uniqueId: string }; signature: string }[];
+    const entries = JSON.parse(readFileSync(join(dir1, 'devices.microchip.json'), 'utf8')) as {
+      payload: string;
+      protected: string;
+      header: { uniqueId: string };
+      signature: string;
+    }[];
     expect(entries.map((e) => e.header.uniqueId)).toEqual(['HM-SIM1-0001', 'HM-SIM1-0002', 'HM-SIM1-0003', 'HM-SIM1-0004', 'HM-SIM1-0005']);
     const signerKeyPem = { key: m.signerKey.spki, format: 'der' as const, type: 'spki' as const };
     for (const e of entries) {
@@ -264,8 +318,17 @@ describe('exports for the online side', () => {
       const v = createVerify('sha256');
       v.update(`${e.protected}.${e.payload}`);
       expect(v.verify({ ...signerKeyPem, dsaEncoding: 'ieee-p1363' } as never, signature)).toBe(true);
-      const payload = JSON.parse(Buffer.from(e.payload, 'base64url').toString()) as { publicKeySet: { keys: { x5c: string[] }[] }; provisioningTimestamp: string };
-      expect(payload).toMatchObject({ version: 1, model: 'SIM1', uniqueId: e.header.uniqueId, groupId: 'WO-M1', manufacturer: { organizationName: 'Acme Devices GmbH' } });
+      const payload = JSON.parse(Buffer.from(e.payload, 'base64url').toString()) as {
+        publicKeySet: { keys: { x5c: string[] }[] };
+        provisioningTimestamp: string;
+      };
+      expect(payload).toMatchObject({
+        version: 1,
+        model: 'SIM1',
+        uniqueId: e.header.uniqueId,
+        groupId: 'WO-M1',
+        manufacturer: { organizationName: 'Acme Devices GmbH' },
+      });
       const key = payload.publicKeySet.keys[0]!;
       expect(key).toMatchObject({ kty: 'EC', crv: 'P-256' });
       expect(Buffer.from(key.x5c[1]!, 'base64')).toEqual(signerCert);
@@ -278,21 +341,34 @@ describe('exports for the online side', () => {
     expect(files).toEqual(['devices.jsonl', 'devices.microchip.json', 'manifest.json', 'manifest.json.p7s', 'nrfcloud-onboarding-001.csv', 'revocations.json']);
     const csv = readFileSync(join(dir1, 'nrfcloud-onboarding-001.csv'), 'utf8');
     expect(csv.startsWith('HM-SIM1-0001,,,APP|MODEM,"-----BEGIN CERTIFICATE-----\n')).toBe(true);
-    const lines = readFileSync(join(dir1, 'devices.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const lines = readFileSync(join(dir1, 'devices.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(lines).toHaveLength(7);
     expect(lines[0]).toMatchObject({ workOrder: 'WO-M1', manifestSequence: 1, hardwareSerial: 'HM-SIM1-0001' });
     const revocations = JSON.parse(readFileSync(join(dir1, 'revocations.json'), 'utf8')) as { revoked: unknown[] };
-    expect(revocations.revoked).toEqual([expect.objectContaining({ hardwareSerial: 'HM-SIM1-0004', status: 'superseded', reason: 'superseded', reworkReason: 'SECURE_ELEMENT_REPLACED' })]);
+    expect(revocations.revoked).toEqual([
+      expect.objectContaining({ hardwareSerial: 'HM-SIM1-0004', status: 'superseded', reason: 'superseded', reworkReason: 'SECURE_ELEMENT_REPLACED' }),
+    ]);
   });
 
   it('--crl signs a CRL from the issuing CA that lists the superseded certificate', async () => {
     const out = join(tmp.path, 'crl');
     const { exportBatch } = await import('../../main/manifest/export-batch.js');
-    const r = await exportBatch(m.ws, { batchId: 'WO-M1', outDir: out, formats: ['revocations'], signerKey: async () => m.signerKey, crl: { caKey: async () => m.caKey, nextUpdateDays: 30 }, actor: 'qa' });
+    const r = await exportBatch(m.ws, {
+      batchId: 'WO-M1',
+      outDir: out,
+      formats: ['revocations'],
+      signerKey: async () => m.signerKey,
+      crl: { caKey: async () => m.caKey, nextUpdateDays: 30 },
+      actor: 'qa',
+    });
     expect(r.crlNumber).toBeGreaterThan(0);
     expect(existsSync(join(out, 'revocations.crl.pem'))).toBe(true);
     const text = execFileSync('openssl', ['crl', '-in', join(out, 'revocations.crl.pem'), '-noout', '-text'], { encoding: 'utf8' });
-    const revoked = (JSON.parse(readFileSync(join(out, 'revocations.json'), 'utf8')) as { revoked: { certificateSerial: string }[] }).revoked[0]!.certificateSerial;
+    const revoked = (JSON.parse(readFileSync(join(out, 'revocations.json'), 'utf8')) as { revoked: { certificateSerial: string }[] }).revoked[0]!
+      .certificateSerial;
     expect(text.toUpperCase().replace(/:/g, '')).toContain(revoked.toUpperCase().replace(/^0+/, ''));
   });
 });

@@ -48,8 +48,17 @@ const station = (batchId: string, ports: string[], extra: Partial<StationOptions
   startStation({ workspace: m.ws, batchId, ports, caKey: m.paiKey, actor: 'tech-agent', stepTimeoutMs: 5000, matterLabelDir: labels, ...extra }).done;
 
 const factoryRows = (serial: string) =>
-  m.ws.db.prepare('SELECT f.state, f.salt, f.verifier, f.iterations, f.discriminator, f.label_path AS labelPath FROM matter_factory_data f JOIN devices d ON d.id = f.device_id WHERE d.hardware_serial = ? ORDER BY f.id').all(serial) as {
-    state: string; salt: Buffer; verifier: Buffer; iterations: number; discriminator: number; labelPath: string;
+  m.ws.db
+    .prepare(
+      'SELECT f.state, f.salt, f.verifier, f.iterations, f.discriminator, f.label_path AS labelPath FROM matter_factory_data f JOIN devices d ON d.id = f.device_id WHERE d.hardware_serial = ? ORDER BY f.id',
+    )
+    .all(serial) as {
+    state: string;
+    salt: Buffer;
+    verifier: Buffer;
+    iterations: number;
+    discriminator: number;
+    labelPath: string;
   }[];
 
 /** The agent's stored passcode is the label's, and its verifier is the one the station recorded. */

@@ -36,12 +36,20 @@ let paiKey: SyncSigningKey;
 let paa: Buffer;
 let pai: Buffer;
 
-const pem = (der: Buffer) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+const pem = (der: Buffer) =>
+  `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
 const countRows = () => (ws.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n;
 
 async function deviceCsr(curve: 'prime256v1' | 'secp384r1' = 'prime256v1') {
   const key = generateKeyPairSync('ec', { namedCurve: curve });
-  const der = await makeSimulatedCsr({ key: { algorithm: curve === 'prime256v1' ? 'ecdsa-p256' : 'ecdsa-p384', ...key }, subjectDer: encodeName(parseSubject('CN=placeholder')), challengePassword: 'x' });
+  const der = await makeSimulatedCsr({
+    key: { algorithm: curve === 'prime256v1' ? 'ecdsa-p256' : 'ecdsa-p384', ...key },
+    subjectDer: encodeName(parseSubject('CN=placeholder')),
+    challengePassword: 'x',
+  });
   return parseCsr(der);
 }
 
@@ -57,7 +65,16 @@ beforeAll(async () => {
   ({ workspace: ws } = Workspace.init(`${tmp.path}/ws`, 'custodian'));
   paaKey = await newSoftwareKey(ws, 'paa-key', 'ecdsa-p256');
   paiKey = await newSoftwareKey(ws, 'pai-key', 'ecdsa-p256');
-  paa = (await createRootCa(ws, { name: 'paa', profile: 'matter-paa', subject: parseSubject('CN=Acme Matter PAA,matterVendorId=FFF1'), key: paaKey, validityDays: 7300, actor: 'custodian' })).certificate.der;
+  paa = (
+    await createRootCa(ws, {
+      name: 'paa',
+      profile: 'matter-paa',
+      subject: parseSubject('CN=Acme Matter PAA,matterVendorId=FFF1'),
+      key: paaKey,
+      validityDays: 7300,
+      actor: 'custodian',
+    })
+  ).certificate.der;
   pai = (
     await createIntermediateCa(ws, {
       name: 'pai',
@@ -79,7 +96,7 @@ afterAll(() => {
 
 describe('Matter PAA / PAI / DAC issued by Hallmark', () => {
   it('creates a PAA and a PAI that follow the rules, recorded under their Matter profiles', () => {
-    const rows = ws.db.prepare("SELECT profile FROM certificates ORDER BY id").all() as { profile: string }[];
+    const rows = ws.db.prepare('SELECT profile FROM certificates ORDER BY id').all() as { profile: string }[];
     expect(rows.map((r) => r.profile)).toEqual(['matter-paa', 'matter-pai']);
     const p = parseCertificate(pai);
     expect(p.basicConstraints).toEqual({ ca: true, pathLen: 0 });
@@ -88,7 +105,16 @@ describe('Matter PAA / PAI / DAC issued by Hallmark', () => {
   });
 
   it('issues a DAC from a P-256 CSR with VID/PID from the request, never the CSR subject; every checker accepts the chain', async () => {
-    const issued = await issueFromCsr(ws, { ca: 'pai', caKey: paiKey, csr: await deviceCsr(), profile: 'matter-dac', matter: { vendorId: 'FFF1', productId: '8000' }, subject: parseSubject('CN=Acme Light 0001'), validity: 'no-expiration', actor: 'lab' });
+    const issued = await issueFromCsr(ws, {
+      ca: 'pai',
+      caKey: paiKey,
+      csr: await deviceCsr(),
+      profile: 'matter-dac',
+      matter: { vendorId: 'FFF1', productId: '8000' },
+      subject: parseSubject('CN=Acme Light 0001'),
+      validity: 'no-expiration',
+      actor: 'lab',
+    });
     const dac = issued.signed.certificate;
     expect(issued.row.profile).toBe('matter-dac');
     expect(issued.row.subject).toBe('CN=Acme Light 0001, matterVendorId=FFF1, matterProductId=8000');
@@ -105,26 +131,69 @@ describe('Matter PAA / PAI / DAC issued by Hallmark', () => {
     const before = countRows();
     const p256 = await deviceCsr();
     const base = { ca: 'pai', caKey: paiKey, profile: 'matter-dac' as const, validity: 365, actor: 'lab' };
-    await expect(issueFromCsr(ws, { ...base, csr: await deviceCsr('secp384r1'), matter: { vendorId: 'FFF1', productId: '8000' } })).rejects.toThrow(/matter\.public-key-p256/);
-    await expect(issueFromCsr(ws, { ...base, csr: p256, matter: { vendorId: 'fff1', productId: '8000' } })).rejects.toMatchObject({ code: 'MATTER_RULE', details: { rule: 'matter.vendor-id' } });
-    await expect(issueFromCsr(ws, { ...base, csr: p256, matter: { vendorId: 'FFF12', productId: '8000' } })).rejects.toMatchObject({ code: 'MATTER_RULE', details: { rule: 'matter.vendor-id' } });
+    await expect(issueFromCsr(ws, { ...base, csr: await deviceCsr('secp384r1'), matter: { vendorId: 'FFF1', productId: '8000' } })).rejects.toThrow(
+      /matter\.public-key-p256/,
+    );
+    await expect(issueFromCsr(ws, { ...base, csr: p256, matter: { vendorId: 'fff1', productId: '8000' } })).rejects.toMatchObject({
+      code: 'MATTER_RULE',
+      details: { rule: 'matter.vendor-id' },
+    });
+    await expect(issueFromCsr(ws, { ...base, csr: p256, matter: { vendorId: 'FFF12', productId: '8000' } })).rejects.toMatchObject({
+      code: 'MATTER_RULE',
+      details: { rule: 'matter.vendor-id' },
+    });
     await expect(issueFromCsr(ws, { ...base, csr: p256, matter: { vendorId: 'FFF1', productId: '8001' } })).rejects.toThrow(/\[matter\.pid-matches-issuer\]/);
     await expect(issueFromCsr(ws, { ...base, csr: p256, matter: { vendorId: 'FFF2', productId: '8000' } })).rejects.toThrow(/\[matter\.vid-matches-issuer\]/);
-    await expect(issueFromCsr(ws, { ...base, csr: p256, matter: { vendorId: 'FFF1', productId: '8000' }, notBefore: new Date(Date.now() - 30 * DAY) })).rejects.toThrow(/\[matter\.dac-not-before-in-chain\]/);
+    await expect(
+      issueFromCsr(ws, { ...base, csr: p256, matter: { vendorId: 'FFF1', productId: '8000' }, notBefore: new Date(Date.now() - 30 * DAY) }),
+    ).rejects.toThrow(/\[matter\.dac-not-before-in-chain\]/);
     expect(countRows()).toBe(before);
   });
 
   it('refuses a PAI without a VendorID and a PAA with a ProductID', async () => {
     const k = await newSoftwareKey(ws, 'bad-pai-key', 'ecdsa-p256');
-    await expect(createIntermediateCa(ws, { name: 'bad-pai', profile: 'matter-pai', parent: 'paa', parentKey: paaKey, subject: parseSubject('CN=No VID PAI'), key: new KeyRepository(ws).get(k.label), validityDays: 100, options: {}, actor: 'c' })).rejects.toThrow(/\[matter\.vendor-id\]/);
+    await expect(
+      createIntermediateCa(ws, {
+        name: 'bad-pai',
+        profile: 'matter-pai',
+        parent: 'paa',
+        parentKey: paaKey,
+        subject: parseSubject('CN=No VID PAI'),
+        key: new KeyRepository(ws).get(k.label),
+        validityDays: 100,
+        options: {},
+        actor: 'c',
+      }),
+    ).rejects.toThrow(/\[matter\.vendor-id\]/);
     const k2 = await newSoftwareKey(ws, 'bad-paa-key', 'ecdsa-p256');
-    await expect(createRootCa(ws, { name: 'bad-paa', profile: 'matter-paa', subject: parseSubject('CN=PAA,matterVendorId=FFF1,matterProductId=8000'), key: k2, validityDays: 100, actor: 'c' })).rejects.toThrow(/\[matter\.product-id\]/);
+    await expect(
+      createRootCa(ws, {
+        name: 'bad-paa',
+        profile: 'matter-paa',
+        subject: parseSubject('CN=PAA,matterVendorId=FFF1,matterProductId=8000'),
+        key: k2,
+        validityDays: 100,
+        actor: 'c',
+      }),
+    ).rejects.toThrow(/\[matter\.product-id\]/);
     const k3 = await newSoftwareKey(ws, 'p384-paa-key', 'ecdsa-p384');
-    await expect(createRootCa(ws, { name: 'p384-paa', profile: 'matter-paa', subject: parseSubject('CN=PAA'), key: k3, validityDays: 100, actor: 'c' })).rejects.toThrow(/\[matter\.public-key-p256\]/);
+    await expect(
+      createRootCa(ws, { name: 'p384-paa', profile: 'matter-paa', subject: parseSubject('CN=PAA'), key: k3, validityDays: 100, actor: 'c' }),
+    ).rejects.toThrow(/\[matter\.public-key-p256\]/);
   });
 
   it('the chain checker names the rule a foreign chain breaks and reads the legacy CN form', async () => {
-    const dac = (await issueFromCsr(ws, { ca: 'pai', caKey: paiKey, csr: await deviceCsr(), profile: 'matter-dac', matter: { vendorId: 'FFF1', productId: '8000' }, validity: 365, actor: 'lab' })).signed.certificate.der;
+    const dac = (
+      await issueFromCsr(ws, {
+        ca: 'pai',
+        caKey: paiKey,
+        csr: await deviceCsr(),
+        profile: 'matter-dac',
+        matter: { vendorId: 'FFF1', productId: '8000' },
+        validity: 365,
+        actor: 'lab',
+      })
+    ).signed.certificate.der;
     // swapped roles: the DAC is not a CA, the PAI is not an end entity
     const swapped = verifyAttestationChain({ paa, pai: dac, dac: pai });
     expect(swapped.valid).toBe(false);
@@ -146,10 +215,15 @@ describe("connectedhomeip's attestation test certificates (credentials/test/atte
   });
   it('refuses a DAC checked as a PAI and a PAI checked as a DAC, naming the rule', () => {
     expect(findings(read('Chip-Test-DAC-FFF1-8000-0000-Cert.pem'), 'pai').map((f) => f.rule)).toContain('matter.basic-constraints');
-    expect(findings(read('Chip-Test-PAI-FFF1-8000-Cert.pem'), 'dac').map((f) => f.rule)).toEqual(expect.arrayContaining(['matter.basic-constraints', 'matter.key-usage']));
+    expect(findings(read('Chip-Test-PAI-FFF1-8000-Cert.pem'), 'dac').map((f) => f.rule)).toEqual(
+      expect.arrayContaining(['matter.basic-constraints', 'matter.key-usage']),
+    );
   });
   it('refuses the commissioner_dut PAI whose basicConstraints say pathLen 1 (VerifyAttestationCertificateFormat requires 0)', () => {
-    const vector = JSON.parse(readFileSync(join(CHIP, 'commissioner_dut-struct_cd_authorized_paa_list_count1_valid.json'), 'utf8')) as { pai_cert: string; dac_cert: string };
+    const vector = JSON.parse(readFileSync(join(CHIP, 'commissioner_dut-struct_cd_authorized_paa_list_count1_valid.json'), 'utf8')) as {
+      pai_cert: string;
+      dac_cert: string;
+    };
     expect(findings(Buffer.from(vector.pai_cert, 'hex'), 'pai').map((f) => f.rule)).toEqual(['matter.basic-constraints']);
     expect(findings(Buffer.from(vector.dac_cert, 'hex'), 'dac')).toEqual([]);
   });
@@ -172,7 +246,14 @@ issuingCa: pai
 `;
   const matterBatch = (id: string, range: string) => {
     const policy = parseProductPolicy(POLICY.replace('model: LIGHT1', 'model: SIM1'));
-    return createBatch(ws, { id, policy, plan: parseSerialRange(range, policy.policy), quantity: 2, actor: 'planner', certificationDeclaration: makeCertificationDeclaration(tmp.path, { vendorId: 0xfff1, productIds: [0x8000] }, id) });
+    return createBatch(ws, {
+      id,
+      policy,
+      plan: parseSerialRange(range, policy.policy),
+      quantity: 2,
+      actor: 'planner',
+      certificationDeclaration: makeCertificationDeclaration(tmp.path, { vendorId: 0xfff1, productIds: [0x8000] }, id),
+    });
   };
   const labelOptions = () => ({ matterLabelDir: tmp.path });
 
@@ -195,7 +276,11 @@ issuingCa: pai
   it('refuses a P-384 device key with the rule named and records no certificate', async () => {
     matterBatch('WO-M2', 'HM-SIM1-0003..HM-SIM1-0004');
     const before = countRows();
-    const outcome = await provisionDevice(prepareBatch(ws, 'WO-M2', paiKey, 'line-1', labelOptions()), new MatterFakeDevice('HM-SIM1-0003', { curve: 'secp384r1' }), '/dev/fake0');
+    const outcome = await provisionDevice(
+      prepareBatch(ws, 'WO-M2', paiKey, 'line-1', labelOptions()),
+      new MatterFakeDevice('HM-SIM1-0003', { curve: 'secp384r1' }),
+      '/dev/fake0',
+    );
     expect(outcome.result).not.toBe('done');
     expect(countRows()).toBe(before);
   });
@@ -204,7 +289,9 @@ issuingCa: pai
     expect(() => parseProductPolicy(POLICY.replace('vendorId: FFF1', 'vendorId: fff1'))).toThrow(/matter\.vendor-id/);
     expect(() => parseProductPolicy(POLICY.replace('vendorId: FFF1', 'vendorId: FFF12'))).toThrow(/matter\.vendor-id/);
     const before = (ws.db.prepare('SELECT COUNT(*) AS n FROM batches').get() as { n: number }).n;
-    expect(() => makeBatch(ws, 'WO-M3', 'HM-SIM1-0005..HM-SIM1-0006', 2, POLICY.replace('model: LIGHT1', 'model: SIM1').replace("productId: '8000'", "productId: '8001'"))).toThrow(/\[matter\.pid-matches-issuer\]/);
+    expect(() =>
+      makeBatch(ws, 'WO-M3', 'HM-SIM1-0005..HM-SIM1-0006', 2, POLICY.replace('model: LIGHT1', 'model: SIM1').replace("productId: '8000'", "productId: '8001'")),
+    ).toThrow(/\[matter\.pid-matches-issuer\]/);
     expect((ws.db.prepare('SELECT COUNT(*) AS n FROM batches').get() as { n: number }).n).toBe(before);
   });
 });
@@ -216,17 +303,89 @@ function opensslLegacyChain() {
     const r = spawnSync('openssl', args, { cwd: d, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
   };
-  writeFileSync(join(d, 'ext.cnf'), [
-    '[paa]', 'basicConstraints=critical,CA:TRUE,pathlen:1', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash',
-    '[pai]', 'basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid:always',
-    '[dac]', 'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid:always', '',
-  ].join('\n'));
+  writeFileSync(
+    join(d, 'ext.cnf'),
+    [
+      '[paa]',
+      'basicConstraints=critical,CA:TRUE,pathlen:1',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      'subjectKeyIdentifier=hash',
+      '[pai]',
+      'basicConstraints=critical,CA:TRUE,pathlen:0',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      'subjectKeyIdentifier=hash',
+      'authorityKeyIdentifier=keyid:always',
+      '[dac]',
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature',
+      'subjectKeyIdentifier=hash',
+      'authorityKeyIdentifier=keyid:always',
+      '',
+    ].join('\n'),
+  );
   for (const n of ['lpaa', 'lpai', 'ldac']) run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${n}.key`]);
-  run(['req', '-new', '-x509', '-key', 'lpaa.key', '-subj', '/CN=Legacy PAA', '-days', '3650', '-sha256', '-extensions', 'paa', '-config', 'ext.cnf', '-out', 'lpaa.pem']);
+  run([
+    'req',
+    '-new',
+    '-x509',
+    '-key',
+    'lpaa.key',
+    '-subj',
+    '/CN=Legacy PAA',
+    '-days',
+    '3650',
+    '-sha256',
+    '-extensions',
+    'paa',
+    '-config',
+    'ext.cnf',
+    '-out',
+    'lpaa.pem',
+  ]);
   run(['req', '-new', '-key', 'lpai.key', '-subj', '/CN=Legacy PAI Mvid:FFF1 Mpid:8000', '-out', 'lpai.csr', '-config', 'ext.cnf']);
-  run(['x509', '-req', '-in', 'lpai.csr', '-CA', 'lpaa.pem', '-CAkey', 'lpaa.key', '-set_serial', '2', '-days', '3000', '-sha256', '-extfile', 'ext.cnf', '-extensions', 'pai', '-out', 'lpai.pem']);
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'lpai.csr',
+    '-CA',
+    'lpaa.pem',
+    '-CAkey',
+    'lpaa.key',
+    '-set_serial',
+    '2',
+    '-days',
+    '3000',
+    '-sha256',
+    '-extfile',
+    'ext.cnf',
+    '-extensions',
+    'pai',
+    '-out',
+    'lpai.pem',
+  ]);
   run(['req', '-new', '-key', 'ldac.key', '-subj', '/CN=Legacy DAC Mvid:FFF1 Mpid:8000', '-out', 'ldac.csr', '-config', 'ext.cnf']);
-  run(['x509', '-req', '-in', 'ldac.csr', '-CA', 'lpai.pem', '-CAkey', 'lpai.key', '-set_serial', '3', '-days', '365', '-sha256', '-extfile', 'ext.cnf', '-extensions', 'dac', '-out', 'ldac.pem']);
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'ldac.csr',
+    '-CA',
+    'lpai.pem',
+    '-CAkey',
+    'lpai.key',
+    '-set_serial',
+    '3',
+    '-days',
+    '365',
+    '-sha256',
+    '-extfile',
+    'ext.cnf',
+    '-extensions',
+    'dac',
+    '-out',
+    'ldac.pem',
+  ]);
   const load = (f: string) => certificateDer(readFileSync(join(d, f)));
   return { legacyPaa: load('lpaa.pem'), legacyPai: load('lpai.pem'), legacyDac: load('ldac.pem') };
 }

@@ -51,7 +51,16 @@ afterAll(async () => {
 const personality = (sim: RunningSimulator, i: number) => sim.handles[i]!.personality as HallmarkPersonality;
 const labelFiles = () => readdirSync(labels).sort();
 const rows = (serial: string) =>
-  m.ws.db.prepare('SELECT f.* FROM matter_factory_data f JOIN devices d ON d.id = f.device_id WHERE d.hardware_serial = ? ORDER BY f.id').all(serial) as { id: number; state: string; label_path: string; salt: Buffer; verifier: Buffer; iterations: number; discriminator: number; verifier_sha256: string }[];
+  m.ws.db.prepare('SELECT f.* FROM matter_factory_data f JOIN devices d ON d.id = f.device_id WHERE d.hardware_serial = ? ORDER BY f.id').all(serial) as {
+    id: number;
+    state: string;
+    label_path: string;
+    salt: Buffer;
+    verifier: Buffer;
+    iterations: number;
+    discriminator: number;
+    verifier_sha256: string;
+  }[];
 
 /** Every text and blob value of every table, and the workspace's log files, must not hold the passcode in any usual form. */
 function assertNowhereInWorkspace(passcode: number) {
@@ -110,13 +119,24 @@ describe('Matter factory data at the station', () => {
     makeMatterBatch(m, 'WO-FD', 'HM-SIM1-0001..HM-SIM1-0003', 3);
     // device 3 holds device 1's key: whichever of the two comes second is refused DUPLICATE_KEY, before any DAC or factory data
     const sim = await startTestSimulator(sims, { dir: tmp.path, count: 3, protocol: 'hallmark', matter: true, faults: [parseFaultSpec('duplicate-key@3')] });
-    const summary = await startStation({ workspace: m.ws, batchId: 'WO-FD', ports: sim.devices.map((d) => d.path), caKey: m.paiKey, actor: 'tech-m', matterLabelDir: labels, stepTimeoutMs: 5000 }).done;
+    const summary = await startStation({
+      workspace: m.ws,
+      batchId: 'WO-FD',
+      ports: sim.devices.map((d) => d.path),
+      caKey: m.paiKey,
+      actor: 'tech-m',
+      matterLabelDir: labels,
+      stepTimeoutMs: 5000,
+    }).done;
     const refused = summary.outcomes.filter((o) => o.result !== 'done');
     expect(refused).toEqual([expect.objectContaining({ result: 'refused', code: 'DUPLICATE_KEY' })]);
     expect(['HM-SIM1-0001', 'HM-SIM1-0003']).toContain(refused[0]!.serial);
     expect(rows(refused[0]!.serial!)).toEqual([]);
     expect(labelFiles()).toHaveLength(2);
-    const done = summary.outcomes.filter((o) => o.result === 'done').map((o) => o.serial!).sort();
+    const done = summary.outcomes
+      .filter((o) => o.result === 'done')
+      .map((o) => o.serial!)
+      .sort();
     expect(done).toHaveLength(2);
     for (const serial of done) {
       const i = sim.devices.findIndex((d) => d.serial === serial);
@@ -132,11 +152,18 @@ describe('Matter factory data at the station', () => {
       assertNowhereInWorkspace(record.passcode);
     }
     // the DAC each device holds chains to the PAA under the Matter rules
-    const dacs = m.ws.db.prepare("SELECT c.der FROM certificates c JOIN device_certificates dc ON dc.certificate_id = c.id WHERE dc.batch_id = 'WO-FD'").all() as { der: Buffer }[];
+    const dacs = m.ws.db
+      .prepare("SELECT c.der FROM certificates c JOIN device_certificates dc ON dc.certificate_id = c.id WHERE dc.batch_id = 'WO-FD'")
+      .all() as { der: Buffer }[];
     expect(dacs).toHaveLength(2);
     for (const { der } of dacs) expect(verifyAttestationChain({ paa: m.paa, pai: m.pai, dac: der })).toMatchObject({ valid: true });
     const audit = m.ws.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'matter.%'").all() as { action: string }[];
-    expect(audit.map((a) => a.action).sort()).toEqual(['matter.factory-data-committed', 'matter.factory-data-committed', 'matter.factory-data-written', 'matter.factory-data-written']);
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      'matter.factory-data-committed',
+      'matter.factory-data-committed',
+      'matter.factory-data-written',
+      'matter.factory-data-written',
+    ]);
   });
 
   it('after an attempt dies between the commit and the device write, the record is abandoned and the device gets fresh factory data; if the device did get it, it is kept', async () => {
@@ -184,7 +211,9 @@ describe('Matter factory data at the station', () => {
         expect(states.map((r) => r.state)).toEqual(['abandoned', 'written']);
         assertAgree(record, states[1]!, readFileSync(states[1]!.label_path, 'utf8'));
         const abandoned = m.ws.db.prepare("SELECT details FROM audit_log WHERE action = 'matter.factory-data-abandoned'").all() as { details: string }[];
-        expect(abandoned.map((a) => JSON.parse(a.details) as unknown)).toEqual([expect.objectContaining({ record: states[0]!.id, reason: 'the device holds no factory data', destroyLabel: states[0]!.label_path })]);
+        expect(abandoned.map((a) => JSON.parse(a.details) as unknown)).toEqual([
+          expect.objectContaining({ record: states[0]!.id, reason: 'the device holds no factory data', destroyLabel: states[0]!.label_path }),
+        ]);
       } else {
         // after: the device holds the committed record, so it is the device's; no new passcode, no new label
         expect(states.map((r) => r.state)).toEqual(['written']);
@@ -198,27 +227,110 @@ describe('Matter factory data at the station', () => {
   it('refuses a Matter station run without a label output, and a device without a Matter mode before it makes a key', async () => {
     makeMatterBatch(m, 'WO-FD3', 'HM-SIM1-0005..HM-SIM1-0005', 1);
     expect(() => prepareBatch(m.ws, 'WO-FD3', m.paiKey, 'tech-m')).toThrow(expect.objectContaining({ code: 'MATTER_LABEL_OUTPUT_REQUIRED' }));
-    expect(() => prepareBatch(m.ws, 'WO-FD3', m.paiKey, 'tech-m', { matterLabelDir: join(m.ws.home, 'labels') })).toThrow(expect.objectContaining({ code: 'OUTPUT_INSIDE_WORKSPACE' }));
+    expect(() => prepareBatch(m.ws, 'WO-FD3', m.paiKey, 'tech-m', { matterLabelDir: join(m.ws.home, 'labels') })).toThrow(
+      expect.objectContaining({ code: 'OUTPUT_INSIDE_WORKSPACE' }),
+    );
     const sim = await startTestSimulator(sims, { dir: tmp.path, count: 1, protocol: 'hallmark', serialStart: 5 });
-    const summary = await startStation({ workspace: m.ws, batchId: 'WO-FD3', ports: [sim.devices[0]!.path], caKey: m.paiKey, actor: 'tech-m', matterLabelDir: labels, stepTimeoutMs: 5000 }).done;
+    const summary = await startStation({
+      workspace: m.ws,
+      batchId: 'WO-FD3',
+      ports: [sim.devices[0]!.path],
+      caKey: m.paiKey,
+      actor: 'tech-m',
+      matterLabelDir: labels,
+      stepTimeoutMs: 5000,
+    }).done;
     expect(summary.outcomes[0]).toMatchObject({ result: 'refused', code: 'MATTER_NOT_SUPPORTED' });
-    expect((m.ws.db.prepare("SELECT COUNT(*) AS n FROM certificates c JOIN devices d ON d.certificate_id = c.id WHERE d.hardware_serial = 'HM-SIM1-0005'").get() as { n: number }).n).toBe(0);
+    expect(
+      (
+        m.ws.db
+          .prepare("SELECT COUNT(*) AS n FROM certificates c JOIN devices d ON d.certificate_id = c.id WHERE d.hardware_serial = 'HM-SIM1-0005'")
+          .get() as { n: number }
+      ).n,
+    ).toBe(0);
   });
 
   it('refuses a CD that is not CMS, a CD for another VendorID or without the ProductID, and a Matter work order without one; nothing recorded', () => {
     const count = () => (m.ws.db.prepare('SELECT COUNT(*) AS n FROM batches').get() as { n: number }).n;
     const before = count();
     const notCms = Buffer.from('30820101' + '00'.repeat(257), 'hex');
-    expect(() => makeMatterBatch(m, 'WO-BAD1', 'HM-SIM1-0010..HM-SIM1-0010', 1, MATTER_POLICY, notCms)).toThrow(expect.objectContaining({ code: 'MATTER_CD_INVALID', details: { rule: 'matter.certification-declaration' } }));
-    expect(() => makeMatterBatch(m, 'WO-BAD1', 'HM-SIM1-0010..HM-SIM1-0010', 1, MATTER_POLICY, Buffer.from('not even DER'))).toThrow(/\[matter\.certification-declaration\] the Certification Declaration is not DER/);
-    expect(() => makeMatterBatch(m, 'WO-BAD2', 'HM-SIM1-0010..HM-SIM1-0010', 1, MATTER_POLICY, makeCertificationDeclaration(tmp.path, { vendorId: 0xfff2, productIds: [0x8000] }, 'cd-fff2'))).toThrow(expect.objectContaining({ details: { rule: 'matter.cd-vendor-id' } }));
-    expect(() => makeMatterBatch(m, 'WO-BAD3', 'HM-SIM1-0010..HM-SIM1-0010', 1, MATTER_POLICY, makeCertificationDeclaration(tmp.path, { vendorId: 0xfff1, productIds: [0x8001] }, 'cd-8001'))).toThrow(expect.objectContaining({ details: { rule: 'matter.cd-product-id' } }));
-    expect(() => makeMatterBatch(m, 'WO-BAD4', 'HM-SIM1-0010..HM-SIM1-0010', 1, MATTER_POLICY, null as unknown as undefined)).toThrow(expect.objectContaining({ code: 'MATTER_CD_REQUIRED' }));
+    expect(() => makeMatterBatch(m, 'WO-BAD1', 'HM-SIM1-0010..HM-SIM1-0010', 1, MATTER_POLICY, notCms)).toThrow(
+      expect.objectContaining({ code: 'MATTER_CD_INVALID', details: { rule: 'matter.certification-declaration' } }),
+    );
+    expect(() => makeMatterBatch(m, 'WO-BAD1', 'HM-SIM1-0010..HM-SIM1-0010', 1, MATTER_POLICY, Buffer.from('not even DER'))).toThrow(
+      /\[matter\.certification-declaration\] the Certification Declaration is not DER/,
+    );
+    expect(() =>
+      makeMatterBatch(
+        m,
+        'WO-BAD2',
+        'HM-SIM1-0010..HM-SIM1-0010',
+        1,
+        MATTER_POLICY,
+        makeCertificationDeclaration(tmp.path, { vendorId: 0xfff2, productIds: [0x8000] }, 'cd-fff2'),
+      ),
+    ).toThrow(expect.objectContaining({ details: { rule: 'matter.cd-vendor-id' } }));
+    expect(() =>
+      makeMatterBatch(
+        m,
+        'WO-BAD3',
+        'HM-SIM1-0010..HM-SIM1-0010',
+        1,
+        MATTER_POLICY,
+        makeCertificationDeclaration(tmp.path, { vendorId: 0xfff1, productIds: [0x8001] }, 'cd-8001'),
+      ),
+    ).toThrow(expect.objectContaining({ details: { rule: 'matter.cd-product-id' } }));
+    expect(() => makeMatterBatch(m, 'WO-BAD4', 'HM-SIM1-0010..HM-SIM1-0010', 1, MATTER_POLICY, null as unknown as undefined)).toThrow(
+      expect.objectContaining({ code: 'MATTER_CD_REQUIRED' }),
+    );
     // a detached signature over the elements, and elements that are not TLV, are not a CD either
-    const detached = execFileSync('openssl', ['cms', '-sign', '-binary', '-nocerts', '-noattr', '-keyid', '-md', 'sha256', '-in', join(tmp.path, 'cd.tlv'), '-signer', join(tmp.path, 'cd-signer.pem'), '-inkey', join(tmp.path, 'cd-signer.key'), '-outform', 'DER'], { cwd: tmp.path });
+    const detached = execFileSync(
+      'openssl',
+      [
+        'cms',
+        '-sign',
+        '-binary',
+        '-nocerts',
+        '-noattr',
+        '-keyid',
+        '-md',
+        'sha256',
+        '-in',
+        join(tmp.path, 'cd.tlv'),
+        '-signer',
+        join(tmp.path, 'cd-signer.pem'),
+        '-inkey',
+        join(tmp.path, 'cd-signer.key'),
+        '-outform',
+        'DER',
+      ],
+      { cwd: tmp.path },
+    );
     expect(() => parseCertificationDeclaration(detached)).toThrow(/is detached/);
     writeFileSync(join(tmp.path, 'junk.tlv'), Buffer.from([0x15, 0x24, 0x01]));
-    const junk = execFileSync('openssl', ['cms', '-sign', '-binary', '-nodetach', '-nocerts', '-noattr', '-keyid', '-md', 'sha256', '-in', join(tmp.path, 'junk.tlv'), '-signer', join(tmp.path, 'cd-signer.pem'), '-inkey', join(tmp.path, 'cd-signer.key'), '-outform', 'DER'], { cwd: tmp.path });
+    const junk = execFileSync(
+      'openssl',
+      [
+        'cms',
+        '-sign',
+        '-binary',
+        '-nodetach',
+        '-nocerts',
+        '-noattr',
+        '-keyid',
+        '-md',
+        'sha256',
+        '-in',
+        join(tmp.path, 'junk.tlv'),
+        '-signer',
+        join(tmp.path, 'cd-signer.pem'),
+        '-inkey',
+        join(tmp.path, 'cd-signer.key'),
+        '-outform',
+        'DER',
+      ],
+      { cwd: tmp.path },
+    );
     expect(() => parseCertificationDeclaration(junk)).toThrow(/certification elements are not Matter TLV: the element runs past the end/);
     expect(() => parseCertificationDeclaration(Buffer.concat([m.cd, Buffer.from([0])]))).toThrow(/1 byte\(s\) after its CMS structure/);
     expect(count()).toBe(before);
@@ -229,10 +341,16 @@ describe('Matter factory data at the station', () => {
 
   it('refuses a supplied passcode the rules forbid, naming the rule, and generates only valid ones', () => {
     for (const bad of [0, 11111111, 12345678, 87654321, 99999999, 100000000]) {
-      expect(() => generateFactoryData({ vendorId: 'FFF1', productId: '8000', passcode: bad })).toThrow(expect.objectContaining({ code: 'MATTER_RULE', details: { rule: 'matter.setup-passcode' } }));
+      expect(() => generateFactoryData({ vendorId: 'FFF1', productId: '8000', passcode: bad })).toThrow(
+        expect.objectContaining({ code: 'MATTER_RULE', details: { rule: 'matter.setup-passcode' } }),
+      );
     }
-    expect(() => generateFactoryData({ vendorId: 'FFF1', productId: '8000', saltBytes: 15 })).toThrow(expect.objectContaining({ details: { rule: 'matter.spake2p-salt' } }));
-    expect(() => generateFactoryData({ vendorId: 'FFF1', productId: '8000', iterations: 999 })).toThrow(expect.objectContaining({ details: { rule: 'matter.spake2p-iterations' } }));
+    expect(() => generateFactoryData({ vendorId: 'FFF1', productId: '8000', saltBytes: 15 })).toThrow(
+      expect.objectContaining({ details: { rule: 'matter.spake2p-salt' } }),
+    );
+    expect(() => generateFactoryData({ vendorId: 'FFF1', productId: '8000', iterations: 999 })).toThrow(
+      expect.objectContaining({ details: { rule: 'matter.spake2p-iterations' } }),
+    );
     const f = generateFactoryData({ vendorId: 'FFF1', productId: '8000', passcode: 20202021, discriminator: 3840, iterations: 1000 });
     expect(f.qrText).toBe('MT:Y.K9042C00KA0648G00');
     expect(f.manualCode).toBe('34970112332');

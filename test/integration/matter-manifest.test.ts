@@ -37,7 +37,13 @@ let dir: string;
 beforeAll(async () => {
   m = await matterWorkspace(tmp.path);
   signerKey = await newSoftwareKey(m.ws, 'signer-key', 'ecdsa-p256');
-  await createManifestSigner(m.ws, { ca: 'paa', caKey: m.paaKey, signerKey, subject: parseSubject('O=Acme,CN=Acme Matter Station Manifest Signer'), actor: 'custodian' });
+  await createManifestSigner(m.ws, {
+    ca: 'paa',
+    caKey: m.paaKey,
+    signerKey,
+    subject: parseSubject('O=Acme,CN=Acme Matter Station Manifest Signer'),
+    actor: 'custodian',
+  });
   makeMatterBatch(m, 'WO-MM', 'HM-SIM1-0001..HM-SIM1-0003', 3);
   const labels = join(tmp.path, 'labels');
   mkdirSync(labels);
@@ -63,11 +69,26 @@ describe('Matter entries in the batch manifest', () => {
   it('carries VID/PID, the DAC, the PAI digest and the verifier digest, no passcode; every check passes and devices.matter-dac runs', () => {
     const text = readFileSync(join(dir, 'manifest.json'), 'utf8');
     const doc = JSON.parse(text) as ManifestDocument;
-    expect(doc.workOrder.policy.matter).toEqual({ vendorId: 'FFF1', productId: '8000', certificationDeclarationSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(doc.workOrder.policy.matter).toEqual({
+      vendorId: 'FFF1',
+      productId: '8000',
+      certificationDeclarationSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const withCerts = doc.devices.filter((d: { certificate: unknown }) => d.certificate !== null);
     expect(withCerts).toHaveLength(2);
     for (const e of withCerts) {
-      expect(e.matter).toEqual({ vendorId: 'FFF1', productId: '8000', paiSha256: expect.any(String), factoryData: { verifierSha256: expect.stringMatching(/^[0-9a-f]{64}$/), discriminator: expect.any(Number), iterations: 1000, saltBytes: 32, certificationDeclarationSha256: doc.workOrder.policy.matter?.certificationDeclarationSha256 } });
+      expect(e.matter).toEqual({
+        vendorId: 'FFF1',
+        productId: '8000',
+        paiSha256: expect.any(String),
+        factoryData: {
+          verifierSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+          discriminator: expect.any(Number),
+          iterations: 1000,
+          saltBytes: 32,
+          certificationDeclarationSha256: doc.workOrder.policy.matter?.certificationDeclarationSha256,
+        },
+      });
     }
     expect(Buffer.from(doc.issuingCaChain[0]!, 'base64').equals(m.pai)).toBe(true);
     for (const d of devices) {
@@ -112,15 +133,21 @@ print(json.dumps(out))
       writeFileSync(join(to, 'manifest.json'), JSON.stringify(doc));
       return to;
     };
-    const entry = check(tamper('entry-vid', (d) => (d.devices.find((e) => e.matter)!.matter!.vendorId = 'FFF2')), 'devices.matter-dac');
+    const entry = check(
+      tamper('entry-vid', (d) => (d.devices.find((e) => e.matter)!.matter!.vendorId = 'FFF2')),
+      'devices.matter-dac',
+    );
     expect(entry.status).toBe('fail');
     expect(entry.details.join('\n')).toMatch(/HM-SIM1-0001 .*entry says VendorID FFF2 ProductID 8000, the work order FFF1 \/ 8000/);
-    const order = check(tamper('order-vid', (d) => (d.workOrder.policy.matter.vendorId = 'FFF2')), 'devices.matter-dac');
+    const order = check(
+      tamper('order-vid', (d) => (d.workOrder.policy.matter.vendorId = 'FFF2')),
+      'devices.matter-dac',
+    );
     expect(order.status).toBe('fail');
     expect(order.details.join('\n')).toMatch(/the PAI carries VendorID FFF1; the work order is for FFF2/);
   });
 
-  it('the QA screen\'s operations list devices.matter-dac and show an entry\'s VID/PID, PAI and verifier digests', async () => {
+  it("the QA screen's operations list devices.matter-dac and show an entry's VID/PID, PAI and verifier digests", async () => {
     const qa = Workspace.init(join(tmp.path, 'qa'), 'qa').workspace;
     try {
       const handlers = createCoreHandlers(qa, undefined, undefined, {});
@@ -128,14 +155,22 @@ print(json.dumps(out))
       writeFileSync(trust, toPem(m.paa));
       const r = await dispatch(handlers, 'qa.verify', { dir, trustPem: trust });
       if (!r.ok) throw new Error(r.error.message);
-      const report = r.value as { ok: boolean; manifestSha256: string; checks: { name: string; status: string }[]; deviceList: { index: number; hardwareSerial: string; certificateSha256: string | null }[] };
+      const report = r.value as {
+        ok: boolean;
+        manifestSha256: string;
+        checks: { name: string; status: string }[];
+        deviceList: { index: number; hardwareSerial: string; certificateSha256: string | null }[];
+      };
       expect(report.ok).toBe(true);
       expect(report.checks.find((c) => c.name === 'devices.matter-dac')).toMatchObject({ status: 'pass' });
       const entry = report.deviceList.find((d) => d.certificateSha256 !== null)!;
       const d = await dispatch(handlers, 'qa.device', { dir, index: entry.index, manifestSha256: report.manifestSha256 });
       const doc = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ManifestDocument;
       const matter = doc.devices[entry.index]!.matter!;
-      expect(d).toMatchObject({ ok: true, value: { matter: { vendorId: 'FFF1', productId: '8000', paiSha256: matter.paiSha256, verifierSha256: matter.factoryData?.verifierSha256 } } });
+      expect(d).toMatchObject({
+        ok: true,
+        value: { matter: { vendorId: 'FFF1', productId: '8000', paiSha256: matter.paiSha256, verifierSha256: matter.factoryData?.verifierSha256 } },
+      });
     } finally {
       qa.close();
     }

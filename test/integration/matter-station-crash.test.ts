@@ -79,15 +79,42 @@ function readDb<T>(fn: (db: Database.Database) => T): T {
 }
 
 function stationRun(killAtBegin: boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
-  const child = spawn(process.execPath, [BIN, '--home', home, '--json', 'station', 'run', '--batch', 'WO-MC', '--port', device.stationPath, '--operator', 'night-shift', '--passphrase-file', join(tmp.path, 'pai.pass'), '--label-dir', labels, '--step-timeout', '3000', '--max-attempts', '1'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, HALLMARK_HOME: '', HALLMARK_ACTOR: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      '--home',
+      home,
+      '--json',
+      'station',
+      'run',
+      '--batch',
+      'WO-MC',
+      '--port',
+      device.stationPath,
+      '--operator',
+      'night-shift',
+      '--passphrase-file',
+      join(tmp.path, 'pai.pass'),
+      '--label-dir',
+      labels,
+      '--step-timeout',
+      '3000',
+      '--max-attempts',
+      '1',
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, HALLMARK_HOME: '', HALLMARK_ACTOR: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', () => undefined);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   if (killAtBegin) {
     let release!: () => void;
     hold = new Promise<void>((r) => (release = r));
@@ -103,7 +130,9 @@ describe('kill -9 between the factory-data commit and the device write', () => {
   it('leaves a committed record that the next run abandons, and the device gets fresh factory data that agrees with its new label', async () => {
     const killed = await stationRun(true);
     expect(killed.signal).toBe('SIGKILL');
-    const afterKill = readDb((db) => db.prepare('SELECT state, label_path AS labelPath FROM matter_factory_data').all() as { state: string; labelPath: string }[]);
+    const afterKill = readDb(
+      (db) => db.prepare('SELECT state, label_path AS labelPath FROM matter_factory_data').all() as { state: string; labelPath: string }[],
+    );
     expect(afterKill.map((r) => r.state)).toEqual(['committed']);
     expect(readdirSync(labels)).toHaveLength(1);
     expect(personality.matterRecord).toBeUndefined();
@@ -111,21 +140,47 @@ describe('kill -9 between the factory-data commit and the device write', () => {
     const again = await stationRun(false);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/"result":"done"/);
-    const rows = readDb((db) => db.prepare('SELECT id, state, label_path AS labelPath FROM matter_factory_data ORDER BY id').all() as { id: number; state: string; labelPath: string }[]);
+    const rows = readDb(
+      (db) =>
+        db.prepare('SELECT id, state, label_path AS labelPath FROM matter_factory_data ORDER BY id').all() as {
+          id: number;
+          state: string;
+          labelPath: string;
+        }[],
+    );
     expect(rows.map((r) => r.state)).toEqual(['abandoned', 'written']);
-    const abandoned = readDb((db) => db.prepare("SELECT actor, details FROM audit_log WHERE action = 'matter.factory-data-abandoned'").all() as { actor: string; details: string }[]);
-    expect(abandoned.map((a) => JSON.parse(a.details) as unknown)).toEqual([expect.objectContaining({ record: rows[0]!.id, reason: 'the device holds no factory data', destroyLabel: rows[0]!.labelPath })]);
+    const abandoned = readDb(
+      (db) => db.prepare("SELECT actor, details FROM audit_log WHERE action = 'matter.factory-data-abandoned'").all() as { actor: string; details: string }[],
+    );
+    expect(abandoned.map((a) => JSON.parse(a.details) as unknown)).toEqual([
+      expect.objectContaining({ record: rows[0]!.id, reason: 'the device holds no factory data', destroyLabel: rows[0]!.labelPath }),
+    ]);
     const record = personality.matterRecord!;
     expect(readFileSync(rows[1]!.labelPath, 'utf8')).toContain(manualPairingCode({ discriminator: record.discriminator, passcode: record.passcode }));
     expect(readFileSync(rows[0]!.labelPath, 'utf8')).not.toContain(manualPairingCode({ discriminator: record.discriminator, passcode: record.passcode }));
-    const audit = spawn(process.execPath, [BIN, '--home', home, 'audit', 'verify'], { cwd: REPO_ROOT, env: { ...process.env, HALLMARK_HOME: '' }, stdio: 'ignore' });
+    const audit = spawn(process.execPath, [BIN, '--home', home, 'audit', 'verify'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, HALLMARK_HOME: '' },
+      stdio: 'ignore',
+    });
     expect(await new Promise((r) => audit.on('exit', r))).toBe(0);
   });
 
   it('hallmark batch create --matter-cd: a file that is not a CMS CD is refused with the rule named, and no work order is recorded; a good one is kept', async () => {
     writeFileSync(join(tmp.path, 'light.policy.yaml'), MATTER_POLICY);
     writeFileSync(join(tmp.path, 'not-a-cd.der'), Buffer.from('30820101' + '00'.repeat(257), 'hex'));
-    const common = ['--home', home, 'batch', 'create', '--product', join(tmp.path, 'light.policy.yaml'), '--serial-range', 'HM-SIM1-0100..HM-SIM1-0101', '--quantity', '2'];
+    const common = [
+      '--home',
+      home,
+      'batch',
+      'create',
+      '--product',
+      join(tmp.path, 'light.policy.yaml'),
+      '--serial-range',
+      'HM-SIM1-0100..HM-SIM1-0101',
+      '--quantity',
+      '2',
+    ];
     const bad = await runCli([...common, '--id', 'WO-CLI-BAD', '--matter-cd', join(tmp.path, 'not-a-cd.der')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^error: MATTER_CD_INVALID: \[matter\.certification-declaration\] the Certification Declaration is not DER/m);

@@ -90,7 +90,15 @@ describe('share files', () => {
   let record: KeyRecord;
   beforeAll(async () => {
     made = await generateSharedKey({ label: 'sym-key', algorithm: 'ecdsa-p256', threshold: 2, custodians, outDir: join(tmp.path, 'shares') });
-    record = { label: 'sym-key', store: 'shares', algorithm: 'ecdsa-p256', spki: made.spki, spkiSha256: createHash('sha256').update(made.spki).digest('hex'), location: { ...made.location }, createdAt: new Date().toISOString() };
+    record = {
+      label: 'sym-key',
+      store: 'shares',
+      algorithm: 'ecdsa-p256',
+      spki: made.spki,
+      spkiSha256: createHash('sha256').update(made.spki).digest('hex'),
+      location: { ...made.location },
+      createdAt: new Date().toISOString(),
+    };
   });
 
   it('a symlinked share file is refused with the link named, before any passphrase is tried', async () => {
@@ -103,7 +111,10 @@ describe('share files', () => {
     await expect(opening).rejects.toMatchObject({ code: 'FILE_SYMLINK_REFUSED', path: link });
     await expect(opening).rejects.toThrow(link);
     // the genuine files still open the key
-    const key = await openSharedKey(record, made.shareFiles.map((file, i) => ({ file, passphrase: custodians[i]!.passphrase })));
+    const key = await openSharedKey(
+      record,
+      made.shareFiles.map((file, i) => ({ file, passphrase: custodians[i]!.passphrase })),
+    );
     expect(key.label).toBe('sym-key');
   });
 
@@ -112,7 +123,12 @@ describe('share files', () => {
     closeSync(openSync(big, 'w'));
     truncateSync(big, 4 * 1024 ** 3);
     const started = Date.now();
-    await expect(openSharedKey(record, [{ file: big, passphrase: 'x' }, { file: made.shareFiles[1]!, passphrase: custodians[1]!.passphrase }])).rejects.toMatchObject({
+    await expect(
+      openSharedKey(record, [
+        { file: big, passphrase: 'x' },
+        { file: made.shareFiles[1]!, passphrase: custodians[1]!.passphrase },
+      ]),
+    ).rejects.toMatchObject({
       code: 'FILE_TOO_LARGE',
       path: big,
     });

@@ -153,7 +153,12 @@ describe('the nRF91 AT driver against a simulated modem over a PTY', () => {
     const link = await openSerialLineLink(d.stationPath, { baudRate: 115200 });
     links.push(link);
     const driver = new Nrf91Driver(link, { timeouts: TIMEOUTS, onSkippedLines: (l) => skipped.push(...l) });
-    expect(await driver.identify()).toEqual({ protocol: 'nrf91', model: 'nRF9160-SICA', hardwareSerial: makeImei(DEFAULT_NRF91_TAC, 4242), firmware: 'mfw_nrf9160_1.3.5' });
+    expect(await driver.identify()).toEqual({
+      protocol: 'nrf91',
+      model: 'nRF9160-SICA',
+      hardwareSerial: makeImei(DEFAULT_NRF91_TAC, 4242),
+      firmware: 'mfw_nrf9160_1.3.5',
+    });
     const { csr, chain } = await provision(driver);
     expect(csr.attestation.deviceUuid).toEqual(personality.deviceUuid);
     expect(driver.attestation).toBe(csr.attestation);
@@ -263,10 +268,14 @@ describe('the nRF91 AT driver against a simulated modem over a PTY', () => {
 
   it('duplicate-key and bogus-serial modems complete, and the station can tell (same key, IMEI outside the plan)', async () => {
     const rogue = makeImei('99999999', 123);
-    const sim = await simulate(3, [
-      { mode: 'duplicate-key', target: { kind: 'device', number: 2 } },
-      { mode: 'bogus-serial', target: { kind: 'device', number: 3 } },
-    ], { bogusSerial: rogue });
+    const sim = await simulate(
+      3,
+      [
+        { mode: 'duplicate-key', target: { kind: 'device', number: 2 } },
+        { mode: 'bogus-serial', target: { kind: 'device', number: 3 } },
+      ],
+      { bogusSerial: rogue },
+    );
     const results = await Promise.all(sim.devices.map(async (d) => provision(await driverFor(d.path))));
     const spki = results.map((r) => r.csr.parsed.publicKey.spkiSha256);
     expect(spki[1]).toBe(spki[0]);

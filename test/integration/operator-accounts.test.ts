@@ -39,7 +39,12 @@ afterAll(() => {
 });
 
 function lastAudit(): { actor: string; action: string; subject: string; details: Record<string, unknown> } {
-  const row = ws.db.prepare('SELECT actor, action, subject, details FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { actor: string; action: string; subject: string; details: string };
+  const row = ws.db.prepare('SELECT actor, action, subject, details FROM audit_log ORDER BY seq DESC LIMIT 1').get() as {
+    actor: string;
+    action: string;
+    subject: string;
+    details: string;
+  };
   return { ...row, details: JSON.parse(row.details) as Record<string, unknown> };
 }
 
@@ -55,7 +60,9 @@ describe('operator accounts, credentials and roles', () => {
     expect(view).toMatchObject({ name: 'ada', roles: ['ca-admin'], status: 'active', credential: 'passphrase' });
     expect(view).not.toHaveProperty('credential.hash');
     expect(lastAudit()).toMatchObject({ actor: 'setup', action: 'operator.bootstrapped', subject: 'ada' });
-    await expect(bootstrapAdministrator(ws, { name: 'eve', kind: 'passphrase', secret: ADMIN_PASS }, 'setup')).rejects.toMatchObject({ code: 'OPERATOR_ACCOUNTS_EXIST' });
+    await expect(bootstrapAdministrator(ws, { name: 'eve', kind: 'passphrase', secret: ADMIN_PASS }, 'setup')).rejects.toMatchObject({
+      code: 'OPERATOR_ACCOUNTS_EXIST',
+    });
     admin = await verifyOperator(ws, { name: 'ada', secret: ADMIN_PASS, role: 'ca-admin', action: 'create accounts' });
     await createAccount(ws, { name: 'qa-lead', roles: ['supervisor', 'qa'], kind: 'passphrase', secret: SUP_PASS }, admin);
     await createAccount(ws, { name: 'tech-1', roles: ['technician'], kind: 'pin', secret: TECH_PIN }, admin);
@@ -69,31 +76,57 @@ describe('operator accounts, credentials and roles', () => {
     const b = repo.get('ada')!.credential;
     expect(a.salt.equals(b.salt)).toBe(false);
     expect(a.n).toBeGreaterThanOrEqual(2 ** 15);
-    const py = spawnSync('/usr/bin/python3', ['-c', 'import hashlib,sys; print(hashlib.scrypt(sys.argv[1].encode(), salt=bytes.fromhex(sys.argv[2]), n=int(sys.argv[3]), r=int(sys.argv[4]), p=int(sys.argv[5]), maxmem=2**27, dklen=32).hex())', SUP_PASS, a.salt.toString('hex'), String(a.n), String(a.r), String(a.p)], { encoding: 'utf8' });
+    const py = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import hashlib,sys; print(hashlib.scrypt(sys.argv[1].encode(), salt=bytes.fromhex(sys.argv[2]), n=int(sys.argv[3]), r=int(sys.argv[4]), p=int(sys.argv[5]), maxmem=2**27, dklen=32).hex())',
+        SUP_PASS,
+        a.salt.toString('hex'),
+        String(a.n),
+        String(a.r),
+        String(a.p),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(py.stderr).toBe('');
     expect(py.stdout.trim()).toBe(a.hash.toString('hex'));
   });
 
   it('refuses weak credentials, unknown roles and a second account of the same name, creating nothing', async () => {
     const before = listAccounts(ws).length;
-    await expect(createAccount(ws, { name: 'short', roles: ['technician'], kind: 'pin', secret: '1234' }, admin)).rejects.toMatchObject({ code: 'OPERATOR_CREDENTIAL_WEAK' });
-    await expect(createAccount(ws, { name: 'x', roles: ['root'], kind: 'passphrase', secret: SUP_PASS }, admin)).rejects.toMatchObject({ code: 'OPERATOR_ROLE_INVALID' });
-    await expect(createAccount(ws, { name: 'qa-lead', roles: ['qa'], kind: 'passphrase', secret: SUP_PASS }, admin)).rejects.toMatchObject({ code: 'OPERATOR_ACCOUNT_EXISTS' });
+    await expect(createAccount(ws, { name: 'short', roles: ['technician'], kind: 'pin', secret: '1234' }, admin)).rejects.toMatchObject({
+      code: 'OPERATOR_CREDENTIAL_WEAK',
+    });
+    await expect(createAccount(ws, { name: 'x', roles: ['root'], kind: 'passphrase', secret: SUP_PASS }, admin)).rejects.toMatchObject({
+      code: 'OPERATOR_ROLE_INVALID',
+    });
+    await expect(createAccount(ws, { name: 'qa-lead', roles: ['qa'], kind: 'passphrase', secret: SUP_PASS }, admin)).rejects.toMatchObject({
+      code: 'OPERATOR_ACCOUNT_EXISTS',
+    });
     const tech = await verifyOperator(ws, { name: 'tech-1', secret: TECH_PIN, action: 'sign-in' });
-    await expect(createAccount(ws, { name: 'mallory', roles: ['ca-admin'], kind: 'passphrase', secret: SUP_PASS }, tech)).rejects.toMatchObject({ code: 'OPERATOR_ROLE_MISSING' });
+    await expect(createAccount(ws, { name: 'mallory', roles: ['ca-admin'], kind: 'passphrase', secret: SUP_PASS }, tech)).rejects.toMatchObject({
+      code: 'OPERATOR_ROLE_MISSING',
+    });
     expect(lastAudit()).toMatchObject({ actor: 'tech-1', action: 'operator.refused', details: { code: 'OPERATOR_ROLE_MISSING', role: 'ca-admin' } });
     expect(listAccounts(ws).length).toBe(before);
   });
 
   it('refuses a typed name and a technician for a rework once accounts exist; a supervisor credential entered for it works', async () => {
-    expect(() => reworkDevice(ws, { batchId: 'WO-OP', serial: 'HM-SIM1-0001', reason: 'FAILED_TEST', actor: 'qa-lead' })).toThrow(expect.objectContaining({ code: 'OPERATOR_CREDENTIAL_REQUIRED' }));
+    expect(() => reworkDevice(ws, { batchId: 'WO-OP', serial: 'HM-SIM1-0001', reason: 'FAILED_TEST', actor: 'qa-lead' })).toThrow(
+      expect.objectContaining({ code: 'OPERATOR_CREDENTIAL_REQUIRED' }),
+    );
     expect(lastAudit()).toMatchObject({ actor: 'qa-lead', action: 'operator.refused', details: { code: 'OPERATOR_CREDENTIAL_REQUIRED' } });
     expect(certStatus('HM-SIM1-0001')).toBe('active');
 
-    await expect(verifyOperator(ws, { name: 'tech-1', secret: TECH_PIN, role: 'supervisor', action: 'approve a rework' })).rejects.toMatchObject({ code: 'OPERATOR_ROLE_MISSING' });
+    await expect(verifyOperator(ws, { name: 'tech-1', secret: TECH_PIN, role: 'supervisor', action: 'approve a rework' })).rejects.toMatchObject({
+      code: 'OPERATOR_ROLE_MISSING',
+    });
     expect(lastAudit()).toMatchObject({ actor: 'tech-1', action: 'operator.refused', details: { code: 'OPERATOR_ROLE_MISSING', role: 'supervisor' } });
     const tech = await verifyOperator(ws, { name: 'tech-1', secret: TECH_PIN, action: 'sign-in' });
-    expect(() => reworkDevice(ws, { batchId: 'WO-OP', serial: 'HM-SIM1-0001', reason: 'FAILED_TEST', actor: 'qa-lead', approvedBy: tech })).toThrow(expect.objectContaining({ code: 'OPERATOR_ROLE_MISSING' }));
+    expect(() => reworkDevice(ws, { batchId: 'WO-OP', serial: 'HM-SIM1-0001', reason: 'FAILED_TEST', actor: 'qa-lead', approvedBy: tech })).toThrow(
+      expect.objectContaining({ code: 'OPERATOR_ROLE_MISSING' }),
+    );
     expect(certStatus('HM-SIM1-0001')).toBe('active');
 
     const sup = await verifyOperator(ws, { name: 'qa-lead', secret: SUP_PASS, role: 'supervisor', action: 'approve a rework' });

@@ -39,7 +39,19 @@ describe('hallmark account and signed-in actions', () => {
     const admin = ['--admin', 'ada', '--admin-credential-file', adminPass];
     expect((await cli('account', 'create', 'qa-lead', '--role', 'supervisor', '--credential-env', 'SUP_PASS', ...admin)).code).toBe(0);
     expect((await cli('account', 'create', 'tech-1', '--role', 'technician', '--credential', 'pin', '--credential-env', 'TECH_PIN', ...admin)).code).toBe(0);
-    const wrongAdmin = await cli('account', 'create', 'mallory', '--role', 'ca-admin', '--credential-env', 'SUP_PASS', '--admin', 'ada', '--admin-credential-env', 'WRONG');
+    const wrongAdmin = await cli(
+      'account',
+      'create',
+      'mallory',
+      '--role',
+      'ca-admin',
+      '--credential-env',
+      'SUP_PASS',
+      '--admin',
+      'ada',
+      '--admin-credential-env',
+      'WRONG',
+    );
     expect(wrongAdmin.code).toBe(1);
     expect(wrongAdmin.stderr).toMatch(/error: OPERATOR_CREDENTIAL_INVALID/);
 
@@ -67,7 +79,10 @@ describe('hallmark account and signed-in actions', () => {
     const ok = await rework('HM-SIM1-0002', '--supervisor', 'qa-lead', '--supervisor-credential-env', 'SUP_PASS');
     expect(ok.code, ok.stderr).toBe(0);
     const audit = JSON.parse((await cli('--json', 'audit', 'list', '--action', 'device.reworked')).stdout) as { actor: string; subject: string }[];
-    expect(audit.map((a) => [a.subject, a.actor])).toEqual([['WO-CLI/HM-SIM1-0001', 'qa-lead'], ['WO-CLI/HM-SIM1-0002', 'qa-lead']]);
+    expect(audit.map((a) => [a.subject, a.actor])).toEqual([
+      ['WO-CLI/HM-SIM1-0001', 'qa-lead'],
+      ['WO-CLI/HM-SIM1-0002', 'qa-lead'],
+    ]);
     const refused = JSON.parse((await cli('--json', 'audit', 'list', '--action', 'operator.refused')).stdout) as { actor: string; details: { code: string } }[];
     expect(refused).toContainEqual(expect.objectContaining({ actor: 'tech-1', details: expect.objectContaining({ code: 'OPERATOR_ROLE_MISSING' }) }));
     expect((await cli('audit', 'verify')).code).toBe(0);

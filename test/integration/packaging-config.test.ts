@@ -78,9 +78,7 @@ describe('electron-builder configuration', () => {
     expect(config.asar).toBe(true);
     expect(config.npmRebuild).toBe(false);
     const unpack = Array.isArray(config.asarUnpack) ? config.asarUnpack : [config.asarUnpack];
-    expect(unpack).toEqual(
-      expect.arrayContaining(['**/node_modules/better-sqlite3/**', '**/node_modules/@serialport/**', '**/*.node']),
-    );
+    expect(unpack).toEqual(expect.arrayContaining(['**/node_modules/better-sqlite3/**', '**/node_modules/@serialport/**', '**/*.node']));
   });
 
   it('flips the Electron fuses', async () => {
@@ -125,9 +123,7 @@ describe('electron-builder configuration', () => {
 
   it('rejects a wrong type and a misspelled fuse, naming the key', async () => {
     const config = await loadProjectConfig();
-    await expect(validate({ ...config, npmRebuild: 'no' as unknown as boolean })).rejects.toThrow(
-      /configuration\.npmRebuild should be a boolean/,
-    );
+    await expect(validate({ ...config, npmRebuild: 'no' as unknown as boolean })).rejects.toThrow(/configuration\.npmRebuild should be a boolean/);
     await expect(
       validate({ ...config, electronFuses: { ...config.electronFuses, runAsnode: false } as NonNullable<Configuration['electronFuses']> }),
     ).rejects.toThrow(/configuration\.electronFuses/);

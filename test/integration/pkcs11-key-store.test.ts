@@ -130,13 +130,28 @@ describe('PKCS#11 key store on SoftHSM', () => {
     const ts = Pkcs11TokenSession.open(bindingFor(tokA), false);
     try {
       const id = Buffer.from(record.location.id as string, 'hex');
-      const [priv] = findObjects(ts.pkcs11, ts.session, [{ type: pkcs11js.CKA_CLASS, value: CKO.privateKey }, { type: pkcs11js.CKA_ID, value: id }], ts.name);
+      const [priv] = findObjects(
+        ts.pkcs11,
+        ts.session,
+        [
+          { type: pkcs11js.CKA_CLASS, value: CKO.privateKey },
+          { type: pkcs11js.CKA_ID, value: id },
+        ],
+        ts.name,
+      );
       expect(priv).toBeDefined();
       const flags = readBooleans(
         ts.pkcs11,
         ts.session,
         priv!,
-        [pkcs11js.CKA_SENSITIVE, pkcs11js.CKA_EXTRACTABLE, pkcs11js.CKA_ALWAYS_SENSITIVE, pkcs11js.CKA_NEVER_EXTRACTABLE, pkcs11js.CKA_TOKEN, pkcs11js.CKA_PRIVATE],
+        [
+          pkcs11js.CKA_SENSITIVE,
+          pkcs11js.CKA_EXTRACTABLE,
+          pkcs11js.CKA_ALWAYS_SENSITIVE,
+          pkcs11js.CKA_NEVER_EXTRACTABLE,
+          pkcs11js.CKA_TOKEN,
+          pkcs11js.CKA_PRIVATE,
+        ],
         ts.name,
       );
       expect(flags).toEqual([true, false, true, true, true, true]);
@@ -177,7 +192,11 @@ describe('PKCS#11 key store on SoftHSM', () => {
       /ambiguous/,
     );
     // By label when it is unique.
-    const { location } = await generatePkcs11Key({ label: 'by-label', algorithm: 'ecdsa-p256', binding: { modulePath: hsm.modulePath, tokenLabel: 'hallmark-b', pin: tokB.pin } });
+    const { location } = await generatePkcs11Key({
+      label: 'by-label',
+      algorithm: 'ecdsa-p256',
+      binding: { modulePath: hsm.modulePath, tokenLabel: 'hallmark-b', pin: tokB.pin },
+    });
     expect(location.tokenSerial).toBe(tokB.serial);
   });
 
@@ -237,7 +256,11 @@ describe('PKCS#11 key store on SoftHSM', () => {
   it('refuses Ed25519 with PKCS11_MECHANISM_UNSUPPORTED on a token without CKM_EDDSA', async () => {
     // SoftHSM 2.6.1 on Debian 12 does offer EdDSA, so the refusal is checked on a mechanism list without it.
     const withoutEdDsa = [pkcs11js.CKM_EC_KEY_PAIR_GEN, pkcs11js.CKM_ECDSA, pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN, pkcs11js.CKM_SHA256_RSA_PKCS];
-    await expectKeyError(() => planKeyGeneration('ed25519', withoutEdDsa, '"old-hsm" (serial 42)'), 'PKCS11_MECHANISM_UNSUPPORTED', /"old-hsm" \(serial 42\).*CKM_EC_EDWARDS_KEY_PAIR_GEN/);
+    await expectKeyError(
+      () => planKeyGeneration('ed25519', withoutEdDsa, '"old-hsm" (serial 42)'),
+      'PKCS11_MECHANISM_UNSUPPORTED',
+      /"old-hsm" \(serial 42\).*CKM_EC_EDWARDS_KEY_PAIR_GEN/,
+    );
     await expectKeyError(() => planSigning('ed25519', withoutEdDsa, '"old-hsm" (serial 42)'), 'PKCS11_MECHANISM_UNSUPPORTED', /CKM_EDDSA/);
     await expectKeyError(() => planSigning('ecdsa-p256', [pkcs11js.CKM_RSA_PKCS], '"rsa-only"'), 'PKCS11_MECHANISM_UNSUPPORTED', /CKM_ECDSA/);
     // Without CKM_SHA256_RSA_PKCS, RSA falls back to CKM_RSA_PKCS over a DigestInfo built here.
@@ -247,7 +270,10 @@ describe('PKCS#11 key store on SoftHSM', () => {
 
 describe('ECDSA raw <-> DER', () => {
   it('round-trips signatures from node:crypto, including short r and s', () => {
-    for (const [curve, width] of [['prime256v1', 32], ['secp384r1', 48]] as const) {
+    for (const [curve, width] of [
+      ['prime256v1', 32],
+      ['secp384r1', 48],
+    ] as const) {
       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: curve });
       for (let i = 0; i < 200; i++) {
         const m = Buffer.from(`m${i}`);

@@ -64,10 +64,25 @@ async function throughTheContract(home: string, files: { script: string; binding
   const handlers = createCoreHandlers(ws, undefined, session, { folders: { pickFolders: async () => [out] } });
   const plan = await ok<CeremonyPlanView>(dispatch(handlers, 'ceremony.load', { scriptPath: files.script, bindingPath: files.binding }));
   for (const name of CUSTODIANS) {
-    await ok(dispatch(handlers, 'ceremony.approveHash', { scriptPath: files.script, sha256: plan.sha256, bindingPath: files.binding, bindingSha256: plan.bindingSha256, name }));
+    await ok(
+      dispatch(handlers, 'ceremony.approveHash', {
+        scriptPath: files.script,
+        sha256: plan.sha256,
+        bindingPath: files.binding,
+        bindingSha256: plan.bindingSha256,
+        name,
+      }),
+    );
   }
-  const preflight = await ok<CeremonyPreflightView>(dispatch(handlers, 'ceremony.preflight', { scriptPath: files.script, bindingPath: files.binding, bindingSha256: plan.bindingSha256 }));
-  const start = await dispatch(handlers, 'ceremony.start', { scriptPath: files.script, bindingPath: files.binding, approvedHash: plan.sha256, approvedBindingHash: plan.bindingSha256 });
+  const preflight = await ok<CeremonyPreflightView>(
+    dispatch(handlers, 'ceremony.preflight', { scriptPath: files.script, bindingPath: files.binding, bindingSha256: plan.bindingSha256 }),
+  );
+  const start = await dispatch(handlers, 'ceremony.start', {
+    scriptPath: files.script,
+    bindingPath: files.binding,
+    approvedHash: plan.sha256,
+    approvedBindingHash: plan.bindingSha256,
+  });
   return { ws, session, plan, preflight, start };
 }
 
@@ -94,7 +109,12 @@ describe.skipIf(!gccAvailable())('a PKCS#11 module brought on the medium', () =>
       expect(m.lib.loaded()).toBe(false);
       expect(existsSync(out)).toBe(false);
       expect(new CeremonyRepository(ws).list()).toEqual([]);
-      expect(ws.audit.query({ offset: 0, limit: 50 }).entries.filter((e) => e.action === 'ceremony.refused').map((e) => e.details.code)).toEqual(['PKCS11_MODULE_NOT_ALLOWED']);
+      expect(
+        ws.audit
+          .query({ offset: 0, limit: 50 })
+          .entries.filter((e) => e.action === 'ceremony.refused')
+          .map((e) => e.details.code),
+      ).toEqual(['PKCS11_MODULE_NOT_ALLOWED']);
     } finally {
       await session.dispose();
       ws.close();
@@ -105,7 +125,11 @@ describe.skipIf(!gccAvailable())('a PKCS#11 module brought on the medium', () =>
     const m = medium();
     const { ws, session, preflight, start } = await throughTheContract(m.home, ceremonyFiles(m.path, 'libpkcs11-medium.so'), join(m.path, 'out'));
     try {
-      expect(preflight.checks.find((c) => c.name === 'token')).toMatchObject({ status: 'fail', code: 'PKCS11_MODULE_UNSAFE', summary: expect.stringContaining('libpkcs11-medium.so is not absolute') });
+      expect(preflight.checks.find((c) => c.name === 'token')).toMatchObject({
+        status: 'fail',
+        code: 'PKCS11_MODULE_UNSAFE',
+        summary: expect.stringContaining('libpkcs11-medium.so is not absolute'),
+      });
       expect(start).toMatchObject({ ok: false, error: { code: 'PKCS11_MODULE_UNSAFE' } });
       expect(m.lib.loaded()).toBe(false);
     } finally {
@@ -116,7 +140,9 @@ describe.skipIf(!gccAvailable())('a PKCS#11 module brought on the medium', () =>
 
   it('even on the allow-list, a module in a folder others can write is refused as unsafe, never loaded', async () => {
     const m = medium();
-    const { ws, session, preflight, start } = await throughTheContract(m.home, ceremonyFiles(m.path, m.lib.path), join(m.path, 'out'), { HALLMARK_PKCS11_MODULES: m.lib.path });
+    const { ws, session, preflight, start } = await throughTheContract(m.home, ceremonyFiles(m.path, m.lib.path), join(m.path, 'out'), {
+      HALLMARK_PKCS11_MODULES: m.lib.path,
+    });
     try {
       const token = preflight.checks.find((c) => c.name === 'token')!;
       expect(token).toMatchObject({ status: 'fail', code: 'PKCS11_MODULE_UNSAFE' });
@@ -147,11 +173,25 @@ describe.skipIf(!gccAvailable())('a PKCS#11 module brought on the medium', () =>
       );
       const rootRecord = new KeyRepository(ws).get('root-key');
       const parent = await openSoftwareKey(rootRecord, { passphrase: TEST_PASSPHRASE, keysDir: ws.info().keysPath });
-      await createIntermediateCa(ws, { name: 'mfg-token', parent: 'root', parentKey: parent, subject: parseSubject('O=Acme,CN=Acme Token CA'), key: record, validityDays: 365, options: { pathLen: 0 }, actor: 'custodian' });
+      await createIntermediateCa(ws, {
+        name: 'mfg-token',
+        parent: 'root',
+        parentKey: parent,
+        subject: parseSubject('O=Acme,CN=Acme Token CA'),
+        key: record,
+        validityDays: 365,
+        options: { pathLen: 0 },
+        actor: 'custodian',
+      });
       makeBatch(ws, 'WO-TOKEN', 'HM-SIM1-0001..HM-SIM1-0002', 2, STATION_POLICY.replace('issuingCa: mfg', 'issuingCa: mfg-token'));
       const station = new StationSession(ws, { env: { HALLMARK_PKCS11_MODULE: m.lib.path } });
       const handlers = createCoreHandlers(ws, station);
-      const r = await dispatch(handlers, 'station.start', { batchId: 'WO-TOKEN', ports: ['/dev/null'], operator: 'Tina Tech', unlock: { kind: 'pkcs11-pin', pin: '123456' } });
+      const r = await dispatch(handlers, 'station.start', {
+        batchId: 'WO-TOKEN',
+        ports: ['/dev/null'],
+        operator: 'Tina Tech',
+        unlock: { kind: 'pkcs11-pin', pin: '123456' },
+      });
       expect(r).toMatchObject({ ok: false, error: { code: 'PKCS11_MODULE_NOT_ALLOWED', message: expect.stringContaining(m.lib.path) } });
       expect(m.lib.loaded()).toBe(false);
       expect(station.status().run).toBeNull();
@@ -169,13 +209,55 @@ describe.skipIf(!gccAvailable())('a PKCS#11 module brought on the medium', () =>
     const env = { HALLMARK_PKCS11_MODULES: '' };
     expect((await runCli(['--home', m.home, 'init'], env)).code).toBe(0);
     writeFileSync(join(m.path, 'pin'), '123456\n');
-    const gen = await runCli(['--home', m.home, 'key', 'generate', '--label', 'k', '--alg', 'ecdsa-p256', '--store', 'pkcs11', '--pkcs11-module', m.lib.path, '--token-serial', '0123', '--pin-file', join(m.path, 'pin')], env);
+    const gen = await runCli(
+      [
+        '--home',
+        m.home,
+        'key',
+        'generate',
+        '--label',
+        'k',
+        '--alg',
+        'ecdsa-p256',
+        '--store',
+        'pkcs11',
+        '--pkcs11-module',
+        m.lib.path,
+        '--token-serial',
+        '0123',
+        '--pin-file',
+        join(m.path, 'pin'),
+      ],
+      env,
+    );
     expect(gen.code).toBe(2);
     expect(gen.stderr).toContain(`error: PKCS11_MODULE_NOT_ALLOWED: the PKCS#11 module ${m.lib.path} is not on this machine's allow-list`);
     const files = ceremonyFiles(m.path, m.lib.path);
-    const hash = JSON.parse((await runCli(['--json', 'ceremony', 'hash', files.script, '--binding', files.binding], env)).stdout) as { sha256: string; binding: { sha256: string } };
+    const hash = JSON.parse((await runCli(['--json', 'ceremony', 'hash', files.script, '--binding', files.binding], env)).stdout) as {
+      sha256: string;
+      binding: { sha256: string };
+    };
     const out = join(m.path, 'out');
-    const run = await runCli(['--home', m.home, 'ceremony', 'run', files.script, '--binding', files.binding, '--approved-hash', hash.sha256, '--approved-binding-hash', hash.binding.sha256, '--out', out, '--ack-file', join(REPO_ROOT, 'resources/ceremonies/rehearsal.acks')], env);
+    const run = await runCli(
+      [
+        '--home',
+        m.home,
+        'ceremony',
+        'run',
+        files.script,
+        '--binding',
+        files.binding,
+        '--approved-hash',
+        hash.sha256,
+        '--approved-binding-hash',
+        hash.binding.sha256,
+        '--out',
+        out,
+        '--ack-file',
+        join(REPO_ROOT, 'resources/ceremonies/rehearsal.acks'),
+      ],
+      env,
+    );
     expect(run.stderr).toContain(`error: PKCS11_MODULE_NOT_ALLOWED: the PKCS#11 module ${m.lib.path}`);
     expect(existsSync(out)).toBe(false);
     expect(m.lib.loaded()).toBe(false);
@@ -186,7 +268,9 @@ describe.skipIf(!gccAvailable())('a PKCS#11 module brought on the medium', () =>
     expect((await runCli(['--home', m.home, 'init'])).code).toBe(0);
     const r = await runCli(['--home', m.home, 'pkcs11-module', 'allow', m.lib.path]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^error: PKCS11_MODULE_UNSAFE: the PKCS#11 module ${m.lib.path} is not loaded: its folder \\S+ is (writable by|owned by)`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^error: PKCS11_MODULE_UNSAFE: the PKCS#11 module ${m.lib.path} is not loaded: its folder \\S+ is (writable by|owned by)`),
+    );
     const rel = await runCli(['--home', m.home, 'pkcs11-module', 'allow', 'libsofthsm2.so']);
     expect(rel.stderr).toContain('error: PKCS11_MODULE_UNSAFE');
     const list = await runCli(['--home', m.home, '--json', 'pkcs11-module', 'list'], { HALLMARK_PKCS11_MODULES: '' });
@@ -218,13 +302,18 @@ describe.skipIf(!softHsmAvailable())('the workspace allow-list', () => {
     const session = new CeremonySession(ws, {});
     try {
       expect(new SettingsRepository(ws).pkcs11Modules()).toEqual([module]);
-      expect(ws.audit.query({ offset: 0, limit: 20 }).entries.find((e) => e.action === 'settings.pkcs11-module-allowed')).toMatchObject({ actor: 'admin', subject: module });
+      expect(ws.audit.query({ offset: 0, limit: 20 }).entries.find((e) => e.action === 'settings.pkcs11-module-allowed')).toMatchObject({
+        actor: 'admin',
+        subject: module,
+      });
       const files = ceremonyFiles(d.path, module);
       writeFileSync(files.binding, `version: 1\npkcs11:\n  module: ${module}\n  tokenSerial: "${hsm.tokens[0]!.serial}"\n  pin:\n    typed: true\n`);
       const handlers = createCoreHandlers(ws, undefined, session);
       const plan = await ok<CeremonyPlanView>(dispatch(handlers, 'ceremony.load', { scriptPath: files.script, bindingPath: files.binding }));
       expect(plan.modules).toEqual([{ at: 'pkcs11.module', path: module, allowed: true, problem: null }]);
-      const pf = await ok<CeremonyPreflightView>(dispatch(handlers, 'ceremony.preflight', { scriptPath: files.script, bindingPath: files.binding, bindingSha256: plan.bindingSha256 }));
+      const pf = await ok<CeremonyPreflightView>(
+        dispatch(handlers, 'ceremony.preflight', { scriptPath: files.script, bindingPath: files.binding, bindingSha256: plan.bindingSha256 }),
+      );
       expect(pf.checks.find((c) => c.name === 'token')).toMatchObject({ status: 'pass', summary: expect.stringContaining(hsm.tokens[0]!.serial) });
     } finally {
       await session.dispose();

@@ -38,7 +38,21 @@ describe('hallmark key / ca / cert / crl / lint', () => {
     const gen = await cli('--json', 'key', 'generate', '--label', 'root-key', '--alg', 'ecdsa-p384', '--store', 'pkcs11', ...hsmArgs);
     expect(gen.code, gen.stderr).toBe(0);
     expect(JSON.parse(gen.stdout)).toMatchObject({ label: 'root-key', store: 'pkcs11', location: { sensitive: true, extractable: false } });
-    const root = await cli('ca', 'create', '--name', 'acme-root', '--profile', 'root', '--key', 'root-key', '--subject', 'C=DE,O=Acme Devices GmbH,CN=Acme Device Root CA', '--days', '7300', ...hsmArgs);
+    const root = await cli(
+      'ca',
+      'create',
+      '--name',
+      'acme-root',
+      '--profile',
+      'root',
+      '--key',
+      'root-key',
+      '--subject',
+      'C=DE,O=Acme Devices GmbH,CN=Acme Device Root CA',
+      '--days',
+      '7300',
+      ...hsmArgs,
+    );
     expect(root.code, root.stderr).toBe(0);
     expect(root.stdout).toMatch(/^-----BEGIN CERTIFICATE-----/);
     const text = execFileSync('openssl', ['x509', '-noout', '-subject', '-nameopt', 'RFC2253'], { input: root.stdout, encoding: 'utf8' });
@@ -46,7 +60,21 @@ describe('hallmark key / ca / cert / crl / lint', () => {
   });
 
   it('refuses a wrong PIN and a reused label without creating anything', async () => {
-    const wrongPin = await cli('ca', 'create', '--name', 'other-root', '--profile', 'root', '--key', 'root-key', '--subject', 'CN=x', ...hsmArgs.slice(0, 4), '--pin-file', file('bad-pin', '000000'));
+    const wrongPin = await cli(
+      'ca',
+      'create',
+      '--name',
+      'other-root',
+      '--profile',
+      'root',
+      '--key',
+      'root-key',
+      '--subject',
+      'CN=x',
+      ...hsmArgs.slice(0, 4),
+      '--pin-file',
+      file('bad-pin', '000000'),
+    );
     expect(wrongPin.code).toBe(2);
     expect(wrongPin.stderr).toMatch(/^error: PKCS11_PIN_WRONG: /);
     const again = await cli('key', 'generate', '--label', 'root-key', '--store', 'pkcs11', ...hsmArgs);
@@ -59,10 +87,42 @@ describe('hallmark key / ca / cert / crl / lint', () => {
   it('guards root validity at 25 years unless a lint is skipped with a written reason', async () => {
     const gen = await cli('key', 'generate', '--label', 'lab-root-key', '--alg', 'ecdsa-p256', '--passphrase-file', file('mfg-pass'));
     expect(gen.code, gen.stderr).toBe(0);
-    const tooLong = await cli('ca', 'create', '--name', 'lab-root', '--profile', 'root', '--key', 'lab-root-key', '--subject', 'CN=Lab Root', '--days', String(30 * 365), '--passphrase-file', file('mfg-pass'));
+    const tooLong = await cli(
+      'ca',
+      'create',
+      '--name',
+      'lab-root',
+      '--profile',
+      'root',
+      '--key',
+      'lab-root-key',
+      '--subject',
+      'CN=Lab Root',
+      '--days',
+      String(30 * 365),
+      '--passphrase-file',
+      file('mfg-pass'),
+    );
     expect(tooLong.code).toBe(1);
     expect(tooLong.stderr).toMatch(/^error: LINT_FAILED: .*\[validity\.maximum\]/);
-    const skipped = await cli('ca', 'create', '--name', 'lab-root', '--profile', 'root', '--key', 'lab-root-key', '--subject', 'CN=Lab Root', '--days', String(30 * 365), '--passphrase-file', file('mfg-pass'), '--skip-lint', 'validity.maximum=lab root for a 30-year product line, approved by QA-17');
+    const skipped = await cli(
+      'ca',
+      'create',
+      '--name',
+      'lab-root',
+      '--profile',
+      'root',
+      '--key',
+      'lab-root-key',
+      '--subject',
+      'CN=Lab Root',
+      '--days',
+      String(30 * 365),
+      '--passphrase-file',
+      file('mfg-pass'),
+      '--skip-lint',
+      'validity.maximum=lab root for a 30-year product line, approved by QA-17',
+    );
     expect(skipped.code, skipped.stderr).toBe(0);
     expect(skipped.stderr).toMatch(/lint skipped: validity\.maximum — lab root/);
     const audit = JSON.parse((await cli('--json', 'audit', 'list', '--action', 'certificate.issued')).stdout) as { details: { lintsSkipped: unknown[] } }[];
@@ -71,7 +131,25 @@ describe('hallmark key / ca / cert / crl / lint', () => {
 
   it('creates the manufacturing intermediate, signed on the HSM', async () => {
     expect((await cli('key', 'generate', '--label', 'mfg-key', '--alg', 'ecdsa-p256', '--passphrase-file', file('mfg-pass'))).code).toBe(0);
-    const mfg = await cli('ca', 'create', '--name', 'acme-mfg', '--profile', 'intermediate', '--parent', 'acme-root', '--key', 'mfg-key', '--subject', 'C=DE,O=Acme Devices GmbH,CN=Acme Manufacturing CA 1', '--days', '1825', '--path-len', '0', ...hsmArgs);
+    const mfg = await cli(
+      'ca',
+      'create',
+      '--name',
+      'acme-mfg',
+      '--profile',
+      'intermediate',
+      '--parent',
+      'acme-root',
+      '--key',
+      'mfg-key',
+      '--subject',
+      'C=DE,O=Acme Devices GmbH,CN=Acme Manufacturing CA 1',
+      '--days',
+      '1825',
+      '--path-len',
+      '0',
+      ...hsmArgs,
+    );
     expect(mfg.code, mfg.stderr).toBe(0);
     const chain = await cli('ca', 'export', 'acme-mfg', '--out', file('mfg-chain.pem'));
     expect(chain.code).toBe(0);
@@ -84,7 +162,26 @@ describe('hallmark key / ca / cert / crl / lint', () => {
     const device = opensslCsr(tmp.path, 'widget-77', 'ecdsa-p256', '/CN=whatever the device asked for');
     const inspect = await cli('csr', 'inspect', device.csrPath);
     expect(inspect.code, inspect.stderr).toBe(0);
-    const issued = await cli('--json', 'cert', 'issue', '--ca', 'acme-mfg', '--csr', device.csrPath, '--profile', 'idevid', '--subject', 'O=Acme Devices GmbH,CN=widget-W77,serialNumber=W77', '--hw-serial', 'W77', '--never-expires', '--masa-url', 'masa.acme.example', '--passphrase-file', file('mfg-pass'));
+    const issued = await cli(
+      '--json',
+      'cert',
+      'issue',
+      '--ca',
+      'acme-mfg',
+      '--csr',
+      device.csrPath,
+      '--profile',
+      'idevid',
+      '--subject',
+      'O=Acme Devices GmbH,CN=widget-W77,serialNumber=W77',
+      '--hw-serial',
+      'W77',
+      '--never-expires',
+      '--masa-url',
+      'masa.acme.example',
+      '--passphrase-file',
+      file('mfg-pass'),
+    );
     expect(issued.code, issued.stderr).toBe(0);
     const out = JSON.parse(issued.stdout) as { serial: string; pem: string; warnings: { rule: string }[] };
     leafSerial = out.serial;
@@ -93,14 +190,35 @@ describe('hallmark key / ca / cert / crl / lint', () => {
     const verify = spawnSync('openssl', ['verify', '-x509_strict', '-CAfile', file('mfg-chain.pem'), file('leaf.pem')], { encoding: 'utf8' });
     expect(verify.stdout).toContain(': OK');
     // The same HSM-rooted chain through GnuTLS and python3-cryptography.
-    execFileSync('sh', ['-c', `openssl x509 -in ${file('mfg-chain.pem')} > ${file('mfg-only.pem')}; cat ${file('leaf.pem')} ${file('mfg-chain.pem')} > ${file('full-chain.pem')}`]);
+    execFileSync('sh', [
+      '-c',
+      `openssl x509 -in ${file('mfg-chain.pem')} > ${file('mfg-only.pem')}; cat ${file('leaf.pem')} ${file('mfg-chain.pem')} > ${file('full-chain.pem')}`,
+    ]);
     const rootPem = file('root-only.pem', (await cli('ca', 'export', 'acme-root')).stdout);
     const gnutls = spawnSync('certtool', ['--verify', '--load-ca-certificate', rootPem, '--infile', file('full-chain.pem')], { encoding: 'utf8' });
     expect(gnutls.stdout + gnutls.stderr).toMatch(/Chain verification output: Verified/);
-    const py = spawnSync('/usr/bin/python3', [join(import.meta.dirname, '../support/check_chain.py'), rootPem, file('mfg-only.pem'), file('leaf.pem'), '--idevid', '2.23.133.1.2', Buffer.from('W77').toString('hex'), 'W77', '--no-expiry'], { encoding: 'utf8' });
+    const py = spawnSync(
+      '/usr/bin/python3',
+      [
+        join(import.meta.dirname, '../support/check_chain.py'),
+        rootPem,
+        file('mfg-only.pem'),
+        file('leaf.pem'),
+        '--idevid',
+        '2.23.133.1.2',
+        Buffer.from('W77').toString('hex'),
+        'W77',
+        '--no-expiry',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(py.status, py.stderr).toBe(0);
     const info = JSON.parse((await cli('--json', 'cert', 'inspect', file('leaf.pem'))).stdout) as Record<string, unknown>;
-    expect(info).toMatchObject({ subject: 'O=Acme Devices GmbH, CN=widget-W77, serialNumber=W77', notAfter: '9999-12-31T23:59:59.000Z', masaUrl: 'masa.acme.example' });
+    expect(info).toMatchObject({
+      subject: 'O=Acme Devices GmbH, CN=widget-W77, serialNumber=W77',
+      notAfter: '9999-12-31T23:59:59.000Z',
+      masaUrl: 'masa.acme.example',
+    });
     // A chain file is not one issuer certificate: refused with a reason, not guessed at.
     const lint = await cli('lint', file('leaf.pem'), '--issuer', file('mfg-chain.pem'));
     expect(lint.code).toBe(2);
@@ -114,7 +232,18 @@ describe('hallmark key / ca / cert / crl / lint', () => {
   });
 
   it('revokes the device certificate in a CRL that openssl accepts', async () => {
-    const crl = await cli('crl', 'issue', '--ca', 'acme-mfg', '--revoke', `${leafSerial}:keyCompromise`, '--passphrase-file', file('mfg-pass'), '--out', file('mfg.crl.pem'));
+    const crl = await cli(
+      'crl',
+      'issue',
+      '--ca',
+      'acme-mfg',
+      '--revoke',
+      `${leafSerial}:keyCompromise`,
+      '--passphrase-file',
+      file('mfg-pass'),
+      '--out',
+      file('mfg.crl.pem'),
+    );
     expect(crl.code, crl.stderr).toBe(0);
     const check = spawnSync('openssl', ['crl', '-in', file('mfg.crl.pem'), '-CAfile', file('mfg-only.pem'), '-noout', '-verify'], { encoding: 'utf8' });
     expect(check.stdout + check.stderr).toMatch(/verify OK/);
@@ -124,7 +253,18 @@ describe('hallmark key / ca / cert / crl / lint', () => {
   });
 
   it('makes CSRs that openssl accepts and that our own parser accepts', async () => {
-    const r = await cli('csr', 'create', '--key', 'mfg-key', '--subject', 'C=DE,O=Acme Devices GmbH,CN=Acme Online CA', '--passphrase-file', file('mfg-pass'), '--out', file('online.csr'));
+    const r = await cli(
+      'csr',
+      'create',
+      '--key',
+      'mfg-key',
+      '--subject',
+      'C=DE,O=Acme Devices GmbH,CN=Acme Online CA',
+      '--passphrase-file',
+      file('mfg-pass'),
+      '--out',
+      file('online.csr'),
+    );
     expect(r.code, r.stderr).toBe(0);
     const v = spawnSync('openssl', ['req', '-in', file('online.csr'), '-noout', '-verify', '-subject', '-nameopt', 'RFC2253'], { encoding: 'utf8' });
     expect(v.stdout + v.stderr).toMatch(/verify OK/i);

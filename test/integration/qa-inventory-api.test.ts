@@ -33,7 +33,10 @@ describe('qa.* and inventory.* through dispatch', () => {
     expect(await call('qa.verify', { dir: 'a\0b', trustPem: rootPem })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(await call('inventory.search', { offset: 0, limit: 1001 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(await call('inventory.device', { fingerprint: 'AB' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(await call('inventory.search', { offset: 0, limit: 10, fingerprint: 'not-hex' })).toMatchObject({ ok: false, error: { code: 'INVENTORY_SEARCH_INVALID' } });
+    expect(await call('inventory.search', { offset: 0, limit: 10, fingerprint: 'not-hex' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVENTORY_SEARCH_INVALID' },
+    });
   });
 
   it('qa.device decodes an entry and refuses a folder changed since verification', async () => {
@@ -62,7 +65,15 @@ describe('qa.* and inventory.* through dispatch', () => {
 
   it('imports, pages newest first with a total, and reports each folder on its own', async () => {
     const r = await call('inventory.import', { dirs: [dir, join(tmp.path, 'nowhere')], trustPem: rootPem, operator: 'clerk' });
-    expect(r).toMatchObject({ ok: true, value: { results: [{ ok: true, created: true, batchId: 'WO-API1' }, { ok: false, code: 'MANIFEST_UNREADABLE' }] } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: {
+        results: [
+          { ok: true, created: true, batchId: 'WO-API1' },
+          { ok: false, code: 'MANIFEST_UNREADABLE' },
+        ],
+      },
+    });
     const all = await call('inventory.search', { offset: 0, limit: 1000 });
     if (!all.ok) throw new Error(all.error.message);
     const { total, rows } = all.value as { total: number; rows: { id: number; hardwareSerial: string }[] };

@@ -66,7 +66,9 @@ describe('qa.verify off the thread that serves the window', () => {
     const report = r.value as QaReportView;
     expect(report.ok).toBe(true);
     expect(report.devices).toBe(DEVICES);
-    expect(report.checks.find((c) => c.name === 'devices.certificate-signature')?.summary).toMatch(new RegExp(`^all ${DEVICES} device certificates are signed by`));
+    expect(report.checks.find((c) => c.name === 'devices.certificate-signature')?.summary).toMatch(
+      new RegExp(`^all ${DEVICES} device certificates are signed by`),
+    );
 
     // The window's side kept answering: dozens of round trips, none slow.
     expect(latencies.length).toBeGreaterThan(10);
@@ -89,8 +91,14 @@ describe('qa.verify off the thread that serves the window', () => {
       const t0 = performance.now();
       const d = await call('qa.device', { dir: big.dir, index, manifestSha256: report.manifestSha256 });
       expect(performance.now() - t0).toBeLessThan(100);
-      expect(d).toMatchObject({ ok: true, value: { index, hardwareSerial: `HM-${String(DEVICES).padStart(9, '0')}`, certificateSha256: expected, certificate: { sha256: expected } } });
-      expect(await call('qa.device', { dir: big.dir, index: DEVICES, manifestSha256: report.manifestSha256 })).toMatchObject({ ok: false, error: { code: 'MANIFEST_UNREADABLE' } });
+      expect(d).toMatchObject({
+        ok: true,
+        value: { index, hardwareSerial: `HM-${String(DEVICES).padStart(9, '0')}`, certificateSha256: expected, certificate: { sha256: expected } },
+      });
+      expect(await call('qa.device', { dir: big.dir, index: DEVICES, manifestSha256: report.manifestSha256 })).toMatchObject({
+        ok: false,
+        error: { code: 'MANIFEST_UNREADABLE' },
+      });
       // without the verified SHA-256 there is nothing kept to answer from: the folder is read, and it is gone
       expect(await call('qa.device', { dir: big.dir, index })).toMatchObject({ ok: false });
     } finally {
@@ -99,7 +107,8 @@ describe('qa.verify off the thread that serves the window', () => {
   });
 
   it('qa.cancel stops a verification at once, with OPERATION_CANCELLED, and the next one runs', async () => {
-    const started = (after: number) => expect.poll(() => progress.slice(after).some((p) => p.dir === big.dir && p.checked > 0), { timeout: 60_000, interval: 20 }).toBe(true);
+    const started = (after: number) =>
+      expect.poll(() => progress.slice(after).some((p) => p.dir === big.dir && p.checked > 0), { timeout: 60_000, interval: 20 }).toBe(true);
     progress.length = 0;
     const first = call('qa.verify', { dir: big.dir, trustPem: big.rootPem });
     await started(0);

@@ -13,7 +13,15 @@ import { CertificateRepository } from '../../main/store/certificate-repository.j
 import { StationDeviceRepository } from '../../main/store/station-device-repository.js';
 import { toPem } from '../support/pem.js';
 import { socatPidsMentioning } from '../support/pty-pair.js';
-import { AGENT_BINARY, AGENT_FUZZ_BINARY, AGENT_TESTS_BINARY, agentStoreInfo, requireFirmwareBinary, startReferenceAgent, type ReferenceAgent } from '../support/reference-agent.js';
+import {
+  AGENT_BINARY,
+  AGENT_FUZZ_BINARY,
+  AGENT_TESTS_BINARY,
+  agentStoreInfo,
+  requireFirmwareBinary,
+  startReferenceAgent,
+  type ReferenceAgent,
+} from '../support/reference-agent.js';
 import { REPO_ROOT } from '../support/run-cli.js';
 import { makeBatch, stationWorkspace, type StationWorkspace } from '../support/station-fixture.js';
 import { chainDigest, deviceReadback } from '../support/station-simulation.js';
@@ -64,10 +72,16 @@ function station(fixture: StationWorkspace, batchId: string, ports: string[], ex
   return startStation({ workspace: fixture.ws, batchId, ports, caKey: fixture.caKey, actor: 'tech-ref', stepTimeoutMs: 5000, ...extra }).done;
 }
 
-const spkiSha256 = (cert: Buffer) => createHash('sha256').update(new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+const spkiSha256 = (cert: Buffer) =>
+  createHash('sha256')
+    .update(new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 
 /** An opener whose driver and link the test can look into (and interfere with). */
-function instrumentedOpener(hooks: { onWriteLine?: (line: string) => Promise<void>; onWriteChainError?: (e: unknown) => void }, stepTimeoutMs = 5000): DeviceOpener {
+function instrumentedOpener(
+  hooks: { onWriteLine?: (line: string) => Promise<void>; onWriteChainError?: (e: unknown) => void },
+  stepTimeoutMs = 5000,
+): DeviceOpener {
   return async (port, policy) => {
     const inner = await openSerialLineLink(port, { baudRate: 115200 });
     const link: LineLink = {
@@ -103,7 +117,10 @@ function instrumentedOpener(hooks: { onWriteLine?: (line: string) => Promise<voi
 
 describe('the reference device agent (firmware/)', () => {
   it('passes its own table-driven unit tests and the deterministic line fuzzer (built with ASan and UBSan)', async () => {
-    const suites = readdirSync(SUITES).filter((f) => f.endsWith('.data')).sort().map((f) => join(SUITES, f));
+    const suites = readdirSync(SUITES)
+      .filter((f) => f.endsWith('.data'))
+      .sort()
+      .map((f) => join(SUITES, f));
     expect(suites.length).toBeGreaterThan(0);
     const tests = await run(requireFirmwareBinary(AGENT_TESTS_BINARY), suites, { cwd: join(REPO_ROOT, 'firmware') });
     expect(tests.stdout).toMatch(/agent-tests: \d+ cases, 0 failed/);
@@ -117,7 +134,11 @@ describe('the reference device agent (firmware/)', () => {
     try {
       makeBatch(s.fixture.ws, 'WO-REF', 'HM-SIM1-0001..HM-SIM1-0003', 3);
       const agents = await Promise.all([1, 2, 3].map((i) => s.agent(`a${i}`, `HM-SIM1-000${i}`)));
-      const summary = await station(s.fixture, 'WO-REF', agents.map((a) => a.path));
+      const summary = await station(
+        s.fixture,
+        'WO-REF',
+        agents.map((a) => a.path),
+      );
       expect(summary.outcomes.map((o) => [o.serial, o.result, o.code]).sort()).toEqual([
         ['HM-SIM1-0001', 'done', null],
         ['HM-SIM1-0002', 'done', null],
@@ -146,7 +167,14 @@ describe('the reference device agent (firmware/)', () => {
 
         writeFileSync(join(s.dir, `leaf${i}.pem`), toPem(info.certificates[0]!));
         writeFileSync(join(s.dir, `untrusted${i}.pem`), toPem(info.certificates[1]!));
-        const verify = await run('openssl', ['verify', '-CAfile', join(s.dir, 'root.pem'), '-untrusted', join(s.dir, `untrusted${i}.pem`), join(s.dir, `leaf${i}.pem`)]);
+        const verify = await run('openssl', [
+          'verify',
+          '-CAfile',
+          join(s.dir, 'root.pem'),
+          '-untrusted',
+          join(s.dir, `untrusted${i}.pem`),
+          join(s.dir, `leaf${i}.pem`),
+        ]);
         expect(verify.stdout.trim()).toBe(`${join(s.dir, `leaf${i}.pem`)}: OK`);
       }
       // Every agent made its own key.
@@ -160,7 +188,23 @@ describe('the reference device agent (firmware/)', () => {
     const s = await setup('hallmark-ref-agent-trust-');
     try {
       makeBatch(s.fixture.ws, 'WO-TRUST', 'HM-SIM1-0101..HM-SIM1-0101', 1);
-      await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(s.dir, 'other.key'), '-out', join(s.dir, 'other.pem'), '-subj', '/O=Elsewhere/CN=Unrelated Root', '-days', '30']);
+      await run('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        join(s.dir, 'other.key'),
+        '-out',
+        join(s.dir, 'other.pem'),
+        '-subj',
+        '/O=Elsewhere/CN=Unrelated Root',
+        '-days',
+        '30',
+      ]);
       const agent = await s.agent('t1', 'HM-SIM1-0101', readFileSync(join(s.dir, 'other.pem'), 'utf8'));
       const errors: unknown[] = [];
       const summary = await station(s.fixture, 'WO-TRUST', [agent.path], { openDevice: instrumentedOpener({ onWriteChainError: (e) => errors.push(e) }) });
@@ -242,14 +286,80 @@ describe('the reference device agent (firmware/)', () => {
       // A server PKI of its own; the server trusts the device root for client certificates.
       const p = (f: string) => join(s.dir, f);
       const ossl = (...args: string[]) => run('openssl', args);
-      await ossl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', p('sca.key'), '-out', p('sca.pem'), '-subj', '/CN=Test Server CA', '-days', '30');
-      await ossl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', p('srv.key'), '-out', p('srv.csr'), '-subj', '/CN=localhost');
+      await ossl(
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        p('sca.key'),
+        '-out',
+        p('sca.pem'),
+        '-subj',
+        '/CN=Test Server CA',
+        '-days',
+        '30',
+      );
+      await ossl(
+        'req',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        p('srv.key'),
+        '-out',
+        p('srv.csr'),
+        '-subj',
+        '/CN=localhost',
+      );
       writeFileSync(p('srv.ext'), 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n');
-      await ossl('x509', '-req', '-in', p('srv.csr'), '-CA', p('sca.pem'), '-CAkey', p('sca.key'), '-set_serial', '7', '-out', p('srv.pem'), '-days', '30', '-extfile', p('srv.ext'));
+      await ossl(
+        'x509',
+        '-req',
+        '-in',
+        p('srv.csr'),
+        '-CA',
+        p('sca.pem'),
+        '-CAkey',
+        p('sca.key'),
+        '-set_serial',
+        '7',
+        '-out',
+        p('srv.pem'),
+        '-days',
+        '30',
+        '-extfile',
+        p('srv.ext'),
+      );
       writeFileSync(p('device-root.pem'), s.rootPem);
 
       const server = async (): Promise<{ port: number; output: () => string; exited: Promise<void> }> => {
-        const child = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-cert', p('srv.pem'), '-key', p('srv.key'), '-Verify', '3', '-verify_return_error', '-CAfile', p('device-root.pem'), '-rev', '-naccept', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(
+          'openssl',
+          [
+            's_server',
+            '-accept',
+            '127.0.0.1:0',
+            '-cert',
+            p('srv.pem'),
+            '-key',
+            p('srv.key'),
+            '-Verify',
+            '3',
+            '-verify_return_error',
+            '-CAfile',
+            p('device-root.pem'),
+            '-rev',
+            '-naccept',
+            '1',
+          ],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
         servers.push(child);
         let out = '';
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -267,7 +377,20 @@ describe('the reference device agent (firmware/)', () => {
       };
 
       const ok = await server();
-      const client = await run(AGENT_BINARY, ['tls-client', '--store', agent.storePath, '--server-ca', p('sca.pem'), '--connect', `127.0.0.1:${ok.port}`, '--server-name', 'localhost', '--tls1.2', '--send', 'hello hallmark']);
+      const client = await run(AGENT_BINARY, [
+        'tls-client',
+        '--store',
+        agent.storePath,
+        '--server-ca',
+        p('sca.pem'),
+        '--connect',
+        `127.0.0.1:${ok.port}`,
+        '--server-name',
+        'localhost',
+        '--tls1.2',
+        '--send',
+        'hello hallmark',
+      ]);
       const result = JSON.parse(client.stdout.trim()) as Record<string, string>;
       expect(result).toMatchObject({ ok: true, version: 'TLSv1.2', server: 'CN=localhost', sent: 'hello hallmark', received: 'kramllah olleh' });
       expect(result.ciphersuite).toMatch(/^TLS-ECDHE-ECDSA-WITH-/);
@@ -277,11 +400,30 @@ describe('the reference device agent (firmware/)', () => {
       expect(ok.output()).toMatch(/Verification: OK/);
 
       const wrong = await server();
-      const refused = await run(AGENT_BINARY, ['tls-client', '--store', agent.storePath, '--server-ca', p('device-root.pem'), '--connect', `127.0.0.1:${wrong.port}`, '--server-name', 'localhost']).catch((e: { code: number; stderr: string; stdout: string }) => e);
+      const refused = await run(AGENT_BINARY, [
+        'tls-client',
+        '--store',
+        agent.storePath,
+        '--server-ca',
+        p('device-root.pem'),
+        '--connect',
+        `127.0.0.1:${wrong.port}`,
+        '--server-name',
+        'localhost',
+      ]).catch((e: { code: number; stderr: string; stdout: string }) => e);
       expect(refused).toMatchObject({ code: 1, stdout: '' });
       expect((refused as { stderr: string }).stderr).toMatch(/TLS handshake failed: X509 - Certificate verification failed/);
 
-      const tls13 = await run(AGENT_BINARY, ['tls-client', '--store', agent.storePath, '--server-ca', p('sca.pem'), '--connect', `127.0.0.1:${wrong.port}`, '--tls1.3']).catch((e: { code: number; stderr: string }) => e);
+      const tls13 = await run(AGENT_BINARY, [
+        'tls-client',
+        '--store',
+        agent.storePath,
+        '--server-ca',
+        p('sca.pem'),
+        '--connect',
+        `127.0.0.1:${wrong.port}`,
+        '--tls1.3',
+      ]).catch((e: { code: number; stderr: string }) => e);
       expect(tls13).toMatchObject({ code: 1 });
       expect((tls13 as { stderr: string }).stderr).toMatch(/TLS 1\.3 is not available/);
     } finally {
@@ -289,6 +431,4 @@ describe('the reference device agent (firmware/)', () => {
       await s.dispose();
     }
   });
-
 });
-

@@ -22,7 +22,8 @@ const custodians = [
 ];
 
 /** What a person reads off the printed sheet. */
-const fromSheet = (path: string) => [...readFileSync(path, 'utf8').matchAll(/<td class="line">([^<]*)<span class="check">([^<]*)<\/span><\/td>/g)].map((m) => `${m[1]} ${m[2]}`).join('\n');
+const fromSheet = (path: string) =>
+  [...readFileSync(path, 'utf8').matchAll(/<td class="line">([^<]*)<span class="check">([^<]*)<\/span><\/td>/g)].map((m) => `${m[1]} ${m[2]}`).join('\n');
 
 beforeAll(async () => {
   ws = Workspace.init(join(tmp.path, 'ws'), 'test').workspace;
@@ -35,13 +36,17 @@ afterAll(() => {
   tmp.dispose();
 });
 
-const run = (typeBack: (r: ShareTypeBackRequest) => Promise<string>, which = shares) => typeBackShares({ ws, typeBack, ceremony: 'c', step: 'split', label: 'k', total: 2, shares: which });
+const run = (typeBack: (r: ShareTypeBackRequest) => Promise<string>, which = shares) =>
+  typeBackShares({ ws, typeBack, ceremony: 'c', step: 'split', label: 'k', total: 2, shares: which });
 
 describe('typing shares back', () => {
   it('asks again with the problem after a typo, and gives up after three tries naming the custodian', async () => {
     const asked: ShareTypeBackRequest[] = [];
     const typo = texts[0]!.replace(/\n(.)/, (_, c: string) => `\n${c === 'A' ? 'B' : 'A'}`);
-    await expect(run(async (r) => (asked.push(r), typo), [shares[0]!])).rejects.toMatchObject({ code: 'CEREMONY_TYPE_BACK_FAILED', message: expect.stringContaining('"Bob Custodian" could not type share 1 of 2') });
+    await expect(run(async (r) => (asked.push(r), typo), [shares[0]!])).rejects.toMatchObject({
+      code: 'CEREMONY_TYPE_BACK_FAILED',
+      message: expect.stringContaining('"Bob Custodian" could not type share 1 of 2'),
+    });
     expect(asked).toHaveLength(TYPE_BACK_ATTEMPTS);
     expect(asked[0]!.problem).toBeUndefined();
     expect(asked[1]!.problem).toContain('line 2 has a typo');

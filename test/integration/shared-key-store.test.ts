@@ -78,7 +78,15 @@ describe.each([
     for (const f of [...made.shareFiles, ...made.sheetFiles]) expect(statSync(f).mode & 0o777).toBe(0o600);
     for (const [i, f] of made.shareFiles.entries()) {
       const { file, share } = parseShareFile(readFileSync(f, 'utf8'));
-      expect(file).toMatchObject({ format: 'hallmark-share/1', label, index: i + 1, threshold: m, total: n, custodian: secrets[i]!.custodian, spkiSha256: record.spkiSha256 });
+      expect(file).toMatchObject({
+        format: 'hallmark-share/1',
+        label,
+        index: i + 1,
+        threshold: m,
+        total: n,
+        custodian: secrets[i]!.custodian,
+        spkiSha256: record.spkiSha256,
+      });
       expect(shareDigest(share)).toBe(made.location.shares[i]!.sha256);
     }
     // The whole private key is in no file, in no form.
@@ -87,7 +95,10 @@ describe.each([
 
   it('every M-subset of shares rebuilds the key, and it signs', async () => {
     for (const subset of subsets([...Array(n).keys()], m)) {
-      const key = await openSharedKey(record, subset.map((i) => input(i)));
+      const key = await openSharedKey(
+        record,
+        subset.map((i) => input(i)),
+      );
       expect(key.spki.equals(made.spki)).toBe(true);
       expectVerifies(algorithm, made.spki, key.signSync(MESSAGE));
       expectVerifies(algorithm, made.spki, await key.sign(MESSAGE));
@@ -97,7 +108,14 @@ describe.each([
   });
 
   it('M-1 shares are SHARES_TOO_FEW, saying how many more are needed', async () => {
-    await rejects(openSharedKey(record, [...Array(m - 1).keys()].map((i) => input(i))), 'SHARES_TOO_FEW', new RegExp(`needs ${m} of its ${n} shares; ${m - 1} given, 1 more needed`));
+    await rejects(
+      openSharedKey(
+        record,
+        [...Array(m - 1).keys()].map((i) => input(i)),
+      ),
+      'SHARES_TOO_FEW',
+      new RegExp(`needs ${m} of its ${n} shares; ${m - 1} given, 1 more needed`),
+    );
   });
 
   it('a wrong passphrase names the share and its custodian', async () => {
@@ -120,7 +138,11 @@ describe.each([
   });
 
   it('the same share twice is SHARE_DUPLICATE', async () => {
-    await rejects(openSharedKey(record, [input(0), input(0), ...[...Array(m - 1).keys()].map((i) => input(i + 1))]), 'SHARE_DUPLICATE', /share 1 \(alice\) was given twice/);
+    await rejects(
+      openSharedKey(record, [input(0), input(0), ...[...Array(m - 1).keys()].map((i) => input(i + 1))]),
+      'SHARE_DUPLICATE',
+      /share 1 \(alice\) was given twice/,
+    );
   });
 
   it('the sheet is static HTML with inline SVG QR codes and text that parses back to the same share', () => {
@@ -138,15 +160,16 @@ describe.each([
 
   it('opens from typed-back text as well as from files, and names a typo by share and line', async () => {
     const texts = made.sheetFiles.map((f) => sheetText(readFileSync(f, 'utf8')).toLowerCase().replace(/ /g, '-'));
-    const key = await openSharedKey(record, [
-      { text: texts[0]!, passphrase: secrets[0]!.passphrase },
-      ...[...Array(m - 1).keys()].map((i) => input(i + 1)),
-    ]);
+    const key = await openSharedKey(record, [{ text: texts[0]!, passphrase: secrets[0]!.passphrase }, ...[...Array(m - 1).keys()].map((i) => input(i + 1))]);
     expectVerifies(algorithm, made.spki, key.signSync(MESSAGE));
 
     const lines = texts[0]!.split('\n');
     lines[2] = lines[2]!.replace(/^(.)/, (c) => (c === 'a' ? 'b' : 'a'));
-    await rejects(openSharedKey(record, [{ text: lines.join('\n'), passphrase: secrets[0]!.passphrase }, input(1)]), 'SHARE_CORRUPT', /share #1: .*line 3 has a typo/);
+    await rejects(
+      openSharedKey(record, [{ text: lines.join('\n'), passphrase: secrets[0]!.passphrase }, input(1)]),
+      'SHARE_CORRUPT',
+      /share #1: .*line 3 has a typo/,
+    );
 
     // Every single-character typo is placed on its own line, never mistaken for a moved line.
     const clean = sheetText(readFileSync(made.sheetFiles[0]!, 'utf8')).split('\n');
@@ -177,19 +200,25 @@ describe('shares across keys, and refusals', () => {
 
   it('a share of another key is SHARE_MISMATCH, as a file or as text', async () => {
     await rejects(
-      openSharedKey(recordA, [{ file: a.shareFiles[0]!, passphrase: secrets[0]!.passphrase }, { file: b.shareFiles[1]!, passphrase: secrets[1]!.passphrase }]),
+      openSharedKey(recordA, [
+        { file: a.shareFiles[0]!, passphrase: secrets[0]!.passphrase },
+        { file: b.shareFiles[1]!, passphrase: secrets[1]!.passphrase },
+      ]),
       'SHARE_MISMATCH',
       /share #2 .* is share 2 of key "key-b"/,
     );
     const textB = sheetText(readFileSync(b.sheetFiles[1]!, 'utf8'));
     await rejects(
-      openSharedKey(recordA, [{ file: a.shareFiles[0]!, passphrase: secrets[0]!.passphrase }, { text: textB, passphrase: secrets[1]!.passphrase }]),
+      openSharedKey(recordA, [
+        { file: a.shareFiles[0]!, passphrase: secrets[0]!.passphrase },
+        { text: textB, passphrase: secrets[1]!.passphrase },
+      ]),
       'SHARE_MISMATCH',
       /share #2 \(share 2\) belongs to another key/,
     );
   });
 
-  it('a share relabelled to pass as another key\'s fails its AEAD binding', async () => {
+  it("a share relabelled to pass as another key's fails its AEAD binding", async () => {
     // An attacker edits key-b's share file to claim key-a's label and SPKI hash, and the
     // record's digest is bypassed by also editing the record: the GCM tag still refuses it.
     const { file, share } = parseShareFile(readFileSync(b.shareFiles[1]!, 'utf8'));
@@ -199,7 +228,10 @@ describe('shares across keys, and refusals', () => {
     const location = { ...a.location, shares: a.location.shares.map((s) => (s.index === 2 ? { ...s, sha256: shareDigest(forgedShare) } : s)) };
     expect(shareDigest(share)).not.toBe(shareDigest(forgedShare));
     await rejects(
-      openSharedKey({ ...recordA, location }, [{ file: a.shareFiles[0]!, passphrase: secrets[0]!.passphrase }, { file: forged, passphrase: secrets[1]!.passphrase }]),
+      openSharedKey({ ...recordA, location }, [
+        { file: a.shareFiles[0]!, passphrase: secrets[0]!.passphrase },
+        { file: forged, passphrase: secrets[1]!.passphrase },
+      ]),
       'SHARE_PASSPHRASE_WRONG',
       /share 2 \(bob\)/,
     );
@@ -207,26 +239,39 @@ describe('shares across keys, and refusals', () => {
 
   it('never overwrites an existing share or sheet, and leaves it as it was', async () => {
     const before = readFileSync(a.sheetFiles[2]!);
-    await rejects(generateSharedKey({ label: 'key-a', algorithm: 'ed25519', threshold: 2, custodians: secrets, outDir: join(dir.path, 'a') }), 'KEY_FILE_EXISTS', /key-a\.share-1-of-3\.json already exists/);
+    await rejects(
+      generateSharedKey({ label: 'key-a', algorithm: 'ed25519', threshold: 2, custodians: secrets, outDir: join(dir.path, 'a') }),
+      'KEY_FILE_EXISTS',
+      /key-a\.share-1-of-3\.json already exists/,
+    );
     expect(readFileSync(a.sheetFiles[2]!).equals(before)).toBe(true);
     // A clash on only the last sheet still writes nothing.
     const lone = join(dir.path, 'lone');
     const existing = join(lone, 'key-c.share-3-of-3.html');
     mkdirSync(lone);
     writeFileSync(existing, 'mine');
-    await rejects(generateSharedKey({ label: 'key-c', algorithm: 'ed25519', threshold: 2, custodians: secrets, outDir: lone }), 'KEY_FILE_EXISTS', /key-c\.share-3-of-3\.html/);
+    await rejects(
+      generateSharedKey({ label: 'key-c', algorithm: 'ed25519', threshold: 2, custodians: secrets, outDir: lone }),
+      'KEY_FILE_EXISTS',
+      /key-c\.share-3-of-3\.html/,
+    );
     expect(readFileSync(existing, 'utf8')).toBe('mine');
     expect(existsSync(join(lone, 'key-c.share-1-of-3.json'))).toBe(false);
   });
 
   it('refuses bad splits before making a key', async () => {
     const out = join(dir.path, 'refused');
-    const gen = (threshold: number, c: CustodianSecret[]) => generateSharedKey({ label: 'refused', algorithm: 'ed25519', threshold, custodians: c, outDir: out });
+    const gen = (threshold: number, c: CustodianSecret[]) =>
+      generateSharedKey({ label: 'refused', algorithm: 'ed25519', threshold, custodians: c, outDir: out });
     await rejects(gen(1, secrets), 'SHARES_INVALID', /2 ≤ threshold/);
     await rejects(gen(4, secrets), 'SHARES_INVALID', /threshold 4 with 3 custodians/);
     const many = [...Array(17).keys()].map((i) => ({ custodian: `c${i}`, passphrase: `passphrase number ${i}` }));
     await rejects(gen(2, many), 'SHARES_INVALID', /≤ 16/);
-    await rejects(gen(2, [...secrets.slice(0, 2), { custodian: 'Alice', passphrase: 'a different passphrase' }]), 'SHARES_INVALID', /"alice" and "Alice" have the same name/);
+    await rejects(
+      gen(2, [...secrets.slice(0, 2), { custodian: 'Alice', passphrase: 'a different passphrase' }]),
+      'SHARES_INVALID',
+      /"alice" and "Alice" have the same name/,
+    );
     await rejects(gen(2, [...secrets.slice(0, 2), { custodian: ' ', passphrase: 'a different passphrase' }]), 'SHARES_INVALID', /custodian name/);
     await rejects(gen(2, [...secrets.slice(0, 2), { custodian: 'carol', passphrase: secrets[0]!.passphrase }]), 'SHARES_INVALID', /same passphrase/);
     await rejects(gen(2, [...secrets.slice(0, 2), { custodian: 'carol', passphrase: 'short' }]), 'KEY_PASSPHRASE_WEAK', /custodian "carol"/);
@@ -234,7 +279,13 @@ describe('shares across keys, and refusals', () => {
   });
 
   it('an RSA share spreads its text over several QR codes that together give the same text', async () => {
-    const rsa = await generateSharedKey({ label: 'rsa-shared', algorithm: 'rsa-2048', threshold: 2, custodians: secrets.slice(0, 2), outDir: join(dir.path, 'rsa') });
+    const rsa = await generateSharedKey({
+      label: 'rsa-shared',
+      algorithm: 'rsa-2048',
+      threshold: 2,
+      custodians: secrets.slice(0, 2),
+      outDir: join(dir.path, 'rsa'),
+    });
     const html = readFileSync(rsa.sheetFiles[0]!, 'utf8');
     const qrCount = (html.match(/<svg /g) ?? []).length;
     expect(qrCount).toBeGreaterThan(1);

@@ -43,7 +43,9 @@ function startSim(args: string[]): Promise<{ child: ChildProcessWithoutNullStrea
 /** Running hallmark-agent processes whose command line mentions `needle` (pgrep exits 1 when none do). */
 function agentsMentioning(needle: string): string[] {
   try {
-    return execFileSync('pgrep', ['-f', '-a', 'hallmark-agent'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(needle) && !l.includes('pgrep'));
+    return execFileSync('pgrep', ['-f', '-a', 'hallmark-agent'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(needle) && !l.includes('pgrep'));
   } catch {
     return [];
   }
@@ -82,10 +84,42 @@ describe('hallmark sim as a separate process', () => {
     const tmp = tempDir('hallmark-sim-agent-');
     try {
       const root = join(tmp.path, 'root.pem');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(tmp.path, 'root.key'), '-out', root, '-subj', '/CN=Test Root', '-days', '2'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          join(tmp.path, 'root.key'),
+          '-out',
+          root,
+          '-subj',
+          '/CN=Test Root',
+          '-days',
+          '2',
+        ],
+        { stdio: 'ignore' },
+      );
       const stores = join(tmp.path, 'elements');
       mkdirSync(stores);
-      const { child, firstLine, exited } = await startSim(['--agent', AGENT, '--agent-trust', root, '--agent-store', stores, '--count', '2', '--json', '--baud', '0']);
+      const { child, firstLine, exited } = await startSim([
+        '--agent',
+        AGENT,
+        '--agent-trust',
+        root,
+        '--agent-store',
+        stores,
+        '--count',
+        '2',
+        '--json',
+        '--baud',
+        '0',
+      ]);
       const devices = JSON.parse(firstLine) as (SimDevice & { store: string })[];
       expect(devices.map((d) => [d.serial, d.protocol, d.model, d.store])).toEqual([
         ['HM-SIM1-0001', 'hallmark', 'SIM1', join(stores, 'HM-SIM1-0001.se')],

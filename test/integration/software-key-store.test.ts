@@ -126,12 +126,19 @@ describe('software key store', () => {
     }
 
     it('a wrong passphrase is KEY_PASSPHRASE_WRONG', async () => {
-      await expectKeyError(openSoftwareKey(record, { passphrase: 'not the passphrase at all', keysDir }), 'KEY_PASSPHRASE_WRONG', /passphrase does not open key "intermediate-1"/);
+      await expectKeyError(
+        openSoftwareKey(record, { passphrase: 'not the passphrase at all', keysDir }),
+        'KEY_PASSPHRASE_WRONG',
+        /passphrase does not open key "intermediate-1"/,
+      );
     });
 
     it('a flipped ciphertext byte is reported as a damaged file, not as a wrong passphrase', async () => {
       // The ciphertext is the last OCTET STRING; flip a byte in its middle and one in its last block.
-      for (const [name, fromEnd] of [['mid.p8.pem', 40], ['last.p8.pem', 3]] as const) {
+      for (const [name, fromEnd] of [
+        ['mid.p8.pem', 40],
+        ['last.p8.pem', 3],
+      ] as const) {
         const rec = tampered(name, (der) => {
           der[der.length - fromEnd]! ^= 0x01;
           return der;
@@ -147,7 +154,11 @@ describe('software key store', () => {
         der[at + 4] = 0x41;
         return der;
       });
-      await expectKeyError(openSoftwareKey(rec, { passphrase: PASSPHRASE, keysDir }), 'KEY_FILE_INVALID', /pbkdf2-hmac-sha256:1000001 but the key was recorded with pbkdf2-hmac-sha256:1000000/);
+      await expectKeyError(
+        openSoftwareKey(rec, { passphrase: PASSPHRASE, keysDir }),
+        'KEY_FILE_INVALID',
+        /pbkdf2-hmac-sha256:1000001 but the key was recorded with pbkdf2-hmac-sha256:1000000/,
+      );
     });
 
     it('a downgraded iteration count or a foreign cipher is refused before any decryption', async () => {
@@ -179,20 +190,28 @@ describe('software key store', () => {
     });
 
     it('reads a PBES2 file written by openssl itself', async () => {
-      const pem = openssl([
-        'genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384',
-        '-aes-256-cbc', '-pass', `file:${passFile}`,
-      ]);
+      const pem = openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-aes-256-cbc', '-pass', `file:${passFile}`]);
       // genpkey uses OpenSSL's default PBKDF2 count; re-wrap with 600k so it meets our floor.
       // (OpenSSL cannot read -passin and -passout from the same file.)
       const passOut = join(dir.path, 'passphrase-out.txt');
       writeFileSync(passOut, PASSPHRASE, { mode: 0o600 });
-      const wrapped = execFileSync('openssl', ['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA256', '-iter', '600000', '-passin', `file:${passFile}`, '-passout', `file:${passOut}`], { input: pem });
+      const wrapped = execFileSync(
+        'openssl',
+        ['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA256', '-iter', '600000', '-passin', `file:${passFile}`, '-passout', `file:${passOut}`],
+        { input: pem },
+      );
       writeFileSync(join(keysDir, 'from-openssl.p8.pem'), wrapped);
       const spki = execFileSync('openssl', ['pkey', '-passin', `file:${passFile}`, '-pubout', '-outform', 'DER'], { input: wrapped });
-      const rec: KeyRecord = { ...record, label: 'from-openssl', spki, location: { file: 'from-openssl.p8.pem', format: 'pkcs8-pbes2', kdf: 'pbkdf2-hmac-sha256:600000', cipher: 'aes-256-cbc' } };
+      const rec: KeyRecord = {
+        ...record,
+        label: 'from-openssl',
+        spki,
+        location: { file: 'from-openssl.p8.pem', format: 'pkcs8-pbes2', kdf: 'pbkdf2-hmac-sha256:600000', cipher: 'aes-256-cbc' },
+      };
       const key = await openSoftwareKey(rec, { passphrase: PASSPHRASE, keysDir });
-      expect(verify('sha384', MESSAGE, { key: createPublicKey({ key: spki, format: 'der', type: 'spki' }), dsaEncoding: 'der' }, key.signSync(MESSAGE))).toBe(true);
+      expect(verify('sha384', MESSAGE, { key: createPublicKey({ key: spki, format: 'der', type: 'spki' }), dsaEncoding: 'der' }, key.signSync(MESSAGE))).toBe(
+        true,
+      );
     });
 
     it('never overwrites: an existing file for the label is KEY_FILE_EXISTS and stays as it was', async () => {

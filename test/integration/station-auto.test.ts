@@ -63,7 +63,16 @@ describe('hallmark station run --auto', () => {
       const caKey = await openSoftwareKey(new KeyRepository(ws).get('mfg-key'), { passphrase: TEST_PASSPHRASE, keysDir: ws.info().keysPath });
       // A device already in the fixture when the station starts is run too.
       await plug(dir, '1', 'HM-SIM1-0301');
-      const run = startAutoStation({ workspace: ws, batchId: 'WO-AUTO', portGlob: join(dir, 'station-*'), pollIntervalMs: 40, untilDone: { kind: 'devices', count: 5 }, caKey, actor: 'tech-auto', stepTimeoutMs: 3000 });
+      const run = startAutoStation({
+        workspace: ws,
+        batchId: 'WO-AUTO',
+        portGlob: join(dir, 'station-*'),
+        pollIntervalMs: 40,
+        untilDone: { kind: 'devices', count: 5 },
+        caKey,
+        actor: 'tech-auto',
+        stepTimeoutMs: 3000,
+      });
       const events: StationEvent[] = [];
       run.on('event', (e: StationEvent) => events.push(e));
       const doneSerials = () => events.flatMap((e) => (e.type === 'device' && e.outcome.result === 'done' ? [e.outcome.serial] : []));
@@ -100,7 +109,14 @@ describe('hallmark station run --auto', () => {
       expect(summary.stopped).toBe('done: 5 devices provisioned');
       expect(events.at(-1)!.type).toBe('finished');
       const results = Object.fromEntries(summary.outcomes.map((o) => [String(o.serial), o.code ?? o.result] as const));
-      expect(results).toEqual({ 'HM-SIM1-0301': 'done', 'HM-SIM1-0302': 'done', 'HM-SIM1-0303': 'done', 'HM-SIM1-0304': 'done', 'HM-SIM1-0305': 'LINK_CLOSED', 'HM-SIM1-0306': 'done' });
+      expect(results).toEqual({
+        'HM-SIM1-0301': 'done',
+        'HM-SIM1-0302': 'done',
+        'HM-SIM1-0303': 'done',
+        'HM-SIM1-0304': 'done',
+        'HM-SIM1-0305': 'LINK_CLOSED',
+        'HM-SIM1-0306': 'done',
+      });
       const done = summary.outcomes.filter((o) => o.result === 'done').map((o) => o.serial);
       // Exactly one machine per device: one identify per serial, one certificate per done device.
       const identified = events.flatMap((e) => (e.type === 'step' && e.step === 'identified' ? [e.serial] : []));
@@ -143,7 +159,16 @@ describe('hallmark station run --auto', () => {
         polls += 1;
         return listing;
       };
-      const run = startAutoStation({ workspace: ws, batchId: 'WO-AUTO-USB', listUsbPorts, openDevice, pollIntervalMs: 10, untilDone: { kind: 'devices', count: 1 }, caKey, actor: 'tech-usb' });
+      const run = startAutoStation({
+        workspace: ws,
+        batchId: 'WO-AUTO-USB',
+        listUsbPorts,
+        openDevice,
+        pollIntervalMs: 10,
+        untilDone: { kind: 'devices', count: 1 },
+        caKey,
+        actor: 'tech-usb',
+      });
       const events: StationEvent[] = [];
       run.on('event', (e: StationEvent) => events.push(e));
       await until('the first machine', () => opened.length === 1);
@@ -159,7 +184,11 @@ describe('hallmark station run --auto', () => {
       caKey.close();
       expect(opened).toEqual(['/dev/ttyACM0', '/dev/ttyACM0']);
       expect(summary.outcomes.map((o) => `${o.serial}:${o.code ?? o.result}`)).toEqual(['null:LINK_CLOSED', 'HM-SIM1-0502:done']);
-      expect(events.filter((e) => e.type === 'port').map((e) => (e.type === 'port' ? `${e.change} ${e.port}` : ''))).toEqual(['added /dev/ttyACM0', 'removed /dev/ttyACM0', 'added /dev/ttyACM0']);
+      expect(events.filter((e) => e.type === 'port').map((e) => (e.type === 'port' ? `${e.change} ${e.port}` : ''))).toEqual([
+        'added /dev/ttyACM0',
+        'removed /dev/ttyACM0',
+        'added /dev/ttyACM0',
+      ]);
       expect(summary.stopped).toBe('done: 1 device provisioned');
     } finally {
       ws.close();
@@ -176,17 +205,46 @@ describe('hallmark station run --auto', () => {
       ws.close();
     }
     const station = (...extra: string[]) => {
-      const child = spawn(process.execPath, [BIN, '--home', home, '--json', 'station', 'run', '--batch', 'WO-AUTO-CLI', '--auto', '--port-glob', join(dir, 'station-*'), '--poll-interval', '40', '--operator', 'tech-cli', '--passphrase-file', pass, '--step-timeout', '3000', ...extra], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, HALLMARK_HOME: '', HALLMARK_ACTOR: '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          '--home',
+          home,
+          '--json',
+          'station',
+          'run',
+          '--batch',
+          'WO-AUTO-CLI',
+          '--auto',
+          '--port-glob',
+          join(dir, 'station-*'),
+          '--poll-interval',
+          '40',
+          '--operator',
+          'tech-cli',
+          '--passphrase-file',
+          pass,
+          '--step-timeout',
+          '3000',
+          ...extra,
+        ],
+        {
+          cwd: REPO_ROOT,
+          env: { ...process.env, HALLMARK_HOME: '', HALLMARK_ACTOR: '' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      const lines = () => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; result?: string; serial?: string; stopped?: string | null; counts?: Record<string, number> });
+      const lines = () =>
+        stdout
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { type: string; result?: string; serial?: string; stopped?: string | null; counts?: Record<string, number> });
       return { child, exited, lines, stderr: () => stderr };
     };
 
@@ -207,7 +265,11 @@ describe('hallmark station run --auto', () => {
     expect(await second.exited).toBe(1); // the already-provisioned device counts as not completed
     const devs = second.lines().filter((l) => l.type === 'device');
     expect(Object.fromEntries(devs.map((d) => [d.serial, d.result]))).toEqual({ 'HM-SIM1-0401': 'refused', 'HM-SIM1-0402': 'done', 'HM-SIM1-0403': 'done' });
-    expect(second.lines().at(-1)).toMatchObject({ type: 'summary', stopped: 'done: work order WO-AUTO-CLI complete (3 of 3 confirmed)', counts: { issued: 3, confirmed: 3 } });
+    expect(second.lines().at(-1)).toMatchObject({
+      type: 'summary',
+      stopped: 'done: work order WO-AUTO-CLI complete (3 of 3 confirmed)',
+      counts: { issued: 3, confirmed: 3 },
+    });
     expect(second.stderr()).toMatch(/STATION_INCOMPLETE: 1 of 3 devices did not complete/);
 
     const show = JSON.parse((await runCli(['--home', home, '--json', 'batch', 'show', 'WO-AUTO-CLI', '--devices'])).stdout) as { devices: { state: string }[] };
@@ -218,7 +280,20 @@ describe('hallmark station run --auto', () => {
     const both = await runCli(['--home', home, 'station', 'run', '--batch', 'WO-AUTO-CLI', '--auto', '--port', '/dev/null', '--passphrase-file', pass]);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/either --port P \(one or more\) or --auto/);
-    const globOnly = await runCli(['--home', home, 'station', 'run', '--batch', 'WO-AUTO-CLI', '--port', '/dev/null', '--port-glob', 'x*', '--passphrase-file', pass]);
+    const globOnly = await runCli([
+      '--home',
+      home,
+      'station',
+      'run',
+      '--batch',
+      'WO-AUTO-CLI',
+      '--port',
+      '/dev/null',
+      '--port-glob',
+      'x*',
+      '--passphrase-file',
+      pass,
+    ]);
     expect(globOnly.stderr).toMatch(/--port-glob needs --auto/);
   });
 });

@@ -26,7 +26,14 @@ beforeAll(async () => {
   fixture.ws.close();
   writeFileSync(pass, TEST_PASSPHRASE);
   // Paced at 115200 baud, so a kill has real exchanges in flight to land in.
-  sim = await startSimulator({ dir: tmp.path, count: 8, protocol: 'hallmark', timing: { keygenMinMs: 30, keygenMaxMs: 250, stallMs: 1000 }, baudRate: 115200, seed: 11 });
+  sim = await startSimulator({
+    dir: tmp.path,
+    count: 8,
+    protocol: 'hallmark',
+    timing: { keygenMinMs: 30, keygenMaxMs: 250, stallMs: 1000 },
+    baudRate: 115200,
+    seed: 11,
+  });
 });
 
 afterAll(async () => {
@@ -45,21 +52,44 @@ function readDb<T>(fn: (db: Database.Database) => T): T {
 }
 
 const issuedCount = () => readDb((db) => (db.prepare("SELECT COUNT(*) AS n FROM device_certificates WHERE batch_id = 'WO-CRASH'").get() as { n: number }).n);
-const doneSerials = () => new Set(readDb((db) => db.prepare("SELECT hardware_serial FROM devices WHERE batch_id = 'WO-CRASH' AND state = 'done'").pluck().all() as string[]));
+const doneSerials = () =>
+  new Set(readDb((db) => db.prepare("SELECT hardware_serial FROM devices WHERE batch_id = 'WO-CRASH' AND state = 'done'").pluck().all() as string[]));
 
 /** Runs `hallmark station run` on the ports of devices not yet done; SIGKILLs it once `killAfter` certificates are committed. */
 async function stationRun(killAfter?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
   const done = doneSerials();
   const ports = sim.devices.filter((d) => !done.has(d.serial)).flatMap((d) => ['--port', d.path]);
-  const child = spawn(process.execPath, [BIN, '--home', home, '--json', 'station', 'run', '--batch', 'WO-CRASH', ...ports, '--operator', 'night-shift', '--passphrase-file', pass, '--step-timeout', '3000'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, HALLMARK_HOME: '', HALLMARK_ACTOR: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      '--home',
+      home,
+      '--json',
+      'station',
+      'run',
+      '--batch',
+      'WO-CRASH',
+      ...ports,
+      '--operator',
+      'night-shift',
+      '--passphrase-file',
+      pass,
+      '--step-timeout',
+      '3000',
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, HALLMARK_HOME: '', HALLMARK_ACTOR: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', () => undefined);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   if (killAfter !== undefined) {
     let killed = false;
     const poll = setInterval(() => {
@@ -106,17 +136,39 @@ describe('kill -9 of a running station', () => {
 
     readDb((db) => {
       // Exactly one certificate per device, all active, none outside the station's records.
-      const perDevice = db.prepare("SELECT d.hardware_serial AS serial, COUNT(*) AS n FROM device_certificates dc JOIN devices d ON d.id = dc.device_id JOIN certificates c ON c.id = dc.certificate_id WHERE c.status = 'active' GROUP BY d.id").all() as { serial: string; n: number }[];
+      const perDevice = db
+        .prepare(
+          "SELECT d.hardware_serial AS serial, COUNT(*) AS n FROM device_certificates dc JOIN devices d ON d.id = dc.device_id JOIN certificates c ON c.id = dc.certificate_id WHERE c.status = 'active' GROUP BY d.id",
+        )
+        .all() as { serial: string; n: number }[];
       expect(perDevice).toHaveLength(8);
       expect(perDevice.every((r) => r.n === 1)).toBe(true);
-      const orphans = db.prepare("SELECT COUNT(*) AS n FROM certificates WHERE profile = 'idevid' AND id NOT IN (SELECT certificate_id FROM device_certificates)").get() as { n: number };
+      const orphans = db
+        .prepare("SELECT COUNT(*) AS n FROM certificates WHERE profile = 'idevid' AND id NOT IN (SELECT certificate_id FROM device_certificates)")
+        .get() as { n: number };
       expect(orphans.n).toBe(0);
       const issuedAudit = db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'device.issued'").get() as { n: number };
       expect(issuedAudit.n).toBe(8);
     });
 
     // What each device holds is the chain of the certificate the database has for its serial.
-    const expected = readDb((db) => new Map((db.prepare("SELECT d.hardware_serial AS serial, c.der AS der FROM devices d JOIN certificates c ON c.id = d.certificate_id WHERE d.batch_id = 'WO-CRASH'").all() as { serial: string; der: Buffer }[]).map((r) => [r.serial, createHash('sha256').update(Buffer.concat([r.der, ...caChain])).digest('hex')])));
+    const expected = readDb(
+      (db) =>
+        new Map(
+          (
+            db
+              .prepare(
+                "SELECT d.hardware_serial AS serial, c.der AS der FROM devices d JOIN certificates c ON c.id = d.certificate_id WHERE d.batch_id = 'WO-CRASH'",
+              )
+              .all() as { serial: string; der: Buffer }[]
+          ).map((r) => [
+            r.serial,
+            createHash('sha256')
+              .update(Buffer.concat([r.der, ...caChain]))
+              .digest('hex'),
+          ]),
+        ),
+    );
     for (const d of sim.devices) expect(await deviceReadback(d.path), d.serial).toBe(expected.get(d.serial));
 
     // The kills interrupted devices after their commit: they resumed by getting the same certificate again.

@@ -15,7 +15,10 @@ import { stationWorkspace } from '../support/station-fixture.js';
 import { tempDir } from '../support/temp-dir.js';
 import { StationDeviceRepository } from '../../main/store/station-device-repository.js';
 
-const WITH_ALLOWANCES = STATION_POLICY.replace('keyAlgorithms: [ecdsa-p256]', 'keyAlgorithms: [ecdsa-p256]\ncsrAllowances: [ecdsa-null-parameters, csr-version-nonzero]');
+const WITH_ALLOWANCES = STATION_POLICY.replace(
+  'keyAlgorithms: [ecdsa-p256]',
+  'keyAlgorithms: [ecdsa-p256]\ncsrAllowances: [ecdsa-null-parameters, csr-version-nonzero]',
+);
 
 describe('CSR allowances at the station: named in the policy, refused by name without, recorded with the device', () => {
   it('a policy without the allowance refuses an mbedTLS 2.x CSR with CSR_ALLOWANCE_REQUIRED naming it, and issues nothing', async () => {
@@ -57,13 +60,19 @@ describe('CSR allowances at the station: named in the policy, refused by name wi
       expect(accepted).toEqual([['ecdsa-null-parameters'], ['csr-version-nonzero'], undefined]);
 
       const audit = m.ws.audit.query({ action: 'certificate.issued' }).entries.filter((e) => (e.details as { profile?: string }).profile === 'idevid');
-      expect(audit.map((e) => (e.details as { csrAllowances?: string[] }).csrAllowances)).toEqual([['ecdsa-null-parameters'], ['csr-version-nonzero'], undefined]);
+      expect(audit.map((e) => (e.details as { csrAllowances?: string[] }).csrAllowances)).toEqual([
+        ['ecdsa-null-parameters'],
+        ['csr-version-nonzero'],
+        undefined,
+      ]);
       expect(audit.every((e) => /^[0-9a-f]{64}$/.test((e.details as { csrSha256: string }).csrSha256))).toBe(true);
 
       closeBatch(m.ws, 'WO-A2', 'planner');
       const dir = join(tmp.path, 'usb', 'WO-A2');
       await exportTo(m, 'WO-A2', dir);
-      const doc = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { devices: { hardwareSerial: string; certificate: { request: { allowances: string[] } } }[] };
+      const doc = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+        devices: { hardwareSerial: string; certificate: { request: { allowances: string[] } } }[];
+      };
       expect(doc.devices.map((d) => [d.hardwareSerial, d.certificate.request.allowances])).toEqual([
         ['HM-SIM1-0001', ['ecdsa-null-parameters']],
         ['HM-SIM1-0002', ['csr-version-nonzero']],

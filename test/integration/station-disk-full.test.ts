@@ -69,7 +69,14 @@ describe(`a full disk mid-run (${realDisk ? 'REAL: workspace on a tmpfs filled t
     ws = fixture.ws;
     const caKey: SyncSigningKey = fixture.caKey;
     makeBatch(ws, 'WO-DISK', 'HM-SIM1-0001..HM-SIM1-0006', 6);
-    sim = await startSimulator({ dir: tmp.path, count: 6, protocol: 'hallmark', baudRate: 0, seed: 13, timing: { keygenMinMs: 20, keygenMaxMs: 250, stallMs: 1000 } });
+    sim = await startSimulator({
+      dir: tmp.path,
+      count: 6,
+      protocol: 'hallmark',
+      baudRate: 0,
+      seed: 13,
+      timing: { keygenMinMs: 20, keygenMaxMs: 250, stallMs: 1000 },
+    });
     const ports = sim.devices.map((d) => d.path);
 
     const run = startStation({ workspace: ws, batchId: 'WO-DISK', ports, caKey, actor: 'tech-disk', stepTimeoutMs: 2000 });
@@ -90,7 +97,10 @@ describe(`a full disk mid-run (${realDisk ? 'REAL: workspace on a tmpfs filled t
     expect(full).toBe(true);
     const codes = summary.outcomes.map((o) => o.code ?? 'done');
     expect(codes).toContain('STORE_WRITE_FAILED');
-    expect(codes.every((c) => ['done', 'STORE_WRITE_FAILED', 'STATION_STOPPED'].includes(c)), codes.join()).toBe(true);
+    expect(
+      codes.every((c) => ['done', 'STORE_WRITE_FAILED', 'STATION_STOPPED'].includes(c)),
+      codes.join(),
+    ).toBe(true);
     expect(summary.stopped).toMatch(/^STORE_WRITE_FAILED: the station could not record to the workspace: .*(full|SQLITE_FULL)/i);
     expect(summary.outcomes.find((o) => o.code === 'STORE_WRITE_FAILED')).toMatchObject({ result: 'failed', fatal: true });
 
@@ -105,10 +115,13 @@ describe(`a full disk mid-run (${realDisk ? 'REAL: workspace on a tmpfs filled t
     expect(rc.issuedEntries).toBe(rc.certificates);
     expect(rc.certificates).toBeGreaterThanOrEqual(1);
     const expected = new Map(
-      (ws.db.prepare("SELECT d.hardware_serial AS serial, c.der AS der FROM devices d JOIN certificates c ON c.id = d.certificate_id WHERE d.batch_id = 'WO-DISK'").all() as { serial: string; der: Buffer }[]).map((r) => [
-        r.serial,
-        chainDigest(r.der, fixture.caChain),
-      ]),
+      (
+        ws.db
+          .prepare(
+            "SELECT d.hardware_serial AS serial, c.der AS der FROM devices d JOIN certificates c ON c.id = d.certificate_id WHERE d.batch_id = 'WO-DISK'",
+          )
+          .all() as { serial: string; der: Buffer }[]
+      ).map((r) => [r.serial, chainDigest(r.der, fixture.caChain)]),
     );
     for (const d of sim.devices) {
       const held = await deviceReadback(d.path);

@@ -48,7 +48,15 @@ describe('32 ports at once on a 2-core machine', () => {
     // PTY links are named by device number: the second simulator gets its own directory.
     const slowDir = `${tmp.path}/slow`;
     mkdirSync(slowDir);
-    const slow = await startSimulator({ dir: slowDir, count: 3, protocol: 'hallmark', baudRate: 115200, seed: 33, serialStart: 30, timing: { keygenMinMs: SLOW_KEYGEN, keygenMaxMs: SLOW_KEYGEN + 200, stallMs: 1000 } });
+    const slow = await startSimulator({
+      dir: slowDir,
+      count: 3,
+      protocol: 'hallmark',
+      baudRate: 115200,
+      seed: 33,
+      serialStart: 30,
+      timing: { keygenMinMs: SLOW_KEYGEN, keygenMaxMs: SLOW_KEYGEN + 200, stallMs: 1000 },
+    });
     simulators.push(quick, slow);
     const ports = [...quick.devices, ...slow.devices].map((d) => d.path);
     expect(new Set(ports).size).toBe(32);
@@ -85,6 +93,8 @@ describe('32 ports at once on a 2-core machine', () => {
 
     expect(recordsConsistent(ws, 'WO-32')).toMatchObject({ orphans: 0, doubleActive: 0 });
     expect(ws.verifyAudit().ok).toBe(true);
-    console.log(`32 ports: 26 good devices done by ${lastGood} ms; slow ${slowOnes.map(at).join('/')} ms; stalled ${at(stalled)} ms; whole run ${summary.elapsedMs} ms`);
+    console.log(
+      `32 ports: 26 good devices done by ${lastGood} ms; slow ${slowOnes.map(at).join('/')} ms; stalled ${at(stalled)} ms; whole run ${summary.elapsedMs} ms`,
+    );
   });
 });

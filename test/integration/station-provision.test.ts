@@ -59,15 +59,38 @@ describe('provisioning one device (DeviceDriver contract, in-memory device)', ()
     expect((ws.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n).toBe(certsBefore.n + 1);
 
     const events = new StationDeviceRepository(ws).events('WO-A', 'HM-SIM1-0001').map((e) => `${e.step}:${e.toState ?? ''}`);
-    expect(events).toEqual(['identified:', 'checked:checked', 'nonce:checked', 'csr-accepted:csr-accepted', 'issued:issued', 'chain-written:chain-written', 'done:done']);
-    const actions = ws.audit.query({ sinceSeq: 0 }).entries.filter((e) => e.subject === 'WO-A/HM-SIM1-0001').map((e) => e.action);
-    expect(actions).toEqual(['device.identified', 'device.checked', 'device.nonce', 'device.csr-accepted', 'device.issued', 'device.chain-written', 'device.done']);
+    expect(events).toEqual([
+      'identified:',
+      'checked:checked',
+      'nonce:checked',
+      'csr-accepted:csr-accepted',
+      'issued:issued',
+      'chain-written:chain-written',
+      'done:done',
+    ]);
+    const actions = ws.audit
+      .query({ sinceSeq: 0 })
+      .entries.filter((e) => e.subject === 'WO-A/HM-SIM1-0001')
+      .map((e) => e.action);
+    expect(actions).toEqual([
+      'device.identified',
+      'device.checked',
+      'device.nonce',
+      'device.csr-accepted',
+      'device.issued',
+      'device.chain-written',
+      'device.done',
+    ]);
     expect(ws.verifyAudit().ok).toBe(true);
   });
 
   it('refuses a device outside the plan, an already provisioned one, and a wrong model, with coded reasons', async () => {
     const ctx = context('WO-A');
-    expect(await provisionDevice(ctx, new FakeDevice('HM-SIM1-0099'), 'p')).toMatchObject({ result: 'refused', code: 'NOT_IN_PLAN', remedy: expect.stringMatching(/not in this work order/) });
+    expect(await provisionDevice(ctx, new FakeDevice('HM-SIM1-0099'), 'p')).toMatchObject({
+      result: 'refused',
+      code: 'NOT_IN_PLAN',
+      remedy: expect.stringMatching(/not in this work order/),
+    });
     expect(await provisionDevice(ctx, new FakeDevice('HM-SIM1-0001'), 'p')).toMatchObject({ result: 'refused', code: 'ALREADY_PROVISIONED' });
     expect(await provisionDevice(ctx, new FakeDevice('HM-SIM1-0002', { model: 'SIM2' }), 'p')).toMatchObject({ result: 'refused', code: 'MODEL_MISMATCH' });
     expect(await provisionDevice(ctx, new FakeDevice('HM-SIM1-02'), 'p')).toMatchObject({ result: 'refused', code: 'SERIAL_FORMAT' });
@@ -80,7 +103,10 @@ describe('provisioning one device (DeviceDriver contract, in-memory device)', ()
     const before = (ws.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n;
     expect(await provisionDevice(ctx, new FakeDevice('HM-SIM1-0002', { staleNonce: true }), 'p')).toMatchObject({ result: 'failed', code: 'NONCE_MISMATCH' });
     expect(await provisionDevice(ctx, new FakeDevice('HM-SIM1-0002', { badSignature: true }), 'p')).toMatchObject({ result: 'failed', code: 'CSR_INVALID' });
-    expect(await provisionDevice(ctx, new FakeDevice('HM-SIM1-0002', { curve: 'secp384r1' }), 'p')).toMatchObject({ result: 'refused', code: 'KEY_ALGORITHM_NOT_ALLOWED' });
+    expect(await provisionDevice(ctx, new FakeDevice('HM-SIM1-0002', { curve: 'secp384r1' }), 'p')).toMatchObject({
+      result: 'refused',
+      code: 'KEY_ALGORITHM_NOT_ALLOWED',
+    });
     expect((ws.db.prepare('SELECT COUNT(*) AS n FROM certificates').get() as { n: number }).n).toBe(before);
     const row = new StationDeviceRepository(ws).byModelSerial('SIM1', 'HM-SIM1-0002')!;
     expect(row).toMatchObject({ state: 'failed', lastErrorCode: 'KEY_ALGORITHM_NOT_ALLOWED', attempts: 3, certificateId: null });
@@ -99,7 +125,9 @@ describe('provisioning one device (DeviceDriver contract, in-memory device)', ()
     const second = await provisionDevice(ctx, device, 'p');
     expect(second).toMatchObject({ result: 'done', resent: true, certificateSerial: committed.serial });
     expect(device.stored!.deviceCertificate.equals(committed.der)).toBe(true);
-    const forSerial = ws.db.prepare("SELECT COUNT(*) AS n FROM device_certificates dc JOIN devices d ON d.id = dc.device_id WHERE d.hardware_serial = 'HM-SIM1-0003'").get() as { n: number };
+    const forSerial = ws.db
+      .prepare("SELECT COUNT(*) AS n FROM device_certificates dc JOIN devices d ON d.id = dc.device_id WHERE d.hardware_serial = 'HM-SIM1-0003'")
+      .get() as { n: number };
     expect(forSerial.n).toBe(1);
     expect(new StationDeviceRepository(ws).events('WO-A', 'HM-SIM1-0003').map((e) => e.step)).toContain('certificate-resent');
   });
@@ -121,12 +149,22 @@ describe('provisioning one device (DeviceDriver contract, in-memory device)', ()
     expect(await provisionDevice(ctx, device, 'p')).toMatchObject({ result: 'refused', code: 'REWORK_REQUIRED' });
     expect(repo.byModelSerial('SIM1', 'HM-SIM1-0004')!.certificateId).toBe(oldId);
 
-    expect(() => reworkDevice(ws, { batchId: 'WO-A', serial: 'HM-SIM1-0004', reason: 'SECURE_ELEMENT_REPLACED', actor: 'line-1' })).toThrow(/may not approve reworks/);
+    expect(() => reworkDevice(ws, { batchId: 'WO-A', serial: 'HM-SIM1-0004', reason: 'SECURE_ELEMENT_REPLACED', actor: 'line-1' })).toThrow(
+      /may not approve reworks/,
+    );
     expect(() => reworkDevice(ws, { batchId: 'WO-A', serial: 'HM-SIM1-0004', reason: 'BROKEN', actor: 'qa-lead' })).toThrow(/not one of/);
-    const rework = reworkDevice(ws, { batchId: 'WO-A', serial: 'HM-SIM1-0004', reason: 'SECURE_ELEMENT_REPLACED', actor: 'qa-lead', note: 'SE lot 7 replaced' });
+    const rework = reworkDevice(ws, {
+      batchId: 'WO-A',
+      serial: 'HM-SIM1-0004',
+      reason: 'SECURE_ELEMENT_REPLACED',
+      actor: 'qa-lead',
+      note: 'SE lot 7 replaced',
+    });
     expect(rework).toMatchObject({ revocationReason: 'superseded', oldCertificateId: oldId, newCertificateId: null, operator: 'qa-lead' });
     expect(new CertificateRepository(ws).byId(oldId)).toMatchObject({ status: 'revoked', revocationReason: 'superseded' });
-    expect(() => reworkDevice(ws, { batchId: 'WO-A', serial: 'HM-SIM1-0004', reason: 'FAILED_TEST', actor: 'qa-lead' })).toThrow(/already has an approved rework/);
+    expect(() => reworkDevice(ws, { batchId: 'WO-A', serial: 'HM-SIM1-0004', reason: 'FAILED_TEST', actor: 'qa-lead' })).toThrow(
+      /already has an approved rework/,
+    );
 
     const done = await provisionDevice(ctx, device, 'p');
     expect(done).toMatchObject({ result: 'done', resent: false });
@@ -165,7 +203,11 @@ describe('provisioning one device (DeviceDriver contract, in-memory device)', ()
     const other = repo.byModelSerial('SIM1', 'HM-SIM1-0003')!;
     expect(() => ws.db.prepare('UPDATE devices SET certificate_id = NULL WHERE id = ?').run(d.id)).toThrow(/DEVICE_CERTIFICATE_ACTIVE/);
     expect(() => ws.db.prepare('UPDATE devices SET certificate_id = ? WHERE id = ?').run(other.certificateId, d.id)).toThrow();
-    expect(() => ws.db.prepare('INSERT INTO device_certificates (certificate_id, device_id, batch_id, spki_sha256, created_at) VALUES (?, ?, ?, ?, ?)').run(other.certificateId, d.id, 'WO-A', 'x', 'now')).toThrow();
+    expect(() =>
+      ws.db
+        .prepare('INSERT INTO device_certificates (certificate_id, device_id, batch_id, spki_sha256, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(other.certificateId, d.id, 'WO-A', 'x', 'now'),
+    ).toThrow();
     expect(() => ws.db.prepare("UPDATE batches SET quantity = 99 WHERE id = 'WO-A'").run()).toThrow(/BATCH_IMMUTABLE/);
     expect(() => ws.db.prepare('DELETE FROM seen_keys').run()).toThrow(/SEEN_KEYS_APPEND_ONLY/);
   });
@@ -189,7 +231,10 @@ describe('provisioning one device (DeviceDriver contract, in-memory device)', ()
     expect(await provisionDevice(ctx, new FakeDevice('HM-SIM1-0202'), 'p')).toMatchObject({ result: 'refused', code: 'QUOTA_REACHED' });
 
     // A second product whose CN template collides with WO-A's certificates.
-    const clash = STATION_POLICY.replace("serialPattern: 'HM-SIM1-[0-9]{4}'", "serialPattern: 'HM-SIM1-[0-9]{4}|X-[0-9]'").replace("CN: '{model}-{serial}'", "CN: 'SIM1-HM-SIM1-0001'");
+    const clash = STATION_POLICY.replace("serialPattern: 'HM-SIM1-[0-9]{4}'", "serialPattern: 'HM-SIM1-[0-9]{4}|X-[0-9]'").replace(
+      "CN: '{model}-{serial}'",
+      "CN: 'SIM1-HM-SIM1-0001'",
+    );
     makeBatch(ws, 'WO-D', 'X-1\n', 1, clash);
     expect(await provisionDevice(context('WO-D'), new FakeDevice('X-1'), 'p')).toMatchObject({ result: 'refused', code: 'LINT_CN_NOT_UNIQUE' });
     // A certificate recorded before the indexed CN column existed is still found.
@@ -217,6 +262,9 @@ describe('provisioning one device (DeviceDriver contract, in-memory device)', ()
     expect(lockCalls).toBe(1);
     expect(await provisionDevice(ctx, device, 'p')).toMatchObject({ result: 'done', resent: true });
     makeBatch(ws, 'WO-E', 'HM-SIM1-0301..HM-SIM1-0301', 1);
-    expect(await provisionDevice(context('WO-E'), new FakeDevice('HM-SIM1-0301', { locked: true }), 'p')).toMatchObject({ result: 'refused', code: 'DEVICE_LOCKED' });
+    expect(await provisionDevice(context('WO-E'), new FakeDevice('HM-SIM1-0301', { locked: true }), 'p')).toMatchObject({
+      result: 'refused',
+      code: 'DEVICE_LOCKED',
+    });
   });
 });

@@ -95,7 +95,9 @@ describe('idempotent re-send to a real-behaving device (a new key at every HM+KE
     const second = await runOnce([dev.path], { openDevice: alwaysKeygen });
     expect(second.outcomes[0]).toMatchObject({ result: 'refused', code: 'REWORK_REQUIRED' });
     expect(dev.personality.spkiSha256).not.toBe(keyBefore);
-    const n = ws.db.prepare("SELECT COUNT(*) AS n FROM device_certificates dc JOIN devices d ON d.id = dc.device_id WHERE d.hardware_serial = 'HM-SIM1-0002'").get() as { n: number };
+    const n = ws.db
+      .prepare("SELECT COUNT(*) AS n FROM device_certificates dc JOIN devices d ON d.id = dc.device_id WHERE d.hardware_serial = 'HM-SIM1-0002'")
+      .get() as { n: number };
     expect(n.n).toBe(1);
   });
 
@@ -110,7 +112,9 @@ describe('idempotent re-send to a real-behaving device (a new key at every HM+KE
   });
 
   it('an nRF91 (its %KEYGEN always makes a new key) that dropped after the commit is refused REWORK_REQUIRED saying why; a PROVISIONING_INTERRUPTED rework then issues exactly one more', async () => {
-    const policy = STATION_POLICY.replace('model: SIM1', 'model: nRF9160-SICA').replace('protocol: hallmark', 'protocol: nrf91').replace("serialPattern: 'HM-SIM1-[0-9]{4}'", "serialPattern: '[0-9]{15}'");
+    const policy = STATION_POLICY.replace('model: SIM1', 'model: nRF9160-SICA')
+      .replace('protocol: hallmark', 'protocol: nrf91')
+      .replace("serialPattern: 'HM-SIM1-[0-9]{4}'", "serialPattern: '[0-9]{15}'");
     makeBatch(ws, 'WO-NRF-RS', '352656100000014\n', 1, policy);
     const ctx = prepareBatch(ws, 'WO-NRF-RS', caKey, 'tech-rs');
     // An in-memory modem: every CSR request makes a new key, whatever the station asks.
@@ -130,7 +134,10 @@ describe('idempotent re-send to a real-behaving device (a new key at every HM+KE
     expect(again.message).toMatch(/nRF91 modems make a new key at every %KEYGEN.*PROVISIONING_INTERRUPTED/);
     reworkDevice(ws, { batchId: 'WO-NRF-RS', serial: '352656100000014', reason: 'PROVISIONING_INTERRUPTED', actor: 'qa-lead' });
     expect(await provisionDevice(ctx, modem, 'p')).toMatchObject({ result: 'done', resent: false });
-    const certs = ws.db.prepare("SELECT c.status FROM device_certificates dc JOIN certificates c ON c.id = dc.certificate_id WHERE dc.batch_id = 'WO-NRF-RS' ORDER BY c.id").pluck().all();
+    const certs = ws.db
+      .prepare("SELECT c.status FROM device_certificates dc JOIN certificates c ON c.id = dc.certificate_id WHERE dc.batch_id = 'WO-NRF-RS' ORDER BY c.id")
+      .pluck()
+      .all();
     expect(certs).toEqual(['revoked', 'active']);
   });
 });

@@ -35,23 +35,60 @@ afterAll(async () => {
 });
 
 async function simulate(count: number, faults: string[], serialStart = 1): Promise<RunningSimulator> {
-  const sim = await startSimulator({ dir: mkdtempSync(join(tmp.path, 'sim-')), count, protocol: 'hallmark', faults: faults.map(parseFaultSpec), timing: FAST, baudRate: 0, seed: 3, serialStart, bogusSerial: 'HM-SIM1-0999' });
+  const sim = await startSimulator({
+    dir: mkdtempSync(join(tmp.path, 'sim-')),
+    count,
+    protocol: 'hallmark',
+    faults: faults.map(parseFaultSpec),
+    timing: FAST,
+    baudRate: 0,
+    seed: 3,
+    serialStart,
+    bogusSerial: 'HM-SIM1-0999',
+  });
   simulators.push(sim);
   return sim;
 }
 
 describe('hallmark station run', () => {
   it('provisions 8 simulated devices at once with the shipped example policy; the 2 faulty ones end with coded reasons and the counts match the database', async () => {
-    const created = await cli('batch', 'create', '--product', join(REPO_ROOT, 'resources/products/sim1-widget.policy.yaml'), '--plan-csv', join(REPO_ROOT, 'resources/products/sim1-plan.csv'), '--quantity', '10', '--id', 'WO-RUN');
+    const created = await cli(
+      'batch',
+      'create',
+      '--product',
+      join(REPO_ROOT, 'resources/products/sim1-widget.policy.yaml'),
+      '--plan-csv',
+      join(REPO_ROOT, 'resources/products/sim1-plan.csv'),
+      '--quantity',
+      '10',
+      '--id',
+      'WO-RUN',
+    );
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toMatch(/work order WO-RUN opened: SIM1, 10 of 16 planned serials/);
 
     const sim = await simulate(8, ['corrupt-chain@3', 'bad-signature@6']);
     const ports = sim.devices.flatMap((d) => ['--port', d.path]);
-    const r = await cli('--json', 'station', 'run', '--batch', 'WO-RUN', ...ports, '--operator', 'tech-anna', '--passphrase-file', pass, '--step-timeout', '3000');
+    const r = await cli(
+      '--json',
+      'station',
+      'run',
+      '--batch',
+      'WO-RUN',
+      ...ports,
+      '--operator',
+      'tech-anna',
+      '--passphrase-file',
+      pass,
+      '--step-timeout',
+      '3000',
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/error: STATION_INCOMPLETE: 2 of 8 ports did not complete/);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; serial?: string; result?: string; code?: string; counts?: Record<string, number> });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; serial?: string; result?: string; code?: string; counts?: Record<string, number> });
     const devices = lines.filter((l) => l.type === 'device');
     expect(devices).toHaveLength(8);
     const bySerial = Object.fromEntries(devices.map((d) => [d.serial, `${d.result}${d.code ? `:${d.code}` : ''}`]));
@@ -66,9 +103,15 @@ describe('hallmark station run', () => {
       'HM-SIM1-0008': 'done',
     });
     const summary = lines.at(-1)!;
-    expect(summary).toMatchObject({ type: 'summary', counts: { planned: 16, quantity: 10, issued: 7, devicesIssued: 7, confirmed: 6, failed: 2, reworked: 0, refused: 0 } });
+    expect(summary).toMatchObject({
+      type: 'summary',
+      counts: { planned: 16, quantity: 10, issued: 7, devicesIssued: 7, confirmed: 6, failed: 2, reworked: 0, refused: 0 },
+    });
 
-    const show = JSON.parse((await cli('--json', 'batch', 'show', 'WO-RUN', '--devices')).stdout) as { counts: unknown; devices: { hardwareSerial: string; state: string; lastErrorCode: string | null }[] };
+    const show = JSON.parse((await cli('--json', 'batch', 'show', 'WO-RUN', '--devices')).stdout) as {
+      counts: unknown;
+      devices: { hardwareSerial: string; state: string; lastErrorCode: string | null }[];
+    };
     expect(show.counts).toEqual(summary.counts);
     expect(show.devices.filter((d) => d.state === 'done')).toHaveLength(6);
     expect(show.devices.find((d) => d.hardwareSerial === 'HM-SIM1-0003')).toMatchObject({ state: 'failed', lastErrorCode: 'DEVICE_READBACK_MISMATCH' });
@@ -93,7 +136,15 @@ describe('hallmark station run', () => {
       const sim = await simulate(5, ['bogus-serial@5'], 101);
       const record = new KeyRepository(ws).get('mfg-key');
       const caKey = await openSoftwareKey(record, { passphrase: TEST_PASSPHRASE, keysDir: ws.info().keysPath });
-      const run = startStation({ workspace: ws, batchId: 'WO-API', ports: sim.devices.map((d) => d.path), caKey, actor: 'tech-ben', baudRate: 115200, stepTimeoutMs: 3000 });
+      const run = startStation({
+        workspace: ws,
+        batchId: 'WO-API',
+        ports: sim.devices.map((d) => d.path),
+        caKey,
+        actor: 'tech-ben',
+        baudRate: 115200,
+        stepTimeoutMs: 3000,
+      });
       const seen: StationEvent[] = [];
       for await (const e of run) seen.push(e);
       const summary = await run.done;
@@ -107,7 +158,10 @@ describe('hallmark station run', () => {
       expect(summary.counts).toMatchObject({ issued: 3, devicesIssued: 3, confirmed: 3 });
       expect(summary.counts.failed + summary.counts.refused).toBe(2);
       // Every certificate a device holds is in the database; no serial has two.
-      const digests = ws.db.prepare('SELECT c.der FROM certificates c JOIN device_certificates dc ON dc.certificate_id = c.id WHERE dc.batch_id = ?').pluck().all('WO-API') as Buffer[];
+      const digests = ws.db
+        .prepare('SELECT c.der FROM certificates c JOIN device_certificates dc ON dc.certificate_id = c.id WHERE dc.batch_id = ?')
+        .pluck()
+        .all('WO-API') as Buffer[];
       expect(new Set(digests.map((d) => createHash('sha256').update(d).digest('hex'))).size).toBe(3);
       caKey.close();
     } finally {
@@ -119,7 +173,15 @@ describe('hallmark station run', () => {
     const ws = Workspace.open(home, 'test');
     try {
       makeBatch(ws, 'WO-STOP', 'HM-SIM1-0201..HM-SIM1-0204', 4);
-      const sim = await startSimulator({ dir: mkdtempSync(join(tmp.path, 'sim-')), count: 4, protocol: 'hallmark', timing: { keygenMinMs: 10, keygenMaxMs: 400, stallMs: 1000 }, baudRate: 0, seed: 5, serialStart: 201 });
+      const sim = await startSimulator({
+        dir: mkdtempSync(join(tmp.path, 'sim-')),
+        count: 4,
+        protocol: 'hallmark',
+        timing: { keygenMinMs: 10, keygenMaxMs: 400, stallMs: 1000 },
+        baudRate: 0,
+        seed: 5,
+        serialStart: 201,
+      });
       simulators.push(sim);
       const caKey = await openSoftwareKey(new KeyRepository(ws).get('mfg-key'), { passphrase: TEST_PASSPHRASE, keysDir: ws.info().keysPath });
       const run = startStation({ workspace: ws, batchId: 'WO-STOP', ports: sim.devices.map((d) => d.path), caKey, actor: 'tech-ben', stepTimeoutMs: 3000 });
@@ -133,7 +195,9 @@ describe('hallmark station run', () => {
       expect(codes).toContain('done');
       expect(codes.every((c) => c === 'done' || c === 'STATION_STOPPED')).toBe(true);
       // Nothing committed was left half-way: every device with a certificate completed.
-      const half = ws.db.prepare("SELECT COUNT(*) AS n FROM devices WHERE batch_id = 'WO-STOP' AND certificate_id IS NOT NULL AND state <> 'done'").get() as { n: number };
+      const half = ws.db.prepare("SELECT COUNT(*) AS n FROM devices WHERE batch_id = 'WO-STOP' AND certificate_id IS NOT NULL AND state <> 'done'").get() as {
+        n: number;
+      };
       expect(half.n).toBe(0);
     } finally {
       ws.close();

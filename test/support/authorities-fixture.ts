@@ -28,12 +28,23 @@ export async function authoritiesWorkspace(home: string, hsm: SoftHsm): Promise<
   try {
     const binding = { modulePath: hsm.modulePath, tokenSerial: hsm.tokens[0]!.serial, pin: hsm.tokens[0]!.pin };
     const made = await generatePkcs11Key({ label: 'token-root-key', algorithm: 'ecdsa-p384', binding });
-    const tokenRecord = keys.add({ label: 'token-root-key', store: 'pkcs11', algorithm: 'ecdsa-p384', spki: made.spki, location: { ...made.location } }, 'custodian');
+    const tokenRecord = keys.add(
+      { label: 'token-root-key', store: 'pkcs11', algorithm: 'ecdsa-p384', spki: made.spki, location: { ...made.location } },
+      'custodian',
+    );
     const rootKey = await openSigningKey(tokenRecord, { store: 'pkcs11', binding });
     // Started in the past so a CRL signed 40 days ago lies inside the CA's validity.
     const notBefore = new Date(Date.now() - 60 * DAY);
     try {
-      await createRootCa(ws, { name: 'token-root', subject: parseSubject('C=DE,O=Acme Devices GmbH,CN=Acme Token Root CA'), key: rootKey, validityDays: 3650, pathLen: 1, notBefore, actor: 'custodian' });
+      await createRootCa(ws, {
+        name: 'token-root',
+        subject: parseSubject('C=DE,O=Acme Devices GmbH,CN=Acme Token Root CA'),
+        key: rootKey,
+        validityDays: 3650,
+        pathLen: 1,
+        notBefore,
+        actor: 'custodian',
+      });
       const mfgKey = await newSoftwareKey(ws, 'mfg-key', 'ecdsa-p256');
       await createIntermediateCa(ws, {
         name: 'mfg',
@@ -48,7 +59,13 @@ export async function authoritiesWorkspace(home: string, hsm: SoftHsm): Promise<
       });
       await issueCrl(ws, { ca: 'token-root', caKey: rootKey, nextUpdateDays: 90, actor: 'custodian' });
       const signerKey = await newSoftwareKey(ws, 'signer-key', 'ecdsa-p256');
-      await createManifestSigner(ws, { ca: 'mfg', caKey: mfgKey, signerKey, subject: parseSubject('O=Acme Devices GmbH,CN=Acme Station 1 Manifest Signer'), actor: 'custodian' });
+      await createManifestSigner(ws, {
+        ca: 'mfg',
+        caKey: mfgKey,
+        signerKey,
+        subject: parseSubject('O=Acme Devices GmbH,CN=Acme Station 1 Manifest Signer'),
+        actor: 'custodian',
+      });
       // nextUpdate 10 days ago: overdue
       await issueCrl(ws, { ca: 'mfg', caKey: mfgKey, nextUpdateDays: 30, thisUpdate: new Date(Date.now() - 40 * DAY), actor: 'custodian' });
     } finally {
@@ -59,13 +76,22 @@ export async function authoritiesWorkspace(home: string, hsm: SoftHsm): Promise<
     mkdirSync(outDir, { recursive: true, mode: 0o700 });
     const custodians = SHARE_CUSTODIANS.map((custodian, i) => ({ custodian, passphrase: `share passphrase ${i + 1} of the shares root` }));
     const shared = await generateSharedKey({ label: 'shares-root-key', algorithm: 'ecdsa-p384', threshold: 2, custodians, outDir });
-    const sharesRecord = keys.add({ label: 'shares-root-key', store: 'shares', algorithm: 'ecdsa-p384', spki: shared.spki, location: { ...shared.location } }, 'custodian');
+    const sharesRecord = keys.add(
+      { label: 'shares-root-key', store: 'shares', algorithm: 'ecdsa-p384', spki: shared.spki, location: { ...shared.location } },
+      'custodian',
+    );
     const sharesKey = await openSigningKey(sharesRecord, {
       store: 'shares',
       shares: [0, 1].map((i) => ({ file: join(outDir, shareFileNames('shares-root-key', i + 1, 3).share), passphrase: custodians[i]!.passphrase })),
     });
     try {
-      await createRootCa(ws, { name: 'shares-root', subject: parseSubject('C=DE,O=Acme Devices GmbH,CN=Acme Offline Root CA'), key: sharesKey, validityDays: 7300, actor: 'custodian' });
+      await createRootCa(ws, {
+        name: 'shares-root',
+        subject: parseSubject('C=DE,O=Acme Devices GmbH,CN=Acme Offline Root CA'),
+        key: sharesKey,
+        validityDays: 7300,
+        actor: 'custodian',
+      });
     } finally {
       sharesKey.close();
     }

@@ -60,10 +60,7 @@ export function opensslCsr(dir: string, o: OpensslCsrOptions): { pem: string; de
       .map((rdn) => rdn.replace('=', ' = '))
       .join('\n');
     const cnf = join(dir, `req-${n}.cnf`);
-    writeFileSync(
-      cnf,
-      `[req]\ndistinguished_name = dn\nattributes = attrs\nprompt = no\n[dn]\n${dn}\n[attrs]\nchallengePassword = ${o.challengePassword}\n`,
-    );
+    writeFileSync(cnf, `[req]\ndistinguished_name = dn\nattributes = attrs\nprompt = no\n[dn]\n${dn}\n[attrs]\nchallengePassword = ${o.challengePassword}\n`);
     args.push('-config', cnf);
   } else {
     args.push('-subj', o.subject ?? '/CN=device');
@@ -89,7 +86,10 @@ export function toPem(der: Buffer, label = 'CERTIFICATE REQUEST'): string {
 /** What openssl says the subject is, RFC 2253 style (no "subject=" prefix). */
 export function opensslSubject(csrPath: string): string {
   const out = execFileSync('openssl', ['req', '-in', csrPath, '-noout', '-subject', '-nameopt', 'RFC2253'], { stdio: 'pipe' });
-  return out.toString('utf8').trim().replace(/^subject=/, '');
+  return out
+    .toString('utf8')
+    .trim()
+    .replace(/^subject=/, '');
 }
 
 /** Does `openssl req -verify` accept this CSR (DER)? */
@@ -199,12 +199,7 @@ export interface CsrParts {
 
 /** Assembles a CertificationRequest from parts (the signature as given, valid or not). */
 export function buildCsr(p: CsrParts): Buffer {
-  const info = der.seq(
-    der.int(p.version ?? 0),
-    p.subject ?? name([OIDS.cn, der.utf8('device')]),
-    p.spki,
-    der.ctx(0, ...(p.attributes ?? [])),
-  );
+  const info = der.seq(der.int(p.version ?? 0), p.subject ?? name([OIDS.cn, der.utf8('device')]), p.spki, der.ctx(0, ...(p.attributes ?? [])));
   const signature = p.sign ? p.sign(info) : Buffer.alloc(64);
   return der.seq(info, p.sigAlg, der.bits(signature));
 }

@@ -58,7 +58,10 @@ function csr(tbs: Buffer, algorithm: Buffer, signature: Buffer): Buffer {
   return der.seq(tbs, algorithm, der.bits(signature));
 }
 
-const derSig = (key: KeyObject) => (tbs: Buffer): Buffer => sign('sha256', tbs, key);
+const derSig =
+  (key: KeyObject) =>
+  (tbs: Buffer): Buffer =>
+    sign('sha256', tbs, key);
 
 export function syntheticCsrs(): SyntheticCsr[] {
   const out: SyntheticCsr[] = [];

@@ -115,7 +115,9 @@ export async function buildWriterCorpus(dir: string): Promise<WriterCorpus> {
         throw new Error(`CSR writer ${writer} failed: ${err.message}${err.stderr ? `\n${err.stderr}` : ''}`, { cause: e });
       }
       versions[writer] = printed.trim();
-      for (const f of readdirSync(out).filter((n) => n.endsWith('.der')).sort()) {
+      for (const f of readdirSync(out)
+        .filter((n) => n.endsWith('.der'))
+        .sort()) {
         entries.push({ writer, label: f.slice(0, -'.der'.length), der: readFileSync(join(out, f)) });
       }
     }),

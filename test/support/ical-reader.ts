@@ -31,7 +31,12 @@ export function readICalendar(bytes: Buffer): IcalComponent {
     const m = /^([A-Z0-9-]+)((?:;[A-Z0-9-]+=[^;:,"]*)*):(.*)$/.exec(line);
     if (!m) throw new Error(`not a content line: ${line}`);
     const [, name, rawParams, value] = m as unknown as [string, string, string, string];
-    const params = Object.fromEntries(rawParams.split(';').slice(1).map((p) => p.split('=') as [string, string]));
+    const params = Object.fromEntries(
+      rawParams
+        .split(';')
+        .slice(1)
+        .map((p) => p.split('=') as [string, string]),
+    );
     if (name === 'BEGIN') {
       const c: IcalComponent = { name: value, properties: [], components: [] };
       if (stack.length > 0) stack.at(-1)!.components.push(c);

@@ -84,8 +84,20 @@ export function rogueSigner(m: ManifestWorkspace) {
 
 async function makeRogueSigner(m: ManifestWorkspace) {
   const rogueRootKey = await newSoftwareKey(m.ws, 'rogue-root-key', 'ecdsa-p256');
-  const rogueRoot = await createRootCa(m.ws, { name: 'rogue-root', subject: parseSubject('O=Acme,CN=Acme Device Root'), key: rogueRootKey, validityDays: 3650, actor: 'mallory' });
+  const rogueRoot = await createRootCa(m.ws, {
+    name: 'rogue-root',
+    subject: parseSubject('O=Acme,CN=Acme Device Root'),
+    key: rogueRootKey,
+    validityDays: 3650,
+    actor: 'mallory',
+  });
   const rogueKey = await newSoftwareKey(m.ws, 'rogue-signer-key', 'ecdsa-p256');
-  const { certificate } = await createManifestSigner(m.ws, { ca: 'rogue-root', caKey: rogueRootKey, signerKey: rogueKey, subject: parseSubject('O=Acme,CN=Acme Station 1 Manifest Signer'), actor: 'mallory' });
+  const { certificate } = await createManifestSigner(m.ws, {
+    ca: 'rogue-root',
+    caKey: rogueRootKey,
+    signerKey: rogueKey,
+    subject: parseSubject('O=Acme,CN=Acme Station 1 Manifest Signer'),
+    actor: 'mallory',
+  });
   return { rogueRootKey, rogueKey, signerDer: certificate.der, chain: [rogueRoot.certificate.der] };
 }

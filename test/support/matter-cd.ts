@@ -21,15 +21,40 @@ export function certificationElementsTlv(e: CdElements): Buffer {
   const certId = Buffer.from(e.certificateId ?? 'ZIG20142ZB330003-24', 'utf8');
   return Buffer.from([
     0x15,
-    0x24, 0x00, 0x01, // format_version 1
-    0x25, 0x01, ...u16(e.vendorId), // vendor_id
-    0x36, 0x02, ...e.productIds.flatMap((p) => [0x05, ...u16(p)]), 0x18, // product_id_array
-    0x26, 0x03, 0x16, 0x00, 0x00, 0x00, // device_type_id 0x16
-    0x2c, 0x04, certId.length, ...certId, // certificate_id
-    0x24, 0x05, 0x00, // security_level
-    0x25, 0x06, 0x00, 0x00, // security_information
-    0x25, 0x07, 0x01, 0x00, // version_number
-    0x24, 0x08, 0x00, // certification_type: development and test
+    0x24,
+    0x00,
+    0x01, // format_version 1
+    0x25,
+    0x01,
+    ...u16(e.vendorId), // vendor_id
+    0x36,
+    0x02,
+    ...e.productIds.flatMap((p) => [0x05, ...u16(p)]),
+    0x18, // product_id_array
+    0x26,
+    0x03,
+    0x16,
+    0x00,
+    0x00,
+    0x00, // device_type_id 0x16
+    0x2c,
+    0x04,
+    certId.length,
+    ...certId, // certificate_id
+    0x24,
+    0x05,
+    0x00, // security_level
+    0x25,
+    0x06,
+    0x00,
+    0x00, // security_information
+    0x25,
+    0x07,
+    0x01,
+    0x00, // version_number
+    0x24,
+    0x08,
+    0x00, // certification_type: development and test
     0x18,
   ]);
 }
@@ -39,7 +64,40 @@ export function makeCertificationDeclaration(dir: string, e: CdElements, name = 
   const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   writeFileSync(join(dir, `${name}.tlv`), certificationElementsTlv(e));
   run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}-signer.key`]);
-  run(['req', '-new', '-x509', '-key', `${name}-signer.key`, '-subj', '/CN=Matter Test CD Signing Authority', '-days', '30', '-sha256', '-out', `${name}-signer.pem`]);
-  run(['cms', '-sign', '-binary', '-nodetach', '-nocerts', '-noattr', '-keyid', '-md', 'sha256', '-in', `${name}.tlv`, '-signer', `${name}-signer.pem`, '-inkey', `${name}-signer.key`, '-outform', 'DER', '-out', `${name}.der`]);
+  run([
+    'req',
+    '-new',
+    '-x509',
+    '-key',
+    `${name}-signer.key`,
+    '-subj',
+    '/CN=Matter Test CD Signing Authority',
+    '-days',
+    '30',
+    '-sha256',
+    '-out',
+    `${name}-signer.pem`,
+  ]);
+  run([
+    'cms',
+    '-sign',
+    '-binary',
+    '-nodetach',
+    '-nocerts',
+    '-noattr',
+    '-keyid',
+    '-md',
+    'sha256',
+    '-in',
+    `${name}.tlv`,
+    '-signer',
+    `${name}-signer.pem`,
+    '-inkey',
+    `${name}-signer.key`,
+    '-outform',
+    'DER',
+    '-out',
+    `${name}.der`,
+  ]);
   return readFileSync(join(dir, `${name}.der`));
 }

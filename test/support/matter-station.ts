@@ -44,7 +44,16 @@ export async function matterWorkspace(dir: string): Promise<MatterWorkspace> {
   const { workspace: ws } = Workspace.init(join(dir, 'ws'), 'custodian');
   const paaKey = await newSoftwareKey(ws, 'paa-key', 'ecdsa-p256');
   const paiKey = await newSoftwareKey(ws, 'pai-key', 'ecdsa-p256');
-  const paa = (await createRootCa(ws, { name: 'paa', profile: 'matter-paa', subject: parseSubject('CN=Acme Matter PAA,matterVendorId=FFF1'), key: paaKey, validityDays: 7300, actor: 'custodian' })).certificate.der;
+  const paa = (
+    await createRootCa(ws, {
+      name: 'paa',
+      profile: 'matter-paa',
+      subject: parseSubject('CN=Acme Matter PAA,matterVendorId=FFF1'),
+      key: paaKey,
+      validityDays: 7300,
+      actor: 'custodian',
+    })
+  ).certificate.der;
   const pai = (
     await createIntermediateCa(ws, {
       name: 'pai',
@@ -64,7 +73,14 @@ export async function matterWorkspace(dir: string): Promise<MatterWorkspace> {
 
 export function makeMatterBatch(m: MatterWorkspace, id: string, range: string, quantity: number, policyText = MATTER_POLICY, cd: Buffer | undefined = m.cd) {
   const policy = parseProductPolicy(policyText);
-  return createBatch(m.ws, { id, policy, plan: parseSerialRange(range, policy.policy), quantity, actor: 'planner', ...(cd ? { certificationDeclaration: cd } : {}) });
+  return createBatch(m.ws, {
+    id,
+    policy,
+    plan: parseSerialRange(range, policy.policy),
+    quantity,
+    actor: 'planner',
+    ...(cd ? { certificationDeclaration: cd } : {}),
+  });
 }
 
 /** An in-memory Matter device (FakeDevice plus a Matter mode): its factory record is kept as written. */

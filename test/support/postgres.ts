@@ -44,7 +44,8 @@ export function postgresBinDir(): string | null {
  */
 export function postgresAvailable(): boolean {
   if (postgresBinDir() !== null) return true;
-  if (process.env.CI === 'true') throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin, and CI=true: install the Debian package `postgresql` (see .ci/run)');
+  if (process.env.CI === 'true')
+    throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin, and CI=true: install the Debian package `postgresql` (see .ci/run)');
   return false;
 }
 

@@ -102,11 +102,15 @@ export async function startReferenceAgent(options: ReferenceAgentOptions): Promi
       for (const wake of watchers) wake();
     });
     // Ready once it has opened its side and sent the banner (it logs the banner after sending it).
-    await until(() => {
-      if (/boot: \+BOOT: /.test(log.slice(start))) return true;
-      if (done) throw new Error(`hallmark-agent exited before it booted:\n${log.slice(start)}`);
-      return false;
-    }, readyMs, () => `hallmark-agent did not send +BOOT within ${readyMs} ms:\n${log.slice(start)}`);
+    await until(
+      () => {
+        if (/boot: \+BOOT: /.test(log.slice(start))) return true;
+        if (done) throw new Error(`hallmark-agent exited before it booted:\n${log.slice(start)}`);
+        return false;
+      },
+      readyMs,
+      () => `hallmark-agent did not send +BOOT within ${readyMs} ms:\n${log.slice(start)}`,
+    );
   };
 
   /** resolves when `check` is true, re-checked whenever the agent logs or exits (no polling sleeps) */
@@ -191,12 +195,30 @@ export interface AgentStoreInfo {
   /** the committed chain's certificates, DER, device first */
   readonly certificates: Buffer[];
   /** the Matter factory record, as the device stores it (null without one) */
-  readonly matter: { passcode: number; discriminator: number; iterations: number; salt: Buffer; verifier: Buffer; uniqueId: Buffer; cd: Buffer; recordSha256: string } | null;
+  readonly matter: {
+    passcode: number;
+    discriminator: number;
+    iterations: number;
+    salt: Buffer;
+    verifier: Buffer;
+    uniqueId: Buffer;
+    cd: Buffer;
+    recordSha256: string;
+  } | null;
 }
 
 export async function agentStoreInfo(storePath: string): Promise<AgentStoreInfo> {
   const { stdout } = await promisify(execFile)(requireFirmwareBinary(), ['store-info', '--store', storePath], { encoding: 'utf8' });
-  type RawMatter = { passcode: number; discriminator: number; iterations: number; salt: string; verifier: string; uniqueId: string; cd: string; recordSha256: string };
+  type RawMatter = {
+    passcode: number;
+    discriminator: number;
+    iterations: number;
+    salt: string;
+    verifier: string;
+    uniqueId: string;
+    cd: string;
+    recordSha256: string;
+  };
   const raw = JSON.parse(stdout) as Omit<AgentStoreInfo, 'certificates' | 'matter'> & { certificates: string[]; matter?: RawMatter | null };
   const m = raw.matter ?? null;
   const b = (s: string) => Buffer.from(s, 'base64');

@@ -21,10 +21,24 @@ export function rewriteAuditEntry(dbPath: string, seq: number, edit: (details: R
 /** Rehashes entries from `seq` to the end, each linked to the one before, and moves the head. */
 export function recomputeFrom(db: Database.Database, seq: number): void {
   const rows = db.prepare('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq').all(seq) as AuditRow[];
-  let prev = seq > 1 ? (db.prepare('SELECT hash FROM audit_log WHERE seq = ?').pluck().get(seq - 1) as string) : '0'.repeat(64);
+  let prev =
+    seq > 1
+      ? (db
+          .prepare('SELECT hash FROM audit_log WHERE seq = ?')
+          .pluck()
+          .get(seq - 1) as string)
+      : '0'.repeat(64);
   const update = db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?');
   for (const r of rows) {
-    const hash = auditHash({ seq: r.seq, time: r.time, actor: r.actor, action: r.action, subject: r.subject, details: JSON.parse(r.details) as Record<string, never>, prevHash: prev });
+    const hash = auditHash({
+      seq: r.seq,
+      time: r.time,
+      actor: r.actor,
+      action: r.action,
+      subject: r.subject,
+      details: JSON.parse(r.details) as Record<string, never>,
+      prevHash: prev,
+    });
     update.run(prev, hash, r.seq);
     prev = hash;
   }

@@ -43,7 +43,13 @@ export interface StationWorkspace {
 export async function stationWorkspace(home: string): Promise<StationWorkspace> {
   const { workspace: ws } = Workspace.init(home, 'custodian');
   const rootKey = await newSoftwareKey(ws, 'root-key', 'ecdsa-p256');
-  const root = await createRootCa(ws, { name: 'root', subject: parseSubject('O=Acme,CN=Acme Device Root'), key: rootKey, validityDays: 3650, actor: 'custodian' });
+  const root = await createRootCa(ws, {
+    name: 'root',
+    subject: parseSubject('O=Acme,CN=Acme Device Root'),
+    key: rootKey,
+    validityDays: 3650,
+    actor: 'custodian',
+  });
   const caKey = await newSoftwareKey(ws, 'mfg-key', 'ecdsa-p256');
   const mfg = await createIntermediateCa(ws, {
     name: 'mfg',
@@ -108,7 +114,14 @@ export class FakeDevice implements DeviceDriver {
   }
 
   async identify(): Promise<DeviceIdentity> {
-    return { protocol: 'hallmark', model: this.behaviour.model ?? 'SIM1', hardwareSerial: this.serial, firmware: 'fake', protocolVersion: '1', provisioningState: this.locked ? 'locked' : this.stored ? 'provisioned' : 'keyed' };
+    return {
+      protocol: 'hallmark',
+      model: this.behaviour.model ?? 'SIM1',
+      hardwareSerial: this.serial,
+      firmware: 'fake',
+      protocolVersion: '1',
+      provisioningState: this.locked ? 'locked' : this.stored ? 'provisioned' : 'keyed',
+    };
   }
 
   async requestCsr(args: { subject: string; nonce: Buffer }): Promise<DeviceCsr> {

@@ -31,7 +31,15 @@ export class PluggableDevice {
     this.faults = faults;
   }
 
-  static async create(options: { dir: string; name: string; serial: string; faults?: FaultMode[]; timing?: Partial<SimulatedTiming>; baudRate?: number; model?: string }): Promise<PluggableDevice> {
+  static async create(options: {
+    dir: string;
+    name: string;
+    serial: string;
+    faults?: FaultMode[];
+    timing?: Partial<SimulatedTiming>;
+    baudRate?: number;
+    model?: string;
+  }): Promise<PluggableDevice> {
     const faults = new Set<FaultMode>(options.faults ?? []);
     const key = { algorithm: 'ecdsa-p256' as const, ...(await generateKeyObjectPair('ecdsa-p256')) };
     const personality = new HallmarkPersonality({
@@ -54,7 +62,13 @@ export class PluggableDevice {
     if (this.#device !== undefined && !this.#device.gone) await this.#device.stop();
     // A re-plugged device reboots: an unfinished chain transfer is lost, key and chain are not.
     this.personality.onReset();
-    this.#device = await SimulatedDevice.start({ dir: this.dir, name: this.name, personality: this.personality, baudRate: this.baudRate, maxLineBytes: hallmarkPersonality.maxLineBytes ?? 1022 });
+    this.#device = await SimulatedDevice.start({
+      dir: this.dir,
+      name: this.name,
+      personality: this.personality,
+      baudRate: this.baudRate,
+      maxLineBytes: hallmarkPersonality.maxLineBytes ?? 1022,
+    });
     this.#all.push(this.#device);
     return this.#device.stationPath;
   }
@@ -91,7 +105,9 @@ export async function deviceReadback(path: string): Promise<string | null> {
 
 /** SHA-256 of the chain the station writes for a certificate: the device's DER then the CA chain. */
 export function chainDigest(deviceCertificate: Buffer, caChain: readonly Buffer[]): string {
-  return createHash('sha256').update(Buffer.concat([deviceCertificate, ...caChain])).digest('hex');
+  return createHash('sha256')
+    .update(Buffer.concat([deviceCertificate, ...caChain]))
+    .digest('hex');
 }
 
 /**

@@ -63,7 +63,11 @@ export function syntheticManifest(sequence: number, devices: number, previous: s
 
 /** The import step (chain check, plan, one transaction with its audit entry) on pre-verified data. */
 export function importSynthetic(ws: Workspace, m: { doc: ManifestDocument; sha256: string }, day: number): void {
-  const r = commitVerifiedManifest(ws, { doc: m.doc, sha256: m.sha256, signerSha256: hex('signer'), signingTime: null }, { folder: `bench/${m.doc.workOrder.id}`, actor: 'bench-clerk', now: new Date(START + day * DAY_MS + 3_600_000) });
+  const r = commitVerifiedManifest(
+    ws,
+    { doc: m.doc, sha256: m.sha256, signerSha256: hex('signer'), signingTime: null },
+    { folder: `bench/${m.doc.workOrder.id}`, actor: 'bench-clerk', now: new Date(START + day * DAY_MS + 3_600_000) },
+  );
   if (!r.created) throw new Error(`${m.doc.workOrder.id} was already imported`);
 }
 
@@ -84,8 +88,21 @@ export function stationManifest(
   const at = new Date(START + (sequence - 1) * DAY_MS).toISOString();
   const list: DeviceEntry[] =
     opts.entries ??
-    Array.from({ length: devices }, (_, i) => stationEntry(`${opts.serialPrefix ?? (sequence === 1 ? station : `${station}.${sequence}`)}-${String(i).padStart(6, '0')}`, 'confirmed', `${batch} ${opts.salt ?? ''}`, at));
-  const doc = { sequence, previousManifestSha256: previous, station: { workspaceId: station }, workOrder: { id: batch, model: MODEL }, devices: list } as unknown as ManifestDocument;
+    Array.from({ length: devices }, (_, i) =>
+      stationEntry(
+        `${opts.serialPrefix ?? (sequence === 1 ? station : `${station}.${sequence}`)}-${String(i).padStart(6, '0')}`,
+        'confirmed',
+        `${batch} ${opts.salt ?? ''}`,
+        at,
+      ),
+    );
+  const doc = {
+    sequence,
+    previousManifestSha256: previous,
+    station: { workspaceId: station },
+    workOrder: { id: batch, model: MODEL },
+    devices: list,
+  } as unknown as ManifestDocument;
   return { doc, sha256: hex(`manifest ${station} ${sequence} ${opts.salt ?? ''} ${list.map((d) => d.certificate?.sha256 ?? d.hardwareSerial).join(',')}`) };
 }
 
@@ -96,7 +113,13 @@ export function stationEntry(serial: string, status: DeviceEntry['status'], tag:
     model: MODEL,
     status,
     deviceState: status === 'failed' ? 'failed' : 'done',
-    certificate: { sha256: hex(`cert ${tag} ${serial}`), publicKeySha256: hex(`spki ${tag} ${serial}`), serial: hex(`serial ${tag} ${serial}`).slice(0, 32), der: DER, issuedAt: at },
+    certificate: {
+      sha256: hex(`cert ${tag} ${serial}`),
+      publicKeySha256: hex(`spki ${tag} ${serial}`),
+      serial: hex(`serial ${tag} ${serial}`).slice(0, 32),
+      der: DER,
+      issuedAt: at,
+    },
     revocation: status === 'revoked' || status === 'superseded' ? { reason: status === 'revoked' ? 'keyCompromise' : 'superseded', revokedAt: at } : null,
     rework: null,
     firstSeenAt: at,

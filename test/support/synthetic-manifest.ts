@@ -55,7 +55,8 @@ export async function syntheticManifest(root: string, devices: number, options: 
     const pointAt = tbs.indexOf(point);
     const certSerialAt = tbs.indexOf(cert.serial);
     const spkiAt = tbs.indexOf(cert.spki);
-    if (serialAt.length === 0 || pointAt < 0 || certSerialAt < 0 || spkiAt < 0 || cert.serial.length < 8) throw new Error('the template certificate is not as expected');
+    if (serialAt.length === 0 || pointAt < 0 || certSerialAt < 0 || spkiAt < 0 || cert.serial.length < 8)
+      throw new Error('the template certificate is not as expected');
 
     const entries: DeviceEntry[] = [];
     const serials: string[] = [];
@@ -82,21 +83,49 @@ export async function syntheticManifest(root: string, devices: number, options: 
         revocation: null,
         rework: null,
         lastError: null,
-        certificate: { ...entry.certificate!, der: certDer.toString('base64'), sha256: sha256(certDer), publicKeySha256: sha256(spki), serial: t.subarray(certSerialAt, certSerialAt + cert.serial.length).toString('hex') },
+        certificate: {
+          ...entry.certificate!,
+          der: certDer.toString('base64'),
+          sha256: sha256(certDer),
+          publicKeySha256: sha256(spki),
+          serial: t.subarray(certSerialAt, certSerialAt + cert.serial.length).toString('hex'),
+        },
       };
       digest.add(e);
       entries.push(e);
     }
     const doc: ManifestDocument = {
       ...template,
-      workOrder: { ...template.workOrder, policy: { ...template.workOrder.policy, serialPattern: 'HM-[0-9]{9}' }, planned: devices, quantity: devices, planSha256: planSha256(serials) },
-      counters: { ...template.counters, planned: devices, quantity: devices, issued: devices, devicesIssued: devices, confirmed: devices, failed: 0, reworked: 0, refused: 0 },
+      workOrder: {
+        ...template.workOrder,
+        policy: { ...template.workOrder.policy, serialPattern: 'HM-[0-9]{9}' },
+        planned: devices,
+        quantity: devices,
+        planSha256: planSha256(serials),
+      },
+      counters: {
+        ...template.counters,
+        planned: devices,
+        quantity: devices,
+        issued: devices,
+        devicesIssued: devices,
+        confirmed: devices,
+        failed: 0,
+        reworked: 0,
+        refused: 0,
+      },
       devices: entries,
       devicesSha256: digest.hex(),
     };
     const json = serializeManifest(doc);
     const signer = loadCurrentSigner(m.ws);
-    const p7s = await signDetachedCms({ content: json, signer: m.signerKey, signerCertificate: signer.certificate.der, chain: signer.chain, signingTime: new Date() });
+    const p7s = await signDetachedCms({
+      content: json,
+      signer: m.signerKey,
+      signerCertificate: signer.certificate.der,
+      chain: signer.chain,
+      signingTime: new Date(),
+    });
     const dir = join(root, 'synthetic');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'manifest.json'), json);

@@ -8,9 +8,7 @@ import Database from 'better-sqlite3';
 export function tamper(dbPath: string, edit: (db: Database.Database) => void): void {
   const db = new Database(dbPath);
   try {
-    const triggers = db
-      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-      .all() as { name: string; sql: string }[];
+    const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; sql: string }[];
     db.transaction(() => {
       for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`);
       edit(db);

@@ -12,7 +12,10 @@ export const FAST_TIMING = { keygenMinMs: 5, keygenMaxMs: 20, stallMs: 1500 };
  * Each gets its own folder under `dir`: links are named by device number, so two
  * simulators sharing a folder would take each other's links.
  */
-export async function startTestSimulator(started: RunningSimulator[], options: Omit<SimulatorOptions, 'onError' | 'timing' | 'baudRate'>): Promise<RunningSimulator> {
+export async function startTestSimulator(
+  started: RunningSimulator[],
+  options: Omit<SimulatorOptions, 'onError' | 'timing' | 'baudRate'>,
+): Promise<RunningSimulator> {
   const sim = await startSimulator({
     timing: FAST_TIMING,
     baudRate: 0,

@@ -66,7 +66,13 @@ export function objectsLabelled(binding: Pkcs11Binding, label: string): number {
  * A root whose key is on the token signs itself and a CRL; `openssl verify` and
  * `openssl crl -verify` accept both.
  */
-export async function rootAndCrlOnToken(ws: Workspace, binding: Pkcs11Binding, dir: string, name: string, algorithm: KeyAlgorithm = 'ecdsa-p256'): Promise<void> {
+export async function rootAndCrlOnToken(
+  ws: Workspace,
+  binding: Pkcs11Binding,
+  dir: string,
+  name: string,
+  algorithm: KeyAlgorithm = 'ecdsa-p256',
+): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const record = await tokenKeyRecord(ws, binding, `${name}-key`, algorithm);
   const key = await openPkcs11Key(record, binding);
@@ -90,7 +96,12 @@ export async function rootAndCrlOnToken(ws: Workspace, binding: Pkcs11Binding, d
  * so the token's environment must be in process.env), with `token` as the binding's pkcs11
  * lines after `module:`'s indentation. Returns the recorded pre-flight.
  */
-export async function rootAndCrlCeremonies(dir: string, pin: string, token: string, refusedAlgorithm?: string): Promise<{ token: unknown; refusal?: { stderr: string; audited: { action: string; details: string }[] } }> {
+export async function rootAndCrlCeremonies(
+  dir: string,
+  pin: string,
+  token: string,
+  refusedAlgorithm?: string,
+): Promise<{ token: unknown; refusal?: { stderr: string; audited: { action: string; details: string }[] } }> {
   mkdirSync(dir, { recursive: true });
   const file = fileWriter(dir);
   const home = join(dir, 'ws');
@@ -102,7 +113,24 @@ export async function rootAndCrlCeremonies(dir: string, pin: string, token: stri
   const run = async (name: string, text: string) => {
     const path = file(name, text);
     const out = join(dir, `out-${name}`);
-    return { out, r: await cli('ceremony', 'run', path, '--binding', binding, '--approved-binding-hash', fileSha256(binding), '--approved-hash', fileSha256(path), '--out', out, '--ack-file', acks) };
+    return {
+      out,
+      r: await cli(
+        'ceremony',
+        'run',
+        path,
+        '--binding',
+        binding,
+        '--approved-binding-hash',
+        fileSha256(binding),
+        '--approved-hash',
+        fileSha256(path),
+        '--out',
+        out,
+        '--ack-file',
+        acks,
+      ),
+    };
   };
   const ceremony = async (name: string) => {
     const { out, r } = await run(name, allowNetwork(ceremonyExample(name)));
@@ -112,12 +140,20 @@ export async function rootAndCrlCeremonies(dir: string, pin: string, token: stri
   let refusal: { stderr: string; audited: { action: string; details: string }[] } | undefined;
   if (refusedAlgorithm !== undefined) {
     // A root key the token cannot hold: refused at pre-flight, before any acknowledgment or key.
-    const text = allowNetwork(ceremonyExample('root-pkcs11.yaml')).replace('algorithm: ecdsa-p384', `algorithm: ${refusedAlgorithm}`).replace('name: acme-root-2026', 'name: acme-root-refused');
+    const text = allowNetwork(ceremonyExample('root-pkcs11.yaml'))
+      .replace('algorithm: ecdsa-p384', `algorithm: ${refusedAlgorithm}`)
+      .replace('name: acme-root-2026', 'name: acme-root-refused');
     const { out, r } = await run('root-refused.yaml', text);
     expect(r.code).not.toBe(0);
     const db = new Database(join(home, 'hallmark.db'), { readonly: true });
     try {
-      refusal = { stderr: r.stderr, audited: db.prepare("SELECT action, details FROM audit_log WHERE subject = 'acme-root-refused' ORDER BY seq").all() as { action: string; details: string }[] };
+      refusal = {
+        stderr: r.stderr,
+        audited: db.prepare("SELECT action, details FROM audit_log WHERE subject = 'acme-root-refused' ORDER BY seq").all() as {
+          action: string;
+          details: string;
+        }[],
+      };
     } finally {
       db.close();
     }
@@ -136,9 +172,24 @@ export async function rootAndCrlCeremonies(dir: string, pin: string, token: stri
 /** A software root and the `mfg` intermediate whose key is on the token, as the station's policy wants. */
 export async function tokenIssuingCa(ws: Workspace, binding: Pkcs11Binding): Promise<{ record: KeyRecord; chain: Buffer[] }> {
   const rootKey = await newSoftwareKey(ws, 'root-key', 'ecdsa-p256');
-  const root = await createRootCa(ws, { name: 'root', subject: parseSubject('O=Acme,CN=Acme Device Root'), key: rootKey, validityDays: 3650, actor: 'custodian' });
+  const root = await createRootCa(ws, {
+    name: 'root',
+    subject: parseSubject('O=Acme,CN=Acme Device Root'),
+    key: rootKey,
+    validityDays: 3650,
+    actor: 'custodian',
+  });
   const record = await tokenKeyRecord(ws, binding, 'mfg-token', 'ecdsa-p256');
-  const mfg = await createIntermediateCa(ws, { name: 'mfg', parent: 'root', parentKey: rootKey, subject: parseSubject('O=Acme,CN=Acme Manufacturing CA'), key: record, validityDays: 1825, options: { pathLen: 0 }, actor: 'custodian' });
+  const mfg = await createIntermediateCa(ws, {
+    name: 'mfg',
+    parent: 'root',
+    parentKey: rootKey,
+    subject: parseSubject('O=Acme,CN=Acme Manufacturing CA'),
+    key: record,
+    validityDays: 1825,
+    options: { pathLen: 0 },
+    actor: 'custodian',
+  });
   rootKey.close();
   return { record, chain: [mfg.certificate.der, root.certificate.der] };
 }
@@ -147,25 +198,41 @@ export async function tokenIssuingCa(ws: Workspace, binding: Pkcs11Binding): Pro
  * The station issues a whole work order with the CA key on the token; every device
  * certificate chains to the root under `openssl verify`.
  */
-export async function stationIssuesWithTokenKey(args: { ws: Workspace; caKey: SigningKey; chain: Buffer[]; ports: string[]; batchId: string; firstSerial: number; dir: string }): Promise<void> {
+export async function stationIssuesWithTokenKey(args: {
+  ws: Workspace;
+  caKey: SigningKey;
+  chain: Buffer[];
+  ports: string[];
+  batchId: string;
+  firstSerial: number;
+  dir: string;
+}): Promise<void> {
   const { ws, caKey, chain, ports, batchId, dir } = args;
   const n = ports.length;
   const serial = (i: number) => `HM-SIM1-${String(args.firstSerial + i).padStart(4, '0')}`;
   makeBatch(ws, batchId, `${serial(0)}..${serial(n - 1)}`, n);
   const run = startStation({ workspace: ws, batchId, ports, caKey, actor: 'tech-token', stepTimeoutMs: 5000 });
   const summary = await run.done;
-  expect(summary.outcomes.map((o) => o.code ?? 'done'), summary.stopped ?? '').toEqual(ports.map(() => 'done'));
+  expect(
+    summary.outcomes.map((o) => o.code ?? 'done'),
+    summary.stopped ?? '',
+  ).toEqual(ports.map(() => 'done'));
   expect(recordsConsistent(ws, batchId)).toEqual({ orphans: 0, doubleActive: 0, issuedEntries: n, certificates: n });
   mkdirSync(dir, { recursive: true });
   const [mfg, root] = chain as [Buffer, Buffer];
   writeFileSync(join(dir, 'root.pem'), toPem(root));
   writeFileSync(join(dir, 'mfg.pem'), toPem(mfg));
-  const ders = ws.db.prepare("SELECT c.der FROM certificates c JOIN devices d ON d.certificate_id = c.id WHERE d.batch_id = ?").pluck().all(batchId) as Buffer[];
+  const ders = ws.db
+    .prepare('SELECT c.der FROM certificates c JOIN devices d ON d.certificate_id = c.id WHERE d.batch_id = ?')
+    .pluck()
+    .all(batchId) as Buffer[];
   expect(ders).toHaveLength(n);
   for (const [i, der] of ders.entries()) {
     const leaf = join(dir, `device-${i}.pem`);
     writeFileSync(leaf, toPem(der));
-    expect(execFileSync('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'mfg.pem'), leaf], { encoding: 'utf8' }).trim()).toBe(`${leaf}: OK`);
+    expect(execFileSync('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'mfg.pem'), leaf], { encoding: 'utf8' }).trim()).toBe(
+      `${leaf}: OK`,
+    );
   }
   expect(ws.verifyAudit().ok).toBe(true);
 }
@@ -175,7 +242,14 @@ export async function stationIssuesWithTokenKey(args: { ws: Workspace; caKey: Si
  * signature fails CA_KEY_UNAVAILABLE naming the token, the rest end STATION_STOPPED,
  * nothing is half-recorded, and the failure is in the audit log.
  */
-export async function tokenPulledMidRun(args: { ws: Workspace; caKey: SigningKey; ports: string[]; batchId: string; firstSerial: number; pull: () => Promise<void> | void }): Promise<void> {
+export async function tokenPulledMidRun(args: {
+  ws: Workspace;
+  caKey: SigningKey;
+  ports: string[];
+  batchId: string;
+  firstSerial: number;
+  pull: () => Promise<void> | void;
+}): Promise<void> {
   const { ws, caKey, ports, batchId } = args;
   const n = ports.length;
   const serial = (i: number) => `HM-SIM1-${String(args.firstSerial + i).padStart(4, '0')}`;
@@ -190,10 +264,15 @@ export async function tokenPulledMidRun(args: { ws: Workspace; caKey: SigningKey
   expect(pulled).toBeDefined();
   const codes = summary.outcomes.map((o) => o.code ?? 'done');
   expect(codes).toContain('CA_KEY_UNAVAILABLE');
-  expect(codes.every((c) => ['done', 'CA_KEY_UNAVAILABLE', 'STATION_STOPPED'].includes(c)), codes.join()).toBe(true);
+  expect(
+    codes.every((c) => ['done', 'CA_KEY_UNAVAILABLE', 'STATION_STOPPED'].includes(c)),
+    codes.join(),
+  ).toBe(true);
   expect(summary.stopped).toMatch(/^CA_KEY_UNAVAILABLE: the CA key cannot sign: PKCS11_ERROR/);
   expect(summary.stopped).toMatch(/on token "/);
-  const half = ws.db.prepare("SELECT COUNT(*) AS n FROM devices WHERE batch_id = ? AND certificate_id IS NOT NULL AND state <> 'done'").get(batchId) as { n: number };
+  const half = ws.db.prepare("SELECT COUNT(*) AS n FROM devices WHERE batch_id = ? AND certificate_id IS NOT NULL AND state <> 'done'").get(batchId) as {
+    n: number;
+  };
   expect(half.n).toBe(0);
   const done = codes.filter((c) => c === 'done').length;
   expect(recordsConsistent(ws, batchId)).toEqual({ orphans: 0, doubleActive: 0, issuedEntries: done, certificates: done });

@@ -64,7 +64,10 @@ const run = promisify(execFile);
 
 export async function startTpmToken(opts: { label?: string; pin?: string; soPin?: string } = {}): Promise<TpmToken> {
   const missing = tpmMissing();
-  if (missing.length > 0) throw new Error(`the TPM token fixture needs ${missing.join(', ')} (apt: swtpm swtpm-tools tpm2-tools libtpm2-pkcs11-1 libtpm2-pkcs11-tools tpm2-abrmd libtss2-tcti-tabrmd0 dbus)`);
+  if (missing.length > 0)
+    throw new Error(
+      `the TPM token fixture needs ${missing.join(', ')} (apt: swtpm swtpm-tools tpm2-tools libtpm2-pkcs11-1 libtpm2-pkcs11-tools tpm2-abrmd libtss2-tcti-tabrmd0 dbus)`,
+    );
   const label = opts.label ?? 'ca';
   const pin = opts.pin ?? '1234';
   const soPin = opts.soPin ?? '5678';
@@ -107,18 +110,33 @@ export async function startTpmToken(opts: { label?: string; pin?: string; soPin?
   const previous = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
   const previousModules = process.env[PKCS11_MODULES_ENV];
   try {
-    spawnChild('swtpm', 'swtpm', ['socket', '--tpm2', '--server', `type=unixio,path=${sock}`, '--ctrl', `type=unixio,path=${sock}.ctrl`, '--tpmstate', `dir=${state}`, '--flags', 'not-need-init,startup-clear']);
+    spawnChild('swtpm', 'swtpm', [
+      'socket',
+      '--tpm2',
+      '--server',
+      `type=unixio,path=${sock}`,
+      '--ctrl',
+      `type=unixio,path=${sock}.ctrl`,
+      '--tpmstate',
+      `dir=${state}`,
+      '--flags',
+      'not-need-init,startup-clear',
+    ]);
     spawnChild('dbus', 'dbus-daemon', ['--session', '--nofork', `--address=unix:path=${bus}`]);
     await waitFor(() => existsSync(sock) && existsSync(bus), 'swtpm and the D-Bus session to listen', children);
     spawnChild('abrmd', 'tpm2-abrmd', ['--session', '--allow-root', '--flush-all', `--tcti=swtpm:path=${sock}`]);
-    await waitForAsync(async () => {
-      try {
-        await run('tpm2_getcap', ['properties-fixed'], { env: childEnv });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'tpm2-abrmd to answer', children);
+    await waitForAsync(
+      async () => {
+        try {
+          await run('tpm2_getcap', ['properties-fixed'], { env: childEnv });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      'tpm2-abrmd to answer',
+      children,
+    );
     await run('tpm2_dictionarylockout', ['--setup-parameters', '--max-tries=4294967295', '--recovery-time=0', '--lockout-recovery-time=0'], { env: childEnv });
     await run('tpm2_ptool', ['init', '--path', store], { env: childEnv });
     await run('tpm2_ptool', ['addtoken', '--pid=1', `--label=${label}`, `--userpin=${pin}`, `--sopin=${soPin}`, '--path', store], { env: childEnv });
@@ -140,11 +158,17 @@ export async function startTpmToken(opts: { label?: string; pin?: string; soPin?
     dir: dir.path,
     env,
     async setLockout(maxTries, recoverySeconds) {
-      await run('tpm2_dictionarylockout', ['--setup-parameters', `--max-tries=${maxTries}`, `--recovery-time=${recoverySeconds}`, '--lockout-recovery-time=0'], { env: childEnv });
+      await run(
+        'tpm2_dictionarylockout',
+        ['--setup-parameters', `--max-tries=${maxTries}`, `--recovery-time=${recoverySeconds}`, '--lockout-recovery-time=0'],
+        { env: childEnv },
+      );
     },
     async clearLockout() {
       await run('tpm2_dictionarylockout', ['--clear-lockout'], { env: childEnv });
-      await run('tpm2_dictionarylockout', ['--setup-parameters', '--max-tries=4294967295', '--recovery-time=0', '--lockout-recovery-time=0'], { env: childEnv });
+      await run('tpm2_dictionarylockout', ['--setup-parameters', '--max-tries=4294967295', '--recovery-time=0', '--lockout-recovery-time=0'], {
+        env: childEnv,
+      });
     },
     async kill(which) {
       const child = children.get(which);

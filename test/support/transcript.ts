@@ -6,7 +6,10 @@ import { readTranscriptChain } from '../../main/ceremony/transcript/transcript-c
 import type { TranscriptRecord, TranscriptType } from '../../main/ceremony/transcript/transcript-record.js';
 
 /** A ceremony's transcript.jsonl, its chain checked; `of(type)` picks records by type. */
-export function readTranscript(dir: string): { records: TranscriptRecord[]; of: <T extends TranscriptType>(type: T) => Extract<TranscriptRecord, { type: T }>[] } {
+export function readTranscript(dir: string): {
+  records: TranscriptRecord[];
+  of: <T extends TranscriptType>(type: T) => Extract<TranscriptRecord, { type: T }>[];
+} {
   const reading = readTranscriptChain(readFileSync(join(dir, 'transcript.jsonl')));
   expect(reading.problem).toBeNull();
   return {
@@ -17,7 +20,27 @@ export function readTranscript(dir: string): { records: TranscriptRecord[]; of: 
 
 /** The independent checks of a finished ceremony's medium: openssl on the CMS, coreutils on SHA256SUMS. */
 export function assertMediumVerifies(dir: string, caPem: string): void {
-  execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'transcript.jsonl.p7s'), '-content', join(dir, 'transcript.jsonl'), '-CAfile', caPem, '-purpose', 'any', '-out', '/dev/null'], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, 'transcript.jsonl.p7s'),
+      '-content',
+      join(dir, 'transcript.jsonl'),
+      '-CAfile',
+      caPem,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ],
+    { stdio: 'pipe' },
+  );
   execFileSync('sha256sum', ['--strict', '-c', 'SHA256SUMS'], { cwd: dir, stdio: 'pipe' });
 }
 

@@ -17,9 +17,7 @@ describe('auditHash', () => {
   it('is SHA-256 over the documented canonical encoding', () => {
     // Written out by hand, so a change to the encoding cannot pass silently.
     const encoded =
-      '["hallmark-audit-v1",1,"2026-11-28T12:00:00.000Z","alice","workspace.created","/ws",{"b":[1,2],"workspaceId":"abc"},"' +
-      '0'.repeat(64) +
-      '"]';
+      '["hallmark-audit-v1",1,"2026-11-28T12:00:00.000Z","alice","workspace.created","/ws",{"b":[1,2],"workspaceId":"abc"},"' + '0'.repeat(64) + '"]';
     expect(auditHash(entry)).toBe(createHash('sha256').update(encoded).digest('hex'));
   });
 

@@ -28,7 +28,8 @@ function sources(dir: string): string[] {
 }
 
 // static import / export … from (type-only or not), import('…'), and require('…') or createRequire(…)('…'), which reach a module past the static forms
-const IMPORT = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\b(?:require|createRequire\([^)]*\))\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const IMPORT =
+  /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\b(?:require|createRequire\([^)]*\))\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function importsIn(file: string, text: string): Import[] {
   const out: Import[] = [];
@@ -44,7 +45,9 @@ const importsOf = (file: string): Import[] => importsIn(file, readFileSync(join(
 /** The repository-relative path a relative specifier points at (extension as written). */
 function target(i: Import): string | null {
   if (!i.specifier.startsWith('.')) return null;
-  return normalize(join(dirname(i.file), i.specifier)).split(sep).join('/');
+  return normalize(join(dirname(i.file), i.specifier))
+    .split(sep)
+    .join('/');
 }
 
 const MAIN = sources('main');
@@ -63,7 +66,9 @@ describe('architecture boundaries', () => {
 
   it('only the shell, the IPC binding and the preload import Electron', () => {
     const allowed = (f: string) => f === 'main/index.ts' || f === 'main/ipc.ts' || f.startsWith('main/shell/') || f.startsWith('preload/');
-    const bad = [...MAIN, ...PRELOAD, ...RENDERER].flatMap(importsOf).filter((i) => (i.specifier === 'electron' || i.specifier.startsWith('electron/')) && !allowed(i.file));
+    const bad = [...MAIN, ...PRELOAD, ...RENDERER]
+      .flatMap(importsOf)
+      .filter((i) => (i.specifier === 'electron' || i.specifier.startsWith('electron/')) && !allowed(i.file));
     expect(bad.map(at)).toEqual([]);
   });
 

@@ -60,7 +60,17 @@ describe('CBOR decoder: what it accepts', () => {
     expect(t).toEqual(new CborTagged(18, [0]));
   });
   it('round-trips what the encoder writes', () => {
-    const value = new CborTagged(18, [Buffer.from('ab'), cborMap([[1, -7], ['x', 'y']]), 70000, -70000, 'é', [Buffer.alloc(300)]]);
+    const value = new CborTagged(18, [
+      Buffer.from('ab'),
+      cborMap([
+        [1, -7],
+        ['x', 'y'],
+      ]),
+      70000,
+      -70000,
+      'é',
+      [Buffer.alloc(300)],
+    ]);
     expect(decodeCbor(encodeCbor(value), { allowedTags: [18], maxBytes: 1000 })).toEqual(value);
   });
 });
@@ -120,7 +130,7 @@ describe('CBOR decoder: hostile and out-of-profile input', () => {
 
   it('never throws anything but CborError on random input', () => {
     let seed = 1;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 5000; i++) {
       const b = Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 40) }, () => Math.floor(rand() * 256)));
       try {
@@ -147,7 +157,7 @@ describe('COSE_Sign1', () => {
     expect(verifyCoseSign1(cose, other)).toBe(false);
   });
 
-  it('reads a real modem token (tag 18, {1: -7}, {4: h\'21\'})', () => {
+  it("reads a real modem token (tag 18, {1: -7}, {4: h'21'})", () => {
     const cose = decodeCoseSign1(Buffer.from(V.cose, 'base64url'));
     expect(cose.alg).toBe(-7);
     expect(cose.kid).toEqual(Buffer.from([0x21]));
@@ -168,7 +178,21 @@ describe('COSE_Sign1', () => {
     ['ES384', build([encodeCbor(cborMap([[1, -35]])), cborMap([]), payload, sig]), /ES256/],
     ['alg as text', build([encodeCbor(cborMap([[1, 'ES256']])), cborMap([]), payload, sig]), /ES256/],
     ['no alg', build([encodeCbor(cborMap([])), cborMap([]), payload, sig]), /ES256/],
-    ['crit in protected', build([encodeCbor(cborMap([[1, -7], [2, [99]]])), cborMap([]), payload, sig]), /unexpected parameter/],
+    [
+      'crit in protected',
+      build([
+        encodeCbor(
+          cborMap([
+            [1, -7],
+            [2, [99]],
+          ]),
+        ),
+        cborMap([]),
+        payload,
+        sig,
+      ]),
+      /unexpected parameter/,
+    ],
     ['unknown unprotected', build([prot, cborMap([[33, Buffer.alloc(1)]]), payload, sig]), /unexpected parameter/],
     ['kid not bstr', build([prot, cborMap([[4, -2]]), payload, sig]), /unexpected parameter/],
     ['detached payload (nil)', Buffer.concat([hex('d284'), encodeCbor(prot), hex('a0 f6'), encodeCbor(sig)]), /simple value/],

@@ -42,7 +42,9 @@ describe('--acks YAML file', () => {
       ['custodians', 'Carol Custodian', 'ack-file'],
       ['witnesses', 'Dave Witness', 'ack-file'],
     ]);
-    expect(await acks.exceptions('generate-key')).toEqual([{ role: 'witnesses', name: 'Dave Witness', note: 'seal bag 4411 differs from the checklist (4417)' }]);
+    expect(await acks.exceptions('generate-key')).toEqual([
+      { role: 'witnesses', name: 'Dave Witness', note: 'seal bag 4411 differs from the checklist (4417)' },
+    ]);
     expect(await acks.exceptions('sign-root')).toEqual([]);
   });
 
@@ -59,7 +61,10 @@ describe('--acks YAML file', () => {
   it('refuses a name that is not a participant in that role when the run starts', async () => {
     const acks = parseAcksFile(base.replace('custodians: [Bob Custodian, Carol Custodian]', 'custodians: [Bob Custodian, Dave Witness]'), 'a.yaml');
     const r = await refusal(() => acks.source.collect(step('preflight-confirmed'), script, say));
-    expect(r).toEqual({ code: 'CEREMONY_ACK_INVALID', message: `a.yaml: line 4: that name is not one of the script's custodians (Bob Custodian, Carol Custodian)` });
+    expect(r).toEqual({
+      code: 'CEREMONY_ACK_INVALID',
+      message: `a.yaml: line 4: that name is not one of the script's custodians (Bob Custodian, Carol Custodian)`,
+    });
   });
 
   it('stops at the step whose participant is not listed', async () => {
@@ -73,7 +78,10 @@ describe('--acks YAML file', () => {
     const text = `${base}exceptions:\n  - step: generate-key\n    witness: Dave Witness\n    note: fine\n  - step: generate-keys\n    witness: Dave Witness\n    note: typo\n`;
     const acks = parseAcksFile(text, 'a.yaml');
     const r = await refusal(() => acks.source.collect(step('preflight-confirmed'), script, say));
-    expect(r).toEqual({ code: 'CEREMONY_ACK_INVALID', message: 'a.yaml: line 10: names a step the script does not have (its steps: preflight-confirmed, generate-key, sign-root, outputs-read-aloud)' });
+    expect(r).toEqual({
+      code: 'CEREMONY_ACK_INVALID',
+      message: 'a.yaml: line 10: names a step the script does not have (its steps: preflight-confirmed, generate-key, sign-root, outputs-read-aloud)',
+    });
   });
 
   it('refuses an exception by someone who is not a witness', async () => {
@@ -88,13 +96,24 @@ describe('--acks YAML file', () => {
       const path = join(tmp.path, 'acks.yaml');
       writeFileSync(join(tmp.path, 'bob-share.txt'), 'BOB SHARE TEXT\n');
       const acks: LoadedAcksFile = parseAcksFile(`${base}shareTexts:\n  Bob Custodian: bob-share.txt\n  Carol Custodian: carol-share.txt\n`, path);
-      const req = (custodian: string): ShareTypeBackRequest => ({ id: `t-${custodian}`, custodian, label: 'k', index: 1, total: 3, step: 'generate-key', sheet: 's.txt' });
+      const req = (custodian: string): ShareTypeBackRequest => ({
+        id: `t-${custodian}`,
+        custodian,
+        label: 'k',
+        index: 1,
+        total: 3,
+        step: 'generate-key',
+        sheet: 's.txt',
+      });
       expect(await acks.typeBack!(req('Bob Custodian'))).toBe('BOB SHARE TEXT\n');
       const unreadable = await refusal(() => acks.typeBack!(req('Carol Custodian')));
       expect(unreadable.code).toBe('CEREMONY_ACK_INVALID');
       expect(unreadable.message).toContain(`line 8: cannot read the share text of custodian "Carol Custodian" (${join(tmp.path, 'carol-share.txt')}): ENOENT`);
       const unlisted = await refusal(() => acks.typeBack!(req('Erin Custodian')));
-      expect(unlisted).toEqual({ code: 'CEREMONY_ACK_MISSING', message: `step "generate-key": custodian "Erin Custodian" has no share text to type back (no shareTexts entry in ${path})` });
+      expect(unlisted).toEqual({
+        code: 'CEREMONY_ACK_MISSING',
+        message: `step "generate-key": custodian "Erin Custodian" has no share text to type back (no shareTexts entry in ${path})`,
+      });
       // The same file read again after a refusal would loop: a retry stops instead.
       const retried = await refusal(() => acks.typeBack!({ ...req('Bob Custodian'), problem: 'checksum' }));
       expect(retried.code).toBe('CEREMONY_SHARE_MISMATCH');

@@ -31,7 +31,10 @@ describe('key-restore scripts', () => {
   it('needs exactly one restore-to-token step, acknowledged by custodians and witnesses', () => {
     const none = text.replace('    action: restore-to-token\n', '');
     expect(() => parse(none)).toThrow(/a key-restore ceremony needs steps with the actions restore-to-token \(each once\); found none/);
-    const weak = text.replace('acknowledge: [administrator, custodians, witnesses]\n    action: restore-to-token', 'acknowledge: [administrator]\n    action: restore-to-token');
+    const weak = text.replace(
+      'acknowledge: [administrator, custodians, witnesses]\n    action: restore-to-token',
+      'acknowledge: [administrator]\n    action: restore-to-token',
+    );
     expect(() => parse(weak)).toThrow(/steps\.1\.acknowledge: the restore onto the token is acknowledged by the custodians and the witnesses/);
   });
 

@@ -39,7 +39,13 @@ const LIMIT_ON = 'Max core file size        unlimited            unlimited      
 describe('the ceremony machine: swap', () => {
   it('passes with no swap, or only dm-crypt / zram swap (a swap file on an encrypted root too)', () => {
     expect(swapCheck(readSwap(machine('', LIMIT_OFF, 'core')))).toEqual({ status: 'pass', summary: 'no swap' });
-    const facts = readSwap(machine('/dev/dm-0                               partition\t8388604\t\t0\t\t-2\n/dev/zram0 partition 100 0 100\n/hallmark-test-swapfile file 100 0 -3\n', LIMIT_OFF, 'core'));
+    const facts = readSwap(
+      machine(
+        '/dev/dm-0                               partition\t8388604\t\t0\t\t-2\n/dev/zram0 partition 100 0 100\n/hallmark-test-swapfile file 100 0 -3\n',
+        LIMIT_OFF,
+        'core',
+      ),
+    );
     expect(facts.areas.map((a) => [a.device, a.protection])).toEqual([
       ['/dev/dm-0', 'dm-crypt'],
       ['/dev/zram0', 'zram'],

@@ -28,7 +28,13 @@ describe('CeremonyRunState', () => {
     s.waiting({ id: 'preflight-clock', say: 'Witnesses confirm the clock' }, witness(null));
     expect(s.view.clockUtc).toBe('2026-11-28T10:00:00.123Z');
     expect(s.view.current).toBe(0);
-    expect(states(s)).toEqual(['preflight-clock:preflight-clock:acknowledging', 'checked:script:pending', 'generate-key:script:pending', 'sign-root:script:pending', 'read-aloud:script:pending']);
+    expect(states(s)).toEqual([
+      'preflight-clock:preflight-clock:acknowledging',
+      'checked:script:pending',
+      'generate-key:script:pending',
+      'sign-root:script:pending',
+      'read-aloud:script:pending',
+    ]);
     s.acknowledged('preflight-clock', witness('t'));
     s.waiting({ id: 'checked', say: 'check' }, witness(null));
     expect(s.view.current).toBe(1);

@@ -40,7 +40,10 @@ describe('ceremony scripts', () => {
   it('refuses duplicate keys, a kind without its actions, and a quorum that cannot be met', () => {
     expect(problemsOf(example('root-pkcs11.yaml').replace('version: 1\n', 'version: 1\nversion: 1\n')).code).toBe('CEREMONY_SCRIPT_INVALID');
     expect(problemsOf(example('crl.yaml').replace('    action: sign-crl\n', '')).message).toContain('a crl ceremony needs steps with the actions sign-crl');
-    const shares = example('root-pkcs11.yaml').replace(/key:\n(?: {2}.*\n)+/, 'key:\n  store: shares\n  label: k\n  algorithm: ecdsa-p384\n  threshold: 3\n  custodians: [Bob Custodian, Carol Custodian]\n');
+    const shares = example('root-pkcs11.yaml').replace(
+      /key:\n(?: {2}.*\n)+/,
+      'key:\n  store: shares\n  label: k\n  algorithm: ecdsa-p384\n  threshold: 3\n  custodians: [Bob Custodian, Carol Custodian]\n',
+    );
     expect(problemsOf(shares).message).toContain('threshold 3 is more than the 2 custodians');
   });
 
@@ -48,8 +51,12 @@ describe('ceremony scripts', () => {
     const script = parse(example('root-pkcs11.yaml')).script as RootScript;
     const long = { ...script, certificate: { ...script.certificate, validityDays: 30 * 365 } };
     expect(() => rootValidityBound(long)).toThrow(/exceeds the 25-year root bound/);
-    expect(rootValidityBound({ ...long, guards: { maxValidityDays: 31 * 365, reason: 'long-lived offline root for devices in the field 30 years' } })).toBe(31 * 365);
-    expect(problemsOf(example('root-pkcs11.yaml').replace('steps:', 'guards:\n  maxValidityDays: 11000\n  reason: why\nsteps:')).message).toContain('guards.reason');
+    expect(rootValidityBound({ ...long, guards: { maxValidityDays: 31 * 365, reason: 'long-lived offline root for devices in the field 30 years' } })).toBe(
+      31 * 365,
+    );
+    expect(problemsOf(example('root-pkcs11.yaml').replace('steps:', 'guards:\n  maxValidityDays: 11000\n  reason: why\nsteps:')).message).toContain(
+      'guards.reason',
+    );
   });
 });
 

@@ -10,7 +10,14 @@ function gate() {
   return { g, asked, answered: () => answered };
 }
 
-const pinRequest = { id: 'pin-HALLMARK_CEREMONY_PIN', kind: 'pin' as const, what: 'the PKCS#11 PIN of token serial 1a2b', env: 'HALLMARK_CEREMONY_PIN', custodian: null, step: 'generate-key' };
+const pinRequest = {
+  id: 'pin-HALLMARK_CEREMONY_PIN',
+  kind: 'pin' as const,
+  what: 'the PKCS#11 PIN of token serial 1a2b',
+  env: 'HALLMARK_CEREMONY_PIN',
+  custodian: null,
+  step: 'generate-key',
+};
 
 describe('SecretGate', () => {
   it('asks the administrator for a PIN and a custodian for their passphrase, and hands the answer to the run only', async () => {
@@ -21,7 +28,14 @@ describe('SecretGate', () => {
     g.provide(asked[0]!.id, '580213');
     await expect(pin).resolves.toBe('580213');
     expect(answered()).toBe(1);
-    const pass = g.prompt({ id: 'pass-BOB', kind: 'passphrase', what: 'custodian "Bob"\'s passphrase', env: 'HALLMARK_PASSPHRASE_BOB', custodian: 'Bob Custodian', step: 'generate-key' });
+    const pass = g.prompt({
+      id: 'pass-BOB',
+      kind: 'passphrase',
+      what: 'custodian "Bob"\'s passphrase',
+      env: 'HALLMARK_PASSPHRASE_BOB',
+      custodian: 'Bob Custodian',
+      step: 'generate-key',
+    });
     expect(asked[1]).toMatchObject({ who: 'Bob Custodian', custodian: 'Bob Custodian' });
     expect(JSON.stringify(asked)).not.toContain('580213');
     g.provide(asked[1]!.id, 'correct horse battery');

@@ -9,7 +9,11 @@ import { REPO_ROOT } from '../support/run-cli.js';
 
 const example = (name: string) => readFileSync(join(REPO_ROOT, 'resources/ceremonies', name), 'utf8');
 const parse = (text: string) => parseCeremonyScript(Buffer.from(text), 'test.yaml');
-const withCheck = (value: string) => example('root-shares.yaml').replace('  custodians: [Bob Custodian, Carol Custodian, Erin Custodian]\ncertificate:', `  custodians: [Bob Custodian, Carol Custodian, Erin Custodian]\n  shareCheck: ${value}\ncertificate:`);
+const withCheck = (value: string) =>
+  example('root-shares.yaml').replace(
+    '  custodians: [Bob Custodian, Carol Custodian, Erin Custodian]\ncertificate:',
+    `  custodians: [Bob Custodian, Carol Custodian, Erin Custodian]\n  shareCheck: ${value}\ncertificate:`,
+  );
 
 describe('shareCheck in ceremony scripts', () => {
   it('defaults to read-back, and takes type-back on a shares root and on a key-backup', () => {

@@ -33,10 +33,36 @@ describe('ceremony text', () => {
 
   it('describes progress through the steps', () => {
     const run: CeremonyRunView = {
-      runId: 'r', revision: 3, name: 'n', kind: 'root', scriptSha256: hex, phase: 'running', startedAt: '', finishedAt: null, current: 1, log: [], clockUtc: null, secretRequest: null, shareTypeBack: null, result: null, error: null, witnesses: [], exceptions: [],
+      runId: 'r',
+      revision: 3,
+      name: 'n',
+      kind: 'root',
+      scriptSha256: hex,
+      phase: 'running',
+      startedAt: '',
+      finishedAt: null,
+      current: 1,
+      log: [],
+      clockUtc: null,
+      secretRequest: null,
+      shareTypeBack: null,
+      result: null,
+      error: null,
+      witnesses: [],
+      exceptions: [],
       steps: [
         { id: 'a', say: '', action: null, state: 'done', acks: [], kind: 'script' },
-        { id: 'b', say: '', action: 'generate-key', state: 'acknowledging', acks: [{ role: 'administrator', name: 'A', time: 't' }, { role: 'witnesses', name: 'W', time: null }], kind: 'script' },
+        {
+          id: 'b',
+          say: '',
+          action: 'generate-key',
+          state: 'acknowledging',
+          acks: [
+            { role: 'administrator', name: 'A', time: 't' },
+            { role: 'witnesses', name: 'W', time: null },
+          ],
+          kind: 'script',
+        },
         { id: 'c', say: '', action: null, state: 'pending', acks: [], kind: 'script' },
       ],
     };
@@ -49,7 +75,23 @@ describe('ceremony text', () => {
 
   it('counts script steps only: the clock confirmation comes before step 1, a comparison belongs to its step', () => {
     const base: CeremonyRunView = {
-      runId: 'r', revision: 1, name: 'n', kind: 'root', scriptSha256: hex, phase: 'running', startedAt: '', finishedAt: null, current: 0, log: [], clockUtc: null, secretRequest: null, shareTypeBack: null, result: null, error: null, witnesses: [], exceptions: [],
+      runId: 'r',
+      revision: 1,
+      name: 'n',
+      kind: 'root',
+      scriptSha256: hex,
+      phase: 'running',
+      startedAt: '',
+      finishedAt: null,
+      current: 0,
+      log: [],
+      clockUtc: null,
+      secretRequest: null,
+      shareTypeBack: null,
+      result: null,
+      error: null,
+      witnesses: [],
+      exceptions: [],
       steps: [
         { id: 'preflight-clock', say: '', action: null, state: 'acknowledging', acks: [{ role: 'witnesses', name: 'W', time: null }], kind: 'preflight-clock' },
         { id: 'sign', say: '', action: 'sign-root', state: 'pending', acks: [], kind: 'script' },
@@ -61,7 +103,15 @@ describe('ceremony text', () => {
     const comparing: CeremonyRunView = {
       ...base,
       current: 2,
-      steps: base.steps.map((s, i) => (i === 0 ? { ...s, state: 'done' } : i === 1 ? { ...s, state: 'working' } : i === 2 ? { ...s, state: 'acknowledging', acks: [{ role: 'witnesses', name: 'W', time: null }] } : s)),
+      steps: base.steps.map((s, i) =>
+        i === 0
+          ? { ...s, state: 'done' }
+          : i === 1
+            ? { ...s, state: 'working' }
+            : i === 2
+              ? { ...s, state: 'acknowledging', acks: [{ role: 'witnesses', name: 'W', time: null }] }
+              : s,
+      ),
     };
     expect(runProgress(comparing).label).toBe('step 1 of 2: 0 of 1 acknowledgments');
   });

@@ -253,20 +253,48 @@ describe('encodings the fast reader decodes itself', () => {
 
 describe('structures left to asn1-x509', () => {
   const cases: [string, () => Buffer][] = [
-    ['a multi-valued RDN', () => tbsOf({ subjectName: sequence(setOf(sequence(oid(OID.commonName), utf8String('a')), sequence(oid(OID.serialNumber), printableString('1')))) })],
+    [
+      'a multi-valued RDN',
+      () => tbsOf({ subjectName: sequence(setOf(sequence(oid(OID.commonName), utf8String('a')), sequence(oid(OID.serialNumber), printableString('1')))) }),
+    ],
     ['a BMPString name', () => tbsOf({ subjectName: sequence(setOf(sequence(oid(OID.commonName), tlv(0x1e, Buffer.from('0041', 'hex'))))) })],
     ['a TeletexString name', () => tbsOf({ subjectName: sequence(setOf(sequence(oid(OID.commonName), tlv(0x14, Buffer.from('abc'))))) })],
     ['an e-mail SAN', () => tbsOf({ extensions: [subjectAltNameOf(tlv(0x81, Buffer.from('a@b.example')))] })],
     ['an IP SAN', () => tbsOf({ extensions: [subjectAltNameOf(tlv(0x87, Buffer.from([10, 0, 0, 1])))] })],
-    ['an AKI with issuer and serial', () => tbsOf({ extensions: [{ oid: OID.authorityKeyIdentifier, critical: false, value: sequence(contextTag(0, Buffer.alloc(20, 1), false), contextTag(1, contextTag(4, encodeName(parseSubject('CN=x')), true), true), tlv(0x82, Buffer.from([1]))) }] })],
+    [
+      'an AKI with issuer and serial',
+      () =>
+        tbsOf({
+          extensions: [
+            {
+              oid: OID.authorityKeyIdentifier,
+              critical: false,
+              value: sequence(
+                contextTag(0, Buffer.alloc(20, 1), false),
+                contextTag(1, contextTag(4, encodeName(parseSubject('CN=x')), true), true),
+                tlv(0x82, Buffer.from([1])),
+              ),
+            },
+          ],
+        }),
+    ],
     ['invalid UTF-8 in a UTF8String', () => tbsOf({ subjectName: sequence(setOf(sequence(oid(OID.commonName), tlv(0x0c, Buffer.from([0xc3, 0x28]))))) })],
     ['a UTCTime with an offset', () => withValidity(tbsOf({}), sequence(tlv(0x17, Buffer.from('2601010000+0100')), tlv(0x17, Buffer.from('270101000000Z'))))],
-    ['a GeneralizedTime with fractions', () => withValidity(tbsOf({}), sequence(tlv(0x18, Buffer.from('20260101000000.5Z')), tlv(0x18, Buffer.from('20500101000000Z'))))],
+    [
+      'a GeneralizedTime with fractions',
+      () => withValidity(tbsOf({}), sequence(tlv(0x18, Buffer.from('20260101000000.5Z')), tlv(0x18, Buffer.from('20500101000000Z')))),
+    ],
     ['a keyUsage that is not a BIT STRING', () => tbsOf({ extensions: [{ oid: OID.keyUsage, critical: true, value: smallInteger(5) }] })],
-    ['a basicConstraints with trailing bytes', () => tbsOf({ extensions: [{ oid: OID.basicConstraints, critical: true, value: Buffer.concat([sequence(boolean(true)), Buffer.from([0])]) }] })],
+    [
+      'a basicConstraints with trailing bytes',
+      () => tbsOf({ extensions: [{ oid: OID.basicConstraints, critical: true, value: Buffer.concat([sequence(boolean(true)), Buffer.from([0])]) }] }),
+    ],
     ['a long-form length where a short one fits (not DER)', () => nonMinimalLength(tbsOf({}))],
     ['issuerUniqueID', () => withUniqueId(tbsOf({}))],
-    ['a negative pathLen', () => tbsOf({ extensions: [{ oid: OID.basicConstraints, critical: true, value: sequence(boolean(true), tlv(0x02, Buffer.from([0xff]))) }] })],
+    [
+      'a negative pathLen',
+      () => tbsOf({ extensions: [{ oid: OID.basicConstraints, critical: true, value: sequence(boolean(true), tlv(0x02, Buffer.from([0xff]))) }] }),
+    ],
   ];
   it.each(cases)('%s: the fast reader steps aside and the result is asn1-x509’s', (_name, make) => {
     const tbs = make();
@@ -322,13 +350,19 @@ function rebuild(parts: Buffer[]): Buffer {
 }
 
 function replaceExtensions(tbs: Buffer, extensions: Buffer[] | null): Buffer {
-  const parts = fields(tbs).filter((f) => f.id !== 0xa3).map((f) => f.raw);
+  const parts = fields(tbs)
+    .filter((f) => f.id !== 0xa3)
+    .map((f) => f.raw);
   if (extensions !== null) parts.push(contextTag(3, sequence(...extensions), true));
   return rebuild(parts);
 }
 
 function withoutVersion(tbs: Buffer): Buffer {
-  return rebuild(fields(tbs).filter((f) => f.id !== 0xa0).map((f) => f.raw));
+  return rebuild(
+    fields(tbs)
+      .filter((f) => f.id !== 0xa0)
+      .map((f) => f.raw),
+  );
 }
 
 function withValidity(tbs: Buffer, validity: Buffer): Buffer {

@@ -15,8 +15,7 @@ function refused(spki: Buffer): PublicKeyError {
   throw new Error('expected the key to be refused');
 }
 
-const ecSpki = (curveOid: string, point: Buffer): Buffer =>
-  der.seq(der.seq(der.oid(OIDS.ecPublicKey), der.oid(curveOid)), der.bits(point));
+const ecSpki = (curveOid: string, point: Buffer): Buffer => der.seq(der.seq(der.oid(OIDS.ecPublicKey), der.oid(curveOid)), der.bits(point));
 
 function ecKey(curve: 'P-256' | 'P-384') {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: curve });

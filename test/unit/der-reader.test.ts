@@ -85,7 +85,14 @@ describe('parseDer: depth', () => {
     let out = Buffer.alloc(0);
     for (let i = 0; i < levels; i++) {
       const len = out.length;
-      const header = len < 0x80 ? [0x30, len] : len < 0x100 ? [0x30, 0x81, len] : len < 0x10000 ? [0x30, 0x82, len >> 8, len & 0xff] : [0x30, 0x83, len >> 16, (len >> 8) & 0xff, len & 0xff];
+      const header =
+        len < 0x80
+          ? [0x30, len]
+          : len < 0x100
+            ? [0x30, 0x81, len]
+            : len < 0x10000
+              ? [0x30, 0x82, len >> 8, len & 0xff]
+              : [0x30, 0x83, len >> 16, (len >> 8) & 0xff, len & 0xff];
       out = Buffer.concat([Buffer.from(header), out]);
     }
     expect(() => parseDer(out, { maxDepth: 10 })).toThrow(expect.objectContaining({ code: 'DER_TOO_DEEP' }));

@@ -18,8 +18,16 @@ function opensslCert(name: string, opts: { curve?: string; ed25519?: boolean; su
   const key = join(tmp.path, `${name}.key`);
   const cfg = join(tmp.path, `${name}.cnf`);
   const out = join(tmp.path, `${name}.pem`);
-  execFileSync('openssl', opts.ed25519 ? ['genpkey', '-algorithm', 'ed25519', '-out', key] : ['genpkey', '-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${opts.curve ?? 'P-384'}`, '-out', key]);
-  writeFileSync(cfg, `oid_section=oids\n[oids]\nmatterVendorId=1.3.6.1.4.1.37244.2.1\nmatterProductId=1.3.6.1.4.1.37244.2.2\n[req]\ndistinguished_name=dn\n[dn]\n[ext]\n${opts.ext}\n${opts.extra ?? ''}`);
+  execFileSync(
+    'openssl',
+    opts.ed25519
+      ? ['genpkey', '-algorithm', 'ed25519', '-out', key]
+      : ['genpkey', '-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${opts.curve ?? 'P-384'}`, '-out', key],
+  );
+  writeFileSync(
+    cfg,
+    `oid_section=oids\n[oids]\nmatterVendorId=1.3.6.1.4.1.37244.2.1\nmatterProductId=1.3.6.1.4.1.37244.2.2\n[req]\ndistinguished_name=dn\n[dn]\n[ext]\n${opts.ext}\n${opts.extra ?? ''}`,
+  );
   const args = ['req', '-new', '-x509', '-key', key, '-subj', opts.subj, '-config', cfg, '-extensions', 'ext', '-out', out, '-days', '30', '-sha384'];
   execFileSync('openssl', args);
   return certificateDer(readFileSync(out));
@@ -38,7 +46,11 @@ describe.runIf(hasOpenssl)('a certificate in words (main/x509/describe)', () => 
     expect(ext['2.5.29.19']).toEqual({ oid: '2.5.29.19', name: 'Basic constraints', critical: true, values: ['CA, at most 1 CA below it (path length 1)'] });
     expect(ext['2.5.29.15']).toMatchObject({ name: 'Key usage', critical: true, values: ['certificate signing', 'CRL signing'] });
     expect(ext['2.5.29.30']).toMatchObject({ name: 'Name constraints', critical: true, values: ['permitted DNS subtree .acme.example'] });
-    expect(ext['2.5.29.37']).toMatchObject({ name: 'Extended key usage', critical: false, values: ['TLS client authentication (1.3.6.1.5.5.7.3.2)', 'OCSP signing (1.3.6.1.5.5.7.3.9)'] });
+    expect(ext['2.5.29.37']).toMatchObject({
+      name: 'Extended key usage',
+      critical: false,
+      values: ['TLS client authentication (1.3.6.1.5.5.7.3.2)', 'OCSP signing (1.3.6.1.5.5.7.3.9)'],
+    });
     expect(ext['2.5.29.14']!.values[0]).toMatch(/^([0-9a-f]{2}:){19}[0-9a-f]{2}$/);
     const text = descriptionLines(d).join('\n');
     expect(text).toMatch(/Basic constraints\s+CA, at most 1 CA below it \(path length 1\)\s+\[2\.5\.29\.19, critical\]/);
@@ -69,7 +81,11 @@ describe.runIf(hasOpenssl)('a certificate in words (main/x509/describe)', () => 
       { oid: '1.3.6.1.4.1.37244.2.2', short: 'matterProductId', words: 'Matter Product ID', value: '8000' },
     ]);
     const ext = Object.fromEntries(d.extensions.map((e) => [e.oid, e]));
-    expect(ext['2.5.29.17']).toMatchObject({ name: 'Subject alternative name', critical: true, values: ['hardware module (802.1AR hardwareModuleName, 1.3.6.1.5.5.7.8.4): TPM 2.0 2.23.133.1.2, serial "SN-0042"'] });
+    expect(ext['2.5.29.17']).toMatchObject({
+      name: 'Subject alternative name',
+      critical: true,
+      values: ['hardware module (802.1AR hardwareModuleName, 1.3.6.1.5.5.7.8.4): TPM 2.0 2.23.133.1.2, serial "SN-0042"'],
+    });
     expect(ext['1.3.6.1.5.5.7.1.32']).toMatchObject({ name: 'BRSKI MASA URL', values: ['masa.acme.example'] });
     expect(ext['1.2.3.4.5']).toMatchObject({ name: 'Unknown extension', values: [expect.stringMatching(/^not decoded here \(\d+ bytes\)$/)] });
     expect(d.validityNote).toBeNull();

@@ -91,7 +91,10 @@ describe('dropped items', () => {
   });
 
   it('name any other file, and a path that is not there', () => {
-    expect(droppedFolder(join(dir.path, 'notes.txt'))).toMatchObject({ ok: false, problem: expect.stringMatching(/^notes\.txt is a file, not a manifest folder/) });
+    expect(droppedFolder(join(dir.path, 'notes.txt'))).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^notes\.txt is a file, not a manifest folder/),
+    });
     expect(droppedFolder(join(dir.path, 'gone'))).toMatchObject({ ok: false, problem: expect.stringContaining('ENOENT') });
   });
 });

@@ -39,7 +39,12 @@ describe('iCalendar writer', () => {
 
   it('writes a calendar a strict reader accepts, one VEVENT per event with a stable UID and an alarm', () => {
     const stamp = new Date('2026-11-28T10:20:30.400Z');
-    const long = event({ uid: 'certificate-expires-acme-root-0a1b@hallmark', kind: 'certificate-expires', summary: 'CA certificate of acme-root expires, really; ' + 'ä'.repeat(60), date: new Date('2036-01-01T00:00:00Z') });
+    const long = event({
+      uid: 'certificate-expires-acme-root-0a1b@hallmark',
+      kind: 'certificate-expires',
+      summary: 'CA certificate of acme-root expires, really; ' + 'ä'.repeat(60),
+      date: new Date('2036-01-01T00:00:00Z'),
+    });
     const text = toICalendar([event(), long], stamp);
     expect(text).not.toMatch(/[^\r]\n/);
     const cal = readICalendar(Buffer.from(text, 'utf8'));
@@ -54,7 +59,9 @@ describe('iCalendar writer', () => {
     expect(start).toEqual({ name: 'DTSTART', params: { VALUE: 'DATE' }, value: '20270308' });
     expect(prop(first, 'DTEND')).toBe('20270309');
     expect(unescapeText(prop(first, 'SUMMARY'))).toBe('Re-sign CRL #3 of acme-root before 2027-04-01');
-    expect(unescapeText(prop(first, 'DESCRIPTION'))).toBe('CRL #3, of "C=DE,O=Acme; Inc,CN=Root"\\ renew; now\nDeadline: 2027-04-01T12:00:00.000Z\nState when exported: ok');
+    expect(unescapeText(prop(first, 'DESCRIPTION'))).toBe(
+      'CRL #3, of "C=DE,O=Acme; Inc,CN=Root"\\ renew; now\nDeadline: 2027-04-01T12:00:00.000Z\nState when exported: ok',
+    );
     expect(first.components.map((c) => c.name)).toEqual(['VALARM']);
     expect(prop(first.components[0]!, 'ACTION')).toBe('DISPLAY');
     expect(prop(first.components[0]!, 'TRIGGER')).toBe('-P7D');

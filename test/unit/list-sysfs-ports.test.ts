@@ -13,7 +13,8 @@ function tree(): string {
   const usb = join(root, 'devices/pci0000:00/usb1/1-2');
   const iface = join(usb, '1-2:1.0');
   mkdirSync(join(iface, 'ttyACM0'), { recursive: true });
-  for (const [k, v] of Object.entries({ idVendor: '1915\n', idProduct: 'C00A\n', serial: 'FIX-07\n', manufacturer: 'Nordic Semiconductor\n' })) writeFileSync(join(usb, k), v);
+  for (const [k, v] of Object.entries({ idVendor: '1915\n', idProduct: 'C00A\n', serial: 'FIX-07\n', manufacturer: 'Nordic Semiconductor\n' }))
+    writeFileSync(join(usb, k), v);
   const platform = join(root, 'devices/platform/serial8250');
   mkdirSync(platform, { recursive: true });
   const cls = join(root, 'class/tty');

@@ -10,7 +10,17 @@ function doc(formatVersion: number, extra: Record<string, unknown> = {}, policy:
     sequence: 1,
     previousManifestSha256: null,
     station: { workspaceId: 'ws' },
-    workOrder: { id: 'WO-1', model: 'M', policySha256: hex, policy: { serialPattern: '^.*$', hwType: '1.2.3', subjectSerialNumber: true, ...policy }, planSource: 'p.csv', planSha256: hex, planned: 0, quantity: 0, issuingCa: 'mfg' },
+    workOrder: {
+      id: 'WO-1',
+      model: 'M',
+      policySha256: hex,
+      policy: { serialPattern: '^.*$', hwType: '1.2.3', subjectSerialNumber: true, ...policy },
+      planSource: 'p.csv',
+      planSha256: hex,
+      planned: 0,
+      quantity: 0,
+      issuingCa: 'mfg',
+    },
     operators: [],
     times: { createdAt: 't', createdBy: 'a', closedAt: 't', closedBy: 'a', firstIssuedAt: null, lastIssuedAt: null, exportedAt: 't' },
     issuingCaChain: ['AAAA'],
@@ -21,7 +31,17 @@ function doc(formatVersion: number, extra: Record<string, unknown> = {}, policy:
     ...extra,
   };
 }
-const checkpoint = { entrySeq: 2, format: 'f', workspaceId: 'ws', seq: 1, headHash: hex, time: 't', reason: 'manifest-export', keySha256: hex, signature: 'AAAA' };
+const checkpoint = {
+  entrySeq: 2,
+  format: 'f',
+  workspaceId: 'ws',
+  seq: 1,
+  headHash: hex,
+  time: 't',
+  reason: 'manifest-export',
+  keySha256: hex,
+  signature: 'AAAA',
+};
 
 describe('manifest format versions', () => {
   it('writes version 3 and reads 1, 2 and 3', () => {

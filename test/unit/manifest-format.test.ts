@@ -11,7 +11,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Every module the verifier can load, following relative imports from main/manifest/verify/. */
 function importGraph(entryDir: string): Map<string, string[]> {
   const graph = new Map<string, string[]>();
-  const queue = readdirSync(entryDir).filter((f) => f.endsWith('.ts')).map((f) => join(entryDir, f));
+  const queue = readdirSync(entryDir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(entryDir, f));
   while (queue.length) {
     const file = queue.pop()!;
     if (graph.has(file)) continue;
@@ -48,7 +50,13 @@ describe('nRF Cloud onboarding CSV', () => {
     model: 'NRF1',
     status: 'confirmed',
     deviceState: 'done',
-    certificate: { der: Buffer.from(`certificate ${i} `.repeat(8)).toString('base64'), sha256: '0'.repeat(64), publicKeySha256: '1'.repeat(64), serial: i.toString(16), issuedAt: '2026-01-01T00:00:00.000Z' },
+    certificate: {
+      der: Buffer.from(`certificate ${i} `.repeat(8)).toString('base64'),
+      sha256: '0'.repeat(64),
+      publicKeySha256: '1'.repeat(64),
+      serial: i.toString(16),
+      issuedAt: '2026-01-01T00:00:00.000Z',
+    },
     revocation: null,
     rework: null,
     firstSeenAt: '2026-01-01T00:00:00.000Z',

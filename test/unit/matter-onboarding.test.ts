@@ -14,7 +14,9 @@ describe('Matter onboarding payload', () => {
   it("gives connectedhomeip's test SPAKE2+ verifier (spake2p gen-verifier -p 20202021 -s U1BBS0UyUCBLZXkgU2FsdA== -i 1000)", () => {
     const v = spake2pVerifier(20202021, Buffer.from('U1BBS0UyUCBLZXkgU2FsdA==', 'base64'), 1000);
     expect(v.verifier.length).toBe(97);
-    expect(v.verifier.toString('base64')).toBe('uWFwqugDNGiEck/po7KHwwMwwqZgN10XuyBajPGuyzUEV/iree4lOrao5GuwnlQ65CJzbeUB49s31EH+NEkg0JVI5MGCQGMMT/SRPFNRODm3wH/MBiehuFc6FJ/NH6Rmzw==');
+    expect(v.verifier.toString('base64')).toBe(
+      'uWFwqugDNGiEck/po7KHwwMwwqZgN10XuyBajPGuyzUEV/iree4lOrao5GuwnlQ65CJzbeUB49s31EH+NEkg0JVI5MGCQGMMT/SRPFNRODm3wH/MBiehuFc6FJ/NH6Rmzw==',
+    );
   });
 
   it('refuses forbidden passcodes, out-of-range iterations and salts, naming the rule', () => {

@@ -6,9 +6,17 @@ import pkcs11js from 'pkcs11js';
 
 describe('PKCS#11 implementations and their inputs', () => {
   it('names the implementation from C_GetInfo as the three tested modules report it', () => {
-    expect(identifyImplementation({ manufacturerID: 'tpm2-software.github.io         ', libraryDescription: 'TPM2.0 Cryptoki                 ' })).toEqual({ manufacturer: 'tpm2-software.github.io', description: 'TPM2.0 Cryptoki', implementation: 'tpm2-pkcs11' });
-    expect(identifyImplementation({ manufacturerID: 'Mozilla Foundation              ', libraryDescription: 'NSS Internal Crypto Services    ' }).implementation).toBe('nss-softokn');
-    expect(identifyImplementation({ manufacturerID: 'SoftHSM                         ', libraryDescription: 'Implementation of PKCS11        ' }).implementation).toBe('softhsm2');
+    expect(identifyImplementation({ manufacturerID: 'tpm2-software.github.io         ', libraryDescription: 'TPM2.0 Cryptoki                 ' })).toEqual({
+      manufacturer: 'tpm2-software.github.io',
+      description: 'TPM2.0 Cryptoki',
+      implementation: 'tpm2-pkcs11',
+    });
+    expect(
+      identifyImplementation({ manufacturerID: 'Mozilla Foundation              ', libraryDescription: 'NSS Internal Crypto Services    ' }).implementation,
+    ).toBe('nss-softokn');
+    expect(
+      identifyImplementation({ manufacturerID: 'SoftHSM                         ', libraryDescription: 'Implementation of PKCS11        ' }).implementation,
+    ).toBe('softhsm2');
     expect(identifyImplementation({ manufacturerID: 'Acme HSM', libraryDescription: 'x' }).implementation).toBe('other');
   });
 

@@ -30,10 +30,16 @@ describe('the PKCS#11 module allow-list', () => {
   });
 
   it('refuses a relative path without resolving it, and a path not on the list, naming it', () => {
-    expect(codeOf(() => checkPkcs11Module('libsofthsm2.so', pkcs11AllowList({ HALLMARK_PKCS11_MODULES: 'libsofthsm2.so' })))).toMatchObject({ code: 'PKCS11_MODULE_UNSAFE', message: expect.stringContaining('libsofthsm2.so is not absolute') });
+    expect(codeOf(() => checkPkcs11Module('libsofthsm2.so', pkcs11AllowList({ HALLMARK_PKCS11_MODULES: 'libsofthsm2.so' })))).toMatchObject({
+      code: 'PKCS11_MODULE_UNSAFE',
+      message: expect.stringContaining('libsofthsm2.so is not absolute'),
+    });
     const lib = join(tmp.path, 'lib.so');
     writeFileSync(lib, 'not a library');
-    expect(codeOf(() => checkPkcs11Module(lib, pkcs11AllowList({})))).toMatchObject({ code: 'PKCS11_MODULE_NOT_ALLOWED', message: expect.stringContaining(lib) });
+    expect(codeOf(() => checkPkcs11Module(lib, pkcs11AllowList({})))).toMatchObject({
+      code: 'PKCS11_MODULE_NOT_ALLOWED',
+      message: expect.stringContaining(lib),
+    });
   });
 
   it('refuses a listed module whose file or folders are not root-owned and closed to others', () => {

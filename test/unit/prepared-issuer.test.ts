@@ -27,7 +27,8 @@ const DAY = 86_400_000;
 const t0 = new Date(Date.UTC(2026, 0, 1));
 
 function key(alg: KeyAlgorithm, label: string): KeyObjectSigningKey {
-  const pair = alg === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: alg === 'ecdsa-p384' ? 'secp384r1' : 'prime256v1' });
+  const pair =
+    alg === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: alg === 'ecdsa-p384' ? 'secp384r1' : 'prime256v1' });
   return new KeyObjectSigningKey(label, alg, pair.privateKey, pair.publicKey.export({ type: 'spki', format: 'der' }));
 }
 
@@ -41,7 +42,16 @@ const serial = Buffer.from('11223344556677889900aabbccddeeff', 'hex');
 
 async function chain(): Promise<{ root: CertificateFacts; ca: CertificateFacts }> {
   const root = await signCertificate({
-    template: { profile: 'root', serial, issuerName: rootName, subjectName: rootName, notBefore: t0, notAfter: new Date(t0.getTime() + 20 * 365 * DAY), subjectSpki: rootKey.spki, extensions: rootCaExtensions(rootKey.spki, 2) },
+    template: {
+      profile: 'root',
+      serial,
+      issuerName: rootName,
+      subjectName: rootName,
+      notBefore: t0,
+      notAfter: new Date(t0.getTime() + 20 * 365 * DAY),
+      subjectSpki: rootKey.spki,
+      extensions: rootCaExtensions(rootKey.spki, 2),
+    },
     signer: rootKey,
     issuer: null,
   });
@@ -62,7 +72,11 @@ async function chain(): Promise<{ root: CertificateFacts; ca: CertificateFacts }
   return { root: root.certificate, ca: ca.certificate };
 }
 
-const idevid = { masaUrl: 'masa.acme.example', keyAgreement: true, customExtensions: [{ oid: '1.3.6.1.4.1.55555.7', critical: false, value: utf8String('class-a') }] };
+const idevid = {
+  masaUrl: 'masa.acme.example',
+  keyAgreement: true,
+  customExtensions: [{ oid: '1.3.6.1.4.1.55555.7', critical: false, value: utf8String('class-a') }],
+};
 const intermediate = { pathLen: 0, nameConstraints: { permitted: { dns: ['.acme.example'] } }, extendedKeyUsage: [OID.kpClientAuth] };
 
 function profileExtensions(profile: IssuedProfile, spki: Buffer) {
@@ -97,7 +111,16 @@ describe('prepareIssuer', () => {
         serial,
         ...(profile === 'idevid' ? { hardwareModuleName } : {}),
       });
-      const template: CertificateTemplate = { profile, serial, issuerName: ca.subjectDer, subjectName, notBefore: t0, notAfter, subjectSpki: deviceKey.spki, extensions: profileExtensions(profile, deviceKey.spki) };
+      const template: CertificateTemplate = {
+        profile,
+        serial,
+        issuerName: ca.subjectDer,
+        subjectName,
+        notBefore: t0,
+        notAfter,
+        subjectSpki: deviceKey.spki,
+        extensions: profileExtensions(profile, deviceKey.spki),
+      };
       expect(issued.certificate.tbsDer.equals(encodeTbsCertificate(template, signatureAlgorithmFor('ecdsa-p256').der))).toBe(true);
 
       const reference = await signCertificate({ template, signer: caKey, issuer: ca });
@@ -116,7 +139,13 @@ describe('prepareIssuer', () => {
       const subjectKey = checkPublicKey(deviceKey.spki);
       const serials = new Set<string>();
       for (let i = 0; i < 5; i++) {
-        const c = await issuer.issue({ subjectKey, subjectName, notBefore: t0, notAfter: NO_WELL_DEFINED_EXPIRATION, hardwareModuleName: { ...hardwareModuleName, hwSerialNum: Buffer.from(`WX-${i}`) } });
+        const c = await issuer.issue({
+          subjectKey,
+          subjectName,
+          notBefore: t0,
+          notAfter: NO_WELL_DEFINED_EXPIRATION,
+          hardwareModuleName: { ...hardwareModuleName, hwSerialNum: Buffer.from(`WX-${i}`) },
+        });
         serials.add(c.certificate.serial.toString('hex'));
         expect(c.certificate.san?.hardwareModuleNames[0]?.hwSerialNum.toString()).toBe(`WX-${i}`);
       }
@@ -126,17 +155,33 @@ describe('prepareIssuer', () => {
 
   it('refuses a key that is not the CA’s, a missing or misplaced hardwareModuleName, and lint errors, with signCertificate’s messages', async () => {
     const { ca } = await chain();
-    expect(() => prepareIssuer({ issuer: ca, signer: rootKey, profile: 'idevid' })).toThrow(expect.objectContaining({ code: 'SIGNATURE_MISMATCH', message: 'key "root" is not the issuing CA\'s key' }));
+    expect(() => prepareIssuer({ issuer: ca, signer: rootKey, profile: 'idevid' })).toThrow(
+      expect.objectContaining({ code: 'SIGNATURE_MISMATCH', message: 'key "root" is not the issuing CA\'s key' }),
+    );
     const subjectKey = checkPublicKey(deviceKey.spki);
     const base = { subjectKey, subjectName, notBefore: t0, notAfter: NO_WELL_DEFINED_EXPIRATION };
     await expect(prepareIssuer({ issuer: ca, signer: caKey, profile: 'idevid' }).issue(base)).rejects.toMatchObject({ code: 'PROFILE_INVALID' });
-    await expect(prepareIssuer({ issuer: ca, signer: caKey, profile: 'crl-signer' }).issue({ ...base, hardwareModuleName })).rejects.toMatchObject({ code: 'PROFILE_INVALID' });
+    await expect(prepareIssuer({ issuer: ca, signer: caKey, profile: 'crl-signer' }).issue({ ...base, hardwareModuleName })).rejects.toMatchObject({
+      code: 'PROFILE_INVALID',
+    });
 
     const tooLong = { ...base, notAfter: new Date(t0.getTime() + 40 * 365 * DAY) };
     const fast = prepareIssuer({ issuer: ca, signer: caKey, profile: 'intermediate' }).issue({ ...tooLong, serial });
-    const template: CertificateTemplate = { profile: 'intermediate', serial, issuerName: ca.subjectDer, subjectName, notBefore: t0, notAfter: tooLong.notAfter, subjectSpki: deviceKey.spki, extensions: intermediateCaExtensions(deviceKey.spki, caKey.spki, {}) };
+    const template: CertificateTemplate = {
+      profile: 'intermediate',
+      serial,
+      issuerName: ca.subjectDer,
+      subjectName,
+      notBefore: t0,
+      notAfter: tooLong.notAfter,
+      subjectSpki: deviceKey.spki,
+      extensions: intermediateCaExtensions(deviceKey.spki, caKey.spki, {}),
+    };
     const slow = signCertificate({ template, signer: caKey, issuer: ca });
-    const message = await slow.then(() => '', (e: Error) => e.message);
+    const message = await slow.then(
+      () => '',
+      (e: Error) => e.message,
+    );
     expect(message).toContain('[validity.within-issuer]');
     await expect(fast).rejects.toMatchObject({ code: 'LINT_FAILED', message });
   });
@@ -144,14 +189,28 @@ describe('prepareIssuer', () => {
   it('refuses a signature that does not verify with the CA key', async () => {
     const { ca } = await chain();
     const liar: SigningKey = { label: 'liar', algorithm: caKey.algorithm, spki: caKey.spki, sign: (m) => deviceKey.sign(m), close: () => {} };
-    const issue = prepareIssuer({ issuer: ca, signer: liar, profile: 'crl-signer' }).issue({ subjectKey: checkPublicKey(deviceKey.spki), subjectName, notBefore: t0, notAfter: new Date(t0.getTime() + DAY) });
+    const issue = prepareIssuer({ issuer: ca, signer: liar, profile: 'crl-signer' }).issue({
+      subjectKey: checkPublicKey(deviceKey.spki),
+      subjectName,
+      notBefore: t0,
+      notAfter: new Date(t0.getTime() + DAY),
+    });
     await expect(issue).rejects.toMatchObject({ code: 'SIGNATURE_MISMATCH', message: 'the signature made by key "liar" does not verify with its public key' });
   });
 });
 
 describe('assembleCertificate', () => {
   const tbs = encodeTbsCertificate(
-    { profile: 'crl-signer', serial, issuerName: rootName, subjectName, notBefore: t0, notAfter: new Date(t0.getTime() + DAY), subjectSpki: deviceKey.spki, extensions: crlSignerExtensions(deviceKey.spki, caKey.spki) },
+    {
+      profile: 'crl-signer',
+      serial,
+      issuerName: rootName,
+      subjectName,
+      notBefore: t0,
+      notAfter: new Date(t0.getTime() + DAY),
+      subjectSpki: deviceKey.spki,
+      extensions: crlSignerExtensions(deviceKey.spki, caKey.spki),
+    },
     signatureAlgorithmFor('ecdsa-p256').der,
   );
   const facts = parseTbsFast(tbs);
@@ -163,7 +222,9 @@ describe('assembleCertificate', () => {
   });
 
   it('requires the outer signatureAlgorithm to be the TBS signature field', () => {
-    expect(() => assembleCertificate(tbs, facts, signatureAlgorithmFor('ecdsa-p384').der, signature)).toThrow(expect.objectContaining({ code: 'CERTIFICATE_INVALID' }));
+    expect(() => assembleCertificate(tbs, facts, signatureAlgorithmFor('ecdsa-p384').der, signature)).toThrow(
+      expect.objectContaining({ code: 'CERTIFICATE_INVALID' }),
+    );
     const good = assembleCertificate(tbs, facts, signatureAlgorithmFor('ecdsa-p256').der, signature);
     expectSameFacts(good, parseCertificate(good.der));
   });
@@ -191,7 +252,16 @@ describe('key.supported without reloading a checked key', () => {
   it('the lint context carries the checked key into the key.supported rule', async () => {
     const { ca } = await chain();
     const tbs = encodeTbsCertificate(
-      { profile: 'crl-signer', serial, issuerName: ca.subjectDer, subjectName, notBefore: t0, notAfter: new Date(t0.getTime() + DAY), subjectSpki: rsa1024, extensions: crlSignerExtensions(rsa1024, caKey.spki) },
+      {
+        profile: 'crl-signer',
+        serial,
+        issuerName: ca.subjectDer,
+        subjectName,
+        notBefore: t0,
+        notAfter: new Date(t0.getTime() + DAY),
+        subjectSpki: rsa1024,
+        extensions: crlSignerExtensions(rsa1024, caKey.spki),
+      },
       signatureAlgorithmFor('ecdsa-p256').der,
     );
     const ctx = { profile: 'crl-signer' as const, issuer: ca, signerAlgorithm: 'ecdsa-p256' as const, subjectKey: p256 };

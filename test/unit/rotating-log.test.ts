@@ -13,7 +13,11 @@ afterEach(() => {
   tmp = null;
 });
 
-const lines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('the application log', () => {
   it('appends one JSON line per record, private to the user, with the error detail', () => {
@@ -23,7 +27,12 @@ describe('the application log', () => {
     log.error('qa.verify', 'qa.verify failed unexpectedly', err);
     log.info('station', 'started');
     const [first, second] = lines(log.path);
-    expect(first).toMatchObject({ level: 'error', source: 'qa.verify', message: 'qa.verify failed unexpectedly', error: { name: 'Error', message: 'disk on fire', code: 'EIO' } });
+    expect(first).toMatchObject({
+      level: 'error',
+      source: 'qa.verify',
+      message: 'qa.verify failed unexpectedly',
+      error: { name: 'Error', message: 'disk on fire', code: 'EIO' },
+    });
     expect(String((first!['error'] as Record<string, unknown>)['stack'])).toContain('rotating-log.test.ts');
     expect(second).toMatchObject({ level: 'info', source: 'station', message: 'started' });
     expect(statSync(log.path).mode & 0o777).toBe(0o600);
@@ -63,7 +72,11 @@ describe('the application log', () => {
       const message = !r.ok ? r.error.message : '';
       expect(message).toContain(join(ws.home, LOG_FILE));
       expect(message).not.toContain('0xdeadbeef');
-      expect(lines(join(ws.home, LOG_FILE)).at(-1)).toMatchObject({ level: 'error', source: 'audit.facets', error: { name: 'TypeError', message: 'secret internal state 0xdeadbeef' } });
+      expect(lines(join(ws.home, LOG_FILE)).at(-1)).toMatchObject({
+        level: 'error',
+        source: 'audit.facets',
+        error: { name: 'TypeError', message: 'secret internal state 0xdeadbeef' },
+      });
     } finally {
       ws.close();
     }

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  APP_ORIGIN,
-  CONTENT_SECURITY_POLICY,
-  isAllowedNavigation,
-  isPermissionGranted,
-  isTrustedSender,
-  originOf,
-} from '../../main/shell/security-policy.js';
+import { APP_ORIGIN, CONTENT_SECURITY_POLICY, isAllowedNavigation, isPermissionGranted, isTrustedSender, originOf } from '../../main/shell/security-policy.js';
 import { resolveAppAsset } from '../../main/shell/app-asset.js';
 
 const allowed = [APP_ORIGIN];

@@ -12,13 +12,21 @@ describe('the locked-down shell', () => {
     expect(packaged.webPreferences?.devTools).toBe(false);
     expect(mainWindowOptions({ preloadPath: '/p', isPackaged: false }).webPreferences?.devTools).toBe(true);
     // the rest of the hardening stays as it was
-    expect(packaged.webPreferences).toMatchObject({ preload: '/app/preload/index.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(packaged.webPreferences).toMatchObject({
+      preload: '/app/preload/index.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
   });
 
   it.each(['linux', 'win32', 'darwin'] as const)('packaged on %s: our own menu, without Toggle Developer Tools or reload', (platform) => {
     const template = applicationMenuTemplate({ isPackaged: true, platform });
     const roles = menuRoles(template);
-    for (const forbidden of ['toggleDevTools', 'reload', 'forceReload', 'viewMenu', 'windowMenu', 'appMenu', 'fileMenu', 'editMenu']) expect(roles).not.toContain(forbidden);
+    for (const forbidden of ['toggleDevTools', 'reload', 'forceReload', 'viewMenu', 'windowMenu', 'appMenu', 'fileMenu', 'editMenu'])
+      expect(roles).not.toContain(forbidden);
     // Electron's default menu wires DevTools and reload to these; ours names no accelerator at all.
     expect(accelerators(template)).toEqual([]);
     expect(roles).toContain('quit');

@@ -22,7 +22,17 @@ const DEVICE_CODES = [
   'DEVICE_RESET',
   'DEVICE_UNKNOWN',
 ];
-const STATION_DEVICE_CODES = ['NONCE_MISMATCH', 'CSR_INVALID', 'STATION_STOPPED', 'ISSUANCE_FAILED', 'INTERNAL', 'MATTER_READBACK_MISMATCH', 'MATTER_LABEL_WRITE_FAILED', 'PKCS11_ERROR', 'KEY_CLOSED'];
+const STATION_DEVICE_CODES = [
+  'NONCE_MISMATCH',
+  'CSR_INVALID',
+  'STATION_STOPPED',
+  'ISSUANCE_FAILED',
+  'INTERNAL',
+  'MATTER_READBACK_MISMATCH',
+  'MATTER_LABEL_WRITE_FAILED',
+  'PKCS11_ERROR',
+  'KEY_CLOSED',
+];
 
 describe('failureText (tile reasons in plain words)', () => {
   it.each([...new Set([...REFUSAL_CODES, ...TRANSIENT_CODES, ...FATAL_CODES, ...DEVICE_CODES, ...STATION_DEVICE_CODES])])(
@@ -40,13 +50,19 @@ describe('failureText (tile reasons in plain words)', () => {
   );
 
   it('says what happened and what to do for the faults the simulator stages', () => {
-    expect(failureText('DEVICE_READBACK_MISMATCH')).toEqual({ reason: 'The device stored a different certificate than it was sent.', action: expect.stringMatching(/repair/) });
+    expect(failureText('DEVICE_READBACK_MISMATCH')).toEqual({
+      reason: 'The device stored a different certificate than it was sent.',
+      action: expect.stringMatching(/repair/),
+    });
     expect(failureText('DEVICE_CSR_INVALID').reason).toMatch(/bad signature/);
     expect(failureText('DUPLICATE_KEY').action).toMatch(/Quarantine/);
   });
 
   it("falls back to the core's message and remedy for a code it does not know", () => {
-    expect(failureText('SOMETHING_NEW', { message: 'the widget was sideways', remedy: 'Turn it around.' })).toEqual({ reason: 'The widget was sideways', action: 'Turn it around.' });
+    expect(failureText('SOMETHING_NEW', { message: 'the widget was sideways', remedy: 'Turn it around.' })).toEqual({
+      reason: 'The widget was sideways',
+      action: 'Turn it around.',
+    });
     expect(failureText(null)).toEqual({ reason: 'The device did not finish.', action: expect.any(String) });
     expect(failureText('X', { message: 'x'.repeat(500) }).reason.length).toBeLessThanOrEqual(160);
   });

@@ -49,7 +49,9 @@ describe('product policy', () => {
   it('refuses an unknown key and names its line', () => {
     const text = MINIMAL.replace('  O: Acme\n', '  O: Acme\n  Organisation: typo\n');
     expect(problems(text)).toEqual([{ path: 'subject', line: 7, column: 3, message: 'unknown key: expected one of C, CN, L, O, OU, ST, serialNumber' }]);
-    expect(problems(`${MINIMAL}masa_url: x\n`)).toMatchObject([{ path: '', line: 12, column: 1, message: expect.stringMatching(/^unknown key: expected one of /) }]);
+    expect(problems(`${MINIMAL}masa_url: x\n`)).toMatchObject([
+      { path: '', line: 12, column: 1, message: expect.stringMatching(/^unknown key: expected one of /) },
+    ]);
     expect(JSON.stringify(problems(`${MINIMAL}masa_url: x\n`))).not.toContain('masa_url');
   });
 

@@ -5,7 +5,13 @@ import { startBlocker } from '../../renderer/src/station/start-blocker.js';
 import { applyEvent, EMPTY_VIEW, idleTile, mergeRecent, reconcile, tilesToShow } from '../../renderer/src/station/station-view-state.js';
 import { completedStages, STAGES, stageStates } from '../../renderer/src/station/step-progress.js';
 
-const tile = (port: string, over: Partial<PortTileView> = {}): PortTileView => ({ ...idleTile(port), state: 'running', attempt: 1, updatedAt: '2030-01-01T00:00:00.000Z', ...over });
+const tile = (port: string, over: Partial<PortTileView> = {}): PortTileView => ({
+  ...idleTile(port),
+  state: 'running',
+  attempt: 1,
+  updatedAt: '2030-01-01T00:00:00.000Z',
+  ...over,
+});
 const entry = (seq: number, over: Partial<StationLogEntryView> = {}): StationLogEntryView => ({
   seq,
   time: '2030-01-01T00:00:00.000Z',
@@ -31,7 +37,16 @@ const run = (over: Partial<StationRunView> = {}): StationRunView => ({
   ...over,
 });
 const counts = { planned: 16, quantity: 10, issued: 1, devicesIssued: 1, confirmed: 1, failed: 0, refused: 0, reworked: 0, remaining: 9 };
-const event = (over: Partial<StationEventView> = {}): StationEventView => ({ runId: 'r1', batchId: 'WO-1', phase: 'running', entry: null, tile: null, counts: null, throughputPerMinute: null, ...over });
+const event = (over: Partial<StationEventView> = {}): StationEventView => ({
+  runId: 'r1',
+  batchId: 'WO-1',
+  phase: 'running',
+  entry: null,
+  tile: null,
+  counts: null,
+  throughputPerMinute: null,
+  ...over,
+});
 
 describe('step progress', () => {
   it('maps the station progress (0–7) onto the nine stages', () => {
@@ -42,7 +57,17 @@ describe('step progress', () => {
   });
 
   it('marks the next stage current while running, failed where it failed, all done when done', () => {
-    expect(stageStates({ state: 'running', progress: 2 })).toEqual(['done', 'done', 'current', 'pending', 'pending', 'pending', 'pending', 'pending', 'pending']);
+    expect(stageStates({ state: 'running', progress: 2 })).toEqual([
+      'done',
+      'done',
+      'current',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+    ]);
     // A readback failure after issuing: write is where it failed.
     expect(stageStates({ state: 'failed', progress: 5 })).toEqual(['done', 'done', 'done', 'done', 'done', 'failed', 'pending', 'pending', 'pending']);
     expect(stageStates({ state: 'done', progress: 0 }).every((s) => s === 'done')).toBe(true);
@@ -74,7 +99,9 @@ describe('station view state', () => {
 
   it('keeps a tile newer than the snapshot (an event that overtook the response) and never un-finishes a run', () => {
     const mine = run({ phase: 'finished', ports: [tile('/dev/a', { state: 'done', updatedAt: '2030-01-01T00:00:05.000Z' }), tile('/dev/b')] });
-    const snapshot = run({ ports: [tile('/dev/a', { updatedAt: '2030-01-01T00:00:01.000Z' }), tile('/dev/b', { state: 'failed', updatedAt: '2030-01-01T00:00:02.000Z' })] });
+    const snapshot = run({
+      ports: [tile('/dev/a', { updatedAt: '2030-01-01T00:00:01.000Z' }), tile('/dev/b', { state: 'failed', updatedAt: '2030-01-01T00:00:02.000Z' })],
+    });
     const next = reconcile({ ...EMPTY_VIEW, run: mine }, { run: snapshot, counts: null, recent: [] });
     expect(next.run!.ports.map((t) => t.state)).toEqual(['done', 'failed']);
     expect(next.run!.phase).toBe('finished');

@@ -33,7 +33,8 @@ function written(count: number): { path: string; lines: string[] } {
   const path = join(tmp.path, `t${++n}.jsonl`);
   const w = TranscriptWriter.create(path);
   w.append(started, new Date('2026-11-28T10:00:00Z'));
-  for (let i = 1; i < count; i++) w.append({ type: 'acknowledged', step: 'intro', role: 'administrator', name: `Alice ${i}`, via: 'ack-file' }, new Date(Date.UTC(2026, 10, 28, 10, 0, i)));
+  for (let i = 1; i < count; i++)
+    w.append({ type: 'acknowledged', step: 'intro', role: 'administrator', name: `Alice ${i}`, via: 'ack-file' }, new Date(Date.UTC(2026, 10, 28, 10, 0, i)));
   w.close();
   const text = readFileSync(path, 'utf8');
   return { path, lines: text.slice(0, -1).split('\n') };
@@ -86,7 +87,16 @@ describe('transcript chain', () => {
 
   it('names the line where a record was inserted, even one chained to its predecessor', () => {
     const { lines } = written(5);
-    const inserted = JSON.stringify({ name: 'Mallory', prev: lineHash(lines[1]!), role: 'witnesses', seq: 3, step: 'intro', time: '2026-11-28T10:00:01.500Z', type: 'acknowledged', via: 'terminal' });
+    const inserted = JSON.stringify({
+      name: 'Mallory',
+      prev: lineHash(lines[1]!),
+      role: 'witnesses',
+      seq: 3,
+      step: 'intro',
+      time: '2026-11-28T10:00:01.500Z',
+      type: 'acknowledged',
+      via: 'terminal',
+    });
     const reading = readTranscriptChain(join_([...lines.slice(0, 2), inserted, ...lines.slice(2)]));
     expect(reading.problem?.line).toBe(4);
     expect(reading.records).toHaveLength(3);
@@ -147,18 +157,37 @@ describe('SHA256SUMS', () => {
       { file: 'Root.pem', sha256: h('c'), bytes: 1 },
     ]);
     expect(text).toBe(`${h('c')}  Root.pem\n${h('b')}  publication/root.crt\n${h('a')}  transcript.jsonl\n`);
-    expect(parseSha256Sums(text)).toEqual({ entries: [{ file: 'Root.pem', sha256: h('c') }, { file: 'publication/root.crt', sha256: h('b') }, { file: 'transcript.jsonl', sha256: h('a') }], problems: [] });
+    expect(parseSha256Sums(text)).toEqual({
+      entries: [
+        { file: 'Root.pem', sha256: h('c') },
+        { file: 'publication/root.crt', sha256: h('b') },
+        { file: 'transcript.jsonl', sha256: h('a') },
+      ],
+      problems: [],
+    });
   });
 
   it('refuses names sha256sum would escape or that leave the directory', () => {
-    for (const file of ['../x', '/etc/passwd', 'a\nb', 'a\\b', 'a//b', './a', '']) expect(() => formatSha256Sums([{ file, sha256: h('a'), bytes: 1 }])).toThrow(CeremonyError);
+    for (const file of ['../x', '/etc/passwd', 'a\nb', 'a\\b', 'a//b', './a', ''])
+      expect(() => formatSha256Sums([{ file, sha256: h('a'), bytes: 1 }])).toThrow(CeremonyError);
     expect(() => formatSha256Sums([{ file: 'a', sha256: h('A'), bytes: 1 }])).toThrow(/lowercase hex/);
   });
 
   it('parses strictly, naming each bad line', () => {
-    const text = [`${h('a')}  ok.pem`, `${h('a')} *binary.pem`, `${h('A')}  upper.pem`, '', `${h('b')}  ../escape`, `${h('c')}  ok.pem`, `${h('d')}  last.pem`].join('\n');
+    const text = [
+      `${h('a')}  ok.pem`,
+      `${h('a')} *binary.pem`,
+      `${h('A')}  upper.pem`,
+      '',
+      `${h('b')}  ../escape`,
+      `${h('c')}  ok.pem`,
+      `${h('d')}  last.pem`,
+    ].join('\n');
     const parsed = parseSha256Sums(text);
-    expect(parsed.entries).toEqual([{ file: 'ok.pem', sha256: h('a') }, { file: 'last.pem', sha256: h('d') }]);
+    expect(parsed.entries).toEqual([
+      { file: 'ok.pem', sha256: h('a') },
+      { file: 'last.pem', sha256: h('d') },
+    ]);
     expect(parsed.problems.map((p) => p.line)).toEqual([2, 3, 4, 5, 6, 7]);
     expect(parsed.problems.find((p) => p.line === 6)?.problem).toMatch(/already listed on line 1/);
     expect(parseSha256Sums('').problems).toEqual([{ line: 1, problem: 'the file is empty' }]);

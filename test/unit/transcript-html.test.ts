@@ -48,17 +48,51 @@ const events: TranscriptEvent[] = [
     plannedOutputs: ['acme-root.pem', 'acme-root.der', 'publication/acme-root.crt'],
   },
   { type: 'preflight', preflight: { clockUtc: '2026-11-28T09:00:00Z', appVersion: '0.9.0', networkInterfaces: [], token: { label: 'root', serial: '0123' } } },
-  { type: 'step-started', step: 'generate', index: 0, say: 'Check the token. <script>alert(1)</script>', acknowledge: ['administrator', 'witnesses'], action: 'generate-key' },
+  {
+    type: 'step-started',
+    step: 'generate',
+    index: 0,
+    say: 'Check the token. <script>alert(1)</script>',
+    acknowledge: ['administrator', 'witnesses'],
+    action: 'generate-key',
+  },
   { type: 'acknowledged', step: 'generate', role: 'administrator', name: 'Alice & Admin', via: 'ack-file' },
   { type: 'acknowledged', step: 'generate', role: 'witnesses', name: "Dave O'Witness", via: 'terminal' },
   { type: 'exception', step: 'generate', role: 'witnesses', by: "Dave O'Witness", note: 'The seal on bag #7 was <torn>.' },
-  { type: 'action', step: 'generate', action: 'generate-key', result: { label: 'acme-root-key', algorithm: 'ecdsa-p384', spkiSha256: sha('spki'), tokenSerial: '0123', tokenLabel: 'root', CKA_SENSITIVE: true, CKA_EXTRACTABLE: false } },
+  {
+    type: 'action',
+    step: 'generate',
+    action: 'generate-key',
+    result: {
+      label: 'acme-root-key',
+      algorithm: 'ecdsa-p384',
+      spkiSha256: sha('spki'),
+      tokenSerial: '0123',
+      tokenLabel: 'root',
+      CKA_SENSITIVE: true,
+      CKA_EXTRACTABLE: false,
+    },
+  },
   { type: 'step-completed', step: 'generate', index: 0 },
   { type: 'resumed', by: 'alice', committedSteps: 1, movedAside: ['acme-root.pem.interrupted'] },
   { type: 'step-started', step: 'sign', index: 1, say: 'Sign the root.', acknowledge: ['administrator'], action: 'sign-root' },
   { type: 'acknowledged', step: 'sign', role: 'administrator', name: 'Alice & Admin', via: 'ack-file' },
   { type: 'output', step: 'sign', file: 'acme-root.der', sha256: certSha, bytes: 500 },
-  { type: 'action', step: 'sign', action: 'sign-root', result: { ca: 'acme-root', serial: '01ab', sha256: certSha, sha256Words: hashWords(certSha), notBefore: '2026-11-28T09:00:00.000Z', notAfter: '2046-11-28T09:00:00.000Z', lintWarnings: [], lintsSkipped: [] } },
+  {
+    type: 'action',
+    step: 'sign',
+    action: 'sign-root',
+    result: {
+      ca: 'acme-root',
+      serial: '01ab',
+      sha256: certSha,
+      sha256Words: hashWords(certSha),
+      notBefore: '2026-11-28T09:00:00.000Z',
+      notAfter: '2046-11-28T09:00:00.000Z',
+      lintWarnings: [],
+      lintsSkipped: [],
+    },
+  },
   { type: 'action', step: 'sign', action: 'sign-crl', result: { ca: 'acme-root', crlNumber: 1, sha256: crlSha, sha256Words: hashWords(crlSha), revoked: [] } },
   { type: 'step-completed', step: 'sign', index: 1 },
 ];
@@ -110,12 +144,20 @@ describe('the printable transcript', () => {
     expect(html).toContain('publication/acme-root.crt');
     expect(html).toContain(grouped(sha('pub')));
     const signatures = html.slice(html.indexOf('<section class="signatures">'));
-    for (const [name, role] of [['Alice &amp; Admin', 'administrator'], ['Bob &quot;Custodian&quot;', 'custodian'], ['Dave O&#39;Witness', 'witness']]) expect(signatures).toContain(`<td>${name}</td><td>${role}</td>`);
+    for (const [name, role] of [
+      ['Alice &amp; Admin', 'administrator'],
+      ['Bob &quot;Custodian&quot;', 'custodian'],
+      ['Dave O&#39;Witness', 'witness'],
+    ])
+      expect(signatures).toContain(`<td>${name}</td><td>${role}</td>`);
     expect(html).toContain('not completed: the record ends at line 15');
   });
 
   it('says ABORTED for an aborted ceremony', () => {
-    const aborted = renderTranscriptHtml(chain([...events.slice(0, 4), { type: 'aborted', step: 'generate', code: 'CEREMONY_ACK_MISSING', message: 'no <ack>', by: 'alice' }]), []);
+    const aborted = renderTranscriptHtml(
+      chain([...events.slice(0, 4), { type: 'aborted', step: 'generate', code: 'CEREMONY_ACK_MISSING', message: 'no <ack>', by: 'alice' }]),
+      [],
+    );
     expect(aborted).toContain('ABORTED at step generate: CEREMONY_ACK_MISSING');
     expect(aborted).toContain('no &lt;ack&gt;');
   });

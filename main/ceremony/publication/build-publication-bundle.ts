@@ -64,13 +64,15 @@ export function buildPublicationBundle(ws: Workspace, args: PublicationBundleArg
   for (const name of args.cas) addCa(name);
   for (const i of args.issued ?? []) {
     CaRepository.assertName(i.name);
-    if (members.has(i.name)) throw new PublicationError('PUBLICATION_INPUT_INVALID', `"${i.name}" is named both as a workspace CA and as an issued certificate`);
+    if (members.has(i.name))
+      throw new PublicationError('PUBLICATION_INPUT_INVALID', `"${i.name}" is named both as a workspace CA and as an issued certificate`);
     const up = addCa(i.issuer);
     members.set(i.name, { name: i.name, certificate: parseCertificateFast(i.der), issuer: i.issuer });
     ancestry.set(i.name, [i.name, ...up]);
   }
   const unknownNew = args.newCertificates.filter((n) => !members.has(n));
-  if (unknownNew.length > 0) throw new PublicationError('PUBLICATION_INPUT_INVALID', `new certificate(s) ${unknownNew.join(', ')} are not among the bundle's CAs`);
+  if (unknownNew.length > 0)
+    throw new PublicationError('PUBLICATION_INPUT_INVALID', `new certificate(s) ${unknownNew.join(', ')} are not among the bundle's CAs`);
 
   const files: PublicationFile[] = [];
   const caEntries: PublicationCaEntry[] = [];

@@ -61,7 +61,12 @@ export function verifyPublicationBundle(dir: string, options: { trust: readonly 
   const checks: PublicationCheck[] = [];
   const pass = (check: string, detail: string, file?: string) => checks.push({ check, ok: true, detail, ...(file !== undefined ? { file } : {}) });
   const fail = (check: string, detail: string, file?: string) => checks.push({ check, ok: false, detail, ...(file !== undefined ? { file } : {}) });
-  const done = (extra: { signer?: string; document?: PublicationDocument } = {}): PublicationReport => ({ ok: checks.every((c) => c.ok), dir, checks, ...extra });
+  const done = (extra: { signer?: string; document?: PublicationDocument } = {}): PublicationReport => ({
+    ok: checks.every((c) => c.ok),
+    dir,
+    checks,
+    ...extra,
+  });
 
   // 1. SHA256SUMS: the files verified below are the bytes read here, once.
   const sums = readPart(dir, PUBLICATION_SUMS);
@@ -83,7 +88,8 @@ export function verifyPublicationBundle(dir: string, options: { trust: readonly 
   for (const [name, hash] of listed) {
     const b = readPart(dir, name);
     if (typeof b === 'string') fail('sums', b, name);
-    else if (createHash('sha256').update(b).digest('hex') !== hash) fail('sums', `${name} does not match its SHA-256 in SHA256SUMS: it was changed after the bundle was made`, name);
+    else if (createHash('sha256').update(b).digest('hex') !== hash)
+      fail('sums', `${name} does not match its SHA-256 in SHA256SUMS: it was changed after the bundle was made`, name);
     else bytes.set(name, b);
   }
   for (const name of readdirSync(dir)) {
@@ -123,13 +129,19 @@ export function verifyPublicationBundle(dir: string, options: { trust: readonly 
   // 3. The description and what it names.
   const json = bytes.get(PUBLICATION_JSON);
   let document: PublicationDocument | undefined;
-  if (!json) fail('description', listed.has(PUBLICATION_JSON) ? `${PUBLICATION_JSON} could not be checked` : `${PUBLICATION_JSON} is not listed in SHA256SUMS`, PUBLICATION_JSON);
+  if (!json)
+    fail(
+      'description',
+      listed.has(PUBLICATION_JSON) ? `${PUBLICATION_JSON} could not be checked` : `${PUBLICATION_JSON} is not listed in SHA256SUMS`,
+      PUBLICATION_JSON,
+    );
   else {
     try {
       const read = parseJsonText(json.toString('utf8'));
       if (!read.ok) throw new Error(`not JSON: ${read.message}`);
       const parsed = read.value as PublicationDocument;
-      if (parsed?.format !== PUBLICATION_FORMAT || !Array.isArray(parsed.cas) || !Array.isArray(parsed.crls) || !Array.isArray(parsed.chain)) throw new Error(`not a ${PUBLICATION_FORMAT} description`);
+      if (parsed?.format !== PUBLICATION_FORMAT || !Array.isArray(parsed.cas) || !Array.isArray(parsed.crls) || !Array.isArray(parsed.chain))
+        throw new Error(`not a ${PUBLICATION_FORMAT} description`);
       document = parsed;
       pass('description', `${PUBLICATION_FORMAT}: ${parsed.cas.length} CA(s), ${parsed.crls.length} CRL(s)`, PUBLICATION_JSON);
     } catch (e) {
@@ -143,7 +155,11 @@ export function verifyPublicationBundle(dir: string, options: { trust: readonly 
     const der = bytes.get(ca.files?.der);
     const pem = bytes.get(ca.files?.pem);
     if (!der || !pem) {
-      fail('certificate', `CA "${ca.name}": ${!der ? ca.files?.der : ca.files?.pem} is missing or did not pass SHA256SUMS`, !der ? ca.files?.der : ca.files?.pem);
+      fail(
+        'certificate',
+        `CA "${ca.name}": ${!der ? ca.files?.der : ca.files?.pem} is missing or did not pass SHA256SUMS`,
+        !der ? ca.files?.der : ca.files?.pem,
+      );
       continue;
     }
     let cert: ParsedCertificate;
@@ -153,8 +169,10 @@ export function verifyPublicationBundle(dir: string, options: { trust: readonly 
       continue; // reported with the bundle's certificates above
     }
     const fromPem = pemBlocks(pem.toString('latin1'), 'CERTIFICATE');
-    if (fromPem.length !== 1 || !fromPem[0]!.equals(der)) fail('certificate', `${ca.files.pem} does not hold the same certificate as ${ca.files.der}`, ca.files.pem);
-    if (cert.sha256 !== ca.sha256) fail('certificate', `${ca.files.der} is not the certificate publication.json describes for "${ca.name}" (SHA-256 differs)`, ca.files.der);
+    if (fromPem.length !== 1 || !fromPem[0]!.equals(der))
+      fail('certificate', `${ca.files.pem} does not hold the same certificate as ${ca.files.der}`, ca.files.pem);
+    if (cert.sha256 !== ca.sha256)
+      fail('certificate', `${ca.files.der} is not the certificate publication.json describes for "${ca.name}" (SHA-256 differs)`, ca.files.der);
     caCerts.set(ca.name, cert);
     const path = checkPath(cert, bundleCerts, anchors, at);
     if (path.ok) pass('certificate', `"${ca.name}" ${describe(cert)} chains to a trusted root (${path.path.length} certificate(s))`, ca.files.der);
@@ -169,7 +187,12 @@ export function verifyPublicationBundle(dir: string, options: { trust: readonly 
     const der = bytes.get(crl.files?.der);
     const pem = bytes.get(crl.files?.pem);
     const ca = caCerts.get(crl.ca);
-    if (!der || !pem) fail('crl', `CRL ${crl.number} of "${crl.ca}": ${!der ? crl.files?.der : crl.files?.pem} is missing or did not pass SHA256SUMS`, !der ? crl.files?.der : crl.files?.pem);
+    if (!der || !pem)
+      fail(
+        'crl',
+        `CRL ${crl.number} of "${crl.ca}": ${!der ? crl.files?.der : crl.files?.pem} is missing or did not pass SHA256SUMS`,
+        !der ? crl.files?.der : crl.files?.pem,
+      );
     else if (!ca) fail('crl', `CRL ${crl.number} names CA "${crl.ca}", whose certificate is not in the bundle`, crl.files.der);
     else {
       const fromPem = pemBlocks(pem.toString('latin1'), 'X509 CRL');
@@ -214,11 +237,16 @@ function checkChainFile(
     const child = chain[i]!;
     const parent = chain[i + 1]!;
     if (!child.issuerDer.equals(parent.subjectDer) || !certificateSignedBy(child, publicKeyOf(parent))) {
-      return fail('chain', `certificate ${i + 1} ${describe(child)} is not signed by certificate ${i + 2} ${describe(parent)}: the chain is out of order or broken`, PUBLICATION_CHAIN);
+      return fail(
+        'chain',
+        `certificate ${i + 1} ${describe(child)} is not signed by certificate ${i + 2} ${describe(parent)}: the chain is out of order or broken`,
+        PUBLICATION_CHAIN,
+      );
     }
   }
   const last = chain.at(-1)!;
-  if (!anchors.some((a) => a.der.equals(last.der))) return fail('chain', `${PUBLICATION_CHAIN} ends at ${describe(last)}, which is not a trusted root`, PUBLICATION_CHAIN);
+  if (!anchors.some((a) => a.der.equals(last.der)))
+    return fail('chain', `${PUBLICATION_CHAIN} ends at ${describe(last)}, which is not a trusted root`, PUBLICATION_CHAIN);
   pass('chain', `${chain.length} certificate(s), each signed by the next, ending at the trusted root ${describe(last)}`, PUBLICATION_CHAIN);
 }
 

@@ -102,7 +102,11 @@ export class TranscriptWriter {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') throw new CeremonyError('CEREMONY_OUTPUT_EXISTS', `${path} already exists; outputs are never overwritten`);
-      throw new CeremonyError('CEREMONY_OUTPUT_UNWRITABLE', `cannot create ${path}: ${code ?? (e as Error).message}; the output medium must be writable (and not full)`, 'environment');
+      throw new CeremonyError(
+        'CEREMONY_OUTPUT_UNWRITABLE',
+        `cannot create ${path}: ${code ?? (e as Error).message}; the output medium must be writable (and not full)`,
+        'environment',
+      );
     }
     return new TranscriptWriter(path, fd, 0, GENESIS_PREV);
   }
@@ -119,9 +123,15 @@ export class TranscriptWriter {
       const opened = openMediaFile(path, "the interrupted ceremony's transcript", 'append');
       fd = opened.fd;
       try {
-        if (opened.stat.size > MAX_TRANSCRIPT_BYTES) throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${path} is larger than ${MAX_TRANSCRIPT_BYTES} bytes; it is not a transcript this app wrote`, 'check');
+        if (opened.stat.size > MAX_TRANSCRIPT_BYTES)
+          throw new CeremonyError(
+            'CEREMONY_TRANSCRIPT_INVALID',
+            `${path} is larger than ${MAX_TRANSCRIPT_BYTES} bytes; it is not a transcript this app wrote`,
+            'check',
+          );
         bytes = readFd(fd, MAX_TRANSCRIPT_BYTES + 1, path, 'transcript');
-        if (bytes.length > MAX_TRANSCRIPT_BYTES) throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${path} grew past ${MAX_TRANSCRIPT_BYTES} bytes while being read`, 'check');
+        if (bytes.length > MAX_TRANSCRIPT_BYTES)
+          throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${path} grew past ${MAX_TRANSCRIPT_BYTES} bytes while being read`, 'check');
       } catch (e) {
         closeSync(fd);
         throw e;
@@ -135,7 +145,11 @@ export class TranscriptWriter {
     const reading = readTranscriptChain(bytes);
     if (reading.problem) {
       closeSync(fd);
-      throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${path}: line ${reading.problem.line}: ${reading.problem.problem}; the interrupted ceremony cannot be resumed on a broken record — abort it`, 'check');
+      throw new CeremonyError(
+        'CEREMONY_TRANSCRIPT_INVALID',
+        `${path}: line ${reading.problem.line}: ${reading.problem.problem}; the interrupted ceremony cannot be resumed on a broken record — abort it`,
+        'check',
+      );
     }
     return { writer: new TranscriptWriter(path, fd, reading.records.length, reading.head), records: reading.records };
   }
@@ -144,7 +158,8 @@ export class TranscriptWriter {
   contents(): Buffer {
     if (this.#fd === null) throw new Error(`transcript ${this.path} is closed`);
     const size = fstatSync(this.#fd).size;
-    if (size > MAX_TRANSCRIPT_BYTES) throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${this.path} is larger than ${MAX_TRANSCRIPT_BYTES} bytes`, 'check');
+    if (size > MAX_TRANSCRIPT_BYTES)
+      throw new CeremonyError('CEREMONY_TRANSCRIPT_INVALID', `${this.path} is larger than ${MAX_TRANSCRIPT_BYTES} bytes`, 'check');
     const buf = Buffer.alloc(size);
     let n = 0;
     while (n < size) {
@@ -168,7 +183,11 @@ export class TranscriptWriter {
       writeSync(this.#fd, buf);
       fdatasyncSync(this.#fd);
     } catch (e) {
-      throw new CeremonyError('CEREMONY_OUTPUT_UNWRITABLE', `cannot append to ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'environment');
+      throw new CeremonyError(
+        'CEREMONY_OUTPUT_UNWRITABLE',
+        `cannot append to ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        'environment',
+      );
     }
     this.#seq += 1;
     this.#head = lineHash(line);

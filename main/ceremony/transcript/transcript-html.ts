@@ -33,37 +33,54 @@ export function renderTranscriptHtml(records: readonly TranscriptRecord[], outpu
     ]),
   );
   body.push('</header>');
-  if (started?.rehearsal) body.push('<p class="banner">REHEARSAL — acknowledgments were read from an ack file, not typed by the participants. This is not a production ceremony.</p>');
+  if (started?.rehearsal)
+    body.push(
+      '<p class="banner">REHEARSAL — acknowledgments were read from an ack file, not typed by the participants. This is not a production ceremony.</p>',
+    );
   if (started?.dryRun) body.push('<p class="banner">DRY RUN — run against a throw-away copy of the workspace. Nothing here exists in the real workspace.</p>');
   if (!started) body.push('<p class="banner">The transcript has no "started" record.</p>');
 
   if (started) {
     body.push('<section><h2>Script</h2>');
-    body.push(table([
-      ['path', code(started.script.path)],
-      ['approved hash', code(started.script.approvedHash)],
-      ['QR text', code(started.script.qrText)],
-    ]));
+    body.push(
+      table([
+        ['path', code(started.script.path)],
+        ['approved hash', code(started.script.approvedHash)],
+        ['QR text', code(started.script.qrText)],
+      ]),
+    );
     body.push(fingerprint('script SHA-256', started.script.sha256, started.script.words));
     body.push('</section>');
 
     body.push('<section><h2>Participants</h2>');
-    body.push(rows(['role', 'name'], participantList(started).map((p) => [esc(p.role), esc(p.name)])));
+    body.push(
+      rows(
+        ['role', 'name'],
+        participantList(started).map((p) => [esc(p.role), esc(p.name)]),
+      ),
+    );
     body.push('</section>');
 
     body.push('<section><h2>Binding</h2>');
     // Approved with the script since issue 18: its own fingerprint, when the record has it.
     const b = started.binding as { sha256?: unknown; words?: unknown; path?: unknown; approvedHash?: unknown };
     if (typeof b === 'object' && b !== null && typeof b.sha256 === 'string' && /^[0-9a-f]{64}$/.test(b.sha256)) {
-      body.push(table([
-        ['path', code(typeof b.path === 'string' ? b.path : '—')],
-        ['approved hash', code(typeof b.approvedHash === 'string' ? b.approvedHash : '—')],
-      ]));
+      body.push(
+        table([
+          ['path', code(typeof b.path === 'string' ? b.path : '—')],
+          ['approved hash', code(typeof b.approvedHash === 'string' ? b.approvedHash : '—')],
+        ]),
+      );
       body.push(fingerprint('binding SHA-256', b.sha256, Array.isArray(b.words) && b.words.every((w) => typeof w === 'string') ? b.words : undefined));
     }
     body.push(jsonValue(started.binding));
     body.push('<h3>Steps planned</h3>');
-    body.push(rows(['#', 'step', 'action', 'acknowledged by'], started.steps.map((s, i) => [String(i + 1), code(s.id), esc(s.action ?? '—'), esc(s.acknowledge.join(', ') || '—')])));
+    body.push(
+      rows(
+        ['#', 'step', 'action', 'acknowledged by'],
+        started.steps.map((s, i) => [String(i + 1), code(s.id), esc(s.action ?? '—'), esc(s.acknowledge.join(', ') || '—')]),
+      ),
+    );
     // Records read back from a file are not schema-checked: a missing list prints as none rather than failing the printout.
     const planned = (started as { plannedOutputs?: readonly string[] }).plannedOutputs ?? [];
     body.push(`<h3>Outputs planned</h3>${planned.length ? `<p>${planned.map(code).join(', ')}</p>` : '<p>none</p>'}`);
@@ -75,13 +92,15 @@ export function renderTranscriptHtml(records: readonly TranscriptRecord[], outpu
   body.push('</section>');
 
   body.push('<section><h2>Outputs</h2>');
-  const listed = outputs.length > 0 ? outputs : completed?.outputs ?? [];
+  const listed = outputs.length > 0 ? outputs : (completed?.outputs ?? []);
   body.push(
     listed.length === 0
       ? '<p>No outputs.</p>'
       : rows(
           ['file', 'bytes', 'SHA-256'],
-          [...listed].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)).map((o) => [code(o.file), String(o.bytes), `<span class="hex">${groupedHex(o.sha256)}</span>`]),
+          [...listed]
+            .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+            .map((o) => [code(o.file), String(o.bytes), `<span class="hex">${groupedHex(o.sha256)}</span>`]),
         ),
   );
   if (completed) {
@@ -96,7 +115,8 @@ export function renderTranscriptHtml(records: readonly TranscriptRecord[], outpu
           ])
         : '<p>Unsigned: the ceremony had no CA key.</p>',
     );
-    if (completed.auditHead) body.push(table([['workspace audit head', `seq ${completed.auditHead.seq}, <span class="hex">${groupedHex(completed.auditHead.hash)}</span>`]]));
+    if (completed.auditHead)
+      body.push(table([['workspace audit head', `seq ${completed.auditHead.seq}, <span class="hex">${groupedHex(completed.auditHead.hash)}</span>`]]));
   }
   if (last) {
     body.push(
@@ -108,7 +128,9 @@ export function renderTranscriptHtml(records: readonly TranscriptRecord[], outpu
 
   if (started) {
     body.push('<section class="signatures"><h2>Signatures</h2>');
-    body.push('<p>By signing, each participant confirms that this printout matches what happened at the ceremony and that the fingerprints above were read aloud and compared.</p>');
+    body.push(
+      '<p>By signing, each participant confirms that this printout matches what happened at the ceremony and that the fingerprints above were read aloud and compared.</p>',
+    );
     body.push(
       rows(
         ['name', 'role', 'signature', 'date'],
@@ -209,21 +231,29 @@ function timeline(records: readonly TranscriptRecord[]): string {
       case 'step-started':
         close();
         open = true;
-        out.push(`<div class="step"><h3>Step ${r.index + 1}: ${esc(r.step)}${r.action ? ` — ${esc(r.action)}` : ''} <small>started ${esc(r.time)}</small></h3>`);
+        out.push(
+          `<div class="step"><h3>Step ${r.index + 1}: ${esc(r.step)}${r.action ? ` — ${esc(r.action)}` : ''} <small>started ${esc(r.time)}</small></h3>`,
+        );
         out.push(`<div class="say">${esc(r.say)}</div>`);
         if (r.acknowledge.length > 0) out.push(`<p>To be acknowledged by: ${esc(r.acknowledge.join(', '))}</p>`);
         break;
       case 'acknowledged':
-        out.push(`<table class="ack"><tr><th>acknowledged</th><td>${esc(r.role)}</td><td>${esc(r.name)}</td><td>${esc(r.time)}</td><td>via ${esc(r.via)}</td>${r.step !== currentStep(records, r) ? `<td>step ${esc(r.step)}</td>` : ''}</tr></table>`);
+        out.push(
+          `<table class="ack"><tr><th>acknowledged</th><td>${esc(r.role)}</td><td>${esc(r.name)}</td><td>${esc(r.time)}</td><td>via ${esc(r.via)}</td>${r.step !== currentStep(records, r) ? `<td>step ${esc(r.step)}</td>` : ''}</tr></table>`,
+        );
         break;
       case 'exception':
-        out.push(`<div class="exception"><strong>Exception noted</strong> by ${esc(r.by)} (${esc(r.role)}) at ${esc(r.time)}${r.step ? `, step ${esc(r.step)}` : ''}:<div class="say">${esc(r.note)}</div></div>`);
+        out.push(
+          `<div class="exception"><strong>Exception noted</strong> by ${esc(r.by)} (${esc(r.role)}) at ${esc(r.time)}${r.step ? `, step ${esc(r.step)}` : ''}:<div class="say">${esc(r.note)}</div></div>`,
+        );
         break;
       case 'output':
         out.push(`<p>Wrote ${code(r.file)} (${r.bytes} bytes), SHA-256 <span class="hex">${groupedHex(r.sha256)}</span></p>`);
         break;
       case 'review':
-        out.push(`<h4>Reviewed before signing (to-be-signed certificate, key SPKI SHA-256 <span class="hex">${groupedHex(r.spkiSha256)}</span>)</h4>${jsonValue(r.certificate)}<h4>Lint results</h4>${jsonValue(r.lints)}`);
+        out.push(
+          `<h4>Reviewed before signing (to-be-signed certificate, key SPKI SHA-256 <span class="hex">${groupedHex(r.spkiSha256)}</span>)</h4>${jsonValue(r.certificate)}<h4>Lint results</h4>${jsonValue(r.lints)}`,
+        );
         break;
       case 'action':
         out.push(`<h4>Result of ${esc(r.action)}</h4>${jsonValue(r.result)}`);
@@ -316,7 +346,10 @@ function jsonValue(v: JsonValue | undefined, key?: string): string {
   for (const [k, value] of entries) {
     if (sha && (k === 'sha256' || k === 'sha256Words')) continue;
     const rendered = jsonValue(value, k);
-    rowsOut.push([k.startsWith('CKA_') ? `<span class="keyfact">${esc(k)}</span>` : esc(k), k.startsWith('CKA_') ? `<span class="keyfact">${rendered}</span>` : rendered]);
+    rowsOut.push([
+      k.startsWith('CKA_') ? `<span class="keyfact">${esc(k)}</span>` : esc(k),
+      k.startsWith('CKA_') ? `<span class="keyfact">${rendered}</span>` : rendered,
+    ]);
   }
   if (rowsOut.length) parts.push(`<table class="kv">${rowsOut.map(([k, val]) => `<tr><th>${k}</th><td>${val}</td></tr>`).join('')}</table>`);
   return parts.join('');

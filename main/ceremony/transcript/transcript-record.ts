@@ -28,7 +28,13 @@ export type TranscriptEvent =
       readonly rehearsal: boolean;
       /** run against a throw-away copy of the workspace */
       readonly dryRun: boolean;
-      readonly script: { readonly path: string; readonly sha256: string; readonly words: readonly string[]; readonly qrText: string; readonly approvedHash: string };
+      readonly script: {
+        readonly path: string;
+        readonly sha256: string;
+        readonly words: readonly string[];
+        readonly qrText: string;
+        readonly approvedHash: string;
+      };
       /** what the binding chose (no secret), its path, SHA-256 (hex, words, QR text), the approved hash and each secret source's kind */
       readonly binding: Json;
       readonly participants: { readonly administrator: string; readonly custodians: readonly string[]; readonly witnesses: readonly string[] };
@@ -41,7 +47,14 @@ export type TranscriptEvent =
   | { readonly type: 'preflight'; readonly preflight: Json }
   /** an input brought to the ceremony, e.g. the intermediate's CSR with its SHA-256 */
   | { readonly type: 'input'; readonly name: string; readonly facts: Json }
-  | { readonly type: 'step-started'; readonly step: string; readonly index: number; readonly say: string; readonly acknowledge: readonly string[]; readonly action: string | null }
+  | {
+      readonly type: 'step-started';
+      readonly step: string;
+      readonly index: number;
+      readonly say: string;
+      readonly acknowledge: readonly string[];
+      readonly action: string | null;
+    }
   | { readonly type: 'acknowledged'; readonly step: string; readonly role: string; readonly name: string; readonly via: string }
   /** something a witness saw and wanted on the record; does not stop the ceremony */
   | { readonly type: 'exception'; readonly step: string | null; readonly role: string; readonly by: string; readonly note: string }

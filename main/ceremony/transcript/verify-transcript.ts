@@ -66,9 +66,19 @@ export function verifyTranscript(dir: string, opts: VerifyTranscriptOptions = {}
     const { line, problem } = reading!.problem;
     // A canonical edit of line n leaves it chained to n-1; it shows as line n+1's prev not matching, so both are named.
     const suspects = /^prev does not match/.test(problem) && line > 1 ? [line - 1, line] : [line];
-    checks.push({ name: 'chain', ok: false, detail: `${TRANSCRIPT_FILE} line ${line}: ${problem} (records 1–${line - 1} chain; nothing from line ${suspects[0]} on can be trusted)`, files: suspects.map((l) => `${TRANSCRIPT_FILE}:${l}`) });
+    checks.push({
+      name: 'chain',
+      ok: false,
+      detail: `${TRANSCRIPT_FILE} line ${line}: ${problem} (records 1–${line - 1} chain; nothing from line ${suspects[0]} on can be trusted)`,
+      files: suspects.map((l) => `${TRANSCRIPT_FILE}:${l}`),
+    });
   } else if (records[0]?.type !== 'started') {
-    checks.push({ name: 'chain', ok: false, detail: `${TRANSCRIPT_FILE} line 1 is a "${records[0]?.type ?? '?'}" record, not "started"`, files: [`${TRANSCRIPT_FILE}:1`] });
+    checks.push({
+      name: 'chain',
+      ok: false,
+      detail: `${TRANSCRIPT_FILE} line 1 is a "${records[0]?.type ?? '?'}" record, not "started"`,
+      files: [`${TRANSCRIPT_FILE}:1`],
+    });
   } else {
     checks.push({ name: 'chain', ok: true, detail: `${records.length} records, each naming the SHA-256 of the one before; head ${reading!.head}` });
   }
@@ -102,20 +112,43 @@ function completeCheck(records: readonly TranscriptRecord[], brokenAt: number | 
       : { name: 'complete', ok: false, detail: `a "completed" record is at line ${last.seq}, but the lines after it break the chain${suffix}` };
   }
   const aborted = records.filter((r): r is Rec<'aborted'> => r.type === 'aborted').at(-1);
-  if (aborted && last === aborted) return { name: 'complete', ok: false, detail: `ABORTED at step ${aborted.step ?? '(before the first step)'} by ${aborted.by}: ${aborted.code}: ${aborted.message}${suffix}` };
-  if (last.type === 'stopped') return { name: 'complete', ok: false, detail: `STOPPED at step ${last.step ?? '(before the first step)'}: ${last.code}: ${last.message}; the ceremony is open (resume or abort it)${suffix}` };
+  if (aborted && last === aborted)
+    return {
+      name: 'complete',
+      ok: false,
+      detail: `ABORTED at step ${aborted.step ?? '(before the first step)'} by ${aborted.by}: ${aborted.code}: ${aborted.message}${suffix}`,
+    };
+  if (last.type === 'stopped')
+    return {
+      name: 'complete',
+      ok: false,
+      detail: `STOPPED at step ${last.step ?? '(before the first step)'}: ${last.code}: ${last.message}; the ceremony is open (resume or abort it)${suffix}`,
+    };
   const step = [...records].reverse().find((r): r is Rec<'step-started'> => r.type === 'step-started');
   const done = new Set(records.filter((r) => r.type === 'step-completed').map((r) => r.step));
-  const where = step ? (done.has(step.step) ? `after step ${step.index + 1} "${step.step}" was committed` : `during step ${step.index + 1} "${step.step}" (not committed)`) : 'before the first step';
-  return { name: 'complete', ok: false, detail: `interrupted ${where}: the last record is line ${last.seq} ("${last.type}", ${last.time}), not "completed"${suffix}` };
+  const where = step
+    ? done.has(step.step)
+      ? `after step ${step.index + 1} "${step.step}" was committed`
+      : `during step ${step.index + 1} "${step.step}" (not committed)`
+    : 'before the first step';
+  return {
+    name: 'complete',
+    ok: false,
+    detail: `interrupted ${where}: the last record is line ${last.seq} ("${last.type}", ${last.time}), not "completed"${suffix}`,
+  };
 }
 
 /** Every file the records name: `output` records and completed.outputs, which must agree with each other. */
-function outputsCheck(files: FileReader, records: readonly TranscriptRecord[], completed: Rec<'completed'> | null): { check: TranscriptCheck; named: Map<string, TranscriptOutput> } {
+function outputsCheck(
+  files: FileReader,
+  records: readonly TranscriptRecord[],
+  completed: Rec<'completed'> | null,
+): { check: TranscriptCheck; named: Map<string, TranscriptOutput> } {
   const named = new Map<string, TranscriptOutput>();
   const problems: string[] = [];
   const bad = new Set<string>();
-  if (records.length === 0) return { check: { name: 'outputs', ok: false, detail: `no readable record in ${TRANSCRIPT_FILE} to check the outputs against` }, named };
+  if (records.length === 0)
+    return { check: { name: 'outputs', ok: false, detail: `no readable record in ${TRANSCRIPT_FILE} to check the outputs against` }, named };
   const claims: { output: TranscriptOutput; where: string }[] = [];
   for (const r of records) if (r.type === 'output') claims.push({ output: r, where: `line ${r.seq}` });
   for (const o of completed?.outputs ?? []) claims.push({ output: o, where: `the completed record (line ${completed!.seq})` });
@@ -149,7 +182,11 @@ function outputsCheck(files: FileReader, records: readonly TranscriptRecord[], c
   }
   const check: TranscriptCheck =
     problems.length === 0
-      ? { name: 'outputs', ok: true, detail: named.size === 0 ? 'the transcript names no output files' : `${named.size} output file(s) present with the recorded SHA-256 and size` }
+      ? {
+          name: 'outputs',
+          ok: true,
+          detail: named.size === 0 ? 'the transcript names no output files' : `${named.size} output file(s) present with the recorded SHA-256 and size`,
+        }
       : { name: 'outputs', ok: false, detail: problems.join('; '), files: [...bad].sort() };
   return { check, named };
 }
@@ -189,7 +226,10 @@ interface CmsSigner {
 }
 
 function signatureCheck(files: FileReader, transcript: Buffer | null, completed: Rec<'completed'> | null): { check: TranscriptCheck; cms: CmsSigner | null } {
-  const fail = (detail: string, cms: CmsSigner | null = null) => ({ check: { name: 'signature' as const, ok: false, detail, files: [TRANSCRIPT_SIGNATURE_FILE] }, cms });
+  const fail = (detail: string, cms: CmsSigner | null = null) => ({
+    check: { name: 'signature' as const, ok: false, detail, files: [TRANSCRIPT_SIGNATURE_FILE] },
+    cms,
+  });
   if (completed && completed.signedBy === null) return { check: { name: 'signature', ok: true, detail: 'unsigned: the ceremony had no CA key' }, cms: null };
   const p7s = files.read(TRANSCRIPT_SIGNATURE_FILE);
   if (!p7s.ok) return fail(`${TRANSCRIPT_SIGNATURE_FILE}: ${p7s.problem}`);
@@ -197,7 +237,8 @@ function signatureCheck(files: FileReader, transcript: Buffer | null, completed:
   const v = verifyDetachedCms(p7s.bytes, transcript);
   let cms: CmsSigner | null = null;
   try {
-    if (v.signerCertificate) cms = { signer: parseCertificateFast(v.signerCertificate), pool: v.certificates.map((c) => parseCertificateFast(c)), signingTime: v.signingTime ?? null };
+    if (v.signerCertificate)
+      cms = { signer: parseCertificateFast(v.signerCertificate), pool: v.certificates.map((c) => parseCertificateFast(c)), signingTime: v.signingTime ?? null };
   } catch (e) {
     return fail(`the signer certificate in ${TRANSCRIPT_SIGNATURE_FILE} cannot be read: ${(e as Error).message}`);
   }
@@ -208,10 +249,15 @@ function signatureCheck(files: FileReader, transcript: Buffer | null, completed:
   const spkiSha256 = createHash('sha256').update(signer.spki).digest('hex');
   const wrong: string[] = [];
   if (spkiSha256 !== by.spkiSha256) wrong.push(`its key (SPKI SHA-256 ${spkiSha256}) is not the one the completed record names (${by.spkiSha256})`);
-  if (signer.sha256 !== by.certificateSha256) wrong.push(`its certificate (SHA-256 ${signer.sha256}) is not the one the completed record names (${by.certificateSha256})`);
+  if (signer.sha256 !== by.certificateSha256)
+    wrong.push(`its certificate (SHA-256 ${signer.sha256}) is not the one the completed record names (${by.certificateSha256})`);
   if (wrong.length) return fail(`the CMS verifies, but ${wrong.join(' and ')}`, cms);
   return {
-    check: { name: 'signature', ok: true, detail: `the CMS over ${TRANSCRIPT_FILE} verifies (${v.digest?.toUpperCase()}), signed by key "${by.key}" (${by.algorithm}) with certificate "${nameToString(signer.subject)}"${v.signingTime ? ` at ${v.signingTime.toISOString()}` : ''}` },
+    check: {
+      name: 'signature',
+      ok: true,
+      detail: `the CMS over ${TRANSCRIPT_FILE} verifies (${v.digest?.toUpperCase()}), signed by key "${by.key}" (${by.algorithm}) with certificate "${nameToString(signer.subject)}"${v.signingTime ? ` at ${v.signingTime.toISOString()}` : ''}`,
+    },
     cms,
   };
 }
@@ -225,20 +271,34 @@ function trustCheck(trust: readonly Buffer[], cms: CmsSigner | null, completed: 
       return { name: 'trust', ok: false, detail: `trusted certificate ${i + 1} cannot be read: ${(e as Error).message}` };
     }
   }
-  if (!cms) return { name: 'trust', ok: false, detail: completed?.signedBy === null ? 'the transcript is unsigned: no signer to trust' : 'no signer certificate to check (see the signature check)' };
+  if (!cms)
+    return {
+      name: 'trust',
+      ok: false,
+      detail: completed?.signedBy === null ? 'the transcript is unsigned: no signer to trust' : 'no signer certificate to check (see the signature check)',
+    };
   // The signer's validity is judged when it signed, not today: a transcript outlives its root's validity.
   const at = cms.signingTime ?? (completed ? new Date(completed.time) : new Date());
   const path = checkPath(cms.signer, cms.pool, anchors, at);
-  if (!path.ok) return { name: 'trust', ok: false, detail: `the signer "${nameToString(cms.signer.subject)}" does not chain to a trusted certificate: ${path.problem}` };
+  if (!path.ok)
+    return { name: 'trust', ok: false, detail: `the signer "${nameToString(cms.signer.subject)}" does not chain to a trusted certificate: ${path.problem}` };
   const root = path.path.at(-1)!;
   return {
     name: 'trust',
     ok: true,
-    detail: path.path.length === 1 ? `the signer certificate is a trusted certificate ("${nameToString(root.subject)}", SHA-256 ${root.sha256})` : `the signer chains in ${path.path.length - 1} step(s) to the trusted "${nameToString(root.subject)}" (SHA-256 ${root.sha256})`,
+    detail:
+      path.path.length === 1
+        ? `the signer certificate is a trusted certificate ("${nameToString(root.subject)}", SHA-256 ${root.sha256})`
+        : `the signer chains in ${path.path.length - 1} step(s) to the trusted "${nameToString(root.subject)}" (SHA-256 ${root.sha256})`,
   };
 }
 
-function extraFilesCheck(files: FileReader, named: ReadonlyMap<string, TranscriptOutput>, records: readonly TranscriptRecord[], completed: Rec<'completed'> | null): TranscriptCheck {
+function extraFilesCheck(
+  files: FileReader,
+  named: ReadonlyMap<string, TranscriptOutput>,
+  records: readonly TranscriptRecord[],
+  completed: Rec<'completed'> | null,
+): TranscriptCheck {
   const known = new Set<string>([TRANSCRIPT_FILE, SUMS_FILE, TRANSCRIPT_HTML_FILE, ...named.keys()]);
   if (completed?.signedBy !== null) known.add(TRANSCRIPT_SIGNATURE_FILE);
   // A resumed ceremony moved a half-written step's files aside; the record names them.
@@ -248,9 +308,18 @@ function extraFilesCheck(files: FileReader, named: ReadonlyMap<string, Transcrip
   const extra = listing.entries.filter((e) => !(e.kind === 'file' && (known.has(e.path) || movedAside.has(e.path))));
   const aside = listing.entries.filter((e) => e.kind === 'file' && movedAside.has(e.path) && !known.has(e.path)).map((e) => e.path);
   if (extra.length > 0) {
-    return { name: 'extra-files', ok: false, detail: `not accounted for by the transcript: ${extra.map((e) => (e.kind === 'file' ? e.path : `${e.path} (${e.kind})`)).join(', ')}`, files: extra.map((e) => e.path) };
+    return {
+      name: 'extra-files',
+      ok: false,
+      detail: `not accounted for by the transcript: ${extra.map((e) => (e.kind === 'file' ? e.path : `${e.path} (${e.kind})`)).join(', ')}`,
+      files: extra.map((e) => e.path),
+    };
   }
-  return { name: 'extra-files', ok: true, detail: `every file in the directory is accounted for${aside.length ? ` (${aside.length} moved aside by a resume, as recorded: ${aside.join(', ')})` : ''}` };
+  return {
+    name: 'extra-files',
+    ok: true,
+    detail: `every file in the directory is accounted for${aside.length ? ` (${aside.length} moved aside by a resume, as recorded: ${aside.join(', ')})` : ''}`,
+  };
 }
 
 type Read = { ok: true; bytes: Buffer; sha256: string } | { ok: false; problem: string };

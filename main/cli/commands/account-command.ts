@@ -1,5 +1,13 @@
 import { Option, type Command } from 'commander';
-import { accountsRequired, bootstrapAdministrator, createAccount, disableAccount, listAccounts, unlockAccount, type AccountView } from '../../operators/accounts.js';
+import {
+  accountsRequired,
+  bootstrapAdministrator,
+  createAccount,
+  disableAccount,
+  listAccounts,
+  unlockAccount,
+  type AccountView,
+} from '../../operators/accounts.js';
 import { OperatorError } from '../../operators/operator-errors.js';
 import { OPERATOR_ROLES } from '../../operators/operator-roles.js';
 import { verifyOperator } from '../../operators/verify-operator.js';
@@ -58,24 +66,29 @@ export function registerAccount(program: Command, ctx: () => CliContext): void {
     });
   });
 
-  addAdminOptions(account.command('disable').description('disable an account for good (needs a CA administrator); its records keep its name').argument('<name>', 'the account')).action(
-    async (name: string, opts: AdminOptions) => {
-      const c = ctx();
-      await c.withWorkspace(async (ws) => printAccount(c, disableAccount(ws, name, await signInAdmin(c, ws, opts, 'disable accounts')), 'disabled'));
-    },
-  );
+  addAdminOptions(
+    account
+      .command('disable')
+      .description('disable an account for good (needs a CA administrator); its records keep its name')
+      .argument('<name>', 'the account'),
+  ).action(async (name: string, opts: AdminOptions) => {
+    const c = ctx();
+    await c.withWorkspace(async (ws) => printAccount(c, disableAccount(ws, name, await signInAdmin(c, ws, opts, 'disable accounts')), 'disabled'));
+  });
 
-  addAdminOptions(account.command('unlock').description('clear the lockout after wrong credentials (needs a CA administrator)').argument('<name>', 'the account')).action(
-    async (name: string, opts: AdminOptions) => {
-      const c = ctx();
-      await c.withWorkspace(async (ws) => printAccount(c, unlockAccount(ws, name, await signInAdmin(c, ws, opts, 'unlock accounts')), 'unlocked'));
-    },
-  );
+  addAdminOptions(
+    account.command('unlock').description('clear the lockout after wrong credentials (needs a CA administrator)').argument('<name>', 'the account'),
+  ).action(async (name: string, opts: AdminOptions) => {
+    const c = ctx();
+    await c.withWorkspace(async (ws) => printAccount(c, unlockAccount(ws, name, await signInAdmin(c, ws, opts, 'unlock accounts')), 'unlocked'));
+  });
 
   addAdminOptions(
     account
       .command('idle-lock')
-      .description(`how long an operator stays signed in at the app's Station screen without activity, in seconds (${MIN_IDLE_LOCK_SECONDS}–${MAX_IDLE_LOCK_SECONDS}; default 900); needs a CA administrator`)
+      .description(
+        `how long an operator stays signed in at the app's Station screen without activity, in seconds (${MIN_IDLE_LOCK_SECONDS}–${MAX_IDLE_LOCK_SECONDS}; default 900); needs a CA administrator`,
+      )
       .argument('<seconds>', 'the idle time before the screen locks', positiveInteger),
   ).action(async (seconds: number, opts: AdminOptions) => {
     const c = ctx();
@@ -94,7 +107,8 @@ export function registerAccount(program: Command, ctx: () => CliContext): void {
       await c.withWorkspace((ws) => {
         const rows = listAccounts(ws);
         if (c.json) return c.printJson(rows);
-        if (rows.length === 0) return c.io.out('no accounts: typed names are recorded unverified (hallmark account bootstrap NAME creates the first CA administrator)\n');
+        if (rows.length === 0)
+          return c.io.out('no accounts: typed names are recorded unverified (hallmark account bootstrap NAME creates the first CA administrator)\n');
         for (const a of rows) c.io.out(`${a.name.padEnd(20)} ${a.status.padEnd(8)} ${a.roles.join(', ')}  (${a.credential})\n`);
       });
     });
@@ -116,7 +130,12 @@ function addAdminOptions(cmd: Command): Command {
 }
 
 async function signInAdmin(c: CliContext, ws: Workspace, opts: AdminOptions, action: string): Promise<VerifiedOperator> {
-  if (!accountsRequired(ws)) throw new OperatorError('OPERATOR_ACCOUNT_NOT_FOUND', 'this workspace has no accounts yet: create its first CA administrator with hallmark account bootstrap NAME', 'input');
+  if (!accountsRequired(ws))
+    throw new OperatorError(
+      'OPERATOR_ACCOUNT_NOT_FOUND',
+      'this workspace has no accounts yet: create its first CA administrator with hallmark account bootstrap NAME',
+      'input',
+    );
   const name = opts.admin ?? c.actor;
   const secret = await readSecret(`credential for ${name}`, { file: opts.adminCredentialFile, env: opts.adminCredentialEnv }, c.io.env);
   return verifyOperator(ws, { name, secret, role: 'ca-admin', action });

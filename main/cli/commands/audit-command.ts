@@ -35,7 +35,11 @@ export function registerAudit(program: Command, ctx: () => CliContext): void {
     .command('verify')
     .description('recompute the whole hash chain; exit 0 and print the head if it holds, exit 1 naming the first bad seq if not')
     .option('--db <url>', "verify the audit log of the PostgreSQL inventory at this postgres:// URL instead of the workspace's")
-    .option('--trust <audit-cert>', 'also check every checkpoint against this audit certificate (repeat for rotated keys); entries after the last are counted as not yet checkpointed', collect)
+    .option(
+      '--trust <audit-cert>',
+      'also check every checkpoint against this audit certificate (repeat for rotated keys); entries after the last are counted as not yet checkpointed',
+      collect,
+    )
     .action(async (opts: { db?: string; trust?: string[] }) => {
       const c = ctx();
       const report = (status: ChainStatus) => {
@@ -52,9 +56,7 @@ export function registerAudit(program: Command, ctx: () => CliContext): void {
         }
         throw new HallmarkError(
           'AUDIT_CHAIN_BROKEN',
-          status.firstBadSeq !== null
-            ? `first bad seq ${status.firstBadSeq}: ${status.message}`
-            : status.message,
+          status.firstBadSeq !== null ? `first bad seq ${status.firstBadSeq}: ${status.message}` : status.message,
           'check',
           { status },
         );
@@ -75,7 +77,8 @@ export function registerAudit(program: Command, ctx: () => CliContext): void {
       await c.withWorkspace((ws) => {
         report(ws.verifyAudit());
         const signed = ws.audit.query({ action: CHECKPOINT_ACTION, limit: 1 }).total;
-        if (signed > 0 && !c.json) c.io.out(`${signed} signed checkpoint(s) not checked: the chain proves order, not authorship; give --trust AUDIT-CERT to check them\n`);
+        if (signed > 0 && !c.json)
+          c.io.out(`${signed} signed checkpoint(s) not checked: the chain proves order, not authorship; give --trust AUDIT-CERT to check them\n`);
       });
     });
 
@@ -106,14 +109,28 @@ function reportCheckpoints(c: CliContext, v: AuditVerification, reportChain: (s:
   if (!v.chain.ok) return reportChain(v.chain);
   const cp = v.checkpoints;
   if (c.json) c.printJson(v);
-  const last = cp.last ? `the last good one at seq ${cp.last.seq} (${cp.last.reason}, ${cp.last.time}) vouches for entries 1 to ${cp.last.signedSeq}` : 'none vouches for any entry';
+  const last = cp.last
+    ? `the last good one at seq ${cp.last.seq} (${cp.last.reason}, ${cp.last.time}) vouches for entries 1 to ${cp.last.signedSeq}`
+    : 'none vouches for any entry';
   if (!cp.ok) {
-    throw new AuditCheckpointError(cp.problem, `first bad checkpoint seq ${cp.firstBadCheckpointSeq}: ${cp.message} (${cp.verified} checkpoint(s) held before it; ${last})`, 'check', { verification: v });
+    throw new AuditCheckpointError(
+      cp.problem,
+      `first bad checkpoint seq ${cp.firstBadCheckpointSeq}: ${cp.message} (${cp.verified} checkpoint(s) held before it; ${last})`,
+      'check',
+      { verification: v },
+    );
   }
   if (c.json) return;
-  c.io.out(v.chain.head ? `audit chain verified: ${v.chain.count} entries, head seq ${v.chain.head.seq} hash ${v.chain.head.hash}\n` : 'audit chain verified: the log is empty\n');
+  c.io.out(
+    v.chain.head
+      ? `audit chain verified: ${v.chain.count} entries, head seq ${v.chain.head.seq} hash ${v.chain.head.hash}\n`
+      : 'audit chain verified: the log is empty\n',
+  );
   c.io.out(`checkpoints verified: ${cp.verified}${cp.last ? `; ${last}` : ''}\n`);
-  if (cp.uncheckpointed > 0) c.io.out(`not yet checkpointed: ${cp.uncheckpointed} entries (seq ${(cp.last?.seq ?? 0) + 1} to ${v.chain.head?.seq ?? 0}) — in the chain, but no audit key signature vouches for them yet\n`);
+  if (cp.uncheckpointed > 0)
+    c.io.out(
+      `not yet checkpointed: ${cp.uncheckpointed} entries (seq ${(cp.last?.seq ?? 0) + 1} to ${v.chain.head?.seq ?? 0}) — in the chain, but no audit key signature vouches for them yet\n`,
+    );
 }
 
 function formatEntry(e: AuditEntry): string {

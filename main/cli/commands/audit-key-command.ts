@@ -83,7 +83,11 @@ export function registerAuditKey(audit: Command, ctx: () => CliContext): void {
       try {
         const entry = await writeAuditCheckpoint(ws, signingKey, { actor: c.actor, reason: 'manual' });
         if (c.json) return c.printJson(entry);
-        c.io.out(entry ? `checkpoint recorded as seq ${entry.seq}, vouching for entries 1 to ${entry.seq - 1}\n` : 'nothing to checkpoint: the log is empty or its last entry is a checkpoint\n');
+        c.io.out(
+          entry
+            ? `checkpoint recorded as seq ${entry.seq}, vouching for entries 1 to ${entry.seq - 1}\n`
+            : 'nothing to checkpoint: the log is empty or its last entry is a checkpoint\n',
+        );
       } finally {
         signingKey.close();
       }
@@ -93,7 +97,8 @@ export function registerAuditKey(audit: Command, ctx: () => CliContext): void {
 
 function currentAuditKey(ws: Workspace): AuditKeyRow {
   const row = new AuditKeyRepository(ws.db).current();
-  if (!row) throw new AuditCheckpointError('AUDIT_KEY_MISSING', 'this workspace has no audit key; create one with `hallmark audit key create --key <label>`', 'input');
+  if (!row)
+    throw new AuditCheckpointError('AUDIT_KEY_MISSING', 'this workspace has no audit key; create one with `hallmark audit key create --key <label>`', 'input');
   return row;
 }
 
@@ -108,5 +113,13 @@ function writeCertificate(path: string, row: AuditKeyRow): void {
 }
 
 function describe(r: AuditKeyRow) {
-  return { id: r.id, keyLabel: r.keyLabel, certificateSha256: r.certificateSha256, spkiSha256: r.spkiSha256, createdAt: r.createdAt, createdBy: r.createdBy, certificatePem: pem(r.certificate, 'CERTIFICATE') };
+  return {
+    id: r.id,
+    keyLabel: r.keyLabel,
+    certificateSha256: r.certificateSha256,
+    spkiSha256: r.spkiSha256,
+    createdAt: r.createdAt,
+    createdBy: r.createdBy,
+    certificatePem: pem(r.certificate, 'CERTIFICATE'),
+  };
 }

@@ -30,21 +30,32 @@ interface CreateOptions extends KeyAccessOptions {
   maxValidityDays?: number;
 }
 
-
-
 export function registerCa(program: Command, ctx: () => CliContext): void {
   const ca = program.command('ca').description('certificate authorities held in this workspace (labs and tests; ceremonies wrap the same functions)');
 
   addKeyAccessOptions(
     ca
       .command('create')
-      .description('create a root CA (self-signed) or an intermediate CA signed by --parent; credentials unlock the signing key (the root\'s own, or the parent\'s)')
+      .description(
+        "create a root CA (self-signed) or an intermediate CA signed by --parent; credentials unlock the signing key (the root's own, or the parent's)",
+      )
       .requiredOption('--name <name>', 'the CA name in this workspace')
-      .addOption(new Option('--profile <profile>', 'root or intermediate; matter-paa / matter-pai for Matter attestation (subject e.g. "CN=Acme PAA,matterVendorId=FFF1")').choices(['root', 'intermediate', 'matter-paa', 'matter-pai']).makeOptionMandatory())
+      .addOption(
+        new Option(
+          '--profile <profile>',
+          'root or intermediate; matter-paa / matter-pai for Matter attestation (subject e.g. "CN=Acme PAA,matterVendorId=FFF1")',
+        )
+          .choices(['root', 'intermediate', 'matter-paa', 'matter-pai'])
+          .makeOptionMandatory(),
+      )
       .requiredOption('--key <label>', "the new CA's key (generate it first with `hallmark key generate`)")
       .requiredOption('--subject <dn>', 'the subject, e.g. "C=DE,O=Acme,CN=Acme Root CA"')
       .option('--parent <name>', 'intermediate: the CA that signs it')
-      .option('--days <n>', `validity in days (default: a root ${DEFAULT_ROOT_DAYS}; an intermediate ${DEFAULT_INTERMEDIATE_DAYS}, or less so that it ends inside its parent's)`, positiveInteger)
+      .option(
+        '--days <n>',
+        `validity in days (default: a root ${DEFAULT_ROOT_DAYS}; an intermediate ${DEFAULT_INTERMEDIATE_DAYS}, or less so that it ends inside its parent's)`,
+        positiveInteger,
+      )
       .option('--path-len <n>', 'basicConstraints pathLenConstraint (intermediate default 0)', nonNegativeInteger)
       .option('--permit-dns <name>', 'intermediate: permitted dNSName subtree (repeat)', collect)
       .option('--exclude-dns <name>', 'intermediate: excluded dNSName subtree (repeat)', collect)
@@ -112,10 +123,21 @@ export function registerCa(program: Command, ctx: () => CliContext): void {
       await c.withWorkspace((ws) => {
         const rows = new CaRepository(ws).list().map((r) => {
           const l = loadCa(ws, r.name);
-          return { name: r.name, profile: r.profile, parent: r.parent, key: r.keyLabel, keyStore: l.key.store, subject: l.certificate.subject.map((s) => s.value).join(', '), notAfter: l.certificate.notAfter.toISOString(), sha256: l.certificate.sha256, crlNumber: r.crlNumber };
+          return {
+            name: r.name,
+            profile: r.profile,
+            parent: r.parent,
+            key: r.keyLabel,
+            keyStore: l.key.store,
+            subject: l.certificate.subject.map((s) => s.value).join(', '),
+            notAfter: l.certificate.notAfter.toISOString(),
+            sha256: l.certificate.sha256,
+            crlNumber: r.crlNumber,
+          };
         });
         if (c.json) return c.printJson(rows);
-        for (const r of rows) c.io.out(`${r.name}  ${r.profile}${r.parent ? ` (under ${r.parent})` : ''}  key ${r.key} [${r.keyStore}]  until ${r.notAfter}  ${r.sha256}\n`);
+        for (const r of rows)
+          c.io.out(`${r.name}  ${r.profile}${r.parent ? ` (under ${r.parent})` : ''}  key ${r.key} [${r.keyStore}]  until ${r.notAfter}  ${r.sha256}\n`);
       });
     });
 
@@ -126,12 +148,16 @@ export function registerCa(program: Command, ctx: () => CliContext): void {
     .action(async (name: string, opts: { out?: string }) => {
       const c = ctx();
       await c.withWorkspace((ws) => {
-        const text = loadCa(ws, name).chain.map((cert) => pem(cert.der, 'CERTIFICATE')).join('');
+        const text = loadCa(ws, name)
+          .chain.map((cert) => pem(cert.der, 'CERTIFICATE'))
+          .join('');
         if (opts.out) {
           try {
             writeFileSync(opts.out, text, { flag: 'wx', mode: 0o644 });
           } catch (e) {
-            throw new UsageError(`cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists (never overwritten)' : (e as Error).message}`);
+            throw new UsageError(
+              `cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists (never overwritten)' : (e as Error).message}`,
+            );
           }
           c.io.out(`wrote ${opts.out}\n`);
         } else c.io.out(text);
@@ -150,7 +176,12 @@ const DAY = 86_400_000;
  */
 export function defaultIntermediateDays(parentNotAfter: Date, now: Date): number {
   const left = Math.floor((parentNotAfter.getTime() - now.getTime()) / DAY);
-  if (left < 1) throw new HallmarkError('CA_PARENT_EXPIRING', `the parent CA's certificate ends ${parentNotAfter.toISOString()}, less than a day from now: renew it before signing an intermediate under it`, 'check');
+  if (left < 1)
+    throw new HallmarkError(
+      'CA_PARENT_EXPIRING',
+      `the parent CA's certificate ends ${parentNotAfter.toISOString()}, less than a day from now: renew it before signing an intermediate under it`,
+      'check',
+    );
   return Math.min(DEFAULT_INTERMEDIATE_DAYS, left);
 }
 

@@ -19,7 +19,9 @@ export function registerCeremonyRegister(ceremony: Command, ctx: () => CliContex
         if (c.json) return c.printJson({ ceremonies: rows });
         if (rows.length === 0) return c.io.out('no ceremonies\n');
         for (const r of rows) {
-          c.io.out(`${r.id}  ${r.startedAt}  ${statusOf(r).padEnd(11)}  ${r.kind.padEnd(12)}  ${r.name}  ${r.stepsDone}/${r.stepsTotal} steps${r.rehearsal ? '  (rehearsal)' : ''}\n`);
+          c.io.out(
+            `${r.id}  ${r.startedAt}  ${statusOf(r).padEnd(11)}  ${r.kind.padEnd(12)}  ${r.name}  ${r.stepsDone}/${r.stepsTotal} steps${r.rehearsal ? '  (rehearsal)' : ''}\n`,
+          );
         }
       });
     });
@@ -35,10 +37,14 @@ export function registerCeremonyRegister(ceremony: Command, ctx: () => CliContex
         const row = repo.get(id);
         if (!row) throw new CeremonyError('CEREMONY_NOT_FOUND', `no ceremony ${id} in this workspace (hallmark ceremony list)`);
         const steps = repo.steps(id);
-        const files = [TRANSCRIPT_FILE, TRANSCRIPT_HTML_FILE, TRANSCRIPT_SIGNATURE_FILE, SUMS_FILE].filter((f) => existsSync(join(row.outDir, f))).map((f) => join(row.outDir, f));
+        const files = [TRANSCRIPT_FILE, TRANSCRIPT_HTML_FILE, TRANSCRIPT_SIGNATURE_FILE, SUMS_FILE]
+          .filter((f) => existsSync(join(row.outDir, f)))
+          .map((f) => join(row.outDir, f));
         if (c.json) return c.printJson({ ceremony: row, steps, transcriptFiles: files });
         c.io.out(`${row.name} (${row.kind}) ${statusOf(row)}${row.rehearsal ? ', rehearsal' : ''}\n`);
-        c.io.out(`  id          ${row.id}\n  script      ${row.scriptPath}\n  SHA-256     ${row.scriptSha256}\n  started     ${row.startedAt} by ${row.startedBy}\n`);
+        c.io.out(
+          `  id          ${row.id}\n  script      ${row.scriptPath}\n  SHA-256     ${row.scriptSha256}\n  started     ${row.startedAt} by ${row.startedBy}\n`,
+        );
         if (row.finishedAt) c.io.out(`  finished    ${row.finishedAt}\n`);
         if (row.errorCode) c.io.out(`  stopped     ${row.errorCode}: ${row.errorMessage}\n`);
         c.io.out(`  output      ${row.outDir}\n`);
@@ -46,7 +52,8 @@ export function registerCeremonyRegister(ceremony: Command, ctx: () => CliContex
         c.io.out(`steps (${steps.length}/${row.stepsTotal} committed):\n`);
         for (const s of steps) {
           c.io.out(`  ${s.index + 1}. ${s.step}${s.action ? ` [${s.action}]` : ''}  ${s.completedAt}\n`);
-          for (const a of s.acknowledgments as { role: string; name: string; time: string; via: string }[]) c.io.out(`       ack ${a.role} ${a.name} ${a.time} (${a.via})\n`);
+          for (const a of s.acknowledgments as { role: string; name: string; time: string; via: string }[])
+            c.io.out(`       ack ${a.role} ${a.name} ${a.time} (${a.via})\n`);
           for (const o of s.outputs) c.io.out(`       out ${o.sha256}  ${o.file}\n`);
         }
         for (const f of files) c.io.out(`file ${f}\n`);

@@ -39,7 +39,6 @@ interface IssueOptions extends KeyAccessOptions {
   pid?: string;
 }
 
-
 export function registerCert(program: Command, ctx: () => CliContext): void {
   const cert = program.command('cert').description('issue and inspect certificates');
   registerCertQueries(cert, ctx);
@@ -47,11 +46,18 @@ export function registerCert(program: Command, ctx: () => CliContext): void {
   addKeyAccessOptions(
     cert
       .command('issue')
-      .description('issue a certificate for a CSR under one of the workspace\'s CAs (manual issuance; the station does this per device)')
+      .description("issue a certificate for a CSR under one of the workspace's CAs (manual issuance; the station does this per device)")
       .requiredOption('--ca <name>', 'the issuing CA')
       .requiredOption('--csr <file>', 'the CSR (PEM or DER)')
-      .option('--csr-allow <names>', 'accept these named CSR deviations, comma-separated (hallmark csr inspect lists what a CSR needs); recorded in the audit entry')
-      .addOption(new Option('--profile <profile>', 'certificate profile').choices(['idevid', 'intermediate', 'manifest-signer', 'crl-signer', 'matter-dac']).makeOptionMandatory())
+      .option(
+        '--csr-allow <names>',
+        'accept these named CSR deviations, comma-separated (hallmark csr inspect lists what a CSR needs); recorded in the audit entry',
+      )
+      .addOption(
+        new Option('--profile <profile>', 'certificate profile')
+          .choices(['idevid', 'intermediate', 'manifest-signer', 'crl-signer', 'matter-dac'])
+          .makeOptionMandatory(),
+      )
       .option('--subject <dn>', "the certificate's subject (default: the CSR's)")
       .option('--days <n>', 'validity in days', positiveInteger)
       .option('--never-expires', "IDevID: 802.1AR's 'no well-defined expiration', notAfter 99991231235959Z")
@@ -65,9 +71,12 @@ export function registerCert(program: Command, ctx: () => CliContext): void {
       .option('--skip-lint <rule=reason>', 'skip one lint rule, with a written reason recorded in the audit log (repeat)', collect),
   ).action(async (opts: IssueOptions) => {
     const c = ctx();
-    const csr = parseCsr(readInputFile(opts.csr, MAX_CSR_INPUT_BYTES, (m) => new CsrError('CSR_TOO_LARGE', `${m}; a CSR is never that big`)), {
-      allow: opts.csrAllow === undefined ? [] : allowanceList(opts.csrAllow),
-    });
+    const csr = parseCsr(
+      readInputFile(opts.csr, MAX_CSR_INPUT_BYTES, (m) => new CsrError('CSR_TOO_LARGE', `${m}; a CSR is never that big`)),
+      {
+        allow: opts.csrAllow === undefined ? [] : allowanceList(opts.csrAllow),
+      },
+    );
     if (opts.neverExpires && opts.days !== undefined) throw new UsageError('give --days or --never-expires, not both');
     const validity = opts.neverExpires ? 'no-expiration' : (opts.days ?? 365);
     if (opts.profile === 'idevid' && !opts.hwSerial) throw new UsageError('the idevid profile needs --hw-serial');

@@ -32,7 +32,7 @@ export function registerCertQueries(cert: Command, ctx: () => CliContext): void 
     .description('list the certificates this workspace issued, oldest first')
     .option('--ca <name>', 'only those issued by this CA')
     .option('--work-order <id>', 'only those issued in this station work order')
-    .option('--hw-serial <serial>', "only those issued to the device with this hardware serial")
+    .option('--hw-serial <serial>', 'only those issued to the device with this hardware serial')
     .addOption(new Option('--status <status>', 'active / revoked, or valid / expired (active, judged now)').choices(['active', 'revoked', 'valid', 'expired']))
     .option('--limit <n>', 'at most this many', positiveInteger)
     .action(async (opts: ListOptions) => {
@@ -63,8 +63,16 @@ export function registerCertQueries(cert: Command, ctx: () => CliContext): void 
       const serial = serialArgument(serialText);
       await c.withWorkspace((ws) => {
         const rows = queryIssuedCertificates(ws, { serial, ...(opts.ca !== undefined ? { ca: opts.ca } : {}) });
-        if (rows.length === 0) throw new HallmarkError('CERTIFICATE_NOT_FOUND', `this workspace issued no certificate with serial ${serial}${opts.ca !== undefined ? ` under CA "${opts.ca}"` : ''}`);
-        if (rows.length > 1) throw new HallmarkError('CERTIFICATE_SERIAL_AMBIGUOUS', `serial ${serial} was issued by ${rows.map((r) => r.issuerCa ?? 'an external issuer').join(' and ')}; name one with --ca`);
+        if (rows.length === 0)
+          throw new HallmarkError(
+            'CERTIFICATE_NOT_FOUND',
+            `this workspace issued no certificate with serial ${serial}${opts.ca !== undefined ? ` under CA "${opts.ca}"` : ''}`,
+          );
+        if (rows.length > 1)
+          throw new HallmarkError(
+            'CERTIFICATE_SERIAL_AMBIGUOUS',
+            `serial ${serial} was issued by ${rows.map((r) => r.issuerCa ?? 'an external issuer').join(' and ')}; name one with --ca`,
+          );
         const row = rows[0]!;
         const der = new CertificateRepository(ws).byId(row.id).der;
         if (opts.pem) return c.io.out(pem(der, 'CERTIFICATE'));

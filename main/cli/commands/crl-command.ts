@@ -23,17 +23,16 @@ interface CrlOptions extends KeyAccessOptions {
   out?: string;
 }
 
-
 export function registerCrl(program: Command, ctx: () => CliContext): void {
   const crl = program.command('crl').description('certificate revocation lists');
   addKeyAccessOptions(
     crl
       .command('issue')
-      .description("revoke certificates (optional) and sign a CRL listing everything the CA has revoked")
+      .description('revoke certificates (optional) and sign a CRL listing everything the CA has revoked')
       .requiredOption('--ca <name>', 'the CA whose CRL this is')
       .option('--revoke <serial[:reason]>', `revoke this serial (hex), reason one of ${Object.keys(REVOCATION_REASONS).join(', ')} (repeat)`, collect)
       .option('--requests <file>', "an inventory's revocation-request.json (its .p7s beside it): verified, every serial checked, all revoked or none")
-      .option('--requests-trust <cert>', "the inventory certificate the request must be signed by (from `hallmark inventory key create`)")
+      .option('--requests-trust <cert>', 'the inventory certificate the request must be signed by (from `hallmark inventory key create`)')
       .option('--next-update-days <n>', 'days until nextUpdate (at most 366)', positiveInteger, 30)
       .option('--out <file>', 'write the CRL as PEM to this file (never overwrites)'),
   ).action(async (opts: CrlOptions) => {
@@ -56,7 +55,9 @@ export function registerCrl(program: Command, ctx: () => CliContext): void {
           try {
             writeFileSync(opts.out, text, { flag: 'wx' });
           } catch (e) {
-            throw new UsageError(`CRL ${crlNumber} was recorded but cannot be written to ${opts.out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists' : (e as Error).message}; export it again with --json`);
+            throw new UsageError(
+              `CRL ${crlNumber} was recorded but cannot be written to ${opts.out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists' : (e as Error).message}; export it again with --json`,
+            );
           }
           c.io.err(`wrote CRL ${crlNumber} to ${opts.out}\n`);
         } else c.io.out(text);
@@ -70,13 +71,20 @@ export function registerCrl(program: Command, ctx: () => CliContext): void {
 /** `crl issue --requests`: the inventory's signed request, reviewed and shown with its counts, then one CRL revoking all of it. */
 async function issueFromRequests(c: CliContext, opts: CrlOptions, revoke: readonly Revocation[]): Promise<void> {
   if (revoke.length) throw new UsageError('give --requests or --revoke, not both');
-  if (opts.requestsTrust === undefined) throw new UsageError('--requests needs --requests-trust <cert>: the inventory certificate its signature is checked against');
+  if (opts.requestsTrust === undefined)
+    throw new UsageError('--requests needs --requests-trust <cert>: the inventory certificate its signature is checked against');
   const trusted = inventoryTrustFromCertificate(readInputFile(opts.requestsTrust, 1024 * 1024));
   const request = readRevocationRequest(opts.requests!, trusted.certificate);
   await c.withWorkspace(async (ws) => {
     const review = reviewRevocationRequest(ws, opts.ca, request);
     if (!c.json) {
-      c.io.err(`revocation request ${review.requestId} from inventory ${review.workspaceId} (sha256 ${review.sha256}): ${review.entries.length} certificate(s) of CA "${opts.ca}" — ${Object.entries(review.byReason).map(([r, n]) => `${n} ${r}`).join(', ')}\n`);
+      c.io.err(
+        `revocation request ${review.requestId} from inventory ${review.workspaceId} (sha256 ${review.sha256}): ${review.entries.length} certificate(s) of CA "${opts.ca}" — ${Object.entries(
+          review.byReason,
+        )
+          .map(([r, n]) => `${n} ${r}`)
+          .join(', ')}\n`,
+      );
       for (const e of review.entries) c.io.err(`  ${e.certificateSerial}  ${e.hardwareSerial}  ${e.reason}\n`);
     }
     const ca = loadCa(ws, opts.ca);
@@ -84,12 +92,19 @@ async function issueFromRequests(c: CliContext, opts: CrlOptions, revoke: readon
     try {
       const { der, crlNumber } = await issueCrlFromRequest(ws, { ca: opts.ca, caKey: key, request, nextUpdateDays: opts.nextUpdateDays, actor: c.actor });
       const text = pem(der, 'X509 CRL');
-      if (c.json) return c.printJson({ crlNumber, pem: text, request: { sha256: review.sha256, requestId: review.requestId, revoked: review.entries.length, byReason: review.byReason } });
+      if (c.json)
+        return c.printJson({
+          crlNumber,
+          pem: text,
+          request: { sha256: review.sha256, requestId: review.requestId, revoked: review.entries.length, byReason: review.byReason },
+        });
       if (opts.out) {
         try {
           writeFileSync(opts.out, text, { flag: 'wx' });
         } catch (e) {
-          throw new UsageError(`CRL ${crlNumber} was recorded but cannot be written to ${opts.out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists' : (e as Error).message}; export it again with --json`);
+          throw new UsageError(
+            `CRL ${crlNumber} was recorded but cannot be written to ${opts.out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists' : (e as Error).message}; export it again with --json`,
+          );
         }
         c.io.err(`wrote CRL ${crlNumber} to ${opts.out}\n`);
       } else c.io.out(text);

@@ -68,7 +68,9 @@ export function registerCsr(program: Command, ctx: () => CliContext): void {
       try {
         writeFileSync(opts.out, text, { flag: 'wx' });
       } catch (e) {
-        throw new UsageError(`cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists (never overwritten)' : (e as Error).message}`);
+        throw new UsageError(
+          `cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists (never overwritten)' : (e as Error).message}`,
+        );
       }
       c.io.err(`wrote ${opts.out}\n`);
     });
@@ -111,8 +113,7 @@ function toJson(csr: ParsedCsr): unknown {
 
 function formatText(csr: ParsedCsr): string {
   const k = csr.publicKey;
-  const key =
-    k.family === 'ec' ? `EC ${k.curve}` : k.family === 'rsa' ? `RSA ${k.modulusBits} bits, e=${k.publicExponent}` : 'Ed25519';
+  const key = k.family === 'ec' ? `EC ${k.curve}` : k.family === 'rsa' ? `RSA ${k.modulusBits} bits, e=${k.publicExponent}` : 'Ed25519';
   const label = (oid: string) => (nameOf(oid) ? `${nameOf(oid)} (${oid})` : oid);
   const lines = [
     `subject      ${csr.subject === '' ? '(empty)' : csr.subject}`,
@@ -135,7 +136,5 @@ function formatText(csr: ParsedCsr): string {
 
 /** Quotes a device-supplied string so control characters cannot reach the terminal. */
 function visible(s: string): string {
-  return JSON.stringify(s).replace(/[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) =>
-    `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(s).replace(/[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

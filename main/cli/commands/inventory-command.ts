@@ -53,7 +53,8 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
       const c = ctx();
       const anchors = readTrustAnchors(readTrustFile(opts.trust), opts.trust);
       const receiptDir = opts.receipt !== undefined && isDirectory(opts.receipt);
-      if (opts.receipt !== undefined && dirs.length > 1 && !receiptDir) throw new UsageError(`--receipt ${opts.receipt} must be an existing directory when importing ${dirs.length} folders`);
+      if (opts.receipt !== undefined && dirs.length > 1 && !receiptDir)
+        throw new UsageError(`--receipt ${opts.receipt} must be an existing directory when importing ${dirs.length} folders`);
       await withInventory(c, opts.db, async (store) => {
         const receiver = { workspaceId: await store.receiverId(), actor: c.actor };
         const results: (ImportResult & { receipt: string | null })[] = [];
@@ -73,7 +74,12 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
             const m = result.manifest;
             receipt = receiptDir ? join(opts.receipt, `${m.batchId}-${m.sequence}.receipt.json`) : opts.receipt;
             writeReceipt(receipt, buildReceipt(m, receiver, new Date()));
-            await store.appendAudit({ actor: c.actor, action: 'inventory.receipt-written', subject: `${m.stationId}/${m.batchId}`, details: { sha256: m.sha256, path: receipt } });
+            await store.appendAudit({
+              actor: c.actor,
+              action: 'inventory.receipt-written',
+              subject: `${m.stationId}/${m.batchId}`,
+              details: { sha256: m.sha256, path: receipt },
+            });
           }
           results.push({ ...result, receipt });
           if (!c.json) {
@@ -97,7 +103,11 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
         if (failures.length === 1) throw failures[0]!.error;
         if (failures.length > 1) {
           const kind = failures.every((f) => f.error.kind === 'input') ? 'input' : 'check';
-          throw new InventoryError('INVENTORY_IMPORT_FAILED', `${failures.length} of ${dirs.length} folder(s) not imported: ${failures.map((f) => `${f.folder} (${f.error.code})`).join(', ')}`, kind);
+          throw new InventoryError(
+            'INVENTORY_IMPORT_FAILED',
+            `${failures.length} of ${dirs.length} folder(s) not imported: ${failures.map((f) => `${f.folder} (${f.error.code})`).join(', ')}`,
+            kind,
+          );
         }
       });
     });
@@ -133,22 +143,34 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
     .option(...INVENTORY_DB_OPTION)
     .action(async (opts: SearchOptions) => {
       const c = ctx();
-      if (opts.status !== undefined && !(STATUSES as readonly string[]).includes(opts.status)) throw new InventoryError('INVENTORY_SEARCH_INVALID', `unknown status "${opts.status}" (use ${STATUSES.join(', ')})`);
+      if (opts.status !== undefined && !(STATUSES as readonly string[]).includes(opts.status))
+        throw new InventoryError('INVENTORY_SEARCH_INVALID', `unknown status "${opts.status}" (use ${STATUSES.join(', ')})`);
       const fingerprint = opts.fingerprint?.replace(/:/g, '').toLowerCase();
-      if (fingerprint !== undefined && !/^[0-9a-f]{64}$/.test(fingerprint)) throw new InventoryError('INVENTORY_SEARCH_INVALID', `--fingerprint wants a SHA-256 in hex (64 digits), got "${opts.fingerprint}"`);
+      if (fingerprint !== undefined && !/^[0-9a-f]{64}$/.test(fingerprint))
+        throw new InventoryError('INVENTORY_SEARCH_INVALID', `--fingerprint wants a SHA-256 in hex (64 digits), got "${opts.fingerprint}"`);
       await withInventory(c, opts.db, async (store) => {
-        const rows = (await store.search({ serial: opts.serial, fingerprint, batch: opts.batch, status: opts.status as InventoryStatus | undefined, afterId: opts.after, limit: opts.limit })).map(
-          ({ der: _der, ...rest }) => rest,
-        );
+        const rows = (
+          await store.search({
+            serial: opts.serial,
+            fingerprint,
+            batch: opts.batch,
+            status: opts.status as InventoryStatus | undefined,
+            afterId: opts.after,
+            limit: opts.limit,
+          })
+        ).map(({ der: _der, ...rest }) => rest);
         if (c.json) return c.printJson(rows);
         if (rows.length === 0) return c.io.out('no matching certificate\n');
-        for (const r of rows) c.io.out(`#${r.id}  ${r.hardwareSerial}  ${r.model}  ${r.status}  ${r.batchId}  cert ${r.certificateSha256}  serial ${r.certificateSerial}  issued ${r.issuedAt}\n`);
+        for (const r of rows)
+          c.io.out(
+            `#${r.id}  ${r.hardwareSerial}  ${r.model}  ${r.status}  ${r.batchId}  cert ${r.certificateSha256}  serial ${r.certificateSerial}  issued ${r.issuedAt}\n`,
+          );
       });
     });
 
   inventory
     .command('batches')
-    .description('imported batches with their counts; and this workspace\'s exported manifests with their sync status (exported / acknowledged)')
+    .description("imported batches with their counts; and this workspace's exported manifests with their sync status (exported / acknowledged)")
     .option(...INVENTORY_DB_OPTION)
     .action(async (opts: { db?: string }) => {
       const c = ctx();
@@ -160,10 +182,15 @@ export function registerInventory(program: Command, ctx: () => CliContext): void
         if (imported.length === 0 && exported.length === 0) return c.io.out('no imported or exported manifest\n');
         if (imported.length > 0) c.io.out('imported:\n');
         for (const m of imported) {
-          c.io.out(`  ${m.batchId}  station ${m.stationId} #${m.sequence}  ${m.entries} entries (${m.confirmed} confirmed, ${m.failed} failed, ${m.superseded} superseded, ${m.revoked} revoked)  added ${m.added}  imported ${m.importedAt}  sha256 ${m.sha256}\n`);
+          c.io.out(
+            `  ${m.batchId}  station ${m.stationId} #${m.sequence}  ${m.entries} entries (${m.confirmed} confirmed, ${m.failed} failed, ${m.superseded} superseded, ${m.revoked} revoked)  added ${m.added}  imported ${m.importedAt}  sha256 ${m.sha256}\n`,
+          );
         }
         if (exported.length > 0) c.io.out('exported:\n');
-        for (const m of exported) c.io.out(`  ${m.batchId}  #${m.sequence}  ${m.devices} entries  ${m.status}${m.acknowledgedAt ? ` ${m.acknowledgedAt} by ${m.acknowledgedBy.join(', ')}` : ''}  sha256 ${m.sha256}\n`);
+        for (const m of exported)
+          c.io.out(
+            `  ${m.batchId}  #${m.sequence}  ${m.devices} entries  ${m.status}${m.acknowledgedAt ? ` ${m.acknowledgedAt} by ${m.acknowledgedBy.join(', ')}` : ''}  sha256 ${m.sha256}\n`,
+          );
       });
     });
 
@@ -187,9 +214,14 @@ function registerInventoryFleet(inventory: Command, ctx: () => CliContext): void
         if (c.json) return c.printJson({ stations, sharedKeys: shared.keys, sharedKeysTruncated: shared.truncated });
         for (const s of stations) {
           const gaps = s.gaps.map((g) => (g.from === g.to ? `${g.from}` : `${g.from}–${g.to}`)).join(', ');
-          c.io.out(`station ${s.stationId}: ${s.manifests.length} manifest(s), ${s.manifests.map((m) => m.sequence).join(', ')}${s.missing ? `; MISSING ${gaps}` : ''}\n`);
+          c.io.out(
+            `station ${s.stationId}: ${s.manifests.length} manifest(s), ${s.manifests.map((m) => m.sequence).join(', ')}${s.missing ? `; MISSING ${gaps}` : ''}\n`,
+          );
         }
-        for (const k of shared.keys) c.io.out(`public key ${k[0]!.publicKeySha256} on ${k.map((d) => `${d.hardwareSerial} (${d.model}, ${d.batchId}, station ${d.stationId})`).join(' and ')}\n`);
+        for (const k of shared.keys)
+          c.io.out(
+            `public key ${k[0]!.publicKeySha256} on ${k.map((d) => `${d.hardwareSerial} (${d.model}, ${d.batchId}, station ${d.stationId})`).join(' and ')}\n`,
+          );
         if (shared.truncated) c.io.out(`… more shared keys (raise --max-keys)\n`);
         if (stations.length === 0) c.io.out('no imported manifest\n');
       });
@@ -197,7 +229,9 @@ function registerInventoryFleet(inventory: Command, ctx: () => CliContext): void
 
   inventory
     .command('use-db')
-    .description(`the inventory the desktop app's Inventory section uses: a postgres:// URL without a password (${INVENTORY_DB_ENV} in the app's environment wins), or --workspace for this workspace's own`)
+    .description(
+      `the inventory the desktop app's Inventory section uses: a postgres:// URL without a password (${INVENTORY_DB_ENV} in the app's environment wins), or --workspace for this workspace's own`,
+    )
     .argument('[url]', 'postgres://… (peer authentication, ~/.pgpass or a client certificate supply the credentials)')
     .option('--workspace', "back to the workspace's own database")
     .action(async (url: string | undefined, opts: { workspace?: boolean }) => {
@@ -208,8 +242,15 @@ function registerInventoryFleet(inventory: Command, ctx: () => CliContext): void
         const changed = url !== undefined || opts.workspace ? settings.setInventoryDb(opts.workspace ? null : url!, c.actor) : false;
         const now = settings.inventoryDb();
         const shown = now === undefined ? 'workspace' : redactUrl(now);
-        if (c.json) return c.printJson({ inventoryDb: now === undefined ? null : redactUrl(now), changed, environmentOverrides: Boolean(c.io.env[INVENTORY_DB_ENV]?.trim()) });
-        c.io.out(`${changed ? 'the app\'s Inventory now uses' : 'the app\'s Inventory uses'} ${shown}${c.io.env[INVENTORY_DB_ENV]?.trim() ? ` (but ${INVENTORY_DB_ENV} is set here, and wins where it is set)` : ''}\n`);
+        if (c.json)
+          return c.printJson({
+            inventoryDb: now === undefined ? null : redactUrl(now),
+            changed,
+            environmentOverrides: Boolean(c.io.env[INVENTORY_DB_ENV]?.trim()),
+          });
+        c.io.out(
+          `${changed ? "the app's Inventory now uses" : "the app's Inventory uses"} ${shown}${c.io.env[INVENTORY_DB_ENV]?.trim() ? ` (but ${INVENTORY_DB_ENV} is set here, and wins where it is set)` : ''}\n`,
+        );
       });
     });
 }

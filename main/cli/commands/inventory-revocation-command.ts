@@ -105,29 +105,34 @@ export function registerInventoryRevocation(inventory: Command, ctx: () => CliCo
       serials.push(...(fromCsv.serials ?? []));
       fingerprints.push(...(fromCsv.fingerprints ?? []));
     }
-    await withInventory(c, opts.db, async (store, ws) => {
-      const inv = store.revocations();
-      if (opts.batch !== undefined) {
-        const rows = await store.search({ batch: opts.batch, limit: 1_000_000 });
-        const active = rows.filter((r) => ACTIVE_STATUSES.includes(r.status));
-        if (active.length === 0)
-          throw new RevocationError('REVOCATION_SELECTION_INVALID', `work order "${opts.batch}" has no certificate in service in this inventory`);
-        fingerprints.push(...active.map((r) => r.certificateSha256));
-      }
-      if (serials.length + fingerprints.length === 0) throw new UsageError('name the devices with --serial, --fingerprint, --csv or --batch');
-      const selection: DeviceSelection = { serials, fingerprints };
-      const record = new KeyRepository(ws!).get(currentInventoryKey(ws!).keyLabel);
-      const signingKey = await openSigningKey(record, await keyUnlockFor(record, opts, ws!, c.io.env));
-      try {
-        const r = await createRevocationRequest(inv, { selection, reason: opts.reason, key: signingKey, workspace: ws!, outDir, actor: c.actor });
-        if (c.json) return c.printJson(r);
-        c.io.out(
-          `revocation request ${r.requestId} (sha256 ${r.sha256}): ${r.entries.length} certificate(s), reason ${opts.reason}\nwrote ${r.files.json}\nwrote ${r.files.p7s}\n`,
-        );
-      } finally {
-        signingKey.close();
-      }
-    }, { needsWorkspace: true });
+    await withInventory(
+      c,
+      opts.db,
+      async (store, ws) => {
+        const inv = store.revocations();
+        if (opts.batch !== undefined) {
+          const rows = await store.search({ batch: opts.batch, limit: 1_000_000 });
+          const active = rows.filter((r) => ACTIVE_STATUSES.includes(r.status));
+          if (active.length === 0)
+            throw new RevocationError('REVOCATION_SELECTION_INVALID', `work order "${opts.batch}" has no certificate in service in this inventory`);
+          fingerprints.push(...active.map((r) => r.certificateSha256));
+        }
+        if (serials.length + fingerprints.length === 0) throw new UsageError('name the devices with --serial, --fingerprint, --csv or --batch');
+        const selection: DeviceSelection = { serials, fingerprints };
+        const record = new KeyRepository(ws!).get(currentInventoryKey(ws!).keyLabel);
+        const signingKey = await openSigningKey(record, await keyUnlockFor(record, opts, ws!, c.io.env));
+        try {
+          const r = await createRevocationRequest(inv, { selection, reason: opts.reason, key: signingKey, workspace: ws!, outDir, actor: c.actor });
+          if (c.json) return c.printJson(r);
+          c.io.out(
+            `revocation request ${r.requestId} (sha256 ${r.sha256}): ${r.entries.length} certificate(s), reason ${opts.reason}\nwrote ${r.files.json}\nwrote ${r.files.p7s}\n`,
+          );
+        } finally {
+          signingKey.close();
+        }
+      },
+      { needsWorkspace: true },
+    );
   });
 
   inventory

@@ -24,7 +24,6 @@ interface GenerateOptions extends KeyAccessOptions {
   out?: string;
 }
 
-
 export function registerKey(program: Command, ctx: () => CliContext): void {
   const key = program.command('key').description('generate and list keys: encrypted software keys, PKCS#11 tokens, M-of-N custodian shares');
 
@@ -79,7 +78,11 @@ export function registerKey(program: Command, ctx: () => CliContext): void {
     });
 }
 
-async function generate(ws: Workspace, opts: GenerateOptions, env: NodeJS.ProcessEnv): Promise<{ record: Omit<KeyRecord, 'spkiSha256' | 'createdAt'>; files: string[] }> {
+async function generate(
+  ws: Workspace,
+  opts: GenerateOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<{ record: Omit<KeyRecord, 'spkiSha256' | 'createdAt'>; files: string[] }> {
   const base = { label: opts.label, algorithm: opts.alg };
   switch (opts.store) {
     case 'software': {
@@ -110,7 +113,15 @@ async function generate(ws: Workspace, opts: GenerateOptions, env: NodeJS.Proces
 }
 
 function describe(k: KeyRecord) {
-  return { label: k.label, algorithm: k.algorithm, store: k.store, spkiSha256: k.spkiSha256, location: k.location, createdAt: k.createdAt, publicKeyPem: pem(k.spki, 'PUBLIC KEY') };
+  return {
+    label: k.label,
+    algorithm: k.algorithm,
+    store: k.store,
+    spkiSha256: k.spkiSha256,
+    location: k.location,
+    createdAt: k.createdAt,
+    publicKeyPem: pem(k.spki, 'PUBLIC KEY'),
+  };
 }
 
 export function pem(der: Buffer, label: string): string {

@@ -12,7 +12,7 @@ import { keyAlgorithmOfSpki } from '../../x509/spki-key-algorithm.js';
 export function registerLint(program: Command, ctx: () => CliContext): void {
   program
     .command('lint')
-    .description('check a certificate against RFC 5280 and Hallmark\'s profile rules; exit 1 if any rule fails')
+    .description("check a certificate against RFC 5280 and Hallmark's profile rules; exit 1 if any rule fails")
     .argument('<file>', 'the certificate (PEM or DER)')
     .option('--issuer <file>', "the issuer's certificate (enables the issuer-dependent rules)")
     .addOption(new Option('--profile <profile>', 'the profile to hold it to (default: guessed from the certificate)').choices([...PROFILE_NAMES]))

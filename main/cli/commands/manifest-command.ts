@@ -59,7 +59,9 @@ const MAX_PLAN_BYTES = 16 * 1024 * 1024;
 
 /** `hallmark manifest …`: the station's manifest signer, signed batch manifests and their exports, and QA verification. */
 export function registerManifest(program: Command, ctx: () => CliContext): void {
-  const manifest = program.command('manifest').description('signed batch manifests: signer, export (manifest, Microchip, nRF Cloud, JSON Lines, revocations), verify');
+  const manifest = program
+    .command('manifest')
+    .description('signed batch manifests: signer, export (manifest, Microchip, nRF Cloud, JSON Lines, revocations), verify');
   const signer = manifest.command('signer').description("the station's manifest signer (a certificate from the manufacturing CA for a workspace key)");
 
   addKeyAccessOptions(
@@ -70,7 +72,7 @@ export function registerManifest(program: Command, ctx: () => CliContext): void 
       .requiredOption('--key <label>', "the signer's own key (P-256 for the Microchip export)")
       .option('--subject <dn>', 'the signer certificate subject (default: CN=Hallmark manifest signer <station id>)')
       .option('--days <n>', 'validity in days', positiveInteger, DEFAULT_SIGNER_DAYS)
-      .option('--signer-passphrase-file <file>', "software signer key: file holding its passphrase")
+      .option('--signer-passphrase-file <file>', 'software signer key: file holding its passphrase')
       .option('--signer-passphrase-env <name>', 'software signer key: environment variable holding its passphrase'),
   ).action(async (opts: SignerCreateOptions) => {
     const c = ctx();
@@ -78,13 +80,32 @@ export function registerManifest(program: Command, ctx: () => CliContext): void 
       const ca = loadCa(ws, opts.ca);
       const signerRecord = new KeyRepository(ws).get(opts.key);
       const subject = parseSubject(opts.subject ?? `CN=Hallmark manifest signer ${ws.info().workspaceId.slice(0, 8)}`);
-      const signerKey = await openSigningKey(signerRecord, await keyUnlockFor(signerRecord, { ...opts, passphraseFile: opts.signerPassphraseFile, passphraseEnv: opts.signerPassphraseEnv } as KeyAccessOptions, ws, c.io.env));
+      const signerKey = await openSigningKey(
+        signerRecord,
+        await keyUnlockFor(
+          signerRecord,
+          { ...opts, passphraseFile: opts.signerPassphraseFile, passphraseEnv: opts.signerPassphraseEnv } as KeyAccessOptions,
+          ws,
+          c.io.env,
+        ),
+      );
       try {
         const caKey = await openSigningKey(ca.key, await keyUnlockFor(ca.key, opts, ws, c.io.env));
         try {
           const created = await createManifestSigner(ws, { ca: opts.ca, caKey, signerKey, subject, validityDays: opts.days, actor: c.actor });
-          if (c.json) return c.printJson({ signer: created.signer, certificate: { serial: created.certificate.serial, sha256: created.certificate.sha256, subject: created.certificate.subject, notAfter: created.certificate.notAfter } });
-          c.io.out(`manifest signer #${created.signer.id}: ${created.certificate.subject}, key "${signerRecord.label}", issued by ${opts.ca}, certificate SHA-256 ${created.certificate.sha256}, valid until ${created.certificate.notAfter}\n`);
+          if (c.json)
+            return c.printJson({
+              signer: created.signer,
+              certificate: {
+                serial: created.certificate.serial,
+                sha256: created.certificate.sha256,
+                subject: created.certificate.subject,
+                notAfter: created.certificate.notAfter,
+              },
+            });
+          c.io.out(
+            `manifest signer #${created.signer.id}: ${created.certificate.subject}, key "${signerRecord.label}", issued by ${opts.ca}, certificate SHA-256 ${created.certificate.sha256}, valid until ${created.certificate.notAfter}\n`,
+          );
         } finally {
           caKey.close();
         }
@@ -104,28 +125,38 @@ export function registerManifest(program: Command, ctx: () => CliContext): void 
         const rows = new ManifestRepository(ws).signers().map((s) => ({ ...s, certificate: (({ der: _der, ...rest }) => rest)(certs.byId(s.certificateId)) }));
         if (c.json) return c.printJson(rows);
         if (rows.length === 0) return c.io.out('no manifest signer; create one with `hallmark manifest signer create`\n');
-        for (const r of rows) c.io.out(`#${r.id}  ${r.certificate.subject}  key ${r.keyLabel}  CA ${r.caName}  ${r.certificate.status}  until ${r.certificate.notAfter}  sha256 ${r.certificate.sha256}\n`);
+        for (const r of rows)
+          c.io.out(
+            `#${r.id}  ${r.certificate.subject}  key ${r.keyLabel}  CA ${r.caName}  ${r.certificate.status}  until ${r.certificate.notAfter}  sha256 ${r.certificate.sha256}\n`,
+          );
       });
     });
 
-  addAuditKeyOptions(addKeyAccessOptions(
-    manifest
-      .command('export')
-      .description('write the signed manifest of a closed work order and the online formats; the key options unlock the manifest signer key')
-      .requiredOption('--batch <id>', 'the closed work order')
-      .requiredOption('--out <dir>', 'the output folder (created if missing; existing files are never overwritten)')
-      .option('--format <list>', `comma-separated, any of ${EXPORT_FORMATS.join(', ')} (repeatable)`, (v: string, prev: string[] = []) => [...prev, ...v.split(',')])
-      .option('--crl', "revocations: also sign a CRL with the issuing CA's key (unlocked by --ca-passphrase-file/--ca-passphrase-env or the PKCS#11 options)")
-      .option('--crl-next-update-days <n>', 'the CRL nextUpdate in days', positiveInteger, 30)
-      .option('--ca-passphrase-file <file>', "software CA key (for --crl): file holding its passphrase")
-      .option('--ca-passphrase-env <name>', 'software CA key (for --crl): environment variable holding its passphrase')
-      .option('--nrf-sub-type <text>', 'nRF Cloud CSV: the subType column')
-      .option('--nrf-tags <a|b>', 'nRF Cloud CSV: tags, separated by |')
-      .option('--nrf-fw-types <a|b>', 'nRF Cloud CSV: firmware types, separated by |', 'APP|MODEM'),
-  )).action(async (opts: ExportOptions & AuditKeyOptions) => {
+  addAuditKeyOptions(
+    addKeyAccessOptions(
+      manifest
+        .command('export')
+        .description('write the signed manifest of a closed work order and the online formats; the key options unlock the manifest signer key')
+        .requiredOption('--batch <id>', 'the closed work order')
+        .requiredOption('--out <dir>', 'the output folder (created if missing; existing files are never overwritten)')
+        .option('--format <list>', `comma-separated, any of ${EXPORT_FORMATS.join(', ')} (repeatable)`, (v: string, prev: string[] = []) => [
+          ...prev,
+          ...v.split(','),
+        ])
+        .option('--crl', "revocations: also sign a CRL with the issuing CA's key (unlocked by --ca-passphrase-file/--ca-passphrase-env or the PKCS#11 options)")
+        .option('--crl-next-update-days <n>', 'the CRL nextUpdate in days', positiveInteger, 30)
+        .option('--ca-passphrase-file <file>', 'software CA key (for --crl): file holding its passphrase')
+        .option('--ca-passphrase-env <name>', 'software CA key (for --crl): environment variable holding its passphrase')
+        .option('--nrf-sub-type <text>', 'nRF Cloud CSV: the subType column')
+        .option('--nrf-tags <a|b>', 'nRF Cloud CSV: tags, separated by |')
+        .option('--nrf-fw-types <a|b>', 'nRF Cloud CSV: firmware types, separated by |', 'APP|MODEM'),
+    ),
+  ).action(async (opts: ExportOptions & AuditKeyOptions) => {
     const c = ctx();
     const formats = [...new Set(opts.format ?? ['manifest'])].map((f) => f.trim());
-    for (const f of formats) if (!(EXPORT_FORMATS as readonly string[]).includes(f)) throw new ManifestError('MANIFEST_FORMAT_UNKNOWN', `unknown format "${f}" (use ${EXPORT_FORMATS.join(', ')})`);
+    for (const f of formats)
+      if (!(EXPORT_FORMATS as readonly string[]).includes(f))
+        throw new ManifestError('MANIFEST_FORMAT_UNKNOWN', `unknown format "${f}" (use ${EXPORT_FORMATS.join(', ')})`);
     if (opts.crl && !formats.includes('revocations')) throw new UsageError('--crl belongs to --format revocations');
     await c.withWorkspace(async (ws) => {
       const signerKeys = keyProvider(ws, opts, c.io.env);
@@ -147,7 +178,9 @@ export function registerManifest(program: Command, ctx: () => CliContext): void 
           },
         });
         if (c.json) return c.printJson(result);
-        c.io.out(`manifest ${result.sequence} of work order ${opts.batch} (${result.devices} entries, sha256 ${result.manifestSha256})${result.created ? '' : ' — recorded earlier, same bytes'}\n`);
+        c.io.out(
+          `manifest ${result.sequence} of work order ${opts.batch} (${result.devices} entries, sha256 ${result.manifestSha256})${result.created ? '' : ' — recorded earlier, same bytes'}\n`,
+        );
         for (const f of result.files) c.io.out(`wrote ${opts.out}/${f.file} (${f.bytes} bytes, sha256 ${f.sha256})\n`);
       } finally {
         signerKeys.close();
@@ -169,7 +202,11 @@ export function registerManifest(program: Command, ctx: () => CliContext): void 
       const anchors = readTrustAnchors(readTrustFile(opts.trust), opts.trust);
       const plan = opts.plan !== undefined ? readPlanCsv(readInputFile(opts.plan, MAX_PLAN_BYTES).toString('utf8')) : undefined;
       // the device signatures on every core (main/workers/); the same report as the reference verifier
-      const report = await verifyFolderOnPool(corePool(), dir, { anchors, ...(plan ? { plan } : {}), ...(opts.previous !== undefined ? { previousDir: opts.previous } : {}) });
+      const report = await verifyFolderOnPool(corePool(), dir, {
+        anchors,
+        ...(plan ? { plan } : {}),
+        ...(opts.previous !== undefined ? { previousDir: opts.previous } : {}),
+      });
       if (opts.html) {
         const target = outputFile(opts.html, { extension: 'html', home: c.home, what: 'a QA report' });
         new ExclusiveOutput(dirname(target)).write(basename(target), reportHtml(report));

@@ -49,7 +49,9 @@ export function registerPkcs11Module(program: Command, ctx: () => CliContext): v
         const workspace = new SettingsRepository(ws).pkcs11Modules();
         if (c.json) return c.printJson({ environment, workspace });
         const lines = [...environment.map((p) => `environment  ${p}`), ...workspace.map((p) => `workspace    ${p}`)];
-        c.io.out(lines.length ? `${lines.join('\n')}\n` : `no PKCS#11 module is allowed (set ${PKCS11_MODULES_ENV} or run hallmark pkcs11-module allow PATH)\n`);
+        c.io.out(
+          lines.length ? `${lines.join('\n')}\n` : `no PKCS#11 module is allowed (set ${PKCS11_MODULES_ENV} or run hallmark pkcs11-module allow PATH)\n`,
+        );
       });
     });
 }

@@ -58,10 +58,18 @@ export function registerSim(program: Command, ctx: () => CliContext): void {
     .option('--baud <rate>', 'pace device output as at this baud rate (0: no pacing)', nonNegativeInteger, 115200)
     .option('--bogus-serial <serial>', 'the serial the bogus-serial fault reports')
     .option('--matter', 'Hallmark devices run their Matter mode: they take a factory record (HM+MATTER) and report matter=1')
-    .addOption(new Option('--csr-quirk <stack>', 'Hallmark devices write CSRs as this firmware stack does (mbedtls-2: NULL ECDSA parameters; wolfssl: version 2)').choices([...CSR_QUIRKS]))
+    .addOption(
+      new Option(
+        '--csr-quirk <stack>',
+        'Hallmark devices write CSRs as this firmware stack does (mbedtls-2: NULL ECDSA parameters; wolfssl: version 2)',
+      ).choices([...CSR_QUIRKS]),
+    )
     .option('--agent [path]', `run the reference device agents (firmware/, C on mbedTLS) instead of simulated devices (default path ${DEFAULT_AGENT_PATH})`)
     .option('--agent-trust <file>', 'with --agent: the root certificate the agents trust (PEM or DER), as firmware has it built in')
-    .option('--agent-store <dir>', 'with --agent: where each agent keeps its secure-element file (default: --dir); a device started again with its store keeps its key')
+    .option(
+      '--agent-store <dir>',
+      'with --agent: where each agent keeps its secure-element file (default: --dir); a device started again with its store keeps its key',
+    )
     .option('--dir <dir>', 'where to make the PTY links (default: a new temporary directory)')
     .action(async (opts: SimOptions) => {
       const c = ctx();
@@ -69,22 +77,25 @@ export function registerSim(program: Command, ctx: () => CliContext): void {
       const dir = ownDir ? mkdtempSync(join(tmpdir(), 'hallmark-sim-')) : resolve(opts.dir!);
       if (!ownDir) mkdirSync(dir, { recursive: true });
       try {
-        const sim = opts.agent !== undefined ? await startAgents(opts, dir) : await startSimulator({
-          dir,
-          count: opts.count,
-          protocol: opts.protocol,
-          serialStart: opts.serialStart,
-          faults: opts.fault ?? [],
-          seed: opts.seed,
-          timing: { keygenMinMs: opts.keygenDelay?.[0] ?? 200, keygenMaxMs: opts.keygenDelay?.[1] ?? 800, stallMs: opts.stall },
-          baudRate: opts.baud,
-          ...(opts.model !== undefined ? { model: opts.model } : {}),
-          ...(opts.keyAlg !== undefined ? { keyAlgorithm: opts.keyAlg } : {}),
-          ...(opts.bogusSerial !== undefined ? { bogusSerial: opts.bogusSerial } : {}),
-          ...(opts.csrQuirk !== undefined ? { csrQuirk: opts.csrQuirk } : {}),
-          ...(opts.matter ? { matter: true } : {}),
-          onError: (n, e) => c.io.err(`warning: device ${n}: ${(e as Error)?.message ?? String(e)}\n`),
-        });
+        const sim =
+          opts.agent !== undefined
+            ? await startAgents(opts, dir)
+            : await startSimulator({
+                dir,
+                count: opts.count,
+                protocol: opts.protocol,
+                serialStart: opts.serialStart,
+                faults: opts.fault ?? [],
+                seed: opts.seed,
+                timing: { keygenMinMs: opts.keygenDelay?.[0] ?? 200, keygenMaxMs: opts.keygenDelay?.[1] ?? 800, stallMs: opts.stall },
+                baudRate: opts.baud,
+                ...(opts.model !== undefined ? { model: opts.model } : {}),
+                ...(opts.keyAlg !== undefined ? { keyAlgorithm: opts.keyAlg } : {}),
+                ...(opts.bogusSerial !== undefined ? { bogusSerial: opts.bogusSerial } : {}),
+                ...(opts.csrQuirk !== undefined ? { csrQuirk: opts.csrQuirk } : {}),
+                ...(opts.matter ? { matter: true } : {}),
+                onError: (n, e) => c.io.err(`warning: device ${n}: ${(e as Error)?.message ?? String(e)}\n`),
+              });
         try {
           if (c.json) {
             c.io.out(`${JSON.stringify(sim.devices)}\n`);

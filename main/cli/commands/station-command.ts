@@ -44,22 +44,40 @@ interface RunOptions extends KeyAccessOptions, AuditKeyOptions, CredentialOption
 export function registerStation(program: Command, ctx: () => CliContext): void {
   const station = program.command('station').description('the factory station: provision devices on serial ports for a work order');
 
-  addCredentialOptions(addAuditKeyOptions(addKeyAccessOptions(
-    station
-      .command('run')
-      .description('provision the device on each port (one state machine per port, all at once) until every port is done; or --auto: each device plugged into the fixture, until interrupted')
-      .requiredOption('--batch <id>', 'the work order')
-      .option('--port <path>', 'a serial port with a device (repeat for each fixture port)', collect)
-      .option('--auto', "watch the fixture's ports and provision each device that appears (USB ports with the policy's fixture ids)")
-      .option('--port-glob <pattern>', 'with --auto: the fixture ports are the character devices matching this pattern (wildcards in the last segment; PTYs, the simulator\'s station-*)')
-      .option('--until-done [n]', 'with --auto: stop once the work order has all its devices confirmed, or after n devices done in this run', positiveInteger)
-      .option('--poll-interval <ms>', 'with --auto: how often the ports are listed', positiveInteger, 500)
-      .option('--operator <name>', 'the technician the audit log names (default: --actor)')
-      .option('--baud <rate>', 'serial line speed', positiveInteger, 115200)
-      .option('--step-timeout <ms>', "one bound for every device exchange (default: each protocol's own)", positiveInteger)
-      .option('--max-attempts <n>', 'attempts per port after a transient link fault', nonNegativeInteger, 3)
-      .option('--label-dir <dir>', "a Matter work order: the folder each device's label sheet (QR code, manual pairing code) is written to; never inside the workspace"),
-  )), 'operator', false).action(async (opts: RunOptions) => {
+  addCredentialOptions(
+    addAuditKeyOptions(
+      addKeyAccessOptions(
+        station
+          .command('run')
+          .description(
+            'provision the device on each port (one state machine per port, all at once) until every port is done; or --auto: each device plugged into the fixture, until interrupted',
+          )
+          .requiredOption('--batch <id>', 'the work order')
+          .option('--port <path>', 'a serial port with a device (repeat for each fixture port)', collect)
+          .option('--auto', "watch the fixture's ports and provision each device that appears (USB ports with the policy's fixture ids)")
+          .option(
+            '--port-glob <pattern>',
+            "with --auto: the fixture ports are the character devices matching this pattern (wildcards in the last segment; PTYs, the simulator's station-*)",
+          )
+          .option(
+            '--until-done [n]',
+            'with --auto: stop once the work order has all its devices confirmed, or after n devices done in this run',
+            positiveInteger,
+          )
+          .option('--poll-interval <ms>', 'with --auto: how often the ports are listed', positiveInteger, 500)
+          .option('--operator <name>', 'the technician the audit log names (default: --actor)')
+          .option('--baud <rate>', 'serial line speed', positiveInteger, 115200)
+          .option('--step-timeout <ms>', "one bound for every device exchange (default: each protocol's own)", positiveInteger)
+          .option('--max-attempts <n>', 'attempts per port after a transient link fault', nonNegativeInteger, 3)
+          .option(
+            '--label-dir <dir>',
+            "a Matter work order: the folder each device's label sheet (QR code, manual pairing code) is written to; never inside the workspace",
+          ),
+      ),
+    ),
+    'operator',
+    false,
+  ).action(async (opts: RunOptions) => {
     const c = ctx();
     checkPortChoice(opts);
     await c.withWorkspace(async (ws) => {
@@ -107,12 +125,18 @@ export function registerStation(program: Command, ctx: () => CliContext): void {
           progress(event);
         }
         const summary = await run.done;
-        if (c.json) c.io.out(`${JSON.stringify({ type: 'summary', batchId: summary.batchId, counts: summary.counts, stopped: summary.stopped, elapsedMs: summary.elapsedMs })}\n`);
+        if (c.json)
+          c.io.out(
+            `${JSON.stringify({ type: 'summary', batchId: summary.batchId, counts: summary.counts, stopped: summary.stopped, elapsedMs: summary.elapsedMs })}\n`,
+          );
         else c.io.err(`${clear(c)}${summary.batchId}: ${formatCounts(summary.counts)} (${(summary.elapsedMs / 1000).toFixed(1)} s)\n`);
         const incomplete = summary.outcomes.filter((o) => o.result !== 'done');
         if (incomplete.length > 0) {
           const what = opts.auto ? 'devices' : 'ports';
-          throw new StationError('STATION_INCOMPLETE', `${incomplete.length} of ${summary.outcomes.length} ${what} did not complete${summary.stopped ? ` (${summary.stopped})` : ''}`);
+          throw new StationError(
+            'STATION_INCOMPLETE',
+            `${incomplete.length} of ${summary.outcomes.length} ${what} did not complete${summary.stopped ? ` (${summary.stopped})` : ''}`,
+          );
         }
       } finally {
         process.off('SIGINT', onSignal);

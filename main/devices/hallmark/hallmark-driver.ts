@@ -141,7 +141,8 @@ export class HallmarkProtocolDriver implements DeviceDriver {
         // firmware may deviate is the station's policy decision (station/accept-csr.ts).
         csr = parseCsr(der, { allow: 'all' });
       } catch (e) {
-        if (e instanceof CsrError) throw new DeviceError('DEVICE_CSR_INVALID', `HM+CSR: the device's CSR is invalid: ${e.message}`, { command: 'HM+CSR', csrCode: e.code });
+        if (e instanceof CsrError)
+          throw new DeviceError('DEVICE_CSR_INVALID', `HM+CSR: the device's CSR is invalid: ${e.message}`, { command: 'HM+CSR', csrCode: e.code });
         throw e;
       }
       if (csr.challengePassword !== nonceHex) {
@@ -209,7 +210,8 @@ export class HallmarkProtocolDriver implements DeviceDriver {
   writeMatterFactoryData(record: MatterFactoryRecord): Promise<void> {
     return coded(async () => {
       const bytes = encodeMatterRecord(record);
-      if (bytes.length > MATTER_MAX_RECORD_BYTES) throw new InvalidInputError(`the factory record is ${bytes.length} bytes; the protocol carries at most ${MATTER_MAX_RECORD_BYTES}`);
+      if (bytes.length > MATTER_MAX_RECORD_BYTES)
+        throw new InvalidInputError(`the factory record is ${bytes.length} bytes; the protocol carries at most ${MATTER_MAX_RECORD_BYTES}`);
       const digest = sha256Hex(bytes);
       const t = this.#timeouts.chainMs;
       await this.#exchange.run({ command: `HM+MATTER=BEGIN,${bytes.length},${digest}`, name: 'MATTER', timeoutMs: t, maxInfoLines: 0 });
@@ -220,7 +222,11 @@ export class HallmarkProtocolDriver implements DeviceDriver {
       await this.#exchange.run({ command: 'HM+MATTER=END', name: 'MATTER', timeoutMs: t, maxInfoLines: 0 });
       const readback = await this.#matterReadback();
       if (readback?.recordSha256 !== digest) {
-        throw new DeviceError('DEVICE_READBACK_MISMATCH', 'HM+MATTER?: the device stored another factory record than the one written', { command: 'HM+MATTER?', expected: digest, got: readback?.recordSha256 ?? null });
+        throw new DeviceError('DEVICE_READBACK_MISMATCH', 'HM+MATTER?: the device stored another factory record than the one written', {
+          command: 'HM+MATTER?',
+          expected: digest,
+          got: readback?.recordSha256 ?? null,
+        });
       }
     });
   }
@@ -267,10 +273,14 @@ function parseIdent(info: string): DeviceIdentity {
     throw new DeviceError('DEVICE_BAD_PAYLOAD', `HM+IDENT: expected model=,serial=,fw=,proto=,state= in "${info.slice(0, 120)}"`, { command: 'HM+IDENT' });
   }
   if (proto !== HALLMARK_PROTOCOL_VERSION) {
-    throw new DeviceError('DEVICE_PROTOCOL_UNSUPPORTED', `HM+IDENT: the device speaks protocol version ${proto}; this station speaks ${HALLMARK_PROTOCOL_VERSION}`, {
-      command: 'HM+IDENT',
-      proto,
-    });
+    throw new DeviceError(
+      'DEVICE_PROTOCOL_UNSUPPORTED',
+      `HM+IDENT: the device speaks protocol version ${proto}; this station speaks ${HALLMARK_PROTOCOL_VERSION}`,
+      {
+        command: 'HM+IDENT',
+        proto,
+      },
+    );
   }
   if (!(HM_PROVISIONING_STATES as readonly string[]).includes(state)) {
     throw new DeviceError('DEVICE_BAD_PAYLOAD', `HM+IDENT: unknown provisioning state "${state}"`, { command: 'HM+IDENT' });

@@ -128,7 +128,9 @@ export class HallmarkPersonality implements DevicePersonality {
       return;
     }
     const serial = this.ctx.faults.has('bogus-serial') ? this.ctx.bogusSerial : this.ctx.serial;
-    await io.writeLine(`+IDENT: model=${this.ctx.model},serial=${serial},fw=${FIRMWARE},proto=${HALLMARK_PROTOCOL_VERSION},state=${this.#state}${this.ctx.matter ? ',matter=1' : ''}`);
+    await io.writeLine(
+      `+IDENT: model=${this.ctx.model},serial=${serial},fw=${FIRMWARE},proto=${HALLMARK_PROTOCOL_VERSION},state=${this.#state}${this.ctx.matter ? ',matter=1' : ''}`,
+    );
     await io.writeLine('OK');
   }
 

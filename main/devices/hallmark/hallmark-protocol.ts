@@ -91,5 +91,4 @@ export function parseKeyValues(text: string): Map<string, string> | undefined {
   return map;
 }
 
-export const isLowerHex = (s: string, bytes?: number): boolean =>
-  /^(?:[0-9a-f]{2})+$/.test(s) && (bytes === undefined || s.length === bytes * 2);
+export const isLowerHex = (s: string, bytes?: number): boolean => /^(?:[0-9a-f]{2})+$/.test(s) && (bytes === undefined || s.length === bytes * 2);

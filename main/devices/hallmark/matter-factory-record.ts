@@ -43,7 +43,16 @@ export function encodeMatterRecord(r: MatterFactoryRecord): Buffer {
   head.writeUInt32BE(r.iterations, 10);
   const cdLen = Buffer.alloc(2);
   cdLen.writeUInt16BE(r.certificationDeclaration.length);
-  return Buffer.concat([head, Buffer.of(r.salt.length), r.salt, r.verifier, Buffer.of(r.rotatingIdUniqueId.length), r.rotatingIdUniqueId, cdLen, r.certificationDeclaration]);
+  return Buffer.concat([
+    head,
+    Buffer.of(r.salt.length),
+    r.salt,
+    r.verifier,
+    Buffer.of(r.rotatingIdUniqueId.length),
+    r.rotatingIdUniqueId,
+    cdLen,
+    r.certificationDeclaration,
+  ]);
 }
 
 /** The record's fields, or undefined when `b` is not exactly one well-formed record (what a device checks). */
@@ -64,8 +73,17 @@ export function decodeMatterRecord(b: Buffer): MatterFactoryRecord | undefined {
   const passcode = b.readUInt32BE(4);
   const discriminator = b.readUInt16BE(8);
   const iterations = b.readUInt32BE(10);
-  if (passcode < 1 || passcode > 99_999_998 || discriminator > 0xfff || iterations < 1000 || iterations > 100_000 || verifier.length !== MATTER_VERIFIER_BYTES) return undefined;
-  return { passcode, discriminator, iterations, salt: Buffer.from(salt), verifier: Buffer.from(verifier), rotatingIdUniqueId: Buffer.from(uid), certificationDeclaration: Buffer.from(b.subarray(at, at + cdLen)) };
+  if (passcode < 1 || passcode > 99_999_998 || discriminator > 0xfff || iterations < 1000 || iterations > 100_000 || verifier.length !== MATTER_VERIFIER_BYTES)
+    return undefined;
+  return {
+    passcode,
+    discriminator,
+    iterations,
+    salt: Buffer.from(salt),
+    verifier: Buffer.from(verifier),
+    rotatingIdUniqueId: Buffer.from(uid),
+    certificationDeclaration: Buffer.from(b.subarray(at, at + cdLen)),
+  };
 }
 
 export const sha256Hex = (b: Buffer): string => createHash('sha256').update(b).digest('hex');

@@ -33,11 +33,7 @@ export interface AtExchangeResult {
  * `ERROR` and `+CME ERROR: n` become DEVICE_ERROR_RESPONSE; `allowCme` lists codes the
  * caller treats as an answer (returned as `{cmeError}`), e.g. 513 when deleting an empty slot.
  */
-export async function atExchange(
-  link: LineLink,
-  command: string | readonly string[],
-  timeoutMs: number,
-): Promise<AtExchangeResult> {
+export async function atExchange(link: LineLink, command: string | readonly string[], timeoutMs: number): Promise<AtExchangeResult> {
   const outcome = await atExchangeAllowing(link, command, timeoutMs, []);
   // With no code allowed every +CME ERROR has already been thrown; this only narrows the type.
   if ('cmeError' in outcome) throw new DeviceError('DEVICE_ERROR_RESPONSE', `+CME ERROR: ${outcome.cmeError}`);

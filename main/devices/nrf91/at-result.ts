@@ -18,7 +18,22 @@ export type AtLine =
  * such as asset_tracker interleave on the same UART (visible in Nordic's own installer
  * logs). None of these prefixes is the answer to a command the station sends.
  */
-const URC_PREFIXES = ['+CEREG:', '+CSCON:', '+CGEV:', '+CNEC_', '+CIREGU:', '+CESQ:', '%CESQ:', '%XTIME:', '%MDMEV:', '%XMODEMSLEEP:', '%NCELLMEAS:', '%XSIM:', '%XPOFWARN:', '%CONEVAL:'] as const;
+const URC_PREFIXES = [
+  '+CEREG:',
+  '+CSCON:',
+  '+CGEV:',
+  '+CNEC_',
+  '+CIREGU:',
+  '+CESQ:',
+  '%CESQ:',
+  '%XTIME:',
+  '%MDMEV:',
+  '%XMODEMSLEEP:',
+  '%NCELLMEAS:',
+  '%XSIM:',
+  '%XPOFWARN:',
+  '%CONEVAL:',
+] as const;
 /**
  * Lines only a booting device prints: Zephyr's banner (`*** Booting nRF Connect SDK …` /
  * `*** Booting Zephyr OS …`) and the at_client sample's greeting. Seen mid-command they

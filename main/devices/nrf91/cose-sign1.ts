@@ -70,9 +70,7 @@ export function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
   }
   if (!Buffer.isBuffer(payload)) throw new CoseError('COSE_Sign1 payload must be an attached byte string');
   if (!Buffer.isBuffer(signature) || signature.length !== 64) throw new CoseError('COSE_Sign1 ES256 signature must be 64 bytes (r‖s)');
-  return kid === undefined
-    ? { protectedBytes, alg: COSE_ALG_ES256, payload, signature }
-    : { protectedBytes, alg: COSE_ALG_ES256, kid, payload, signature };
+  return kid === undefined ? { protectedBytes, alg: COSE_ALG_ES256, payload, signature } : { protectedBytes, alg: COSE_ALG_ES256, kid, payload, signature };
 }
 
 /** RFC 9052 §4.4: the bytes an ES256 COSE_Sign1 signature covers (no external AAD). */

@@ -13,13 +13,7 @@ const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
  * parameters, as the firmware in those samples does; `badSignature` signs other bytes
  * than it sends (a well-formed CSR whose signature fails).
  */
-export function buildModemCsr(args: {
-  privateKey: KeyObject;
-  publicKey: KeyObject;
-  uuidText: string;
-  nullParams: boolean;
-  badSignature?: boolean;
-}): Buffer {
+export function buildModemCsr(args: { privateKey: KeyObject; publicKey: KeyObject; uuidText: string; nullParams: boolean; badSignature?: boolean }): Buffer {
   const subject = sequence(setOf(sequence(oid(OID.commonName), utf8String(args.uuidText))));
   const spki = args.publicKey.export({ type: 'spki', format: 'der' });
   // keyUsage bits 0–4 set: 0xf8 with 3 unused bits, DER-minimal.

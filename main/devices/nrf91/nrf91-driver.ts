@@ -108,7 +108,10 @@ export class Nrf91Driver implements DeviceDriver {
     }
     const firmware = await this.oneLine('AT+CGMR');
     const model = await this.oneLine('AT+CGMM');
-    for (const [what, value, command] of [['firmware version', firmware, 'AT+CGMR'], ['model', model, 'AT+CGMM']] as const) {
+    for (const [what, value, command] of [
+      ['firmware version', firmware, 'AT+CGMR'],
+      ['model', model, 'AT+CGMM'],
+    ] as const) {
       // Printable ASCII without quotes: these end up in the inventory and the audit log.
       if (!/^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$/.test(value) || value.includes('"')) {
         throw new DeviceError('DEVICE_BAD_PAYLOAD', `the modem's ${what} ${preview(value)} is not a short printable string`, { command });
@@ -271,7 +274,9 @@ export class Nrf91Driver implements DeviceDriver {
 
   private refuseAfterReset(command: string): void {
     if (this.resetSeen) {
-      throw new DeviceError('DEVICE_RESET', 'the modem restarted since it was identified; identify it again (it is back online and must be taken offline)', { command });
+      throw new DeviceError('DEVICE_RESET', 'the modem restarted since it was identified; identify it again (it is back online and must be taken offline)', {
+        command,
+      });
     }
   }
 

@@ -101,7 +101,8 @@ export async function createPtyPair(dir: string, name: string, options: { readyT
   while (!(existsSync(devicePath) && existsSync(stationPath))) {
     if (spawnError !== undefined || exited || Date.now() > deadline) {
       // Said before dispose(), which makes `exited` true: a timeout is not socat's exit.
-      const why = spawnError?.message ?? (exited ? `socat exited: ${stderr.trim()}` : `socat did not create the PTY links within ${options.readyTimeoutMs ?? 5000} ms`);
+      const why =
+        spawnError?.message ?? (exited ? `socat exited: ${stderr.trim()}` : `socat did not create the PTY links within ${options.readyTimeoutMs ?? 5000} ms`);
       // Whatever this socat managed to link is its own: removed with it.
       for (const p of [devicePath, stationPath]) targets.set(p, linkIdentity(p));
       await dispose();

@@ -154,7 +154,20 @@ class AgentProcess implements ReferenceAgent {
   /** Spawns the agent and resolves once it has opened its side of the PTY (or fails with what it said). */
   async start(): Promise<void> {
     const c = this.config;
-    const args = ['--tty', this.pair.devicePath, '--serial', c.serial, '--model', c.model, '--store', c.store, '--trust', c.trustPath, '--baud', String(c.baudRate)];
+    const args = [
+      '--tty',
+      this.pair.devicePath,
+      '--serial',
+      c.serial,
+      '--model',
+      c.model,
+      '--store',
+      c.store,
+      '--trust',
+      c.trustPath,
+      '--baud',
+      String(c.baudRate),
+    ];
     if (c.algorithms) args.push('--algs', c.algorithms.join(','));
     if (c.matter) args.push('--matter');
     // As socat in pty-pair.ts: with a parent-death signal, an agent never outlives a killed simulator.
@@ -178,7 +191,10 @@ class AgentProcess implements ReferenceAgent {
     // instead of handing out a port nobody answers on.
     const early = await Promise.race([this.#exited.then(() => true), this.#opened().then(() => false)]);
     if (early) {
-      throw new DeviceError('LINK_OPEN_FAILED', `the reference agent for ${c.serial} exited at start: ${this.#stderr.trim().slice(0, 300) || `exit ${child.exitCode}`}`);
+      throw new DeviceError(
+        'LINK_OPEN_FAILED',
+        `the reference agent for ${c.serial} exited at start: ${this.#stderr.trim().slice(0, 300) || `exit ${child.exitCode}`}`,
+      );
     }
   }
 
@@ -194,7 +210,8 @@ class AgentProcess implements ReferenceAgent {
       } catch {
         return; // the process is gone; the race above reports it
       }
-      if (Date.now() > deadline) throw new DeviceError('LINK_OPEN_FAILED', `the reference agent for ${this.config.serial} did not open ${this.pair.devicePath}`);
+      if (Date.now() > deadline)
+        throw new DeviceError('LINK_OPEN_FAILED', `the reference agent for ${this.config.serial} did not open ${this.pair.devicePath}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   }

@@ -85,7 +85,9 @@ export class SimulatedDevice {
         if (!(e instanceof DeviceError)) throw e;
         if (e.code === 'LINK_TIMEOUT') continue;
         if (e.code === 'LINK_GARBAGE' || e.code === 'LINK_LINE_TOO_LONG') {
-          await this.#guard(() => (this.options.personality.handleBadLine ? this.options.personality.handleBadLine(e.code as 'LINK_GARBAGE', io) : io.writeLine('ERROR')));
+          await this.#guard(() =>
+            this.options.personality.handleBadLine ? this.options.personality.handleBadLine(e.code as 'LINK_GARBAGE', io) : io.writeLine('ERROR'),
+          );
           continue;
         }
         // LINK_CLOSED: during a reset the link is replaced, otherwise we are done.

@@ -16,7 +16,8 @@ export interface Pkcs11LibraryInfo {
 /** Fixed-width PKCS#11 text: blank-padded, and some modules pad with NULs. */
 export function pkcs11Text(raw: string): string {
   // eslint-disable-next-line no-control-regex -- a token's label bytes may hold controls: this replaces them
-  return raw.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+$/, '').replace(/^\s+/, '');
+  const controls = /[\u0000-\u001f\u007f]/g;
+  return raw.replace(controls, ' ').replace(/\s+$/, '').replace(/^\s+/, '');
 }
 
 export function identifyImplementation(info: { manufacturerID: string; libraryDescription: string }): Pkcs11LibraryInfo {

@@ -25,7 +25,8 @@ const CKM_ECDH1_COFACTOR_DERIVE = 0x1051;
  * because RSA decryption with a CA key would be a signing oracle.
  */
 function signOnlyTemplate(library: Pkcs11LibraryInfo, family: KeyFamily, mechanisms: readonly number[]): Template {
-  const ecOnTpm = library.implementation === 'tpm2-pkcs11' && family === 'ec' && !mechanisms.includes(CKM_ECDH1_DERIVE) && !mechanisms.includes(CKM_ECDH1_COFACTOR_DERIVE);
+  const ecOnTpm =
+    library.implementation === 'tpm2-pkcs11' && family === 'ec' && !mechanisms.includes(CKM_ECDH1_DERIVE) && !mechanisms.includes(CKM_ECDH1_COFACTOR_DERIVE);
   return ecOnTpm ? SIGN_ONLY_PRIVATE_KEY.filter((a) => a.type !== pkcs11js.CKA_DECRYPT) : SIGN_ONLY_PRIVATE_KEY;
 }
 

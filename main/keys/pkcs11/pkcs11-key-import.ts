@@ -50,7 +50,13 @@ const OID = {
  * signature made on the token verifies with `spki`. Any failure destroys both objects, so
  * a wrong or half-accepted import leaves nothing on the token to be found by label later.
  */
-export async function importKeyToToken(args: { binding: Pkcs11Binding; label: string; algorithm: KeyAlgorithm; pkcs8: Buffer; spki: Buffer }): Promise<ImportedPkcs11Key> {
+export async function importKeyToToken(args: {
+  binding: Pkcs11Binding;
+  label: string;
+  algorithm: KeyAlgorithm;
+  pkcs8: Buffer;
+  spki: Buffer;
+}): Promise<ImportedPkcs11Key> {
   const { binding, label, algorithm, pkcs8, spki } = args;
   try {
     if (label === '') throw new KeyError('KEY_LABEL_INVALID', 'a PKCS#11 key needs a non-empty label');
@@ -80,12 +86,7 @@ export async function importKeyToToken(args: { binding: Pkcs11Binding; label: st
         { type: pkcs11js.CKA_VERIFY, value: true },
         ...publicFields,
       ];
-      const privateTemplate: Template = [
-        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
-        ...common,
-        ...SIGN_ONLY_PRIVATE_KEY,
-        ...privateFields,
-      ];
+      const privateTemplate: Template = [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, ...common, ...SIGN_ONLY_PRIVATE_KEY, ...privateFields];
 
       const created: Pkcs11Handle[] = [];
       try {
@@ -100,10 +101,19 @@ export async function importKeyToToken(args: { binding: Pkcs11Binding; label: st
           name,
         ) as [boolean, boolean, boolean, boolean];
         if (!sensitive || extractable) {
-          throw new KeyError('PKCS11_KEY_EXTRACTABLE', `token ${name} stored imported key ${label} with sensitive=${sensitive}, extractable=${extractable}; it was destroyed`, 'check');
+          throw new KeyError(
+            'PKCS11_KEY_EXTRACTABLE',
+            `token ${name} stored imported key ${label} with sensitive=${sensitive}, extractable=${extractable}; it was destroyed`,
+            'check',
+          );
         }
         const onToken = readPublicKeySpki(algorithm, pkcs11, session, publicKey, name);
-        if (!onToken.equals(spki)) throw new KeyError('PKCS11_KEY_MISMATCH', `token ${name} holds a different public key for imported key ${label} than the one given; it was destroyed`, 'check');
+        if (!onToken.equals(spki))
+          throw new KeyError(
+            'PKCS11_KEY_MISMATCH',
+            `token ${name} holds a different public key for imported key ${label} than the one given; it was destroyed`,
+            'check',
+          );
         await proveSigns(pkcs11, session, privateKey, plan, algorithm, spki, label, name);
         return {
           spki: Buffer.from(spki),
@@ -180,8 +190,24 @@ function createObject(pkcs11: Pkcs11, session: Pkcs11Handle, template: Template,
     return pkcs11.C_CreateObject(session, template);
   } catch (e) {
     // A token that does not know the key type refuses the template rather than the mechanism.
-    if (isCkr(e, 'CKR_ATTRIBUTE_VALUE_INVALID', 'CKR_ATTRIBUTE_TYPE_INVALID', 'CKR_KEY_TYPE_INCONSISTENT', 'CKR_TEMPLATE_INCONSISTENT', 'CKR_TEMPLATE_INCOMPLETE', 'CKR_CURVE_NOT_SUPPORTED', 'CKR_DOMAIN_PARAMS_INVALID')) {
-      throw new KeyError('PKCS11_MECHANISM_UNSUPPORTED', `token ${token} does not accept an imported ${algorithm} ${which} key (${String((e as Error).message)})`, 'environment', { algorithm });
+    if (
+      isCkr(
+        e,
+        'CKR_ATTRIBUTE_VALUE_INVALID',
+        'CKR_ATTRIBUTE_TYPE_INVALID',
+        'CKR_KEY_TYPE_INCONSISTENT',
+        'CKR_TEMPLATE_INCONSISTENT',
+        'CKR_TEMPLATE_INCOMPLETE',
+        'CKR_CURVE_NOT_SUPPORTED',
+        'CKR_DOMAIN_PARAMS_INVALID',
+      )
+    ) {
+      throw new KeyError(
+        'PKCS11_MECHANISM_UNSUPPORTED',
+        `token ${token} does not accept an imported ${algorithm} ${which} key (${String((e as Error).message)})`,
+        'environment',
+        { algorithm },
+      );
     }
     throw toPkcs11KeyError(e, `importing the ${which} half of an ${algorithm} key`, token);
   }
@@ -207,7 +233,11 @@ async function proveSigns(
   }
   const publicKey = createPublicKey({ key: spki, format: 'der', type: 'spki' });
   if (!verify(KEY_ALGORITHM_INFO[algorithm].hash, probe, publicKey, signature)) {
-    throw new KeyError('PKCS11_KEY_MISMATCH', `a test signature by imported key ${label} on token ${token} does not verify with the expected public key: the private key is not that key's; it was destroyed`, 'check');
+    throw new KeyError(
+      'PKCS11_KEY_MISMATCH',
+      `a test signature by imported key ${label} on token ${token} does not verify with the expected public key: the private key is not that key's; it was destroyed`,
+      'check',
+    );
   }
 }
 
@@ -248,7 +278,8 @@ function privateKeyFields(pkcs8: Buffer, algorithm: KeyAlgorithm): Fields {
     const outer = readElement(pkcs8, 0, TAG.SEQUENCE, 'PrivateKeyInfo');
     if (outer.end !== pkcs8.length) throw bad('trailing bytes');
     const [version, algId, privateKey] = readChildren(outer.value, 'PrivateKeyInfo');
-    if (!version || version.tag !== TAG.INTEGER || !algId || algId.tag !== TAG.SEQUENCE || !privateKey || privateKey.tag !== TAG.OCTET_STRING) throw bad('unexpected structure');
+    if (!version || version.tag !== TAG.INTEGER || !algId || algId.tag !== TAG.SEQUENCE || !privateKey || privateKey.tag !== TAG.OCTET_STRING)
+      throw bad('unexpected structure');
     const [oid, params] = readChildren(algId.value, 'AlgorithmIdentifier');
     const family = KEY_ALGORITHM_INFO[algorithm].family;
     switch (family) {

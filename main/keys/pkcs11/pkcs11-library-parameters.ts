@@ -22,5 +22,9 @@ export function checkLibraryParameters(value: unknown, where: string): string {
   const parsed = libraryParametersSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const why = parsed.error.issues[0]?.message ?? 'is not a string';
-  throw new KeyError('PKCS11_PARAMETERS_INVALID', `the PKCS#11 library parameters from ${where} ${typeof value === 'string' ? why : 'are not text'}; refused before loading the module`, 'input');
+  throw new KeyError(
+    'PKCS11_PARAMETERS_INVALID',
+    `the PKCS#11 library parameters from ${where} ${typeof value === 'string' ? why : 'are not text'}; refused before loading the module`,
+    'input',
+  );
 }

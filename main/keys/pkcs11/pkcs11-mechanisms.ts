@@ -42,9 +42,14 @@ export function mechanismName(mechanism: number): string {
 }
 
 function unsupported(algorithm: KeyAlgorithm, token: string, missing: string): KeyError {
-  return new KeyError('PKCS11_MECHANISM_UNSUPPORTED', `token ${token} cannot hold ${algorithm} keys: it does not offer ${missing}; refused before anything was made or changed`, 'environment', {
-    algorithm,
-  });
+  return new KeyError(
+    'PKCS11_MECHANISM_UNSUPPORTED',
+    `token ${token} cannot hold ${algorithm} keys: it does not offer ${missing}; refused before anything was made or changed`,
+    'environment',
+    {
+      algorithm,
+    },
+  );
 }
 
 /** C_GetMechanismInfo's key sizes (bits), or undefined when the token does not say. */

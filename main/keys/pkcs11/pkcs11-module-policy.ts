@@ -40,7 +40,10 @@ export function pkcs11ModulesFromEnv(env: NodeJS.ProcessEnv): string[] {
 
 export function pkcs11AllowList(env: NodeJS.ProcessEnv, workspaceModules: readonly string[] = []): Pkcs11ModuleAllowList {
   return {
-    entries: [...pkcs11ModulesFromEnv(env).map((path) => ({ path, from: 'environment' as const })), ...workspaceModules.map((path) => ({ path, from: 'workspace' as const }))],
+    entries: [
+      ...pkcs11ModulesFromEnv(env).map((path) => ({ path, from: 'environment' as const })),
+      ...workspaceModules.map((path) => ({ path, from: 'workspace' as const })),
+    ],
   };
 }
 
@@ -52,15 +55,25 @@ const vetted = new Set<string>();
  */
 export function checkPkcs11Module(modulePath: string, allow: Pkcs11ModuleAllowList): string {
   if (!isAbsolute(modulePath)) {
-    throw new KeyError('PKCS11_MODULE_UNSAFE', `the PKCS#11 module path ${modulePath} is not absolute; a module is named by its full path (relative paths are not resolved)`, 'input', { path: modulePath });
+    throw new KeyError(
+      'PKCS11_MODULE_UNSAFE',
+      `the PKCS#11 module path ${modulePath} is not absolute; a module is named by its full path (relative paths are not resolved)`,
+      'input',
+      { path: modulePath },
+    );
   }
   const real = realOrNull(modulePath);
   const listed = allow.entries.some((e) => isAbsolute(e.path) && (e.path === modulePath || (real !== null && realOrNull(e.path) === real)));
   if (!listed) {
     const sources = `${PKCS11_MODULES_ENV} in the environment${allow.entries.length ? ` (${allow.entries.map((e) => e.path).join(', ')})` : ''} or the workspace setting (hallmark pkcs11-module allow PATH)`;
-    throw new KeyError('PKCS11_MODULE_NOT_ALLOWED', `the PKCS#11 module ${modulePath} is not on this machine's allow-list; refused before loading it. The administrator lists modules in ${sources}`, 'input', {
-      path: modulePath,
-    });
+    throw new KeyError(
+      'PKCS11_MODULE_NOT_ALLOWED',
+      `the PKCS#11 module ${modulePath} is not on this machine's allow-list; refused before loading it. The administrator lists modules in ${sources}`,
+      'input',
+      {
+        path: modulePath,
+      },
+    );
   }
   const checked = assertSafePkcs11ModuleFile(modulePath);
   vetted.add(checked);
@@ -72,7 +85,8 @@ export function checkPkcs11Module(modulePath: string, allow: Pkcs11ModuleAllowLi
  * pkcs11-module allow`, and for the registry just before it loads a vetted module.
  */
 export function assertSafePkcs11ModuleFile(modulePath: string): string {
-  const unsafe = (why: string): KeyError => new KeyError('PKCS11_MODULE_UNSAFE', `the PKCS#11 module ${modulePath} is not loaded: ${why}`, 'input', { path: modulePath });
+  const unsafe = (why: string): KeyError =>
+    new KeyError('PKCS11_MODULE_UNSAFE', `the PKCS#11 module ${modulePath} is not loaded: ${why}`, 'input', { path: modulePath });
   if (!isAbsolute(modulePath)) throw unsafe('its path is not absolute');
   let real: string;
   let st: Stats;
@@ -80,7 +94,12 @@ export function assertSafePkcs11ModuleFile(modulePath: string): string {
     real = realpathSync(modulePath);
     st = statSync(real);
   } catch (e) {
-    throw new KeyError('PKCS11_MODULE', `cannot find the PKCS#11 module ${modulePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'environment', { path: modulePath });
+    throw new KeyError(
+      'PKCS11_MODULE',
+      `cannot find the PKCS#11 module ${modulePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'environment',
+      { path: modulePath },
+    );
   }
   if (!st.isFile()) throw unsafe(`${real} is not a regular file`);
   if (st.uid !== 0) throw unsafe(`${real} is owned by uid ${st.uid}, not root`);

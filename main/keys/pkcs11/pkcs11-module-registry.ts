@@ -99,7 +99,11 @@ function load(path: string, key: string, libraryParameters: string | undefined):
         // already failing; the initialize error is the one to report
       }
       if (isCkr(e, 'CKR_CRYPTOKI_ALREADY_INITIALIZED')) {
-        throw new KeyError('PKCS11_MODULE_IN_USE', `the PKCS#11 module ${path} is already initialized in this process by other code, so the library parameters given for it cannot take effect`, 'environment');
+        throw new KeyError(
+          'PKCS11_MODULE_IN_USE',
+          `the PKCS#11 module ${path} is already initialized in this process by other code, so the library parameters given for it cannot take effect`,
+          'environment',
+        );
       }
       throw new KeyError('PKCS11_MODULE', `the PKCS#11 module ${path} loaded but failed to initialize: ${(e as Error).message}`, 'environment');
     }

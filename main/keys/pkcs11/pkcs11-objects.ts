@@ -25,7 +25,11 @@ export function findObjects(pkcs11: Pkcs11, session: Pkcs11Handle, template: Tem
 
 export function readAttributes(pkcs11: Pkcs11, session: Pkcs11Handle, object: Pkcs11Handle, types: readonly number[], token: string): Buffer[] {
   try {
-    const got = pkcs11.C_GetAttributeValue(session, object, types.map((type) => ({ type })));
+    const got = pkcs11.C_GetAttributeValue(
+      session,
+      object,
+      types.map((type) => ({ type })),
+    );
     return types.map((type) => {
       const attr = got.find((a) => a.type === type);
       if (!attr) throw new Error(`attribute 0x${type.toString(16)} missing from the answer`);

@@ -20,7 +20,14 @@ import { Pkcs11TokenSession } from './pkcs11-token-session.js';
 const MAX_SESSIONS = 8;
 
 /** Errors after which a session cannot be trusted for the next signature. */
-const SESSION_BROKEN = ['CKR_SESSION_HANDLE_INVALID', 'CKR_SESSION_CLOSED', 'CKR_DEVICE_REMOVED', 'CKR_TOKEN_NOT_PRESENT', 'CKR_DEVICE_ERROR', 'CKR_OPERATION_ACTIVE'];
+const SESSION_BROKEN = [
+  'CKR_SESSION_HANDLE_INVALID',
+  'CKR_SESSION_CLOSED',
+  'CKR_DEVICE_REMOVED',
+  'CKR_TOKEN_NOT_PRESENT',
+  'CKR_DEVICE_ERROR',
+  'CKR_OPERATION_ACTIVE',
+];
 
 const KEY_TYPES: Record<KeyAlgorithm, number> = {
   'ecdsa-p256': pkcs11js.CKK_EC,
@@ -89,14 +96,19 @@ export async function openPkcs11Key(record: KeyRecord, binding: Pkcs11Binding): 
   const loc = parsePkcs11KeyLocation(record);
   const named = binding.tokenSerial !== undefined || binding.tokenLabel !== undefined || binding.slot !== undefined;
   const effective: Pkcs11Binding = named ? binding : { ...binding, tokenSerial: loc.tokenSerial };
-  const ts = Pkcs11TokenSession.open(effective, false, (token) => {
-    if (token.serial !== loc.tokenSerial) {
-      throw new KeyError(
-        'PKCS11_TOKEN_NOT_FOUND',
-        `key ${record.label} lives on token serial ${loc.tokenSerial}; the binding chose token ${JSON.stringify(token.label)} (serial ${token.serial})`,
-      );
-    }
-  }, loc.tokenLabel);
+  const ts = Pkcs11TokenSession.open(
+    effective,
+    false,
+    (token) => {
+      if (token.serial !== loc.tokenSerial) {
+        throw new KeyError(
+          'PKCS11_TOKEN_NOT_FOUND',
+          `key ${record.label} lives on token serial ${loc.tokenSerial}; the binding chose token ${JSON.stringify(token.label)} (serial ${token.serial})`,
+        );
+      }
+    },
+    loc.tokenLabel,
+  );
   let pool: Pkcs11SessionPool | undefined;
   try {
     const { pkcs11, session, name } = ts;
@@ -105,7 +117,15 @@ export async function openPkcs11Key(record: KeyRecord, binding: Pkcs11Binding): 
     const id = Buffer.from(loc.id, 'hex');
 
     const privateKey = onlyObject(
-      findObjects(pkcs11, session, [{ type: pkcs11js.CKA_CLASS, value: CKO.privateKey }, { type: pkcs11js.CKA_ID, value: id }], name),
+      findObjects(
+        pkcs11,
+        session,
+        [
+          { type: pkcs11js.CKA_CLASS, value: CKO.privateKey },
+          { type: pkcs11js.CKA_ID, value: id },
+        ],
+        name,
+      ),
       `private key with CKA_ID ${loc.id}`,
       record.label,
       name,
@@ -130,7 +150,15 @@ export async function openPkcs11Key(record: KeyRecord, binding: Pkcs11Binding): 
     }
 
     const publicKey = onlyObject(
-      findObjects(pkcs11, session, [{ type: pkcs11js.CKA_CLASS, value: CKO.publicKey }, { type: pkcs11js.CKA_ID, value: id }], name),
+      findObjects(
+        pkcs11,
+        session,
+        [
+          { type: pkcs11js.CKA_CLASS, value: CKO.publicKey },
+          { type: pkcs11js.CKA_ID, value: id },
+        ],
+        name,
+      ),
       `public key with CKA_ID ${loc.id}`,
       record.label,
       name,
@@ -138,7 +166,12 @@ export async function openPkcs11Key(record: KeyRecord, binding: Pkcs11Binding): 
     const spki = readPublicKeySpki(record.algorithm, pkcs11, session, publicKey, name);
     if (!spki.equals(record.spki)) throw mismatch(`the public key of ${record.label} on token ${name} differs from the one recorded in the workspace`);
 
-    pool = new Pkcs11SessionPool(session, () => ts.openExtraSession(), (s) => ts.closeExtraSession(s), MAX_SESSIONS);
+    pool = new Pkcs11SessionPool(
+      session,
+      () => ts.openExtraSession(),
+      (s) => ts.closeExtraSession(s),
+      MAX_SESSIONS,
+    );
     const key = new Pkcs11SigningKey(record.label, record.algorithm, Buffer.from(record.spki), ts, privateKey, plan, pool);
     await selfTest(key, record);
     return key;

@@ -45,7 +45,12 @@ export class Pkcs11TokenSession {
    *   sees the PIN (and never counts a wrong attempt against its retry limit)
    * @param labelHint the label to tell apart tokens that share the binding's serial (a key record's token label)
    */
-  static open(binding: Pkcs11Binding, readWrite: boolean, checkToken?: (token: Pkcs11TokenInfo, library: Pkcs11LibraryInfo) => void, labelHint?: string): Pkcs11TokenSession {
+  static open(
+    binding: Pkcs11Binding,
+    readWrite: boolean,
+    checkToken?: (token: Pkcs11TokenInfo, library: Pkcs11LibraryInfo) => void,
+    labelHint?: string,
+  ): Pkcs11TokenSession {
     const lease = acquirePkcs11Module(binding.modulePath, binding.libraryParameters);
     let session: Pkcs11Handle | undefined;
     try {

@@ -114,7 +114,8 @@ export function selectToken(pkcs11: Pkcs11, binding: Pkcs11Binding, labelHint?: 
       );
     }
     chosen = matches[0];
-    if (!chosen) throw new KeyError('PKCS11_TOKEN_NOT_FOUND', `no token labelled ${JSON.stringify(binding.tokenLabel)} in ${binding.modulePath}; ${seen(tokens)}`);
+    if (!chosen)
+      throw new KeyError('PKCS11_TOKEN_NOT_FOUND', `no token labelled ${JSON.stringify(binding.tokenLabel)} in ${binding.modulePath}; ${seen(tokens)}`);
   } else if (binding.slot !== undefined) {
     chosen = tokens.find((t) => t.info.slot === binding.slot);
     if (!chosen) throw new KeyError('PKCS11_TOKEN_NOT_FOUND', `no token in slot ${binding.slot} of ${binding.modulePath}; ${seen(tokens)}`);
@@ -125,7 +126,10 @@ export function selectToken(pkcs11: Pkcs11, binding: Pkcs11Binding, labelHint?: 
   const info = chosen.info;
   if (!info.initialized) throw new KeyError('PKCS11_TOKEN_NOT_FOUND', `the token in slot ${info.slot} is not initialized; ${seen(tokens)}`);
   if (binding.tokenLabel !== undefined && binding.tokenLabel !== info.label) {
-    throw new KeyError('PKCS11_TOKEN_NOT_FOUND', `token serial ${info.serial} is labelled ${JSON.stringify(info.label)}, not ${JSON.stringify(binding.tokenLabel)}`);
+    throw new KeyError(
+      'PKCS11_TOKEN_NOT_FOUND',
+      `token serial ${info.serial} is labelled ${JSON.stringify(info.label)}, not ${JSON.stringify(binding.tokenLabel)}`,
+    );
   }
   if (binding.slot !== undefined && binding.slot !== info.slot) {
     throw new KeyError('PKCS11_TOKEN_NOT_FOUND', `token ${describeToken(info)} is in slot ${info.slot}, not slot ${binding.slot}`);

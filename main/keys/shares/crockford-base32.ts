@@ -5,12 +5,7 @@
  */
 export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-const VALUES: ReadonlyMap<string, number> = new Map([
-  ...[...CROCKFORD_ALPHABET].map((c, i) => [c, i] as const),
-  ['O', 0],
-  ['I', 1],
-  ['L', 1],
-]);
+const VALUES: ReadonlyMap<string, number> = new Map([...[...CROCKFORD_ALPHABET].map((c, i) => [c, i] as const), ['O', 0], ['I', 1], ['L', 1]]);
 
 /** The value of one (already upper-cased) symbol, or undefined if it is not one. */
 export function crockfordValue(symbol: string): number | undefined {

@@ -52,7 +52,10 @@ const shareFileSchema = z.strictObject({
   ciphertext: base64,
 });
 
-export function toShareFile(share: EncryptedShare, context: { label: string; algorithm: KeyAlgorithm; custodian: string; spkiSha256: string; createdAt: string }): ShareFile {
+export function toShareFile(
+  share: EncryptedShare,
+  context: { label: string; algorithm: KeyAlgorithm; custodian: string; spkiSha256: string; createdAt: string },
+): ShareFile {
   return {
     format: SHARE_FILE_FORMAT,
     label: context.label,

@@ -20,7 +20,13 @@ export function assertSharePlan(threshold: number, custodians: readonly Custodia
   const names = new Map<string, string>();
   const passphrases = new Map<string, string>();
   for (const { custodian, passphrase } of custodians) {
-    if (typeof custodian !== 'string' || custodian.trim() === '' || custodian !== custodian.trim() || [...custodian].length > 64 || /[\p{Cc}\p{Cf}]/u.test(custodian)) {
+    if (
+      typeof custodian !== 'string' ||
+      custodian.trim() === '' ||
+      custodian !== custodian.trim() ||
+      [...custodian].length > 64 ||
+      /[\p{Cc}\p{Cf}]/u.test(custodian)
+    ) {
       throw new KeyError('SHARES_INVALID', `custodian name ${JSON.stringify(custodian)} must be 1–64 printable characters without leading or trailing spaces`);
     }
     const key = custodian.normalize('NFC').toLowerCase();

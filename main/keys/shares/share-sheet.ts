@@ -23,8 +23,7 @@ export interface ShareSheetFacts {
   readonly lines: readonly string[];
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const grouped = (hex: string): string => hex.match(/.{1,4}/g)?.join(' ') ?? hex;
 

@@ -131,7 +131,10 @@ export function parseShareText(text: string): EncryptedShare {
     }
     if (lines.length < expectedLines) {
       const missing = expectedLines - lines.length;
-      problems.push({ line: lines.length + 1, why: `${missing} line${missing > 1 ? 's are' : ' is'} missing at the end (this share has ${expectedLines} lines)` });
+      problems.push({
+        line: lines.length + 1,
+        why: `${missing} line${missing > 1 ? 's are' : ' is'} missing at the end (this share has ${expectedLines} lines)`,
+      });
     } else if (lines.length > expectedLines) {
       problems.push({ line: expectedLines + 1, why: `there are ${lines.length - expectedLines} extra lines after line ${expectedLines}` });
     }

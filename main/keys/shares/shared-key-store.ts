@@ -84,7 +84,18 @@ export async function generateSharedKey(args: {
     const sha256 = shareDigest(share);
     entries.push({ index: share.index, custodian, sha256 });
     const file = toShareFile(share, { label, algorithm, custodian, spkiSha256, createdAt });
-    const sheet = await renderShareSheet({ label, algorithm, custodian, index: share.index, threshold, total, spkiSha256, shareSha256: sha256, createdAt, lines: formatShareText(share) });
+    const sheet = await renderShareSheet({
+      label,
+      algorithm,
+      custodian,
+      index: share.index,
+      threshold,
+      total,
+      spkiSha256,
+      shareSha256: sha256,
+      createdAt,
+      lines: formatShareText(share),
+    });
     outputs.push({ path: paths[i]!.share, content: serializeShareFile(file) }, { path: paths[i]!.sheet, content: sheet });
   }
 
@@ -147,13 +158,20 @@ export async function withReassembledSharedKey<T>(record: KeyRecord, shares: Sha
     const entry = byIndex.get(share.index);
     const name = `share ${share.index}${entry ? ` (${entry.custodian})` : ''}`;
     if (share.threshold !== location.threshold || share.total !== location.total || entry === undefined) {
-      throw new KeyError('SHARE_MISMATCH', `${name} is from a ${share.threshold}-of-${share.total} split, not key "${record.label}"'s ${location.threshold}-of-${location.total}`, 'check');
+      throw new KeyError(
+        'SHARE_MISMATCH',
+        `${name} is from a ${share.threshold}-of-${share.total} split, not key "${record.label}"'s ${location.threshold}-of-${location.total}`,
+        'check',
+      );
     }
     if (shareDigest(share) !== entry.sha256) {
-      throw new KeyError('SHARE_CORRUPT', `${name} is not the share recorded for key "${record.label}": it was damaged or altered`, 'check', { index: share.index });
+      throw new KeyError('SHARE_CORRUPT', `${name} is not the share recorded for key "${record.label}": it was damaged or altered`, 'check', {
+        index: share.index,
+      });
     }
     const earlier = seen.get(share.index);
-    if (earlier !== undefined) throw new KeyError('SHARE_DUPLICATE', `${name} was given twice (${earlier} and share #${position + 1})`, 'input', { index: share.index });
+    if (earlier !== undefined)
+      throw new KeyError('SHARE_DUPLICATE', `${name} was given twice (${earlier} and share #${position + 1})`, 'input', { index: share.index });
     seen.set(share.index, `share #${position + 1}`);
     offered.push({ share, name, passphrase: input.passphrase });
   }
@@ -178,13 +196,18 @@ export async function withReassembledSharedKey<T>(record: KeyRecord, shares: Sha
         decrypted.fill(0);
       } catch (e) {
         // The bytes matched the record, so the only thing left that can be wrong is the passphrase.
-        if (e instanceof ShareAuthenticationError) throw new KeyError('SHARE_PASSPHRASE_WRONG', `the passphrase does not open ${name}`, 'input', { index: share.index });
+        if (e instanceof ShareAuthenticationError)
+          throw new KeyError('SHARE_PASSPHRASE_WRONG', `the passphrase does not open ${name}`, 'input', { index: share.index });
         throw e;
       }
     }
     secret = await combine(plain);
     const pkcs8 = Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength);
-    const key = privateKeyForRecord(pkcs8, record, (why) => new KeyError('SHARE_MISMATCH', `the shares do not rebuild key "${record.label}" (${why})`, 'check'));
+    const key = privateKeyForRecord(
+      pkcs8,
+      record,
+      (why) => new KeyError('SHARE_MISMATCH', `the shares do not rebuild key "${record.label}" (${why})`, 'check'),
+    );
     return await use(pkcs8, key);
   } finally {
     for (const p of plain) p.fill(0);
@@ -221,7 +244,11 @@ function readOffered(record: KeyRecord, input: ShareInput, name: string): Encryp
   try {
     const { file, share } = parseShareFile(text);
     if (file.label !== record.label || file.spkiSha256 !== record.spkiSha256) {
-      throw new KeyError('SHARE_MISMATCH', `${name} (${path}) is share ${file.index} of key "${file.label}" ${file.spkiSha256.slice(0, 16)}…, not of "${record.label}" ${record.spkiSha256.slice(0, 16)}…`, 'check');
+      throw new KeyError(
+        'SHARE_MISMATCH',
+        `${name} (${path}) is share ${file.index} of key "${file.label}" ${file.spkiSha256.slice(0, 16)}…, not of "${record.label}" ${record.spkiSha256.slice(0, 16)}…`,
+        'check',
+      );
     }
     return share;
   } catch (e) {

@@ -5,7 +5,10 @@ const END = '-----END ENCRYPTED PRIVATE KEY-----';
 
 /** RFC 7468 strict form: what OpenSSL writes and reads. */
 export function toEncryptedPem(der: Buffer): string {
-  const body = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const body = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `${BEGIN}\n${body}\n${END}\n`;
 }
 

@@ -1,19 +1,7 @@
 import { createCipheriv, createDecipheriv, pbkdf2, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { KeyError } from '../key-errors.js';
-import {
-  DerError,
-  TAG,
-  derNull,
-  integer,
-  isElement,
-  octetString,
-  oid,
-  readChildren,
-  readElement,
-  readSmallInteger,
-  sequence,
-} from './der-lite.js';
+import { DerError, TAG, derNull, integer, isElement, octetString, oid, readChildren, readElement, readSmallInteger, sequence } from './der-lite.js';
 
 /**
  * PKCS#8 EncryptedPrivateKeyInfo with PBES2 (RFC 8018): PBKDF2-HMAC-SHA256 → AES-256-CBC.

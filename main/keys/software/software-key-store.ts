@@ -68,7 +68,10 @@ export async function openSoftwareKey(record: KeyRecord, args: { passphrase: str
   const loc = record.location;
   assertPlainFileName(loc['file'], label);
   if (loc['format'] !== SOFTWARE_KEY_FORMAT || loc['cipher'] !== CIPHER_NAME) {
-    throw new KeyError('KEY_FILE_INVALID', `key "${label}" is recorded in format ${recorded(loc['format'])}/${recorded(loc['cipher'])}, which this version does not read`);
+    throw new KeyError(
+      'KEY_FILE_INVALID',
+      `key "${label}" is recorded in format ${recorded(loc['format'])}/${recorded(loc['cipher'])}, which this version does not read`,
+    );
   }
   const path = join(args.keysDir, loc['file']);
   let text: string;
@@ -84,7 +87,11 @@ export async function openSoftwareKey(record: KeyRecord, args: { passphrase: str
   // CBC cannot tell an edited iteration count from a wrong passphrase; the record can.
   const kdf = describeKdf(params.iterations);
   if (typeof loc['kdf'] === 'string' && loc['kdf'] !== kdf) {
-    throw new KeyError('KEY_FILE_INVALID', `the key file for "${label}" says ${kdf} but the key was recorded with ${loc['kdf']}: the file was altered or replaced`, 'check');
+    throw new KeyError(
+      'KEY_FILE_INVALID',
+      `the key file for "${label}" says ${kdf} but the key was recorded with ${loc['kdf']}: the file was altered or replaced`,
+      'check',
+    );
   }
   const pkcs8 = await decryptPkcs8(params, args.passphrase, label);
   try {

@@ -27,10 +27,14 @@ export interface MicrochipEntry {
  */
 export async function microchipManifest(doc: ManifestDocument, signer: { key: SigningKey; certificateDer: Buffer }): Promise<Buffer> {
   if (signer.key.algorithm !== 'ecdsa-p256') {
-    throw new ManifestError('MICROCHIP_SIGNER_NOT_P256', `the Microchip manifest is ES256, but the manifest signer key "${signer.key.label}" is ${signer.key.algorithm}; rotate to a P-256 signer (hallmark manifest signer create)`);
+    throw new ManifestError(
+      'MICROCHIP_SIGNER_NOT_P256',
+      `the Microchip manifest is ES256, but the manifest signer key "${signer.key.label}" is ${signer.key.algorithm}; rotate to a P-256 signer (hallmark manifest signer create)`,
+    );
   }
   const signerFacts = parseCertificateFast(signer.certificateDer);
-  if (!signerFacts.spki.equals(signer.key.spki)) throw new ManifestError('MANIFEST_SIGNER_KEY_MISMATCH', 'the unlocked key is not the key of the signer certificate');
+  if (!signerFacts.spki.equals(signer.key.spki))
+    throw new ManifestError('MANIFEST_SIGNER_KEY_MISMATCH', 'the unlocked key is not the key of the signer certificate');
   const ski = signerFacts.subjectKeyId ?? createHash('sha1').update(signerFacts.spki).digest();
   const protectedHeader = base64url(
     JSON.stringify({ alg: 'ES256', kid: base64url(ski), typ: 'JWT', 'x5t#S256': base64url(createHash('sha256').update(signer.certificateDer).digest()) }),
@@ -42,7 +46,10 @@ export async function microchipManifest(doc: ManifestDocument, signer: { key: Si
     const facts = parseCertificateFast(der);
     const jwk = createPublicKey({ key: facts.spki, format: 'der', type: 'spki' }).export({ format: 'jwk' });
     if (jwk.kty !== 'EC' || (jwk.crv !== 'P-256' && jwk.crv !== 'P-384')) {
-      throw new ManifestError('MICROCHIP_KEY_UNSUPPORTED', `${device.hardwareSerial}: the Microchip format carries EC public keys; this device has a ${jwk.kty} key`);
+      throw new ManifestError(
+        'MICROCHIP_KEY_UNSUPPORTED',
+        `${device.hardwareSerial}: the Microchip format carries EC public keys; this device has a ${jwk.kty} key`,
+      );
     }
     const organization = {
       organizationName: facts.subject.find((a) => a.oid === OID.organizationName)?.value ?? '',

@@ -10,7 +10,11 @@ export const sha256Hex = (data: Uint8Array | string): string => createHash('sha2
  * makes the list digest reproducible from the entries alone.
  */
 export function compareDeviceEntries(a: DeviceEntry, b: DeviceEntry): number {
-  return cmp(a.hardwareSerial, b.hardwareSerial) || cmp(a.certificate?.issuedAt ?? '\uffff', b.certificate?.issuedAt ?? '\uffff') || cmp(a.certificate?.sha256 ?? '', b.certificate?.sha256 ?? '');
+  return (
+    cmp(a.hardwareSerial, b.hardwareSerial) ||
+    cmp(a.certificate?.issuedAt ?? '\uffff', b.certificate?.issuedAt ?? '\uffff') ||
+    cmp(a.certificate?.sha256 ?? '', b.certificate?.sha256 ?? '')
+  );
 }
 
 function cmp(a: string, b: string): number {

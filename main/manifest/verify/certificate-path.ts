@@ -18,16 +18,33 @@ export function checkPath(leaf: ParsedCertificate, pool: readonly ParsedCertific
   const path: ParsedCertificate[] = [leaf];
   let current = leaf;
   for (let depth = 0; depth <= MAX_DEPTH; depth++) {
-    if (!validAt(current, at)) return { ok: false, problem: `${describe(current)} is not valid at ${at.toISOString()} (${current.notBefore.toISOString()} – ${current.notAfter.toISOString()})` };
+    if (!validAt(current, at))
+      return {
+        ok: false,
+        problem: `${describe(current)} is not valid at ${at.toISOString()} (${current.notBefore.toISOString()} – ${current.notAfter.toISOString()})`,
+      };
     if (anchors.some((a) => a.der.equals(current.der))) return { ok: true, path };
     const candidates = [...anchors, ...pool].filter(
-      (c) => c.subjectDer.equals(current.issuerDer) && !c.der.equals(current.der) && (!current.authorityKeyId || !c.subjectKeyId || c.subjectKeyId.equals(current.authorityKeyId)),
+      (c) =>
+        c.subjectDer.equals(current.issuerDer) &&
+        !c.der.equals(current.der) &&
+        (!current.authorityKeyId || !c.subjectKeyId || c.subjectKeyId.equals(current.authorityKeyId)),
     );
-    if (candidates.length === 0) return { ok: false, problem: `no issuer of ${describe(current)} (issuer ${nameToString(current.issuer)}) is among the certificates given or the trusted roots` };
+    if (candidates.length === 0)
+      return {
+        ok: false,
+        problem: `no issuer of ${describe(current)} (issuer ${nameToString(current.issuer)}) is among the certificates given or the trusted roots`,
+      };
     const issuer = candidates.find((c) => certificateSignedBy(current, publicKeyOf(c)));
-    if (!issuer) return { ok: false, problem: `the signature of ${describe(current)} does not verify with the key of any certificate named ${nameToString(current.issuer)}` };
-    if (issuer.basicConstraints?.ca !== true) return { ok: false, problem: `${describe(issuer)} signed ${describe(current)} but is not a CA (basicConstraints)` };
-    if (issuer.keyUsage && !issuer.keyUsage.has('keyCertSign')) return { ok: false, problem: `${describe(issuer)} may not sign certificates (keyUsage lacks keyCertSign)` };
+    if (!issuer)
+      return {
+        ok: false,
+        problem: `the signature of ${describe(current)} does not verify with the key of any certificate named ${nameToString(current.issuer)}`,
+      };
+    if (issuer.basicConstraints?.ca !== true)
+      return { ok: false, problem: `${describe(issuer)} signed ${describe(current)} but is not a CA (basicConstraints)` };
+    if (issuer.keyUsage && !issuer.keyUsage.has('keyCertSign'))
+      return { ok: false, problem: `${describe(issuer)} may not sign certificates (keyUsage lacks keyCertSign)` };
     const casBelow = path.length - 1;
     if (issuer.basicConstraints.pathLen !== undefined && casBelow > issuer.basicConstraints.pathLen) {
       return { ok: false, problem: `${describe(issuer)} allows ${issuer.basicConstraints.pathLen} CA(s) below it, the path has ${casBelow}` };

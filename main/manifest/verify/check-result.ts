@@ -45,7 +45,13 @@ export interface VerificationReport {
 export const MAX_DETAILS = 25;
 
 /** Builds a result from problems found: none → pass with `passSummary`. */
-export function verdict(name: CheckName, problems: readonly string[], passSummary: string, failSummary: (n: number) => string, info: readonly string[] = []): CheckResult {
+export function verdict(
+  name: CheckName,
+  problems: readonly string[],
+  passSummary: string,
+  failSummary: (n: number) => string,
+  info: readonly string[] = [],
+): CheckResult {
   if (problems.length === 0) return { name, status: 'pass', summary: passSummary, details: info };
   const details = problems.slice(0, MAX_DETAILS);
   if (problems.length > MAX_DETAILS) details.push(`… and ${problems.length - MAX_DETAILS} more`);

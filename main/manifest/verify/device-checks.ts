@@ -25,7 +25,8 @@ export interface DecodedEntry {
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const labelOf = (hardwareSerial: string, certificateSerial: string | null) => `${hardwareSerial}${certificateSerial !== null ? ` (certificate ${certificateSerial})` : ''}`;
+const labelOf = (hardwareSerial: string, certificateSerial: string | null) =>
+  `${hardwareSerial}${certificateSerial !== null ? ` (certificate ${certificateSerial})` : ''}`;
 const label = (e: DeviceEntry) => labelOf(e.hardwareSerial, e.certificate ? e.certificate.serial : null);
 /** How problems name an entry: its hardware serial and certificate serial. */
 export const entryLabel = label;
@@ -37,7 +38,13 @@ export function decodeEntry(entry: DeviceEntry): DecodedEntry {
     const certificate = parseCertificateFast(der);
     return { entry, certificate, problem: null, sha256: sha256(der), spkiSha256: sha256(certificate.spki) };
   } catch (e) {
-    return { entry, certificate: null, problem: `${label(entry)}: the certificate cannot be read: ${(e as Error).message}`, sha256: sha256(der), spkiSha256: null };
+    return {
+      entry,
+      certificate: null,
+      problem: `${label(entry)}: the certificate cannot be read: ${(e as Error).message}`,
+      sha256: sha256(der),
+      spkiSha256: null,
+    };
   }
 }
 
@@ -62,14 +69,21 @@ export class DeviceChainCheck {
     if (!d.certificate) return;
     this.n++;
     const c = d.certificate;
-    if (!c.issuerDer.equals(ca.subjectDer)) this.problems.push(`${label(d.entry)}: issued by "${c.issuer.map((a) => a.value).join(', ')}", not by the issuing CA ${describe(ca)}`);
-    else if (c.authorityKeyId && ca.subjectKeyId && !c.authorityKeyId.equals(ca.subjectKeyId)) this.problems.push(`${label(d.entry)}: its authority key identifier is not the issuing CA's key`);
+    if (!c.issuerDer.equals(ca.subjectDer))
+      this.problems.push(`${label(d.entry)}: issued by "${c.issuer.map((a) => a.value).join(', ')}", not by the issuing CA ${describe(ca)}`);
+    else if (c.authorityKeyId && ca.subjectKeyId && !c.authorityKeyId.equals(ca.subjectKeyId))
+      this.problems.push(`${label(d.entry)}: its authority key identifier is not the issuing CA's key`);
     if (c.basicConstraints?.ca === true) this.problems.push(`${label(d.entry)}: a device certificate must not be a CA`);
   }
 
   result(): CheckResult {
     const path = this.path;
-    return verdict('devices.chain', this.problems, `the issuing CA chains to the trusted root (${path.ok ? path.path.length : '?'} certificates) and names all ${this.n} device certificates`, (k) => `${k} chain problem(s)`);
+    return verdict(
+      'devices.chain',
+      this.problems,
+      `the issuing CA chains to the trusted root (${path.ok ? path.path.length : '?'} certificates) and names all ${this.n} device certificates`,
+      (k) => `${k} chain problem(s)`,
+    );
   }
 }
 
@@ -87,11 +101,17 @@ export class DeviceSignatureCheck {
     if (d.problem) this.problems.push(d.problem);
     if (!d.certificate) return;
     this.n++;
-    if (!certificateSignedBy(d.certificate, this.key)) this.problems.push(`${label(d.entry)}: the signature does not verify with the key of the issuing CA ${describe(this.ca)}`);
+    if (!certificateSignedBy(d.certificate, this.key))
+      this.problems.push(`${label(d.entry)}: the signature does not verify with the key of the issuing CA ${describe(this.ca)}`);
   }
 
   result(): CheckResult {
-    return verdict('devices.certificate-signature', this.problems, `all ${this.n} device certificates are signed by ${describe(this.ca)}`, (k) => `${k} certificate(s) not signed by the issuing CA`);
+    return verdict(
+      'devices.certificate-signature',
+      this.problems,
+      `all ${this.n} device certificates are signed by ${describe(this.ca)}`,
+      (k) => `${k} certificate(s) not signed by the issuing CA`,
+    );
   }
 }
 
@@ -110,15 +130,26 @@ export class DeviceDigestsCheck {
       this.allowances.set(a, serials);
     }
     if (d.sha256 !== c.sha256) this.problems.push(`${label(d.entry)}: certificate SHA-256 stated ${c.sha256}, the certificate's is ${d.sha256}`);
-    if (d.certificate && d.spkiSha256 !== c.publicKeySha256) this.problems.push(`${label(d.entry)}: public-key SHA-256 stated ${c.publicKeySha256}, the certificate's is ${d.spkiSha256}`);
-    if (d.certificate && d.certificate.serial.toString('hex') !== c.serial) this.problems.push(`${label(d.entry)}: serial stated ${c.serial}, the certificate's is ${d.certificate.serial.toString('hex')}`);
+    if (d.certificate && d.spkiSha256 !== c.publicKeySha256)
+      this.problems.push(`${label(d.entry)}: public-key SHA-256 stated ${c.publicKeySha256}, the certificate's is ${d.spkiSha256}`);
+    if (d.certificate && d.certificate.serial.toString('hex') !== c.serial)
+      this.problems.push(`${label(d.entry)}: serial stated ${c.serial}, the certificate's is ${d.certificate.serial.toString('hex')}`);
   }
 
   result(): CheckResult {
-    const info = [...this.allowances].sort(([a], [b]) => (a < b ? -1 : 1)).map(([a, serials]) =>
-      `${serials.length} certificate(s) issued for CSRs accepted under the allowance ${a}: ${serials.slice(0, 10).join(', ')}${serials.length > 10 ? ', …' : ''}`,
+    const info = [...this.allowances]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(
+        ([a, serials]) =>
+          `${serials.length} certificate(s) issued for CSRs accepted under the allowance ${a}: ${serials.slice(0, 10).join(', ')}${serials.length > 10 ? ', …' : ''}`,
+      );
+    return verdict(
+      'devices.digests',
+      this.problems,
+      'every certificate, public-key digest and serial matches its certificate',
+      (k) => `${k} digest mismatch(es)`,
+      info,
     );
-    return verdict('devices.digests', this.problems, 'every certificate, public-key digest and serial matches its certificate', (k) => `${k} digest mismatch(es)`, info);
   }
 }
 
@@ -131,7 +162,8 @@ export class ListDigestCheck {
 
   add(entry: DeviceEntry): void {
     // only the first misplaced entry is reported: after it, "out of order" says nothing new
-    if (this.previous && this.outOfOrder === null && compareDeviceEntries(this.previous, entry) > 0) this.outOfOrder = `entry ${this.index} (${entry.hardwareSerial}) is out of order`;
+    if (this.previous && this.outOfOrder === null && compareDeviceEntries(this.previous, entry) > 0)
+      this.outOfOrder = `entry ${this.index} (${entry.hardwareSerial}) is out of order`;
     this.digest.add(entry);
     this.previous = entry;
     this.index++;
@@ -174,19 +206,26 @@ export class IdevidFieldsCheck {
     if (!c) return;
     const subjectSerials = c.subject.filter((a) => a.oid === OID.serialNumber);
     if (policy.subjectSerialNumber) {
-      if (subjectSerials.length !== 1 || subjectSerials[0]!.value !== serial) problems.push(`${label(d.entry)}: subject serialNumber is ${subjectSerials.map((a) => `"${a.value}"`).join(', ') || 'absent'}, expected "${serial}"`);
+      if (subjectSerials.length !== 1 || subjectSerials[0]!.value !== serial)
+        problems.push(`${label(d.entry)}: subject serialNumber is ${subjectSerials.map((a) => `"${a.value}"`).join(', ') || 'absent'}, expected "${serial}"`);
       else if (subjectSerials[0]!.stringType !== 'printable') problems.push(`${label(d.entry)}: subject serialNumber is not a PrintableString`);
     }
     const hmn = c.san?.hardwareModuleNames ?? [];
     if (hmn.length !== 1) problems.push(`${label(d.entry)}: expected one hardwareModuleName in the SAN, found ${hmn.length}`);
     else {
       if (hmn[0]!.hwType !== policy.hwType) problems.push(`${label(d.entry)}: hwType ${hmn[0]!.hwType}, the policy says ${policy.hwType}`);
-      if (!hmn[0]!.hwSerialNum.equals(Buffer.from(serial, 'utf8'))) problems.push(`${label(d.entry)}: hwSerialNum is "${hmn[0]!.hwSerialNum.toString('utf8')}", not the hardware serial`);
+      if (!hmn[0]!.hwSerialNum.equals(Buffer.from(serial, 'utf8')))
+        problems.push(`${label(d.entry)}: hwSerialNum is "${hmn[0]!.hwSerialNum.toString('utf8')}", not the hardware serial`);
     }
   }
 
   result(): CheckResult {
-    return verdict('devices.802-1ar', this.problems, 'every certificate carries its hardware serial in subject serialNumber and hardwareModuleName as the policy demands', (k) => `${k} 802.1AR problem(s)`);
+    return verdict(
+      'devices.802-1ar',
+      this.problems,
+      'every certificate carries its hardware serial in subject serialNumber and hardwareModuleName as the policy demands',
+      (k) => `${k} 802.1AR problem(s)`,
+    );
   }
 }
 
@@ -254,7 +293,12 @@ export class NoDuplicatesCheck {
       if (other !== undefined && other !== serial) this.problems.push(`${serial}: public key ${d.spkiSha256} also belongs to ${other}`);
       this.keys.set(d.spkiSha256, serial);
     }
-    this.seen?.push({ hardwareSerial: serial, certificateSerial: d.entry.certificate ? d.entry.certificate.serial : null, sha256: d.sha256, spkiSha256: d.spkiSha256 });
+    this.seen?.push({
+      hardwareSerial: serial,
+      certificateSerial: d.entry.certificate ? d.entry.certificate.serial : null,
+      sha256: d.sha256,
+      spkiSha256: d.spkiSha256,
+    });
   }
 
   result(previous: DeviceIdentities | null): CheckResult {
@@ -262,8 +306,10 @@ export class NoDuplicatesCheck {
     if (previous && this.seen) {
       for (const e of this.seen) {
         if (previous.serials.has(e.hardwareSerial)) problems.push(`${e.hardwareSerial}: already in the previous manifest`);
-        if (e.sha256 && previous.certificates.has(e.sha256)) problems.push(`${labelOf(e.hardwareSerial, e.certificateSerial)}: certificate already in the previous manifest`);
-        if (e.spkiSha256 && previous.publicKeys.has(e.spkiSha256)) problems.push(`${labelOf(e.hardwareSerial, e.certificateSerial)}: public key already in the previous manifest`);
+        if (e.sha256 && previous.certificates.has(e.sha256))
+          problems.push(`${labelOf(e.hardwareSerial, e.certificateSerial)}: certificate already in the previous manifest`);
+        if (e.spkiSha256 && previous.publicKeys.has(e.spkiSha256))
+          problems.push(`${labelOf(e.hardwareSerial, e.certificateSerial)}: public key already in the previous manifest`);
       }
     }
     return verdict(

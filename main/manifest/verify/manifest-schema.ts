@@ -19,12 +19,20 @@ export const deviceEntrySchema = z.strictObject({
       publicKeySha256: z.string(),
       serial: z.string(),
       issuedAt: z.string(),
-      request: z.strictObject({ csrSha256: hex64.nullable(), allowances: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, 'an allowance name')).max(16) }).optional(),
+      request: z
+        .strictObject({ csrSha256: hex64.nullable(), allowances: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, 'an allowance name')).max(16) })
+        .optional(),
     })
     .nullable(),
   revocation: z.strictObject({ reason: z.string(), revokedAt: z.string() }).nullable(),
   rework: z
-    .strictObject({ reason: z.string(), revocationReason: z.enum(['superseded', 'keyCompromise']), operator: z.string(), approvedAt: z.string(), note: z.string().nullable() })
+    .strictObject({
+      reason: z.string(),
+      revocationReason: z.enum(['superseded', 'keyCompromise']),
+      operator: z.string(),
+      approvedAt: z.string(),
+      note: z.string().nullable(),
+    })
     .nullable(),
   firstSeenAt: z.string(),
   lastChangeAt: z.string(),
@@ -35,7 +43,9 @@ export const deviceEntrySchema = z.strictObject({
       vendorId: z.string(),
       productId: z.string(),
       paiSha256: hex64,
-      factoryData: z.strictObject({ verifierSha256: hex64, discriminator: count, iterations: count, saltBytes: count, certificationDeclarationSha256: hex64 }).nullable(),
+      factoryData: z
+        .strictObject({ verifierSha256: hex64, discriminator: count, iterations: count, saltBytes: count, certificationDeclarationSha256: hex64 })
+        .nullable(),
     })
     .optional(),
 });
@@ -78,12 +88,31 @@ export const manifestSchema = z.strictObject({
     exportedAt: z.string(),
   }),
   issuingCaChain: z.array(base64).min(1),
-  counters: z.strictObject({ planned: count, quantity: count, issued: count, devicesIssued: count, confirmed: count, failed: count, reworked: count, refused: count }),
+  counters: z.strictObject({
+    planned: count,
+    quantity: count,
+    issued: count,
+    devicesIssued: count,
+    confirmed: count,
+    failed: count,
+    reworked: count,
+    refused: count,
+  }),
   devices: z.array(deviceEntrySchema),
   devicesSha256: z.string(),
   auditHead: z.strictObject({ seq: count, hash: z.string() }),
   auditCheckpoint: z
-    .strictObject({ entrySeq: count, format: z.string(), workspaceId: z.string(), seq: count, headHash: z.string(), time: z.string(), reason: z.string(), keySha256: z.string(), signature: base64 })
+    .strictObject({
+      entrySeq: count,
+      format: z.string(),
+      workspaceId: z.string(),
+      seq: count,
+      headHash: z.string(),
+      time: z.string(),
+      reason: z.string(),
+      keySha256: z.string(),
+      signature: base64,
+    })
     .optional(),
 });
 

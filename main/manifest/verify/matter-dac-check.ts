@@ -34,7 +34,10 @@ export class MatterDacCheck {
     }
     const m = workOrder.policy.matter!;
     const paiIds = matterIdsOf(pai.subject, true);
-    if (paiIds.vendorIds[0]?.value !== m.vendorId) this.problems.push(`the PAI ${paiIds.vendorIds[0] ? `carries VendorID ${paiIds.vendorIds[0].value}` : 'carries no VendorID'}; the work order is for ${m.vendorId}`);
+    if (paiIds.vendorIds[0]?.value !== m.vendorId)
+      this.problems.push(
+        `the PAI ${paiIds.vendorIds[0] ? `carries VendorID ${paiIds.vendorIds[0].value}` : 'carries no VendorID'}; the work order is for ${m.vendorId}`,
+      );
   }
 
   add(d: DecodedEntry): void {
@@ -54,18 +57,21 @@ export class MatterDacCheck {
       p.push(`${label}: no matter member (VendorID, ProductID, PAI, factory data)`);
       return;
     }
-    if (e.matter.vendorId !== m.vendorId || e.matter.productId !== m.productId) p.push(`${label}: entry says VendorID ${e.matter.vendorId} ProductID ${e.matter.productId}, the work order ${m.vendorId} / ${m.productId}`);
+    if (e.matter.vendorId !== m.vendorId || e.matter.productId !== m.productId)
+      p.push(`${label}: entry says VendorID ${e.matter.vendorId} ProductID ${e.matter.productId}, the work order ${m.vendorId} / ${m.productId}`);
     const ids = matterIdsOf(d.certificate.subject, false);
     const vid = ids.vendorIds.map((v) => v.value).join(',');
     const pid = ids.productIds.map((v) => v.value).join(',');
-    if (vid !== e.matter.vendorId || pid !== e.matter.productId) p.push(`${label}: the DAC carries VendorID ${vid || 'none'} ProductID ${pid || 'none'}, the entry says ${e.matter.vendorId} / ${e.matter.productId}`);
+    if (vid !== e.matter.vendorId || pid !== e.matter.productId)
+      p.push(`${label}: the DAC carries VendorID ${vid || 'none'} ProductID ${pid || 'none'}, the entry says ${e.matter.vendorId} / ${e.matter.productId}`);
     if (e.matter.paiSha256 !== this.paiSha256) p.push(`${label}: names PAI ${e.matter.paiSha256}, the issuing CA is ${this.paiSha256}`);
     const chain = verifyAttestationChain({ paa: this.paa.der, pai: this.pai.der, dac: d.certificate.der });
     for (const problem of chain.problems) p.push(`${label}: [${problem.rule}] ${problem.certificate.toUpperCase()}: ${problem.message}`);
     const f = e.matter.factoryData;
     if (f !== null) {
       this.withFactoryData++;
-      if (f.certificationDeclarationSha256 !== m.certificationDeclarationSha256) p.push(`${label}: its factory data carries another Certification Declaration than the work order's`);
+      if (f.certificationDeclarationSha256 !== m.certificationDeclarationSha256)
+        p.push(`${label}: its factory data carries another Certification Declaration than the work order's`);
       if (f.iterations < 1000 || f.iterations > 100_000) p.push(`${label}: [matter.spake2p-iterations] ${f.iterations} PBKDF2 iterations`);
       if (f.saltBytes < 16 || f.saltBytes > 32) p.push(`${label}: [matter.spake2p-salt] a ${f.saltBytes}-byte salt`);
       if (f.discriminator > 0xfff) p.push(`${label}: [matter.discriminator] ${f.discriminator} is not 12 bits`);

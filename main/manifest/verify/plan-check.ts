@@ -11,11 +11,18 @@ import { verdict, type CheckResult } from './check-result.js';
  */
 export function readPlanCsv(text: string): string[] {
   const serials: string[] = [];
-  for (const [i, raw] of text.replace(/^\uFEFF/, '').split(/\r?\n/).entries()) {
+  for (const [i, raw] of text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .entries()) {
     const row = raw.trim();
     if (row === '' || row.startsWith('#')) continue;
     const cell = firstCell(row);
-    if (cell === undefined) throw new ManifestError('MANIFEST_PLAN_INVALID', `plan line ${i + 1}, column ${raw.length - raw.trimStart().length + 1}: unbalanced quotes: expected a closing '"' in the first field`);
+    if (cell === undefined)
+      throw new ManifestError(
+        'MANIFEST_PLAN_INVALID',
+        `plan line ${i + 1}, column ${raw.length - raw.trimStart().length + 1}: unbalanced quotes: expected a closing '"' in the first field`,
+      );
     if (serials.length === 0 && /^(hardware_)?serial$/i.test(cell)) continue;
     serials.push(cell);
   }
@@ -73,8 +80,20 @@ export class PlanCheck {
     for (const [s, n] of this.current) if (n > 1) problems.push(`duplicated: ${s} has ${n} current entries`);
     const missing = [...planned].filter((s) => !confirmed.has(s));
     const allowed = Math.max(0, workOrder.planned - workOrder.quantity);
-    if (missing.length > allowed) problems.push(`missing: ${missing.length} planned serials have no confirmed device, the quota allows ${allowed}: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`);
-    else if (missing.length > 0) info.push(`${missing.length} planned serial(s) without a confirmed device, within the ${allowed} the quota leaves out: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`);
-    return verdict('plan', problems, `the ${planned.size} planned serials are the approved plan; no device missing, unexpected or duplicated`, (n) => `${n} plan problem(s)`, info);
+    if (missing.length > allowed)
+      problems.push(
+        `missing: ${missing.length} planned serials have no confirmed device, the quota allows ${allowed}: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`,
+      );
+    else if (missing.length > 0)
+      info.push(
+        `${missing.length} planned serial(s) without a confirmed device, within the ${allowed} the quota leaves out: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`,
+      );
+    return verdict(
+      'plan',
+      problems,
+      `the ${planned.size} planned serials are the approved plan; no device missing, unexpected or duplicated`,
+      (n) => `${n} plan problem(s)`,
+      info,
+    );
   }
 }

@@ -61,7 +61,12 @@ export class PooledSignatureCheck {
     while (this.pending.size > 0) await Promise.all(this.pending);
     if (this.failure !== null) throw this.failure;
     const problems = this.problems.sort((a, b) => a[0] - b[0]).map(([, p]) => p);
-    return verdict('devices.certificate-signature', problems, `all ${this.n} device certificates are signed by ${describe(this.ca)}`, (k) => `${k} certificate(s) not signed by the issuing CA`);
+    return verdict(
+      'devices.certificate-signature',
+      problems,
+      `all ${this.n} device certificates are signed by ${describe(this.ca)}`,
+      (k) => `${k} certificate(s) not signed by the issuing CA`,
+    );
   }
 
   private flush(): void {
@@ -83,7 +88,8 @@ export class PooledSignatureCheck {
   }
 
   private answer(count: number, failed: readonly number[], batch: SignatureBatch): void {
-    for (const i of failed) this.problems.push([i, `${this.labels.get(i) ?? `entry ${i}`}: the signature does not verify with the key of the issuing CA ${describe(this.ca)}`]);
+    for (const i of failed)
+      this.problems.push([i, `${this.labels.get(i) ?? `entry ${i}`}: the signature does not verify with the key of the issuing CA ${describe(this.ca)}`]);
     // forget this batch's labels: walk its indices from the buffer's item headers
     forEachIndex(batch, (i) => this.labels.delete(i));
     this.verified += count;

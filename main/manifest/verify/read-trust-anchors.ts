@@ -14,7 +14,9 @@ export function readTrustFile(path: string): Buffer {
 /** The trusted roots: every CERTIFICATE block of a PEM file (or one DER certificate). */
 export function readTrustAnchors(input: Buffer, source = 'the trust file'): ParsedCertificate[] {
   const text = input.toString('latin1');
-  const blocks = [...text.matchAll(/-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g)].map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
+  const blocks = [...text.matchAll(/-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g)].map((m) =>
+    Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'),
+  );
   const ders = blocks.length > 0 ? blocks : input[0] === 0x30 ? [input] : [];
   if (ders.length === 0) throw new ManifestError('MANIFEST_TRUST_INVALID', `${source} holds no certificate (PEM or DER expected)`);
   return ders.map((der, i) => {

@@ -9,9 +9,10 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&
 export function reportHtml(r: VerificationReport): string {
   const rows = r.checks
     .map(
-      (c) => `<tr class="${c.status}"><td class="st">${c.status.toUpperCase()}</td><td><code>${esc(c.name)}</code></td><td>${esc(c.summary)}${
-        c.details.length ? `<ul>${c.details.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : ''
-      }</td></tr>`,
+      (c) =>
+        `<tr class="${c.status}"><td class="st">${c.status.toUpperCase()}</td><td><code>${esc(c.name)}</code></td><td>${esc(c.summary)}${
+          c.details.length ? `<ul>${c.details.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : ''
+        }</td></tr>`,
     )
     .join('\n');
   const meta: [string, string][] = [

@@ -10,7 +10,18 @@ import { ManifestError } from '../manifest-errors.js';
 import { checkPath, describe, validAt } from './certificate-path.js';
 import { CHECK_NAMES, skipped, verdict, type CheckName, type CheckResult, type VerificationReport } from './check-result.js';
 import { CounterCheck } from './counter-check.js';
-import { decodeEntry, DeviceChainCheck, DeviceDigestsCheck, DeviceSignatureCheck, entryLabel, identitiesOf, IdevidFieldsCheck, ListDigestCheck, NoDuplicatesCheck, type DecodedEntry } from './device-checks.js';
+import {
+  decodeEntry,
+  DeviceChainCheck,
+  DeviceDigestsCheck,
+  DeviceSignatureCheck,
+  entryLabel,
+  identitiesOf,
+  IdevidFieldsCheck,
+  ListDigestCheck,
+  NoDuplicatesCheck,
+  type DecodedEntry,
+} from './device-checks.js';
 import { validateManifest } from './manifest-schema.js';
 import { MatterDacCheck } from './matter-dac-check.js';
 import { PlanCheck } from './plan-check.js';
@@ -91,7 +102,13 @@ export const PASS_PAUSE_EVERY = 256;
  * PASS_PAUSE_EVERY entries: the reference driver runs straight through, the pooled one
  * yields to its event loop there so the workers' answers are taken in.
  */
-export function* verificationPass<R>(json: Buffer, p7s: Buffer, folder: string, options: VerifyOptions, makeSignatures: (ca: ParsedCertificate) => SignatureCheckSink<R>): Generator<PassPosition, PassDone<R>, void> {
+export function* verificationPass<R>(
+  json: Buffer,
+  p7s: Buffer,
+  folder: string,
+  options: VerifyOptions,
+  makeSignatures: (ca: ParsedCertificate) => SignatureCheckSink<R>,
+): Generator<PassPosition, PassDone<R>, void> {
   const now = options.now ?? new Date();
   const results = new Map<CheckName, CheckResult>();
   const put = (r: CheckResult) => results.set(r.name, r);
@@ -180,7 +197,11 @@ export function* verificationPass<R>(json: Buffer, p7s: Buffer, folder: string, 
       if (!prevParsed.ok) throw new ManifestError('MANIFEST_UNREADABLE', `${options.previousDir}/${MANIFEST_JSON} is not a Hallmark manifest`);
       const prevDoc = prevParsed.document;
       const failing = [prevSigned.signature, prevSigned.chain, prevSigned.eku].find((c) => c.status !== 'pass');
-      previous = { document: { station: prevDoc.station, sequence: prevDoc.sequence }, sha256: createHash('sha256').update(prev.json).digest('hex'), problem: failing ? `${failing.name}: ${failing.details[0] ?? failing.summary}` : null };
+      previous = {
+        document: { station: prevDoc.station, sequence: prevDoc.sequence },
+        sha256: createHash('sha256').update(prev.json).digest('hex'),
+        problem: failing ? `${failing.name}: ${failing.details[0] ?? failing.summary}` : null,
+      };
       previousIdentities = identitiesOf(prevDoc.devices);
     }
     put(duplicates.result(previousIdentities));
@@ -246,7 +267,12 @@ function readDocument(json: Buffer, put: (r: CheckResult) => void): ManifestDocu
 function verifySignedFolder(json: Buffer, p7s: Buffer, anchors: readonly ParsedCertificate[], now: Date): SignedFolder {
   const cms = verifyDetachedCms(p7s, json);
   const signature = cms.ok
-    ? verdict('cms.signature', [], `the detached CMS signature over manifest.json verifies (${cms.digest?.toUpperCase()}, signed ${cms.signingTime?.toISOString() ?? 'without signingTime'})`, () => '')
+    ? verdict(
+        'cms.signature',
+        [],
+        `the detached CMS signature over manifest.json verifies (${cms.digest?.toUpperCase()}, signed ${cms.signingTime?.toISOString() ?? 'without signingTime'})`,
+        () => '',
+      )
     : verdict('cms.signature', [cms.problem], '', () => 'the CMS signature does not verify');
   let signer: ParsedCertificate | null = null;
   try {
@@ -255,7 +281,13 @@ function verifySignedFolder(json: Buffer, p7s: Buffer, anchors: readonly ParsedC
     signer = null;
   }
   if (!signer) {
-    return { signature, chain: skipped('cms.signer-chain', 'no signer certificate in the CMS'), eku: skipped('cms.signer-eku', 'no signer certificate in the CMS'), signer: null, signingTime: cms.signingTime ?? null };
+    return {
+      signature,
+      chain: skipped('cms.signer-chain', 'no signer certificate in the CMS'),
+      eku: skipped('cms.signer-eku', 'no signer certificate in the CMS'),
+      signer: null,
+      signingTime: cms.signingTime ?? null,
+    };
   }
   const pool: ParsedCertificate[] = [];
   for (const der of cms.certificates) {
@@ -279,10 +311,18 @@ function verifySignedFolder(json: Buffer, p7s: Buffer, anchors: readonly ParsedC
     () => `the signer ${describe(signer)} does not chain to a trusted root`,
   );
   const ekuProblems: string[] = [];
-  if (!signer.extendedKeyUsage?.includes(OID.kpHallmarkManifestSigning)) ekuProblems.push(`the signer's extended key usage (${signer.extendedKeyUsage?.join(', ') ?? 'none'}) lacks Hallmark manifest signing ${OID.kpHallmarkManifestSigning}`);
+  if (!signer.extendedKeyUsage?.includes(OID.kpHallmarkManifestSigning))
+    ekuProblems.push(
+      `the signer's extended key usage (${signer.extendedKeyUsage?.join(', ') ?? 'none'}) lacks Hallmark manifest signing ${OID.kpHallmarkManifestSigning}`,
+    );
   if (signer.keyUsage && !signer.keyUsage.has('digitalSignature')) ekuProblems.push("the signer's key usage lacks digitalSignature");
   if (signer.basicConstraints?.ca === true) ekuProblems.push('the signer is a CA certificate; manifests are signed by an end-entity manifest signer');
-  const eku = verdict('cms.signer-eku', ekuProblems, 'the signer is an end-entity certificate for Hallmark manifest signing', (n) => `${n} signer usage problem(s)`);
+  const eku = verdict(
+    'cms.signer-eku',
+    ekuProblems,
+    'the signer is an end-entity certificate for Hallmark manifest signing',
+    (n) => `${n} signer usage problem(s)`,
+  );
   return { signature, chain, eku, signer, signingTime };
 }
 

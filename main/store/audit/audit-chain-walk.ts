@@ -64,13 +64,16 @@ export class AuditChainWalk {
     if (recorded.seq > (last?.seq ?? 0)) {
       return this.fail('TAIL_TRUNCATED', (last?.seq ?? 0) + 1, `entries ${(last?.seq ?? 0) + 1} to ${recorded.seq} were deleted from the end of the log`);
     }
-    if (last && recorded.seq === last.seq && recorded.hash !== last.hash) return this.fail('ENTRY_ALTERED', last.seq, `entry ${last.seq} differs from the recorded chain head`);
+    if (last && recorded.seq === last.seq && recorded.hash !== last.hash)
+      return this.fail('ENTRY_ALTERED', last.seq, `entry ${last.seq} differs from the recorded chain head`);
     return null;
   }
 
   /** The log's protection triggers that are gone or disabled. */
   protection(missing: readonly string[], how = 'removed'): ChainStatus | null {
-    return missing.length > 0 ? this.fail('PROTECTION_MISSING', null, `the audit log's append-only protection was ${how} (missing: ${missing.join(', ')})`) : null;
+    return missing.length > 0
+      ? this.fail('PROTECTION_MISSING', null, `the audit log's append-only protection was ${how} (missing: ${missing.join(', ')})`)
+      : null;
   }
 
   get lastVerified(): AuditHead | null {

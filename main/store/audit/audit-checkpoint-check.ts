@@ -82,10 +82,16 @@ export class CheckpointCheck {
       return fail('AUDIT_CHECKPOINT_UNTRUSTED', `it was signed for workspace ${cp.workspaceId}, not this one (${this.workspaceId})`);
     }
     if (cp.seq !== row.seq - 1) {
-      return fail('AUDIT_CHECKPOINT_REPLAYED', `it is a genuine checkpoint of entry ${cp.seq}, replayed at a new position (a checkpoint vouches for the entry just before it)`);
+      return fail(
+        'AUDIT_CHECKPOINT_REPLAYED',
+        `it is a genuine checkpoint of entry ${cp.seq}, replayed at a new position (a checkpoint vouches for the entry just before it)`,
+      );
     }
     if (!prev || prev.seq !== cp.seq || prev.hash !== cp.headHash) {
-      return fail('AUDIT_CHECKPOINT_MISMATCH', `it no longer matches: it signed entry ${cp.seq} with hash ${cp.headHash.slice(0, 16)}…, but the log's entry ${cp.seq} now hashes to ${prev?.hash.slice(0, 16) ?? 'nothing'}…; entries up to ${cp.seq} were changed after it was signed`);
+      return fail(
+        'AUDIT_CHECKPOINT_MISMATCH',
+        `it no longer matches: it signed entry ${cp.seq} with hash ${cp.headHash.slice(0, 16)}…, but the log's entry ${cp.seq} now hashes to ${prev?.hash.slice(0, 16) ?? 'nothing'}…; entries up to ${cp.seq} were changed after it was signed`,
+      );
     }
     this.verified++;
     this.last = { seq: row.seq, signedSeq: cp.seq, time: cp.time, reason: cp.reason };
@@ -94,7 +100,15 @@ export class CheckpointCheck {
   result(): CheckpointStatus {
     const uncheckpointed = this.lastSeq - (this.last?.seq ?? 0);
     if (this.failure) {
-      return { ok: false, verified: this.verified, last: this.last, firstBadCheckpointSeq: this.failure.seq, problem: this.failure.problem, message: this.failure.message, uncheckpointed };
+      return {
+        ok: false,
+        verified: this.verified,
+        last: this.last,
+        firstBadCheckpointSeq: this.failure.seq,
+        problem: this.failure.problem,
+        message: this.failure.message,
+        uncheckpointed,
+      };
     }
     return { ok: true, verified: this.verified, last: this.last, uncheckpointed };
   }

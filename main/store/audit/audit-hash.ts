@@ -10,15 +10,6 @@ import type { AuditEntry } from './audit-entry.js';
 export const AUDIT_HASH_FORMAT = 'hallmark-audit-v1';
 
 export function auditHash(entry: Omit<AuditEntry, 'hash'>): string {
-  const encoded = canonicalJson([
-    AUDIT_HASH_FORMAT,
-    entry.seq,
-    entry.time,
-    entry.actor,
-    entry.action,
-    entry.subject,
-    entry.details,
-    entry.prevHash,
-  ]);
+  const encoded = canonicalJson([AUDIT_HASH_FORMAT, entry.seq, entry.time, entry.actor, entry.action, entry.subject, entry.details, entry.prevHash]);
   return createHash('sha256').update(encoded, 'utf8').digest('hex');
 }

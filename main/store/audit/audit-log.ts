@@ -44,9 +44,7 @@ export class AuditLog {
   /** Prepared on first use: the tables may not exist until the workspace's migrations ran. */
   private get sql() {
     this.statements ??= {
-      insert: this.db.prepare(
-        'INSERT INTO audit_log (seq, time, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
+      insert: this.db.prepare('INSERT INTO audit_log (seq, time, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       selectHead: this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
     };
     return this.statements;
@@ -99,9 +97,7 @@ export class AuditLog {
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(...params) as { n: number }).n;
     const order = q.newestFirst ? 'DESC' : 'ASC';
     const limit = q.limit ?? -1;
-    const rows = this.db
-      .prepare(`SELECT * FROM audit_log ${clause} ORDER BY seq ${order} LIMIT ? OFFSET ?`)
-      .all(...params, limit, q.offset ?? 0) as AuditRow[];
+    const rows = this.db.prepare(`SELECT * FROM audit_log ${clause} ORDER BY seq ${order} LIMIT ? OFFSET ?`).all(...params, limit, q.offset ?? 0) as AuditRow[];
     return { total, entries: rows.map(rowToEntry) };
   }
 

@@ -29,11 +29,19 @@ export function auditTrustFromCertificate(input: Buffer): AuditTrust {
   try {
     cert = parseCertificate(certificateDer(input));
   } catch (e) {
-    throw new AuditCheckpointError('AUDIT_CERT_INVALID', `the audit certificate cannot be read: ${e instanceof HallmarkError ? e.message : 'not a certificate'}`, 'input');
+    throw new AuditCheckpointError(
+      'AUDIT_CERT_INVALID',
+      `the audit certificate cannot be read: ${e instanceof HallmarkError ? e.message : 'not a certificate'}`,
+      'input',
+    );
   }
   if (cert.basicConstraints?.ca) throw new AuditCheckpointError('AUDIT_CERT_INVALID', 'the audit certificate is a CA certificate, not an audit key', 'input');
   if (!cert.extendedKeyUsage?.includes(OID.kpHallmarkAuditSigning)) {
-    throw new AuditCheckpointError('AUDIT_CERT_INVALID', 'the certificate lacks the Hallmark audit-signing extended key usage: it is not an audit key certificate', 'input');
+    throw new AuditCheckpointError(
+      'AUDIT_CERT_INVALID',
+      'the certificate lacks the Hallmark audit-signing extended key usage: it is not an audit key certificate',
+      'input',
+    );
   }
   const algorithm = keyAlgorithmOfSpki(cert.spki);
   if (!algorithm) throw new AuditCheckpointError('AUDIT_CERT_INVALID', 'the audit certificate holds a public key of an unsupported algorithm', 'input');

@@ -49,9 +49,11 @@ export interface ChainWalkOptions {
 function walk(db: Db, options: ChainWalkOptions): ChainStatus {
   const walk = new AuditChainWalk(options.after ?? null);
   // The whole walk takes every row, so even a seq below 1 is seen and refused.
-  const rows = (options.after
-    ? db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY rowid').iterate(options.after.seq)
-    : db.prepare('SELECT * FROM audit_log ORDER BY rowid').iterate()) as IterableIterator<AuditRow>;
+  const rows = (
+    options.after
+      ? db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY rowid').iterate(options.after.seq)
+      : db.prepare('SELECT * FROM audit_log ORDER BY rowid').iterate()
+  ) as IterableIterator<AuditRow>;
   for (const row of rows) {
     const failed = walk.row(row);
     if (failed) return failed;

@@ -29,15 +29,23 @@ export interface CreateAuditKeyRequest {
  */
 export async function createAuditKey(ws: Workspace, req: CreateAuditKeyRequest): Promise<AuditKeyRow> {
   const record = new KeyRepository(ws).get(req.key.label);
-  if (!record.spki.equals(req.key.spki)) throw new AuditCheckpointError('AUDIT_KEY_MISMATCH', `the unlocked key does not match key "${record.label}" in the workspace`, 'input');
+  if (!record.spki.equals(req.key.spki))
+    throw new AuditCheckpointError('AUDIT_KEY_MISMATCH', `the unlocked key does not match key "${record.label}" in the workspace`, 'input');
   if (record.store === 'shares') {
-    throw new AuditCheckpointError('AUDIT_KEY_NOT_OWN', `key "${record.label}" is split into custodian shares; an audit key must be at hand whenever a checkpoint is due (a software key or a token key)`, 'input');
+    throw new AuditCheckpointError(
+      'AUDIT_KEY_NOT_OWN',
+      `key "${record.label}" is split into custodian shares; an audit key must be at hand whenever a checkpoint is due (a software key or a token key)`,
+      'input',
+    );
   }
   const usedBy = ws.db
-    .prepare("SELECT 'CA ' || name AS what FROM cas WHERE key_label = ? UNION ALL SELECT 'manifest signer #' || id FROM manifest_signers WHERE key_label = ? LIMIT 1")
+    .prepare(
+      "SELECT 'CA ' || name AS what FROM cas WHERE key_label = ? UNION ALL SELECT 'manifest signer #' || id FROM manifest_signers WHERE key_label = ? LIMIT 1",
+    )
     .pluck()
     .get(record.label, record.label) as string | undefined;
-  if (usedBy) throw new AuditCheckpointError('AUDIT_KEY_NOT_OWN', `key "${record.label}" is the key of ${usedBy}; the audit key must be a key of its own`, 'input');
+  if (usedBy)
+    throw new AuditCheckpointError('AUDIT_KEY_NOT_OWN', `key "${record.label}" is the key of ${usedBy}; the audit key must be a key of its own`, 'input');
   const repo = new AuditKeyRepository(ws.db);
   if (repo.all().some((k) => k.spkiSha256 === record.spkiSha256)) {
     throw new AuditCheckpointError('AUDIT_KEY_NOT_OWN', `key "${record.label}" already is (or was) this workspace's audit key`, 'input');
@@ -64,12 +72,26 @@ export async function createAuditKey(ws: Workspace, req: CreateAuditKeyRequest):
   });
   const cert = signed.certificate;
   return ws.transact(() => {
-    const row = repo.insert({ keyLabel: record.label, certificate: cert.der, certificateSha256: cert.sha256, spkiSha256: record.spkiSha256, createdAt: new Date().toISOString(), createdBy: req.actor });
+    const row = repo.insert({
+      keyLabel: record.label,
+      certificate: cert.der,
+      certificateSha256: cert.sha256,
+      spkiSha256: record.spkiSha256,
+      createdAt: new Date().toISOString(),
+      createdBy: req.actor,
+    });
     ws.audit.append({
       actor: req.actor,
       action: 'audit.key-created',
       subject: record.label,
-      details: { keyLabel: record.label, store: record.store, algorithm: record.algorithm, spkiSha256: record.spkiSha256, certificateSha256: cert.sha256, notAfter: cert.notAfter.toISOString() },
+      details: {
+        keyLabel: record.label,
+        store: record.store,
+        algorithm: record.algorithm,
+        spkiSha256: record.spkiSha256,
+        certificateSha256: cert.sha256,
+        notAfter: cert.notAfter.toISOString(),
+      },
     });
     return row;
   });

@@ -33,6 +33,10 @@ export function verifyAuditCheckpoints(db: Db, trusts: readonly AuditTrust[], wo
 export function verifyWorkspaceAudit(ws: Workspace): ChainStatus & { checkpoints: AuditVerification['checkpoints'] | null } {
   const keys = new AuditKeyRepository(ws.db).all();
   if (keys.length === 0) return { ...ws.verifyAudit(), checkpoints: null };
-  const v = verifyAuditCheckpoints(ws.db, keys.map((k) => auditTrustFromCertificate(k.certificate)), ws.info().workspaceId);
+  const v = verifyAuditCheckpoints(
+    ws.db,
+    keys.map((k) => auditTrustFromCertificate(k.certificate)),
+    ws.info().workspaceId,
+  );
   return { ...v.chain, checkpoints: v.checkpoints };
 }

@@ -29,7 +29,8 @@ const MAX_SIGN_ATTEMPTS = 5;
 export async function writeAuditCheckpoint(ws: Workspace, key: SigningKey, req: CheckpointRequest): Promise<AuditEntry | null> {
   const keys = new AuditKeyRepository(ws.db);
   const current = keys.current();
-  if (!current) throw new AuditCheckpointError('AUDIT_KEY_MISSING', 'this workspace has no audit key; create one with `hallmark audit key create --key <label>`', 'input');
+  if (!current)
+    throw new AuditCheckpointError('AUDIT_KEY_MISSING', 'this workspace has no audit key; create one with `hallmark audit key create --key <label>`', 'input');
   // The claim names the key that signs, never what the database says the key is.
   const keySha256 = createHash('sha256').update(key.spki).digest('hex');
   if (keySha256 !== current.spkiSha256) {
@@ -38,7 +39,8 @@ export async function writeAuditCheckpoint(ws: Workspace, key: SigningKey, req: 
   const workspaceId = ws.info().workspaceId;
   try {
     const trusts = keys.all().map((k) => auditTrustFromCertificate(k.certificate));
-    if (!trusts.some((t) => t.spkiSha256 === keySha256)) throw new AuditCheckpointError('AUDIT_CERT_INVALID', `the workspace's audit certificate does not hold key "${key.label}"`, 'check');
+    if (!trusts.some((t) => t.spkiSha256 === keySha256))
+      throw new AuditCheckpointError('AUDIT_CERT_INVALID', `the workspace's audit certificate does not hold key "${key.label}"`, 'check');
     checkSinceLastCheckpoint(ws, trusts, workspaceId);
   } catch (e) {
     if (e instanceof HallmarkError) {
@@ -62,7 +64,11 @@ export async function writeAuditCheckpoint(ws: Workspace, key: SigningKey, req: 
     });
     if (entry) return entry;
   }
-  throw new AuditCheckpointError('AUDIT_CHAIN_BROKEN', `the audit head kept moving while the audit key signed (${MAX_SIGN_ATTEMPTS} attempts); try again`, 'environment');
+  throw new AuditCheckpointError(
+    'AUDIT_CHAIN_BROKEN',
+    `the audit head kept moving while the audit key signed (${MAX_SIGN_ATTEMPTS} attempts); try again`,
+    'environment',
+  );
 }
 
 function isCheckpointAt(ws: Workspace, head: AuditHead): boolean {
@@ -75,11 +81,16 @@ function checkSinceLastCheckpoint(ws: Workspace, trusts: readonly AuditTrust[], 
   const db = ws.db;
   db.transaction(() => {
     const last = db.prepare('SELECT seq FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1').pluck().get(CHECKPOINT_ACTION) as number | undefined;
-    const before = last !== undefined && last > 2 ? (db.prepare('SELECT seq, hash FROM audit_log WHERE seq = ?').get(last - 2) as AuditHead | undefined) : undefined;
+    const before =
+      last !== undefined && last > 2 ? (db.prepare('SELECT seq, hash FROM audit_log WHERE seq = ?').get(last - 2) as AuditHead | undefined) : undefined;
     const check = new CheckpointCheck(trusts, workspaceId);
     const chain = verifyAuditChain(db, { ...(before ? { after: before } : {}), onRow: (row) => check.row(row) });
     if (!chain.ok) {
-      throw new AuditCheckpointError('AUDIT_CHAIN_BROKEN', `the audit chain does not verify (first bad seq ${chain.firstBadSeq ?? '–'}: ${chain.message}); no checkpoint is signed over it`, 'check');
+      throw new AuditCheckpointError(
+        'AUDIT_CHAIN_BROKEN',
+        `the audit chain does not verify (first bad seq ${chain.firstBadSeq ?? '–'}: ${chain.message}); no checkpoint is signed over it`,
+        'check',
+      );
     }
     const cps = check.result();
     if (!cps.ok) throw new AuditCheckpointError(cps.problem, `${cps.message}; no checkpoint is signed over it`, 'check');

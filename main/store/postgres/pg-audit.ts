@@ -17,7 +17,10 @@ export async function appendAuditIn(client: PoolClient, event: AuditEvent, now: 
   const head = (await client.query<{ seq: number; hash: string }>('SELECT seq, hash FROM inventory_audit_head WHERE id = 1 FOR UPDATE')).rows[0];
   if (!head) throw Object.assign(new Error('the inventory audit head row is missing'), { code: 'HM001' });
   const entry = chainedEntry(head, event, now);
-  await client.query('INSERT INTO inventory_audit_log (seq, time, actor, action, subject, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', entryColumns(entry));
+  await client.query(
+    'INSERT INTO inventory_audit_log (seq, time, actor, action, subject, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+    entryColumns(entry),
+  );
   return entry;
 }
 
@@ -60,7 +63,8 @@ async function walk(client: PoolClient): Promise<ChainStatus> {
   if (headFailed) return headFailed;
   const last = walk.lastVerified;
   // Without SQLite's head trigger, rows appended around the head are caught here.
-  if (last && recorded.seq < last.seq) return walk.fail('CHAIN_BROKEN', recorded.seq + 1, `entries after ${recorded.seq} were added without moving the recorded head`);
+  if (last && recorded.seq < last.seq)
+    return walk.fail('CHAIN_BROKEN', recorded.seq + 1, `entries after ${recorded.seq} were added without moving the recorded head`);
 
   const present = new Set(
     (
@@ -71,5 +75,10 @@ async function walk(client: PoolClient): Promise<ChainStatus> {
       )
     ).rows.map((r) => r.tgname),
   );
-  return walk.protection(PG_AUDIT_PROTECTION_TRIGGERS.filter((t) => !present.has(t)), 'removed or disabled') ?? walk.done();
+  return (
+    walk.protection(
+      PG_AUDIT_PROTECTION_TRIGGERS.filter((t) => !present.has(t)),
+      'removed or disabled',
+    ) ?? walk.done()
+  );
 }

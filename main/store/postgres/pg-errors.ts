@@ -49,14 +49,31 @@ export function pgFailure(e: unknown, location: string, during: string): Hallmar
   const code = typeof err.code === 'string' ? err.code : undefined;
   const message = typeof err.message === 'string' ? err.message : String(e);
   const details = { location, ...(code ? { sqlstate: code } : {}) };
-  if (code === '28P01' || code === '28000') return new InventoryDbError('INVENTORY_DB_AUTH_FAILED', `${location}: the server refused the credentials while ${during}: ${message}`, 'environment', details);
+  if (code === '28P01' || code === '28000')
+    return new InventoryDbError(
+      'INVENTORY_DB_AUTH_FAILED',
+      `${location}: the server refused the credentials while ${during}: ${message}`,
+      'environment',
+      details,
+    );
   if ((code && UNREACHABLE.has(code)) || /timeout expired|timeout exceeded when trying to connect/i.test(message)) {
-    return new InventoryDbError('INVENTORY_DB_UNREACHABLE', `${location}: cannot reach the inventory database while ${during}: ${message}`, 'environment', details);
+    return new InventoryDbError(
+      'INVENTORY_DB_UNREACHABLE',
+      `${location}: cannot reach the inventory database while ${during}: ${message}`,
+      'environment',
+      details,
+    );
   }
   if ((code && LOST.has(code)) || /Connection terminated|connection is closed|Client has encountered a connection error/i.test(message)) {
-    return new InventoryDbError('INVENTORY_DB_CONNECTION_LOST', `${location}: the connection was lost while ${during} (${message}); its transaction was rolled back — run it again once the server is back (imports are idempotent)`, 'environment', details);
+    return new InventoryDbError(
+      'INVENTORY_DB_CONNECTION_LOST',
+      `${location}: the connection was lost while ${during} (${message}); its transaction was rolled back — run it again once the server is back (imports are idempotent)`,
+      'environment',
+      details,
+    );
   }
-  if (code === '42501') return new InventoryDbError('INVENTORY_DB_PERMISSION_DENIED', `${location}: permission denied while ${during}: ${message}`, 'environment', details);
+  if (code === '42501')
+    return new InventoryDbError('INVENTORY_DB_PERMISSION_DENIED', `${location}: permission denied while ${during}: ${message}`, 'environment', details);
   if (code === IMMUTABLE_SQLSTATE) return new InventoryDbError('INVENTORY_IMMUTABLE', message, 'check', details);
   return new InventoryDbError('INVENTORY_DB_ERROR', `${location}: the inventory database failed while ${during}: ${message}`, 'environment', details);
 }

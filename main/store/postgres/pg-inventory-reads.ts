@@ -92,13 +92,32 @@ export class PgInventoryReads {
         counts.set(r.sha, x);
       }
       const manifests = (
-        await c.query<{ sha256: string; batch_id: string; model: string; station_id: string; sequence: number; added: number; signed_at: string | null; imported_at: string }>(
+        await c.query<{
+          sha256: string;
+          batch_id: string;
+          model: string;
+          station_id: string;
+          sequence: number;
+          added: number;
+          signed_at: string | null;
+          imported_at: string;
+        }>(
           'SELECT sha256, batch_id, model, station_id, sequence, added, signed_at, imported_at FROM inventory_manifests ORDER BY imported_at, station_id, sequence',
         )
       ).rows;
       const batches = manifests.map((m): ManifestStatusCounts => {
         const x = counts.get(m.sha256) ?? { failed: 0, superseded: 0, revoked: 0 };
-        return { manifestSha256: m.sha256, batchId: m.batch_id, model: m.model, stationId: m.station_id, sequence: m.sequence, signedAt: m.signed_at, importedAt: m.imported_at, confirmed: m.added - x.failed - x.superseded - x.revoked, ...x };
+        return {
+          manifestSha256: m.sha256,
+          batchId: m.batch_id,
+          model: m.model,
+          stationId: m.station_id,
+          sequence: m.sequence,
+          signedAt: m.signed_at,
+          importedAt: m.imported_at,
+          confirmed: m.added - x.failed - x.superseded - x.revoked,
+          ...x,
+        };
       });
       this.stats = { version, batches };
       return batches;
@@ -154,8 +173,26 @@ function pageFilter(q: Omit<InventoryPageQuery, 'offset' | 'limit'>): { where: s
   return { where: where.join(' AND '), args };
 }
 
-type PageRow = { id: number; hardware_serial: string; model: string; status: InventoryStatus; certificate_serial: string; certificate_sha256: string; batch_id: string; issued_at: string };
+type PageRow = {
+  id: number;
+  hardware_serial: string;
+  model: string;
+  status: InventoryStatus;
+  certificate_serial: string;
+  certificate_sha256: string;
+  batch_id: string;
+  issued_at: string;
+};
 
 function toPageRow(r: PageRow): InventoryPageRow {
-  return { id: r.id, hardwareSerial: r.hardware_serial, model: r.model, status: r.status, certificateSerial: r.certificate_serial, certificateSha256: r.certificate_sha256, batchId: r.batch_id, issuedAt: r.issued_at };
+  return {
+    id: r.id,
+    hardwareSerial: r.hardware_serial,
+    model: r.model,
+    status: r.status,
+    certificateSerial: r.certificate_serial,
+    certificateSha256: r.certificate_sha256,
+    batchId: r.batch_id,
+    issuedAt: r.issued_at,
+  };
 }

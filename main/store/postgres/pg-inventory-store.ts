@@ -2,7 +2,17 @@ import pg, { type PoolClient } from 'pg';
 import type { AuditEntry, AuditEvent } from '../audit/audit-entry.js';
 import type { ChainStatus } from '../audit/audit-verify.js';
 import type { InventoryDeviceRow, InventoryManifestRow, InventorySearch, NewInventoryDevice } from '../inventory-repository.js';
-import type { ImportDecision, InventoryPageQuery, InventoryPageRow, InventoryStore, InventoryView, ManifestKeys, ManifestStatusCounts, Retirement, SharedPublicKeys } from '../inventory-store.js';
+import type {
+  ImportDecision,
+  InventoryPageQuery,
+  InventoryPageRow,
+  InventoryStore,
+  InventoryView,
+  ManifestKeys,
+  ManifestStatusCounts,
+  Retirement,
+  SharedPublicKeys,
+} from '../inventory-store.js';
 import { pgArrayLiteral } from './pg-array-literal.js';
 import { PgInventoryReads } from './pg-inventory-reads.js';
 import { SCAN_COLUMNS, type InventoryCertificateScanRow } from '../inventory-certificate-scan.js';
@@ -89,7 +99,13 @@ export class PgInventoryStore implements InventoryStore {
   static async open(url: string, opts: PgStoreOptions): Promise<PgInventoryStore> {
     if (!/^postgres(ql)?:\/\//i.test(url)) throw new InventoryDbError('INVENTORY_DB_URL_INVALID', `"${redactUrl(url)}" is not a postgres:// URL`, 'input');
     const location = redactUrl(url);
-    const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 4, connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000, application_name: 'hallmark-inventory', types: TYPES });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: opts.max ?? 4,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+      application_name: 'hallmark-inventory',
+      types: TYPES,
+    });
     // An idle connection whose server goes away must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
     const store = new PgInventoryStore(pool, location, opts.attempts ?? 8);
@@ -142,7 +158,8 @@ export class PgInventoryStore implements InventoryStore {
   }
 
   async receiverId(): Promise<string> {
-    this.receiver ??= (await this.query<{ value: string }>('reading the inventory id', "SELECT value FROM inventory_meta WHERE key = 'inventory_id'"))[0]?.value ?? '';
+    this.receiver ??=
+      (await this.query<{ value: string }>('reading the inventory id', "SELECT value FROM inventory_meta WHERE key = 'inventory_id'"))[0]?.value ?? '';
     return this.receiver;
   }
 
@@ -153,7 +170,13 @@ export class PgInventoryStore implements InventoryStore {
         return await this.withClient(during, (c) => this.importOnce(c, keys, decide));
       } catch (e) {
         if (!isRetryable(e)) throw pgFailure(e, this.location, during);
-        if (attempt >= this.attempts) throw new InventoryDbError('INVENTORY_DB_CONTENDED', `${this.location}: ${during} lost ${attempt} races with concurrent importers; nothing was imported — run it again`, 'environment', { sqlstate: (e as { code?: string }).code });
+        if (attempt >= this.attempts)
+          throw new InventoryDbError(
+            'INVENTORY_DB_CONTENDED',
+            `${this.location}: ${during} lost ${attempt} races with concurrent importers; nothing was imported — run it again`,
+            'environment',
+            { sqlstate: (e as { code?: string }).code },
+          );
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       }
     }
@@ -188,7 +211,10 @@ export class PgInventoryStore implements InventoryStore {
    */
   private async prefetch(c: PoolClient, keys: ManifestKeys): Promise<InventoryView> {
     const manifests = (
-      await c.query<Record<string, unknown>>('SELECT * FROM inventory_manifests WHERE sha256 = $1 OR (station_id = $2 AND sequence BETWEEN $3::int - 1 AND $3::int + 1)', [keys.sha256, keys.stationId, keys.sequence])
+      await c.query<Record<string, unknown>>(
+        'SELECT * FROM inventory_manifests WHERE sha256 = $1 OR (station_id = $2 AND sequence BETWEEN $3::int - 1 AND $3::int + 1)',
+        [keys.sha256, keys.stationId, keys.sequence],
+      )
     ).rows.map((r) => mapRow<InventoryManifestRow>(r));
     const bySha = new Map(manifests.map((m) => [m.sha256, m]));
     const atSeq = new Map(manifests.filter((m) => m.stationId === keys.stationId).map((m) => [m.sequence, m]));
@@ -196,7 +222,12 @@ export class PgInventoryStore implements InventoryStore {
     const byCert = new Map<string, InventoryDeviceRow>();
     const certs = [...new Set(keys.certificates)];
     for (let i = 0; i < certs.length; i += CHUNK) {
-      const rows = (await c.query<Record<string, unknown>>(`SELECT d.* FROM unnest($1::text[]) AS k(sha) CROSS JOIN LATERAL (SELECT ${DEVICE_SELECT} FROM inventory_devices WHERE certificate_sha256 = k.sha LIMIT 1) d`, [certs.slice(i, i + CHUNK)])).rows;
+      const rows = (
+        await c.query<Record<string, unknown>>(
+          `SELECT d.* FROM unnest($1::text[]) AS k(sha) CROSS JOIN LATERAL (SELECT ${DEVICE_SELECT} FROM inventory_devices WHERE certificate_sha256 = k.sha LIMIT 1) d`,
+          [certs.slice(i, i + CHUNK)],
+        )
+      ).rows;
       for (const r of rows) byCert.set(r.certificate_sha256 as string, mapRow<InventoryDeviceRow>(r));
     }
     const deviceKey = (model: string, serial: string) => `${model}\u0000${serial}`;
@@ -220,7 +251,8 @@ export class PgInventoryStore implements InventoryStore {
     };
     return {
       manifest: (sha256) => (sha256 === keys.sha256 ? bySha.get(sha256) : outside(`manifest ${sha256}`)),
-      manifestAt: (stationId, sequence) => (stationId === keys.stationId && Math.abs(sequence - keys.sequence) <= 1 ? atSeq.get(sequence) : outside(`manifest ${sequence} of ${stationId}`)),
+      manifestAt: (stationId, sequence) =>
+        stationId === keys.stationId && Math.abs(sequence - keys.sequence) <= 1 ? atSeq.get(sequence) : outside(`manifest ${sequence} of ${stationId}`),
       byCertificate: (sha256) => (certSet.has(sha256) ? byCert.get(sha256) : outside(`certificate ${sha256}`)),
       activeFor: (model, serial) => (deviceSet.has(deviceKey(model, serial)) ? active.get(deviceKey(model, serial)) : outside(`device ${model}/${serial}`)),
     };
@@ -232,7 +264,9 @@ export class PgInventoryStore implements InventoryStore {
   }
 
   async manifests(): Promise<InventoryManifestRow[]> {
-    return (await this.query('listing manifests', 'SELECT * FROM inventory_manifests ORDER BY station_id, sequence')).map((r) => mapRow<InventoryManifestRow>(r));
+    return (await this.query('listing manifests', 'SELECT * FROM inventory_manifests ORDER BY station_id, sequence')).map((r) =>
+      mapRow<InventoryManifestRow>(r),
+    );
   }
 
   async byCertificate(sha256: string): Promise<InventoryDeviceRow | undefined> {
@@ -268,7 +302,10 @@ export class PgInventoryStore implements InventoryStore {
   }
 
   async scanCertificates(afterId: number, limit: number): Promise<InventoryCertificateScanRow[]> {
-    return this.query<InventoryCertificateScanRow>('reading certificates', `SELECT ${SCAN_COLUMNS} FROM inventory_devices WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit]);
+    return this.query<InventoryCertificateScanRow>('reading certificates', `SELECT ${SCAN_COLUMNS} FROM inventory_devices WHERE id > $1 ORDER BY id LIMIT $2`, [
+      afterId,
+      limit,
+    ]);
   }
 
   async appendAudit(event: AuditEvent): Promise<AuditEntry> {
@@ -319,7 +356,27 @@ async function insertManifest(c: PoolClient, m: InventoryManifestRow): Promise<v
     `INSERT INTO inventory_manifests (sha256, station_id, sequence, previous_sha256, batch_id, model, signer_sha256, signed_at, entries, certificates,
        confirmed, failed, superseded, revoked, added, unchanged, retired, imported_at, imported_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-    [m.sha256, m.stationId, m.sequence, m.previousSha256, m.batchId, m.model, m.signerSha256, m.signedAt, m.entries, m.certificates, m.confirmed, m.failed, m.superseded, m.revoked, m.added, m.unchanged, m.retired, m.importedAt, m.importedBy],
+    [
+      m.sha256,
+      m.stationId,
+      m.sequence,
+      m.previousSha256,
+      m.batchId,
+      m.model,
+      m.signerSha256,
+      m.signedAt,
+      m.entries,
+      m.certificates,
+      m.confirmed,
+      m.failed,
+      m.superseded,
+      m.revoked,
+      m.added,
+      m.unchanged,
+      m.retired,
+      m.importedAt,
+      m.importedBy,
+    ],
   );
 }
 

@@ -14,15 +14,25 @@ export async function migratePg(c: PoolClient, actor: string, location: string):
   await c.query('BEGIN');
   try {
     await c.query("SELECT pg_advisory_xact_lock(hashtextextended('hallmark-inventory-migrate', 0))");
-    const exists = (await c.query<{ t: string | null; d: string | null }>("SELECT to_regclass('schema_version')::text AS t, to_regclass('inventory_devices')::text AS d")).rows[0]!;
+    const exists = (
+      await c.query<{ t: string | null; d: string | null }>("SELECT to_regclass('schema_version')::text AS t, to_regclass('inventory_devices')::text AS d")
+    ).rows[0]!;
     let current = 0;
     if (exists.t !== null) {
       current = (await c.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version')).rows[0]!.v ?? 0;
     } else if (exists.d !== null) {
-      throw new InventoryDbError('INVENTORY_DB_NOT_HALLMARK', `${location} has an inventory_devices table but no Hallmark schema_version; refusing to touch it`);
+      throw new InventoryDbError(
+        'INVENTORY_DB_NOT_HALLMARK',
+        `${location} has an inventory_devices table but no Hallmark schema_version; refusing to touch it`,
+      );
     }
     if (current > PG_LATEST_SCHEMA_VERSION) {
-      throw new InventoryDbError('INVENTORY_DB_SCHEMA_NEWER', `${location} has inventory schema version ${current}, newer than this Hallmark's ${PG_LATEST_SCHEMA_VERSION}; upgrade Hallmark (the database was not changed)`, 'environment', { found: current, supported: PG_LATEST_SCHEMA_VERSION });
+      throw new InventoryDbError(
+        'INVENTORY_DB_SCHEMA_NEWER',
+        `${location} has inventory schema version ${current}, newer than this Hallmark's ${PG_LATEST_SCHEMA_VERSION}; upgrade Hallmark (the database was not changed)`,
+        'environment',
+        { found: current, supported: PG_LATEST_SCHEMA_VERSION },
+      );
     }
     if (current === PG_LATEST_SCHEMA_VERSION) {
       await c.query('COMMIT');
@@ -41,9 +51,12 @@ export async function migratePg(c: PoolClient, actor: string, location: string):
       await c.query('INSERT INTO schema_version (version, name) VALUES ($1, $2)', [m.version, m.name]);
     }
     const id = (await c.query<{ value: string }>("SELECT value FROM inventory_meta WHERE key = 'inventory_id'")).rows[0]!.value;
-    await appendAuditIn(c, current === 0
-      ? { actor, action: 'inventory.created', subject: location, details: { inventoryId: id, schemaVersion: PG_LATEST_SCHEMA_VERSION } }
-      : { actor, action: 'inventory.migrated', subject: location, details: { from: current, to: PG_LATEST_SCHEMA_VERSION } });
+    await appendAuditIn(
+      c,
+      current === 0
+        ? { actor, action: 'inventory.created', subject: location, details: { inventoryId: id, schemaVersion: PG_LATEST_SCHEMA_VERSION } }
+        : { actor, action: 'inventory.migrated', subject: location, details: { from: current, to: PG_LATEST_SCHEMA_VERSION } },
+    );
     await c.query('COMMIT');
     return PG_LATEST_SCHEMA_VERSION;
   } catch (e) {

@@ -73,10 +73,7 @@ function readChallengePassword(values: DerNode): string {
   const password = decodeDirectoryString(value, 'challengePassword');
   const length = Array.from(password).length;
   if (length === 0 || length > CHALLENGE_PASSWORD_MAX) {
-    throw new CsrError(
-      'CSR_STRUCTURE',
-      `challengePassword is ${length} characters; PKCS#9 allows 1 to ${CHALLENGE_PASSWORD_MAX}`,
-    );
+    throw new CsrError('CSR_STRUCTURE', `challengePassword is ${length} characters; PKCS#9 allows 1 to ${CHALLENGE_PASSWORD_MAX}`);
   }
   return password;
 }
@@ -96,10 +93,7 @@ function readExtensionRequest(values: DerNode): CsrExtension[] {
   for (const ext of exts.children) {
     const [idNode, second, third, fourth] = ext.children;
     if (ext.id !== 0x30 || idNode?.id !== 0x06 || second === undefined || fourth !== undefined) {
-      throw new CsrError(
-        'CSR_STRUCTURE',
-        `extension must be SEQUENCE { OID, critical BOOLEAN DEFAULT FALSE, OCTET STRING } (at offset ${ext.start})`,
-      );
+      throw new CsrError('CSR_STRUCTURE', `extension must be SEQUENCE { OID, critical BOOLEAN DEFAULT FALSE, OCTET STRING } (at offset ${ext.start})`);
     }
     const oid = idNode.oid();
     let critical = false;

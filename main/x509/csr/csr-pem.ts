@@ -52,10 +52,7 @@ function decodePem(text: string): Buffer {
 
   if (!text.startsWith('-----BEGIN ', s)) {
     const at = text.indexOf('-----BEGIN ', s);
-    throw new CsrError(
-      'CSR_PEM_ARMOR',
-      at < 0 ? 'input is neither DER nor a PEM block' : `text before the PEM BEGIN line (at character ${s})`,
-    );
+    throw new CsrError('CSR_PEM_ARMOR', at < 0 ? 'input is neither DER nor a PEM block' : `text before the PEM BEGIN line (at character ${s})`);
   }
   const labelStart = s + 11;
   const labelEnd = text.indexOf('-----', labelStart);
@@ -65,11 +62,7 @@ function decodePem(text: string): Buffer {
   }
   if (!CSR_LABELS.has(label)) {
     const what = OTHER_LABELS[label];
-    throw new CsrError(
-      'CSR_NOT_A_CSR',
-      `PEM block is "${label}"${what ? ` (${what})` : ''}, not "CERTIFICATE REQUEST"`,
-      { pemLabel: label },
-    );
+    throw new CsrError('CSR_NOT_A_CSR', `PEM block is "${label}"${what ? ` (${what})` : ''}, not "CERTIFICATE REQUEST"`, { pemLabel: label });
   }
   const bodyStart = labelEnd + 5;
   const endAt = text.indexOf('-----END ', bodyStart);
@@ -102,14 +95,11 @@ function decodeBase64Body(text: string, start: number, end: number): Buffer {
       padding++;
       continue;
     }
-    const isB64 =
-      (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+    const isB64 = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
     if (!isB64) {
       throw new CsrError(
         'CSR_BASE64',
-        c === 0x3a
-          ? 'PEM headers are not allowed in a certificate request'
-          : `character ${describeChar(c)} at position ${i} is not base64`,
+        c === 0x3a ? 'PEM headers are not allowed in a certificate request' : `character ${describeChar(c)} at position ${i} is not base64`,
       );
     }
     if (padding > 0) throw new CsrError('CSR_BASE64', `base64 data continues after '=' padding (position ${i})`);

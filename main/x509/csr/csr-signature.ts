@@ -57,13 +57,7 @@ export function signatureAlgorithmName(oid: string): string {
  * Checks the signature AlgorithmIdentifier against the key and verifies the signature over
  * the exact certificationRequestInfo bytes. Returns the algorithm's OID.
  */
-export function verifyCsrSignature(
-  algId: DerNode,
-  signature: DerNode,
-  signedBytes: Buffer,
-  key: CheckedPublicKey,
-  ledger: AllowanceLedger,
-): string {
+export function verifyCsrSignature(algId: DerNode, signature: DerNode, signedBytes: Buffer, key: CheckedPublicKey, ledger: AllowanceLedger): string {
   const [oidNode, params, extra] = algId.children;
   if (oidNode?.id !== 0x06 || extra !== undefined) {
     throw new CsrError('CSR_STRUCTURE', 'signatureAlgorithm must be SEQUENCE { OID, parameters OPTIONAL }');
@@ -74,18 +68,11 @@ export function verifyCsrSignature(
     const weak = WEAK[oid];
     if (weak) throw new CsrError('CSR_SIGNATURE_WEAK', `signature algorithm ${weak} (${oid}) is too weak`, { oid });
     const name = UNSUPPORTED[oid];
-    throw new CsrError(
-      'CSR_SIGNATURE_ALGORITHM_UNSUPPORTED',
-      `signature algorithm ${name ? `${name} (${oid})` : oid} is not supported`,
-      { oid },
-    );
+    throw new CsrError('CSR_SIGNATURE_ALGORITHM_UNSUPPORTED', `signature algorithm ${name ? `${name} (${oid})` : oid} is not supported`, { oid });
   }
   checkParameters(alg, params, ledger);
   if (alg.family !== key.info.family) {
-    throw new CsrError(
-      'CSR_SIGNATURE_ALGORITHM_MISMATCH',
-      `signature algorithm ${alg.name} does not match the ${FAMILY_NAMES[key.info.family]} public key`,
-    );
+    throw new CsrError('CSR_SIGNATURE_ALGORITHM_MISMATCH', `signature algorithm ${alg.name} does not match the ${FAMILY_NAMES[key.info.family]} public key`);
   }
 
   if (signature.content()[0] !== 0) throw new CsrError('CSR_SIGNATURE_INVALID', 'signature BIT STRING has unused bits');
@@ -101,9 +88,10 @@ export function verifyCsrSignature(
 
   let ok: boolean;
   try {
-    ok = alg.family === 'ec'
-      ? verify(alg.hash, signedBytes, { key: key.keyObject, dsaEncoding: 'ieee-p1363' }, sig)
-      : verify(alg.hash, signedBytes, key.keyObject, sig);
+    ok =
+      alg.family === 'ec'
+        ? verify(alg.hash, signedBytes, { key: key.keyObject, dsaEncoding: 'ieee-p1363' }, sig)
+        : verify(alg.hash, signedBytes, key.keyObject, sig);
   } catch (e) {
     throw new CsrError('CSR_SIGNATURE_INVALID', `signature could not be checked: ${(e as Error).message}`);
   }
@@ -138,7 +126,10 @@ function ecdsaSignatureValue(sig: Buffer, curve: EcCurve, ledger: AllowanceLedge
   const [r, s] = readSigValue(sig, ledger);
   const width = curve.order.length;
   const out = Buffer.alloc(width * 2);
-  for (const [name, magnitude, at] of [['r', r, 0], ['s', s, width]] as const) {
+  for (const [name, magnitude, at] of [
+    ['r', r, 0],
+    ['s', s, width],
+  ] as const) {
     if (!inRange(magnitude, curve.order)) {
       throw new CsrError('CSR_SIGNATURE_INVALID', `ECDSA signature ${name} is not in 1..n-1 for ${curve.name}`);
     }

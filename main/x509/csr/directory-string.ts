@@ -47,7 +47,10 @@ export function decodeDirectoryString(node: DerNode, where: string, subjectLedge
       }
       break;
     case STRING_TAGS.printable:
-      value = ascii(bytes, isPrintableStringChar) ?? printableOutsideSet(bytes, where, node.start, subjectLedger) ?? fail('PrintableString has a character outside its set');
+      value =
+        ascii(bytes, isPrintableStringChar) ??
+        printableOutsideSet(bytes, where, node.start, subjectLedger) ??
+        fail('PrintableString has a character outside its set');
       break;
     case STRING_TAGS.numeric:
       value = ascii(bytes, (c) => c === 0x20 || (c >= 0x30 && c <= 0x39)) ?? fail('NumericString has a non-digit');

@@ -48,10 +48,7 @@ export function parseCsr(input: Buffer | string, options: ParseCsrOptions = {}):
 
   const [info, algId, signature, extraTop] = root.children;
   if (root.id !== 0x30 || info?.id !== 0x30 || algId?.id !== 0x30 || signature?.id !== 0x03 || extraTop !== undefined) {
-    throw notACsr(
-      root,
-      'CertificationRequest must be SEQUENCE { certificationRequestInfo, signatureAlgorithm, signature BIT STRING }',
-    );
+    throw notACsr(root, 'CertificationRequest must be SEQUENCE { certificationRequestInfo, signatureAlgorithm, signature BIT STRING }');
   }
   const ledger = new AllowanceLedger(options.allow ?? []);
   const [version, subject, spki, attributes, extraInfo] = info.children;
@@ -104,7 +101,5 @@ function checkVersion(version: DerNode, ledger: AllowanceLedger): void {
 
 function notACsr(root: DerNode, structureMessage: string): CsrError {
   const what = describeNonCsr(root);
-  return what
-    ? new CsrError('CSR_NOT_A_CSR', `input is ${what}, not a certificate request`, { found: what })
-    : new CsrError('CSR_STRUCTURE', structureMessage);
+  return what ? new CsrError('CSR_NOT_A_CSR', `input is ${what}, not a certificate request`, { found: what }) : new CsrError('CSR_STRUCTURE', structureMessage);
 }

@@ -109,11 +109,7 @@ function readElement(buf: Buffer, offset: number, limit: number, depth: number, 
   const contentStart = p;
   const end = contentStart + length;
   if (end > limit) {
-    throw new DerError(
-      'DER_LENGTH',
-      `length ${length} runs past the end of its enclosing element (${limit - contentStart} byte(s) available)`,
-      offset,
-    );
+    throw new DerError('DER_LENGTH', `length ${length} runs past the end of its enclosing element (${limit - contentStart} byte(s) available)`, offset);
   }
 
   if (tagClass === TAG_CLASS.universal) checkUniversal(buf, tagNumber, constructed, offset, contentStart, end);

@@ -33,7 +33,7 @@ export interface CertificateDescription {
   readonly sha256: string | null;
 }
 
-export const NO_EXPIRY_NOTE = "no expiry: 802.1AR's \"no well-defined expiration\" (99991231235959Z)";
+export const NO_EXPIRY_NOTE = 'no expiry: 802.1AR\'s "no well-defined expiration" (99991231235959Z)';
 
 /**
  * `issuerSpki` (the issuer's public key, when known) names the signature's curve; without
@@ -41,7 +41,8 @@ export const NO_EXPIRY_NOTE = "no expiry: 802.1AR's \"no well-defined expiration
  */
 export function describeForPeople(c: CertificateFacts | ParsedCertificate, issuerSpki?: Buffer): CertificateDescription {
   const publicKey = publicKeyWords(c.spki, c.spkiAlgorithm);
-  const selfSigned = c.subjectDer.equals(c.issuerDer) && (c.authorityKeyId === undefined || (c.subjectKeyId !== undefined && c.authorityKeyId.equals(c.subjectKeyId)));
+  const selfSigned =
+    c.subjectDer.equals(c.issuerDer) && (c.authorityKeyId === undefined || (c.subjectKeyId !== undefined && c.authorityKeyId.equals(c.subjectKeyId)));
   // Only the signer key's curve is used: its OID slot is never shown.
   const signerKey = issuerSpki ? publicKeyWords(issuerSpki, c.signatureAlgorithm) : selfSigned ? publicKey : undefined;
   const signature = 'signature' in c ? c.signature : undefined;

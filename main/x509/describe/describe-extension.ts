@@ -42,7 +42,11 @@ function valuesOf(c: CertificateFacts, oid: string, value: Buffer): string[] {
     case OID.crlDistributionPoints:
       return decoded(() => AsnConvert.parse(value, CRLDistributionPoints).flatMap((dp) => (dp.distributionPoint?.fullName ?? []).map(generalNameWords)));
     case OID.certificatePolicies:
-      return decoded(() => AsnConvert.parse(value, CertificatePolicies).map((p) => (p.policyIdentifier === '2.5.29.32.0' ? 'any policy (2.5.29.32.0)' : `policy ${p.policyIdentifier}`)));
+      return decoded(() =>
+        AsnConvert.parse(value, CertificatePolicies).map((p) =>
+          p.policyIdentifier === '2.5.29.32.0' ? 'any policy (2.5.29.32.0)' : `policy ${p.policyIdentifier}`,
+        ),
+      );
     case '1.3.6.1.5.5.7.1.1':
       return decoded(() =>
         AsnConvert.parse(value, AuthorityInfoAccessSyntax).map((a) => {

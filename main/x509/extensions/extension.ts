@@ -9,7 +9,5 @@ export interface Extension {
 
 /** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } — DEFAULT FALSE is omitted in DER. */
 export function encodeExtension(ext: Extension): Buffer {
-  return ext.critical
-    ? sequence(oid(ext.oid), boolean(true), octetString(ext.value))
-    : sequence(oid(ext.oid), octetString(ext.value));
+  return ext.critical ? sequence(oid(ext.oid), boolean(true), octetString(ext.value)) : sequence(oid(ext.oid), octetString(ext.value));
 }

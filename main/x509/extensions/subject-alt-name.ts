@@ -19,10 +19,7 @@ export function encodeGeneralName(name: GeneralName): Buffer {
       // otherName [0] { type-id, value [0] EXPLICIT HardwareModuleName }
       return contextTag(
         0,
-        Buffer.concat([
-          oid(OID.hardwareModuleName),
-          contextTag(0, sequence(oid(name.value.hwType), octetString(name.value.hwSerialNum)), true),
-        ]),
+        Buffer.concat([oid(OID.hardwareModuleName), contextTag(0, sequence(oid(name.value.hwType), octetString(name.value.hwSerialNum)), true)]),
         true,
       );
     case 'dns':
@@ -45,4 +42,3 @@ export function subjectAltName(names: readonly GeneralName[], critical = false):
 export function masaUrl(url: string): Extension {
   return { oid: OID.masaUrl, critical: false, value: ia5String(url) };
 }
-

@@ -46,7 +46,10 @@ export function planExtensions(build: ProfileExtensions): ExtensionPlan {
     } else if (ea.value.equals(eb.value)) {
       parts.push(encodeExtension(ea));
     } else if (ea.oid === OID.subjectAltName) {
-      if (!sameExtension(ea, hardwareModuleNameSan(SAMPLES[0].hardwareModuleName, ea.critical)) || !sameExtension(eb, hardwareModuleNameSan(SAMPLES[1].hardwareModuleName, eb.critical))) {
+      if (
+        !sameExtension(ea, hardwareModuleNameSan(SAMPLES[0].hardwareModuleName, ea.critical)) ||
+        !sameExtension(eb, hardwareModuleNameSan(SAMPLES[1].hardwareModuleName, eb.critical))
+      ) {
         throw cannotPlan('subjectAltName is not exactly the hardwareModuleName');
       }
       sanCritical = ea.critical;

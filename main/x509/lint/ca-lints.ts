@@ -10,7 +10,8 @@ export const caLints: Lint[] = [
     description: 'CA profiles assert cA=TRUE; every other profile is an end entity',
     check: (c, ctx) => {
       const isCa = CA_PROFILES.has(ctx.profile);
-      if (isCa && !c.basicConstraints?.ca) return [error('basic-constraints.matches-profile', `a ${ctx.profile} certificate must have basicConstraints cA=TRUE`)];
+      if (isCa && !c.basicConstraints?.ca)
+        return [error('basic-constraints.matches-profile', `a ${ctx.profile} certificate must have basicConstraints cA=TRUE`)];
       if (!isCa && c.basicConstraints?.ca) return [error('basic-constraints.matches-profile', `a ${ctx.profile} certificate must not be a CA`)];
       return [];
     },
@@ -23,9 +24,11 @@ export const caLints: Lint[] = [
       const out = [];
       const ca = c.basicConstraints?.ca === true;
       if (ca && !c.keyUsage.has('keyCertSign')) out.push(error('key-usage.consistent-with-ca', 'a CA certificate must assert keyCertSign'));
-      if (!ca && c.keyUsage.has('keyCertSign')) out.push(error('key-usage.consistent-with-ca', 'keyCertSign is asserted but basicConstraints cA is not TRUE (RFC 5280 §4.2.1.3)'));
+      if (!ca && c.keyUsage.has('keyCertSign'))
+        out.push(error('key-usage.consistent-with-ca', 'keyCertSign is asserted but basicConstraints cA is not TRUE (RFC 5280 §4.2.1.3)'));
       if (ca && !c.keyUsage.has('cRLSign')) out.push(warning('key-usage.consistent-with-ca', 'a CA certificate without cRLSign cannot sign its own CRLs'));
-      if (c.basicConstraints?.pathLen !== undefined && !c.keyUsage.has('keyCertSign')) out.push(error('key-usage.consistent-with-ca', 'pathLenConstraint without keyCertSign (RFC 5280 §4.2.1.9)'));
+      if (c.basicConstraints?.pathLen !== undefined && !c.keyUsage.has('keyCertSign'))
+        out.push(error('key-usage.consistent-with-ca', 'pathLenConstraint without keyCertSign (RFC 5280 §4.2.1.9)'));
       return out;
     },
   },
@@ -39,7 +42,12 @@ export const caLints: Lint[] = [
       if (issuerLen === 0) return [error('path-length.allowed-by-issuer', 'the issuer has pathLenConstraint 0 and cannot issue CA certificates')];
       const mine = c.basicConstraints.pathLen;
       if (mine === undefined || mine > issuerLen - 1) {
-        return [error('path-length.allowed-by-issuer', `pathLenConstraint must be at most ${issuerLen - 1} under an issuer with ${issuerLen} (got ${mine ?? 'unlimited'})`)];
+        return [
+          error(
+            'path-length.allowed-by-issuer',
+            `pathLenConstraint must be at most ${issuerLen - 1} under an issuer with ${issuerLen} (got ${mine ?? 'unlimited'})`,
+          ),
+        ];
       }
       return [];
     },
@@ -60,7 +68,8 @@ export const caLints: Lint[] = [
     description: 'CA certificates carry a subjectKeyIdentifier; every certificate not self-signed carries an AKI equal to its issuer SKI',
     check: (c, ctx) => {
       const out = [];
-      if (c.basicConstraints?.ca && !c.subjectKeyId) out.push(error('key-identifiers.present', 'a CA certificate must have a subjectKeyIdentifier (RFC 5280 §4.2.1.2)'));
+      if (c.basicConstraints?.ca && !c.subjectKeyId)
+        out.push(error('key-identifiers.present', 'a CA certificate must have a subjectKeyIdentifier (RFC 5280 §4.2.1.2)'));
       if (ctx.issuer) {
         if (!c.authorityKeyId) out.push(error('key-identifiers.present', 'authorityKeyIdentifier is required (RFC 5280 §4.2.1.1, 802.1AR)'));
         else if (ctx.issuer.subjectKeyId && !c.authorityKeyId.equals(ctx.issuer.subjectKeyId)) {
@@ -89,7 +98,8 @@ export const caLints: Lint[] = [
     check: (c, ctx) => {
       if (!ctx.issuer) return [];
       const out = [];
-      if (c.notBefore < ctx.issuer.notBefore) out.push(error('validity.within-issuer', `notBefore ${c.notBefore.toISOString()} is before the issuer's ${ctx.issuer.notBefore.toISOString()}`));
+      if (c.notBefore < ctx.issuer.notBefore)
+        out.push(error('validity.within-issuer', `notBefore ${c.notBefore.toISOString()} is before the issuer's ${ctx.issuer.notBefore.toISOString()}`));
       if (c.notAfter > ctx.issuer.notAfter) {
         // 802.1AR's "no well-defined expiration" outlives any issuing CA by design; say so, don't block.
         // Matter allows the same 99991231235959Z for PAA, PAI and DAC and verifies a chain as of the DAC's notBefore.
@@ -111,7 +121,9 @@ export const caLints: Lint[] = [
       // Matter's 99991231235959Z is a deliberate "no expiry", not a long validity.
       if (ctx.profile.startsWith('matter-') && c.notAfter.getTime() === NO_WELL_DEFINED_EXPIRATION.getTime()) return [];
       const days = (c.notAfter.getTime() - c.notBefore.getTime()) / DAY;
-      return days > limitDays ? [error('validity.maximum', `a ${ctx.profile} certificate valid for ${Math.round(days)} days exceeds the ${limitDays}-day limit`)] : [];
+      return days > limitDays
+        ? [error('validity.maximum', `a ${ctx.profile} certificate valid for ${Math.round(days)} days exceeds the ${limitDays}-day limit`)]
+        : [];
     },
   },
 ];

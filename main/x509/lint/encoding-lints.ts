@@ -38,7 +38,8 @@ export const encodingLints: Lint[] = [
         ['notAfter', c.notAfter, c.notAfterEncoding],
       ] as const) {
         const want = date.getTime() < YEAR_2050 ? 'utc' : 'generalized';
-        if (enc !== want) out.push(error('validity.time-encoding', `${name} ${date.toISOString()} is encoded as ${enc === 'utc' ? 'UTCTime' : 'GeneralizedTime'}`));
+        if (enc !== want)
+          out.push(error('validity.time-encoding', `${name} ${date.toISOString()} is encoded as ${enc === 'utc' ? 'UTCTime' : 'GeneralizedTime'}`));
       }
       return out;
     },
@@ -63,11 +64,13 @@ export const encodingLints: Lint[] = [
       const out = [];
       const crit = new Map(c.extensions.map((e) => [e.oid, e.critical]));
       if (crit.get(OID.keyUsage) === false) out.push(error('extensions.criticality', 'keyUsage must be critical'));
-      if (c.basicConstraints?.ca && crit.get(OID.basicConstraints) === false) out.push(error('extensions.criticality', 'basicConstraints must be critical in a CA certificate'));
+      if (c.basicConstraints?.ca && crit.get(OID.basicConstraints) === false)
+        out.push(error('extensions.criticality', 'basicConstraints must be critical in a CA certificate'));
       if (crit.get(OID.subjectKeyIdentifier) === true) out.push(error('extensions.criticality', 'subjectKeyIdentifier must not be critical'));
       if (crit.get(OID.authorityKeyIdentifier) === true) out.push(error('extensions.criticality', 'authorityKeyIdentifier must not be critical'));
       if (crit.get(OID.nameConstraints) === false) out.push(error('extensions.criticality', 'nameConstraints must be critical'));
-      if (crit.get(OID.subjectAltName) === true && c.subject.length > 0) out.push(error('extensions.criticality', 'subjectAltName must not be critical when the subject is not empty'));
+      if (crit.get(OID.subjectAltName) === true && c.subject.length > 0)
+        out.push(error('extensions.criticality', 'subjectAltName must not be critical when the subject is not empty'));
       if (crit.get(OID.masaUrl) === true) out.push(error('extensions.criticality', 'id-pe-masa-url must not be critical (RFC 8995)'));
       return out;
     },
@@ -86,10 +89,18 @@ export const encodingLints: Lint[] = [
       };
       const want = expected[ctx.signerAlgorithm];
       const out = [];
-      if (c.signatureAlgorithm !== want) out.push(error('signature.algorithm-matches-key', `signature algorithm ${c.signatureAlgorithm} does not match the ${ctx.signerAlgorithm} signing key (expected ${want})`));
+      if (c.signatureAlgorithm !== want)
+        out.push(
+          error(
+            'signature.algorithm-matches-key',
+            `signature algorithm ${c.signatureAlgorithm} does not match the ${ctx.signerAlgorithm} signing key (expected ${want})`,
+          ),
+        );
       const isRsa = c.signatureAlgorithm === OID.sha256WithRsa;
-      if (isRsa && !c.signatureAlgorithmHasParams) out.push(error('signature.algorithm-matches-key', 'RSA signature algorithm must carry NULL parameters (RFC 4055)'));
-      if (!isRsa && c.signatureAlgorithmHasParams) out.push(error('signature.algorithm-matches-key', 'ECDSA/Ed25519 signature algorithm must have absent parameters (RFC 5758, RFC 8410)'));
+      if (isRsa && !c.signatureAlgorithmHasParams)
+        out.push(error('signature.algorithm-matches-key', 'RSA signature algorithm must carry NULL parameters (RFC 4055)'));
+      if (!isRsa && c.signatureAlgorithmHasParams)
+        out.push(error('signature.algorithm-matches-key', 'ECDSA/Ed25519 signature algorithm must have absent parameters (RFC 5758, RFC 8410)'));
       return out;
     },
   },

@@ -20,8 +20,10 @@ export const entityLints: Lint[] = [
         if ((a.oid === OID.countryName || a.oid === OID.serialNumber) && a.stringType !== 'printable') {
           out.push(error('subject.attribute-encoding', `subject ${a.oid === OID.countryName ? 'countryName' : 'serialNumber'} must be a PrintableString`));
         }
-        if (a.stringType === 'printable' && !PRINTABLE_PATTERN.test(a.value)) out.push(error('subject.attribute-encoding', `"${a.value}" is not valid PrintableString`));
-        if (!['printable', 'utf8'].includes(a.stringType)) out.push(error('subject.attribute-encoding', `subject attribute ${a.oid} uses ${a.stringType}String`));
+        if (a.stringType === 'printable' && !PRINTABLE_PATTERN.test(a.value))
+          out.push(error('subject.attribute-encoding', `"${a.value}" is not valid PrintableString`));
+        if (!['printable', 'utf8'].includes(a.stringType))
+          out.push(error('subject.attribute-encoding', `subject attribute ${a.oid} uses ${a.stringType}String`));
         if (a.oid === OID.commonName && [...a.value].length > 64) out.push(error('subject.attribute-encoding', 'commonName is longer than 64 characters'));
         if (a.value === '') out.push(error('subject.attribute-encoding', `subject attribute ${a.oid} is empty`));
       }
@@ -35,7 +37,8 @@ export const entityLints: Lint[] = [
       if (ctx.profile !== 'idevid') return [];
       const out = [];
       if (!c.subject.some((a) => a.oid === OID.serialNumber)) out.push(error('idevid.802-1ar-fields', 'an IDevID subject must carry serialNumber (2.5.4.5)'));
-      if (!c.san || c.san.hardwareModuleNames.length !== 1) out.push(error('idevid.802-1ar-fields', 'an IDevID must carry exactly one hardwareModuleName in its subjectAltName'));
+      if (!c.san || c.san.hardwareModuleNames.length !== 1)
+        out.push(error('idevid.802-1ar-fields', 'an IDevID must carry exactly one hardwareModuleName in its subjectAltName'));
       else if (c.san.hardwareModuleNames[0]!.hwSerialNum.length === 0) out.push(error('idevid.802-1ar-fields', 'hwSerialNum is empty'));
       if (!c.keyUsage?.has('digitalSignature')) out.push(error('idevid.802-1ar-fields', 'an IDevID must allow digitalSignature'));
       const extra = [...(c.keyUsage ?? [])].filter((u) => u !== 'digitalSignature' && u !== 'keyAgreement');
@@ -49,7 +52,8 @@ export const entityLints: Lint[] = [
     check: (c, ctx) => {
       if (ctx.profile !== 'manifest-signer') return [];
       const eku = c.extendedKeyUsage ?? [];
-      if (eku.length !== 1 || eku[0] !== OID.kpHallmarkManifestSigning) return [error('manifest-signer.eku', 'a manifest signer must have exactly the Hallmark manifest-signing extended key usage')];
+      if (eku.length !== 1 || eku[0] !== OID.kpHallmarkManifestSigning)
+        return [error('manifest-signer.eku', 'a manifest signer must have exactly the Hallmark manifest-signing extended key usage')];
       return [];
     },
   },
@@ -71,13 +75,15 @@ export const entityLints: Lint[] = [
       if (!nc) return [];
       const out = [];
       for (const dns of c.san?.dns ?? []) {
-        if (nc.permittedDns.length && !nc.permittedDns.some((p) => dnsWithin(dns, p))) out.push(error('name-constraints.respected', `dNSName ${dns} is outside the permitted subtrees`));
+        if (nc.permittedDns.length && !nc.permittedDns.some((p) => dnsWithin(dns, p)))
+          out.push(error('name-constraints.respected', `dNSName ${dns} is outside the permitted subtrees`));
         if (nc.excludedDns.some((x) => dnsWithin(dns, x))) out.push(error('name-constraints.respected', `dNSName ${dns} is in an excluded subtree`));
       }
       if (nc.permittedDirectoryNames.length && !nc.permittedDirectoryNames.some((p) => nameWithin(c.subjectDer, p))) {
         out.push(error('name-constraints.respected', 'the subject is outside the permitted directoryName subtrees'));
       }
-      if (nc.excludedDirectoryNames.some((x) => nameWithin(c.subjectDer, x))) out.push(error('name-constraints.respected', 'the subject is in an excluded directoryName subtree'));
+      if (nc.excludedDirectoryNames.some((x) => nameWithin(c.subjectDer, x)))
+        out.push(error('name-constraints.respected', 'the subject is in an excluded directoryName subtree'));
       return out;
     },
   },

@@ -40,10 +40,11 @@ export function matterIdsOf(names: readonly NameFact[], legacy: boolean): Matter
   let productIds = pick(OID.matterProductId);
   if (legacy) {
     const cns = names.filter((n) => n.oid === OID.commonName).map((n) => n.value);
-    const fromCn = (re: RegExp) => cns.flatMap((cn) => {
-      const m = re.exec(cn);
-      return m ? [{ value: m[1]!, source: 'legacy-cn' as const }] : [];
-    });
+    const fromCn = (re: RegExp) =>
+      cns.flatMap((cn) => {
+        const m = re.exec(cn);
+        return m ? [{ value: m[1]!, source: 'legacy-cn' as const }] : [];
+      });
     if (vendorIds.length === 0) vendorIds = fromCn(LEGACY.vid);
     if (productIds.length === 0) productIds = fromCn(LEGACY.pid);
   }

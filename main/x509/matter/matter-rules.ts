@@ -56,7 +56,8 @@ export const MATTER_CERTIFICATE_RULES: readonly MatterCertificateRule[] = [
         out.push(error('matter.signature-ecdsa-sha256', `a ${NAMES[role]} must be signed with ecdsa-with-SHA256 (got ${c.signatureAlgorithm})`));
       }
       const outer = (c as { outerSignatureAlgorithm?: string }).outerSignatureAlgorithm;
-      if (outer !== undefined && outer !== OID.ecdsaWithSha256) out.push(error('matter.signature-ecdsa-sha256', `the outer signature algorithm is ${outer}, not ecdsa-with-SHA256`));
+      if (outer !== undefined && outer !== OID.ecdsaWithSha256)
+        out.push(error('matter.signature-ecdsa-sha256', `the outer signature algorithm is ${outer}, not ecdsa-with-SHA256`));
       return out;
     },
   },
@@ -115,7 +116,9 @@ export const MATTER_CERTIFICATE_RULES: readonly MatterCertificateRule[] = [
       if (!ext.critical) return fail(r, 'keyUsage must be critical');
       const usages = [...c.keyUsage].sort();
       if (role === 'dac') {
-        return usages.length === 1 && usages[0] === 'digitalSignature' ? [] : fail(r, `a DAC's keyUsage must be exactly digitalSignature (got ${usages.join(', ') || 'none'})`);
+        return usages.length === 1 && usages[0] === 'digitalSignature'
+          ? []
+          : fail(r, `a DAC's keyUsage must be exactly digitalSignature (got ${usages.join(', ') || 'none'})`);
       }
       const out: LintFinding[] = [];
       if (!c.keyUsage.has('keyCertSign') || !c.keyUsage.has('cRLSign')) out.push(error(r, `a ${NAMES[role]} must assert keyCertSign and cRLSign`));
@@ -131,7 +134,8 @@ export const MATTER_CERTIFICATE_RULES: readonly MatterCertificateRule[] = [
   },
   {
     rule: 'matter.product-id',
-    description: 'ProductID (1.3.6.1.4.1.37244.2.2): at most one, 4 uppercase hex digits in a UTF8String; required in a DAC, optional in a PAI, forbidden in a PAA',
+    description:
+      'ProductID (1.3.6.1.4.1.37244.2.2): at most one, 4 uppercase hex digits in a UTF8String; required in a DAC, optional in a PAI, forbidden in a PAA',
     check: (c, role, mode) => {
       const found = matterIdsOf(c.subject, mode === 'verify').productIds;
       if (role === 'paa') return found.length ? fail('matter.product-id', 'a PAA must not carry a ProductID') : [];
@@ -141,7 +145,10 @@ export const MATTER_CERTIFICATE_RULES: readonly MatterCertificateRule[] = [
   {
     rule: 'matter.legacy-cn-not-written',
     description: 'Hallmark never writes the legacy `Mvid:XXXX Mpid:YYYY` CN form (it is only read when verifying)',
-    check: (c, _role, mode) => (mode === 'issue' && hasLegacyMatterCn(c.subject) ? fail('matter.legacy-cn-not-written', 'the CN uses the legacy Mvid:/Mpid: form; Hallmark writes the VendorID/ProductID attributes instead') : []),
+    check: (c, _role, mode) =>
+      mode === 'issue' && hasLegacyMatterCn(c.subject)
+        ? fail('matter.legacy-cn-not-written', 'the CN uses the legacy Mvid:/Mpid: form; Hallmark writes the VendorID/ProductID attributes instead')
+        : [],
   },
   {
     rule: 'matter.size',
@@ -150,7 +157,9 @@ export const MATTER_CERTIFICATE_RULES: readonly MatterCertificateRule[] = [
       if (role === 'paa') return [];
       const whole = der(c);
       const size = whole ? whole.length : c.tbsDer.length + SIGNATURE_OVERHEAD_MAX;
-      return size > MATTER_MAX_DER_BYTES ? fail('matter.size', `a ${NAMES[role]} must be at most ${MATTER_MAX_DER_BYTES} bytes of DER; this one is ${whole ? '' : 'up to '}${size}`) : [];
+      return size > MATTER_MAX_DER_BYTES
+        ? fail('matter.size', `a ${NAMES[role]} must be at most ${MATTER_MAX_DER_BYTES} bytes of DER; this one is ${whole ? '' : 'up to '}${size}`)
+        : [];
     },
   },
 ];
@@ -172,12 +181,13 @@ export const MATTER_CHAIN_RULES: readonly MatterChainRule[] = [
   },
   {
     rule: 'matter.pid-matches-issuer',
-    description: "when a PAI carries a ProductID, its DACs carry the same",
+    description: 'when a PAI carries a ProductID, its DACs carry the same',
     check: (c, role, issuer, _above, mode) => {
       if (role !== 'dac') return [];
       const theirs = single(matterIdsOf(issuer.subject, mode === 'verify').productIds);
       const mine = single(matterIdsOf(c.subject, mode === 'verify').productIds);
-      if (theirs !== undefined && mine !== undefined && mine !== theirs) return fail('matter.pid-matches-issuer', `the DAC's ProductID ${mine} is outside its PAI's (${theirs})`);
+      if (theirs !== undefined && mine !== undefined && mine !== theirs)
+        return fail('matter.pid-matches-issuer', `the DAC's ProductID ${mine} is outside its PAI's (${theirs})`);
       return [];
     },
   },
@@ -189,7 +199,12 @@ export const MATTER_CHAIN_RULES: readonly MatterChainRule[] = [
       const t = c.notBefore.getTime();
       return [issuer, ...above].flatMap((ca, i) =>
         t < ca.notBefore.getTime() || t > ca.notAfter.getTime()
-          ? [error('matter.dac-not-before-in-chain', `the DAC's notBefore ${c.notBefore.toISOString()} is outside the ${i === 0 ? 'PAI' : 'PAA'}'s validity ${ca.notBefore.toISOString()} – ${ca.notAfter.toISOString()}`)]
+          ? [
+              error(
+                'matter.dac-not-before-in-chain',
+                `the DAC's notBefore ${c.notBefore.toISOString()} is outside the ${i === 0 ? 'PAI' : 'PAA'}'s validity ${ca.notBefore.toISOString()} – ${ca.notAfter.toISOString()}`,
+              ),
+            ]
           : [],
       );
     },

@@ -41,19 +41,36 @@ export function verifyAttestationChain(input: AttestationChainInput): Attestatio
     try {
       parsed[role] = parseCertificateFast(input[role]);
     } catch (e) {
-      problems.push({ rule: 'matter.parse', certificate: role, message: `the ${role.toUpperCase()} is not a DER X.509 certificate: ${isHallmarkError(e) ? e.message : String(e)}` });
+      problems.push({
+        rule: 'matter.parse',
+        certificate: role,
+        message: `the ${role.toUpperCase()} is not a DER X.509 certificate: ${isHallmarkError(e) ? e.message : String(e)}`,
+      });
     }
   }
   const { paa, pai, dac } = parsed;
   if (!paa || !pai || !dac) return { valid: false, problems };
 
-  for (const [role, cert] of [['paa', paa], ['pai', pai], ['dac', dac]] as const) {
-    for (const r of MATTER_CERTIFICATE_RULES) for (const f of r.check(cert, role, 'verify')) problems.push({ rule: f.rule, certificate: role, message: f.message });
+  for (const [role, cert] of [
+    ['paa', paa],
+    ['pai', pai],
+    ['dac', dac],
+  ] as const) {
+    for (const r of MATTER_CERTIFICATE_RULES)
+      for (const f of r.check(cert, role, 'verify')) problems.push({ rule: f.rule, certificate: role, message: f.message });
   }
-  for (const [role, cert, issuer, above] of [['pai', pai, paa, []], ['dac', dac, pai, [paa]]] as const) {
-    for (const r of MATTER_CHAIN_RULES) for (const f of r.check(cert, role, issuer, above, 'verify')) problems.push({ rule: f.rule, certificate: role, message: f.message });
+  for (const [role, cert, issuer, above] of [
+    ['pai', pai, paa, []],
+    ['dac', dac, pai, [paa]],
+  ] as const) {
+    for (const r of MATTER_CHAIN_RULES)
+      for (const f of r.check(cert, role, issuer, above, 'verify')) problems.push({ rule: f.rule, certificate: role, message: f.message });
   }
-  for (const [role, cert, issuer] of [['paa', paa, paa], ['pai', pai, paa], ['dac', dac, pai]] as const) {
+  for (const [role, cert, issuer] of [
+    ['paa', paa, paa],
+    ['pai', pai, paa],
+    ['dac', dac, pai],
+  ] as const) {
     const message = signatureProblem(cert, issuer, role === 'paa');
     if (message) problems.push({ rule: 'matter.chain-signature', certificate: role, message });
   }

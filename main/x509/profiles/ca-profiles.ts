@@ -65,10 +65,5 @@ export function revocationRequesterExtensions(spki: Buffer): Extension[] {
 
 /** A separate CRL signer: cRLSign only. */
 export function crlSignerExtensions(spki: Buffer, issuerSpki: Buffer): Extension[] {
-  return [
-    basicConstraints(false),
-    keyUsage(['digitalSignature', 'cRLSign']),
-    subjectKeyIdentifier(spki),
-    authorityKeyIdentifier(keyIdentifier(issuerSpki)),
-  ];
+  return [basicConstraints(false), keyUsage(['digitalSignature', 'cRLSign']), subjectKeyIdentifier(spki), authorityKeyIdentifier(keyIdentifier(issuerSpki))];
 }

@@ -13,7 +13,9 @@ import { X509Error } from '../x509-errors.js';
  */
 export function matterPaaExtensions(spki: Buffer, pathLen?: number): Extension[] {
   if (pathLen !== undefined && pathLen !== 1) {
-    throw new X509Error('MATTER_RULE', `[matter.basic-constraints] a PAA's pathLenConstraint must be absent or 1, not ${pathLen}`, 'input', { rule: 'matter.basic-constraints' });
+    throw new X509Error('MATTER_RULE', `[matter.basic-constraints] a PAA's pathLenConstraint must be absent or 1, not ${pathLen}`, 'input', {
+      rule: 'matter.basic-constraints',
+    });
   }
   return [basicConstraints(true, pathLen), keyUsage(['keyCertSign', 'cRLSign']), subjectKeyIdentifier(spki)];
 }

@@ -83,20 +83,16 @@ function checkEc(params: DerNode | undefined, point: Buffer): CheckedPublicKey {
   if (params.id !== 0x06) {
     throw new PublicKeyError(
       'KEY_CURVE_UNSUPPORTED',
-      params.id === 0x05
-        ? 'EC key with implicitCA parameters is not supported'
-        : 'EC key with explicit curve parameters is not supported; use a named curve',
+      params.id === 0x05 ? 'EC key with implicitCA parameters is not supported' : 'EC key with explicit curve parameters is not supported; use a named curve',
     );
   }
   const curveOid = params.oid();
   const curve = curveOid === P256.oid ? P256 : curveOid === P384.oid ? P384 : null;
   if (curve === null) {
     const name = UNSUPPORTED_CURVES[curveOid];
-    throw new PublicKeyError(
-      'KEY_CURVE_UNSUPPORTED',
-      `EC curve ${name ? `${name} (${curveOid})` : curveOid} is not supported; use P-256 or P-384`,
-      { oid: curveOid },
-    );
+    throw new PublicKeyError('KEY_CURVE_UNSUPPORTED', `EC curve ${name ? `${name} (${curveOid})` : curveOid} is not supported; use P-256 or P-384`, {
+      oid: curveOid,
+    });
   }
   const uncompressed = checkEcPoint(curve, point);
   return finish(
@@ -145,12 +141,7 @@ function checkRsa(spki: DerNode, keyBytes: Buffer): CheckedPublicKey {
   checkRsaSmallFactors(nBig);
   checkRsaFermat(nBig);
   // Strict DER with NULL parameters has exactly one encoding, so the input is canonical.
-  return finish(
-    { family: 'rsa', algorithm, modulusBits: bits, publicExponent: 65537 },
-    Buffer.from(spki.raw()),
-    null,
-    n.length,
-  );
+  return finish({ family: 'rsa', algorithm, modulusBits: bits, publicExponent: 65537 }, Buffer.from(spki.raw()), null, n.length);
 }
 
 type InfoWithoutSpki = Omit<PublicKeyInfo, 'spki' | 'spkiSha256'>;
@@ -161,10 +152,7 @@ function finish(partial: InfoWithoutSpki, spki: Buffer, curve: EcCurve | null, m
     keyObject = createPublicKey({ key: spki, format: 'der', type: 'spki' });
   } catch (e) {
     // Our checks passed but OpenSSL disagrees: refuse rather than guess who is right.
-    throw new PublicKeyError(
-      partial.family === 'ec' ? 'KEY_EC_POINT_INVALID' : 'KEY_SPKI_INVALID',
-      `public key rejected by OpenSSL: ${(e as Error).message}`,
-    );
+    throw new PublicKeyError(partial.family === 'ec' ? 'KEY_EC_POINT_INVALID' : 'KEY_SPKI_INVALID', `public key rejected by OpenSSL: ${(e as Error).message}`);
   }
   const info: PublicKeyInfo = { ...partial, spki, spkiSha256: createHash('sha256').update(spki).digest('hex') };
   return { info, keyObject, curve, modulusBytes };

@@ -35,10 +35,7 @@ export const P384: EcCurve = {
   size: 48,
   p: 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffffn,
   b: 0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aefn,
-  order: Buffer.from(
-    'ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973',
-    'hex',
-  ),
+  order: Buffer.from('ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973', 'hex'),
   spkiPrefix: Buffer.from('3076301006072a8648ce3d020106052b81040022036200', 'hex'),
 };
 

@@ -51,11 +51,9 @@ export function checkRsaFermat(n: bigint, rounds: number = FERMAT_ROUNDS): void 
       if (b * b === b2) {
         const p = a - b;
         if (p > 1n) {
-          throw new PublicKeyError(
-            'KEY_RSA_FERMAT',
-            `RSA modulus was factored by Fermat's method in ${i + 1} round(s): its primes are too close together`,
-            { rounds: i + 1 },
-          );
+          throw new PublicKeyError('KEY_RSA_FERMAT', `RSA modulus was factored by Fermat's method in ${i + 1} round(s): its primes are too close together`, {
+            rounds: i + 1,
+          });
         }
       }
     }

@@ -55,8 +55,7 @@ function describeView(view: ChainStatusView) {
     if (view.head === null) return 'Chain verified — the log is empty';
     return (
       <>
-        Chain verified — {view.count} {view.count === 1 ? 'entry' : 'entries'}, head seq{' '}
-        <span className="mono">{view.head.seq}</span>, hash{' '}
+        Chain verified — {view.count} {view.count === 1 ? 'entry' : 'entries'}, head seq <span className="mono">{view.head.seq}</span>, hash{' '}
         <span className="mono" title={view.head.hash}>
           {view.head.hash.slice(0, 16)}…
         </span>

@@ -9,7 +9,13 @@ import type { CheckpointStatusView } from '../../../preload/api.js';
 export function CheckpointNote({ status }: { status: CheckpointStatusView }) {
   if (!status.ok) {
     return (
-      <span className="chain__note chain__note--bad" data-testid="audit-checkpoint-status" data-state="broken" data-first-bad-checkpoint={String(status.firstBadCheckpointSeq)} title={status.message}>
+      <span
+        className="chain__note chain__note--bad"
+        data-testid="audit-checkpoint-status"
+        data-state="broken"
+        data-first-bad-checkpoint={String(status.firstBadCheckpointSeq)}
+        title={status.message}
+      >
         {status.problem}: checkpoint at seq {status.firstBadCheckpointSeq} does not hold
       </span>
     );

@@ -104,9 +104,7 @@ export function pagesToFetch(cache: PageCache<unknown>, first: number, end: numb
   // Until the snapshot total is known, a single request establishes it; parallel ones
   // could each see a different total.
   if (cache.total === null && cache.inFlight.size > 0) return [];
-  const wanted = pagesForRange(first, end, cache.pageSize, cache.total).filter(
-    (p) => !cache.pages.has(p) && !cache.inFlight.has(p) && !cache.failed.has(p),
-  );
+  const wanted = pagesForRange(first, end, cache.pageSize, cache.total).filter((p) => !cache.pages.has(p) && !cache.inFlight.has(p) && !cache.failed.has(p));
   return wanted.slice(0, cache.total === null ? 1 : room);
 }
 
@@ -158,9 +156,7 @@ export function failPage<Row>(cache: PageCache<Row>, generation: number, page: n
 /** Drops cached pages farthest from `centerPage` so memory stays bounded on huge logs. */
 export function evictFarPages<Row>(cache: PageCache<Row>, centerPage: number, maxPages: number): PageCache<Row> {
   if (cache.pages.size <= maxPages) return cache;
-  const keep = [...cache.pages.keys()]
-    .sort((a, b) => Math.abs(a - centerPage) - Math.abs(b - centerPage) || a - b)
-    .slice(0, Math.max(0, maxPages));
+  const keep = [...cache.pages.keys()].sort((a, b) => Math.abs(a - centerPage) - Math.abs(b - centerPage) || a - b).slice(0, Math.max(0, maxPages));
   const pages = new Map<number, readonly Row[]>();
   for (const p of keep) {
     const rows = cache.pages.get(p);

@@ -76,7 +76,13 @@ export function AuthorityDetail({ authority: a, onChanged, onError }: { authorit
       <h3 className="detail-panel__subtitle">Actions</h3>
       <div className="authority-detail__actions">
         {EXPORTS.map((x) => (
-          <button key={`${x.what}-${x.format}`} type="button" className="button" data-testid={`authority-export-${x.what}-${x.format}`} onClick={() => void exportAs(x)}>
+          <button
+            key={`${x.what}-${x.format}`}
+            type="button"
+            className="button"
+            data-testid={`authority-export-${x.what}-${x.format}`}
+            onClick={() => void exportAs(x)}
+          >
             Export {x.label}…
           </button>
         ))}

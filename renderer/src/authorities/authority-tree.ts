@@ -41,7 +41,8 @@ export const KIND_LABELS: Record<AuthorityView['kind'], string> = {
 };
 
 export function crlStateText(crl: NonNullable<AuthorityView['crl']>): string {
-  if (crl.state === 'overdue') return crl.daysLeft === 0 ? 'overdue: nextUpdate passed today' : `overdue: nextUpdate passed ${-crl.daysLeft} day${crl.daysLeft === -1 ? '' : 's'} ago`;
+  if (crl.state === 'overdue')
+    return crl.daysLeft === 0 ? 'overdue: nextUpdate passed today' : `overdue: nextUpdate passed ${-crl.daysLeft} day${crl.daysLeft === -1 ? '' : 's'} ago`;
   if (crl.state === 'due-soon') return `due: re-sign within ${crl.daysLeft} day${crl.daysLeft === 1 ? '' : 's'}`;
   return `fresh: next update in ${crl.daysLeft} day${crl.daysLeft === 1 ? '' : 's'}`;
 }

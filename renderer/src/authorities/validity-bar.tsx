@@ -12,7 +12,9 @@ export function ValidityBar({ authority: a }: { authority: AuthorityView }) {
       </div>
       <div className="validity__ends">
         <span className="mono">{d.notBefore.slice(0, 10)}</span>
-        <span className="validity__state">{a.validityState === 'valid' ? `today: ${pct}% of its validity used` : a.validityState === 'expired' ? 'expired' : 'not yet valid'}</span>
+        <span className="validity__state">
+          {a.validityState === 'valid' ? `today: ${pct}% of its validity used` : a.validityState === 'expired' ? 'expired' : 'not yet valid'}
+        </span>
         <span className="mono">{d.notAfter.slice(0, 10)}</span>
       </div>
       {d.validityNote ? <p className="hint">{d.validityNote}</p> : null}

@@ -20,7 +20,13 @@ export function BindingPlan({ plan }: { plan: CeremonyPlanView }) {
           <dd className="kv__value mono">{plan.bindingPath}</dd>
         </div>
         {plan.bindingParts.map((p) => (
-          <div key={`${p.label}-${p.line ?? ''}`} className="kv__row" data-testid="ceremony-binding-part" data-label={p.label} data-attention={p.attention ? 'true' : 'false'}>
+          <div
+            key={`${p.label}-${p.line ?? ''}`}
+            className="kv__row"
+            data-testid="ceremony-binding-part"
+            data-label={p.label}
+            data-attention={p.attention ? 'true' : 'false'}
+          >
             <dt className="kv__key">{p.label}</dt>
             <dd className="kv__value mono">
               {p.value}
@@ -32,12 +38,14 @@ export function BindingPlan({ plan }: { plan: CeremonyPlanView }) {
       </dl>
       {refused ? (
         <p className="binding-warning binding-warning--refused" data-testid="ceremony-binding-sources-refused">
-          This binding reads {plan.unattendedSources.sources.map((s) => `${s.at} (${s.describe}${s.line !== null ? `, line ${s.line}` : ''})`).join(', ')} without anyone typing it. The app refuses that: each PIN and passphrase is
-          typed at the step that needs it (<code>{'{ typed: true }'}</code>), unless the binding says <code>allowUnattendedSources: true</code> for the custodians to approve.
+          This binding reads {plan.unattendedSources.sources.map((s) => `${s.at} (${s.describe}${s.line !== null ? `, line ${s.line}` : ''})`).join(', ')}{' '}
+          without anyone typing it. The app refuses that: each PIN and passphrase is typed at the step that needs it (<code>{'{ typed: true }'}</code>), unless
+          the binding says <code>allowUnattendedSources: true</code> for the custodians to approve.
         </p>
       ) : plan.unattendedSources.sources.length > 0 ? (
         <p className="binding-warning" data-testid="ceremony-binding-sources-allowed">
-          Custodians: by approving this binding you allow {plan.unattendedSources.sources.map((s) => `${s.at} (${s.describe})`).join(', ')} to be read without anyone typing it.
+          Custodians: by approving this binding you allow {plan.unattendedSources.sources.map((s) => `${s.at} (${s.describe})`).join(', ')} to be read without
+          anyone typing it.
         </p>
       ) : null}
       {blocked.map((m) => (

@@ -4,7 +4,13 @@ import { KeyValueList } from '../components/certificate-details.js';
 import { utcText } from './clock-confirmation.js';
 
 /** One ceremony from the register: what it committed step by step, its outputs and where its transcript is. */
-export function CeremonyDetail({ detail, busy, onClose, onResume, onAbort }: {
+export function CeremonyDetail({
+  detail,
+  busy,
+  onClose,
+  onResume,
+  onAbort,
+}: {
   detail: CeremonyDetailView;
   busy: boolean;
   onClose: () => void;
@@ -28,7 +34,13 @@ export function CeremonyDetail({ detail, busy, onClose, onResume, onAbort }: {
     });
   };
   return (
-    <section className="ceremony-panel ceremony-detail" data-testid="ceremony-detail" data-id={detail.id} data-status={detail.status} aria-label={`Ceremony ${detail.name}`}>
+    <section
+      className="ceremony-panel ceremony-detail"
+      data-testid="ceremony-detail"
+      data-id={detail.id}
+      data-status={detail.status}
+      aria-label={`Ceremony ${detail.name}`}
+    >
       <div className="ceremony-detail__head">
         <h2 className="section-title">
           {detail.name} <span className={`ceremony-badge ceremony-badge--${detail.status}`}>{detail.status}</span>
@@ -45,12 +57,20 @@ export function CeremonyDetail({ detail, busy, onClose, onResume, onAbort }: {
       {detail.status === 'interrupted' ? (
         <div className="ceremony-detail__interrupted" data-testid="ceremony-detail-interrupted">
           <p className="hint">
-            This ceremony stopped after {detail.stepsDone} of {detail.stepsTotal} committed steps and is still open. Resume it — the same script, approved again by the custodians, writing to the same output folder —
-            or abort it with a reason. What its committed steps made stays recorded either way.
+            This ceremony stopped after {detail.stepsDone} of {detail.stepsTotal} committed steps and is still open. Resume it — the same script, approved again
+            by the custodians, writing to the same output folder — or abort it with a reason. What its committed steps made stays recorded either way.
           </p>
           {aborting ? (
             <form className="ceremony-detail__abort" onSubmit={submitAbort} aria-label="Abort the interrupted ceremony">
-              <input className="input input--wide" data-testid="ceremony-detail-abort-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="why the ceremony is abandoned (recorded)" maxLength={500} autoFocus />
+              <input
+                className="input input--wide"
+                data-testid="ceremony-detail-abort-reason"
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                placeholder="why the ceremony is abandoned (recorded)"
+                maxLength={500}
+                autoFocus
+              />
               <button type="submit" className="button button--stop" data-testid="ceremony-detail-abort-confirm" disabled={busy || reason.trim() === ''}>
                 Abort ceremony
               </button>
@@ -137,7 +157,10 @@ export function CeremonyDetail({ detail, busy, onClose, onResume, onAbort }: {
               <ul className="ceremony-detail__acks">
                 {s.acknowledgments.map((a) => (
                   <li key={`${a.role}/${a.name}/${a.time}`}>
-                    {a.role} {a.name} <span className="mono hint">{utcText(a.time)} via {a.via}</span>
+                    {a.role} {a.name}{' '}
+                    <span className="mono hint">
+                      {utcText(a.time)} via {a.via}
+                    </span>
                   </li>
                 ))}
               </ul>

@@ -41,8 +41,14 @@ export function runProgress(run: CeremonyRunView): { done: number; total: number
   if (run.phase === 'aborted') return { done, total, label: `stopped at step ${n} of ${total}` };
   if (!step) return { done, total, label: `finishing (${done} of ${total} steps done)` };
   const acked = step.acks.filter((a) => a.time !== null).length;
-  if (run.shareTypeBack) return { done, total, label: `step ${n} of ${total}: ${run.shareTypeBack.custodian} types share ${run.shareTypeBack.index} of ${run.shareTypeBack.total} back` };
-  if (run.secretRequest) return { done, total, label: `step ${n} of ${total}: waiting for ${run.secretRequest.who}'s ${run.secretRequest.kind === 'pin' ? 'PIN' : 'passphrase'}` };
+  if (run.shareTypeBack)
+    return {
+      done,
+      total,
+      label: `step ${n} of ${total}: ${run.shareTypeBack.custodian} types share ${run.shareTypeBack.index} of ${run.shareTypeBack.total} back`,
+    };
+  if (run.secretRequest)
+    return { done, total, label: `step ${n} of ${total}: waiting for ${run.secretRequest.who}'s ${run.secretRequest.kind === 'pin' ? 'PIN' : 'passphrase'}` };
   if (step.kind === 'preflight-clock') return { done, total, label: `before step 1: witnesses confirm the clock (${acked} of ${step.acks.length})` };
   const what = step.state === 'working' ? `${step.action ?? 'working'} in progress` : `${acked} of ${step.acks.length} acknowledgments`;
   return { done, total, label: `step ${n} of ${total}: ${what}` };

@@ -17,7 +17,14 @@ export const CLOCK_REJECTED = 'witness rejected the clock';
  * clock they trust, each by typing their name; or any of them rejects it, which stops the
  * ceremony before anything is made (a transcript with a wrong clock proves nothing).
  */
-export function ClockConfirmation({ step, clockUtc, busy, active, onAcknowledge, onReject }: {
+export function ClockConfirmation({
+  step,
+  clockUtc,
+  busy,
+  active,
+  onAcknowledge,
+  onReject,
+}: {
   step: CeremonyStepRunView;
   clockUtc: string | null;
   busy: boolean;

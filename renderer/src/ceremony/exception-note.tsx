@@ -39,7 +39,15 @@ export function ExceptionNote({ run, busy, onNote }: { run: CeremonyRunView; bus
               </option>
             ))}
           </select>
-          <textarea className="input ceremony-exception__note" data-testid="ceremony-exception-note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} placeholder="what should be on the record" aria-label="Exception" />
+          <textarea
+            className="input ceremony-exception__note"
+            data-testid="ceremony-exception-note"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            maxLength={2000}
+            placeholder="what should be on the record"
+            aria-label="Exception"
+          />
           <button type="submit" className="button" data-testid="ceremony-exception-submit" disabled={!ready}>
             Note an exception
           </button>
@@ -48,7 +56,14 @@ export function ExceptionNote({ run, busy, onNote }: { run: CeremonyRunView; bus
       {run.exceptions.length > 0 ? (
         <ul className="ceremony-exception__list">
           {run.exceptions.map((x) => (
-            <li key={`${x.notedAt}/${x.name}`} className={`ceremony-exception__item ceremony-exception__item--${x.state}`} data-testid="ceremony-exception" data-name={x.name} data-state={x.state} data-step={x.step ?? ''}>
+            <li
+              key={`${x.notedAt}/${x.name}`}
+              className={`ceremony-exception__item ceremony-exception__item--${x.state}`}
+              data-testid="ceremony-exception"
+              data-name={x.name}
+              data-state={x.state}
+              data-step={x.step ?? ''}
+            >
               <strong>{x.name}</strong> <span className="mono hint">{utcText(x.notedAt)}</span>: {x.note}{' '}
               <span className="ceremony-exception__state">
                 — {STATE_TEXT[x.state]}

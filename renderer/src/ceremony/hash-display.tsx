@@ -17,7 +17,16 @@ export function HashDisplay({ sha256, words, qrSvg, testId }: { sha256: string; 
           ))}
         </ol>
       </div>
-      {qrSvg ? <img className="hash-display__qr" data-testid={`${testId}-qr`} src={svgDataUrl(qrSvg)} alt={`QR code of the SHA-256 ${sha256}`} width={168} height={168} /> : null}
+      {qrSvg ? (
+        <img
+          className="hash-display__qr"
+          data-testid={`${testId}-qr`}
+          src={svgDataUrl(qrSvg)}
+          alt={`QR code of the SHA-256 ${sha256}`}
+          width={168}
+          height={168}
+        />
+      ) : null}
     </div>
   );
 }

@@ -36,7 +36,14 @@ export function NameSignOff(props: {
     void props.onSign(props.name, entered);
   };
   return (
-    <form className={`sign-off${props.time ? ' sign-off--done' : ''}`} data-testid={props.testId} data-role={props.role} data-name={props.name} data-state={props.time ? 'signed' : 'awaited'} onSubmit={submit}>
+    <form
+      className={`sign-off${props.time ? ' sign-off--done' : ''}`}
+      data-testid={props.testId}
+      data-role={props.role}
+      data-name={props.name}
+      data-state={props.time ? 'signed' : 'awaited'}
+      onSubmit={submit}
+    >
       <span className="sign-off__who">
         <span className="sign-off__role">{props.role}</span> {props.name}
       </span>
@@ -49,7 +56,16 @@ export function NameSignOff(props: {
           <label className="sr-only" htmlFor={id}>
             {props.name}: type your name
           </label>
-          <input id={id} className="input" data-testid={`${props.testId}-name`} value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="type your name" autoComplete="off" spellCheck={false} />
+          <input
+            id={id}
+            className="input"
+            data-testid={`${props.testId}-name`}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            placeholder="type your name"
+            autoComplete="off"
+            spellCheck={false}
+          />
           {needsSecret ? (
             <>
               <label className="sr-only" htmlFor={`${id}-credential`}>
@@ -68,7 +84,12 @@ export function NameSignOff(props: {
               />
             </>
           ) : null}
-          <button type="submit" className="button" data-testid={`${props.testId}-submit`} disabled={props.disabled || !nameMatches(typed, props.name) || (needsSecret && secret === '')}>
+          <button
+            type="submit"
+            className="button"
+            data-testid={`${props.testId}-submit`}
+            disabled={props.disabled || !nameMatches(typed, props.name) || (needsSecret && secret === '')}
+          >
             {BUTTON[props.verb] ?? 'Acknowledge'}
           </button>
         </>

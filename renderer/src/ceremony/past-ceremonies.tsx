@@ -1,11 +1,29 @@
 import type { CeremonySummaryView } from '../../../preload/api.js';
 import { utcText } from './clock-confirmation.js';
 
-const STATUS_TEXT: Record<CeremonySummaryView['status'], string> = { running: 'running', completed: 'completed', aborted: 'aborted', interrupted: 'interrupted' };
+const STATUS_TEXT: Record<CeremonySummaryView['status'], string> = {
+  running: 'running',
+  completed: 'completed',
+  aborted: 'aborted',
+  interrupted: 'interrupted',
+};
 
 /** The workspace's ceremonies, newest first; a row opens its detail. */
-export function PastCeremonies({ ceremonies, selected, onShow }: { ceremonies: readonly CeremonySummaryView[]; selected: string | null; onShow: (id: string) => void }) {
-  if (ceremonies.length === 0) return <p className="hint" data-testid="ceremony-past-empty">No ceremony has been run in this workspace yet.</p>;
+export function PastCeremonies({
+  ceremonies,
+  selected,
+  onShow,
+}: {
+  ceremonies: readonly CeremonySummaryView[];
+  selected: string | null;
+  onShow: (id: string) => void;
+}) {
+  if (ceremonies.length === 0)
+    return (
+      <p className="hint" data-testid="ceremony-past-empty">
+        No ceremony has been run in this workspace yet.
+      </p>
+    );
   return (
     <table className="ceremony-past" data-testid="ceremony-past">
       <thead>
@@ -42,7 +60,11 @@ export function PastCeremonies({ ceremonies, selected, onShow }: { ceremonies: r
             </td>
             <td>{c.kind}</td>
             <td>
-              <span className={`ceremony-badge ceremony-badge--${c.status}`} data-testid="ceremony-past-status" title={c.error ? `${c.error.code}: ${c.error.message}` : undefined}>
+              <span
+                className={`ceremony-badge ceremony-badge--${c.status}`}
+                data-testid="ceremony-past-status"
+                title={c.error ? `${c.error.code}: ${c.error.message}` : undefined}
+              >
                 {STATUS_TEXT[c.status]}
               </span>
             </td>

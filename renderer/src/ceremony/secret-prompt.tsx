@@ -6,7 +6,15 @@ import type { CeremonySecretRequestView } from '../../../preload/api.js';
  * at a time. The field is a password input cleared as soon as it is sent: the secret
  * crosses once, in memory, and is never shown again.
  */
-export function SecretPrompt({ request, busy, onProvide }: { request: CeremonySecretRequestView; busy: boolean; onProvide: (requestId: string, secret: string) => Promise<boolean> }) {
+export function SecretPrompt({
+  request,
+  busy,
+  onProvide,
+}: {
+  request: CeremonySecretRequestView;
+  busy: boolean;
+  onProvide: (requestId: string, secret: string) => Promise<boolean>;
+}) {
   const [secret, setSecret] = useState('');
   const custodian = request.custodian !== null;
   const inputId = `ceremony-secret-${request.id}`;
@@ -18,7 +26,15 @@ export function SecretPrompt({ request, busy, onProvide }: { request: CeremonySe
     void onProvide(request.id, typed);
   };
   return (
-    <form className="secret-prompt" data-testid="ceremony-secret" data-kind={request.kind} data-who={request.who} data-step={request.step} onSubmit={submit} aria-label={`${request.who}: ${request.kind === 'pin' ? 'PIN' : 'passphrase'}`}>
+    <form
+      className="secret-prompt"
+      data-testid="ceremony-secret"
+      data-kind={request.kind}
+      data-who={request.who}
+      data-step={request.step}
+      onSubmit={submit}
+      aria-label={`${request.who}: ${request.kind === 'pin' ? 'PIN' : 'passphrase'}`}
+    >
       <span className="secret-prompt__role">{custodian ? 'Custodian' : 'Administrator'}</span>
       <span className="secret-prompt__who" data-testid="ceremony-secret-who">
         {request.who}
@@ -27,7 +43,16 @@ export function SecretPrompt({ request, busy, onProvide }: { request: CeremonySe
         {custodian ? 'enter your passphrase' : `enter ${request.what}`}
       </label>
       <div className="secret-prompt__row">
-        <input id={inputId} type="password" className="input input--wide" data-testid="ceremony-secret-input" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" autoFocus />
+        <input
+          id={inputId}
+          type="password"
+          className="input input--wide"
+          data-testid="ceremony-secret-input"
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+          autoComplete="off"
+          autoFocus
+        />
         <button type="submit" className="button button--primary" data-testid="ceremony-secret-submit" disabled={busy || secret === ''}>
           Continue
         </button>

@@ -7,7 +7,15 @@ import type { CeremonyShareTypeBackView } from '../../../preload/api.js';
  * line to compare with the sheet, and only that line needs retyping. (The share is
  * encrypted to the custodian's passphrase, so showing it is no disclosure.)
  */
-export function ShareTypeBackPrompt({ request, busy, onProvide }: { request: CeremonyShareTypeBackView; busy: boolean; onProvide: (requestId: string, text: string) => Promise<boolean> }) {
+export function ShareTypeBackPrompt({
+  request,
+  busy,
+  onProvide,
+}: {
+  request: CeremonyShareTypeBackView;
+  busy: boolean;
+  onProvide: (requestId: string, text: string) => Promise<boolean>;
+}) {
   const [text, setText] = useState('');
   const inputId = `ceremony-share-text-${request.index}`;
   const lines = request.problem ? [...new Set([...request.problem.matchAll(/\bline (\d+)/g)].map((m) => Number(m[1])))] : [];
@@ -57,7 +65,8 @@ export function ShareTypeBackPrompt({ request, busy, onProvide }: { request: Cer
         </button>
       </div>
       <p className="hint">
-        Sheet <span className="mono">{request.sheet}</span> on the output medium. Case, spaces and dashes do not matter; the two boxed characters at the end of each line check that line.
+        Sheet <span className="mono">{request.sheet}</span> on the output medium. Case, spaces and dashes do not matter; the two boxed characters at the end of
+        each line check that line.
       </p>
     </form>
   );

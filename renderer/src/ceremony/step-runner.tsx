@@ -16,7 +16,15 @@ const EXTRA_LABEL: Record<Exclude<CeremonyStepRunView['kind'], 'script'>, string
 };
 
 /** The ceremony one step at a time: all steps with their state, and the current one's instructions and sign-offs. */
-export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onProvideShareText, onAbort, onNoteException }: {
+export function StepRunner({
+  run,
+  busy,
+  onAcknowledge,
+  onProvideSecret,
+  onProvideShareText,
+  onAbort,
+  onNoteException,
+}: {
   run: CeremonyRunView;
   busy: boolean;
   onAcknowledge: (step: string, role: CeremonyRole, name: string, credential?: string) => Promise<boolean>;
@@ -54,13 +62,22 @@ export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onProvid
           const extra = s.kind !== 'script';
           const active = s.state === 'acknowledging' && run.phase === 'running';
           return (
-            <li key={s.id} className={`run-step run-step--${s.state}${extra ? ' run-step--extra' : ''}`} data-testid="ceremony-step" data-step={s.id} data-state={s.state} data-kind={s.kind}>
+            <li
+              key={s.id}
+              className={`run-step run-step--${s.state}${extra ? ' run-step--extra' : ''}`}
+              data-testid="ceremony-step"
+              data-step={s.id}
+              data-state={s.state}
+              data-kind={s.kind}
+            >
               <div className="run-step__head">
                 <span className="run-step__n">{numbers[i] ?? '·'}</span>
                 <span className="run-step__id mono">{s.id}</span>
                 {extra ? <span className="run-step__extra">{EXTRA_LABEL[s.kind as Exclude<CeremonyStepRunView['kind'], 'script'>]}</span> : null}
                 {s.action ? <span className="run-step__action">action: {s.action}</span> : null}
-                <span className="run-step__state">{secretRow === i ? 'waiting for a secret' : typingRow === i ? `waiting for ${typing!.custodian}'s share` : s.state}</span>
+                <span className="run-step__state">
+                  {secretRow === i ? 'waiting for a secret' : typingRow === i ? `waiting for ${typing!.custodian}'s share` : s.state}
+                </span>
               </div>
               {i === run.current || s.acks.length > 0 ? <p className="run-step__say">{s.say}</p> : null}
               {s.kind === 'preflight-clock' ? (
@@ -97,7 +114,13 @@ export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onProvid
             if (reason.trim() !== '') void onAbort(reason.trim());
           }}
         >
-          <input className="input input--wide" data-testid="ceremony-abort-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="reason for stopping the ceremony" />
+          <input
+            className="input input--wide"
+            data-testid="ceremony-abort-reason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="reason for stopping the ceremony"
+          />
           <button type="submit" className="button button--stop" data-testid="ceremony-abort" disabled={reason.trim() === ''}>
             Abort ceremony
           </button>
@@ -106,7 +129,9 @@ export function StepRunner({ run, busy, onAcknowledge, onProvideSecret, onProvid
       {run.log.length > 0 ? (
         <details className="step-runner__log">
           <summary>What the core reported ({run.log.length})</summary>
-          <pre className="mono" data-testid="ceremony-log">{run.log.join('\n')}</pre>
+          <pre className="mono" data-testid="ceremony-log">
+            {run.log.join('\n')}
+          </pre>
         </details>
       ) : null}
     </div>

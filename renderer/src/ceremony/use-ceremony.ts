@@ -1,5 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CeremonyDetailView, CeremonyHashApprovalView, CeremonyPlanView, CeremonyPreflightView, CeremonyRole, CeremonyRunView, CeremonySummaryView } from '../../../preload/api.js';
+import type {
+  CeremonyDetailView,
+  CeremonyHashApprovalView,
+  CeremonyPlanView,
+  CeremonyPreflightView,
+  CeremonyRole,
+  CeremonyRunView,
+  CeremonySummaryView,
+} from '../../../preload/api.js';
 import { invoke, subscribe, toFailure, type ApiFailure } from '../api/hallmark.js';
 import { useLatestRef } from '../components/use-latest-ref.js';
 
@@ -65,17 +73,20 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     );
   }, [showRun, onErrorRef]);
 
-  const call = useCallback(async <T,>(f: () => Promise<T>): Promise<T | undefined> => {
-    setBusy(true);
-    try {
-      return await f();
-    } catch (e) {
-      onErrorRef.current(toFailure(e));
-      return undefined;
-    } finally {
-      setBusy(false);
-    }
-  }, [onErrorRef]);
+  const call = useCallback(
+    async <T>(f: () => Promise<T>): Promise<T | undefined> => {
+      setBusy(true);
+      try {
+        return await f();
+      } catch (e) {
+        onErrorRef.current(toFailure(e));
+        return undefined;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [onErrorRef],
+  );
 
   const load = useCallback(
     async (scriptPath: string, bindingPath: string) => {
@@ -95,7 +106,15 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     async (name: string) => {
       if (!plan) return false;
       // One approval covers both hashes: the script's and the binding's, as shown.
-      const a = await call(() => invoke('ceremony.approveHash', { scriptPath: plan.scriptPath, sha256: plan.sha256, bindingPath: plan.bindingPath, bindingSha256: plan.bindingSha256, name }));
+      const a = await call(() =>
+        invoke('ceremony.approveHash', {
+          scriptPath: plan.scriptPath,
+          sha256: plan.sha256,
+          bindingPath: plan.bindingPath,
+          bindingSha256: plan.bindingSha256,
+          name,
+        }),
+      );
       if (!a) return false;
       setApprovals((prev) => [...prev.filter((x) => x.name !== a.name), a]);
       return true;
@@ -109,17 +128,21 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     if (r) setPreflight(r);
   }, [call, plan]);
 
-  const start = useCallback(
-    async () => {
-      if (!plan) return;
-      // No outDir: the main process opens its folder dialog for the output medium (a path from the window is refused).
-      const r = await call(() => invoke('ceremony.start', { scriptPath: plan.scriptPath, bindingPath: plan.bindingPath, approvedHash: plan.sha256, approvedBindingHash: plan.bindingSha256 }));
-      if (!r) return;
-      runId.current = r.runId;
-      showRun(r);
-    },
-    [call, plan, showRun],
-  );
+  const start = useCallback(async () => {
+    if (!plan) return;
+    // No outDir: the main process opens its folder dialog for the output medium (a path from the window is refused).
+    const r = await call(() =>
+      invoke('ceremony.start', {
+        scriptPath: plan.scriptPath,
+        bindingPath: plan.bindingPath,
+        approvedHash: plan.sha256,
+        approvedBindingHash: plan.bindingSha256,
+      }),
+    );
+    if (!r) return;
+    runId.current = r.runId;
+    showRun(r);
+  }, [call, plan, showRun]);
 
   const acknowledge = useCallback(
     async (step: string, role: CeremonyRole, name: string, credential?: string) => {
@@ -196,7 +219,9 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
   const resume = useCallback(
     async (id: string) => {
       if (!plan) return;
-      const r = await call(() => invoke('ceremony.resume', { id, bindingPath: plan.bindingPath, approvedHash: plan.sha256, approvedBindingHash: plan.bindingSha256 }));
+      const r = await call(() =>
+        invoke('ceremony.resume', { id, bindingPath: plan.bindingPath, approvedHash: plan.sha256, approvedBindingHash: plan.bindingSha256 }),
+      );
       if (!r) return;
       runId.current = r.runId;
       showRun(r);
@@ -235,5 +260,27 @@ export function useCeremony(onError: (f: ApiFailure) => void): CeremonyControl {
     if (phase !== null) void refreshPast();
   }, [phase, refreshPast]);
 
-  return { plan, approvals, preflight, run, busy, past, detail, load, approve, checkPreflight, start, acknowledge, provideSecret, provideShareText, abort, reset, refreshPast, showPast, resume, abortInterrupted, noteException };
+  return {
+    plan,
+    approvals,
+    preflight,
+    run,
+    busy,
+    past,
+    detail,
+    load,
+    approve,
+    checkPreflight,
+    start,
+    acknowledge,
+    provideSecret,
+    provideShareText,
+    abort,
+    reset,
+    refreshPast,
+    showPast,
+    resume,
+    abortInterrupted,
+    noteException,
+  };
 }

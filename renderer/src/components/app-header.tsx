@@ -11,7 +11,11 @@ export function AppHeader({ info, operator }: { info: WorkspaceInfoView | null; 
       </div>
       <div className="app-header__workspace" data-testid="workspace-info">
         <span className="app-header__label">Workspace</span>
-        <span className="app-header__path mono" title={info ? `database: ${info.databasePath}\nkeys: ${info.keysPath}` : undefined} data-testid="workspace-path">
+        <span
+          className="app-header__path mono"
+          title={info ? `database: ${info.databasePath}\nkeys: ${info.keysPath}` : undefined}
+          data-testid="workspace-path"
+        >
           {info ? info.home : '…'}
         </span>
       </div>

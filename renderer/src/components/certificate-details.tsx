@@ -57,11 +57,13 @@ export function CertificateDescription({ description: d, sha256Words }: { descri
                 {e.critical ? <span className="cert-details__critical">critical</span> : null}
               </td>
               <td>
-                {e.values.length === 0 ? '—' : e.values.map((v, j) => (
-                  <div key={j} className="cert-details__value">
-                    {v}
-                  </div>
-                ))}
+                {e.values.length === 0
+                  ? '—'
+                  : e.values.map((v, j) => (
+                      <div key={j} className="cert-details__value">
+                        {v}
+                      </div>
+                    ))}
               </td>
               <td className="mono cert-details__code">{e.oid}</td>
             </tr>

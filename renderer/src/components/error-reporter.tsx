@@ -24,10 +24,7 @@ export function ErrorReporterProvider({ children }: { children: ReactNode }) {
   }, []);
   const dismiss = useCallback(() => setCurrent(null), []);
   const banner = useMemo(
-    () =>
-      current === null ? null : (
-        <ErrorBanner key={current.id} context={current.context} failure={current} onDismiss={dismiss} />
-      ),
+    () => (current === null ? null : <ErrorBanner key={current.id} context={current.context} failure={current} onDismiss={dismiss} />),
     [current, dismiss],
   );
   return (

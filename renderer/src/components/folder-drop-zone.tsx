@@ -83,7 +83,11 @@ export function FolderDropZone({ testId, multiple, onFolders, children }: Props)
     >
       {children}
       <span className="drop-zone__hint">
-        {state.kind === 'hover' ? `Release to open ${multiple ? 'these folders' : 'this folder'}` : state.kind === 'checking' ? 'Checking…' : `or drop ${multiple ? 'manifest folders' : 'a manifest folder'} here`}
+        {state.kind === 'hover'
+          ? `Release to open ${multiple ? 'these folders' : 'this folder'}`
+          : state.kind === 'checking'
+            ? 'Checking…'
+            : `or drop ${multiple ? 'manifest folders' : 'a manifest folder'} here`}
       </span>
       {state.kind === 'error' ? (
         <ul className="drop-zone__error" role="alert" data-testid={`${testId}-error`}>

@@ -1,7 +1,17 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toFailure, type ApiFailure } from '../api/hallmark.js';
 import { useLatestRef } from './use-latest-ref.js';
-import { applyPage, createPageCache, evictFarPages, failPage, markInFlight, pagesToFetch, requestFor, resetCache, type PageCache } from '../audit/page-cache.js';
+import {
+  applyPage,
+  createPageCache,
+  evictFarPages,
+  failPage,
+  markInFlight,
+  pagesToFetch,
+  requestFor,
+  resetCache,
+  type PageCache,
+} from '../audit/page-cache.js';
 
 export interface PagedRowsSource<Row, Filter> {
   readonly filter: Filter;

@@ -1,15 +1,4 @@
-import {
-  useCallback,
-  useEffect,
-  useId,
-  useImperativeHandle,
-  useLayoutEffect,
-  useRef,
-  useState,
-  type KeyboardEvent,
-  type ReactNode,
-  type Ref,
-} from 'react';
+import { useCallback, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode, type Ref } from 'react';
 import { visibleRange } from './visible-range.js';
 
 export interface Column<Row> {
@@ -205,9 +194,7 @@ export function VirtualTable<Row>({
       aria-label={label}
       aria-rowcount={rowCount + 1}
       aria-colcount={columns.length}
-      aria-activedescendant={
-        activeIndex >= range.start && activeIndex < range.end ? `${idPrefix}-row-${activeIndex}` : undefined
-      }
+      aria-activedescendant={activeIndex >= range.start && activeIndex < range.end ? `${idPrefix}-row-${activeIndex}` : undefined}
       tabIndex={0}
       onScroll={onScroll}
       onKeyDown={onKeyDown}

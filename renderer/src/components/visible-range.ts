@@ -10,13 +10,7 @@ export interface VisibleRange {
 }
 
 /** Rows to render for a fixed-row-height list: what is on screen plus `overscan` each side. */
-export function visibleRange(
-  scrollTop: number,
-  viewportHeight: number,
-  rowHeight: number,
-  rowCount: number,
-  overscan: number,
-): VisibleRange {
+export function visibleRange(scrollTop: number, viewportHeight: number, rowHeight: number, rowCount: number, overscan: number): VisibleRange {
   if (rowCount <= 0 || rowHeight <= 0) return { start: 0, end: 0, firstVisible: 0, endVisible: 0 };
   const firstVisible = clamp(Math.floor(Math.max(0, scrollTop) / rowHeight), 0, rowCount - 1);
   const onScreen = Math.max(1, Math.ceil(Math.max(0, viewportHeight) / rowHeight) + 1);

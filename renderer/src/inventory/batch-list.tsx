@@ -9,7 +9,12 @@ interface Props {
 /** Imported manifests, newest first; choosing one filters the devices to its work order. */
 export function BatchList({ batches, selected, onSelect }: Props) {
   if (batches === null) return <p className="hint">Loading batches…</p>;
-  if (batches.length === 0) return <p className="hint" data-testid="inventory-no-batches">No manifest imported yet.</p>;
+  if (batches.length === 0)
+    return (
+      <p className="hint" data-testid="inventory-no-batches">
+        No manifest imported yet.
+      </p>
+    );
   return (
     <table className="batch-table" aria-label="Imported batches">
       <thead>

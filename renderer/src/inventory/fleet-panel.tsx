@@ -39,7 +39,13 @@ export function FleetPanel({ fleet }: Props) {
         ) : (
           <ul className="fleet__list">
             {fleet.stations.map((s) => (
-              <li key={s.stationId} data-testid="fleet-station" data-station={s.stationId} data-missing={s.missing} className={s.missing > 0 ? 'fleet__item fleet__item--bad' : 'fleet__item'}>
+              <li
+                key={s.stationId}
+                data-testid="fleet-station"
+                data-station={s.stationId}
+                data-missing={s.missing}
+                className={s.missing > 0 ? 'fleet__item fleet__item--bad' : 'fleet__item'}
+              >
                 <span className="mono" title={s.stationId}>
                   {s.stationId}
                 </span>{' '}
@@ -47,7 +53,11 @@ export function FleetPanel({ fleet }: Props) {
                   {s.manifests.length} manifest{s.manifests.length === 1 ? '' : 's'}: {s.manifests.map((m) => `#${m.sequence}`).join(' ')}
                 </span>
                 {s.missing > 0 ? (
-                  <span className="status-chip status-chip--failed fleet__flag" data-testid="fleet-gap" title="A manifest below the newest one was never imported: a USB stick that never arrived">
+                  <span
+                    className="status-chip status-chip--failed fleet__flag"
+                    data-testid="fleet-gap"
+                    title="A manifest below the newest one was never imported: a USB stick that never arrived"
+                  >
                     missing {s.gaps.map(range).join(', ')}
                   </span>
                 ) : (

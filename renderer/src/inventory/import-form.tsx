@@ -26,7 +26,10 @@ export function ImportForm({ onImport, onError }: Props) {
   const named = accountMode || operator.trim() !== '';
   const [busy, setBusy] = useState(false);
   const [results, setResults] = useState<InventoryImportResultView[] | null>(null);
-  const list = dirs.split(/\r?\n/).map((d) => d.trim()).filter(Boolean);
+  const list = dirs
+    .split(/\r?\n/)
+    .map((d) => d.trim())
+    .filter(Boolean);
   const ready = list.length > 0 && list.length <= 64 && trust.trim() !== '' && named && !busy;
 
   const run = async (folders: string[]) => {
@@ -66,21 +69,46 @@ export function ImportForm({ onImport, onError }: Props) {
         <button type="button" className="button" data-testid="inventory-import-pick" onClick={pickFolders} disabled={busy}>
           Import folders…
         </button>
-        {list.length > 0 && (trust.trim() === '' || !named) ? <span className="hint">{accountMode ? 'Name the trusted root, then Verify and import.' : 'Name the trusted root and the operator, then Verify and import.'}</span> : null}
+        {list.length > 0 && (trust.trim() === '' || !named) ? (
+          <span className="hint">
+            {accountMode ? 'Name the trusted root, then Verify and import.' : 'Name the trusted root and the operator, then Verify and import.'}
+          </span>
+        ) : null}
       </FolderDropZone>
       <label className="field inventory-import__dirs" htmlFor="inventory-import-dirs">
         <span className="field__label">Manifest folders (one per line)</span>
-        <textarea id="inventory-import-dirs" className="input textarea" rows={2} data-testid="inventory-import-dirs" value={dirs} onChange={(e) => setDirs(e.target.value)} spellCheck={false} />
+        <textarea
+          id="inventory-import-dirs"
+          className="input textarea"
+          rows={2}
+          data-testid="inventory-import-dirs"
+          value={dirs}
+          onChange={(e) => setDirs(e.target.value)}
+          spellCheck={false}
+        />
       </label>
       <div className="inventory-import__side">
         <label className="field" htmlFor="inventory-import-trust">
           <span className="field__label">Trusted root (PEM)</span>
-          <input id="inventory-import-trust" className="input" data-testid="inventory-import-trust" value={trust} onChange={(e) => setTrust(e.target.value)} spellCheck={false} />
+          <input
+            id="inventory-import-trust"
+            className="input"
+            data-testid="inventory-import-trust"
+            value={trust}
+            onChange={(e) => setTrust(e.target.value)}
+            spellCheck={false}
+          />
         </label>
         {accountMode ? null : (
           <label className="field" htmlFor="inventory-import-operator">
             <span className="field__label">Operator</span>
-            <input id="inventory-import-operator" className="input input--narrow" data-testid="inventory-import-operator" value={operator} onChange={(e) => setOperator(e.target.value)} />
+            <input
+              id="inventory-import-operator"
+              className="input input--narrow"
+              data-testid="inventory-import-operator"
+              value={operator}
+              onChange={(e) => setOperator(e.target.value)}
+            />
           </label>
         )}
         <button type="submit" className="button button--primary" data-testid="inventory-import-submit" disabled={!ready}>
@@ -90,7 +118,12 @@ export function ImportForm({ onImport, onError }: Props) {
       {results ? (
         <ul className="import-results" data-testid="inventory-import-results">
           {results.map((r) => (
-            <li key={r.folder} className={r.ok ? 'import-results__ok' : 'import-results__bad'} data-testid="inventory-import-result" data-state={r.ok ? 'ok' : 'refused'}>
+            <li
+              key={r.folder}
+              className={r.ok ? 'import-results__ok' : 'import-results__bad'}
+              data-testid="inventory-import-result"
+              data-state={r.ok ? 'ok' : 'refused'}
+            >
               <span className="mono">{r.folder}</span>:{' '}
               {r.ok
                 ? r.created

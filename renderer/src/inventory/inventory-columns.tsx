@@ -9,5 +9,12 @@ export const INVENTORY_COLUMNS: readonly Column<InventoryRowView>[] = [
   { key: 'status', header: 'Status', width: '100px', render: (r) => <span className={`status-chip status-chip--${r.status}`}>{r.status}</span> },
   { key: 'batch', header: 'Work order', width: 'minmax(90px, 0.7fr)', render: (r) => r.batchId, title: (r) => r.batchId },
   { key: 'issued', header: 'Issued (UTC)', width: '196px', className: 'mono', render: (r) => r.issuedAt },
-  { key: 'sha', header: 'Certificate SHA-256', width: '150px', className: 'mono hash', render: (r) => `${r.certificateSha256.slice(0, SHORT)}…`, title: (r) => r.certificateSha256 },
+  {
+    key: 'sha',
+    header: 'Certificate SHA-256',
+    width: '150px',
+    className: 'mono hash',
+    render: (r) => `${r.certificateSha256.slice(0, SHORT)}…`,
+    title: (r) => r.certificateSha256,
+  },
 ];

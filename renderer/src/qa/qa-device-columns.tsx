@@ -6,5 +6,12 @@ export const QA_DEVICE_COLUMNS: readonly Column<QaDeviceSummaryView>[] = [
   { key: 'serial', header: 'Hardware serial', width: 'minmax(140px, 1fr)', className: 'mono', render: (d) => d.hardwareSerial, title: (d) => d.hardwareSerial },
   { key: 'status', header: 'Status', width: '100px', render: (d) => <span className={`status-chip status-chip--${d.status}`}>{d.status}</span> },
   { key: 'state', header: 'Device state', width: '110px', render: (d) => d.deviceState },
-  { key: 'cert', header: 'Certificate serial', width: 'minmax(160px, 1.4fr)', className: 'mono', render: (d) => d.certificateSerial ?? '— none —', title: (d) => d.certificateSha256 ?? 'no certificate' },
+  {
+    key: 'cert',
+    header: 'Certificate serial',
+    width: 'minmax(160px, 1.4fr)',
+    className: 'mono',
+    render: (d) => d.certificateSerial ?? '— none —',
+    title: (d) => d.certificateSha256 ?? 'no certificate',
+  },
 ];

@@ -15,10 +15,17 @@ export function QaDeviceDetail({ detail: d, onClose }: { detail: QaDeviceDetailV
     ['Public key SHA-256', d.publicKeySha256 ?? '—'],
   ];
   if (d.revocation) rows.push(['Revocation', `${d.revocation.reason} at ${d.revocation.revokedAt}`]);
-  if (d.rework) rows.push(['Rework', `${d.rework.reason} (${d.rework.revocationReason}) by ${d.rework.operator} at ${d.rework.approvedAt}${d.rework.note ? ` — ${d.rework.note}` : ''}`]);
+  if (d.rework)
+    rows.push([
+      'Rework',
+      `${d.rework.reason} (${d.rework.revocationReason}) by ${d.rework.operator} at ${d.rework.approvedAt}${d.rework.note ? ` — ${d.rework.note}` : ''}`,
+    ]);
   if (d.matter) {
     rows.push(['Matter VID / PID', `${d.matter.vendorId} / ${d.matter.productId}`], ['PAI SHA-256', d.matter.paiSha256]);
-    rows.push(['SPAKE2+ verifier SHA-256', d.matter.verifierSha256 ?? 'no factory data written'], ['Discriminator', d.matter.discriminator === null ? '—' : String(d.matter.discriminator)]);
+    rows.push(
+      ['SPAKE2+ verifier SHA-256', d.matter.verifierSha256 ?? 'no factory data written'],
+      ['Discriminator', d.matter.discriminator === null ? '—' : String(d.matter.discriminator)],
+    );
   }
   if (d.lastError) rows.push(['Last error', `${d.lastError.code}${d.lastError.message ? `: ${d.lastError.message}` : ''}`]);
   return (
@@ -33,7 +40,11 @@ export function QaDeviceDetail({ detail: d, onClose }: { detail: QaDeviceDetailV
       </header>
       <KeyValueList rows={rows} />
       <h3 className="detail-panel__subtitle">Certificate</h3>
-      {d.certificate ? <CertificateDetails certificate={d.certificate} /> : <p className="hint">{d.certificateProblem ?? 'This entry has no certificate (the device never got one).'}</p>}
+      {d.certificate ? (
+        <CertificateDetails certificate={d.certificate} />
+      ) : (
+        <p className="hint">{d.certificateProblem ?? 'This entry has no certificate (the device never got one).'}</p>
+      )}
     </aside>
   );
 }

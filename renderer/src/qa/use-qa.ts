@@ -98,18 +98,15 @@ export function useQa(onError: (f: ApiFailure) => void) {
   }, [onError]);
 
   /** The main process opens its save dialog and writes there; null: cancelled, nothing written. */
-  const saveReport = useCallback(
-    async () => {
-      if (!verifiedPaths) return;
-      try {
-        const r = await invoke('qa.saveReport', verifyInput(verifiedPaths));
-        if (r) setSaved({ path: r.path, bytes: r.bytes });
-      } catch (e) {
-        onError(toFailure(e));
-      }
-    },
-    [verifiedPaths, onError],
-  );
+  const saveReport = useCallback(async () => {
+    if (!verifiedPaths) return;
+    try {
+      const r = await invoke('qa.saveReport', verifyInput(verifiedPaths));
+      if (r) setSaved({ path: r.path, bytes: r.bytes });
+    } catch (e) {
+      onError(toFailure(e));
+    }
+  }, [verifiedPaths, onError]);
 
   return { report, running, progress, cancelled, detail, saved, verify, cancel, openDevice, saveReport, closeDevice: () => setDetail(null) };
 }

@@ -6,7 +6,11 @@ export const DEFAULT_ROUTE: Route = 'audit';
 
 /** Accepts "#/audit", "#audit", "#/Audit/", "#/audit?x=1"; anything else is the default. */
 export function parseRoute(hash: string): Route {
-  const first = hash.replace(/^#/, '').replace(/^\/+/, '').split(/[/?#&]/, 1)[0] ?? '';
+  const first =
+    hash
+      .replace(/^#/, '')
+      .replace(/^\/+/, '')
+      .split(/[/?#&]/, 1)[0] ?? '';
   let name: string;
   try {
     name = decodeURIComponent(first).trim().toLowerCase();

@@ -61,10 +61,7 @@ export function AuditScreen() {
   const badSeq = firstBadSeq(check);
   const getRow = useCallback((index: number) => rowAt(cache, index), [cache]);
   const resetKey = `${filter.action}\u0000${filter.actor}`;
-  const rowClassName = useMemo(
-    () => (badSeq === null ? undefined : (e: AuditEntryView) => (e.seq >= badSeq ? 'is-suspect' : undefined)),
-    [badSeq],
-  );
+  const rowClassName = useMemo(() => (badSeq === null ? undefined : (e: AuditEntryView) => (e.seq >= badSeq ? 'is-suspect' : undefined)), [badSeq]);
 
   return (
     <section className="screen audit" data-testid="audit-screen" aria-labelledby="audit-title">
@@ -97,9 +94,7 @@ export function AuditScreen() {
         getRow={getRow}
         rowKey={(e) => String(e.seq)}
         {...(rowClassName ? { rowClassName } : {})}
-        rowAttributes={(e) =>
-          badSeq !== null && e.seq >= badSeq ? { 'data-seq': String(e.seq), 'data-suspect': 'true' } : { 'data-seq': String(e.seq) }
-        }
+        rowAttributes={(e) => (badSeq !== null && e.seq >= badSeq ? { 'data-seq': String(e.seq), 'data-suspect': 'true' } : { 'data-seq': String(e.seq) })}
         rowTestId="audit-row"
         loadingRowTestId="audit-row-loading"
         scrollerTestId="audit-scroller"

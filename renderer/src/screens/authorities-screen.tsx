@@ -51,7 +51,11 @@ export function AuthoritiesScreen() {
                   {KIND_LABELS[a.kind]} · {a.certificate.description.publicKey.words} · {a.key ? a.key.store : 'external key'}
                   {a.status === 'revoked' ? ' · revoked' : ''}
                 </span>
-                {a.crl ? <span className={`authority-tree__meta authority-tree__crl--${a.crl.state}`}>CRL #{a.crl.crlNumber}: {crlStateText(a.crl)}</span> : null}
+                {a.crl ? (
+                  <span className={`authority-tree__meta authority-tree__crl--${a.crl.state}`}>
+                    CRL #{a.crl.crlNumber}: {crlStateText(a.crl)}
+                  </span>
+                ) : null}
               </button>
             </li>
           ))}

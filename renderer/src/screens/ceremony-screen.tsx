@@ -77,7 +77,9 @@ export function CeremonyScreen() {
           <h1 id="ceremony-title" className="screen__title">
             {flow ? (resumeOf ? 'Ceremonies — resume ceremony' : 'Ceremonies — new ceremony') : 'Ceremonies'}
           </h1>
-          <span className="count">{flow ? (plan ? `${plan.kind} ceremony "${plan.name}"` : 'No script loaded') : c.past ? `${c.past.length} in this workspace` : ''}</span>
+          <span className="count">
+            {flow ? (plan ? `${plan.kind} ceremony "${plan.name}"` : 'No script loaded') : c.past ? `${c.past.length} in this workspace` : ''}
+          </span>
           {!flow || (running && !live) ? (
             <button type="button" className="button button--primary" data-testid="ceremony-new" onClick={newCeremony}>
               New ceremony
@@ -93,14 +95,37 @@ export function CeremonyScreen() {
           <form className="qa-form" onSubmit={submitLoad} aria-label="Ceremony script and binding">
             <label className="field qa-form__field" htmlFor="ceremony-script-input">
               <span className="field__label">Ceremony script (YAML)</span>
-              <input id="ceremony-script-input" className="input input--wide" data-testid="ceremony-script" value={scriptPath} onChange={(e) => setScriptPath(e.target.value)} placeholder="/media/usb/root-pkcs11.yaml" spellCheck={false} disabled={running || resumeOf !== null} />
+              <input
+                id="ceremony-script-input"
+                className="input input--wide"
+                data-testid="ceremony-script"
+                value={scriptPath}
+                onChange={(e) => setScriptPath(e.target.value)}
+                placeholder="/media/usb/root-pkcs11.yaml"
+                spellCheck={false}
+                disabled={running || resumeOf !== null}
+              />
             </label>
             <label className="field qa-form__field" htmlFor="ceremony-binding-input">
               <span className="field__label">Environment binding (YAML)</span>
-              <input id="ceremony-binding-input" className="input input--wide" data-testid="ceremony-binding" value={bindingPath} onChange={(e) => setBindingPath(e.target.value)} placeholder="/etc/hallmark/root.binding.yaml" spellCheck={false} disabled={running} />
+              <input
+                id="ceremony-binding-input"
+                className="input input--wide"
+                data-testid="ceremony-binding"
+                value={bindingPath}
+                onChange={(e) => setBindingPath(e.target.value)}
+                placeholder="/etc/hallmark/root.binding.yaml"
+                spellCheck={false}
+                disabled={running}
+              />
             </label>
             <div className="qa-form__actions">
-              <button type="submit" className="button button--primary" data-testid="ceremony-load" disabled={c.busy || running || scriptPath.trim() === '' || bindingPath.trim() === ''}>
+              <button
+                type="submit"
+                className="button button--primary"
+                data-testid="ceremony-load"
+                disabled={c.busy || running || scriptPath.trim() === '' || bindingPath.trim() === ''}
+              >
                 Load script
               </button>
               <span className="hint">
@@ -115,22 +140,40 @@ export function CeremonyScreen() {
       <div className="ceremony__body">
         {!flow ? (
           c.detail ? (
-            <CeremonyDetail detail={c.detail} busy={c.busy} onClose={() => void c.showPast(null)} onResume={() => resumeCeremony(c.detail!)} onAbort={(reason) => c.abortInterrupted(c.detail!.id, reason)} />
+            <CeremonyDetail
+              detail={c.detail}
+              busy={c.busy}
+              onClose={() => void c.showPast(null)}
+              onResume={() => resumeCeremony(c.detail!)}
+              onAbort={(reason) => c.abortInterrupted(c.detail!.id, reason)}
+            />
           ) : (
             <section className="ceremony-panel" aria-label="Past ceremonies">
               <h2 className="section-title">Past ceremonies</h2>
-              {c.past ? <PastCeremonies ceremonies={c.past} selected={null} onShow={(id) => void c.showPast(id)} /> : <p className="hint">Reading the register…</p>}
+              {c.past ? (
+                <PastCeremonies ceremonies={c.past} selected={null} onShow={(id) => void c.showPast(id)} />
+              ) : (
+                <p className="hint">Reading the register…</p>
+              )}
             </section>
           )
         ) : null}
-        {flow && !plan && !c.run ? <p className="hint">Load the reviewed ceremony script and this machine's binding. Its SHA-256 is shown for the custodians to compare with the one they reviewed.</p> : null}
+        {flow && !plan && !c.run ? (
+          <p className="hint">
+            Load the reviewed ceremony script and this machine's binding. Its SHA-256 is shown for the custodians to compare with the one they reviewed.
+          </p>
+        ) : null}
         {plan && !running ? (
           <>
             <section className="ceremony-panel" aria-label="Script">
               <h2 className="section-title">1. The script's SHA-256 — compare with the reviewed copy</h2>
               <HashDisplay sha256={plan.sha256} words={plan.words} qrSvg={plan.qrSvg} testId="ceremony-hash" />
               {resumeOf ? (
-                <p className={`ceremony-resume-check ceremony-resume-check--${hashMatches ? 'match' : 'mismatch'}`} data-testid="ceremony-resume-hash-check" data-match={String(hashMatches)}>
+                <p
+                  className={`ceremony-resume-check ceremony-resume-check--${hashMatches ? 'match' : 'mismatch'}`}
+                  data-testid="ceremony-resume-hash-check"
+                  data-match={String(hashMatches)}
+                >
                   {hashMatches
                     ? `The same SHA-256 the register recorded when ceremony ${resumeOf.id} started.`
                     : `NOT the script ceremony ${resumeOf.id} ran: the register recorded SHA-256 ${resumeOf.scriptSha256}. Put the reviewed script back at ${resumeOf.scriptPath}, or abort the ceremony.`}
@@ -144,7 +187,12 @@ export function CeremonyScreen() {
                   ['Custodians', plan.participants.custodians.join(', ')],
                   ['Witnesses', plan.participants.witnesses.join(', ')],
                   ['Steps', plan.steps.map((s) => s.id).join(' → ')],
-                  ['Token', plan.binding ? `serial ${plan.binding.tokenSerial}, module ${plan.binding.module}, PIN ${plan.pinRequired ? 'typed by the administrator at the step that needs it' : `from ${plan.binding.pinSource}`}` : 'none'],
+                  [
+                    'Token',
+                    plan.binding
+                      ? `serial ${plan.binding.tokenSerial}, module ${plan.binding.module}, PIN ${plan.pinRequired ? 'typed by the administrator at the step that needs it' : `from ${plan.binding.pinSource}`}`
+                      : 'none',
+                  ],
                 ]}
               />
             </section>
@@ -155,12 +203,27 @@ export function CeremonyScreen() {
             <section className="ceremony-panel" aria-label="Hash approval">
               <h2 className="section-title">2. Custodians approve both hashes: the script's and the binding's</h2>
               {plan.participants.custodians.map((n) => (
-                <NameSignOff key={n} role="custodian" name={n} time={approvedBy.get(n) ?? null} verb="approved" disabled={c.busy} testId="ceremony-approval" onSign={c.approve} />
+                <NameSignOff
+                  key={n}
+                  role="custodian"
+                  name={n}
+                  time={approvedBy.get(n) ?? null}
+                  verb="approved"
+                  disabled={c.busy}
+                  testId="ceremony-approval"
+                  onSign={c.approve}
+                />
               ))}
             </section>
             <section className="ceremony-panel" aria-label="Pre-flight">
               <h2 className="section-title">3. Pre-flight checks</h2>
-              <button type="button" className="button" data-testid="ceremony-preflight-run" disabled={c.busy || !allApproved} onClick={() => void c.checkPreflight()}>
+              <button
+                type="button"
+                className="button"
+                data-testid="ceremony-preflight-run"
+                disabled={c.busy || !allApproved}
+                onClick={() => void c.checkPreflight()}
+              >
                 {c.preflight ? 'Check again' : 'Run pre-flight checks'}
               </button>
               {c.preflight ? <PreflightList preflight={c.preflight} /> : null}
@@ -171,7 +234,10 @@ export function CeremonyScreen() {
                 <KeyValueList
                   rows={[
                     ['Ceremony', `${resumeOf.name} (${resumeOf.id})`],
-                    ['Committed steps', `${resumeOf.stepsDone} of ${resumeOf.stepsTotal}; the witnesses confirm the clock again, then the run continues with step ${resumeOf.stepsDone + 1}`],
+                    [
+                      'Committed steps',
+                      `${resumeOf.stepsDone} of ${resumeOf.stepsTotal}; the witnesses confirm the clock again, then the run continues with step ${resumeOf.stepsDone + 1}`,
+                    ],
                     ['Output folder', `${resumeOf.outDir} (the same medium: its transcript is continued)`],
                   ]}
                 />
@@ -196,7 +262,15 @@ export function CeremonyScreen() {
         {c.run ? (
           <>
             <RunOutcome run={c.run} />
-            <StepRunner run={c.run} busy={c.busy} onAcknowledge={c.acknowledge} onProvideSecret={c.provideSecret} onProvideShareText={c.provideShareText} onAbort={c.abort} onNoteException={c.noteException} />
+            <StepRunner
+              run={c.run}
+              busy={c.busy}
+              onAcknowledge={c.acknowledge}
+              onProvideSecret={c.provideSecret}
+              onProvideShareText={c.provideShareText}
+              onAbort={c.abort}
+              onNoteException={c.noteException}
+            />
           </>
         ) : null}
         {!flow ? <CaCalendarPanel onError={onError} /> : null}

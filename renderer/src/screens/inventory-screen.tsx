@@ -79,7 +79,16 @@ export function InventoryScreen() {
             {cache.total === null ? 'Loading…' : `${count.toLocaleString('en-US')} ${filtered ? 'matching ' : ''}certificate${count === 1 ? '' : 's'}`}
           </span>
           {source ? (
-            <span className="inventory-source" data-testid="inventory-source" data-backend={source.backend} title={source.from === 'workspace' ? 'this workspace\'s own database' : `set by ${source.from === 'environment' ? 'HALLMARK_INVENTORY_DB of the app' : 'the workspace setting inventory.db (hallmark inventory use-db)'}`}>
+            <span
+              className="inventory-source"
+              data-testid="inventory-source"
+              data-backend={source.backend}
+              title={
+                source.from === 'workspace'
+                  ? "this workspace's own database"
+                  : `set by ${source.from === 'environment' ? 'HALLMARK_INVENTORY_DB of the app' : 'the workspace setting inventory.db (hallmark inventory use-db)'}`
+              }
+            >
               {source.backend === 'postgres' ? `PostgreSQL: ${source.location}` : 'this workspace (SQLite)'}
             </span>
           ) : null}
@@ -95,11 +104,26 @@ export function InventoryScreen() {
           <div className="filters" role="group" aria-label="Find certificates">
             <label className="field" htmlFor="inventory-search">
               <span className="field__label">Serial or fingerprint</span>
-              <input id="inventory-search" className="input" type="search" data-testid="inventory-search" value={text} onChange={(e) => setText(e.target.value)} placeholder="HM-… or SHA-256" spellCheck={false} />
+              <input
+                id="inventory-search"
+                className="input"
+                type="search"
+                data-testid="inventory-search"
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+                placeholder="HM-… or SHA-256"
+                spellCheck={false}
+              />
             </label>
             <label className="field" htmlFor="inventory-filter-status">
               <span className="field__label">Status</span>
-              <select id="inventory-filter-status" className="select" data-testid="inventory-filter-status" value={filter.status} onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as StatusFilter }))}>
+              <select
+                id="inventory-filter-status"
+                className="select"
+                data-testid="inventory-filter-status"
+                value={filter.status}
+                onChange={(e) => setFilter((f) => ({ ...f, status: e.target.value as StatusFilter }))}
+              >
                 <option value="">All</option>
                 {STATUSES.map((s) => (
                   <option key={s} value={s}>
@@ -110,7 +134,13 @@ export function InventoryScreen() {
             </label>
             <label className="field" htmlFor="inventory-filter-batch">
               <span className="field__label">Work order</span>
-              <select id="inventory-filter-batch" className="select" data-testid="inventory-filter-batch" value={filter.batch} onChange={(e) => setFilter((f) => ({ ...f, batch: e.target.value }))}>
+              <select
+                id="inventory-filter-batch"
+                className="select"
+                data-testid="inventory-filter-batch"
+                value={filter.batch}
+                onChange={(e) => setFilter((f) => ({ ...f, batch: e.target.value }))}
+              >
                 <option value="">All</option>
                 {[...new Set([...(batches ?? []).map((b) => b.batchId), ...(filter.batch ? [filter.batch] : [])])].map((b) => (
                   <option key={b} value={b}>

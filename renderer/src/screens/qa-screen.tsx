@@ -86,10 +86,22 @@ export function QaScreen() {
               </span>
             ) : null}
           </FolderDropZone>
-          <PathField label="Manifest folder" testId="qa-dir" value={paths.dir} onChange={set('dir')} placeholder="/media/usb/WO-1 (manifest.json + manifest.json.p7s)" />
+          <PathField
+            label="Manifest folder"
+            testId="qa-dir"
+            value={paths.dir}
+            onChange={set('dir')}
+            placeholder="/media/usb/WO-1 (manifest.json + manifest.json.p7s)"
+          />
           <PathField label="Trusted root (PEM)" testId="qa-trust" value={paths.trustPem} onChange={set('trustPem')} placeholder="/path/to/root.pem" />
           <PathField label="Production plan CSV (optional)" testId="qa-plan" value={paths.planCsv} onChange={set('planCsv')} placeholder="plan.csv" />
-          <PathField label="Previous manifest folder (optional)" testId="qa-previous" value={paths.previousDir} onChange={set('previousDir')} placeholder="/media/usb/WO-0" />
+          <PathField
+            label="Previous manifest folder (optional)"
+            testId="qa-previous"
+            value={paths.previousDir}
+            onChange={set('previousDir')}
+            placeholder="/media/usb/WO-0"
+          />
           <div className="qa-form__actions">
             <button type="submit" className="button button--primary button--big" data-testid="qa-verify" disabled={!canVerify}>
               {qa.running ? 'Verifying…' : 'Verify'}
@@ -152,7 +164,10 @@ export function QaScreen() {
             </div>
           </>
         ) : (
-          <p className="hint qa__empty">Name the trusted root, then open or drop a manifest folder (or type it and Verify). Each check of `hallmark manifest verify` is shown here with its details.</p>
+          <p className="hint qa__empty">
+            Name the trusted root, then open or drop a manifest folder (or type it and Verify). Each check of `hallmark manifest verify` is shown here with its
+            details.
+          </p>
         )}
       </div>
     </section>
@@ -164,7 +179,15 @@ function PathField(props: { label: string; testId: string; value: string; onChan
   return (
     <label className="field qa-form__field" htmlFor={id}>
       <span className="field__label">{props.label}</span>
-      <input id={id} className="input input--wide" data-testid={props.testId} value={props.value} onChange={props.onChange} placeholder={props.placeholder} spellCheck={false} />
+      <input
+        id={id}
+        className="input input--wide"
+        data-testid={props.testId}
+        value={props.value}
+        onChange={props.onChange}
+        placeholder={props.placeholder}
+        spellCheck={false}
+      />
     </label>
   );
 }

@@ -76,7 +76,12 @@ export function StationScreen() {
 
   const tiles = tilesToShow(run, selected);
   return (
-    <section className={`screen station${kiosk ? ' station--kiosk' : ''}`} data-testid="station-screen" data-kiosk={kiosk ? 'true' : 'false'} aria-labelledby="station-title">
+    <section
+      className={`screen station${kiosk ? ' station--kiosk' : ''}`}
+      data-testid="station-screen"
+      data-kiosk={kiosk ? 'true' : 'false'}
+      aria-labelledby="station-title"
+    >
       <header className="screen__header station__header">
         <div className="screen__title-row">
           <h1 id="station-title" className="screen__title">
@@ -95,7 +100,14 @@ export function StationScreen() {
       <div className={`station__body${gated ? ' station__body--locked' : ''}`} inert={gated} data-testid="station-body">
         <div className="station__setup">
           {kiosk ? null : (
-            <WorkOrderPicker batches={orders.batches} selected={batchId} onSelect={setBatchId} operator={actingName} onCreate={(req) => orders.create(accountMode ? withoutTypedOperator(req) : req)} disabled={live} />
+            <WorkOrderPicker
+              batches={orders.batches}
+              selected={batchId}
+              onSelect={setBatchId}
+              operator={actingName}
+              onCreate={(req) => orders.create(accountMode ? withoutTypedOperator(req) : req)}
+              disabled={live}
+            />
           )}
           <RunControls
             operator={operator}
@@ -114,7 +126,14 @@ export function StationScreen() {
           />
         </div>
         {kiosk ? null : (
-          <PortPicker ports={serialPorts.ports} selected={selected} onToggle={toggle} onAdd={serialPorts.addPath} onReload={serialPorts.reload} disabled={live} />
+          <PortPicker
+            ports={serialPorts.ports}
+            selected={selected}
+            onToggle={toggle}
+            onAdd={serialPorts.addPath}
+            onReload={serialPorts.reload}
+            disabled={live}
+          />
         )}
         <OrderProgress counts={station.view.counts} throughputPerMinute={run !== null && run.batchId === batchId ? run.throughputPerMinute : null} />
         <div className="station__live">

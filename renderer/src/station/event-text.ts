@@ -25,7 +25,9 @@ export function eventText(e: StationLogEntryView): string {
     case 'retry':
       return `Trying again (${e.text ?? 'next attempt'}): ${failureText(e.code).reason}`;
     case 'device':
-      return e.result === 'done' ? `Done${e.text ? ` (${e.text})` : ''}` : `${e.result === 'refused' ? 'Refused' : 'Failed'}: ${failureText(e.code, { message: e.text }).reason}`;
+      return e.result === 'done'
+        ? `Done${e.text ? ` (${e.text})` : ''}`
+        : `${e.result === 'refused' ? 'Refused' : 'Failed'}: ${failureText(e.code, { message: e.text }).reason}`;
     case 'stopping':
       return `Stopping${e.text ? ` — ${e.text}` : ''}`;
     case 'finished':

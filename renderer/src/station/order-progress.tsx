@@ -25,7 +25,14 @@ export function OrderProgress({ counts, throughputPerMinute }: Props) {
       data-remaining={counts.remaining}
       data-quantity={counts.quantity}
     >
-      <div className="order-progress__bar" role="progressbar" aria-valuemin={0} aria-valuemax={counts.quantity} aria-valuenow={counts.confirmed} aria-label="Confirmed devices">
+      <div
+        className="order-progress__bar"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={counts.quantity}
+        aria-valuenow={counts.confirmed}
+        aria-label="Confirmed devices"
+      >
         <span className="order-progress__fill order-progress__fill--confirmed" style={{ width: pct(counts.confirmed) }} />
         <span className="order-progress__fill order-progress__fill--issued" style={{ width: pct(Math.max(0, counts.devicesIssued - counts.confirmed)) }} />
       </div>

@@ -49,7 +49,9 @@ export function PortTile({ tile }: { tile: PortTileView }) {
           </p>
         </div>
       ) : retrying ? (
-        <p className="port-tile__note">Trying again (attempt {tile.attempt}) — {failureText(tile.code).reason}</p>
+        <p className="port-tile__note">
+          Trying again (attempt {tile.attempt}) — {failureText(tile.code).reason}
+        </p>
       ) : null}
     </article>
   );

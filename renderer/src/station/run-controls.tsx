@@ -49,7 +49,13 @@ export function RunControls(p: Props) {
       </div>
       {!p.live ? (
         <div className="field">
-          <select className="select select--narrow" data-testid="station-unlock-kind" value={p.unlockKind} onChange={(e) => p.onUnlockKind(e.target.value === 'pkcs11-pin' ? 'pkcs11-pin' : 'passphrase')} aria-label="CA key unlock">
+          <select
+            className="select select--narrow"
+            data-testid="station-unlock-kind"
+            value={p.unlockKind}
+            onChange={(e) => p.onUnlockKind(e.target.value === 'pkcs11-pin' ? 'pkcs11-pin' : 'passphrase')}
+            aria-label="CA key unlock"
+          >
             <option value="passphrase">CA key passphrase</option>
             <option value="pkcs11-pin">CA token PIN</option>
           </select>
@@ -70,7 +76,13 @@ export function RunControls(p: Props) {
             {p.stopping ? 'Stopping…' : 'Stop'}
           </button>
         ) : (
-          <button type="button" className="button button--big button--primary" data-testid="station-start" onClick={p.onStart} disabled={p.blocker !== null || p.busy}>
+          <button
+            type="button"
+            className="button button--big button--primary"
+            data-testid="station-start"
+            onClick={p.onStart}
+            disabled={p.blocker !== null || p.busy}
+          >
             {p.busy ? 'Starting…' : 'Start'}
           </button>
         )}

@@ -77,5 +77,18 @@ export function tilesToShow(run: StationRunView | null, selected: readonly strin
 }
 
 export function idleTile(port: string): PortTileView {
-  return { port, state: 'idle', serial: null, step: null, progress: 0, attempt: 0, result: null, code: null, message: null, remedy: null, certificateSerial: null, updatedAt: '' };
+  return {
+    port,
+    state: 'idle',
+    serial: null,
+    step: null,
+    progress: 0,
+    attempt: 0,
+    result: null,
+    code: null,
+    message: null,
+    remedy: null,
+    certificateSerial: null,
+    updatedAt: '',
+  };
 }

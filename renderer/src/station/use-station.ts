@@ -51,28 +51,34 @@ export function useStation(shownBatch: string | null, onError: (f: ApiFailure) =
     if (view.stale) refresh();
   }, [view.stale, refresh]);
 
-  const start = useCallback(async (req: Input<'station.start'>) => {
-    setBusy(true);
-    try {
-      const status = await invoke('station.start', req);
-      setView((prev) => reconcile(prev, status));
-      return true;
-    } catch (e) {
-      onErrorRef.current(toFailure(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }, [onErrorRef]);
+  const start = useCallback(
+    async (req: Input<'station.start'>) => {
+      setBusy(true);
+      try {
+        const status = await invoke('station.start', req);
+        setView((prev) => reconcile(prev, status));
+        return true;
+      } catch (e) {
+        onErrorRef.current(toFailure(e));
+        return false;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [onErrorRef],
+  );
 
-  const stop = useCallback(async (operator?: string) => {
-    try {
-      const status = await invoke('station.stop', operator === undefined ? {} : { operator });
-      setView((prev) => reconcile(prev, status));
-    } catch (e) {
-      onErrorRef.current(toFailure(e));
-    }
-  }, [onErrorRef]);
+  const stop = useCallback(
+    async (operator?: string) => {
+      try {
+        const status = await invoke('station.stop', operator === undefined ? {} : { operator });
+        setView((prev) => reconcile(prev, status));
+      } catch (e) {
+        onErrorRef.current(toFailure(e));
+      }
+    },
+    [onErrorRef],
+  );
 
   return { view, busy, start, stop, refresh };
 }

@@ -79,11 +79,22 @@ function NewWorkOrderForm({ operator, onCreate }: { operator: string; onCreate: 
     <form className="station-form" onSubmit={submit} aria-label="New work order">
       <label className="station-form__row">
         <span className="field__label">Product policy file</span>
-        <input className="input input--wide" data-testid="station-policy-path" value={policyPath} placeholder="/path/to/product.policy.yaml" onChange={(e) => setPolicyPath(e.target.value)} />
+        <input
+          className="input input--wide"
+          data-testid="station-policy-path"
+          value={policyPath}
+          placeholder="/path/to/product.policy.yaml"
+          onChange={(e) => setPolicyPath(e.target.value)}
+        />
       </label>
       <label className="station-form__row">
         <span className="field__label">Plan</span>
-        <select className="select select--narrow" data-testid="station-plan-kind" value={planKind} onChange={(e) => setPlanKind(e.target.value === 'csv' ? 'csv' : 'range')}>
+        <select
+          className="select select--narrow"
+          data-testid="station-plan-kind"
+          value={planKind}
+          onChange={(e) => setPlanKind(e.target.value === 'csv' ? 'csv' : 'range')}
+        >
           <option value="range">Serial range</option>
           <option value="csv">CSV file</option>
         </select>
@@ -97,7 +108,13 @@ function NewWorkOrderForm({ operator, onCreate }: { operator: string; onCreate: 
       </label>
       <label className="station-form__row">
         <span className="field__label">Quantity</span>
-        <input className="input input--narrow" data-testid="station-quantity" inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} />
+        <input
+          className="input input--narrow"
+          data-testid="station-quantity"
+          inputMode="numeric"
+          value={quantity}
+          onChange={(e) => setQuantity(e.target.value)}
+        />
         <span className="field__label">Id (optional)</span>
         <input className="input input--narrow" data-testid="station-batch-id" value={id} onChange={(e) => setId(e.target.value)} />
       </label>
