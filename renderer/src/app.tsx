@@ -3,7 +3,7 @@ import type { ApiFailure } from './api/hallmark.js';
 import { useWorkspaceInfo } from './api/use-workspace-info.js';
 import { AppHeader } from './components/app-header.js';
 import { ErrorBoundary } from './components/error-boundary.js';
-import { ErrorBannerSlot, useReportError } from './components/error-reporter.js';
+import { ErrorBannerSlot, useErrorScope } from './components/error-reporter.js';
 import { SideNav } from './components/side-nav.js';
 import { useHashRoute } from './routing/use-hash-route.js';
 import { AuditScreen } from './screens/audit-screen.js';
@@ -20,10 +20,12 @@ import { AppSignInGate } from './operators/app-sign-in-gate.js';
 
 export function App() {
   const route = useHashRoute();
-  const report = useReportError();
-  const onInfoError = useCallback((failure: ApiFailure) => report('Workspace', failure), [report]);
+  // The window's own errors (section null) show on every screen.
+  const workspaceErrors = useErrorScope(null, 'Workspace').report;
+  const onInfoError = useCallback((failure: ApiFailure) => workspaceErrors('info', failure), [workspaceErrors]);
   const info = useWorkspaceInfo(onInfoError);
-  const onOperatorError = useCallback((failure: ApiFailure) => report('Sign-in', failure), [report]);
+  const signInErrors = useErrorScope(null, 'Sign-in').report;
+  const onOperatorError = useCallback((failure: ApiFailure) => signInErrors('session', failure), [signInErrors]);
   const section = SECTIONS.find((s) => s.route === route);
 
   return (
@@ -33,7 +35,7 @@ export function App() {
         <div className="app__body">
           <SideNav current={route} />
           <main className="app__main">
-            <ErrorBannerSlot />
+            <ErrorBannerSlot route={route} />
             <AppSignInGate route={route}>
               <ErrorBoundary resetKey={route}>
                 <Screen route={route} section={section} />

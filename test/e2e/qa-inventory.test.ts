@@ -56,7 +56,7 @@ describe('QA screen', () => {
           .map(([n]) => n)
           .sort(),
       ).toEqual(['devices.matter-dac', 'plan']);
-      expect(Object.keys(states)).toHaveLength(14);
+      expect(Object.keys(states)).toHaveLength(15);
 
       await expect.poll(() => page.getByTestId('qa-device').count()).toBe(doc.devices.length);
       const first = doc.devices.findIndex((d) => d.certificate !== null);

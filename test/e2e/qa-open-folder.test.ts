@@ -76,9 +76,9 @@ describe('QA: open a manifest folder', () => {
       await expect.poll(() => verdict(page)).toBe('pass');
       expect(await page.getByTestId('qa-dir').inputValue()).toBe(good);
       const states = await page.getByTestId('qa-check').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
-      // 14 checks: devices.matter-dac skips (not a Matter work order), as plan does (no plan given)
-      expect(states).toHaveLength(14);
-      expect(states.filter((s) => s === 'pass')).toHaveLength(12);
+      // 15 checks: devices.matter-dac skips (not a Matter work order), as plan does (no plan given)
+      expect(states).toHaveLength(15);
+      expect(states.filter((s) => s === 'pass')).toHaveLength(13);
       await screenshot(page, 'qa-open-folder');
 
       // Cancel after a verification leaves the folder and the verdict as they were.

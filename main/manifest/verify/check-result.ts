@@ -11,6 +11,7 @@ export const CHECK_NAMES = [
   'devices.802-1ar',
   'devices.matter-dac',
   'devices.no-duplicates',
+  'devices.entry-consistency',
   'counters',
   'plan',
   'sequence',

@@ -22,7 +22,8 @@ export class CounterCheck {
     if (d.status === 'superseded') this.reworked++;
   }
 
-  result(doc: Pick<ManifestDocument, 'counters' | 'workOrder'>): CheckResult {
+  /** `inconsistent`: devices.entry-consistency's problems, after which the entries' statuses no longer show what the device states count. */
+  result(doc: Pick<ManifestDocument, 'counters' | 'workOrder'>, inconsistent = 0): CheckResult {
     const k = doc.counters;
     const deviceState = this.deviceState;
     const states = [...deviceState.values()];
@@ -45,7 +46,11 @@ export class CounterCheck {
     return verdict(
       'counters',
       problems,
-      `planned ${k.planned}, quota ${k.quantity}, issued ${k.issued}, confirmed ${k.confirmed}, failed ${k.failed}, reworked ${k.reworked} — as the entries show`,
+      `planned ${k.planned}, quota ${k.quantity}, issued ${k.issued}, confirmed ${k.confirmed}, failed ${k.failed}, reworked ${k.reworked} — ${
+        inconsistent === 0
+          ? 'as the entries show'
+          : `as the entries' device states count them, though ${inconsistent} inconsistenc${inconsistent === 1 ? 'y' : 'ies'} leave their statuses saying otherwise (see devices.entry-consistency)`
+      }`,
       (n) => `${n} counter(s) disagree with the entries`,
     );
   }

@@ -22,6 +22,7 @@ import {
   NoDuplicatesCheck,
   type DecodedEntry,
 } from './device-checks.js';
+import { EntryConsistencyCheck } from './entry-consistency-check.js';
 import { validateManifest } from './manifest-schema.js';
 import { MatterDacCheck } from './matter-dac-check.js';
 import { PlanCheck } from './plan-check.js';
@@ -149,6 +150,7 @@ export function* verificationPass<R>(
     // A Matter work order's DACs carry no 802.1AR fields: devices.matter-dac checks them instead.
     const idevid = doc.workOrder.policy.matter === undefined ? new IdevidFieldsCheck(doc.workOrder) : null;
     const duplicates = new NoDuplicatesCheck(options.previousDir !== undefined);
+    const consistency = new EntryConsistencyCheck();
     const counters = new CounterCheck();
     const plan = options.plan ? new PlanCheck(doc.workOrder, options.plan) : null;
     let matter: MatterDacCheck | null = null;
@@ -177,6 +179,7 @@ export function* verificationPass<R>(
       list.add(entry);
       idevid?.add(d);
       duplicates.add(d);
+      consistency.add(entry);
       counters.add(entry);
       plan?.add(entry);
       matter?.add(d);
@@ -205,7 +208,8 @@ export function* verificationPass<R>(
       previousIdentities = identitiesOf(prevDoc.devices);
     }
     put(duplicates.result(previousIdentities));
-    put(counters.result(doc));
+    put(consistency.result());
+    put(counters.result(doc, consistency.problemCount));
     put(plan ? plan.result() : skipped('plan', 'no --plan given'));
     put(checkSequence(doc, previous));
   } else {

@@ -16,7 +16,12 @@ export function ShareTypeBackPrompt({
   busy: boolean;
   onProvide: (requestId: string, text: string) => Promise<boolean>;
 }) {
-  const [text, setText] = useState('');
+  const draftKey = `${request.step}/${request.index}/${request.custodian}`;
+  const [text, setTextState] = useState(() => draftFor(draftKey));
+  const setText = (value: string) => {
+    setTextState(value);
+    drafts = { key: draftKey, text: value };
+  };
   const inputId = `ceremony-share-text-${request.index}`;
   const lines = request.problem ? [...new Set([...request.problem.matchAll(/\bline (\d+)/g)].map((m) => Number(m[1])))] : [];
   const submit = (e: FormEvent) => {
@@ -70,4 +75,18 @@ export function ShareTypeBackPrompt({
       </p>
     </form>
   );
+}
+
+/**
+ * The text being typed, outside React: between a typo's refusal and the next request the
+ * run can briefly show no prompt, or show it at another place in the list, and either
+ * remounts this form. Its text must survive that, so the custodian retypes one line, not the
+ * share. One draft at a time: another share's prompt starts empty.
+ */
+let drafts: { key: string; text: string } | null = null;
+
+function draftFor(key: string): string {
+  if (drafts?.key === key) return drafts.text;
+  drafts = null;
+  return '';
 }

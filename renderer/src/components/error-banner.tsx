@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { ApiFailure } from '../api/hallmark.js';
 
 interface Props {
@@ -6,9 +7,20 @@ interface Props {
   onDismiss: () => void;
 }
 
+/** Someone typing keeps the field: the banner is announced (role alert) without taking it. */
+function typingInField(): boolean {
+  const el = document.activeElement;
+  return el instanceof HTMLTextAreaElement || (el instanceof HTMLInputElement && el.type !== 'checkbox' && el.type !== 'radio' && el.value !== '');
+}
+
 export function ErrorBanner({ context, failure, onDismiss }: Props) {
+  const self = useRef<HTMLDivElement>(null);
+  // Keyboard users land on the banner that appeared (mounted afresh for each report).
+  useEffect(() => {
+    if (!typingInField()) self.current?.focus();
+  }, []);
   return (
-    <div className="error-banner" role="alert" data-testid="error-banner" data-code={failure.code}>
+    <div ref={self} className="error-banner" role="alert" tabIndex={-1} data-testid="error-banner" data-code={failure.code}>
       <span className="error-banner__code">{failure.code}</span>
       <span className="error-banner__text">
         <strong>{context}:</strong> {failure.message}

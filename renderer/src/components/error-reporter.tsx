@@ -1,42 +1,58 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ApiFailure } from '../api/hallmark.js';
+import type { Route } from '../routing/routes.js';
 import { ErrorBanner } from './error-banner.js';
+import { pendingErrors, withReported, withoutResolved, type ErrorKey, type Reported } from './reported-errors.js';
 
-interface Reported extends ApiFailure {
-  /** distinguishes repeats of the same failure so the banner re-announces them */
-  readonly id: number;
-  readonly context: string;
+interface Reporter {
+  readonly report: (key: ErrorKey, context: string, failure: ApiFailure) => void;
+  readonly resolve: (section: Route | null, actions: readonly string[]) => void;
+  readonly dismiss: (id: number) => void;
+  readonly current: readonly Reported[];
 }
 
-type Report = (context: string, failure: ApiFailure) => void;
+const ReporterContext = createContext<Reporter>({ report: () => {}, resolve: () => {}, dismiss: () => {}, current: [] });
 
-const ReportContext = createContext<Report>(() => {});
+export interface ErrorScope {
+  /** shows a banner for this action of the scope's screen, replacing the action's earlier one */
+  readonly report: (action: string, failure: ApiFailure) => void;
+  /** the actions succeeded: their banners go */
+  readonly resolve: (...actions: string[]) => void;
+}
 
-/** Screens report failures here; one banner for the whole window keeps the testid unique. */
-export function useReportError(): Report {
-  return useContext(ReportContext);
+/**
+ * A screen's errors (section null: the window's own, shown on every screen). Each failure
+ * is reported under the action that raised it and cleared when that action next succeeds
+ * on the same screen; both functions are stable, so hooks may keep them in their deps.
+ */
+export function useErrorScope(section: Route | null, context: string): ErrorScope {
+  const { report, resolve } = useContext(ReporterContext);
+  const reportAction = useCallback((action: string, failure: ApiFailure) => report({ section, action }, context, failure), [report, section, context]);
+  const resolveActions = useCallback((...actions: string[]) => resolve(section, actions), [resolve, section]);
+  return useMemo(() => ({ report: reportAction, resolve: resolveActions }), [reportAction, resolveActions]);
 }
 
 export function ErrorReporterProvider({ children }: { children: ReactNode }) {
-  const [current, setCurrent] = useState<Reported | null>(null);
-  const report = useCallback<Report>((context, failure) => {
-    setCurrent((prev) => ({ ...failure, context, id: (prev?.id ?? 0) + 1 }));
+  const [current, setCurrent] = useState<readonly Reported[]>([]);
+  const nextId = useRef(1);
+  const report = useCallback((key: ErrorKey, context: string, failure: ApiFailure) => {
+    const id = nextId.current++;
+    setCurrent((prev) => withReported(prev, { ...failure, ...key, context, id }));
   }, []);
-  const dismiss = useCallback(() => setCurrent(null), []);
-  const banner = useMemo(
-    () => (current === null ? null : <ErrorBanner key={current.id} context={current.context} failure={current} onDismiss={dismiss} />),
-    [current, dismiss],
-  );
-  return (
-    <ReportContext.Provider value={report}>
-      <BannerSlotContext.Provider value={banner}>{children}</BannerSlotContext.Provider>
-    </ReportContext.Provider>
-  );
+  const resolve = useCallback((section: Route | null, actions: readonly string[]) => setCurrent((prev) => withoutResolved(prev, section, actions)), []);
+  const dismiss = useCallback((id: number) => setCurrent((prev) => prev.filter((r) => r.id !== id)), []);
+  const value = useMemo(() => ({ report, resolve, dismiss, current }), [report, resolve, dismiss, current]);
+  return <ReporterContext.Provider value={value}>{children}</ReporterContext.Provider>;
 }
 
-const BannerSlotContext = createContext<ReactNode>(null);
-
-/** Where the layout wants the banner to appear. */
-export function ErrorBannerSlot() {
-  return <>{useContext(BannerSlotContext)}</>;
+/**
+ * Where the layout wants the banner: the newest unresolved error of the screen shown (or
+ * of the window), one at a time so the testid stays unique. Another screen's errors wait,
+ * hidden, until their screen is shown again or their action succeeds there.
+ */
+export function ErrorBannerSlot({ route }: { route: Route }) {
+  const { current, dismiss } = useContext(ReporterContext);
+  const shown = pendingErrors(current, route).at(-1);
+  if (shown === undefined) return null;
+  return <ErrorBanner key={shown.id} context={shown.context} failure={shown} onDismiss={() => dismiss(shown.id)} />;
 }

@@ -143,6 +143,12 @@ export function VirtualTable<Row>({
     moveActive(target);
   };
 
+  // A clicked row becomes the keyboard's row too, so the highlight and what a click opened agree.
+  const onClick = (event: { target: EventTarget }) => {
+    const index = Number((event.target as Element).closest('.vt-body > [aria-rowindex]')?.getAttribute('aria-rowindex')) - 2;
+    if (Number.isInteger(index) && index >= 0) setActive(index);
+  };
+
   const template = columns.map((c) => c.width).join(' ');
   const activeIndex = Math.min(active, Math.max(0, rowCount - 1));
   const rows: ReactNode[] = [];
@@ -198,6 +204,7 @@ export function VirtualTable<Row>({
       tabIndex={0}
       onScroll={onScroll}
       onKeyDown={onKeyDown}
+      onClick={onClick}
       data-testid={scrollerTestId}
     >
       <div className="vt-head" role="rowgroup">

@@ -1,8 +1,10 @@
 import type { InventoryDeviceDetailView } from '../../../preload/api.js';
 import { CertificateDetails, KeyValueList } from '../components/certificate-details.js';
+import { useEscapeToClose } from '../components/use-escape-to-close.js';
 
 /** One certificate of the inventory: where it came from, its status, and the certificate decoded. */
 export function InventoryDetail({ detail: d, onClose }: { detail: InventoryDeviceDetailView; onClose: () => void }) {
+  useEscapeToClose(onClose);
   const rows: [string, string][] = [
     ['Hardware serial', d.hardwareSerial],
     ['Model', d.model],
@@ -24,7 +26,7 @@ export function InventoryDetail({ detail: d, onClose }: { detail: InventoryDevic
         <h2 className="detail-panel__title">
           <span className="mono">{d.hardwareSerial}</span>
         </h2>
-        <button type="button" className="button button--ghost" onClick={onClose}>
+        <button type="button" className="button button--ghost" onClick={onClose} title="Close (Esc)">
           Close
         </button>
       </header>

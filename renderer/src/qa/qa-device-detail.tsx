@@ -1,8 +1,10 @@
 import type { QaDeviceDetailView } from '../../../preload/api.js';
 import { CertificateDetails, KeyValueList } from '../components/certificate-details.js';
+import { useEscapeToClose } from '../components/use-escape-to-close.js';
 
 /** One manifest entry as the station recorded it, and its certificate decoded. */
 export function QaDeviceDetail({ detail: d, onClose }: { detail: QaDeviceDetailView; onClose: () => void }) {
+  useEscapeToClose(onClose);
   const rows: [string, string][] = [
     ['Hardware serial', d.hardwareSerial],
     ['Model', d.model],
@@ -34,7 +36,7 @@ export function QaDeviceDetail({ detail: d, onClose }: { detail: QaDeviceDetailV
         <h2 className="detail-panel__title">
           Entry {d.index + 1}: <span className="mono">{d.hardwareSerial}</span>
         </h2>
-        <button type="button" className="button button--ghost" onClick={onClose}>
+        <button type="button" className="button button--ghost" onClick={onClose} title="Close (Esc)">
           Close
         </button>
       </header>

@@ -1,6 +1,7 @@
 import { useCallback, useRef, useState } from 'react';
 import type { QaDeviceDetailView, QaProgressView, QaReportView } from '../../../preload/api.js';
-import { invoke, subscribe, toFailure, type ApiFailure } from '../api/hallmark.js';
+import { invoke, subscribe, toFailure } from '../api/hallmark.js';
+import type { ErrorScope } from '../components/error-reporter.js';
 
 export interface QaPaths {
   readonly dir: string;
@@ -23,8 +24,11 @@ export function verifyInput(p: QaPaths) {
  * One verification at a time. Each run gets a number so an older, slower answer (a big
  * folder verified, then a small one) never replaces the newer one; a device detail is
  * asked for with the verified manifest's SHA-256 so a folder changed since is refused.
+ * Failures are reported per action; a verification that answers clears them all, since
+ * the entry and the report they were about are replaced.
  */
-export function useQa(onError: (f: ApiFailure) => void) {
+export function useQa(errors: ErrorScope) {
+  const { report: fail, resolve } = errors;
   const [report, setReport] = useState<QaReportView | null>(null);
   const [verifiedPaths, setVerifiedPaths] = useState<QaPaths | null>(null);
   const [running, setRunning] = useState(false);
@@ -52,13 +56,14 @@ export function useQa(onError: (f: ApiFailure) => void) {
         if (mine !== run.current) return;
         setReport(r);
         setVerifiedPaths(paths);
+        resolve('verify', 'device', 'save-report', 'cancel');
       } catch (e) {
         if (mine === run.current) {
           setReport(null);
           const f = toFailure(e);
           // a cancel the engineer asked for is not an error to report
           if (f.code === 'OPERATION_CANCELLED') setCancelled(true);
-          else onError(f);
+          else fail('verify', f);
         }
       } finally {
         stop();
@@ -68,7 +73,7 @@ export function useQa(onError: (f: ApiFailure) => void) {
         }
       }
     },
-    [onError],
+    [fail, resolve],
   );
 
   const openDevice = useCallback(
@@ -81,21 +86,23 @@ export function useQa(onError: (f: ApiFailure) => void) {
           ...(report.manifestSha256 ? { manifestSha256: report.manifestSha256 } : {}),
         });
         setDetail(d);
+        resolve('device');
       } catch (e) {
-        onError(toFailure(e));
+        fail('device', toFailure(e));
       }
     },
-    [report, verifiedPaths, onError],
+    [report, verifiedPaths, fail, resolve],
   );
 
   /** Stops the verification in flight; its qa.verify then fails with OPERATION_CANCELLED. */
   const cancel = useCallback(async () => {
     try {
       await invoke('qa.cancel', {});
+      resolve('cancel');
     } catch (e) {
-      onError(toFailure(e));
+      fail('cancel', toFailure(e));
     }
-  }, [onError]);
+  }, [fail, resolve]);
 
   /** The main process opens its save dialog and writes there; null: cancelled, nothing written. */
   const saveReport = useCallback(async () => {
@@ -103,10 +110,11 @@ export function useQa(onError: (f: ApiFailure) => void) {
     try {
       const r = await invoke('qa.saveReport', verifyInput(verifiedPaths));
       if (r) setSaved({ path: r.path, bytes: r.bytes });
+      resolve('save-report');
     } catch (e) {
-      onError(toFailure(e));
+      fail('save-report', toFailure(e));
     }
-  }, [verifiedPaths, onError]);
+  }, [verifiedPaths, fail, resolve]);
 
   return { report, running, progress, cancelled, detail, saved, verify, cancel, openDevice, saveReport, closeDevice: () => setDetail(null) };
 }

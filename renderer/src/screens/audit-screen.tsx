@@ -8,7 +8,7 @@ import { fallbackShift, rowAt, rowCount } from '../audit/page-cache.js';
 import { useAuditFacets } from '../audit/use-audit-facets.js';
 import { useAuditPages, type AuditFilter } from '../audit/use-audit-pages.js';
 import { firstBadSeq, useChainStatus } from '../audit/use-chain-status.js';
-import { useReportError } from '../components/error-reporter.js';
+import { useErrorScope } from '../components/error-reporter.js';
 import { VirtualTable, type VirtualTableHandle } from '../components/virtual-table.js';
 
 const ROW_HEIGHT = 28;
@@ -16,8 +16,9 @@ const ROW_HEIGHT = 28;
 const APPEND_DEBOUNCE_MS = 300;
 
 export function AuditScreen() {
-  const report = useReportError();
-  const onError = useCallback((failure: ApiFailure) => report('Audit log', failure), [report]);
+  // One action for the whole screen: its failures stay until dismissed (or the screen's next error replaces them).
+  const report = useErrorScope('audit', 'Audit log').report;
+  const onError = useCallback((failure: ApiFailure) => report('screen', failure), [report]);
   const [filter, setFilter] = useState<AuditFilter>({ action: '', actor: '' });
   const { facets, reload: reloadFacets } = useAuditFacets(onError);
   const { check, verify } = useChainStatus(onError);

@@ -3,13 +3,14 @@ import type { ApiFailure } from '../api/hallmark.js';
 import { AuthorityDetail } from '../authorities/authority-detail.js';
 import { crlStateText, KIND_LABELS, treeRows } from '../authorities/authority-tree.js';
 import { useAuthorities } from '../authorities/use-authorities.js';
-import { useReportError } from '../components/error-reporter.js';
+import { useErrorScope } from '../components/error-reporter.js';
 import '../authorities/authorities.css';
 
 /** The workspace's PKI as a tree (roots → intermediates → signers), and one authority in full. */
 export function AuthoritiesScreen() {
-  const report = useReportError();
-  const onError = useCallback((f: ApiFailure) => report('Authorities', f), [report]);
+  // One action for the whole screen: its failures stay until dismissed (or the screen's next error replaces them).
+  const report = useErrorScope('authorities', 'Authorities').report;
+  const onError = useCallback((f: ApiFailure) => report('screen', f), [report]);
   const { authorities, reload } = useAuthorities(onError);
   const [selected, setSelected] = useState<string | null>(null);
   const rows = authorities ? treeRows(authorities) : [];

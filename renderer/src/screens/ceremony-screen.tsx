@@ -13,7 +13,7 @@ import { StartForm } from '../ceremony/start-form.js';
 import { StepRunner } from '../ceremony/step-runner.js';
 import { useCeremony } from '../ceremony/use-ceremony.js';
 import { KeyValueList } from '../components/certificate-details.js';
-import { useReportError } from '../components/error-reporter.js';
+import { useErrorScope } from '../components/error-reporter.js';
 
 /**
  * The workspace's past ceremonies (the register), each with its outputs and transcript;
@@ -27,8 +27,9 @@ import { useReportError } from '../components/error-reporter.js';
  * continues after its last committed step into its own output folder.
  */
 export function CeremonyScreen() {
-  const report = useReportError();
-  const onError = useCallback((f: ApiFailure) => report('Ceremony', f), [report]);
+  // One action for the whole screen: its failures stay until dismissed (or the screen's next error replaces them).
+  const report = useErrorScope('ceremonies', 'Ceremony').report;
+  const onError = useCallback((f: ApiFailure) => report('screen', f), [report]);
   const c = useCeremony(onError);
   const [scriptPath, setScriptPath] = useState('');
   const [bindingPath, setBindingPath] = useState('');

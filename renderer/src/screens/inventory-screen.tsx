@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { InventoryDeviceDetailView, InventoryRowView } from '../../../preload/api.js';
 import { invoke, toFailure, type ApiFailure } from '../api/hallmark.js';
 import { rowAt, rowCount } from '../audit/page-cache.js';
-import { useReportError } from '../components/error-reporter.js';
+import { useErrorScope } from '../components/error-reporter.js';
 import { rowActivation } from '../components/row-activation.js';
 import { VirtualTable } from '../components/virtual-table.js';
 import { BatchList } from '../inventory/batch-list.js';
@@ -24,8 +24,9 @@ const SEARCH_DEBOUNCE_MS = 250;
 
 /** The device inventory: import verified manifests, see the batches, find any certificate. */
 export function InventoryScreen() {
-  const report = useReportError();
-  const onError = useCallback((f: ApiFailure) => report('Inventory', f), [report]);
+  const { report, resolve } = useErrorScope('inventory', 'Inventory');
+  // The lists and panels share one action; an import and a certificate opened have their own.
+  const onError = useCallback((f: ApiFailure) => report('screen', f), [report]);
   const { batches, reload: reloadBatches } = useInventoryBatches(onError);
   const { stats, reload: reloadStats } = useInventoryStats(onError);
   const { fleet, source, reload: reloadFleet } = useInventoryFleet(onError);
@@ -43,30 +44,39 @@ export function InventoryScreen() {
     async (req: { dirs: string[]; trustPem: string; operator?: string }) => {
       try {
         const r = await invoke('inventory.import', req);
+        resolve('import');
         reloadBatches();
         reloadStats();
         reloadFleet();
         refresh();
         return r.results;
       } catch (e) {
-        onError(toFailure(e));
+        report('import', toFailure(e));
         return null;
       }
     },
-    [reloadBatches, reloadStats, reloadFleet, refresh, onError],
+    [reloadBatches, reloadStats, reloadFleet, refresh, report, resolve],
   );
 
   const openCertificate = useCallback(
     (fingerprint: string) => {
-      invoke('inventory.device', { fingerprint }).then(setDetail, (e: unknown) => onError(toFailure(e)));
+      invoke('inventory.device', { fingerprint }).then(
+        (d) => {
+          setDetail(d);
+          resolve('device');
+        },
+        (e: unknown) => report('device', toFailure(e)),
+      );
     },
-    [onError],
+    [report, resolve],
   );
 
   const count = rowCount(cache);
   const getRow = useCallback((i: number) => rowAt(cache, i), [cache]);
   const activation = rowActivation('data-fingerprint', openCertificate);
   const filtered = filter.text.trim() !== '' || filter.status !== '' || filter.batch !== '';
+  // A search that finds nothing leaves no row the pane could belong to (adjusted while rendering).
+  if (detail !== null && cache.total === 0) setDetail(null);
 
   return (
     <section className="screen inventory" data-testid="inventory-screen" aria-labelledby="inventory-title">

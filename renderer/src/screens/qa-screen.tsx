@@ -1,7 +1,7 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { QaDeviceSummaryView } from '../../../preload/api.js';
-import { invoke, toFailure, type ApiFailure } from '../api/hallmark.js';
-import { useReportError } from '../components/error-reporter.js';
+import { invoke, toFailure } from '../api/hallmark.js';
+import { useErrorScope } from '../components/error-reporter.js';
 import { FolderDropZone } from '../components/folder-drop-zone.js';
 import { rowActivation } from '../components/row-activation.js';
 import { VirtualTable } from '../components/virtual-table.js';
@@ -21,9 +21,8 @@ const ROW_HEIGHT = 28;
  * trusted root is named, through the same run as the Verify button.
  */
 export function QaScreen() {
-  const report = useReportError();
-  const onError = useCallback((f: ApiFailure) => report('QA', f), [report]);
-  const qa = useQa(onError);
+  const errors = useErrorScope('qa', 'QA');
+  const qa = useQa(errors);
   const [paths, setPaths] = useState<QaPaths>({ dir: '', trustPem: '', planCsv: '', previousDir: '' });
   const set = (k: keyof QaPaths) => (e: { target: { value: string } }) => setPaths((p) => ({ ...p, [k]: e.target.value }));
   const canVerify = paths.dir.trim() !== '' && paths.trustPem.trim() !== '' && !qa.running;
@@ -49,9 +48,10 @@ export function QaScreen() {
     invoke('dialog.openFolder', { purpose: 'manifest' }).then(
       // Cancel (null) leaves the screen as it was.
       ({ path }) => {
+        errors.resolve('open-folder');
         if (path !== null) chooseFolder(path);
       },
-      (e: unknown) => onError(toFailure(e)),
+      (e: unknown) => errors.report('open-folder', toFailure(e)),
     );
   };
 

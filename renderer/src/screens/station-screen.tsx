@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Input } from '../../../preload/api.js';
 import type { ApiFailure } from '../api/hallmark.js';
-import { useReportError } from '../components/error-reporter.js';
+import { useErrorScope } from '../components/error-reporter.js';
 import { EventList } from '../station/event-list.js';
 import { OrderProgress } from '../station/order-progress.js';
 import { PortPicker } from '../station/port-picker.js';
@@ -17,17 +17,18 @@ import { useOperatorSession } from '../operators/operator-session.js';
 
 /** The technician's dashboard: a work order, the fixture's ports as tiles, progress and events. */
 export function StationScreen() {
-  const report = useReportError();
+  const { report, resolve } = useErrorScope('station', 'Station');
   const session = useOperatorSession();
   const refreshSession = session.refresh;
-  const onError = useCallback(
-    (f: ApiFailure) => {
+  // One action per part of the screen, so a run that starts clears the run's banner and not a port list's.
+  const onErrorOf = useMemo(() => {
+    const of = (action: string) => (f: ApiFailure) => {
       // The main process found the session gone (idle): the gate shows again.
       if (f.code === 'OPERATOR_NOT_SIGNED_IN') refreshSession();
-      report('Station', f);
-    },
-    [report, refreshSession],
-  );
+      report(action, f);
+    };
+    return { orders: of('work-order'), ports: of('ports'), run: of('run') };
+  }, [report, refreshSession]);
   // Once the workspace has accounts, the signed-in one is recorded and the typed field goes (docs/operators.md).
   const accountMode = session.status?.accountsRequired === true;
   const account = accountMode ? (session.status?.signedIn?.name ?? null) : undefined;
@@ -38,9 +39,9 @@ export function StationScreen() {
   const [secret, setSecret] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
   const [kiosk, setKiosk] = useState(false);
-  const orders = useWorkOrders(onError);
-  const serialPorts = useSerialPorts(onError);
-  const station = useStation(batchId, onError);
+  const orders = useWorkOrders(onErrorOf.orders);
+  const serialPorts = useSerialPorts(onErrorOf.ports);
+  const station = useStation(batchId, onErrorOf.run);
   const run = station.view.run;
   const live = run !== null && run.phase !== 'finished';
 
@@ -71,7 +72,13 @@ export function StationScreen() {
     const unlock = unlockKind === 'passphrase' ? { kind: 'passphrase' as const, passphrase: secret } : { kind: 'pkcs11-pin' as const, pin: secret };
     // The secret leaves the form now; it is not kept for a second attempt.
     setSecret('');
-    await station.start({ batchId, ports: selected, ...(accountMode ? {} : { operator: operator.trim() }), unlock });
+    if (await station.start({ batchId, ports: selected, ...(accountMode ? {} : { operator: operator.trim() }), unlock })) resolve('run');
+  };
+
+  const createOrder = async (req: Input<'station.createBatch'>) => {
+    const batch = await orders.create(accountMode ? withoutTypedOperator(req) : req);
+    if (batch !== null) resolve('work-order');
+    return batch;
   };
 
   const tiles = tilesToShow(run, selected);
@@ -100,14 +107,7 @@ export function StationScreen() {
       <div className={`station__body${gated ? ' station__body--locked' : ''}`} inert={gated} data-testid="station-body">
         <div className="station__setup">
           {kiosk ? null : (
-            <WorkOrderPicker
-              batches={orders.batches}
-              selected={batchId}
-              onSelect={setBatchId}
-              operator={actingName}
-              onCreate={(req) => orders.create(accountMode ? withoutTypedOperator(req) : req)}
-              disabled={live}
-            />
+            <WorkOrderPicker batches={orders.batches} selected={batchId} onSelect={setBatchId} operator={actingName} onCreate={createOrder} disabled={live} />
           )}
           <RunControls
             operator={operator}

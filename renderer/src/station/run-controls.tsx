@@ -67,6 +67,12 @@ export function RunControls(p: Props) {
             autoComplete="off"
             aria-label={p.unlockKind === 'passphrase' ? 'CA key passphrase' : 'CA token PIN'}
             onChange={(e) => p.onSecret(e.target.value)}
+            // Enter here is the Start button, only when Start itself could be pressed.
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter') return;
+              e.preventDefault();
+              if (p.blocker === null && !p.busy) p.onStart();
+            }}
           />
         </div>
       ) : null}
