@@ -29,13 +29,15 @@ export function registerDevice(program: Command, ctx: () => CliContext): void {
       const c = ctx();
       const emit = (event: 'added' | 'removed', port: SerialPortInfo) =>
         c.io.out(c.json ? `${JSON.stringify({ event, ...port })}\n` : `${event === 'added' ? '+' : '-'} ${formatPort(port)}\n`);
+      // Listening before the first line can be printed (see sim-command.ts).
+      const stopped = untilSignal();
       const watcher = watchSerialPorts({
         intervalMs: opts.interval,
         onAdded: (p) => emit('added', p),
         onRemoved: (p) => emit('removed', p),
         onError: (e) => c.io.err(`warning: listing ports failed: ${(e as Error)?.message ?? String(e)}\n`),
       });
-      await untilSignal();
+      await stopped;
       watcher.stop();
     });
 

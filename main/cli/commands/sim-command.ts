@@ -97,6 +97,9 @@ export function registerSim(program: Command, ctx: () => CliContext): void {
                 onError: (n, e) => c.io.err(`warning: device ${n}: ${(e as Error)?.message ?? String(e)}\n`),
               });
         try {
+          // Listening before the paths are printed: whoever reads them may signal at once, and a
+          // SIGINT before a listener exists kills the process without cleaning up (exit by signal).
+          const stopped = untilSignal();
           if (c.json) {
             c.io.out(`${JSON.stringify(sim.devices)}\n`);
           } else {
@@ -106,7 +109,7 @@ export function registerSim(program: Command, ctx: () => CliContext): void {
             }
             c.io.err('simulating; stop with Ctrl-C\n');
           }
-          await untilSignal();
+          await stopped;
         } finally {
           await sim.stop();
         }
