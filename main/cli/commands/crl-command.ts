@@ -51,16 +51,7 @@ export function registerCrl(program: Command, ctx: () => CliContext): void {
         const { der, crlNumber } = await issueCrl(ws, { ca: opts.ca, caKey: key, revoke, nextUpdateDays: opts.nextUpdateDays, actor: c.actor });
         const text = pem(der, 'X509 CRL');
         if (c.json) return c.printJson({ crlNumber, pem: text });
-        if (opts.out) {
-          try {
-            writeFileSync(opts.out, text, { flag: 'wx' });
-          } catch (e) {
-            throw new UsageError(
-              `CRL ${crlNumber} was recorded but cannot be written to ${opts.out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists' : (e as Error).message}; export it again with --json`,
-            );
-          }
-          c.io.err(`wrote CRL ${crlNumber} to ${opts.out}\n`);
-        } else c.io.out(text);
+        printCrl(c, opts.out, crlNumber, text);
       } finally {
         key.close();
       }
@@ -98,18 +89,25 @@ async function issueFromRequests(c: CliContext, opts: CrlOptions, revoke: readon
           pem: text,
           request: { sha256: review.sha256, requestId: review.requestId, revoked: review.entries.length, byReason: review.byReason },
         });
-      if (opts.out) {
-        try {
-          writeFileSync(opts.out, text, { flag: 'wx' });
-        } catch (e) {
-          throw new UsageError(
-            `CRL ${crlNumber} was recorded but cannot be written to ${opts.out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists' : (e as Error).message}; export it again with --json`,
-          );
-        }
-        c.io.err(`wrote CRL ${crlNumber} to ${opts.out}\n`);
-      } else c.io.out(text);
+      printCrl(c, opts.out, crlNumber, text);
     } finally {
       key.close();
     }
   });
+}
+
+/** The signed CRL to `--out` (a new file only) or stdout; it is already recorded, so a failed write says how to get it again. */
+function printCrl(c: CliContext, out: string | undefined, crlNumber: number, text: string): void {
+  if (!out) {
+    c.io.out(text);
+    return;
+  }
+  try {
+    writeFileSync(out, text, { flag: 'wx' });
+  } catch (e) {
+    throw new UsageError(
+      `CRL ${crlNumber} was recorded but cannot be written to ${out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists' : (e as Error).message}; export it again with --json`,
+    );
+  }
+  c.io.err(`wrote CRL ${crlNumber} to ${out}\n`);
 }
