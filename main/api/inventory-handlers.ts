@@ -3,6 +3,7 @@ import type { Input, InventoryImportResultView, OperationName, Output } from '..
 import type { InventoryHealthOperation } from '../../preload/api-inventory-health.js';
 import { isHallmarkError } from '../errors/hallmark-error.js';
 import { importManifestFolderInto } from '../inventory/import-manifest.js';
+import { sharedKeyDevice } from '../inventory/health/fleet-health.js';
 import { InventoryError } from '../inventory/inventory-errors.js';
 import { stationChains } from '../inventory/station-chains.js';
 import { readTrustAnchors, readTrustFile } from '../manifest/verify/read-trust-anchors.js';
@@ -171,14 +172,7 @@ export function createInventoryHandlers(
         stations: stationChains(await store.manifests()) as Output<'inventory.fleet'>['stations'],
         sharedKeys: shared.keys.map((certs) => ({
           publicKeySha256: certs[0]!.publicKeySha256,
-          certificates: certs.map((c) => ({
-            certificateSha256: c.certificateSha256,
-            hardwareSerial: c.hardwareSerial,
-            model: c.model,
-            status: c.status,
-            stationId: c.stationId,
-            batchId: c.batchId,
-          })),
+          certificates: certs.map(sharedKeyDevice),
         })),
         sharedKeysTruncated: shared.truncated,
       };

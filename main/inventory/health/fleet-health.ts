@@ -1,6 +1,6 @@
 import type { InventoryStatus } from '../../store/inventory-repository.js';
 import { ACTIVE_STATUSES } from '../../store/inventory-repository.js';
-import type { InventoryStore } from '../../store/inventory-store.js';
+import type { InventoryStore, SharedKeyCertificate } from '../../store/inventory-store.js';
 import { publicKeyWords } from '../../x509/describe/algorithm-words.js';
 import { OID } from '../../x509/oids.js';
 import { NO_WELL_DEFINED_EXPIRATION } from '../../x509/validity.js';
@@ -23,6 +23,18 @@ export interface SharedKeyDevice {
   readonly status: InventoryStatus;
   readonly stationId: string;
   readonly batchId: string;
+}
+
+/** A certificate of a shared key as the views name its device (the fleet panel and the health report). */
+export function sharedKeyDevice(c: SharedKeyCertificate): SharedKeyDevice {
+  return {
+    certificateSha256: c.certificateSha256,
+    hardwareSerial: c.hardwareSerial,
+    model: c.model,
+    status: c.status,
+    stationId: c.stationId,
+    batchId: c.batchId,
+  };
 }
 
 export interface FleetHealth {
@@ -141,14 +153,7 @@ export async function fleetHealth(store: InventoryStore, options: FleetHealthOpt
     algorithms: [...algorithms.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([algorithm, count]) => ({ algorithm, count })),
     unreadable,
     sharedKeys: shared.keys.map((certs) => {
-      const devices = certs.map((c) => ({
-        certificateSha256: c.certificateSha256,
-        hardwareSerial: c.hardwareSerial,
-        model: c.model,
-        status: c.status,
-        stationId: c.stationId,
-        batchId: c.batchId,
-      }));
+      const devices = certs.map(sharedKeyDevice);
       return { publicKeySha256: certs[0]!.publicKeySha256, devices, pairs: devicePairs(devices) };
     }),
     sharedKeysTruncated: shared.truncated,
