@@ -142,31 +142,8 @@ export class InventoryRepository {
 
   /** Must run inside Workspace.transact(). */
   insertManifest(m: InventoryManifestRow): void {
-    this.stmt(
-      `INSERT INTO inventory_manifests (sha256, station_id, sequence, previous_sha256, batch_id, model, signer_sha256, signed_at, entries, certificates,
-         confirmed, failed, superseded, revoked, added, unchanged, retired, imported_at, imported_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      m.sha256,
-      m.stationId,
-      m.sequence,
-      m.previousSha256,
-      m.batchId,
-      m.model,
-      m.signerSha256,
-      m.signedAt,
-      m.entries,
-      m.certificates,
-      m.confirmed,
-      m.failed,
-      m.superseded,
-      m.revoked,
-      m.added,
-      m.unchanged,
-      m.retired,
-      m.importedAt,
-      m.importedBy,
-    );
+    const values = manifestRowValues(m);
+    this.stmt(`INSERT INTO inventory_manifests (${MANIFEST_ROW_COLUMNS}) VALUES (${values.map(() => '?').join(', ')})`).run(...values);
   }
 
   /** Must run inside Workspace.transact(). */
@@ -284,4 +261,32 @@ function searchSql(q: InventorySearch): { sql: string; args: unknown[] } {
   if (q.afterId !== undefined) filter('id > ?', q.afterId);
   args.push(q.limit);
   return { sql: `SELECT id, ${DEVICE_COLUMNS} FROM inventory_devices ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`, args };
+}
+
+/** The columns of an inventory_manifests row, in manifestRowValues()'s order: one list for the SQLite and the PostgreSQL inventory. */
+export const MANIFEST_ROW_COLUMNS =
+  'sha256, station_id, sequence, previous_sha256, batch_id, model, signer_sha256, signed_at, entries, certificates, confirmed, failed, superseded, revoked, added, unchanged, retired, imported_at, imported_by';
+
+export function manifestRowValues(m: InventoryManifestRow): (string | number | null)[] {
+  return [
+    m.sha256,
+    m.stationId,
+    m.sequence,
+    m.previousSha256,
+    m.batchId,
+    m.model,
+    m.signerSha256,
+    m.signedAt,
+    m.entries,
+    m.certificates,
+    m.confirmed,
+    m.failed,
+    m.superseded,
+    m.revoked,
+    m.added,
+    m.unchanged,
+    m.retired,
+    m.importedAt,
+    m.importedBy,
+  ];
 }

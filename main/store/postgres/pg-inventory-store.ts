@@ -2,6 +2,7 @@ import pg, { type PoolClient } from 'pg';
 import type { AuditEntry, AuditEvent } from '../audit/audit-entry.js';
 import type { ChainStatus } from '../audit/audit-verify.js';
 import type { InventoryDeviceRow, InventoryManifestRow, InventorySearch, NewInventoryDevice } from '../inventory-repository.js';
+import { MANIFEST_ROW_COLUMNS, manifestRowValues } from '../inventory-repository.js';
 import type {
   ImportDecision,
   InventoryPageQuery,
@@ -352,32 +353,8 @@ export class PgInventoryStore implements InventoryStore {
 }
 
 async function insertManifest(c: PoolClient, m: InventoryManifestRow): Promise<void> {
-  await c.query(
-    `INSERT INTO inventory_manifests (sha256, station_id, sequence, previous_sha256, batch_id, model, signer_sha256, signed_at, entries, certificates,
-       confirmed, failed, superseded, revoked, added, unchanged, retired, imported_at, imported_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-    [
-      m.sha256,
-      m.stationId,
-      m.sequence,
-      m.previousSha256,
-      m.batchId,
-      m.model,
-      m.signerSha256,
-      m.signedAt,
-      m.entries,
-      m.certificates,
-      m.confirmed,
-      m.failed,
-      m.superseded,
-      m.revoked,
-      m.added,
-      m.unchanged,
-      m.retired,
-      m.importedAt,
-      m.importedBy,
-    ],
-  );
+  const values = manifestRowValues(m);
+  await c.query(`INSERT INTO inventory_manifests (${MANIFEST_ROW_COLUMNS}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
 }
 
 /** Retires active certificates; a row that is no longer active (a concurrent import retired it) makes the transaction run again. */
